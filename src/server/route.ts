@@ -1,0 +1,34 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ArtifactStore } from '../core/store/artifactStore';
+import type { ModelRegistry } from '../core/store/modelRegistry';
+import type { TrackingStore } from '../core/store/trackingStore';
+
+/**
+ * One endpoint of the MLflow REST API. Handlers are plain functions of the parsed request that
+ * return the JSON reply (`{}` for an empty success) or throw `MlflowError`; the server does the rest
+ * (auth, Host check, body parsing and caps, error mapping).
+ */
+export interface Route {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
+  /** Path with `:name` segments, e.g. `/api/2.0/mlflow/logged-models/:modelId`. */
+  readonly path: string;
+  readonly handler: Handler;
+  /** Raw routes (artifact PUT/GET) take the request and response streams themselves. */
+  readonly raw?: boolean;
+}
+
+export interface RequestContext {
+  readonly store: TrackingStore;
+  readonly registry: ModelRegistry;
+  readonly artifacts: ArtifactStore;
+  /** The parsed JSON body for POST/PATCH/DELETE, `{}` when there is none. */
+  readonly body: Record<string, unknown>;
+  readonly query: URLSearchParams;
+  /** Values of the `:name` segments of the route's path, percent-decoded. */
+  readonly pathParams: Readonly<Record<string, string>>;
+  /** Set for raw routes only. */
+  readonly req?: IncomingMessage;
+  readonly res?: ServerResponse;
+}
+
+export type Handler = (context: RequestContext) => unknown | Promise<unknown>;
