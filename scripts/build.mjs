@@ -1,7 +1,7 @@
 // Builds the three bundles: the extension host, the `runlens` CLI and the webview dashboards.
 // Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,8 @@ mkdirSync(dist, { recursive: true });
 // sql.js loads its WebAssembly from beside the bundle at run time (see src/core/store/sqlJs.ts).
 const require = createRequire(import.meta.url);
 copyFileSync(require.resolve('sql.js/dist/sql-wasm.wasm'), path.join(dist, 'sql-wasm.wasm'));
+// The dependency-free Python helper that launched scripts find on their PYTHONPATH.
+cpSync(path.join(root, 'python'), path.join(dist, 'python'), { recursive: true, filter: (src) => !src.includes('__pycache__') });
 
 if (watch) {
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
