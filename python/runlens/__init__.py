@@ -125,6 +125,17 @@ def set_experiment(name: str) -> str:
     return _experiment_id
 
 
+def _default_experiment_id() -> str:
+    """The experiment set_experiment chose, else the one MLflow's environment variables name, else Default."""
+    if _experiment_id:
+        return _experiment_id
+    if os.environ.get("MLFLOW_EXPERIMENT_ID"):
+        return os.environ["MLFLOW_EXPERIMENT_ID"]
+    if os.environ.get("MLFLOW_EXPERIMENT_NAME"):
+        return set_experiment(os.environ["MLFLOW_EXPERIMENT_NAME"])
+    return "0"
+
+
 def start_run(run_name: Optional[str] = None, nested: bool = False,
               tags: Optional[Dict[str, Any]] = None) -> ActiveRun:
     """Starts a run (a child of the active run when ``nested``), as ``mlflow.start_run`` does."""
@@ -136,7 +147,7 @@ def start_run(run_name: Optional[str] = None, nested: bool = False,
         all_tags["mlflow.parentRunId"] = _run_stack[-1].run_id
     all_tags.setdefault("mlflow.user", getpass.getuser())
     body: Dict[str, Any] = {
-        "experiment_id": _experiment_id or os.environ.get("MLFLOW_EXPERIMENT_ID", "0"),
+        "experiment_id": _default_experiment_id(),
         "start_time": _now_ms(),
         "user_id": getpass.getuser(),
         "tags": [{"key": k, "value": v} for k, v in all_tags.items()],
