@@ -1,0 +1,28 @@
+import zlib from 'node:zlib';
+
+/**
+ * CRC-32 (IEEE 802.3, as zlib and gzip compute it) of `bytes`. Node's native zlib.crc32 came in
+ * Node 20.15; older Node 20 releases (which `engines` still admits for the CLI) get the table
+ * version, which gives the same numbers more slowly.
+ */
+export const crc32: (bytes: Uint8Array) => number =
+  typeof zlib.crc32 === 'function' ? (bytes) => zlib.crc32(bytes) : tableCrc32;
+
+let table: Uint32Array | undefined;
+
+export function tableCrc32(bytes: Uint8Array): number {
+  table ??= makeTable();
+  let crc = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function makeTable(): Uint32Array {
+  const result = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    result[n] = c >>> 0;
+  }
+  return result;
+}

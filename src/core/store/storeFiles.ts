@@ -1,0 +1,13 @@
+/** The names in a `.runlens/` folder (DESIGN.md, "Data"). */
+export const storeFiles = {
+  /** The sql.js database image, as of the last checkpoint. */
+  database: 'runlens.db',
+  /** A checkpoint's image while it is written; renamed over `database` once flushed. */
+  databaseTemp: 'runlens.db.tmp',
+  /** The writes since the last checkpoint (journal.ts). */
+  journal: 'journal',
+  /** Which process owns the store (ownership.ts). */
+  owner: 'owner.json',
+  artifacts: 'artifacts',
+  gitignore: '.gitignore',
+} as const;

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { describe, it } from 'node:test';
+import { tableCrc32 } from '../../../src/core/store/crc32';
+import { frameHeaderBytes, Journal, type JournalRecord, scanJournal, setDamageAside } from '../../../src/core/store/journal';
+import { RecordWriter } from '../../../src/core/store/journalRecord';
+import { tempDir } from './storeTestKit';
+
+function appendRecords(file: string, firstSeq: number, count: number): number[] {
+  const journal = Journal.open(file, 0, firstSeq);
+  const writer = new RecordWriter(frameHeaderBytes);
+  const ends: number[] = [];
+  for (let i = 0; i < count; i++) {
+    writer.begin();
+    writer.addRow('INSERT INTO t VALUES (?)', [firstSeq + i]);
+    journal.append(writer);
+    ends.push(journal.byteLength);
+  }
+  journal.close();
+  return ends;
+}
+
+function scanAll(file: string): { records: JournalRecord[]; scan: ReturnType<typeof scanJournal> } {
+  const records: JournalRecord[] = [];
+  const scan = scanJournal(file, (record) => {
+    records.push(record);
+    return undefined;
+  });
+  return { records, scan };
+}
+
+describe('journal framing', () => {
+  it('computes the same CRC-32 with the fallback table as zlib does', () => {
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff));
+    assert.equal(tableCrc32(Buffer.from('123456789')), 0xcbf43926);
+    if (typeof zlib.crc32 === 'function') assert.equal(tableCrc32(bytes), zlib.crc32(bytes));
+  });
+
+  it('reads back appended records in order with their sequence numbers', (t) => {
+    const file = path.join(tempDir(t), 'journal');
+    const ends = appendRecords(file, 7, 5);
+    const { records, scan } = scanAll(file);
+    assert.deepEqual(records.map((r) => r.seq), [7, 8, 9, 10, 11]);
+    assert.deepEqual(records[2].statements, [{ sql: 'INSERT INTO t VALUES (?)', rows: [[9]] }]);
+    assert.equal(scan.goodLength, ends[4]);
+    assert.equal(scan.lastSeq, 11);
+    assert.equal(scan.damage, undefined);
+  });
+
+  it('treats a missing journal as empty', (t) => {
+    assert.deepEqual(scanAll(path.join(tempDir(t), 'journal')).scan, { goodLength: 0, lastSeq: undefined });
+  });
+
+  it('stops at a record cut short, at any cut, keeping the whole records before it', (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'journal');
+    const ends = appendRecords(file, 1, 3);
+    const whole = readFileSync(file);
+    for (let cut = ends[1] + 1; cut < ends[2]; cut++) {
+      writeFileSync(file, whole.subarray(0, cut));
+      const { records, scan } = scanAll(file);
+      assert.equal(records.length, 2, `cut at ${cut}`);
+      assert.equal(scan.goodLength, ends[1]);
+      assert.deepEqual(scan.damage && { offset: scan.damage.offset, length: scan.damage.length }, {
+        offset: ends[1],
+        length: cut - ends[1],
+      });
+    }
+  });
+
+  it('stops at a checksum mismatch and at a gap in the sequence', (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'journal');
+    const ends = appendRecords(file, 1, 4);
+    const corrupt = readFileSync(file);
+    corrupt[ends[1] + frameHeaderBytes + 3] ^= 0x40;
+    writeFileSync(file, corrupt);
+    let { records, scan } = scanAll(file);
+    assert.equal(records.length, 2);
+    assert.match(scan.damage?.reason ?? '', /checksum/);
+    assert.equal(scan.damage?.length, ends[3] - ends[1]);
+
+    const gapFile = path.join(dir, 'gap');
+    appendRecords(gapFile, 1, 2);
+    const later = path.join(dir, 'later');
+    appendRecords(later, 5, 1);
+    writeFileSync(gapFile, Buffer.concat([readFileSync(gapFile), readFileSync(later)]));
+    ({ records, scan } = scanAll(gapFile));
+    assert.deepEqual(records.map((r) => r.seq), [1, 2]);
+    assert.match(scan.damage?.reason ?? '', /record 5 follows record 2/);
+  });
+
+  it('stops where the caller rejects a record, with the caller\'s reason', (t) => {
+    const file = path.join(tempDir(t), 'journal');
+    const ends = appendRecords(file, 1, 3);
+    const scan = scanJournal(file, (record) => (record.seq === 2 ? 'not wanted' : undefined));
+    assert.deepEqual(scan, { goodLength: ends[0], lastSeq: 1, damage: { offset: ends[0], length: ends[2] - ends[0], reason: 'not wanted' } });
+  });
+
+  it('sets damage aside in a file of its own before cutting the journal back', (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'journal');
+    const ends = appendRecords(file, 1, 3);
+    const whole = readFileSync(file);
+    const damageFile = setDamageAside(file, ends[0]);
+    assert.equal(path.dirname(damageFile), dir);
+    assert.match(path.basename(damageFile), /^journal\.damaged-\d{4}-\d\d-\d\dT/);
+    assert.deepEqual(readFileSync(damageFile), whole.subarray(ends[0]));
+    assert.equal(statSync(file).size, ends[0]);
+    const second = setDamageAside(file, 0);
+    assert.notEqual(second, damageFile, 'a second damage file never replaces the first');
+    assert.equal(readdirSync(dir).filter((f) => f.startsWith('journal.damaged-')).length, 2);
+  });
+
+  it('can take back the last record and be emptied, continuing the sequence', (t) => {
+    const file = path.join(tempDir(t), 'journal');
+    const journal = Journal.open(file, 0, 1);
+    const writer = new RecordWriter(frameHeaderBytes);
+    for (const value of [1, 2]) {
+      writer.begin();
+      writer.addRow('A', [value]);
+      journal.append(writer);
+    }
+    const afterFirst = statSync(file).size / 2;
+    journal.retractLast();
+    assert.equal(statSync(file).size, afterFirst);
+    assert.equal(journal.lastSeq, 1);
+    journal.clear();
+    assert.equal(statSync(file).size, 0);
+    writer.begin();
+    writer.addRow('A', [3]);
+    journal.append(writer);
+    journal.close();
+    assert.deepEqual(scanAll(file).records.map((r) => r.seq), [2]);
+  });
+
+  it('opens an existing journal cut back to the length the recovery kept', (t) => {
+    const file = path.join(tempDir(t), 'journal');
+    const ends = appendRecords(file, 1, 2);
+    truncateSync(file, ends[1]);
+    Journal.open(file, ends[0], 2).close();
+    assert.equal(statSync(file).size, ends[0]);
+  });
+});

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { Database } from '../../../src/core/store/database';
+import { batchSize, isBatch, killRunId, metricValue } from '../../fixtures/store/killWorkload';
+import { tempDir } from './storeTestKit';
+
+// RUNLENS_KILL_ROUNDS=200 for a long soak; RUNLENS_KILL_SEED to replay a failing sequence.
+const rounds = Number(process.env.RUNLENS_KILL_ROUNDS ?? 20);
+const seed = Number(process.env.RUNLENS_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
+const writer = path.join(__dirname, '../../fixtures/store/killWriter.js');
+
+/** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
+function random(state: number): () => number {
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+interface Round {
+  readonly acknowledged: number[];
+  readonly killedAfterMs: number;
+  readonly fromStart: boolean;
+}
+
+/**
+ * Runs the writer and kills it with SIGKILL `delayMs` after it starts (`fromStart`, so the kill may
+ * land while it opens and recovers) or after it reports ready. Returns the ids it acknowledged.
+ */
+function runAndKill(dir: string, firstId: number, delayMs: number, fromStart: boolean): Promise<Round> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [writer, dir, String(firstId)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const acknowledged: number[] = [];
+    let partial = '';
+    let stderr = '';
+    let timer: NodeJS.Timeout | undefined;
+    const killLater = (): void => {
+      timer = setTimeout(() => child.kill('SIGKILL'), delayMs);
+    };
+    if (fromStart) killLater();
+    child.stdout.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? ''; // only whole lines were acknowledged
+      for (const line of lines) {
+        if (line === 'ready') {
+          if (!fromStart) killLater();
+        } else {
+          acknowledged.push(Number(line));
+        }
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal !== 'SIGKILL') reject(new Error(`writer exited by itself (code ${code}): ${stderr}`));
+      else resolve({ acknowledged, killedAfterMs: delayMs, fromStart });
+    });
+  });
+}
+
+describe('kill -9', () => {
+  it(`loses no acknowledged write over ${rounds} random kills (seed ${seed})`, { timeout: 120_000 + rounds * 3_000 }, async (t) => {
+    const dir = tempDir(t, 'runlens-kill-');
+    const next = random(seed);
+    const acknowledged: number[] = [];
+    let nextId = 1;
+    let damagedRounds = 0;
+    let killsInsideCheckpoint = 0;
+    for (let round = 1; round <= rounds; round++) {
+      const fromStart = round % 2 === 1;
+      const delay = Math.round(50 + next() * 350);
+      const result = await runAndKill(dir, nextId, delay, fromStart);
+      const context = `seed ${seed}, round ${round}, kill ${delay} ms after ${fromStart ? 'start' : 'ready'}`;
+      acknowledged.push(...result.acknowledged);
+      if (existsSync(path.join(dir, 'runlens.db.tmp'))) killsInsideCheckpoint++;
+
+      const db = await Database.open({ dir, idleCheckpointMs: 0 });
+      if (db.recovery.damagedBytes > 0) damagedRounds++;
+      assert.deepEqual(db.all('PRAGMA integrity_check'), [{ integrity_check: 'ok' }], context);
+
+      const singles = new Map(
+        db
+          .all<{ step: number; n: number }>("SELECT step, count(*) AS n FROM metrics WHERE key = 'single' GROUP BY step")
+          .map((r) => [r.step, r.n]),
+      );
+      const batches = new Map(
+        db
+          .all<{ step: number; n: number }>("SELECT step, count(*) AS n FROM metrics WHERE key = 'batch' GROUP BY step")
+          .map((r) => [r.step, r.n]),
+      );
+      for (const id of acknowledged) {
+        if (isBatch(id)) assert.equal(batches.get(id), batchSize(id), `${context}: acknowledged batch ${id}`);
+        else assert.equal(singles.get(id), 1, `${context}: acknowledged write ${id}`);
+      }
+      for (const [id, n] of batches) assert.equal(n, batchSize(id), `${context}: batch ${id} is all or nothing`);
+      for (const [id, n] of singles) assert.equal(n, 1, `${context}: write ${id} applied once`);
+
+      const fresh = db.all<{ key: string; step: number; timestamp: number; value: number | null; is_nan: number }>(
+        'SELECT key, step, timestamp, value, is_nan FROM metrics WHERE run_id = ? AND step >= ?',
+        [killRunId, nextId],
+      );
+      for (const row of fresh) {
+        const expected = metricValue(row.step, row.timestamp);
+        if (Number.isNaN(expected)) assert.deepEqual([row.value, row.is_nan], [null, 1], `${context}: NaN of ${row.step}`);
+        else assert.ok(Object.is(row.value, expected) && row.is_nan === 0, `${context}: value of ${row.step}/${row.timestamp}`);
+      }
+
+      const latest = db.get<{ step: number }>("SELECT step FROM latest_metrics WHERE key = 'single'");
+      const lastSingle = Math.max(0, ...singles.keys());
+      assert.equal(latest?.step ?? 0, lastSingle, `${context}: latest_metrics moved with its metric, atomically`);
+
+      nextId = Math.max(nextId - 1, ...singles.keys(), ...batches.keys()) + 1;
+      // Half the time the checker closes (checkpoints); otherwise the next writer recovers the journal itself.
+      if (round % 4 < 2) db.close();
+    }
+    assert.ok(acknowledged.length > rounds, `only ${acknowledged.length} writes acknowledged in ${rounds} rounds`);
+    t.diagnostic(
+      `${acknowledged.length} acknowledged writes over ${rounds} kills; ${killsInsideCheckpoint} kills left a ` +
+        `checkpoint half-written; ${damagedRounds} opens found a torn journal tail`,
+    );
+  });
+});
