@@ -46,7 +46,7 @@ export const migrations: readonly Migration[] = [
         deleted_time INTEGER,
         launch_id TEXT
       )`,
-      `CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time DESC)`,
+      `CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC, run_id)`,
       `CREATE TABLE params (
         run_id TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -72,6 +72,8 @@ export const migrations: readonly Migration[] = [
         dataset_digest TEXT
       )`,
       `CREATE INDEX metrics_by_run_key ON metrics (run_id, key, step, timestamp)`,
+      // Logged-model search filters and orders by the metrics logged against a model.
+      `CREATE INDEX metrics_by_model ON metrics (model_id, key) WHERE model_id IS NOT NULL`,
       // The latest point per key (greatest step, then timestamp, as MLflow), plus the summary the
       // sidebar and dashboards show without reading the history.
       `CREATE TABLE latest_metrics (

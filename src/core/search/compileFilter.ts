@@ -1,0 +1,83 @@
+import { invalidParameter } from '../errors';
+import type { Comparison, ComparisonOperator, FilterExpression } from './filterAst';
+import { FaultReporter } from './filterError';
+import { resolveFilterField, type FilterCatalog, type FilterField, type ValueTest } from './filterFields';
+import { parseFilter } from './filterParser';
+import { likeEscapeCharacter, likeToGlob, likeWithEscape } from './likePattern';
+import { fragment, joinFragments, placeholders, type SqlFragment } from './sqlFragment';
+
+/** MLflow's type rules: numbers order, strings match. */
+const operatorsByType: Readonly<Record<FilterField['type'], readonly ComparisonOperator[]>> = {
+  number: ['=', '!=', '<', '<=', '>', '>='],
+  string: ['=', '!=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'],
+};
+
+/** A filter compiled against a catalog, with the parsed expression for callers that inspect it. */
+export interface CompiledFilter {
+  readonly expression: FilterExpression;
+  readonly where: SqlFragment;
+}
+
+/**
+ * Parses `text` and compiles it to a WHERE predicate over the catalog's table; undefined for an
+ * empty filter. Unknown fields and type violations throw FilterError pointing at the culprit.
+ */
+export function compileFilter(text: string, catalog: FilterCatalog, fieldExample: string): CompiledFilter | undefined {
+  if (typeof text !== 'string') throw invalidParameter("Invalid value for parameter 'filter': expected a string");
+  const expression = parseFilter(text, fieldExample);
+  if (expression === undefined) return undefined;
+  const faults = new FaultReporter(text, 'filter');
+  return { expression, where: compileExpression(expression, catalog, faults) };
+}
+
+function compileExpression(expression: FilterExpression, catalog: FilterCatalog, faults: FaultReporter): SqlFragment {
+  if (expression.kind === 'comparison') return compileComparison(expression, catalog, faults);
+  const operands = expression.operands.map((operand) => compileExpression(operand, catalog, faults));
+  const joined = joinFragments(operands, expression.kind === 'and' ? ' AND ' : ' OR ');
+  return fragment(`(${joined.sql})`, joined.params);
+}
+
+function compileComparison(comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): SqlFragment {
+  const field = resolveFilterField(catalog, comparison.field, faults);
+  checkTypes(field, comparison, faults);
+  return field.where(valueTest(comparison));
+}
+
+function checkTypes(field: FilterField, comparison: Comparison, faults: FaultReporter): void {
+  const allowed = operatorsByType[field.type];
+  if (!allowed.includes(comparison.operator)) {
+    faults.fail(
+      `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${allowed.join(', ')}`,
+      comparison.operatorOffset,
+    );
+  }
+  const literals = comparison.value.kind === 'list' ? comparison.value.items : [comparison.value];
+  for (const literal of literals) {
+    if (literal.kind === field.type) continue;
+    if (field.type === 'number') faults.fail(`expected a number for ${field.label}, found the string ${literal.text}`, literal.offset);
+    faults.fail(`expected a quoted string for ${field.label}, found ${literal.text}: write '${literal.text}'`, literal.offset);
+  }
+}
+
+function valueTest(comparison: Comparison): ValueTest {
+  return {
+    operator: comparison.operator,
+    on: (column) => renderTest(typeof column === 'string' ? fragment(column) : column, comparison),
+  };
+}
+
+function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {
+  const { operator, value } = comparison;
+  if (value.kind === 'list') {
+    const list = placeholders(value.items.map((item) => item.value));
+    return fragment(`${column.sql} ${operator} (${list.sql})`, [...column.params, ...list.params]);
+  }
+  switch (operator) {
+    case 'LIKE':
+      return fragment(`${column.sql} GLOB ?`, [...column.params, likeToGlob(String(value.value))]);
+    case 'ILIKE':
+      return fragment(`${column.sql} LIKE ? ESCAPE '${likeEscapeCharacter}'`, [...column.params, likeWithEscape(String(value.value))]);
+    default:
+      return fragment(`${column.sql} ${operator} ?`, [...column.params, value.value]);
+  }
+}
