@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { startServer, type RunningServer } from '../src/server/server';
-import { type BenchRow, formatCount, formatMs, median, percentile, progress } from './benchKit';
+import { type BenchRow, formatCount, formatMs, median, percentile, progress, type Tasks } from './benchKit';
 
 const roundTrips = 3000;
 const batchRepeats = 50;
@@ -15,6 +15,9 @@ const sustainedSeconds = 5;
 const historyPoints = 25_000;
 const searchRuns = 10_000;
 const readRepeats = 30;
+
+/** Every figure here is taken in the one process; the harness's shape still asks for the export. */
+export const tasks: Tasks = {};
 
 export async function measure(): Promise<readonly BenchRow[]> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-server-'));
@@ -106,18 +109,23 @@ async function historyRows(client: BenchClient): Promise<BenchRow[]> {
   }
   const query = `run_id=${runId}&run_uuid=${runId}&metric_key=loss&max_results=25000`;
   const times: number[] = [];
+  const lastByte: number[] = [];
   let count = 0;
   for (let i = 0; i < readRepeats + 3; i++) {
     const start = process.hrtime.bigint();
-    const reply = (await client.get(`/api/2.0/mlflow/metrics/get-history?${query}`)) as { metrics: unknown[] };
-    if (i >= 3) times.push(Number(process.hrtime.bigint() - start) / 1e6);
-    count = reply.metrics.length;
+    const text = await client.getText(`/api/2.0/mlflow/metrics/get-history?${query}`);
+    const received = process.hrtime.bigint();
+    count = (JSON.parse(text) as { metrics: unknown[] }).metrics.length;
+    if (i >= 3) {
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      lastByte.push(Number(received - start) / 1e6);
+    }
   }
   if (count !== historyPoints) throw new Error(`get-history returned ${count} points, not ${historyPoints}`);
   return [
     {
-      what: `metrics/get-history of ${formatCount(historyPoints)} points, reply parsed (p50)`,
-      figure: `${formatMs(median(times))} (p90 ${formatMs(percentile(times, 90))})`,
+      what: `metrics/get-history of ${formatCount(historyPoints)} points, reply parsed by the client (p50)`,
+      figure: `${formatMs(median(times))} (to last byte ${formatMs(median(lastByte))}, p90 ${formatMs(percentile(times, 90))})`,
       budget: '<= 30 ms',
       ok: median(times) <= 30,
     },
@@ -195,11 +203,12 @@ class BenchClient {
     return Number(process.hrtime.bigint() - start) / 1e6;
   }
 
-  call(endpoint: string, body: unknown): Promise<unknown> {
-    return this.send('POST', `/api/2.0/mlflow/${endpoint}`, JSON.stringify(body));
+  async call(endpoint: string, body: unknown): Promise<unknown> {
+    return JSON.parse(await this.send('POST', `/api/2.0/mlflow/${endpoint}`, JSON.stringify(body)));
   }
 
-  get(pathAndQuery: string): Promise<unknown> {
+  /** A GET whose reply the caller parses (and times apart from the transfer). */
+  getText(pathAndQuery: string): Promise<string> {
     return this.send('GET', pathAndQuery);
   }
 
@@ -207,7 +216,7 @@ class BenchClient {
     this.agent.destroy();
   }
 
-  private send(method: string, urlPath: string, body?: string): Promise<unknown> {
+  private send(method: string, urlPath: string, body?: string): Promise<string> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { host: this.host, authorization: `Bearer ${this.token}` };
       if (body !== undefined) {
@@ -220,7 +229,7 @@ class BenchClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           if (res.statusCode !== 200) reject(new Error(`${method} ${urlPath}: ${res.statusCode} ${text.slice(0, 300)}`));
-          else resolve(JSON.parse(text));
+          else resolve(text);
         });
         res.on('error', reject);
       });

@@ -1,12 +1,26 @@
-// The `runlens` command. Subcommands come with their issues (serve, import, export).
-function main(argv: readonly string[]): number {
-  const [command] = argv;
-  if (command === undefined || command === 'help' || command === '--help') {
-    console.log('Usage: runlens <command>\n\nCommands:\n  help    this text');
-    return 0;
+// The `runlens` command: one file per subcommand, dispatched here.
+import { helpCommand } from './helpCommand';
+import { serveCommand } from './serveCommand';
+import type { Command } from './command';
+
+const commands: readonly Command[] = [serveCommand, helpCommand];
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name = 'help', ...rest] = argv;
+  const command = commands.find((c) => c.name === name || (name === '--help' && c.name === 'help'));
+  if (command === undefined) {
+    console.error(`runlens: unknown command '${name}'. Run 'runlens help'.`);
+    return 2;
   }
-  console.error(`runlens: unknown command '${command}'. Run 'runlens help'.`);
-  return 2;
+  return command.run(rest, commands);
 }
 
-process.exitCode = main(process.argv.slice(2));
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`runlens: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

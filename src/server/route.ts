@@ -10,7 +10,10 @@ import type { TrackingStore } from '../core/store/trackingStore';
  */
 export interface Route {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE' | 'PUT';
-  /** Path with `:name` segments, e.g. `/api/2.0/mlflow/logged-models/:modelId`. */
+  /**
+   * Path with `:name` segments, e.g. `/api/2.0/mlflow/logged-models/:modelId`; a last segment
+   * `*name` takes the rest of the path, slashes included (artifact paths). Values are percent-decoded.
+   */
   readonly path: string;
   readonly handler: Handler;
   /** Raw routes (artifact PUT/GET) take the request and response streams themselves. */

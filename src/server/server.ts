@@ -1,6 +1,18 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ErrorCode, MlflowError } from '../core/errors';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
+import { readJsonBody } from './body';
+import { sendFailure, sendJson } from './reply';
+import { RequestGuard } from './requestGuard';
+import type { RequestContext } from './route';
+import { Router } from './router';
+import { artifactRoutes } from './routes/artifactRoutes';
+import { registryRoutes } from './routes/registryRoutes';
+import { trackingRoutes } from './routes/trackingRoutes';
+import { serviceRoutes } from './serviceRoutes';
 
 export interface ServerOptions {
   readonly store: TrackingStore;
@@ -12,6 +24,10 @@ export interface ServerOptions {
   readonly port?: number;
   /** Loopback only; 127.0.0.1 by default. */
   readonly host?: string;
+  /** Cap on a JSON request body in bytes; see `defaultMaxJsonBytes`. */
+  readonly maxJsonBytes?: number;
+  /** Where failures that are bugs (500s) are reported; console.error by default. */
+  readonly log?: (message: string) => void;
 }
 
 export interface RunningServer {
@@ -21,5 +37,100 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/**
+ * MLflow lets a dataset profile alone reach 16 MiB (MAX_DATASET_PROFILE_SIZE) and a schema 1 MiB,
+ * so a log-inputs body can legitimately pass 16 MiB; 32 MiB leaves room for the rest of it.
+ */
+export const defaultMaxJsonBytes = 32 * 1024 * 1024;
+
+const loopbackBindings: Readonly<Record<string, { bind: string; urlHost: string }>> = {
+  '127.0.0.1': { bind: '127.0.0.1', urlHost: '127.0.0.1' },
+  localhost: { bind: '127.0.0.1', urlHost: '127.0.0.1' },
+  '::1': { bind: '::1', urlHost: '[::1]' },
+};
+
+const methodsWithJsonBody = new Set(['POST', 'PATCH', 'DELETE', 'PUT']);
+
 /** Starts the MLflow-compatible tracking server. */
-export declare function startServer(options: ServerOptions): Promise<RunningServer>;
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const binding = loopbackBindings[options.host ?? '127.0.0.1'];
+  if (binding === undefined) {
+    throw new Error(
+      `runlens serves on the loopback interface only: host '${options.host}' is not allowed (use 127.0.0.1, localhost or ::1).`,
+    );
+  }
+  const guard = new RequestGuard(options.token);
+  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes]);
+  const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
+  const log = options.log ?? ((message: string) => console.error(message));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      guard.check(req.headers);
+      const { pathname, search } = splitUrl(req.url ?? '/');
+      const match = router.match(req.method ?? '', pathname);
+      if (match === undefined) {
+        throw new MlflowError(ErrorCode.EndpointNotFound, `No RunLens endpoint for ${req.method} ${pathname}.`);
+      }
+      const { route, pathParams } = match;
+      const context: RequestContext = {
+        store: options.store,
+        registry: options.registry,
+        artifacts: options.artifacts,
+        query: new URLSearchParams(search),
+        pathParams,
+        body: route.raw || !methodsWithJsonBody.has(route.method) ? {} : await readJsonBody(req, maxJsonBytes),
+        ...(route.raw ? { req, res } : {}),
+      };
+      const result = await route.handler(context);
+      if (!res.headersSent) sendJson(res, 200, result ?? {});
+    } catch (error) {
+      sendFailure(req, res, error, log);
+    }
+  };
+
+  const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+    void handle(req, res);
+  });
+  // Clients keep connections in a pool for a while; closing idle ones sooner races their next request.
+  server.keepAliveTimeout = 65_000;
+  await listen(server, options.port ?? 0, binding.bind);
+  const port = (server.address() as AddressInfo).port;
+  guard.setPort(port);
+  return {
+    port,
+    url: `http://${binding.urlHost}:${port}`,
+    close: () => closeServer(server),
+  };
+}
+
+function splitUrl(url: string): { pathname: string; search: string } {
+  const q = url.indexOf('?');
+  return q === -1 ? { pathname: url, search: '' } : { pathname: url.slice(0, q), search: url.slice(q + 1) };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Lets requests in flight finish (a write is acknowledged only with its reply), for a while. */
+const closeGraceMs = 3000;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const force = setTimeout(() => server.closeAllConnections(), closeGraceMs);
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
+    // Idle keep-alive connections would hold close() open until they time out.
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
+import { startServer, type RunningServer } from '../server/server';
+import type { Command } from './command';
+
+const usage = `Usage: runlens serve [--dir PATH] [--port P] [--host 127.0.0.1]
+
+  --dir PATH   workspace folder whose .runlens/ store is served (default: the current folder)
+  --port P     port to listen on (default: 0, any free port)
+  --host H     127.0.0.1 (default), localhost or ::1: RunLens listens on loopback only
+
+Every request must carry the token printed at start: a new random one each time, or the value of
+RUNLENS_TOKEN when it is set (at least 16 characters).`;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: "serve the workspace's runs as an MLflow tracking server on 127.0.0.1",
+  usage,
+  run: serve,
+};
+
+interface ServeOptions {
+  readonly dir: string;
+  readonly port: number;
+  readonly host: string;
+}
+
+async function serve(args: readonly string[]): Promise<number> {
+  let options: ServeOptions;
+  try {
+    options = parseServeArgs(args);
+  } catch (error) {
+    console.error(`runlens serve: ${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+    return 2;
+  }
+  const token = process.env.RUNLENS_TOKEN || randomBytes(24).toString('base64url');
+  if (token.length < 16) {
+    console.error('runlens serve: RUNLENS_TOKEN must be at least 16 characters long.');
+    return 2;
+  }
+
+  const storeDir = path.join(options.dir, '.runlens');
+  let store: WorkspaceStore;
+  try {
+    store = await WorkspaceStore.open(storeDir);
+  } catch (error) {
+    if (!(error instanceof StoreOwnedElsewhereError)) throw error;
+    return reportOwner(storeDir, error.owner);
+  }
+  if (store.recovery.message) console.error(`runlens serve: ${store.recovery.message}`);
+
+  let server: RunningServer | undefined;
+  try {
+    server = await startServer({
+      store: store.tracking,
+      registry: store.registry,
+      artifacts: store.artifacts,
+      token,
+      port: options.port,
+      host: options.host,
+    });
+    store.publish({ port: server.port, token });
+  } catch (error) {
+    await server?.close();
+    store.close();
+    throw error;
+  }
+
+  console.log(
+    `RunLens serves ${storeDir} at ${server.url}\n` +
+      'Point MLflow at it by pasting this into the shell that runs your script:\n\n' +
+      exportLines(server.url, token) +
+      '\n\nPress Ctrl+C to stop.',
+  );
+  await stopSignal();
+  console.log('RunLens: stopping (requests in flight finish, then the store is checkpointed)...');
+  await server.close();
+  store.close();
+  console.log('RunLens: stopped.');
+  return 0;
+}
+
+function parseServeArgs(args: readonly string[]): ServeOptions {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: {
+      dir: { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}'`);
+  const port = Number(values.port ?? '0');
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535, not '${values.port}'`);
+  const host = values.host ?? '127.0.0.1';
+  if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+    throw new Error(`--host '${host}' is not a loopback address: RunLens serves 127.0.0.1, localhost or ::1 only`);
+  }
+  return { dir: path.resolve(values.dir ?? '.'), port, host };
+}
+
+function reportOwner(storeDir: string, owner: { pid: number; port?: number; token?: string }): number {
+  if (owner.port === undefined || owner.token === undefined) {
+    console.error(`runlens serve: pid ${owner.pid} owns ${storeDir} but is not serving it yet; try again in a moment.`);
+    return 1;
+  }
+  const url = `http://127.0.0.1:${owner.port}`;
+  console.log(`pid ${owner.pid} already serves ${storeDir} at ${url}\n\n${exportLines(url, owner.token)}`);
+  return 0;
+}
+
+function exportLines(url: string, token: string): string {
+  return `  export MLFLOW_TRACKING_URI=${url}\n  export MLFLOW_TRACKING_TOKEN=${token}`;
+}
+
+/** Resolves on the first SIGINT or SIGTERM; a second one while stopping ends the process at once. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      process.once(signal, () => process.exit(130));
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}

@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ErrorCode, MlflowError } from '../core/errors';
+import { toJson } from './json';
+
+/** Headers on every reply: nothing here is for caches, and nothing should be sniffed into HTML. */
+const commonHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  // Encoded once: a metric history is megabytes, and byteLength plus end(string) would encode it twice.
+  const body = Buffer.from(toJson(value ?? {}), 'utf8');
+  res.writeHead(status, {
+    ...commonHeaders,
+    'content-type': 'application/json',
+    'content-length': body.length,
+  });
+  res.end(body);
+}
+
+export function sendText(res: ServerResponse, text: string): void {
+  res.writeHead(200, {
+    ...commonHeaders,
+    'content-type': 'text/plain; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function headersFor(contentType: string, size: number): Record<string, string | number> {
+  return { ...commonHeaders, 'content-type': contentType, 'content-length': size };
+}
+
+/**
+ * Turns a failure into MLflow's `{error_code, message}`. Anything that is not an MlflowError is a
+ * bug: logged, and answered 500 INTERNAL_ERROR (which the client retries, so it must stay rare).
+ * When the request still has an unread body (refused before reading, or past a cap), the
+ * connection is closed after the reply instead of draining what the client is still sending.
+ */
+export function sendFailure(
+  req: IncomingMessage,
+  res: ServerResponse,
+  error: unknown,
+  log: (message: string) => void,
+): void {
+  const failure = MlflowError.is(error)
+    ? error
+    : new MlflowError(ErrorCode.InternalError, `Internal error in RunLens: ${describe(error)}`);
+  if (!MlflowError.is(error)) {
+    log(`runlens server: ${req.method} ${req.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  }
+  if (res.headersSent) {
+    // A streamed reply broke midway: the only honest signal left is to cut the connection.
+    res.destroy();
+    return;
+  }
+  if (hasUnreadBody(req)) res.setHeader('connection', 'close');
+  sendJson(res, failure.status, failure.toJSON());
+}
+
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

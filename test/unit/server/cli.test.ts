@@ -1,0 +1,134 @@
+// `runlens serve` as a real child process over a real .runlens/ folder: what it prints, that the
+// printed URL and token work, that a second serve on the same folder points at the first, and that
+// a signal stops it cleanly with the data kept.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { HttpClient } from './support/httpClient';
+
+const cli = path.join(__dirname, '../../../src/cli/main.js');
+
+interface Served {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  readonly token: string;
+  output(): string;
+  exited: Promise<number | null>;
+}
+
+function runlens(args: string[], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  const childEnv = { ...process.env, ...env };
+  if (!('RUNLENS_TOKEN' in env)) delete childEnv.RUNLENS_TOKEN;
+  return spawn(process.execPath, [cli, ...args], { env: childEnv });
+}
+
+/** Output and exit code of a command that ends by itself. */
+async function runToEnd(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = runlens(args);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { code, stdout, stderr };
+}
+
+/** Starts `runlens serve` and waits for the two export lines it prints when ready. */
+async function serve(dir: string, env: Record<string, string> = {}): Promise<Served> {
+  const child = runlens(['serve', '--dir', dir, '--port', '0'], env);
+  let out = '';
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  const ready = await new Promise<{ url: string; token: string }>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve printed no export lines in 20 s:\n${out}`)), 20_000);
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /export MLFLOW_TRACKING_URI=(\S+)/.exec(out)?.[1];
+      const token = /export MLFLOW_TRACKING_TOKEN=(\S+)/.exec(out)?.[1];
+      if (url && token) {
+        clearTimeout(timer);
+        resolve({ url, token });
+      }
+    });
+    void exited.then((code) => reject(new Error(`serve exited with ${code} before it was ready:\n${out}`)));
+  });
+  return { child, ...ready, output: () => out, exited };
+}
+
+describe('runlens serve', () => {
+  const workspace = mkdtempSync(path.join(os.tmpdir(), 'runlens-cli-'));
+  const children: ChildProcessWithoutNullStreams[] = [];
+  after(() => {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  test('serves the folder, points a second serve at itself, stops on a signal and keeps the data', async () => {
+    const first = await serve(workspace);
+    children.push(first.child);
+    assert.match(first.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(first.token.length >= 32, 'a random token of 24 bytes, base64url');
+
+    const client = new HttpClient(first.url, first.token);
+    const created = await client.api('experiments/create', { name: 'from-the-cli-test' });
+    assert.equal(created.status, 200, created.text);
+    assert.equal((await client.get('/health', { token: 'wrong-token-of-enough-length' })).status, 401);
+    client.close();
+
+    const second = await runToEnd(['serve', '--dir', workspace]);
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stdout, new RegExp(`pid ${first.child.pid} already serves`));
+    assert.ok(second.stdout.includes(`export MLFLOW_TRACKING_URI=${first.url}`));
+    assert.ok(second.stdout.includes(`export MLFLOW_TRACKING_TOKEN=${first.token}`));
+
+    first.child.kill('SIGTERM');
+    assert.equal(await first.exited, 0, first.output());
+    assert.match(first.output(), /stopped/);
+    assert.ok(!existsSync(path.join(workspace, '.runlens', 'owner.json')), 'ownership was released');
+
+    // Started again, with the token from the environment: the experiment is still there.
+    const token = 'a-token-chosen-by-the-user-0123456789';
+    const again = await serve(workspace, { RUNLENS_TOKEN: token });
+    children.push(again.child);
+    assert.equal(again.token, token);
+    const reader = new HttpClient(again.url, token);
+    const found = await reader.get('/api/2.0/mlflow/experiments/get-by-name?experiment_name=from-the-cli-test');
+    assert.equal(found.status, 200, found.text);
+    reader.close();
+    again.child.kill('SIGINT');
+    assert.equal(await again.exited, 0, again.output());
+  });
+
+  test('refuses a non-loopback host, a bad port, a short RUNLENS_TOKEN and unknown arguments with usage', async () => {
+    for (const args of [
+      ['serve', '--host', '0.0.0.0'],
+      ['serve', '--port', 'eighty'],
+      ['serve', '--port', '70000'],
+      ['serve', '--verbose'],
+      ['serve', 'extra'],
+    ]) {
+      const result = await runToEnd([...args, '--dir', workspace]);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, /Usage: runlens serve/);
+    }
+    const short = runlens(['serve', '--dir', workspace], { RUNLENS_TOKEN: 'short' });
+    let stderr = '';
+    short.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    assert.equal(await new Promise((resolve) => short.on('close', resolve)), 2);
+    assert.match(stderr, /at least 16 characters/);
+  });
+
+  test('help lists the commands; an unknown command says how to get help', async () => {
+    const help = await runToEnd(['help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /serve\s+serve the workspace/);
+    const serveHelp = await runToEnd(['help', 'serve']);
+    assert.match(serveHelp.stdout, /--dir PATH/);
+    const unknown = await runToEnd(['frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /runlens help/);
+  });
+});
