@@ -1,0 +1,28 @@
+import { notFound } from '../errors';
+import { artifactPathSegments } from '../store/artifactStore';
+
+const scheme = 'mlflow-artifacts:';
+
+/**
+ * The ArtifactStore path of a run's artifact root, from its `mlflow-artifacts:` URI (the form the
+ * embedded server gives every run: `mlflow-artifacts:/<experiment>/<run>/artifacts`). Runs whose
+ * artifacts live elsewhere (imported with an outside URI) have none here: undefined.
+ */
+export function storeRootOf(artifactUri: string): string | undefined {
+  if (!artifactUri.startsWith(scheme)) return undefined;
+  let rest = artifactUri.slice(scheme.length);
+  // mlflow-artifacts://host:port/path names a server; the path is what matters here.
+  if (rest.startsWith('//')) {
+    const pathStart = rest.indexOf('/', 2);
+    rest = pathStart === -1 ? '' : rest.slice(pathStart);
+  }
+  return artifactPathSegments(rest.replace(/^\/+/, '')).join('/');
+}
+
+/** The store path of one artifact of a run; `relativePath` is untrusted and checked by the same rules as uploads. */
+export function storePathOf(artifactUri: string, relativePath: string): string {
+  const root = storeRootOf(artifactUri);
+  if (root === undefined) throw notFound(`This run's artifacts (${artifactUri}) are not kept in this RunLens store.`);
+  const segments = artifactPathSegments(relativePath);
+  return [root, ...segments].join('/');
+}
