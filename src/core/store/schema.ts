@@ -59,7 +59,8 @@ export const migrations: readonly Migration[] = [
         value TEXT NOT NULL,
         PRIMARY KEY (run_id, key)
       ) WITHOUT ROWID`,
-      // Full metric history. No uniqueness: a point logged twice is kept twice, as the client sent it.
+      // Full metric history. A point identical to one already logged is stored once, as MLflow does
+      // (the store checks; the client re-logs a run's metrics with the model id after log_model).
       `CREATE TABLE metrics (
         run_id TEXT NOT NULL,
         key TEXT NOT NULL,

@@ -1,3 +1,8 @@
 import type { Route } from '../route';
+import { experimentRoutes } from './tracking/experimentRoutes';
+import { loggedModelRoutes } from './tracking/loggedModelRoutes';
+import { metricRoutes } from './tracking/metricRoutes';
+import { runRoutes } from './tracking/runRoutes';
 
-export const trackingRoutes: readonly Route[] = [];
+/** The tracking half of MLflow's REST API: experiments, runs, metrics and logged models. */
+export const trackingRoutes: readonly Route[] = [...experimentRoutes, ...runRoutes, ...metricRoutes, ...loggedModelRoutes];

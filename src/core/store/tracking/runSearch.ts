@@ -1,0 +1,36 @@
+import type { Run, ViewType } from '../../entities';
+import { compileRunSearch, type RunSearchRequest } from '../../search/runSearch';
+import { lifecycleCondition } from '../../search/viewType';
+import type { Reader } from '../database';
+import { assembleRuns, runRowsInOrder } from './runReads';
+import { nextPage, placeholders, searchedIds } from './sqlHelpers';
+
+export interface RunPage {
+  readonly runs: Run[];
+  readonly nextPageToken?: string;
+}
+
+/** One page of runs matching a search, each with its data, inputs and outputs. */
+export function searchRuns(db: Reader, request: RunSearchRequest): RunPage {
+  const query = compileRunSearch(request);
+  const page = query.page(searchedIds<string>(db, query.sql, query.params));
+  return { runs: assembleRuns(db, runRowsInOrder(db, page.items)), ...nextPage(page.nextPageToken) };
+}
+
+/** How many runs an experiment holds (all experiments when none is named). */
+export function countRuns(db: Reader, experiments?: string | readonly string[], viewType: ViewType = 'ACTIVE_ONLY'): number {
+  const experimentIds = typeof experiments === 'string' ? [experiments] : experiments;
+  const conditions: string[] = [];
+  const params: (string | number)[] = [];
+  const lifecycle = lifecycleCondition('lifecycle_stage', viewType, 'view_type');
+  if (lifecycle) {
+    conditions.push(lifecycle.sql);
+    params.push(...(lifecycle.params as (string | number)[]));
+  }
+  if (experimentIds) {
+    conditions.push(`experiment_id IN (${placeholders(experimentIds.length)})`);
+    params.push(...experimentIds);
+  }
+  const where = conditions.length > 0 ? conditions.join(' AND ') : '1';
+  return db.get<{ count: number }>(`SELECT COUNT(*) AS count FROM runs WHERE ${where}`, params)?.count ?? 0;
+}
