@@ -2,6 +2,18 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ErrorCode, MlflowError } from '../core/errors';
 
+/** Tokens of RunLens launches: a launched process logs with one of its own (src/core/launches). */
+export interface LaunchTokens {
+  /** The launch whose token hashes to this hex SHA-256, while that token is valid. */
+  launchIdForToken(tokenSha256: string): string | undefined;
+}
+
+/** Who a request that passed the guard comes from. */
+export interface RequestCaller {
+  /** Set when the request carried a launch's token rather than the server's own. */
+  readonly launchId?: string;
+}
+
 /**
  * The two checks every request passes before anything else happens (no body read, nothing written).
  *
@@ -11,13 +23,17 @@ import { ErrorCode, MlflowError } from '../core/errors';
  * PERMISSION_DENIED, as MLflow's own host check answers.
  *
  * Token: `Authorization: Bearer <token>`, which the MLflow client sends for MLFLOW_TRACKING_TOKEN,
- * compared in constant time; otherwise 401 UNAUTHENTICATED.
+ * compared in constant time; otherwise 401 UNAUTHENTICATED. A live launch's own token is accepted
+ * too, and names the launch (looked up by its hash, which is all the store keeps).
  */
 export class RequestGuard {
   private readonly tokenDigest: Buffer;
   private allowedHosts: ReadonlySet<string> = new Set();
 
-  constructor(token: string) {
+  constructor(
+    token: string,
+    private readonly launchTokens?: LaunchTokens,
+  ) {
     if (token.length < 16) throw new Error('the server token must be at least 16 characters long');
     this.tokenDigest = digest(token);
   }
@@ -27,7 +43,7 @@ export class RequestGuard {
     this.allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
   }
 
-  check(headers: IncomingHttpHeaders): void {
+  check(headers: IncomingHttpHeaders): RequestCaller {
     const host = headers.host?.toLowerCase();
     if (host === undefined || !this.allowedHosts.has(host)) {
       throw new MlflowError(
@@ -42,9 +58,11 @@ export class RequestGuard {
         'Missing bearer token: set MLFLOW_TRACKING_TOKEN to the token that RunLens printed or copied.',
       );
     }
-    if (!timingSafeEqual(digest(presented), this.tokenDigest)) {
-      throw new MlflowError(ErrorCode.Unauthenticated, 'Invalid bearer token for this RunLens server.');
-    }
+    const presentedDigest = digest(presented);
+    if (timingSafeEqual(presentedDigest, this.tokenDigest)) return {};
+    const launchId = this.launchTokens?.launchIdForToken(presentedDigest.toString('hex'));
+    if (launchId !== undefined) return { launchId };
+    throw new MlflowError(ErrorCode.Unauthenticated, 'Invalid bearer token for this RunLens server.');
   }
 }
 

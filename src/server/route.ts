@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LaunchGate } from '../core/launches/launchService';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
@@ -29,6 +30,10 @@ export interface RequestContext {
   readonly query: URLSearchParams;
   /** Values of the `:name` segments of the route's path, percent-decoded. */
   readonly pathParams: Readonly<Record<string, string>>;
+  /** The RunLens launch whose token the request carried; absent for the server's own token. */
+  readonly launchId?: string;
+  /** The store's launches, when the server was started with them (the VS Code owner does). */
+  readonly launches?: LaunchGate;
   /** Set for raw routes only. */
   readonly req?: IncomingMessage;
   readonly res?: ServerResponse;

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, MlflowError } from '../core/errors';
+import type { LaunchGate } from '../core/launches/launchService';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
 import { readJsonBody } from './body';
+import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
 import { RequestGuard } from './requestGuard';
 import type { RequestContext } from './route';
@@ -20,6 +22,8 @@ export interface ServerOptions {
   readonly artifacts: ArtifactStore;
   /** The bearer token every request must carry. */
   readonly token: string;
+  /** RunLens launches: their processes log with tokens of their own, and runs they create carry their capture. */
+  readonly launches?: LaunchGate;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   /** Loopback only; 127.0.0.1 by default. */
@@ -28,6 +32,8 @@ export interface ServerOptions {
   readonly maxJsonBytes?: number;
   /** Where failures that are bugs (500s) are reported; console.error by default. */
   readonly log?: (message: string) => void;
+  /** The dashboards' browser mode (`runlens serve`): its pages and bridge take a session cookie instead of the bearer token. */
+  readonly dashboards?: DashboardSite;
 }
 
 export interface RunningServer {
@@ -59,14 +65,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       `runlens serves on the loopback interface only: host '${options.host}' is not allowed (use 127.0.0.1, localhost or ::1).`,
     );
   }
-  const guard = new RequestGuard(options.token);
+  const guard = new RequestGuard(options.token, options.launches);
   const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      guard.check(req.headers);
+      if (options.dashboards?.handles(splitUrl(req.url ?? '/').pathname)) return await options.dashboards.serve(req, res);
+      const caller = guard.check(req.headers);
       const { pathname, search } = splitUrl(req.url ?? '/');
       const match = router.match(req.method ?? '', pathname);
       if (match === undefined) {
@@ -79,6 +86,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         artifacts: options.artifacts,
         query: new URLSearchParams(search),
         pathParams,
+        ...(caller.launchId !== undefined ? { launchId: caller.launchId } : {}),
+        ...(options.launches ? { launches: options.launches } : {}),
         body: route.raw || !methodsWithJsonBody.has(route.method) ? {} : await readJsonBody(req, maxJsonBytes),
         ...(route.raw ? { req, res } : {}),
       };

@@ -2,9 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { launchesFolder } from '../core/launches/launchFiles';
+import { LaunchService } from '../core/launches/launchService';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
 import { Disposable } from './disposable';
+import { launchImprint } from './launch/launchImprint';
 
 /** Where MLflow clients send their requests: the values of MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN. */
 export interface TrackingEndpoint {
@@ -17,6 +20,8 @@ export interface OwnerSession {
   readonly kind: 'owner';
   readonly store: WorkspaceStore;
   readonly endpoint: TrackingEndpoint;
+  /** Scripts RunLens launched: their records, tokens, and the capture their runs carry. */
+  readonly launches: LaunchService;
 }
 
 /** Another process (a VS Code window or `runlens serve`) owns the store; this window talks to it over HTTP. */
@@ -84,13 +89,29 @@ export class TrackingSession extends Disposable {
       throw error;
     }
     this.store = store;
+    const launches = new LaunchService({
+      db: store.db,
+      artifacts: store.artifacts,
+      filesDir: path.join(dir, launchesFolder),
+      imprintOf: launchImprint,
+    });
+    // Recovery must never keep the store from opening: what it cannot end stays RUNNING until next time.
+    const abandoned = await launches.recoverAbandoned().catch((error: Error) => {
+      console.error('RunLens: could not end the launches left running', error);
+      return [];
+    });
+    if (abandoned.length > 0) {
+      void vscode.window.showWarningMessage(
+        `RunLens: ${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are marked FAILED with a note.`,
+      );
+    }
     const token = randomBytes(24).toString('base64url');
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token });
+    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, launches });
     this.server = server;
     store.publish({ port: server.port, token });
     this.register(store.onDidWrite(() => this.changed.fire()));
     if (store.recovery.message) void vscode.window.showWarningMessage(`RunLens: ${store.recovery.message}`);
-    return { kind: 'owner', store, endpoint: { url: server.url, token } };
+    return { kind: 'owner', store, endpoint: { url: server.url, token }, launches };
   }
 
   override dispose(): void {

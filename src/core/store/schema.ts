@@ -47,6 +47,7 @@ export const migrations: readonly Migration[] = [
         launch_id TEXT
       )`,
       `CREATE INDEX runs_by_experiment ON runs (experiment_id, lifecycle_stage, start_time DESC, run_id)`,
+      `CREATE INDEX runs_by_launch ON runs (launch_id) WHERE launch_id IS NOT NULL`,
       `CREATE TABLE params (
         run_id TEXT NOT NULL,
         key TEXT NOT NULL,

@@ -1,0 +1,364 @@
+import { createReadStream } from 'node:fs';
+import { storeRootOf } from '../dashboards/runArtifactRoot';
+import type { Run } from '../entities';
+import { ErrorCode, MlflowError } from '../errors';
+import type { ArtifactStore } from '../store/artifactStore';
+import type { Database, Reader, WriteTransaction } from '../store/database';
+import { createExperiment, defaultExperimentId, getExperimentByName } from '../store/tracking/experiments';
+import { getRun, updateRun, type CreateRunInput } from '../store/tracking/runs';
+import { setTag } from '../store/tracking/runWrites';
+import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding, type LaunchStatus } from './launchEnding';
+import { LaunchFiles } from './launchFiles';
+import { acceptedImprint, changedTags, createImprintedRun, emptyImprint, type LaunchImprint } from './launchImprint';
+import {
+  endLaunchRow,
+  findLaunch,
+  findLaunchByToken,
+  insertLaunch,
+  launchIdOfRun,
+  runningLaunches,
+  runsOfLaunch,
+  setLaunchCapture,
+  setLaunchPid,
+  type LaunchRow,
+} from './launchRows';
+import { LaunchTag } from './launchTags';
+import { newLaunchId, newLaunchToken } from './launchToken';
+import { isProcessAlive } from './processAlive';
+
+/** What the tracking server asks of launches: whose token a request carries, and runs created under one. */
+export interface LaunchGate {
+  /** The launch whose token hashes to `tokenSha256`, while it is live or just ended; undefined otherwise. */
+  launchIdForToken(tokenSha256: string): string | undefined;
+  /** `runs/create` for a request that carried the launch's token. */
+  createRun(launchId: string, input: CreateRunInput): Promise<Run>;
+}
+
+export interface LaunchServiceOptions {
+  readonly db: Database;
+  readonly artifacts: ArtifactStore;
+  /** Where launches keep their files while they run: `.runlens/launches`. */
+  readonly filesDir: string;
+  /** The tags and dataset inputs a launch's runs carry, from the capture stored with it. */
+  readonly imprintOf: (capture: unknown) => LaunchImprint;
+  /** How long a launch's token still works after its process ended (its last requests may be in flight). */
+  readonly tokenGraceMs?: number;
+  readonly isProcessAlive?: (pid: number) => boolean;
+  readonly now?: () => number;
+  /** Where problems that must not fail a request are reported (a file that could not be copied). */
+  readonly log?: (message: string) => void;
+}
+
+export interface OpenLaunchRequest {
+  /** Made beforehand (newLaunchId) when the capture must name it; a new one otherwise. */
+  readonly launchId?: string;
+  /** Plain JSON data: what the launcher captured (a CaptureRecord), kept in `launches.capture_json`. */
+  readonly capture: object;
+  /** Artifacts every run of the launch gets, by artifact path (`runlens/diff.patch`, …). */
+  readonly files?: Readonly<Record<string, string | Buffer>>;
+}
+
+export interface OpenedLaunch {
+  readonly launchId: string;
+  /** For the process's MLFLOW_TRACKING_TOKEN; the store keeps only its hash. */
+  readonly token: string;
+}
+
+export interface EndLaunchOptions {
+  /** Experiment of the run made for a script that created none; Default when absent, missing or deleted. */
+  readonly fallbackExperiment?: string;
+}
+
+export interface EndedLaunch {
+  readonly launchId: string;
+  readonly status: Exclude<LaunchStatus, 'RUNNING'>;
+  readonly exitCode?: number;
+  readonly signal?: string;
+  readonly createdTime: number;
+  readonly endedTime: number;
+  /** The launch's runs as they stand after the end, oldest first. */
+  readonly runs: Run[];
+  /** The script created no run, so RunLens made one. */
+  readonly madeRun: boolean;
+}
+
+const defaultTokenGraceMs = 30_000;
+
+export const abandonedReason =
+  'VS Code crashed or was closed while this run was running. RunLens found its process gone when the store next opened, and marked the run FAILED.';
+
+/**
+ * The launches of a store: the record of each (its capture, token hash, process id, outcome), and
+ * what ties runs to it. A run created with a launch's token carries the launch's capture as tags
+ * and dataset inputs, and its files as artifacts; when the process ends, its runs still RUNNING
+ * end with the process's outcome, and a launch whose script created no run gets one.
+ *
+ * File copies run one at a time per launch, so a later copy of a file (the output log, growing)
+ * never lands before an earlier one.
+ */
+export class LaunchService implements LaunchGate {
+  private readonly db: Database;
+  private readonly artifacts: ArtifactStore;
+  private readonly files: LaunchFiles;
+  private readonly imprintOf: (capture: unknown) => LaunchImprint;
+  private readonly tokenGraceMs: number;
+  private readonly processAlive: (pid: number) => boolean;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
+  private readonly copies = new Map<string, Promise<void>>();
+  private readonly runListeners = new Set<(launchId: string, run: Run) => void>();
+
+  constructor(options: LaunchServiceOptions) {
+    this.db = options.db;
+    this.artifacts = options.artifacts;
+    this.files = new LaunchFiles(options.filesDir);
+    this.imprintOf = options.imprintOf;
+    this.tokenGraceMs = options.tokenGraceMs ?? defaultTokenGraceMs;
+    this.processAlive = options.isProcessAlive ?? isProcessAlive;
+    this.now = options.now ?? Date.now;
+    this.log = options.log ?? ((message) => console.error(message));
+  }
+
+  /** Records a new launch with its capture and files, before its process starts; returns its token. */
+  open(request: OpenLaunchRequest): OpenedLaunch {
+    const launchId = request.launchId ?? newLaunchId();
+    const { token, sha256 } = newLaunchToken();
+    for (const [artifactPath, content] of Object.entries(request.files ?? {})) this.files.write(launchId, artifactPath, content);
+    try {
+      const captureJson = JSON.stringify(request.capture);
+      this.db.write((tx) => insertLaunch(tx, { launchId, tokenSha256: sha256, createdTime: this.now(), captureJson }));
+    } catch (error) {
+      this.files.remove(launchId);
+      throw error;
+    }
+    return { launchId, token };
+  }
+
+  setPid(launchId: string, pid: number): void {
+    this.db.write((tx) => setLaunchPid(tx, launchId, pid));
+  }
+
+  get(launchId: string): LaunchRow | undefined {
+    return findLaunch(this.db, launchId);
+  }
+
+  /** Where the launch keeps the file for `artifactPath` (the launcher appends the output log there). */
+  filePath(launchId: string, artifactPath: string): string {
+    return this.files.path(launchId, artifactPath);
+  }
+
+  launchIdForToken(tokenSha256: string): string | undefined {
+    const row = findLaunchByToken(this.db, tokenSha256);
+    if (row === undefined) return undefined;
+    if (row.status === 'RUNNING') return row.launch_id;
+    return row.ended_time !== null && this.now() - row.ended_time <= this.tokenGraceMs ? row.launch_id : undefined;
+  }
+
+  async createRun(launchId: string, input: CreateRunInput): Promise<Run> {
+    const row = findLaunch(this.db, launchId);
+    const imprint = row ? this.imprintOfRow(row) : emptyImprint;
+    const run = this.db.write((tx) => createImprintedRun(tx, { ...input, launchId }, imprint, this.now()));
+    this.announce(launchId, run);
+    // The reply waits for the files, so a client that lists the new run's artifacts finds them.
+    await this.copyToRuns(launchId, [run.info.run_id]);
+    return run;
+  }
+
+  /** Calls `listener` for every run created under a launch (by its script, or by RunLens at its end). */
+  onRunCreated(listener: (launchId: string, run: Run) => void): { dispose(): void } {
+    this.runListeners.add(listener);
+    return { dispose: () => this.runListeners.delete(listener) };
+  }
+
+  /**
+   * Replaces the stored capture (the package listing ended, say) and gives the runs created so far
+   * the tags that changed; new runs get the new imprint whole.
+   */
+  updateCapture(launchId: string, capture: object): void {
+    const row = findLaunch(this.db, launchId);
+    if (row === undefined) return;
+    const before = this.imprintOfRow(row);
+    const captureJson = JSON.stringify(capture);
+    const after = this.imprintOfJson(captureJson, launchId);
+    const changed = changedTags(before, after);
+    this.db.write((tx) => {
+      setLaunchCapture(tx, launchId, captureJson);
+      for (const run of runsOfLaunch(tx, launchId)) for (const tag of changed) setTag(tx, run.run_id, tag.key, tag.value);
+    });
+  }
+
+  /** Adds a file to the launch and gives it to every run it has (even after its end). */
+  async addFile(launchId: string, artifactPath: string, content: string | Buffer): Promise<void> {
+    this.files.write(launchId, artifactPath, content);
+    await this.copyToRuns(launchId, this.runIds(launchId), [artifactPath]);
+  }
+
+  /** Copies the launch's current `artifactPath` file (the growing output log) to every run it has. */
+  async publishFile(launchId: string, artifactPath: string): Promise<void> {
+    await this.copyToRuns(launchId, this.runIds(launchId), [artifactPath]);
+  }
+
+  /**
+   * Ends the launch with its process's outcome: its runs still RUNNING take the outcome's status
+   * (runs the script ended keep theirs), every run records the exit code, a launch without runs gets
+   * one, and every run receives the launch's files as they are now.
+   */
+  async end(launchId: string, ending: LaunchEnding, options: EndLaunchOptions = {}): Promise<EndedLaunch> {
+    const row = findLaunch(this.db, launchId);
+    if (row === undefined) throw new Error(`RunLens has no launch ${launchId}`);
+    if (row.status !== 'RUNNING') return this.endedAlready(row);
+    const endedTime = this.now();
+    const status = statusOfEnding(ending);
+    const exitCode = exitCodeOf(ending);
+    const signal = signalOf(ending);
+    const note = noteOfEnding(ending);
+    const imprint = this.imprintOfRow(row);
+    let madeRun: Run | undefined;
+    const runIds = this.db.write((tx) => {
+      endLaunchRow(tx, launchId, { status, exitCode, endedTime });
+      let runs = runsOfLaunch(tx, launchId);
+      if (runs.length === 0 && ending.kind !== 'notStarted') {
+        const experimentId = experimentIdFor(tx, options.fallbackExperiment, endedTime);
+        madeRun = createImprintedRun(tx, { experimentId, startTime: row.created_time, launchId }, imprint, endedTime);
+        runs = runsOfLaunch(tx, launchId);
+      }
+      for (const run of runs) {
+        if (exitCode !== undefined) setTag(tx, run.run_id, LaunchTag.ExitCode, String(exitCode));
+        if (signal !== undefined) setTag(tx, run.run_id, LaunchTag.ExitSignal, signal);
+        if (run.status !== 'RUNNING') continue;
+        updateRun(tx, run.run_id, { status, endTime: endedTime });
+        if (note !== undefined) addNote(tx, run.run_id, note);
+      }
+      return runs.map((run) => run.run_id);
+    });
+    if (madeRun) this.announce(launchId, madeRun);
+    await this.copyToRuns(launchId, runIds);
+    return {
+      launchId,
+      status,
+      ...(exitCode !== undefined ? { exitCode } : {}),
+      ...(signal !== undefined ? { signal } : {}),
+      createdTime: row.created_time,
+      endedTime,
+      runs: runIds.map((id) => getRun(this.db, id)),
+      madeRun: madeRun !== undefined,
+    };
+  }
+
+  /** Forgets the launch's files once nothing more will be added (its end and its package listing are done). */
+  async release(launchId: string): Promise<void> {
+    await this.copies.get(launchId);
+    this.copies.delete(launchId);
+    this.files.remove(launchId);
+  }
+
+  /**
+   * Ends the launches a previous session left RUNNING whose process is gone (VS Code crashed or was
+   * closed): their runs become FAILED with a note, and keep the output log the launch had written.
+   */
+  async recoverAbandoned(): Promise<EndedLaunch[]> {
+    const ended: EndedLaunch[] = [];
+    for (const row of runningLaunches(this.db)) {
+      if (row.pid !== null && this.processAlive(row.pid)) continue;
+      ended.push(await this.end(row.launch_id, { kind: 'abandoned', reason: abandonedReason }));
+      await this.release(row.launch_id);
+    }
+    return ended;
+  }
+
+  /** The launch that created the run, if a launch did. */
+  launchOfRun(runId: string): string | undefined {
+    return launchIdOfRun(this.db, runId);
+  }
+
+  runsOf(launchId: string): Run[] {
+    return this.runIds(launchId).map((id) => getRun(this.db, id));
+  }
+
+  /** An end reported twice (the process exited while it was being stopped) changes nothing the second time. */
+  private endedAlready(row: LaunchRow): EndedLaunch {
+    const runs = this.runsOf(row.launch_id);
+    return {
+      launchId: row.launch_id,
+      status: row.status === 'RUNNING' ? 'FAILED' : row.status,
+      ...(row.exit_code !== null ? { exitCode: row.exit_code } : {}),
+      createdTime: row.created_time,
+      endedTime: row.ended_time ?? this.now(),
+      runs,
+      madeRun: false,
+    };
+  }
+
+  private runIds(launchId: string): string[] {
+    return runsOfLaunch(this.db, launchId).map((run) => run.run_id);
+  }
+
+  private announce(launchId: string, run: Run): void {
+    for (const listener of this.runListeners) {
+      try {
+        listener(launchId, run);
+      } catch (error) {
+        this.log(`RunLens: a listener for launch ${launchId} failed: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  private imprintOfRow(row: LaunchRow): LaunchImprint {
+    return this.imprintOfJson(row.capture_json, row.launch_id);
+  }
+
+  private imprintOfJson(captureJson: string, launchId: string): LaunchImprint {
+    try {
+      const { imprint, dropped } = acceptedImprint(this.imprintOf(JSON.parse(captureJson)));
+      for (const problem of dropped) this.log(`RunLens: launch ${launchId} leaves out ${problem}`);
+      return imprint;
+    } catch (error) {
+      this.log(`RunLens: the capture of launch ${launchId} could not be read: ${(error as Error).message}`);
+      return emptyImprint;
+    }
+  }
+
+  /** Queues copies of the launch's files (all, or those named) into the runs' artifacts; resolves when done. */
+  private copyToRuns(launchId: string, runIds: readonly string[], only?: readonly string[]): Promise<void> {
+    const previous = this.copies.get(launchId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      const files = only ?? (await this.files.list(launchId));
+      for (const runId of runIds) {
+        for (const artifactPath of files) await this.copyFile(launchId, runId, artifactPath);
+      }
+    });
+    this.copies.set(launchId, next);
+    return next;
+  }
+
+  /** Never throws: a run or file that vanished meanwhile is skipped, anything else is logged. */
+  private async copyFile(launchId: string, runId: string, artifactPath: string): Promise<void> {
+    try {
+      const root = storeRootOf(getRun(this.db, runId).info.artifact_uri);
+      if (root === undefined) return;
+      const source = createReadStream(this.files.path(launchId, artifactPath));
+      await this.artifacts.write(`${root}/${artifactPath}`, source);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || MlflowError.is(error, ErrorCode.ResourceDoesNotExist)) return;
+      this.log(`RunLens: ${artifactPath} of launch ${launchId} could not be copied to run ${runId}: ${(error as Error).message}`);
+    }
+  }
+}
+
+/** The experiment named, made when missing; Default when none is named or it was deleted. */
+function experimentIdFor(tx: WriteTransaction, name: string | undefined, now: number): string {
+  if (!name || name === 'Default') return defaultExperimentId;
+  const existing = getExperimentByName(tx, name);
+  if (existing) return existing.lifecycle_stage === 'active' ? existing.experiment_id : defaultExperimentId;
+  return createExperiment(tx, { name }, now);
+}
+
+/** RunLens's note on the run, and MLflow's description too unless the person or script already wrote one. */
+function addNote(tx: WriteTransaction, runId: string, note: string): void {
+  setTag(tx, runId, LaunchTag.Note, note);
+  if (!hasTag(tx, runId, LaunchTag.MlflowNote)) setTag(tx, runId, LaunchTag.MlflowNote, note);
+}
+
+function hasTag(db: Reader, runId: string, key: string): boolean {
+  return db.get('SELECT 1 AS found FROM tags WHERE run_id = ? AND key = ?', [runId, key]) !== undefined;
+}

@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { Run } from '../../src/core/entities';
+import type { LaunchStarted } from '../../src/vscode/launch/launchCommands';
+import type { LaunchReport } from '../../src/vscode/launch/runningLaunch';
+import type { RunLensApi } from '../../src/vscode/runLensExtension';
+
+// Shared by the launch suites: the extension's API, git in a repository of the test's own, REST reads
+// of what the launches stored, and waiting on launches to end.
+
+export async function runLens(): Promise<RunLensApi> {
+  const extension = vscode.extensions.getExtension<RunLensApi>('runlens.runlens');
+  assert.ok(extension, 'the RunLens extension is installed');
+  return extension.activate();
+}
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with a workspace folder open');
+  return folder.uri.fsPath;
+}
+
+/** git with a configuration of its own (no user or system settings), as a person's git would commit. */
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: os.devNull,
+      GIT_CONFIG_NOSYSTEM: '1',
+      GIT_AUTHOR_NAME: 'RunLens Test',
+      GIT_AUTHOR_EMAIL: 'test@runlens.invalid',
+      GIT_COMMITTER_NAME: 'RunLens Test',
+      GIT_COMMITTER_EMAIL: 'test@runlens.invalid',
+    },
+  });
+}
+
+export function writeFile(file: string, content: string): string {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  return file;
+}
+
+/** Runs a launch command and follows the launch to its end (its runs complete, output log included). */
+export async function launchAndWait(command: string, ...args: unknown[]): Promise<LaunchReport> {
+  const api = await runLens();
+  const started = await vscode.commands.executeCommand<LaunchStarted | undefined>(command, ...args);
+  assert.ok(started?.launchId, `${command} did not start a launch`);
+  const ended = api.launches.whenEnded(started.launchId);
+  assert.ok(ended, 'the launch is known to the API');
+  return ended;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Reads from the workspace's tracking server the way any MLflow client would. */
+export class TrackingReader {
+  private constructor(
+    private readonly url: string,
+    private readonly token: string,
+  ) {}
+
+  static async open(): Promise<TrackingReader> {
+    const endpoint = await (await runLens()).trackingEndpoint();
+    assert.ok(endpoint, 'the tracking server runs');
+    return new TrackingReader(endpoint.url, endpoint.token);
+  }
+
+  async run(runId: string): Promise<Run> {
+    const response = await fetch(`${this.url}/api/2.0/mlflow/runs/get?run_id=${runId}`, { headers: this.headers() });
+    assert.equal(response.status, 200, await response.clone().text());
+    return ((await response.json()) as { run: Run }).run;
+  }
+
+  /** An artifact's text, or undefined when the run has no such artifact. */
+  async artifact(run: Run, artifactPath: string): Promise<string | undefined> {
+    const root = run.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '');
+    const response = await fetch(`${this.url}/api/2.0/mlflow-artifacts/artifacts/${root}/${artifactPath}`, { headers: this.headers() });
+    if (response.status === 404) return undefined;
+    assert.equal(response.status, 200, await response.clone().text());
+    return response.text();
+  }
+
+  private headers(): Record<string, string> {
+    return { authorization: `Bearer ${this.token}` };
+  }
+}
+
+export function tagsOf(run: Run): Record<string, string> {
+  return Object.fromEntries((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
+}
