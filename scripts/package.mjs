@@ -29,6 +29,9 @@ export async function packageExtension() {
     dependencies: false,
     // No public repository yet; without this vsce stops to ask on stdin, which CI does not have.
     allowMissingRepository: true,
+    // README's screenshots are relative (media/screenshots/, shipped in the package): keep them so rather
+    // than failing for want of a repository URL to rewrite them against.
+    rewriteRelativeLinks: false,
   });
   const megabytes = statSync(packagePath).size / 1024 / 1024;
   console.log(`${path.basename(packagePath)}: ${megabytes.toFixed(2)} MB`);

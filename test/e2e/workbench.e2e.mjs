@@ -88,8 +88,9 @@ describe('the RunLens workbench in code-server, installed from the .vsix', () =>
       await runButton.waitFor({ timeout: 10_000 });
       assert.ok(await runButton.isVisible(), `"${runButtonLabel}" is not visible`);
       assert.match(await welcome.innerText(), /MLflow log here unchanged/);
-      // A container with a single view shows one merged title, "RunLens: Runs": the welcome text is RunLens's own.
-      await page.locator('.sidebar .composite.title').filter({ hasText: `${containerTitle}: Runs` }).waitFor();
+      // The container holds the Runs and Models views, each under a pane header of its own.
+      await page.locator('.sidebar .composite.title').filter({ hasText: containerTitle }).waitFor();
+      await page.locator('.sidebar .pane-header').filter({ hasText: 'Runs' }).first().waitFor();
 
       mkdirSync(resultsDir, { recursive: true });
       await page.screenshot({ path: path.join(resultsDir, 'workbench-welcome.png') });

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
-import type { RunsTreeNode } from '../../src/vscode/runsTree';
+import type { RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
 
 // The workspace's tracking server as a person reaches it: through the commands, the clipboard,
 // a terminal running a script, and the Runs view. Real HTTP on loopback, real Python in a real terminal.

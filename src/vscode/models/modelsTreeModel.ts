@@ -1,0 +1,78 @@
+import * as vscode from 'vscode';
+import type { ModelRegistry } from '../../core/store/modelRegistry';
+import type { ModelVersion, RegisteredModel } from '../../core/store/registry/registryEntities';
+import { Disposable } from '../disposable';
+import { ChangeThrottle } from '../runs/changeThrottle';
+import type { TrackingSession } from '../trackingSession';
+import type { ModelsTreeNode, ModelVersionNode } from './modelsTreeNodes';
+
+/** The registry's own limit per page; a workspace with more models than this is not the sidebar's case. */
+const maxModels = 1000;
+const maxVersions = 1000;
+
+/** A string literal in MLflow's filter language. */
+export function filterString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+}
+
+/** Newest version first. */
+export function versionsOf(registry: ModelRegistry, name: string): ModelVersion[] {
+  return registry.searchModelVersions({ filter: `name = ${filterString(name)}`, orderBy: ['version_number DESC'], maxResults: maxVersions }).items;
+}
+
+function modelsIn(registry: ModelRegistry): RegisteredModel[] {
+  return registry.searchRegisteredModels({ orderBy: ['name ASC'], maxResults: maxModels }).items;
+}
+
+/** Everything the view shows, as one string to compare. */
+function snapshotOf(registry: ModelRegistry): string {
+  return JSON.stringify(modelsIn(registry).map((model) => [model, versionsOf(registry, model.name)]));
+}
+
+/**
+ * The Models view's data: registered models and their versions, read from the store. Registry
+ * writes are rare and small, so after a (coalesced) write the view is redrawn whole when what it
+ * shows differs, rather than node by node.
+ */
+export class ModelsTreeModel extends Disposable {
+  private readonly changed = this.register(new vscode.EventEmitter<undefined>());
+  readonly onDidChange = this.changed.event;
+  /** What the view last showed, to tell whether a write changed it; undefined until it is read. */
+  private shown: string | undefined;
+  private readonly throttle = this.register(new ChangeThrottle(() => this.poll(), { delayMs: 150, minIntervalMs: 250 }));
+
+  constructor(private readonly session: TrackingSession) {
+    super();
+    this.register(session.onDidChange(() => this.throttle.schedule()));
+  }
+
+  reload(): void {
+    this.shown = undefined;
+    this.changed.fire(undefined);
+  }
+
+  async children(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
+    if (node && node.kind !== 'model') return [];
+    if (!node && !this.session.storeExists()) return [];
+    const opened = await this.session.session();
+    if (opened.kind === 'guest') {
+      return [{ kind: 'message', id: 'guest', text: `The registry is served by another RunLens process (pid ${opened.ownerPid}).` }];
+    }
+    const registry = opened.store.registry;
+    if (node) {
+      return versionsOf(registry, node.model.name).map((version): ModelVersionNode => ({ kind: 'version', id: `${node.id}/${version.version}`, parent: node, version }));
+    }
+    this.shown = snapshotOf(registry);
+    return modelsIn(registry).map((model) => ({ kind: 'model', id: `model/${model.name}`, model }));
+  }
+
+  parentOf(node: ModelsTreeNode): ModelsTreeNode | undefined {
+    return node.kind === 'version' ? node.parent : undefined;
+  }
+
+  private async poll(): Promise<void> {
+    const opened = await this.session.openedSession();
+    if (opened?.kind !== 'owner' || this.shown === undefined) return;
+    if (snapshotOf(opened.store.registry) !== this.shown) this.reload();
+  }
+}
