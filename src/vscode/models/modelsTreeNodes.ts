@@ -1,7 +1,8 @@
 import type { ModelVersion, RegisteredModel } from '../../core/store/registry/registryEntities';
+import type { RemoteNode } from '../remote/remoteTreeNodes';
 
-/** The Models view's elements: registered models, then their versions. */
-export type ModelsTreeNode = RegisteredModelNode | ModelVersionNode | ModelsMessageNode;
+/** The Models view's elements: registered models, then their versions; remote servers' (src/vscode/remote) below them. */
+export type ModelsTreeNode = RegisteredModelNode | ModelVersionNode | ModelsMessageNode | RemoteNode;
 
 export interface RegisteredModelNode {
   readonly kind: 'model';

@@ -1,25 +1,35 @@
 import * as vscode from 'vscode';
+import { mergedEvent } from '../remote/mergedEvent';
+import type { RemoteTree } from '../remote/remoteTree';
+import { remoteTreeItem } from '../remote/remoteTreeItems';
+import { isRemoteNode } from '../remote/remoteTreeNodes';
 import { relativeTime } from '../runs/runFormat';
 import type { ModelsTreeModel } from './modelsTreeModel';
 import type { ModelsTreeNode, ModelVersionNode, RegisteredModelNode } from './modelsTreeNodes';
 
-/** The Models view's TreeDataProvider: registered models, then versions with stage, aliases and source run. */
+/** The Models view's TreeDataProvider: registered models, then versions with stage, aliases and source run; remote servers' roots below. */
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsTreeNode> {
-  readonly onDidChangeTreeData: vscode.Event<undefined>;
+  readonly onDidChangeTreeData: vscode.Event<ModelsTreeNode[] | undefined>;
 
-  constructor(readonly model: ModelsTreeModel) {
-    this.onDidChangeTreeData = model.onDidChange;
+  constructor(
+    readonly model: ModelsTreeModel,
+    private readonly remote?: RemoteTree,
+  ) {
+    this.onDidChangeTreeData = remote ? mergedEvent<ModelsTreeNode[] | undefined>(model.onDidChange, remote.onDidChange) : model.onDidChange;
   }
 
-  getChildren(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
-    return this.model.children(node);
+  async getChildren(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
+    if (node && isRemoteNode(node)) return this.remote ? this.remote.children(node) : [];
+    const nodes = await this.model.children(node);
+    return node || !this.remote ? nodes : [...nodes, ...this.remote.serverNodes()];
   }
 
   getParent(node: ModelsTreeNode): ModelsTreeNode | undefined {
-    return this.model.parentOf(node);
+    return isRemoteNode(node) ? node.parent : this.model.parentOf(node);
   }
 
   getTreeItem(node: ModelsTreeNode): vscode.TreeItem {
+    if (isRemoteNode(node)) return remoteTreeItem(node, Date.now());
     switch (node.kind) {
       case 'model':
         return modelItem(node);

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId, ViewId } from '../contributions';
 import { Disposable } from '../disposable';
+import type { RemoteTree } from '../remote/remoteTree';
 import type { TrackingSession } from '../trackingSession';
 import { registerModelCommands, type RevealRun } from './modelCommands';
 import { ModelsTreeModel } from './modelsTreeModel';
@@ -11,10 +12,10 @@ import { registerRegisterModelCommand } from './registerModelCommand';
 export class ModelsView extends Disposable {
   readonly provider: ModelsTreeProvider;
 
-  constructor(session: TrackingSession, revealRun: RevealRun) {
+  constructor(session: TrackingSession, revealRun: RevealRun, remote?: RemoteTree) {
     super();
     const model = this.register(new ModelsTreeModel(session));
-    this.provider = new ModelsTreeProvider(model);
+    this.provider = new ModelsTreeProvider(model, remote);
     this.register(vscode.window.createTreeView(ViewId.Models, { treeDataProvider: this.provider, showCollapseAll: true }));
     this.register(vscode.commands.registerCommand(CommandId.RefreshModels, () => model.reload()));
     this.register(registerRegisterModelCommand(session));

@@ -3,7 +3,7 @@ import type { RunStatus } from '../../core/entities';
 import { ColorId, CommandId } from '../contributions';
 import { formatMetricValue, relativeTime } from './runFormat';
 import { sectionSize } from './runSections';
-import type { ArtifactNode, ExperimentNode, FieldNode, RunNode, RunsTreeNode, SectionKind, SectionNode } from './runsTreeNodes';
+import type { ArtifactNode, ExperimentNode, FieldNode, LocalRunsTreeNode, RunNode, SectionKind, SectionNode } from './runsTreeNodes';
 import { runTooltipMarkdown } from './runTooltip';
 
 /** What an item needs beyond its node: the time (for "3 min ago") and each experiment's primary metric. */
@@ -12,7 +12,7 @@ export interface ItemContext {
   primaryMetric(experimentId: string): string | undefined;
 }
 
-const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
+export const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('loading~spin', new vscode.ThemeColor(ColorId.RunRunning)),
   SCHEDULED: new vscode.ThemeIcon('clock'),
   FINISHED: new vscode.ThemeIcon('pass', new vscode.ThemeColor(ColorId.RunFinished)),
@@ -39,7 +39,7 @@ const sourceIcons: Record<string, string> = {
 };
 
 /** Maps a node to what VS Code draws; no reads, no side effects. */
-export function treeItemOf(node: RunsTreeNode, context: ItemContext): vscode.TreeItem {
+export function treeItemOf(node: LocalRunsTreeNode, context: ItemContext): vscode.TreeItem {
   switch (node.kind) {
     case 'experiment':
       return experimentItem(node);

@@ -1,11 +1,15 @@
 import type { Run, RunStatus } from '../../core/entities';
+import type { RemoteNode } from '../remote/remoteTreeNodes';
 
 /**
  * The Runs view's elements. Experiment, run and section nodes are cached by id and updated in place,
  * so the same object stands for the same thing across refreshes: VS Code can then refresh just the
  * elements that changed. Field, artifact and message nodes are rebuilt with their parent.
  */
-export type RunsTreeNode = ExperimentNode | RunNode | SectionNode | FieldNode | ArtifactNode | LoadMoreNode | MessageNode;
+export type RunsTreeNode = LocalRunsTreeNode | RemoteNode;
+
+/** The workspace's own elements; remote servers add theirs (src/vscode/remote) below them. */
+export type LocalRunsTreeNode = ExperimentNode | RunNode | SectionNode | FieldNode | ArtifactNode | LoadMoreNode | MessageNode;
 
 export class ExperimentNode {
   readonly kind = 'experiment';

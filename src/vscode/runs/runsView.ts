@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ContextKey, SettingKey, SettingSection, ViewId } from '../contributions';
 import { Disposable } from '../disposable';
+import type { RemoteTree } from '../remote/remoteTree';
 import type { TrackingSession } from '../trackingSession';
 import { registerRunEditCommands } from './runEditCommands';
 import { registerRunLifecycleCommands } from './runLifecycleCommands';
@@ -26,11 +27,11 @@ export class RunsView extends Disposable {
   private readonly view: vscode.TreeView<RunsTreeNode>;
   private readonly state: RunsViewState;
 
-  constructor(session: TrackingSession, workspaceState: vscode.Memento) {
+  constructor(session: TrackingSession, workspaceState: vscode.Memento, remote?: RemoteTree) {
     super();
     this.state = this.register(new RunsViewState(workspaceState));
     this.model = this.register(new RunsTreeModel(session, this.state, pageSize));
-    this.provider = new RunsTreeProvider(this.model);
+    this.provider = new RunsTreeProvider(this.model, remote);
     this.view = this.register(
       vscode.window.createTreeView(ViewId.Runs, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true }),
     );
