@@ -1,9 +1,12 @@
 // The `runlens` command: one file per subcommand, dispatched here.
+import { exportCommand } from './exportCommand';
 import { helpCommand } from './helpCommand';
+import { importCommand } from './importCommand';
+import { pushCommand } from './pushCommand';
 import { serveCommand } from './serveCommand';
 import type { Command } from './command';
 
-const commands: readonly Command[] = [serveCommand, helpCommand];
+const commands: readonly Command[] = [serveCommand, importCommand, exportCommand, pushCommand, helpCommand];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name = 'help', ...rest] = argv;

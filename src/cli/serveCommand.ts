@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { DashboardService } from '../core/dashboards/dashboardService';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
+import { DashboardSite } from '../server/dashboardRoutes';
 import { startServer, type RunningServer } from '../server/server';
 import type { Command } from './command';
 
@@ -51,9 +53,18 @@ async function serve(args: readonly string[]): Promise<number> {
   }
   if (store.recovery.message) console.error(`runlens serve: ${store.recovery.message}`);
 
+  // The dashboards in a browser, beside the API: the bundles are built next to this file (dist/webview).
+  const dashboards = new DashboardSite({
+    token,
+    service: new DashboardService({ tracking: store.tracking, artifacts: store.artifacts }),
+    tracking: store.tracking,
+    writes: store,
+    webviewDir: path.join(__dirname, 'webview'),
+  });
   let server: RunningServer | undefined;
   try {
     server = await startServer({
+      dashboards,
       store: store.tracking,
       registry: store.registry,
       artifacts: store.artifacts,
@@ -72,10 +83,12 @@ async function serve(args: readonly string[]): Promise<number> {
     `RunLens serves ${storeDir} at ${server.url}\n` +
       'Point MLflow at it by pasting this into the shell that runs your script:\n\n' +
       exportLines(server.url, token) +
+      `\n\nDashboards: ${server.url}/?token=${encodeURIComponent(token)}` +
       '\n\nPress Ctrl+C to stop.',
   );
   await stopSignal();
   console.log('RunLens: stopping (requests in flight finish, then the store is checkpointed)...');
+  dashboards.close();
   await server.close();
   store.close();
   console.log('RunLens: stopped.');

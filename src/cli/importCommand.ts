@@ -1,0 +1,63 @@
+import { parseArgs } from 'node:util';
+import { importMlflowData } from '../importers/importMlflowData';
+import { importReport } from '../importers/importSummaryText';
+import type { Command } from './command';
+import { interruptSignal, openWorkspaceStore, progressPrinter } from './storeCommandSupport';
+
+const usage = `Usage: runlens import PATH [--dir WORKSPACE] [--reference-artifacts] [--json]
+
+  PATH                  an mlruns/ folder, an mlflow.db file, or a folder holding one of them
+  --dir WORKSPACE       the workspace whose .runlens/ store receives the data (default: the current folder)
+  --reference-artifacts leave artifacts where they are and point the runs at them (default: copy them into the store)
+  --json                print the summary as JSON
+
+Importing again adds only what is new. Ctrl+C cancels; a cancelled import changes nothing.`;
+
+export const importCommand: Command = {
+  name: 'import',
+  summary: 'import MLflow data (an mlruns/ folder or an mlflow.db) into the workspace store',
+  usage,
+  async run(args) {
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(args);
+    } catch (error) {
+      console.error(`runlens import: ${(error as Error).message}\n\n${usage}`);
+      return 2;
+    }
+    const interrupt = interruptSignal();
+    try {
+      const store = await openWorkspaceStore(parsed.dir, { mustExist: false });
+      try {
+        const summary = await importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, parsed.source, {
+          artifacts: parsed.reference ? 'reference' : 'copy',
+          signal: interrupt.signal,
+          onProgress: progressPrinter('runlens import:'),
+        });
+        console.log(parsed.json ? JSON.stringify(summary, null, 2) : importReport(summary));
+        return 0;
+      } finally {
+        store.close();
+      }
+    } catch (error) {
+      if (interrupt.signal.aborted) {
+        console.error('runlens import: cancelled; nothing was imported.');
+        return 130;
+      }
+      throw error;
+    } finally {
+      interrupt.dispose();
+    }
+  },
+};
+
+function parse(args: readonly string[]): { source: string; dir: string; reference: boolean; json: boolean } {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { dir: { type: 'string' }, 'reference-artifacts': { type: 'boolean' }, json: { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1) throw new Error(positionals.length === 0 ? 'name the mlruns/ folder or mlflow.db to import' : `one PATH only, not ${positionals.length}`);
+  return { source: positionals[0], dir: values.dir ?? '.', reference: values['reference-artifacts'] === true, json: values.json === true };
+}

@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
+
+/**
+ * Opens the `.runlens/` store of a workspace for a command that works on it directly (import,
+ * export, push). A store another process owns (a VS Code window, `runlens serve`) is not opened:
+ * the message says which process, and what to do instead.
+ */
+export async function openWorkspaceStore(workspace: string, options: { readonly mustExist: boolean }): Promise<WorkspaceStore> {
+  const dir = path.join(path.resolve(workspace), '.runlens');
+  if (options.mustExist && !existsSync(dir)) throw new Error(`there is no RunLens store in ${path.resolve(workspace)} (no .runlens/ folder).`);
+  try {
+    const store = await WorkspaceStore.open(dir);
+    if (store.recovery.message) console.error(`runlens: ${store.recovery.message}`);
+    return store;
+  } catch (error) {
+    if (!StoreOwnedElsewhereError.is(error)) throw error;
+    throw new Error(
+      `${error.message} Stop that process first, or do this from the VS Code window that has the workspace open.`,
+    );
+  }
+}
+
+/** An AbortSignal that the first Ctrl+C (or SIGTERM) aborts; a second one ends the process at once. */
+export function interruptSignal(): { readonly signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    console.error(`runlens: ${name}: stopping...`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** Progress on stderr, at most a few lines a second, so a long import or push shows it is alive. */
+export function progressPrinter(prefix: string): (update: { readonly done: number; readonly total: number; readonly message: string }) => void {
+  let last = 0;
+  return ({ done, total, message }) => {
+    const now = Date.now();
+    if (now - last < 500 && done < total) return;
+    last = now;
+    console.error(`${prefix} ${done}/${total} ${message}`);
+  };
+}

@@ -1,0 +1,94 @@
+import type { KeyValue, LoggedModelRow } from '../entities';
+import { metricValue } from '../entities';
+import type { Reader } from '../store/database';
+import type { ModelVersionRow, RegisteredModelRow } from '../store/registry/registryReads';
+
+/** One point of a run's history with what the public reads leave out: its dataset and model links. */
+export interface StoredPoint {
+  readonly key: string;
+  readonly value: number;
+  readonly timestamp: number;
+  readonly step: number;
+  readonly datasetName: string | null;
+  readonly datasetDigest: string | null;
+  readonly modelId: string | null;
+}
+
+/**
+ * Reads of the store that the export needs beyond TrackingStore's public API: whole histories with
+ * their links, deleted logged models, and the registry including deleted versions' tombstones (an
+ * export keeps everything the store has). Read-only, parameterized.
+ */
+export function runHistory(db: Reader, runId: string): StoredPoint[] {
+  type Row = [string, number | null, number, number, number, string | null, string | null, string | null];
+  const rows = db.values(
+    `SELECT key, value, is_nan, timestamp, step, dataset_name, dataset_digest, model_id FROM metrics
+     WHERE run_id = ? ORDER BY key, step, timestamp, rowid`,
+    [runId],
+  ) as Row[];
+  return rows.map(([key, value, isNan, timestamp, step, datasetName, datasetDigest, modelId]) => ({
+    key,
+    value: metricValue({ value, is_nan: isNan }),
+    timestamp,
+    step,
+    datasetName,
+    datasetDigest,
+    modelId,
+  }));
+}
+
+export function runDeletedTime(db: Reader, runId: string): number | null {
+  return db.get<{ deleted_time: number | null }>('SELECT deleted_time FROM runs WHERE run_id = ?', [runId])?.deleted_time ?? null;
+}
+
+export interface StoredLoggedModel extends LoggedModelRow {
+  readonly params: KeyValue[];
+  readonly tags: KeyValue[];
+}
+
+export function experimentLoggedModels(db: Reader, experimentId: number): StoredLoggedModel[] {
+  return db
+    .all<LoggedModelRow>('SELECT * FROM logged_models WHERE experiment_id = ? ORDER BY creation_timestamp_ms, model_id', [experimentId])
+    .map((row) => ({
+      ...row,
+      params: db.all<KeyValue>('SELECT key, value FROM logged_model_params WHERE model_id = ? ORDER BY key', [row.model_id]),
+      tags: db.all<KeyValue>('SELECT key, value FROM logged_model_tags WHERE model_id = ? ORDER BY key', [row.model_id]),
+    }));
+}
+
+export interface StoredModelVersion extends Omit<ModelVersionRow, 'name'> {
+  readonly tags: KeyValue[];
+}
+
+export interface StoredRegisteredModel extends RegisteredModelRow {
+  readonly tags: KeyValue[];
+  readonly aliases: { readonly alias: string; readonly version: number }[];
+  readonly versions: StoredModelVersion[];
+}
+
+export function registeredModels(db: Reader): StoredRegisteredModel[] {
+  return db
+    .all<RegisteredModelRow>(
+      'SELECT name, creation_time, last_updated_time, description FROM registered_models ORDER BY name',
+    )
+    .map((model) => ({
+      ...model,
+      tags: db.all<KeyValue>('SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key', [model.name]),
+      aliases: db.all<{ alias: string; version: number }>('SELECT alias, version FROM registered_model_aliases WHERE name = ? ORDER BY alias', [
+        model.name,
+      ]),
+      versions: db
+        .all<Omit<ModelVersionRow, 'name'>>(
+          `SELECT version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, run_link,
+             status, status_message, storage_location, model_id FROM model_versions WHERE name = ? ORDER BY version`,
+          [model.name],
+        )
+        .map((version) => ({
+          ...version,
+          tags: db.all<KeyValue>('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key', [
+            model.name,
+            version.version,
+          ]),
+        })),
+    }));
+}

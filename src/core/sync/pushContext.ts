@@ -1,0 +1,35 @@
+import type { ArtifactStore } from '../store/artifactStore';
+import type { TrackingStore } from '../store/trackingStore';
+import type { MlflowRestClient } from './mlflowRestClient';
+import type { UploadCounts } from './pushArtifacts';
+import type { RemoteExperiments } from './remoteExperiments';
+import type { SyncTagKeys } from './syncTags';
+
+/** What a push has sent, summed over its runs. */
+export interface PushCounts extends UploadCounts {
+  runsCreated: number;
+  metricPoints: number;
+  params: number;
+  tags: number;
+  loggedModelsCreated: number;
+}
+
+/** Something the push left as it was, and why (a param the server holds with another value, say). */
+export interface PushNote {
+  readonly runId: string;
+  readonly message: string;
+}
+
+/** Everything the steps of a push share. */
+export interface PushContext {
+  readonly client: MlflowRestClient;
+  readonly tracking: TrackingStore;
+  readonly artifacts: ArtifactStore;
+  readonly keys: SyncTagKeys;
+  readonly experiments: RemoteExperiments;
+  readonly counts: PushCounts;
+  readonly notes: PushNote[];
+  readonly signal?: AbortSignal;
+  /** A line about what is being sent now. */
+  readonly onActivity?: (message: string) => void;
+}

@@ -1,0 +1,59 @@
+import type { KeyValue } from '../entities';
+
+/**
+ * What a push remembers, kept as tags so that it lives (and is journaled) with the data it
+ * describes. On the local run: `runlens.sync.<host>.runId` names the run on that server and
+ * `runlens.sync.<host>.cursor` says how far its metric history and artifacts have been sent. On a
+ * local logged model: `runlens.sync.<host>.modelId`, and a cursor for its artifacts. On the remote run (or model):
+ * `runlens.sync.sourceRunId` (`sourceModelId`) names the local one, so that a run created by a
+ * request whose reply was lost is found again rather than created twice.
+ */
+export const syncTagPrefix = 'runlens.sync.';
+export const sourceRunTag = 'runlens.sync.sourceRunId';
+export const sourceModelTag = 'runlens.sync.sourceModelId';
+
+export interface SyncTagKeys {
+  readonly runId: string;
+  readonly cursor: string;
+  readonly modelId: string;
+}
+
+export function syncTagKeys(host: string): SyncTagKeys {
+  return {
+    runId: `${syncTagPrefix}${host}.runId`,
+    cursor: `${syncTagPrefix}${host}.cursor`,
+    modelId: `${syncTagPrefix}${host}.modelId`,
+  };
+}
+
+/** How far a run has been pushed to one server. Updated after each acknowledged chunk. */
+export interface RunCursor {
+  readonly remoteRunId: string;
+  /** Every local metric point with a rowid up to this one has been acknowledged by the server. */
+  readonly metricsRowid: number;
+  /** A fingerprint of the artifact files (paths and sizes) when they were last all uploaded. */
+  readonly artifacts?: string;
+}
+
+/** The cursor for `remoteRunId`; a missing, unreadable or other run's cursor starts from nothing. */
+export function readRunCursor(tags: readonly KeyValue[] | undefined, keys: SyncTagKeys, remoteRunId: string): RunCursor {
+  const fresh: RunCursor = { remoteRunId, metricsRowid: 0 };
+  const text = tags?.find((tag) => tag.key === keys.cursor)?.value;
+  if (text === undefined) return fresh;
+  try {
+    const parsed = JSON.parse(text) as Partial<RunCursor>;
+    if (parsed.remoteRunId !== remoteRunId || !Number.isSafeInteger(parsed.metricsRowid)) return fresh;
+    return { remoteRunId, metricsRowid: parsed.metricsRowid ?? 0, ...(typeof parsed.artifacts === 'string' ? { artifacts: parsed.artifacts } : {}) };
+  } catch {
+    return fresh;
+  }
+}
+
+export function tagValue(tags: readonly KeyValue[] | undefined, key: string): string | undefined {
+  return tags?.find((tag) => tag.key === key)?.value;
+}
+
+/** The tags a push sends: the sync bookkeeping stays local. */
+export function pushableTags(tags: readonly KeyValue[] | undefined): KeyValue[] {
+  return (tags ?? []).filter((tag) => !tag.key.startsWith(syncTagPrefix));
+}

@@ -1,0 +1,60 @@
+import * as vscode from 'vscode';
+import { findMlflowData } from '../../importers/mlflowSource';
+import { CommandId } from '../contributions';
+import { Disposable } from '../disposable';
+import { withErrorMessage } from '../errorBoundary';
+import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
+import type { TrackingSession } from '../trackingSession';
+import { importMlflowDataCommand, type ImportArgument } from './importMlflowDataCommand';
+import { pushToRemoteCommand } from './pushToRemoteCommand';
+
+/** workspaceState key: the import offer is made once per workspace. */
+const offeredKey = 'runlens.importOffered';
+
+/** The offer waits until the window has settled: it is never part of activation. */
+const offerDelayMs = 3000;
+
+/**
+ * Bringing MLflow data in (mlruns/, mlflow.db) and taking runs out to a remote MLflow server:
+ * the two commands, and a one-time offer when the workspace holds MLflow data.
+ */
+export class ImportFeature extends Disposable {
+  private readonly output = this.register(vscode.window.createOutputChannel('RunLens Import and Sync'));
+
+  constructor(
+    private readonly session: TrackingSession,
+    private readonly workspaceState: vscode.Memento,
+    registry: RemoteServerRegistry,
+  ) {
+    super();
+    this.register(
+      vscode.commands.registerCommand(CommandId.ImportMlflowData, (argument?: ImportArgument) =>
+        withErrorMessage('import the MLflow data', () => importMlflowDataCommand(this.session, this.output, argument)),
+      ),
+    );
+    this.register(
+      vscode.commands.registerCommand(CommandId.PushToRemote, (node?: unknown, selection?: unknown) =>
+        withErrorMessage('push the runs', () => pushToRemoteCommand(this.session, registry, this.output, node, selection)),
+      ),
+    );
+    const timer = setTimeout(() => void this.offerImport(), offerDelayMs);
+    this.register({ dispose: () => clearTimeout(timer) });
+  }
+
+  private async offerImport(): Promise<void> {
+    const folder = this.session.folder;
+    if (!folder || this.workspaceState.get<boolean>(offeredKey)) return;
+    const found = findMlflowData(folder.uri.fsPath);
+    if (found.length === 0) return;
+    await this.workspaceState.update(offeredKey, true);
+    const names = found.map((source) => vscode.workspace.asRelativePath(source.path)).join(' and ');
+    const choice = await vscode.window.showInformationMessage(
+      `This workspace holds MLflow data (${names}). Import it into RunLens to see those runs in the Runs view?`,
+      'Import',
+      'Not Now',
+    );
+    if (choice === 'Import') {
+      await vscode.commands.executeCommand(CommandId.ImportMlflowData, found.length === 1 ? found[0].path : undefined);
+    }
+  }
+}

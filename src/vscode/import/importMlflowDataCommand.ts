@@ -1,0 +1,86 @@
+import * as vscode from 'vscode';
+import { importMlflowData, type ImportSummary } from '../../importers/importMlflowData';
+import { importHeadline, importReport } from '../../importers/importSummaryText';
+import { findMlflowData } from '../../importers/mlflowSource';
+import { ownedStore } from '../runs/ownedStore';
+import type { TrackingSession } from '../trackingSession';
+import { importProgressReporter, withCancellableProgress } from './importProgress';
+
+/** What the command takes to skip its prompts (the offer, tests): a path, or a path and the artifact mode. */
+export type ImportArgument = string | vscode.Uri | { readonly path: string; readonly artifacts?: 'copy' | 'reference' };
+
+interface SourceItem extends vscode.QuickPickItem {
+  readonly choose: () => Promise<string | undefined>;
+}
+
+/**
+ * Imports an mlruns/ folder or an mlflow.db into this window's store, with a cancellable progress
+ * notification and a summary at the end (the full report in the output channel). Returns the
+ * summary, or undefined when dismissed or cancelled.
+ */
+export async function importMlflowDataCommand(
+  session: TrackingSession,
+  output: vscode.OutputChannel,
+  argument?: ImportArgument,
+): Promise<ImportSummary | undefined> {
+  const store = await ownedStore(session);
+  const given = typeof argument === 'string' ? { path: argument } : argument instanceof vscode.Uri ? { path: argument.fsPath } : argument;
+  const source = given?.path ?? (await chooseSource(session.folder));
+  if (!source) return undefined;
+  const artifacts = given?.artifacts ?? (given ? 'copy' : await chooseArtifactMode());
+  if (!artifacts) return undefined;
+
+  const summary = await withCancellableProgress('RunLens: importing MLflow data', (signal, progress) =>
+    importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, source, {
+      artifacts,
+      signal,
+      onProgress: importProgressReporter(progress),
+    }),
+  );
+  if (!summary) {
+    void vscode.window.showInformationMessage('RunLens: import cancelled; nothing was imported.');
+    return undefined;
+  }
+  output.appendLine(importReport(summary));
+  output.appendLine('');
+  const show = summary.skipped.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(`RunLens: ${importHeadline(summary)}`, 'Show Report').then((choice) => choice && output.show(true));
+  return summary;
+}
+
+async function chooseSource(folder: vscode.WorkspaceFolder | undefined): Promise<string | undefined> {
+  const found = folder ? findMlflowData(folder.uri.fsPath) : [];
+  const items: SourceItem[] = [
+    ...found.map((source) => ({
+      label: vscode.workspace.asRelativePath(source.path),
+      description: source.format === 'mlruns' ? 'MLflow file store in this workspace' : 'MLflow SQLite database in this workspace',
+      choose: async () => source.path,
+    })),
+    {
+      label: '$(folder-opened) Choose an mlruns/ folder…',
+      choose: () => pick({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Import mlruns/' }),
+    },
+    {
+      label: '$(database) Choose an mlflow.db file…',
+      choose: () => pick({ canSelectFolders: false, canSelectFiles: true, openLabel: 'Import mlflow.db', filters: { 'MLflow database': ['db', 'sqlite'], 'All files': ['*'] } }),
+    },
+  ];
+  const chosen = await vscode.window.showQuickPick(items, { title: 'Import MLflow Data', placeHolder: 'What to import into this workspace’s RunLens store' });
+  return chosen?.choose();
+}
+
+async function pick(options: vscode.OpenDialogOptions): Promise<string | undefined> {
+  const uris = await vscode.window.showOpenDialog({ ...options, canSelectMany: false, title: 'Import MLflow Data' });
+  return uris?.[0]?.fsPath;
+}
+
+async function chooseArtifactMode(): Promise<'copy' | 'reference' | undefined> {
+  const chosen = await vscode.window.showQuickPick(
+    [
+      { label: 'Copy artifacts into the workspace store', description: 'recommended: the runs keep their files whatever happens to the source', mode: 'copy' as const },
+      { label: 'Leave artifacts where they are', description: 'the runs point at the files in the source folder', mode: 'reference' as const },
+    ],
+    { title: 'Import MLflow Data: artifacts' },
+  );
+  return chosen?.mode;
+}

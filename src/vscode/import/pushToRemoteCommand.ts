@@ -1,0 +1,95 @@
+import * as vscode from 'vscode';
+import { pushRuns, type PushSelection, type PushSummary } from '../../core/sync/pushRuns';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { CommandId } from '../contributions';
+import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
+import { ownedStore } from '../runs/ownedStore';
+import { runIdsOf } from '../runs/runTargets';
+import type { TrackingSession } from '../trackingSession';
+import { pushProgressReporter, withCancellableProgress } from './importProgress';
+
+/**
+ * Pushes runs to a remote MLflow server: the runs the command was invoked on (a run or an
+ * experiment in the Runs view), or an experiment chosen in a quick pick; the server is one of the
+ * remote servers added to RunLens (credentials in SecretStorage), or a new one added on the way.
+ */
+export async function pushToRemoteCommand(
+  session: TrackingSession,
+  registry: RemoteServerRegistry,
+  output: vscode.OutputChannel,
+  node?: unknown,
+  selection?: unknown,
+): Promise<PushSummary | undefined> {
+  const store = await ownedStore(session);
+  const what = selectionOf(node, selection) ?? (await chooseExperiment(store));
+  if (!what) return undefined;
+  const entry = await chooseServer(registry);
+  if (!entry) return undefined;
+  const server = await registry.connection(entry.url);
+
+  const summary = await withCancellableProgress(`RunLens: pushing to ${entry.name}`, (signal, progress) =>
+    pushRuns({ tracking: store.tracking, artifacts: store.artifacts }, what, server, { signal, onProgress: pushProgressReporter(progress) }),
+  );
+  if (!summary) {
+    void vscode.window.showInformationMessage('RunLens: push cancelled. Pushing again resumes where it stopped.');
+    return undefined;
+  }
+  output.appendLine(report(entry, summary));
+  output.appendLine('');
+  const { runs, counts } = summary;
+  const headline =
+    `RunLens: pushed to ${entry.name}: ${runs.pushed} runs updated (${counts.runsCreated} new), ${runs.upToDate} already up to date, ` +
+    `${counts.metricPoints.toLocaleString('en-US')} metric points, ${counts.files} artifact files` +
+    (runs.failed > 0 ? `; ${runs.failed} failed` : '') +
+    (summary.interrupted ? '. The server stopped answering: push again to resume.' : '.');
+  const show = runs.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  void show(headline, 'Show Report').then((choice) => choice && output.show(true));
+  return summary;
+}
+
+function selectionOf(node: unknown, selection: unknown): PushSelection | undefined {
+  const runIds = runIdsOf(node, selection);
+  if (runIds.length > 0) return { runIds };
+  const experiment = node as { kind?: string; experimentId?: string } | undefined;
+  if (experiment?.kind === 'experiment' && experiment.experimentId !== undefined) return { experiments: [experiment.experimentId] };
+  return undefined;
+}
+
+async function chooseExperiment(store: WorkspaceStore): Promise<PushSelection | undefined> {
+  const experiments = store.tracking.listExperiments();
+  const chosen = await vscode.window.showQuickPick(
+    [
+      { label: 'All experiments', description: `${store.tracking.countRuns()} active runs`, selection: {} as PushSelection },
+      ...experiments.map((e) => ({
+        label: e.name,
+        description: `${store.tracking.countRuns(e.experiment_id)} active runs`,
+        selection: { experiments: [e.experiment_id] } as PushSelection,
+      })),
+    ],
+    { title: 'Push Runs to Remote Server', placeHolder: 'Which runs to push' },
+  );
+  return chosen?.selection;
+}
+
+async function chooseServer(registry: RemoteServerRegistry): Promise<RemoteServerEntry | undefined> {
+  const add = { label: '$(add) Add a remote MLflow server…', entry: undefined };
+  const chosen = await vscode.window.showQuickPick(
+    [...registry.servers().map((entry) => ({ label: entry.name, description: entry.url, entry })), add],
+    { title: 'Push Runs to Remote Server', placeHolder: 'The MLflow tracking server to push to' },
+  );
+  if (!chosen) return undefined;
+  // Adding asks for the URL and the credentials, which go to SecretStorage, never to settings.
+  return chosen.entry ?? (await vscode.commands.executeCommand<RemoteServerEntry | undefined>(CommandId.AddRemoteServer));
+}
+
+function report(entry: RemoteServerEntry, summary: PushSummary): string {
+  const { counts } = summary;
+  const lines = [
+    `Pushed to ${entry.name} (${summary.server}) in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `  runs: ${summary.runs.pushed} updated, ${counts.runsCreated} created, ${summary.runs.upToDate} up to date, ${summary.runs.failed} failed`,
+    `  sent: ${counts.metricPoints} metric points, ${counts.params} params, ${counts.tags} tags, ${counts.files} files (${counts.bytes} bytes), ${counts.loggedModelsCreated} logged models`,
+  ];
+  for (const note of summary.notes) lines.push(`  note: run ${note.runId}: ${note.message}`);
+  for (const failure of summary.failures) lines.push(`  failed: run ${failure.runId}: ${failure.reason}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,49 @@
+// How fast 100,000 metric points come in from an mlruns/ folder and go out to a server: the
+// figures are printed; the bounds are loose (a 2-core CI machine), to catch a regression by an
+// order of magnitude, not to measure.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pushRuns } from '../../../src/core/sync/pushRuns';
+import { importMlflowData } from '../../../src/importers/importMlflowData';
+import { buildFixture } from '../../fixtures/mlflow-data/fixtureSpec';
+import { writeMlruns } from '../../fixtures/mlflow-data/writeMlruns';
+import { openTestStore, tempFolder, type TestStore } from '../importers/support/importKit';
+import { startTestServer, type TestServer } from '../server/support/testServer';
+
+describe('throughput with 100,000 metric points', () => {
+  let work: string;
+  let local: TestStore;
+  let remote: TestServer;
+
+  before(async () => {
+    work = tempFolder('runlens-throughput-');
+    // 10 runs × 3 metrics × 3,400 steps, plus the fixture's few extra points.
+    writeMlruns(buildFixture({ runsPerExperiment: 4, pointsPerMetric: 3400 }), path.join(work, 'mlruns'));
+    local = await openTestStore();
+    remote = await startTestServer();
+  });
+  after(async () => {
+    await remote.close();
+    local.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  test('import of an mlruns/ folder, then a push of its active runs', async () => {
+    let started = performance.now();
+    const imported = await importMlflowData(local, path.join(work, 'mlruns'));
+    const importMs = performance.now() - started;
+    assert.ok(imported.metricPoints > 100_000);
+    console.log(`import: ${imported.metricPoints} points in ${importMs.toFixed(0)} ms (${Math.round((imported.metricPoints / importMs) * 1000)} points/s)`);
+
+    started = performance.now();
+    const pushed = await pushRuns(local, {}, { url: remote.server.url, token: remote.token });
+    const pushMs = performance.now() - started;
+    assert.deepEqual(pushed.failures, []);
+    console.log(`push: ${pushed.counts.metricPoints} points in ${pushMs.toFixed(0)} ms (${Math.round((pushed.counts.metricPoints / pushMs) * 1000)} points/s)`);
+    assert.ok(importMs < 20_000, `import took ${importMs} ms`);
+    assert.ok(pushMs < 30_000, `push took ${pushMs} ms`);
+    assert.deepEqual(remote.logged, []);
+  });
+});
