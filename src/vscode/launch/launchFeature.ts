@@ -6,6 +6,7 @@ import { registerLaunchCommands } from './launchCommands';
 import { LaunchController } from './launchController';
 import { LaunchNotifier } from './launchNotifier';
 import { LaunchStatusBar } from './launchStatusBar';
+import { registerRerunCommand } from './rerunCommand';
 
 /** Launching tracked runs: the lenses, the commands, the live launches, the status bar and the notifications. */
 export class LaunchFeature extends Disposable {
@@ -19,5 +20,6 @@ export class LaunchFeature extends Disposable {
     this.register(new LaunchNotifier(this.controller, revealRun));
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, this.register(new LaunchCodeLensProvider())));
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
+    this.register(registerRerunCommand(session, this.controller));
   }
 }

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { hashFile } from '../../capture/fileHash';
+import { captureGit } from '../../capture/gitCapture';
+import { codeDifferences, rerunPlan, type CurrentCode } from '../../core/launches/rerunPlan';
+import { CommandId } from '../contributions';
+import { withErrorMessage } from '../errorBoundary';
+import { pickRuns, runIdOf } from '../runs/runTargets';
+import type { TrackingSession } from '../trackingSession';
+import type { LaunchController } from './launchController';
+
+/**
+ * Run Again: the same script with the same arguments, as a new tracked launch. When the code
+ * differs from what the run captured, it says how and asks first (`confirmed: true` skips asking).
+ */
+export function registerRerunCommand(session: TrackingSession, controller: LaunchController): vscode.Disposable {
+  return vscode.commands.registerCommand(CommandId.RerunRun, (target?: unknown, options?: { confirmed?: boolean }) =>
+    withErrorMessage('run the run again', async () => {
+      if (!vscode.workspace.isTrusted) throw new Error('launching code is unavailable in an untrusted workspace');
+      const opened = await session.session();
+      if (opened.kind !== 'owner') throw new Error(`another RunLens process (pid ${opened.ownerPid}) owns this workspace's runs: run it again there`);
+      const runId = runIdOf(target) ?? (await pickRuns(opened.store, { title: 'Run which run again?' }))?.[0];
+      if (!runId || !session.folder) return undefined;
+      const run = opened.store.tracking.getRun(runId);
+      const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
+      const plan = rerunPlan(tags, session.folder.uri.fsPath);
+      const differences = codeDifferences(tags, await currentCode(plan.script));
+      if (differences.length > 0 && !options?.confirmed) {
+        const choice = await vscode.window.showWarningMessage(
+          `The code differs from what run "${run.info.run_name}" captured.`,
+          { modal: true, detail: differences.map((d) => `• ${d}`).join('\n') },
+          'Run Again Anyway',
+        );
+        if (choice !== 'Run Again Anyway') return undefined;
+      }
+      if (!existsSync(plan.script)) throw new Error(`${plan.script} no longer exists`);
+      const launch = await controller.launch({ script: vscode.Uri.file(plan.script), args: plan.args });
+      return { launchId: launch.launchId, differences };
+    }),
+  );
+}
+
+async function currentCode(script: string): Promise<CurrentCode> {
+  const [file, git] = await Promise.all([existsSync(script) ? hashFile(script) : undefined, captureGit(path.dirname(script))]);
+  return {
+    fileSha256: file?.sha256,
+    commit: git.isRepository ? git.commit : undefined,
+    dirty: git.isRepository && git.dirty,
+  };
+}
