@@ -47,7 +47,7 @@ export interface RunningServer {
  * MLflow lets a dataset profile alone reach 16 MiB (MAX_DATASET_PROFILE_SIZE) and a schema 1 MiB,
  * so a log-inputs body can legitimately pass 16 MiB; 32 MiB leaves room for the rest of it.
  */
-export const defaultMaxJsonBytes = 32 * 1024 * 1024;
+const defaultMaxJsonBytes = 32 * 1024 * 1024;
 
 const loopbackBindings: Readonly<Record<string, { bind: string; urlHost: string }>> = {
   '127.0.0.1': { bind: '127.0.0.1', urlHost: '127.0.0.1' },

@@ -1,7 +1,103 @@
-import type { ReadyMessage } from '../../src/protocol/messages';
+import './styles/dashboard.css';
+import {
+  bootstrapElementId,
+  dashboardPath,
+  isDashboardState,
+  OpenDashboardRequest,
+  RunsChangedNotification,
+  ShowDashboardNotification,
+  StateChangedNotification,
+  type DashboardBootstrap,
+  type DashboardState,
+  type HostInfo,
+  type RunsChangedParams,
+} from '../../src/protocol/dashboards';
+import { ReadyNotification } from '../../src/protocol/messages';
+import { connect } from './bridge/connect';
+import { HostClient } from './bridge/hostClient';
+import { registerToolkit } from './components/toolkit';
+import { CompareDashboard } from './dashboards/compareDashboard';
+import type { Dashboard, DashboardContext } from './dashboards/context';
+import { ExperimentDashboard } from './dashboards/experimentDashboard';
+import { IndexPage } from './dashboards/indexPage';
+import { Refresher } from './dashboards/refresher';
+import { RunDashboard } from './dashboards/runDashboard';
+import { StatusLine } from './dashboards/statusLine';
 
-// The dashboards' entry point: it announces itself to the host (the ready handshake), after which
-// the host sends what to render.
-declare function acquireVsCodeApi(): { postMessage(message: ReadyMessage): void };
+// The dashboards' one entry point, in a VS Code webview and in the browser alike: it reads what to
+// show from the page (the bootstrap, or the state VS Code kept for this panel), picks the transport,
+// mounts the dashboard, and keeps it current when the host says runs changed.
 
-acquireVsCodeApi().postMessage({ type: 'ready' });
+function readBootstrap(): DashboardBootstrap {
+  const text = document.getElementById(bootstrapElementId)?.textContent ?? '';
+  return JSON.parse(text) as DashboardBootstrap;
+}
+
+function mount(root: HTMLElement, client: HostClient, host: HostInfo, state: DashboardState | undefined): Dashboard {
+  const ctx: DashboardContext = {
+    client,
+    host,
+    status: new StatusLine(),
+    saveState(next, title) {
+      client.saveState(next);
+      client.watch(next);
+      client.notify(StateChangedNotification, title === undefined ? { state: next } : { state: next, title });
+    },
+    openDashboard(next) {
+      if (host.kind === 'browser') location.assign(dashboardPath(next));
+      else void ctx.status.guard('open the dashboard', () => client.request(OpenDashboardRequest, { state: next }));
+    },
+    hrefOf: (next) => (host.kind === 'browser' ? dashboardPath(next) : undefined),
+  };
+  client.watch(state);
+  if (state === undefined) return new IndexPage(ctx, root);
+  switch (state.kind) {
+    case 'run':
+      return new RunDashboard(ctx, root, state);
+    case 'experiment':
+      return new ExperimentDashboard(ctx, root, state);
+    case 'compare':
+      return new CompareDashboard(ctx, root, state);
+  }
+}
+
+function concerns(dashboard: Dashboard, change: RunsChangedParams): boolean {
+  if (change.all || dashboard.runIds === undefined) return true;
+  return change.runIds.some((id) => dashboard.runIds!.includes(id));
+}
+
+/** The browser mode's palette follows the system unless the address chose one (?theme=light|dark). */
+function resolvePalette(): void {
+  const html = document.documentElement;
+  if (html.dataset.palette === 'auto') html.dataset.palette = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+}
+
+function start(): void {
+  resolvePalette();
+  registerToolkit();
+  const root = document.getElementById('app')!;
+  const bootstrap = readBootstrap();
+  const client = new HostClient(connect());
+  const saved = client.savedState();
+  let state = bootstrap.page === 'dashboard' ? (isDashboardState(saved) ? saved : bootstrap.state) : undefined;
+  let host = bootstrap.host;
+  let dashboard = mount(root, client, host, state);
+  let refresher = new Refresher(() => dashboard.refresh());
+
+  client.onNotification(RunsChangedNotification, (change) => {
+    if (concerns(dashboard, change)) refresher.request();
+  });
+  client.onNotification(ShowDashboardNotification, (show) => {
+    if (!isDashboardState(show.state)) return;
+    state = show.state;
+    host = show.host;
+    client.saveState(state);
+    dashboard = mount(root, client, host, state);
+    refresher = new Refresher(() => dashboard.refresh());
+    refresher.request();
+  });
+  client.notify(ReadyNotification, {});
+  refresher.request();
+}
+
+start();

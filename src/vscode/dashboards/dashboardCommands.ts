@@ -1,0 +1,65 @@
+import * as vscode from 'vscode';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { CommandId } from '../contributions';
+import { withErrorMessage } from '../errorBoundary';
+import { ownedStore } from '../runs/ownedStore';
+import { pickRuns, runIdsOf } from '../runs/runTargets';
+import type { TrackingSession } from '../trackingSession';
+import type { DashboardPanels } from './dashboardPanels';
+
+/**
+ * The commands that open dashboards, from the palette (they ask which runs), from the Runs view's
+ * menus (they get the clicked node and the selection), or from code (ids).
+ */
+export function registerDashboardCommands(session: TrackingSession, panels: DashboardPanels): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand(CommandId.OpenRunDashboard, (argument?: unknown) =>
+      withErrorMessage('open the run dashboard', async () => {
+        const runId = runIdsOf(argument)[0] ?? (await pickRuns(await ownedStore(session), { title: 'Open the dashboard of run' }))?.[0];
+        if (runId !== undefined) panels.open({ kind: 'run', runId });
+      }),
+    ),
+    vscode.commands.registerCommand(CommandId.OpenExperimentDashboard, (argument?: unknown) =>
+      withErrorMessage('open the experiment dashboard', async () => {
+        const experimentId = experimentIdOf(argument) ?? (await pickExperiment(await ownedStore(session)));
+        if (experimentId !== undefined) panels.open({ kind: 'experiment', experimentId });
+      }),
+    ),
+    vscode.commands.registerCommand(CommandId.CompareRuns, (argument?: unknown, selection?: unknown) =>
+      withErrorMessage('compare runs', async () => {
+        let runIds = [...new Set(runIdsOf(argument, selection))];
+        if (runIds.length < 2) {
+          const picked = await pickRuns(await ownedStore(session), {
+            title: runIds.length === 1 ? 'Compare with…' : 'Compare runs (pick two or more)',
+            canPickMany: true,
+            exclude: runIds,
+          });
+          if (picked === undefined) return;
+          runIds = [...runIds, ...picked];
+        }
+        if (runIds.length < 2) throw new Error('a compare needs two runs or more');
+        panels.open({ kind: 'compare', runIds });
+      }),
+    ),
+  ];
+}
+
+/** An experiment id from an id or an experiment node of the Runs view. */
+function experimentIdOf(argument: unknown): string | undefined {
+  if (typeof argument === 'string' && argument !== '') return argument;
+  if (typeof argument === 'object' && argument !== null && 'experimentId' in argument) {
+    const id = (argument as { experimentId: unknown }).experimentId;
+    return typeof id === 'string' ? id : undefined;
+  }
+  return undefined;
+}
+
+async function pickExperiment(store: WorkspaceStore): Promise<string | undefined> {
+  const items = store.tracking.listExperiments().map((experiment) => ({
+    label: experiment.name,
+    description: `${store.tracking.countRuns(experiment.experiment_id)} runs`,
+    experimentId: experiment.experiment_id,
+  }));
+  const picked = await vscode.window.showQuickPick(items, { title: 'Open the dashboard of experiment', matchOnDescription: true });
+  return picked?.experimentId;
+}

@@ -1,0 +1,196 @@
+import { writeFile } from 'node:fs/promises';
+import * as vscode from 'vscode';
+import { DashboardError } from '../../core/dashboards/dashboardError';
+import { DashboardService } from '../../core/dashboards/dashboardService';
+import type { RunChangeTracker } from '../../core/dashboards/runChanges';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import {
+  ExportCsvRequest,
+  isDashboardState,
+  isServiceMethod,
+  OpenArtifactRequest,
+  OpenDashboardRequest,
+  OpenDiffRequest,
+  OpenSourceRequest,
+  RunsChangedNotification,
+  type DashboardState,
+  type ExportCsvResult,
+} from '../../protocol/dashboards';
+import type { RequestMessage } from '../../protocol/messages';
+import { watchOf } from '../../server/dashboards/dashboardWatch';
+import { Disposable } from '../disposable';
+import type { TrackingSession } from '../trackingSession';
+import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
+import { panelTitle, WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
+
+/** The view type of every dashboard panel; VS Code restores panels of this type through the serializer. */
+export const dashboardViewType = 'runlens.dashboard';
+
+/** A burst of writes (a training loop) is announced to open panels once per this window. */
+const changeCoalesceMs = 100;
+
+interface OpenPanel {
+  readonly host: WebviewHost;
+  /** Made when the panel first asks for data: from then on it hears what changed since. */
+  tracker?: RunChangeTracker;
+}
+
+/**
+ * The dashboards in VS Code: opens panels (run, experiment, compare), restores them after a reload
+ * (WebviewPanelSerializer), answers their requests (the store's DashboardService, or VS Code itself
+ * for host actions), and tells them when the runs they show change.
+ */
+export class DashboardPanels extends Disposable implements vscode.WebviewPanelSerializer<unknown> {
+  private readonly panels = new Map<WebviewHost, OpenPanel>();
+  private readonly actions: DashboardHostActions;
+  private service: { readonly store: WorkspaceStore; readonly service: DashboardService } | undefined;
+  private pendingChange: NodeJS.Timeout | undefined;
+  private readonly answered = this.register(new vscode.EventEmitter<AnsweredRequest & { readonly host: WebviewHost }>());
+  /** Fires after any panel's request is answered: for tests and diagnostics. */
+  readonly onDidAnswer = this.answered.event;
+
+  constructor(
+    private readonly session: TrackingSession,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    super();
+    this.actions = this.register(new DashboardHostActions(() => this.owned(), session.folder?.uri.fsPath));
+    this.register(vscode.window.registerWebviewPanelSerializer(dashboardViewType, this));
+    this.register(session.onDidChange(() => this.scheduleChange()));
+    this.register({ dispose: () => clearTimeout(this.pendingChange) });
+  }
+
+  /** The open panels' hosts, newest last. */
+  get hosts(): readonly WebviewHost[] {
+    return [...this.panels.keys()];
+  }
+
+  /** Opens a dashboard in a new panel, in the active editor group. */
+  open(state: DashboardState): WebviewHost {
+    const panel = vscode.window.createWebviewPanel(dashboardViewType, panelTitle(state), { viewColumn: vscode.ViewColumn.Active, preserveFocus: false }, webviewPanelOptions(this.extensionUri));
+    return this.adopt(panel, state);
+  }
+
+  /** Called by VS Code after a reload for each dashboard panel that was open, with the state its webview saved. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Promise<void> {
+    if (!isDashboardState(state)) {
+      // Nothing says what it showed (a panel from an older version, or one closed before it loaded).
+      panel.dispose();
+      return;
+    }
+    this.adopt(panel, state);
+  }
+
+  private adopt(panel: vscode.WebviewPanel, state: DashboardState): WebviewHost {
+    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'runlens.svg');
+    panel.title = panelTitle(state);
+    const host = new WebviewHost({
+      panel,
+      extensionUri: this.extensionUri,
+      state,
+      handleRequest: (request, from) => this.handle(request, from),
+    });
+    this.panels.set(host, { host });
+    host.onDidAnswer((answer) => this.answered.fire({ ...answer, host }));
+    host.onDidDispose(() => this.panels.delete(host));
+    return host;
+  }
+
+  override dispose(): void {
+    for (const host of this.panels.keys()) host.dispose();
+    this.panels.clear();
+    super.dispose();
+  }
+
+  private async handle(request: RequestMessage, host: WebviewHost): Promise<unknown> {
+    const { method, params } = request;
+    if (ExportCsvRequest.is(request)) return this.exportCsv(params);
+    if (isServiceMethod(method)) {
+      const { service } = await this.owned();
+      this.track(host, service);
+      return service.handle(method, params);
+    }
+    if (OpenDashboardRequest.is(request)) {
+      const state = (params as { state?: unknown } | undefined)?.state;
+      if (!isDashboardState(state)) throw new DashboardError('invalidParams', 'dashboard/open needs a dashboard state.');
+      this.open(state);
+      return {};
+    }
+    if (OpenSourceRequest.is(request)) return this.actions.openSource(requiredString(params, 'runId', method));
+    if (OpenDiffRequest.is(request)) {
+      const other = (params as { otherRunId?: unknown } | undefined)?.otherRunId;
+      return this.actions.openDiff(requiredString(params, 'runId', method), typeof other === 'string' ? other : undefined);
+    }
+    if (OpenArtifactRequest.is(request)) return this.actions.openArtifact(requiredString(params, 'runId', method), requiredString(params, 'path', method));
+    throw new DashboardError('invalidParams', `Unknown dashboard request: ${method}.`);
+  }
+
+  /** In VS Code the host writes the CSV where the person chooses; the webview learns where. */
+  private async exportCsv(params: unknown): Promise<ExportCsvResult> {
+    const result = await (await this.owned()).service.handle('experiment/exportCsv', params);
+    const folder = this.session.folder?.uri;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export runs as CSV',
+      saveLabel: 'Export',
+      filters: { CSV: ['csv'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, result.fileName) } : {}),
+    });
+    if (target === undefined) return result;
+    await writeFile(target.fsPath, result.csv, 'utf8');
+    return { ...result, savedTo: target.fsPath };
+  }
+
+  /** The store's dashboard service; only the window that owns the store can answer from it. */
+  private async owned(): Promise<OwnedDashboardStore> {
+    const session = await this.session.session();
+    if (session.kind === 'guest') {
+      const where = session.endpoint ? ` Its dashboards are at ${session.endpoint.url}/ (runlens serve prints the address with its token).` : '';
+      throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}).${where}`);
+    }
+    if (this.service?.store !== session.store) {
+      this.service = { store: session.store, service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts }) };
+    }
+    return this.service;
+  }
+
+  private scheduleChange(): void {
+    this.pendingChange ??= setTimeout(() => {
+      this.pendingChange = undefined;
+      this.announceChanges();
+    }, changeCoalesceMs);
+  }
+
+  /**
+   * Records where a panel's runs stand before it reads them (its first poll is a baseline), so a
+   * write that lands after its read is announced to it.
+   */
+  private track(host: WebviewHost, service: DashboardService): void {
+    const entry = this.panels.get(host);
+    if (entry === undefined || entry.tracker !== undefined) return;
+    entry.tracker = service.changeTracker();
+    this.poll(entry);
+  }
+
+  /** Each open panel hears about changes to what it shows, and nothing else. */
+  private announceChanges(): void {
+    for (const entry of this.panels.values()) {
+      const change = this.poll(entry);
+      if (change) entry.host.notify(RunsChangedNotification, change);
+    }
+  }
+
+  private poll(entry: OpenPanel) {
+    try {
+      return entry.tracker?.poll(watchOf(entry.host.state));
+    } catch (error) {
+      console.error('RunLens dashboards: could not check for changes', error);
+      return undefined;
+    }
+  }
+}
+
+function requiredString(params: unknown, name: string, method: string): string {
+  const value = (params as Record<string, unknown> | undefined)?.[name];
+  if (typeof value !== 'string' || value === '') throw new DashboardError('invalidParams', `${method} needs '${name}'.`);
+  return value;
+}

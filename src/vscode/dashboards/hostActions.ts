@@ -1,0 +1,133 @@
+import { realpath, stat } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { DashboardError } from '../../core/dashboards/dashboardError';
+import type { DashboardService } from '../../core/dashboards/dashboardService';
+import { storePathOf } from '../../core/dashboards/runArtifactRoot';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { HostActionResult, RunDashboardModel } from '../../protocol/dashboards';
+import { Disposable } from '../disposable';
+import { locateSource, sourceAsItWas } from './runSource';
+
+/** Read-only documents holding a run's source file as it was: `runlens-source:/<run8>/<path>?<runId>`. */
+export const runSourceScheme = 'runlens-source';
+
+export interface OwnedDashboardStore {
+  readonly store: WorkspaceStore;
+  readonly service: DashboardService;
+}
+
+/** How a run's code shows in an editor: as it was at the run, or, without a capture, the file as it is now. */
+type SourceView = { readonly kind: 'asItWas'; readonly uri: vscode.Uri } | { readonly kind: 'current'; readonly uri: vscode.Uri; readonly why: string };
+
+/**
+ * What the dashboards ask VS Code itself to do: open a run's source as it was (the file at the run's
+ * commit with the captured uncommitted diff applied), VS Code's diff editor between two runs' code,
+ * the captured diff, and artifacts.
+ */
+export class DashboardHostActions extends Disposable implements vscode.TextDocumentContentProvider {
+  constructor(
+    private readonly owned: () => Promise<OwnedDashboardStore>,
+    private readonly workspaceFolder: string | undefined,
+  ) {
+    super();
+    this.register(vscode.workspace.registerTextDocumentContentProvider(runSourceScheme, this));
+  }
+
+  async openSource(runId: string): Promise<HostActionResult> {
+    const model = await this.run(runId);
+    const view = await this.sourceView(model);
+    const document = await vscode.workspace.openTextDocument(view.uri);
+    await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    const file = path.basename(view.uri.path);
+    if (view.kind === 'current') return { message: `${view.why} Opened ${file} as it is now.` };
+    const code = model.header.code;
+    return { message: `Opened ${file} at ${code.commit?.slice(0, 8)}${model.patchPath ? ' with its uncommitted changes' : ''}.` };
+  }
+
+  async openDiff(runId: string, otherRunId: string | undefined): Promise<HostActionResult> {
+    const left = await this.run(runId);
+    if (otherRunId === undefined) return this.openCapturedDiff(left);
+    const right = await this.run(otherRunId);
+    const [leftView, rightView] = await Promise.all([this.sourceView(left), this.sourceView(right)]);
+    const name = (model: RunDashboardModel) => model.header.name || model.header.runId.slice(0, 8);
+    const title = `${path.basename(leftView.uri.path)} (${name(left)} ↔ ${name(right)})`;
+    await vscode.commands.executeCommand('vscode.diff', leftView.uri, rightView.uri, title, { preview: true });
+    const notes = [leftView, rightView].filter((v): v is Extract<SourceView, { kind: 'current' }> => v.kind === 'current').map((v) => v.why);
+    return { message: notes.length > 0 ? `${notes.join(' ')} That side shows the file as it is now.` : `Comparing ${title}.` };
+  }
+
+  async openArtifact(runId: string, artifactPath: string): Promise<HostActionResult> {
+    const { store } = await this.owned();
+    const run = store.tracking.getRun(runId);
+    const file = await this.artifactFile(store, run.info.artifact_uri, artifactPath);
+    if ((await stat(file)).isDirectory()) {
+      await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
+      return { message: `Revealed ${artifactPath}.` };
+    }
+    // vscode.open picks the editor: text, the image preview, or the binary-file prompt.
+    await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    return { message: `Opened ${artifactPath}.` };
+  }
+
+  /** The content of a `runlens-source:` document. */
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const runId = uri.query;
+    const model = await this.run(runId);
+    const { commit, sourceFile } = model.header.code;
+    const location = commit && sourceFile && this.workspaceFolder ? await locateSource(sourceFile, this.workspaceFolder) : undefined;
+    if (!commit || !location) throw new Error(`Run ${runId} has no captured code.`);
+    const patch = model.patchPath ? await this.artifactText(model.header.artifactUri, model.patchPath) : undefined;
+    return sourceAsItWas(location, commit, patch);
+  }
+
+  private async run(runId: string): Promise<RunDashboardModel> {
+    const { service } = await this.owned();
+    return service.handle('run/get', { runId });
+  }
+
+  private async sourceView(model: RunDashboardModel): Promise<SourceView> {
+    const { commit, sourceFile } = model.header.code;
+    if (!sourceFile) throw new DashboardError('notFound', `Run ${model.header.name || model.header.runId} did not record its source file.`);
+    const folder = this.workspaceFolder;
+    const current = vscode.Uri.file(path.resolve(folder ?? '', sourceFile));
+    if (!commit) return { kind: 'current', uri: current, why: 'The run’s code capture is not there (yet).' };
+    const location = folder ? await locateSource(sourceFile, folder) : undefined;
+    if (!location) return { kind: 'current', uri: current, why: `${path.basename(sourceFile)} is not in a git repository here.` };
+    const uri = vscode.Uri.from({
+      scheme: runSourceScheme,
+      path: `/${commit.slice(0, 8)}/${location.relativePath}`,
+      query: model.header.runId,
+    });
+    return { kind: 'asItWas', uri };
+  }
+
+  private async openCapturedDiff(model: RunDashboardModel): Promise<HostActionResult> {
+    if (!model.patchPath) throw new DashboardError('notFound', 'This run captured no uncommitted changes.');
+    const { store } = await this.owned();
+    const file = await this.artifactFile(store, model.header.artifactUri, model.patchPath);
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
+    await vscode.languages.setTextDocumentLanguage(document, 'diff');
+    await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+    return { message: `Opened the uncommitted changes captured with ${model.header.name || model.header.runId}.` };
+  }
+
+  private async artifactText(artifactUri: string, artifactPath: string): Promise<string> {
+    const { store } = await this.owned();
+    const file = await store.artifacts.read(storePathOf(artifactUri, artifactPath));
+    const chunks: Buffer[] = [];
+    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** The artifact's file on disk, confined to the store's artifact folder (symlinks included). */
+  private async artifactFile(store: WorkspaceStore, artifactUri: string, artifactPath: string): Promise<string> {
+    const root = await realpath(store.artifacts.root);
+    const file = path.join(root, ...storePathOf(artifactUri, artifactPath).split('/'));
+    const real = await realpath(file).catch(() => {
+      throw new DashboardError('notFound', `No artifact ${artifactPath} in this run.`);
+    });
+    if (real !== root && !real.startsWith(root + path.sep)) throw new DashboardError('invalidParams', `The artifact ${artifactPath} leads outside the store.`);
+    return real;
+  }
+}

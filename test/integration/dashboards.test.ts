@@ -1,0 +1,174 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { DashboardState } from '../../src/protocol/dashboards';
+import type { RunLensApi } from '../../src/vscode/runLensExtension';
+import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/webviewHost';
+
+// The dashboards in the real VS Code: the commands open webview panels, the page in each panel loads
+// under its CSP and asks its host for data, the host answers from the store, live changes reach an
+// open panel, and a panel comes back from saved state after a reload (through the serializer).
+
+async function api(): Promise<RunLensApi> {
+  const extension = vscode.extensions.getExtension<RunLensApi>('runlens.runlens');
+  assert.ok(extension, 'the RunLens extension is installed');
+  return extension.activate();
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Every answer each host gave, from the moment the suite starts listening. */
+const answers = new Map<WebviewHost, AnsweredRequest[]>();
+
+function answered(host: WebviewHost, method: string): AnsweredRequest[] {
+  return (answers.get(host) ?? []).filter((a) => a.method === method);
+}
+
+async function waitForAnswer(host: WebviewHost, method: string, count = 1): Promise<AnsweredRequest> {
+  const answer = await waitFor(`the panel's ${method} request to be answered (${count})`, () => answered(host, method)[count - 1]);
+  assert.ok(answer.ok, `${method} failed: ${answer.error}`);
+  return answer;
+}
+
+async function newestHost(runLens: RunLensApi, before: readonly WebviewHost[], kind: DashboardState['kind']): Promise<WebviewHost> {
+  return waitFor(`a new ${kind} panel`, () => runLens.dashboards.hosts.find((h) => !before.includes(h) && h.state.kind === kind));
+}
+
+interface Seeded {
+  readonly experimentId: string;
+  readonly runIds: readonly string[];
+  post(route: string, body: unknown): Promise<unknown>;
+}
+
+async function seed(runLens: RunLensApi): Promise<Seeded> {
+  const endpoint = await runLens.trackingEndpoint();
+  assert.ok(endpoint, 'this window owns the store and serves it');
+  const post = async (route: string, body: unknown) => {
+    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
+    return (await response.json()) as unknown;
+  };
+  const { experiment_id: experimentId } = (await post('experiments/create', { name: `dashboards-${Date.now()}` })) as { experiment_id: string };
+  const runIds: string[] = [];
+  for (const [name, lr] of [['first', '0.1'], ['second', '0.2']]) {
+    const { run } = (await post('runs/create', { experiment_id: experimentId, run_name: name, start_time: Date.now() })) as {
+      run: { info: { run_id: string } };
+    };
+    runIds.push(run.info.run_id);
+    await post('runs/log-batch', {
+      run_id: run.info.run_id,
+      params: [{ key: 'lr', value: lr }],
+      metrics: [0, 1, 2].map((step) => ({ key: 'loss', value: 1 / (step + 1), timestamp: Date.now(), step })),
+    });
+  }
+  return { experimentId, runIds, post };
+}
+
+suite('Dashboards in VS Code', () => {
+  let runLens: RunLensApi;
+  let data: Seeded;
+  let listening: vscode.Disposable | undefined;
+
+  suiteSetup(async () => {
+    runLens = await api();
+    listening = runLens.dashboards.onDidAnswer(({ host, ...answer }) => {
+      const list = answers.get(host) ?? [];
+      list.push(answer);
+      answers.set(host, list);
+    });
+    data = await seed(runLens);
+  });
+
+  suiteTeardown(async () => {
+    listening?.dispose();
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  test('the three commands are registered', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['runlens.openRunDashboard', 'runlens.openExperimentDashboard', 'runlens.compareRuns']) {
+      assert.ok(commands.includes(id), `${id} is registered`);
+    }
+  });
+
+  test('Open Run Dashboard opens a panel whose page loads the run from the host', async () => {
+    const before = runLens.dashboards.hosts;
+    await vscode.commands.executeCommand('runlens.openRunDashboard', data.runIds[0]);
+    const host = await newestHost(runLens, before, 'run');
+    assert.deepEqual(host.state, { kind: 'run', runId: data.runIds[0] });
+    assert.equal(host.panel.viewType, 'runlens.dashboard');
+    await waitForAnswer(host, 'run/get');
+    // The page reports its title once it has the run: the panel is named after it.
+    await waitFor('the panel title to name the run', () => (host.panel.title === 'Run: first' ? true : undefined));
+  });
+
+  test('a metric logged while the run dashboard is open reaches it', async () => {
+    const host = runLens.dashboards.hosts.find((h) => h.state.kind === 'run' && h.state.runId === data.runIds[0]);
+    assert.ok(host, 'the run panel of the previous test is open');
+    await waitForAnswer(host, 'run/get');
+    const loadsBefore = answered(host, 'run/get').length;
+    await data.post('runs/log-metric', { run_id: data.runIds[0], key: 'loss', value: 0.05, timestamp: Date.now(), step: 3 });
+    // runs/changed goes to the page, which asks for the run again.
+    await waitForAnswer(host, 'run/get', loadsBefore + 1);
+  });
+
+  test('Open Experiment Dashboard opens the runs table and charts of the experiment', async () => {
+    const before = runLens.dashboards.hosts;
+    await vscode.commands.executeCommand('runlens.openExperimentDashboard', data.experimentId);
+    const host = await newestHost(runLens, before, 'experiment');
+    await waitForAnswer(host, 'experiment/table');
+    await waitForAnswer(host, 'run/metricSeries');
+  });
+
+  test('Compare Runs with two runs opens the diff, and an unknown run is answered with an error, not a crash', async () => {
+    const before = runLens.dashboards.hosts;
+    await vscode.commands.executeCommand('runlens.compareRuns', data.runIds);
+    const host = await newestHost(runLens, before, 'compare');
+    assert.deepEqual(host.state, { kind: 'compare', runIds: data.runIds });
+    await waitForAnswer(host, 'compare/get');
+    await waitForAnswer(host, 'run/metricSeries');
+
+    const missing = '0'.repeat(32);
+    const others = runLens.dashboards.hosts;
+    runLens.dashboards.open({ kind: 'run', runId: missing });
+    const broken = await newestHost(runLens, others, 'run');
+    const answer = await waitFor('the unknown run to be answered', () => answered(broken, 'run/get')[0]);
+    assert.equal(answer.ok, false);
+    assert.match(answer.error ?? '', new RegExp(missing));
+  });
+
+  test('the serializer restores a panel from its saved state after a reload', async () => {
+    // What VS Code does after a reload: a panel of our view type, handed to the serializer with the state
+    // the page saved through setState. (The real reload would end this test run with the window.)
+    const state: DashboardState = { kind: 'compare', runIds: [...data.runIds].reverse(), onlyDifferences: false };
+    const panel = vscode.window.createWebviewPanel('runlens.dashboard', 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
+    const before = runLens.dashboards.hosts;
+    await runLens.dashboards.deserializeWebviewPanel(panel, state);
+    const host = await newestHost(runLens, before, 'compare');
+    assert.equal(host.panel, panel);
+    assert.deepEqual(host.state, state);
+    await waitForAnswer(host, 'compare/get');
+    await waitFor('the restored panel to be titled', () => (host.panel.title.startsWith('Compare: second vs first') ? true : undefined));
+  });
+
+  test('a saved state that is not a dashboard closes the panel instead of showing a broken one', async () => {
+    const panel = vscode.window.createWebviewPanel('runlens.dashboard', 'stale', vscode.ViewColumn.Active, {});
+    let closed = false;
+    panel.onDidDispose(() => (closed = true));
+    const before = runLens.dashboards.hosts.length;
+    await runLens.dashboards.deserializeWebviewPanel(panel, { kind: 'run' });
+    assert.equal(closed, true);
+    assert.equal(runLens.dashboards.hosts.length, before);
+  });
+});

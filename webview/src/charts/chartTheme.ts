@@ -1,0 +1,45 @@
+import type { Config } from 'vega-lite';
+
+/**
+ * Chart colours and type from the editor's theme: every colour is a `var(--vscode-*)` (SVG
+ * attributes accept them, and a theme switch recolours the chart without re-rendering). Runs are
+ * told apart by VS Code's chart palette, stretched with `color-mix` for more than six runs.
+ */
+const chartColours = ['blue', 'orange', 'green', 'red', 'purple', 'yellow'].map((name) => `var(--vscode-charts-${name})`);
+
+export const categoryRange: readonly string[] = [
+  ...chartColours,
+  ...chartColours.map((colour) => `color-mix(in srgb, ${colour} 60%, var(--vscode-editor-foreground))`),
+  ...chartColours.map((colour) => `color-mix(in srgb, ${colour} 55%, var(--vscode-editor-background))`),
+];
+
+const foreground = 'var(--vscode-editor-foreground)';
+const muted = 'var(--vscode-descriptionForeground)';
+const grid = 'color-mix(in srgb, var(--vscode-editor-foreground) 12%, transparent)';
+const font = 'var(--vscode-font-family)';
+
+export function chartConfig(): Config {
+  return {
+    background: 'transparent',
+    font,
+    view: { stroke: 'transparent' },
+    axis: {
+      domainColor: muted,
+      gridColor: grid,
+      tickColor: muted,
+      labelColor: foreground,
+      titleColor: foreground,
+      labelFont: font,
+      titleFont: font,
+      titleFontWeight: 'normal',
+    },
+    legend: { labelColor: foreground, titleColor: foreground, labelFont: font, titleFont: font, labelLimit: 240 },
+    title: { color: foreground, font, subtitleColor: muted },
+    header: { labelColor: foreground, titleColor: foreground },
+    mark: { color: 'var(--vscode-charts-blue)' },
+    // The host leaves out values a chart cannot place (NaN, infinities, ≤ 0 on a log scale), so lines
+    // need no per-point validity test, which costs the expression interpreter dearly on long series.
+    line: { strokeWidth: 1.5, invalid: null },
+    range: { category: [...categoryRange] },
+  };
+}

@@ -1,0 +1,106 @@
+import { defaultMetricChartOptions, GetRunRequest, type RunDashboardModel, type RunDashboardState } from '../../../src/protocol/dashboards';
+import { el, replaceChildren } from '../components/dom';
+import { loading } from '../components/progress';
+import { tabs } from '../components/tabs';
+import { ArtifactsSection } from './artifactsSection';
+import type { Dashboard, DashboardContext } from './context';
+import { MetricChartsSection } from './metricChartsSection';
+import { NoteSection } from './noteSection';
+import { OutputSection } from './outputSection';
+import { runHeader } from './runHeader';
+import { datasetsTable, metricsTable, paramsTable, tagsTable } from './runTables';
+
+type RunTab = 'summary' | 'charts' | 'artifacts' | 'output' | 'note';
+
+/** One run: header, params, metrics, charts, artifacts, output and note; live while the run runs. */
+export class RunDashboard implements Dashboard {
+  readonly runIds: readonly string[];
+  private readonly header = el('div');
+  private readonly summary = el('div', { className: 'summary' });
+  private readonly charts: MetricChartsSection;
+  private readonly artifacts: ArtifactsSection;
+  private readonly output: OutputSection;
+  private readonly note: NoteSection;
+  private activeTab: RunTab = 'summary';
+  private model: RunDashboardModel | undefined;
+  /**
+   * Tabs whose content is older than the model. Charts and the log are fetched for the tab in view
+   * only (charts sized to a hidden tab would have no width); another tab catches up when opened.
+   */
+  private readonly stale = new Set<RunTab>(['charts', 'output']);
+
+  constructor(
+    private readonly ctx: DashboardContext,
+    root: HTMLElement,
+    private state: RunDashboardState,
+  ) {
+    this.runIds = [state.runId];
+    this.charts = new MetricChartsSection({
+      ctx,
+      settings: { chartKeys: state.chartKeys, chart: state.chart ?? defaultMetricChartOptions },
+      onChange: (settings) => this.save({ ...this.state, chartKeys: settings.chartKeys, chart: settings.chart }),
+    });
+    this.charts.setRuns(this.runIds);
+    this.artifacts = new ArtifactsSection(ctx, state.runId);
+    this.output = new OutputSection(ctx, state.runId);
+    this.note = new NoteSection(ctx, state.runId);
+    replaceChildren(this.header, loading('Loading the run…'));
+    const panels = tabs(
+      [
+        { id: 'summary', label: 'Summary', content: this.summary },
+        { id: 'charts', label: 'Charts', content: this.charts.element },
+        { id: 'artifacts', label: 'Artifacts', content: this.artifacts.element },
+        { id: 'output', label: 'Output', content: this.output.element },
+        { id: 'note', label: 'Note', content: this.note.element },
+      ],
+      { active: this.activeTab, onChange: (id) => void this.openTab(id as RunTab) },
+    );
+    replaceChildren(root, ctx.status.element, this.header, panels);
+  }
+
+  async refresh(): Promise<void> {
+    await this.ctx.status.guard('load the run', async () => {
+      const model = await this.ctx.client.request(GetRunRequest, { runId: this.state.runId });
+      this.model = model;
+      this.show(model);
+      this.stale.add('charts').add('output');
+      await this.refreshTab(this.activeTab, model);
+    });
+  }
+
+  private show(model: RunDashboardModel): void {
+    replaceChildren(this.header, runHeader(this.ctx, model));
+    replaceChildren(
+      this.summary,
+      el('h2', { text: `Params (${model.params.length})` }),
+      paramsTable(model.params),
+      el('h2', { text: `Metrics (${model.metrics.length})` }),
+      metricsTable(model.metrics),
+      el('h2', { text: `Tags (${model.tags.length})` }),
+      tagsTable(model.tags),
+      model.datasets.length > 0 ? el('h2', { text: 'Datasets' }) : null,
+      model.datasets.length > 0 ? datasetsTable(model.datasets) : null,
+    );
+    this.charts.setAvailableKeys(model.metrics.map((m) => m.key));
+    this.artifacts.show(model.artifacts);
+    this.note.show(model.note);
+    this.ctx.saveState(this.state, model.header.name || model.header.runId);
+  }
+
+  private async openTab(tab: RunTab): Promise<void> {
+    this.activeTab = tab;
+    const model = this.model;
+    if (model) await this.ctx.status.guard(`load ${tab}`, () => this.refreshTab(tab, model));
+  }
+
+  private async refreshTab(tab: RunTab, model: RunDashboardModel): Promise<void> {
+    if (!this.stale.delete(tab)) return;
+    if (tab === 'charts') await this.charts.refresh();
+    else if (tab === 'output') await this.output.refresh(model.outputLogPath);
+  }
+
+  private save(state: RunDashboardState): void {
+    this.state = state;
+    this.ctx.saveState(state, this.model?.header.name);
+  }
+}
