@@ -20,13 +20,15 @@ export interface RunHistory extends MetricColumns {
 const maxPointTooltips = 5000;
 
 /**
- * Points one chart may hold over all its runs. A chart a few hundred pixels wide shows no more; with
- * many runs each series gets a share (never more than `maxSeriesPoints`, never fewer than 200).
+ * Points one chart may hold over all its runs. A chart a few hundred pixels wide shows no more, and
+ * the SVG it becomes must draw within the first-paint budget (100 runs in under a second); with many
+ * runs each series gets a share (never more than `maxSeriesPoints`, never fewer than 100, which
+ * still hold each series' first, last, minimum and maximum).
  */
-export const maxChartPoints = 100_000;
+export const maxChartPoints = 10_000;
 
 export function seriesBudget(runCount: number): number {
-  return Math.min(maxSeriesPoints, Math.max(200, Math.floor(maxChartPoints / Math.max(1, runCount))));
+  return Math.min(maxSeriesPoints, Math.max(100, Math.floor(maxChartPoints / Math.max(1, runCount))));
 }
 
 /**
