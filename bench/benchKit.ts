@@ -16,7 +16,6 @@ export interface BenchRow {
  * points that `runInFreshProcess` starts in a new process of the same bundle (for figures that a
  * warm, grown process would distort, such as opening a store and its RSS).
  */
-export type Measure = () => Promise<readonly BenchRow[]>;
 export type Tasks = Readonly<Record<string, (...args: string[]) => Promise<unknown>>>;
 
 /** The marker before the JSON result a bench process prints (scripts/bench.mjs reads it too). */

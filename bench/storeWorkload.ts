@@ -5,7 +5,7 @@ import type { MetricInput } from '../src/core/store/tracking/metricWrites';
  * The metric writes of the store bench, as plain data, so that each figure can be taken through
  * the real TrackingStore and through the bare persistence layer (SQL only) to see what each costs.
  */
-export const keysPerRun = 10;
+const keysPerRun = 10;
 export const stepsPerBatch = 100;
 export const pointsPerBatch = keysPerRun * stepsPerBatch;
 

@@ -49,7 +49,7 @@ export function exceedsLengthMessage(path: string, limit: number): string {
 }
 
 /** Appends a field to a JSON path the way MLflow's messages show it: `metrics[3].name`. */
-export function jsonPath(base: string, field: string): string {
+function jsonPath(base: string, field: string): string {
   if (!base) return field;
   return field.startsWith('[') ? `${base}${field}` : `${base}.${field}`;
 }

@@ -22,7 +22,7 @@ export async function locateArtifacts(uri: string, fallbacks: readonly string[],
 }
 
 /** The local path a URI names, or undefined for a URI with another scheme. */
-export function localPathOf(uri: string, baseDir: string): string | undefined {
+function localPathOf(uri: string, baseDir: string): string | undefined {
   if (uri === '') return undefined;
   if (uri.startsWith('file:')) {
     try {

@@ -124,3 +124,9 @@ export interface StagedRegisteredModel {
 
 /** Told after each unit (a run, a model) is read, copied or written. */
 export type ImportProgress = (update: { readonly done: number; readonly total: number; readonly message: string }) => void;
+
+/** How a source reader is driven: the signal is checked between units, progress told after each. */
+export interface SourceReadOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: ImportProgress;
+}

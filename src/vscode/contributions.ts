@@ -9,11 +9,58 @@ export const CommandId = {
   ShowReadme: 'runlens.showReadme',
   CopyTrackingEnv: 'runlens.copyTrackingEnv',
   OpenStoreFolder: 'runlens.openStoreFolder',
+  // Launching tracked runs (src/vscode/launch)
+  RunActiveFileWithArguments: 'runlens.runActiveFileWithArguments',
+  StopRun: 'runlens.stopRun',
+  RerunRun: 'runlens.rerunRun',
+  ShowRunningLaunches: 'runlens.showRunningLaunches',
+  LaunchUnavailable: 'runlens.launchUnavailable',
+  // The Runs view (src/vscode/runs)
+  FilterRuns: 'runlens.filterRuns',
+  ClearRunFilter: 'runlens.clearRunFilter',
+  SortRuns: 'runlens.sortRuns',
+  ShowDeletedRuns: 'runlens.showDeletedRuns',
+  HideDeletedRuns: 'runlens.hideDeletedRuns',
+  LoadMoreRuns: 'runlens.loadMoreRuns',
+  ChoosePrimaryMetric: 'runlens.choosePrimaryMetric',
+  OpenRunSource: 'runlens.openRunSource',
+  OpenRunDiff: 'runlens.openRunDiff',
+  ShowRunOutput: 'runlens.showRunOutput',
+  CopyRunId: 'runlens.copyRunId',
+  RenameRun: 'runlens.renameRun',
+  EditRunNote: 'runlens.editRunNote',
+  AddRunTag: 'runlens.addRunTag',
+  RemoveRunTag: 'runlens.removeRunTag',
+  DeleteRun: 'runlens.deleteRun',
+  RestoreRun: 'runlens.restoreRun',
+  PurgeRun: 'runlens.purgeRun',
+  RegisterRunModel: 'runlens.registerRunModel',
+  CompareRunWith: 'runlens.compareRunWith',
+  // The Models view (src/vscode/models)
+  RefreshModels: 'runlens.refreshModels',
+  SetModelAlias: 'runlens.setModelAlias',
+  RemoveModelAlias: 'runlens.removeModelAlias',
+  TransitionModelStage: 'runlens.transitionModelStage',
+  OpenModelVersionRun: 'runlens.openModelVersionRun',
+  CopyModelUri: 'runlens.copyModelUri',
+  // The dashboards (src/vscode/dashboards)
+  OpenRunDashboard: 'runlens.openRunDashboard',
+  OpenExperimentDashboard: 'runlens.openExperimentDashboard',
+  CompareRuns: 'runlens.compareRuns',
+  // Remote MLflow servers in the Runs and Models views (src/vscode/remote)
+  AddRemoteServer: 'runlens.addRemoteServer',
+  RemoveRemoteServer: 'runlens.removeRemoteServer',
+  RefreshRemoteServer: 'runlens.refreshRemoteServer',
+  LoadMoreRemote: 'runlens.loadMoreRemote',
+  // Import of MLflow data and push to a remote server (src/vscode/import)
+  ImportMlflowData: 'runlens.importMlflowData',
+  PushToRemote: 'runlens.pushToRemote',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 
 export const ViewId = {
   Runs: 'runlens.runs',
+  Models: 'runlens.models',
 } as const;
 export type ViewId = (typeof ViewId)[keyof typeof ViewId];
 
@@ -23,12 +70,28 @@ export const ViewContainerId = 'runlens';
 export const SettingKey = {
   PythonPath: 'pythonPath',
   DefaultExperiment: 'defaultExperiment',
+  RunsPageSize: 'runsPageSize',
+  CodeLensEnabled: 'codeLens.enabled',
+  DataPaths: 'dataPaths',
+  RemoteServers: 'remoteServers',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
 export const SettingSection = 'runlens';
 
+/** Theme colours contributed in package.json, for ThemeColor. */
+export const ColorId = {
+  RunRunning: 'runlens.runRunning',
+  RunFinished: 'runlens.runFinished',
+  RunFailed: 'runlens.runFailed',
+  RunKilled: 'runlens.runKilled',
+} as const;
+
 /** Context keys set with `setContext`, used in `when` clauses of package.json. */
 export const ContextKey = {
   HasRuns: 'runlens.hasRuns',
+  RunsFiltered: 'runlens.runsFiltered',
+  ShowingDeletedRuns: 'runlens.showingDeletedRuns',
+  /** Scripts RunLens launched are running in this window. */
+  LaunchesRunning: 'runlens.launchesRunning',
 } as const;

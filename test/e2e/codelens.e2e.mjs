@@ -2,26 +2,10 @@
 // editor, the "Run tracked" lenses above it, a click on one, the script in its RunLens terminal with the status
 // bar counting it, and the notification when it ends. Screenshots under test-results/.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  freePort,
-  installVsix,
-  launchChromium,
-  makeSandbox,
-  removeSandbox,
-  startCodeServer,
-  waitForHttp,
-  writeUserSettings,
-} from '../../scripts/codeServerLaunch.mjs';
-import { repoRoot } from '../../scripts/codeServerPaths.mjs';
-import { isCodeServerInstalled } from '../../scripts/codeServerSetup.mjs';
-
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-const vsix = path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
-const resultsDir = path.join(repoRoot, 'test-results');
-const stepTimeout = { timeout: 120_000 };
+import { codeServerWorkbench, resultsDir, stepTimeout } from './support/codeServerWorkbench.mjs';
 
 const trainingScript = `"""Fit a line by gradient descent; RunLens records the code, the command and the output."""
 import random
@@ -51,48 +35,22 @@ if __name__ == "__main__":
 `;
 
 describe('Run tracked lenses in the code-server workbench, installed from the .vsix', () => {
-  let sandbox;
-  let server;
-  let browser;
+  const workbench = codeServerWorkbench('codelens');
+  const explainFailure = workbench.explainFailure;
   let page;
-  const serverLog = [];
-
-  async function explainFailure(step, run) {
-    try {
-      return await run();
-    } catch (error) {
-      mkdirSync(resultsDir, { recursive: true });
-      await page?.screenshot({ path: path.join(resultsDir, `codelens-failure-${step}.png`) }).catch(() => undefined);
-      error.message += `\ncode-server log (last lines):\n${serverLog.slice(-40).join('\n')}`;
-      throw error;
-    }
-  }
 
   before(() => {
-    assert.ok(isCodeServerInstalled(), 'code-server is not installed: run `node scripts/codeServerSetup.mjs`');
-    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
-    sandbox = makeSandbox('runlens-codelens-e2e-');
     // The DOM renderer puts the terminal's text in the page, where the test can read it (the GPU one paints a canvas).
-    writeUserSettings(sandbox.userData, { 'editor.minimap.enabled': false, 'terminal.integrated.gpuAcceleration': 'off' });
-    writeFileSync(path.join(sandbox.workspace, 'train.py'), trainingScript);
-    installVsix(vsix, sandbox);
+    workbench.prepare({ 'editor.minimap.enabled': false, 'terminal.integrated.gpuAcceleration': 'off' });
+    writeFileSync(path.join(workbench.sandbox.workspace, 'train.py'), trainingScript);
+    workbench.installVsix();
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (sandbox) removeSandbox(sandbox);
-  });
+  after(() => workbench.close());
 
   test('the lenses show above the start of the run and the __main__ guard', stepTimeout, async () => {
-    const port = await freePort();
-    server = startCodeServer({ port, ...sandbox, onOutput: (line) => serverLog.push(line) });
     await explainFailure('lenses', async () => {
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, { exited: server.exited });
-      browser = await launchChromium(sandbox.chromiumProfile);
-      page = browser.pages()[0] ?? (await browser.newPage());
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sandbox.workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      page = await workbench.open();
       // Quick Open, as a person opens a file by name.
       await page.locator('.monaco-workbench').click({ position: { x: 640, y: 400 } });
       await page.keyboard.press('Control+P');

@@ -5,24 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  freePort,
-  installVsix,
-  launchChromium,
-  makeSandbox,
-  removeSandbox,
-  startCodeServer,
-  waitForHttp,
-  writeUserSettings,
-} from '../../scripts/codeServerLaunch.mjs';
-import { repoRoot } from '../../scripts/codeServerPaths.mjs';
-import { isCodeServerInstalled } from '../../scripts/codeServerSetup.mjs';
-
-const manifest = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8'));
-const vsix = path.join(repoRoot, `${manifest.name}-${manifest.version}.vsix`);
-const resultsDir = path.join(repoRoot, 'test-results');
-const containerTitle = manifest.contributes.viewsContainers.activitybar[0].title;
-const stepTimeout = { timeout: 120_000 };
+import { codeServerWorkbench, containerTitle, resultsDir, stepTimeout } from './support/codeServerWorkbench.mjs';
 
 /** What the tree shows: an experiment with runs in every state, a sweep with nested trials, and metrics. */
 async function seed(api) {
@@ -75,60 +58,34 @@ async function seed(api) {
 }
 
 describe('the Runs view in code-server, with runs in every state', () => {
-  let sandbox;
-  let server;
-  let browser;
+  const workbench = codeServerWorkbench('sidebar');
+  const explainFailure = workbench.explainFailure;
   let page;
-  const serverLog = [];
-
-  async function explainFailure(step, run) {
-    try {
-      return await run();
-    } catch (error) {
-      mkdirSync(resultsDir, { recursive: true });
-      await page?.screenshot({ path: path.join(resultsDir, `sidebar-failure-${step}.png`) }).catch(() => undefined);
-      error.message += `\ncode-server log (last lines):\n${serverLog.slice(-40).join('\n')}`;
-      throw error;
-    }
-  }
 
   function row(text) {
     return page.locator('.monaco-list-row').filter({ hasText: text }).first();
   }
 
-  before(async () => {
-    assert.ok(isCodeServerInstalled(), 'code-server is not installed: run `node scripts/codeServerSetup.mjs`');
-    assert.ok(existsSync(vsix), `${vsix} is missing: run \`npm run package\` first`);
-    sandbox = makeSandbox('runlens-sidebar-e2e-');
+  before(() => {
     // The title bar's actions (filter, sort, ...) show without hovering, so the screenshot has them.
-    writeUserSettings(sandbox.userData, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.view.alwaysShowHeaderActions': true });
+    workbench.prepare({ 'workbench.colorTheme': 'Default Dark Modern', 'workbench.view.alwaysShowHeaderActions': true });
     // A workspace that has used RunLens before: RunLens activates with it, and the view opens its store.
-    mkdirSync(path.join(sandbox.workspace, '.runlens'));
-    installVsix(vsix, sandbox);
+    mkdirSync(path.join(workbench.sandbox.workspace, '.runlens'));
+    workbench.installVsix();
   });
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    if (sandbox) removeSandbox(sandbox);
-  });
+  after(() => workbench.close());
 
   test('opening the view opens the store, and runs logged to its server show in the tree, live', stepTimeout, async () => {
-    const port = await freePort();
-    server = startCodeServer({ port, ...sandbox, onOutput: (line) => serverLog.push(line) });
     await explainFailure('open', async () => {
-      await waitForHttp(`http://127.0.0.1:${port}/healthz`, { exited: server.exited });
-      browser = await launchChromium(sandbox.chromiumProfile);
-      page = browser.pages()[0] ?? (await browser.newPage());
-      await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(sandbox.workspace)}`);
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      page = await workbench.open();
       const entry = page.locator(`.activitybar [aria-label^="${containerTitle}"]`).first();
       await entry.waitFor({ timeout: 60_000 });
       await entry.click();
       await page.locator('.pane-header').filter({ hasText: 'Runs' }).first().waitFor({ timeout: 30_000 });
     });
 
-    const ownerFile = path.join(sandbox.workspace, '.runlens', 'owner.json');
+    const ownerFile = path.join(workbench.sandbox.workspace, '.runlens', 'owner.json');
     const owner = await explainFailure('owner', async () => {
       const deadline = Date.now() + 30_000;
       for (;;) {

@@ -6,7 +6,8 @@ import * as vscode from 'vscode';
 import { CaptureTag } from '../../src/capture/tags';
 import { LaunchTag } from '../../src/core/launches/launchTags';
 import { liveMembers } from '../unit/launches/support/processGroup';
-import { git, launchAndWait, runLens, tagsOf, TrackingReader, waitFor, workspaceDir, writeFile } from './launchSupport';
+import { git, launchAndWait, tagsOf, TrackingReader, writeFile } from './launchSupport';
+import { runLensApi, waitFor, workspaceDir } from './support';
 
 // Launching tracked runs as a person does: the lens's own command and arguments, a real git repository
 // with an uncommitted change, real Python in a RunLens terminal, and what the store then holds, read back
@@ -50,7 +51,7 @@ suite('Run tracked from the editor', () => {
   });
 
   test('lenses sit above each start_run and the __main__ guard, and carry serializable arguments', async () => {
-    await runLens();
+    await runLensApi();
     const document = await vscode.workspace.openTextDocument(script);
     await vscode.window.showTextDocument(document);
     const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 20);
@@ -124,7 +125,7 @@ suite('Run tracked from the editor', () => {
 
   test('Stop ends the run KILLED and leaves no process of the launch alive', async function () {
     this.timeout(60_000);
-    const api = await runLens();
+    const api = await runLensApi();
     const sleeper = writeFile(
       path.join(repo, 'sleeper.py'),
       [
@@ -168,7 +169,7 @@ suite('Run tracked from the editor', () => {
 
   test("what is typed into the script's terminal reaches its stdin, and closing the terminal stops it", async function () {
     this.timeout(60_000);
-    const api = await runLens();
+    const api = await runLensApi();
     const ask = writeFile(
       path.join(repo, 'ask.py'),
       'import time\nname = input("name? ")\nprint("hello " + name, flush=True)\ntime.sleep(120)\n',

@@ -7,22 +7,10 @@ import * as vscode from 'vscode';
 import type { Run } from '../../src/core/entities';
 import type { LaunchStarted } from '../../src/vscode/launch/launchCommands';
 import type { LaunchReport } from '../../src/vscode/launch/runningLaunch';
-import type { RunLensApi } from '../../src/vscode/runLensExtension';
+import { runLensApi } from './support';
 
-// Shared by the launch suites: the extension's API, git in a repository of the test's own, REST reads
+// Shared by the launch suites: git in a repository of the test's own, REST reads
 // of what the launches stored, and waiting on launches to end.
-
-export async function runLens(): Promise<RunLensApi> {
-  const extension = vscode.extensions.getExtension<RunLensApi>('runlens.runlens');
-  assert.ok(extension, 'the RunLens extension is installed');
-  return extension.activate();
-}
-
-export function workspaceDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with a workspace folder open');
-  return folder.uri.fsPath;
-}
 
 /** git with a configuration of its own (no user or system settings), as a person's git would commit. */
 export function git(cwd: string, ...args: string[]): string {
@@ -49,22 +37,12 @@ export function writeFile(file: string, content: string): string {
 
 /** Runs a launch command and follows the launch to its end (its runs complete, output log included). */
 export async function launchAndWait(command: string, ...args: unknown[]): Promise<LaunchReport> {
-  const api = await runLens();
+  const api = await runLensApi();
   const started = await vscode.commands.executeCommand<LaunchStarted | undefined>(command, ...args);
   assert.ok(started?.launchId, `${command} did not start a launch`);
   const ended = api.launches.whenEnded(started.launchId);
   assert.ok(ended, 'the launch is known to the API');
   return ended;
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** Reads from the workspace's tracking server the way any MLflow client would. */
@@ -75,7 +53,7 @@ export class TrackingReader {
   ) {}
 
   static async open(): Promise<TrackingReader> {
-    const endpoint = await (await runLens()).trackingEndpoint();
+    const endpoint = await (await runLensApi()).trackingEndpoint();
     assert.ok(endpoint, 'the tracking server runs');
     return new TrackingReader(endpoint.url, endpoint.token);
   }

@@ -4,7 +4,8 @@ import type { ModelVersion } from '../../src/core/store/registry/registryEntitie
 import { CommandId } from '../../src/vscode/contributions';
 import type { ModelsTreeNode, ModelVersionNode } from '../../src/vscode/models/modelsTreeNodes';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
-import { labelOf, resetRunsView, runLensApi, tracking, waitFor, type Tracking } from './runsTreeSupport';
+import { labelOf, resetRunsView, tracking, type Tracking } from './runsTreeSupport';
+import { runLensApi, waitFor } from './support';
 
 // The Models view and the registry actions, through the commands, against the store's registry.
 

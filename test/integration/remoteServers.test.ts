@@ -14,7 +14,8 @@ import type { ModelsTreeNode } from '../../src/vscode/models/modelsTreeNodes';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
-import { children, labelOf, runLensApi, waitFor } from './runsTreeSupport';
+import { labelOf } from './runsTreeSupport';
+import { children, runLensApi, waitFor } from './support';
 
 // A second tracking server on loopback (the same server `runlens serve` runs, over its own in-memory
 // database) added as a remote through the command, then browsed through the views' providers.

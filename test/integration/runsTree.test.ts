@@ -9,17 +9,8 @@ import { formatMetricValue } from '../../src/vscode/runs/runFormat';
 import type { FieldNode, RunsTreeNode, SectionNode } from '../../src/vscode/runs/runsTreeNodes';
 import { viewDescription } from '../../src/vscode/runs/runsView';
 import { defaultSort } from '../../src/vscode/runs/runsViewState';
-import {
-  children,
-  experimentNode,
-  labelOf,
-  resetRunsView,
-  runLensApi,
-  runNodes,
-  tracking,
-  waitFor,
-  type Tracking,
-} from './runsTreeSupport';
+import { experimentNode, labelOf, resetRunsView, runNodes, tracking, type Tracking } from './runsTreeSupport';
+import { children, runLensApi, waitFor } from './support';
 
 // The Runs view through its provider (the elements VS Code draws) and the extension's commands,
 // over runs logged through the real tracking server.

@@ -8,7 +8,8 @@ import type { Run } from '../../src/core/entities';
 import { CommandId } from '../../src/vscode/contributions';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import { noteUri } from '../../src/vscode/runs/runNoteFileSystem';
-import { children, experimentNode, resetRunsView, runLensApi, runNodes, tracking, waitFor, type Tracking } from './runsTreeSupport';
+import { experimentNode, resetRunsView, runNodes, tracking, type Tracking } from './runsTreeSupport';
+import { children, runLensApi, waitFor } from './support';
 
 // Each run action through its command, checked against the store (over the REST API, as any client
 // would see it) and the files it opens.

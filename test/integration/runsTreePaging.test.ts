@@ -4,7 +4,8 @@ import { createRun } from '../../src/core/store/tracking/runs';
 import { CommandId } from '../../src/vscode/contributions';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { ExperimentNode, RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
-import { children, experimentNode, resetRunsView, runLensApi, runNodes } from './runsTreeSupport';
+import { experimentNode, resetRunsView, runNodes } from './runsTreeSupport';
+import { children, runLensApi } from './support';
 
 // An experiment of 10,000 runs: the view loads it a page at a time, and expanding it stays fast.
 

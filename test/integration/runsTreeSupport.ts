@@ -3,15 +3,10 @@ import * as vscode from 'vscode';
 import { CommandId } from '../../src/vscode/contributions';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { RunNode, RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
+import { children, waitFor } from './support';
 
-// Shared by the Runs and Models view suites: the extension's API, the tracking server over real
-// HTTP, and waiting on the tree. Data is seeded the way a script logs it, through the REST API.
-
-export async function runLensApi(): Promise<RunLensApi> {
-  const extension = vscode.extensions.getExtension<RunLensApi>('runlens.runlens');
-  assert.ok(extension, 'the RunLens extension is installed');
-  return extension.activate();
-}
+// Shared by the Runs and Models view suites: the tracking server over real HTTP, and finding
+// nodes in the tree. Data is seeded the way a script logs it, through the REST API.
 
 export interface Tracking {
   post<T = Record<string, unknown>>(route: string, body: unknown): Promise<T>;
@@ -67,20 +62,6 @@ export async function tracking(api: RunLensApi): Promise<Tracking> {
       return created.run.info.run_id;
     },
   };
-}
-
-export async function children(api: RunLensApi, node?: RunsTreeNode): Promise<RunsTreeNode[]> {
-  return (await api.runsTree.getChildren(node)) ?? [];
-}
-
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** The experiment's node in the Runs view, once the view shows it. */

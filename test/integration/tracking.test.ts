@@ -2,41 +2,14 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { RunLensApi } from '../../src/vscode/runLensExtension';
-import type { RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
+import { children, runLensApi, waitFor, workspaceDir } from './support';
 
 // The workspace's tracking server as a person reaches it: through the commands, the clipboard,
 // a terminal running a script, and the Runs view. Real HTTP on loopback, real Python in a real terminal.
 
-async function api(): Promise<RunLensApi> {
-  const extension = vscode.extensions.getExtension<RunLensApi>('runlens.runlens');
-  assert.ok(extension, 'the RunLens extension is installed');
-  return extension.activate();
-}
-
-function workspaceDir(): string {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests run with a workspace folder open');
-  return folder.uri.fsPath;
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function children(runLens: RunLensApi, node?: RunsTreeNode): Promise<RunsTreeNode[]> {
-  return (await runLens.runsTree.getChildren(node)) ?? [];
-}
-
 suite('Tracking server in the workspace', () => {
   test('Copy MLflow Tracking Environment copies a working URI and token, and the store is git-ignored', async () => {
-    await api();
+    await runLensApi();
     await vscode.env.clipboard.writeText('');
     await vscode.commands.executeCommand('runlens.copyTrackingEnv');
     const copied = await vscode.env.clipboard.readText();
@@ -56,7 +29,7 @@ suite('Tracking server in the workspace', () => {
   });
 
   test('a run logged over HTTP shows in the Runs view', async () => {
-    const runLens = await api();
+    const runLens = await runLensApi();
     const endpoint = await runLens.trackingEndpoint();
     assert.ok(endpoint);
     const post = async (route: string, body: unknown) => {
@@ -89,7 +62,7 @@ suite('Tracking server in the workspace', () => {
   });
 
   test('Run Active Python File Tracked runs the script in a terminal, and its run finishes', async () => {
-    const runLens = await api();
+    const runLens = await runLensApi();
     const script = path.join(workspaceDir(), 'tracked_script.py');
     writeFileSync(
       script,

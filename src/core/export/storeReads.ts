@@ -1,7 +1,7 @@
 import type { KeyValue, LoggedModelRow } from '../entities';
 import { metricValue } from '../entities';
 import type { Reader } from '../store/database';
-import type { ModelVersionRow, RegisteredModelRow } from '../store/registry/registryReads';
+import { modelVersionColumns, registeredModelColumns, type ModelVersionRow, type RegisteredModelRow } from '../store/registry/registryReads';
 
 /** One point of a run's history with what the public reads leave out: its dataset and model links. */
 export interface StoredPoint {
@@ -56,7 +56,7 @@ export function experimentLoggedModels(db: Reader, experimentId: number): Stored
     }));
 }
 
-export interface StoredModelVersion extends Omit<ModelVersionRow, 'name'> {
+export interface StoredModelVersion extends ModelVersionRow {
   readonly tags: KeyValue[];
 }
 
@@ -68,9 +68,7 @@ export interface StoredRegisteredModel extends RegisteredModelRow {
 
 export function registeredModels(db: Reader): StoredRegisteredModel[] {
   return db
-    .all<RegisteredModelRow>(
-      'SELECT name, creation_time, last_updated_time, description FROM registered_models ORDER BY name',
-    )
+    .all<RegisteredModelRow>(`SELECT ${registeredModelColumns} FROM registered_models rm ORDER BY rm.name`)
     .map((model) => ({
       ...model,
       tags: db.all<KeyValue>('SELECT key, value FROM registered_model_tags WHERE name = ? ORDER BY key', [model.name]),
@@ -78,11 +76,7 @@ export function registeredModels(db: Reader): StoredRegisteredModel[] {
         model.name,
       ]),
       versions: db
-        .all<Omit<ModelVersionRow, 'name'>>(
-          `SELECT version, creation_time, last_updated_time, description, user_id, current_stage, source, run_id, run_link,
-             status, status_message, storage_location, model_id FROM model_versions WHERE name = ? ORDER BY version`,
-          [model.name],
-        )
+        .all<ModelVersionRow>(`SELECT ${modelVersionColumns} FROM model_versions mv WHERE mv.name = ? ORDER BY mv.version`, [model.name])
         .map((version) => ({
           ...version,
           tags: db.all<KeyValue>('SELECT key, value FROM model_version_tags WHERE name = ? AND version = ? ORDER BY key', [

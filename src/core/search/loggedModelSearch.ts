@@ -38,7 +38,7 @@ export interface LoggedModelSearchRequest {
   readonly pageToken?: string;
 }
 
-export const loggedModelSearchLimits = { defaultValue: 100, max: 50000 } as const;
+const loggedModelSearchLimits = { defaultValue: 100, max: 50000 } as const;
 
 const fieldExample = 'name, status, metrics.accuracy or params.alpha';
 

@@ -7,7 +7,7 @@ import { fragment, type SqlFragment } from './sqlFragment';
  * MLflow keeps prompts as registered models tagged `mlflow.prompt.is_prompt = 'true'`, and its
  * model searches leave them out unless the filter asks about that tag.
  */
-export const promptTagKey = 'mlflow.prompt.is_prompt';
+const promptTagKey = 'mlflow.prompt.is_prompt';
 
 /**
  * A tag field of a registry table. For the prompt tag a missing tag reads as 'false', so that

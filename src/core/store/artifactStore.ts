@@ -24,7 +24,7 @@ export interface ArtifactStoreOptions {
 }
 
 /** Model files run to gigabytes; past this an upload is refused and its partial file removed. */
-export const defaultMaxArtifactBytes = 5 * 1024 ** 3;
+const defaultMaxArtifactBytes = 5 * 1024 ** 3;
 
 /**
  * Run and model artifacts as plain files under `.runlens/artifacts/`, confined to that folder.

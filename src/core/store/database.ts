@@ -54,7 +54,7 @@ export interface OpenOptions {
 }
 
 export const defaultCheckpointBytes = 8 * 1024 * 1024;
-export const defaultIdleCheckpointMs = 5000;
+const defaultIdleCheckpointMs = 5000;
 
 /** What a durable database keeps beside its sql.js database. */
 interface Persistence {

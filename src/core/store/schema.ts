@@ -201,5 +201,3 @@ export const migrations: readonly Migration[] = [
     ],
   },
 ];
-
-export const schemaVersion = migrations[migrations.length - 1].version;

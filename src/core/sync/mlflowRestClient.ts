@@ -188,7 +188,7 @@ function authorization(server: RemoteServer): Record<string, string> {
 }
 
 /** JSON with NaN, Infinity and -Infinity as proto3 JSON strings (JSON.stringify would write null). */
-export function toProtoJson(value: unknown): string {
+function toProtoJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === 'number' && !Number.isFinite(item) ? (Number.isNaN(item) ? 'NaN' : item > 0 ? 'Infinity' : '-Infinity') : item,
   );

@@ -10,7 +10,7 @@ import type { RemoteRun } from './remoteEntities';
 import { pushableTags, readRunCursor, sourceRunTag, tagValue, type RunCursor } from './syncTags';
 
 /** MLflow's log-batch limits (mlflow/utils/validation.py). */
-export const batchLimits = { metrics: 1000, params: 100, tags: 100 } as const;
+const batchLimits = { metrics: 1000, params: 100, tags: 100 } as const;
 
 /**
  * Pushes one local run: finds or creates its run on the server, then sends what the server lacks

@@ -8,7 +8,7 @@ import type { KeyValue } from '../entities';
  * `runlens.sync.sourceRunId` (`sourceModelId`) names the local one, so that a run created by a
  * request whose reply was lost is found again rather than created twice.
  */
-export const syncTagPrefix = 'runlens.sync.';
+const syncTagPrefix = 'runlens.sync.';
 export const sourceRunTag = 'runlens.sync.sourceRunId';
 export const sourceModelTag = 'runlens.sync.sourceModelId';
 

@@ -6,8 +6,8 @@ import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
 import { locateArtifacts } from '../artifactLocation';
 import type {
   ArtifactLocation,
-  ImportProgress,
   SkippedItem,
+  SourceReadOptions,
   StagedDatasetInput,
   StagedExperiment,
   StagedImport,
@@ -17,11 +17,6 @@ import type {
   StagedRun,
 } from '../stagedImport';
 import { SourceDatabase, type SourceRow } from './sourceDatabase';
-
-export interface ReadOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: ImportProgress;
-}
 
 /** MLflow's SQL store keeps ±Infinity as ±DBL_MAX (and NaN as 0 with is_nan set). */
 const doubleMax = 1.7976931348623157e308;
@@ -33,7 +28,7 @@ const doubleMax = 1.7976931348623157e308;
  * NotMlflowDataError; a row RunLens cannot use is recorded in `skipped`. The signal is checked
  * between runs.
  */
-export async function readMlflowDb(file: string, options: ReadOptions = {}): Promise<StagedImport> {
+export async function readMlflowDb(file: string, options: SourceReadOptions = {}): Promise<StagedImport> {
   const db = await SourceDatabase.open(file);
   try {
     return await new DbReader(db, path.dirname(path.resolve(file)), options).read();
@@ -51,7 +46,7 @@ class DbReader {
     private readonly db: SourceDatabase,
     /** Where the default artifact roots (./mlruns, ./mlartifacts) of a script or server next to the database are. */
     private readonly baseDir: string,
-    private readonly options: ReadOptions,
+    private readonly options: SourceReadOptions,
   ) {}
 
   async read(): Promise<StagedImport> {

@@ -88,7 +88,7 @@ export async function readKeyValueFolder(dir: string): Promise<KeyValue[]> {
   return Promise.all(files.map(async ({ key, file }) => ({ key, value: await readFile(file, 'utf8') })));
 }
 
-export function isMissing(error: unknown): boolean {
+function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }

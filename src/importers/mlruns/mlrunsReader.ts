@@ -10,8 +10,8 @@ import {
 import type { MetricInput } from '../../core/store/tracking/metricWrites';
 import { locateArtifacts } from '../artifactLocation';
 import type {
-  ImportProgress,
   SkippedItem,
+  SourceReadOptions,
   StagedDatasetInput,
   StagedExperiment,
   StagedImport,
@@ -24,11 +24,6 @@ import { guarded, listKeyFiles, readKeyValueFolder, readMeta, subfolders } from 
 import { optionalInteger, optionalText, requiredText, textMapping } from './metaFields';
 import { parseModelMetricFile, parseRunMetricFile } from './metricFiles';
 import { listRegisteredModelFolders, readRegisteredModel } from './registryReader';
-
-export interface ReadOptions {
-  readonly signal?: AbortSignal;
-  readonly onProgress?: ImportProgress;
-}
 
 /** MLflow's run ids: what FileStore's `_validate_run_id` accepts. */
 const runIdPattern = /^[a-zA-Z0-9][\w-]{0,255}$/;
@@ -46,7 +41,7 @@ interface ExperimentFolder {
  * and the model registry under `models/`. Nothing is written anywhere. A malformed file is recorded
  * in `skipped` with its path and the reading goes on; the signal is checked between runs.
  */
-export async function readMlruns(root: string, options: ReadOptions = {}): Promise<StagedImport> {
+export async function readMlruns(root: string, options: SourceReadOptions = {}): Promise<StagedImport> {
   const skipped: SkippedItem[] = [];
   const folders: ExperimentFolder[] = [];
   for (const { dir, deleted } of await experimentDirs(root)) {

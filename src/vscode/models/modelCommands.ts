@@ -23,7 +23,7 @@ function versionArgument(argument: unknown): { name: string; version: number } {
 }
 
 /** `models:/name@alias` for an alias, else `models:/name/version`: what `mlflow.pyfunc.load_model` takes. */
-export function modelUri(version: Pick<ModelVersion, 'name' | 'version'>, alias?: string): string {
+function modelUri(version: Pick<ModelVersion, 'name' | 'version'>, alias?: string): string {
   return alias ? `models:/${version.name}@${alias}` : `models:/${version.name}/${version.version}`;
 }
 

@@ -11,12 +11,12 @@ const maxModels = 1000;
 const maxVersions = 1000;
 
 /** A string literal in MLflow's filter language. */
-export function filterString(value: string): string {
+function filterString(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 /** Newest version first. */
-export function versionsOf(registry: ModelRegistry, name: string): ModelVersion[] {
+function versionsOf(registry: ModelRegistry, name: string): ModelVersion[] {
   return registry.searchModelVersions({ filter: `name = ${filterString(name)}`, orderBy: ['version_number DESC'], maxResults: maxVersions }).items;
 }
 

@@ -59,7 +59,7 @@ function modelItem(node: RegisteredModelNode): vscode.TreeItem {
 }
 
 /** `modelVersion`, plus `.hasRun` and `.hasAlias` when they apply: the menus' `when` clauses match on them. */
-export function versionContextValue(node: ModelVersionNode): string {
+function versionContextValue(node: ModelVersionNode): string {
   const { version } = node;
   return `modelVersion${version.runId ? '.hasRun' : ''}${version.aliases.length > 0 ? '.hasAlias' : ''}`;
 }

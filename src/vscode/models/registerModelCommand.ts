@@ -20,7 +20,7 @@ export interface ModelSource {
  * What of a run can be registered: the logged models it produced (MLflow 3, `models:/<model_id>`)
  * and the folders of its artifacts holding an `MLmodel` file (MLflow 2, `runs:/<run>/<path>`).
  */
-export async function modelSourcesOf(store: WorkspaceStore, run: Run): Promise<ModelSource[]> {
+async function modelSourcesOf(store: WorkspaceStore, run: Run): Promise<ModelSource[]> {
   const runId = run.info.run_id;
   const sources: ModelSource[] = [];
   const logged = store.tracking.searchLoggedModels({

@@ -6,7 +6,7 @@ import type { Run } from '../../core/entities';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 
 /** Where the launcher keeps the uncommitted diff it captured. */
-export const diffArtifact = 'runlens/diff.patch';
+const diffArtifact = 'runlens/diff.patch';
 export const outputLogArtifact = runArtifacts.outputLog;
 
 /** The file on disk behind one of the run's artifacts; undefined when the run has no such file here. */

@@ -83,7 +83,7 @@ function experimentItem(node: ExperimentNode): vscode.TreeItem {
 }
 
 /** `run.<status>`, with `.deleted` for a deleted run: the menus' `when` clauses match on it. */
-export function runContextValue(node: RunNode): string {
+function runContextValue(node: RunNode): string {
   return `run.${node.status.toLowerCase()}${node.deleted ? '.deleted' : ''}`;
 }
 

@@ -15,11 +15,11 @@ export interface ExperimentSummary {
   readonly runCount: number;
 }
 
-export function viewTypeOf(query: Pick<RunsQuery, 'showDeleted'>): ViewType {
+function viewTypeOf(query: Pick<RunsQuery, 'showDeleted'>): ViewType {
   return query.showDeleted ? 'ALL' : 'ACTIVE_ONLY';
 }
 
-export function orderByClause(sort: RunSort): string {
+function orderByClause(sort: RunSort): string {
   return `${sort.field} ${sort.ascending ? 'ASC' : 'DESC'}`;
 }
 

@@ -32,11 +32,13 @@ export interface RegisteredModelRow {
   readonly description: string;
 }
 
-const modelVersionColumns =
+/** The columns of a ModelVersionRow, from `model_versions mv`. */
+export const modelVersionColumns =
   'mv.name, mv.version, mv.creation_time, mv.last_updated_time, mv.description, mv.user_id, mv.current_stage, ' +
   'mv.source, mv.run_id, mv.run_link, mv.status, mv.status_message, mv.storage_location, mv.model_id';
 
-const registeredModelColumns = 'rm.name, rm.creation_time, rm.last_updated_time, rm.description';
+/** The columns of a RegisteredModelRow, from `registered_models rm`. */
+export const registeredModelColumns = 'rm.name, rm.creation_time, rm.last_updated_time, rm.description';
 
 /** Per model and stage: the greatest version, and the first (which orders the stages). */
 const latestPerStage = `SELECT name, MAX(version) AS version, MIN(version) AS first FROM model_versions

@@ -71,7 +71,7 @@ export function getMetricHistories(db: Reader, runId: string, keys: readonly str
   return histories;
 }
 
-export const bulkIntervalLimits = { maxRuns: 100, maxResultsPerRun: 2500, maxPointsPerRun: 25000 } as const;
+const bulkIntervalLimits = { maxRuns: 100, maxResultsPerRun: 2500, maxPointsPerRun: 25000 } as const;
 
 export interface BulkIntervalRequest {
   readonly runIds: readonly string[];

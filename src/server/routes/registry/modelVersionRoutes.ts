@@ -1,6 +1,8 @@
 import type { Route } from '../../route';
 import { RequestFields } from '../tracking/requestFields';
 import { modelVersionJson } from './registryWire';
+import { pageReply } from '../pageReply';
+import { registrySearchRequest } from './registrySearchRequest';
 
 const base = '/api/2.0/mlflow/model-versions';
 
@@ -36,17 +38,8 @@ export const modelVersionRoutes: readonly Route[] = [
     method: 'GET',
     path: `${base}/search`,
     handler: (context) => {
-      const fields = RequestFields.of(context, 'GET');
-      const page = context.registry.searchModelVersions({
-        filter: fields.optionalString('filter'),
-        maxResults: fields.optionalInt('max_results'),
-        orderBy: fields.strings('order_by'),
-        pageToken: fields.optionalString('page_token'),
-      });
-      return {
-        ...(page.items.length > 0 ? { model_versions: page.items.map(modelVersionJson) } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      const page = context.registry.searchModelVersions(registrySearchRequest(RequestFields.of(context, 'GET')));
+      return pageReply('model_versions', page.items.map(modelVersionJson), page.nextPageToken);
     },
   },
   {

@@ -1,6 +1,8 @@
 import type { Route } from '../../route';
 import { RequestFields } from '../tracking/requestFields';
 import { modelVersionJson, registeredModelJson } from './registryWire';
+import { pageReply } from '../pageReply';
+import { registrySearchRequest } from './registrySearchRequest';
 
 const base = '/api/2.0/mlflow/registered-models';
 
@@ -30,17 +32,8 @@ export const registeredModelRoutes: readonly Route[] = [
     method: 'GET',
     path: `${base}/search`,
     handler: (context) => {
-      const fields = RequestFields.of(context, 'GET');
-      const page = context.registry.searchRegisteredModels({
-        filter: fields.optionalString('filter'),
-        maxResults: fields.optionalInt('max_results'),
-        orderBy: fields.strings('order_by'),
-        pageToken: fields.optionalString('page_token'),
-      });
-      return {
-        ...(page.items.length > 0 ? { registered_models: page.items.map(registeredModelJson) } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      const page = context.registry.searchRegisteredModels(registrySearchRequest(RequestFields.of(context, 'GET')));
+      return pageReply('registered_models', page.items.map(registeredModelJson), page.nextPageToken);
     },
   },
   {

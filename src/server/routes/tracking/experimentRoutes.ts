@@ -2,6 +2,7 @@ import { viewTypes } from '../../../core/entities';
 import { notFound } from '../../../core/errors';
 import type { Route } from '../../route';
 import { RequestFields } from './requestFields';
+import { pageReply } from '../pageReply';
 
 const base = '/api/2.0/mlflow/experiments';
 
@@ -91,8 +92,5 @@ function search(fields: RequestFields, context: Parameters<Route['handler']>[0])
     orderBy: fields.strings('order_by'),
     pageToken: fields.optionalString('page_token'),
   });
-  return {
-    ...(page.experiments.length > 0 ? { experiments: page.experiments } : {}),
-    ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-  };
+  return pageReply('experiments', page.experiments, page.nextPageToken);
 }

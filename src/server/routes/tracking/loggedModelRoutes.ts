@@ -1,6 +1,7 @@
 import { loggedModelStatuses } from '../../../core/entities';
 import type { Route } from '../../route';
 import { RequestFields } from './requestFields';
+import { pageReply } from '../pageReply';
 
 const base = '/api/2.0/mlflow/logged-models';
 
@@ -42,10 +43,7 @@ export const loggedModelRoutes: readonly Route[] = [
         })),
         pageToken: fields.optionalString('page_token') || undefined,
       });
-      return {
-        ...(page.models.length > 0 ? { models: page.models } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      return pageReply('models', page.models, page.nextPageToken);
     },
   },
   {

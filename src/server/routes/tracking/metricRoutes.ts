@@ -1,5 +1,6 @@
 import type { Route } from '../../route';
 import { RequestFields } from './requestFields';
+import { pageReply } from '../pageReply';
 
 const base = '/api/2.0/mlflow/metrics';
 
@@ -14,10 +15,7 @@ export const metricRoutes: readonly Route[] = [
         maxResults: fields.optionalInt('max_results'),
         pageToken: fields.optionalString('page_token') || undefined,
       });
-      return {
-        ...(page.metrics.length > 0 ? { metrics: page.metrics } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      return pageReply('metrics', page.metrics, page.nextPageToken);
     },
   },
   {

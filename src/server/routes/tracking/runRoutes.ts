@@ -2,6 +2,7 @@ import { runStatuses, viewTypes } from '../../../core/entities';
 import type { MetricInput } from '../../../core/store/tracking/metricWrites';
 import type { Route } from '../../route';
 import { RequestFields } from './requestFields';
+import { pageReply } from '../pageReply';
 
 const base = '/api/2.0/mlflow/runs';
 
@@ -74,10 +75,7 @@ export const runRoutes: readonly Route[] = [
         orderBy: fields.strings('order_by'),
         pageToken: fields.optionalString('page_token'),
       });
-      return {
-        ...(page.runs.length > 0 ? { runs: page.runs } : {}),
-        ...(page.nextPageToken ? { next_page_token: page.nextPageToken } : {}),
-      };
+      return pageReply('runs', page.runs, page.nextPageToken);
     },
   },
   {

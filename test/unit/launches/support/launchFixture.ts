@@ -39,7 +39,7 @@ export interface LaunchFixtureOptions {
 }
 
 /** A tiny imprint of our own: the capture is `{ tags: {...}, datasets: [...] }`. */
-export function simpleImprint(capture: unknown): LaunchImprint {
+function simpleImprint(capture: unknown): LaunchImprint {
   const { tags = {}, datasets = [] } = capture as { tags?: Record<string, string>; datasets?: LaunchImprint['datasets'] };
   return { tags: Object.entries(tags).map(([key, value]) => ({ key, value })), datasets };
 }

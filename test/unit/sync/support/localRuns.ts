@@ -10,7 +10,7 @@ export interface SeededRuns {
   readonly modelId: string;
 }
 
-export const bigArtifact = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251));
+const bigArtifact = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 7) % 251));
 
 export async function writeFiles(store: TestStore, uri: string, files: Record<string, Buffer>): Promise<void> {
   const root = storeRootOf(uri);

@@ -2,7 +2,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
 
 /** The compiled `runlens` command (as test/unit/server/cli.test.ts runs it). */
-export const cliPath = path.join(__dirname, '../../../../src/cli/main.js');
+const cliPath = path.join(__dirname, '../../../../src/cli/main.js');
 
 export interface Served {
   readonly url: string;

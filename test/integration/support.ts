@@ -1,0 +1,34 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { RunLensApi } from '../../src/vscode/runLensExtension';
+import type { RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
+
+// Shared by every integration suite: the activated extension's API, the workspace folder, the Runs
+// view's children, and waiting on something the extension does in the background.
+
+export async function runLensApi(): Promise<RunLensApi> {
+  const extension = vscode.extensions.getExtension<RunLensApi>('runlens.runlens');
+  assert.ok(extension, 'the RunLens extension is installed');
+  return extension.activate();
+}
+
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with a workspace folder open');
+  return folder.uri.fsPath;
+}
+
+export async function children(api: RunLensApi, node?: RunsTreeNode): Promise<RunsTreeNode[]> {
+  return (await api.runsTree.getChildren(node)) ?? [];
+}
+
+/** Polls `probe` until it gives something other than undefined or false. */
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
