@@ -32,7 +32,8 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode'],
+    // Resolved at run time only outside the bundle (compiled tests); the bundles load the copy in dist/.
+    external: ['vscode', 'sql.js/dist/sql-wasm.wasm'],
   },
   {
     ...common,
@@ -41,6 +42,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    external: ['sql.js/dist/sql-wasm.wasm'],
     banner: { js: '#!/usr/bin/env node' },
   },
   {
