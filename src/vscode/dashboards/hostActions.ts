@@ -7,7 +7,7 @@ import { storePathOf } from '../../core/dashboards/runArtifactRoot';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostActionResult, RunDashboardModel } from '../../protocol/dashboards';
 import { Disposable } from '../disposable';
-import { locateSource, sourceAsItWas } from './runSource';
+import { FileAtRunError, fileAtRun, locate } from '../runs/gitFileAtRun';
 
 /** Read-only documents holding a run's source file as it was: `runlens-source:/<run8>/<path>?<runId>`. */
 export const runSourceScheme = 'runlens-source';
@@ -75,10 +75,10 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     const runId = uri.query;
     const model = await this.run(runId);
     const { commit, sourceFile } = model.header.code;
-    const location = commit && sourceFile && this.workspaceFolder ? await locateSource(sourceFile, this.workspaceFolder) : undefined;
-    if (!commit || !location) throw new Error(`Run ${runId} has no captured code.`);
-    const patch = model.patchPath ? await this.artifactText(model.header.artifactUri, model.patchPath) : undefined;
-    return sourceAsItWas(location, commit, patch);
+    if (!commit || !sourceFile || !this.workspaceFolder) throw new Error(`Run ${runId} has no captured code.`);
+    const { store } = await this.owned();
+    const patch = model.patchPath ? await this.artifactFile(store, model.header.artifactUri, model.patchPath) : undefined;
+    return fileAtRun({ cwd: this.workspaceFolder, commit, file: sourceFile, patch });
   }
 
   private async run(runId: string): Promise<RunDashboardModel> {
@@ -92,11 +92,11 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     const folder = this.workspaceFolder;
     const current = vscode.Uri.file(path.resolve(folder ?? '', sourceFile));
     if (!commit) return { kind: 'current', uri: current, why: 'The run’s code capture is not there (yet).' };
-    const location = folder ? await locateSource(sourceFile, folder) : undefined;
+    const location = folder ? await locate(sourceFile, folder).catch((error: unknown) => (FileAtRunError.is(error) ? undefined : Promise.reject(error))) : undefined;
     if (!location) return { kind: 'current', uri: current, why: `${path.basename(sourceFile)} is not in a git repository here.` };
     const uri = vscode.Uri.from({
       scheme: runSourceScheme,
-      path: `/${commit.slice(0, 8)}/${location.relativePath}`,
+      path: `/${commit.slice(0, 8)}/${location.inRepository}`,
       query: model.header.runId,
     });
     return { kind: 'asItWas', uri };
@@ -110,14 +110,6 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     await vscode.languages.setTextDocumentLanguage(document, 'diff');
     await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     return { message: `Opened the uncommitted changes captured with ${model.header.name || model.header.runId}.` };
-  }
-
-  private async artifactText(artifactUri: string, artifactPath: string): Promise<string> {
-    const { store } = await this.owned();
-    const file = await store.artifacts.read(storePathOf(artifactUri, artifactPath));
-    const chunks: Buffer[] = [];
-    for await (const chunk of file.stream) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
   }
 
   /** The artifact's file on disk, confined to the store's artifact folder (symlinks included). */

@@ -50,8 +50,9 @@ export async function fileAtRun(request: FileAtRunRequest): Promise<string> {
 /**
  * The repository that holds the file and the file's path in it: found from the file's folder (it may
  * be a repository of its own, inside the workspace or not), else from the workspace folder.
+ * Throws FileAtRunError when the file is in no git repository here.
  */
-async function locate(file: string, cwd: string): Promise<{ top: string; inRepository: string }> {
+export async function locate(file: string, cwd: string): Promise<{ top: string; inRepository: string }> {
   const absolute = path.resolve(cwd, file);
   let lastError: unknown;
   for (const dir of [path.dirname(absolute), cwd]) {
