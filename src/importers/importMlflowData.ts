@@ -18,12 +18,20 @@ export interface ImportTarget {
 
 export type ImportPhase = 'reading' | 'copying' | 'writing';
 
+/** Told as an import goes: `done` of `total` units (runs, models) of the phase. */
+export interface ImportUpdate {
+  readonly phase: ImportPhase;
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+}
+
 export interface ImportOptions {
   /** `copy` (default): artifacts are copied into the store. `reference`: runs keep pointing at the files where they are. */
   readonly artifacts?: 'copy' | 'reference';
-  /** Checked between units; an abort before the write leaves the store exactly as it was. */
+  /** Checked between units, in the write too: an abort at any point leaves the store exactly as it was. */
   readonly signal?: AbortSignal;
-  readonly onProgress?: (update: { readonly phase: ImportPhase; readonly done: number; readonly total: number; readonly message: string }) => void;
+  readonly onProgress?: (update: ImportUpdate) => void;
 }
 
 export interface ImportSummary {
@@ -49,9 +57,10 @@ export interface ImportSummary {
 /**
  * Imports an mlruns/ folder or an mlflow.db into the store: read everything into memory, plan
  * (experiments by name, runs and logged models by id), copy artifacts into a staging folder, write
- * it all in one transaction, then move the artifacts into place. Importing the same data again
- * adds nothing; runs imported before only get artifact files they lack. Cancelling (the signal)
- * before the write leaves the store and its artifacts untouched.
+ * it all in one transaction, then move the artifacts into place. Every phase yields to the event
+ * loop as it goes (the transaction runs in slices: Database.writeInSlices), so the process keeps
+ * serving while it imports. Importing the same data again adds nothing; runs imported before only
+ * get artifact files they lack. Cancelling (the signal) leaves the store and its artifacts untouched.
  */
 export async function importMlflowData(target: ImportTarget, sourcePath: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const started = Date.now();
@@ -73,10 +82,18 @@ export async function importMlflowData(target: ImportTarget, sourcePath: string,
       ? await copyArtifacts(staging, staged, plan, copied, skipped, options)
       : referencedArtifacts(staged, plan, skipped);
     options.signal?.throwIfAborted();
-    options.onProgress?.({ phase: 'writing', done: 0, total: 1, message: 'writing to the store' });
-    const counts = target.tracking.db.write((tx) => applyImport(tx, staged, plan, uris, skipped));
+    const runsToWrite = plan.newRuns.size;
+    options.onProgress?.({ phase: 'writing', done: 0, total: runsToWrite, message: 'writing to the store' });
+    const counts = await target.tracking.db.writeInSlices(
+      (tx) =>
+        applyImport(tx, staged, plan, uris, (done, total) =>
+          options.onProgress?.({ phase: 'writing', done, total, message: 'writing to the store' }),
+        ),
+      { signal: options.signal },
+    );
+    skipped.push(...counts.skipped);
     await staging?.publish();
-    options.onProgress?.({ phase: 'writing', done: 1, total: 1, message: 'done' });
+    options.onProgress?.({ phase: 'writing', done: runsToWrite, total: runsToWrite, message: 'done' });
     const mappings = [...plan.experiments.values()];
     return {
       source: source.path,

@@ -17,6 +17,8 @@ export interface ImportedArtifactUris {
 }
 
 export interface WriteCounts {
+  /** What the write could not bring in (the caller's reading skips are not repeated here). */
+  readonly skipped: SkippedItem[];
   experimentsCreated: number;
   runsImported: number;
   metricPoints: number;
@@ -27,21 +29,30 @@ export interface WriteCounts {
   versionsImported: number;
 }
 
+/** Metric points written between two yields: a few milliseconds of sql.js work. */
+const pointsPerStep = 2000;
+
 /**
- * Writes a planned import inside the caller's `db.write`: all of it or, if anything throws,
- * none of it. This is the importer's bulk path into the store's tables, below TrackingStore,
- * because an import sets what the public API decides itself (run ids, times, statuses, lifecycle,
- * experiment ids). Every statement is parameterized; metric points go through the store's own
- * insertMetrics, so histories and latest values follow the store's rules.
+ * Writes a planned import as the steps of the caller's `db.writeInSlices`: all of it or, if
+ * anything throws, none of it. It yields after every run and every `pointsPerStep` metric points,
+ * so the event loop keeps running; it may be started over from the beginning, so it changes
+ * nothing outside the transaction (the counts and skips are its return value). This is the
+ * importer's bulk path into the store's tables, below TrackingStore, because an import sets what
+ * the public API decides itself (run ids, times, statuses, lifecycle, experiment ids). Every
+ * statement is parameterized; metric points go through the store's own insertMetrics, so
+ * histories and latest values follow the store's rules.
  */
-export function applyImport(
+export function* applyImport(
   tx: WriteTransaction,
   staged: StagedImport,
   plan: ImportPlan,
   artifactUris: ImportedArtifactUris,
-  skipped: SkippedItem[],
-): WriteCounts {
+  /** Told after each run written, with how many of the new runs that makes. */
+  onRunWritten?: (done: number, total: number) => void,
+): Generator<void, WriteCounts, void> {
+  const skipped: SkippedItem[] = [];
   const counts: WriteCounts = {
+    skipped,
     experimentsCreated: 0,
     runsImported: 0,
     metricPoints: 0,
@@ -60,8 +71,9 @@ export function applyImport(
       skipped.push({ path: run.origin, reason: `its experiment ${run.sourceExperimentId} was not imported` });
       continue;
     }
-    writeRun(tx, run, experiment.targetId, artifactUris.runs.get(run.runId) ?? run.artifactUri, counts);
+    yield* writeRun(tx, run, experiment.targetId, artifactUris.runs.get(run.runId) ?? run.artifactUri, counts);
     runsInStore.add(run.runId);
+    onRunWritten?.(counts.runsImported, plan.newRuns.size);
   }
   const uris = new Map(artifactUris.models);
   for (const model of staged.loggedModels) {
@@ -73,9 +85,13 @@ export function applyImport(
     }
     writeLoggedModel(tx, model, experiment.targetId, uris.get(model.modelId) ?? model.artifactLocation, runsInStore, skipped);
     counts.loggedModelsImported += 1;
+    yield;
   }
   const relocated = relocations(staged, artifactUris);
-  for (const model of staged.registeredModels) writeRegisteredModel(tx, model, relocated, counts, skipped);
+  for (const model of staged.registeredModels) {
+    writeRegisteredModel(tx, model, relocated, counts, skipped);
+    yield;
+  }
   return counts;
 }
 
@@ -107,7 +123,7 @@ function writeExperiments(tx: WriteTransaction, staged: StagedImport, plan: Impo
   }
 }
 
-function writeRun(tx: WriteTransaction, run: StagedRun, experimentId: number, artifactUri: string, counts: WriteCounts): void {
+function* writeRun(tx: WriteTransaction, run: StagedRun, experimentId: number, artifactUri: string, counts: WriteCounts): Generator<void, void, void> {
   tx.run(
     `INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, end_time, lifecycle_stage, artifact_uri, deleted_time)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -116,7 +132,12 @@ function writeRun(tx: WriteTransaction, run: StagedRun, experimentId: number, ar
   runEach(tx, 'INSERT OR IGNORE INTO params (run_id, key, value) VALUES (?, ?, ?)', run.params.map((param) => [run.runId, param.key, param.value]));
   const tags: KeyValue[] = run.name && !run.tags.some((tag) => tag.key === runNameTag) ? [...run.tags, { key: runNameTag, value: run.name }] : run.tags;
   runEach(tx, 'INSERT OR REPLACE INTO tags (run_id, key, value) VALUES (?, ?, ?)', tags.map((tag) => [run.runId, tag.key, tag.value]));
-  insertMetrics(tx, run.runId, run.metrics);
+  // In parts, each in its own step: insertMetrics finds a repeat of a point of an earlier part too,
+  // so the history and latest values are what one call with every point would give.
+  for (let start = 0; start < run.metrics.length; start += pointsPerStep) {
+    insertMetrics(tx, run.runId, run.metrics.slice(start, start + pointsPerStep));
+    yield;
+  }
   for (const input of run.datasetInputs) {
     const datasetId = datasetIdFor(tx, experimentId, input.dataset);
     tx.run('INSERT OR IGNORE INTO run_inputs (run_id, dataset_id, tags_json) VALUES (?, ?, ?)', [run.runId, datasetId, JSON.stringify(input.tags)]);
@@ -131,6 +152,7 @@ function writeRun(tx: WriteTransaction, run: StagedRun, experimentId: number, ar
   counts.metricPoints += run.metrics.length;
   counts.params += run.params.length;
   counts.tags += tags.length;
+  yield;
 }
 
 /** A dataset is stored once per experiment, name and digest, as the store's own log-inputs keeps it. */

@@ -91,6 +91,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         body: route.raw || !methodsWithJsonBody.has(route.method) ? {} : await readJsonBody(req, maxJsonBytes),
         ...(route.raw ? { req, res } : {}),
       };
+      // While an import's long write is open, requests wait for it to end: their writes never
+      // restart it (Database.writeInSlices) and their reads never see half an import.
+      await options.store.db.longWriteSettled();
       const result = await route.handler(context);
       if (!res.headersSent) sendJson(res, 200, result ?? {});
     } catch (error) {

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import { nextTurn } from '../nextTurn';
 import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { saveImage } from './databaseImage';
@@ -21,6 +22,11 @@ export interface Reader {
   get<T = Row>(sql: string, params?: readonly Param[]): T | undefined;
   /** Rows as arrays in column order: several times faster than `all` for long results (metric histories). */
   values(sql: string, params?: readonly Param[]): Param[][];
+  /**
+   * Hands each row, as an array in column order, to `onRow` while the statement steps, so a long
+   * result is never held whole. `onRow` must not run the same SQL text (its statement is in use).
+   */
+  each(sql: string, params: readonly Param[], onRow: (row: Param[]) => void): void;
 }
 
 /**
@@ -56,6 +62,30 @@ export interface OpenOptions {
 export const defaultCheckpointBytes = 8 * 1024 * 1024;
 const defaultIdleCheckpointMs = 5000;
 
+export interface SlicedWriteOptions {
+  /** Checked between slices: aborting rolls the write back and rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+  /** Told when a write from elsewhere rolled the long write back and it starts over. */
+  readonly onRestart?: () => void;
+  /** How long a slice runs before the event loop gets a turn. */
+  readonly sliceMs?: number;
+  /** Start-overs after which the rest runs in one go. */
+  readonly maxRestarts?: number;
+}
+
+/** Short enough that the host feels responsive, long enough that yielding costs little. */
+const defaultSliceMs = 25;
+/**
+ * A script logging all the time would otherwise restart a long write forever; after this many
+ * start-overs it blocks once, as a plain write does.
+ */
+const defaultMaxRestarts = 3;
+
+interface SlicedWrite {
+  /** Set when a write from elsewhere rolled it back. */
+  interrupted: boolean;
+}
+
 /** What a durable database keeps beside its sql.js database. */
 interface Persistence {
   readonly dir: string;
@@ -81,6 +111,9 @@ export class Database implements Reader {
   /** Whether the current write has run a statement (that did not fail). */
   private changed = false;
   private closed = false;
+  /** The long write (`writeInSlices`) whose transaction is open, between or during its slices. */
+  private sliced: SlicedWrite | undefined;
+  private readonly slicedWaiters: (() => void)[] = [];
   private readonly tx: WriteTransaction;
   private readonly writeListeners = new Set<() => void>();
 
@@ -96,6 +129,7 @@ export class Database implements Reader {
       all: (sql, params) => this.all(sql, params),
       get: (sql, params) => this.get(sql, params),
       values: (sql, params) => this.values(sql, params),
+      each: (sql, params, onRow) => this.each(sql, params, onRow),
       run: (sql, params = []) => this.execute(sql, [params]),
       runMany: (sql, rows) => this.execute(sql, rows),
     };
@@ -187,6 +221,17 @@ export class Database implements Reader {
     }
   }
 
+  each(sql: string, params: readonly Param[], onRow: (row: Param[]) => void): void {
+    this.assertOpen();
+    const statement = this.statements.get(sql);
+    try {
+      statement.bind(params as Param[]);
+      while (statement.step()) onRow(statement.get());
+    } finally {
+      statement.reset();
+    }
+  }
+
   /**
    * Runs `fn` in one transaction. If it throws, nothing is applied or journaled. Otherwise the
    * statements it ran are appended to the journal as one record and flushed before this returns;
@@ -195,41 +240,86 @@ export class Database implements Reader {
   write<R>(fn: (tx: WriteTransaction) => R): R {
     this.assertOpen();
     if (this.writing) throw new Error('Database.write cannot be nested: do all the work in one write');
-    const persistence = this.persistence;
+    // A write never joins a long write's open transaction: the long write is rolled back and starts over.
+    if (this.sliced) this.interruptSliced();
     this.writing = true;
-    this.changed = false;
     try {
-      persistence?.writer.begin();
-      this.statements.run('BEGIN');
-      let journaledIn: Persistence | undefined;
+      this.begin();
       let result: R;
       try {
         result = fn(this.tx);
         if (isPromiseLike(result)) {
           throw new TypeError('Database.write takes a synchronous function: the transaction ends when it returns');
         }
-        if (persistence && !persistence.writer.isEmpty) {
-          persistence.journal.append(persistence.writer);
-          journaledIn = persistence;
-        }
       } catch (error) {
         this.rollback();
         throw error;
       }
-      try {
-        this.statements.run('COMMIT');
-      } catch (error) {
-        this.rollback();
-        if (journaledIn) retractQuietly(journaledIn.journal);
-        throw error;
-      }
-      this.writing = false;
-      if (journaledIn) this.afterJournaledWrite(journaledIn);
-      if (this.changed) this.notifyWrite();
-      return result;
+      return this.commit(result);
     } finally {
       this.writing = false;
     }
+  }
+
+  /**
+   * A write too long for one turn of the event loop (an import of many runs), as one transaction
+   * run in slices: `steps` does its work between `yield`s, and after each `sliceMs` of it the event
+   * loop runs before the next slice. When the generator returns, everything is committed and
+   * journaled as by `write`; if it throws, the signal aborts or the database closes, none of it is.
+   *
+   * Between slices the transaction stays open, and reads see its rows so far. A `write` from
+   * elsewhere then is never mixed into it: the long write is rolled back first, the other write
+   * runs as usual, and the long write starts over with a fresh generator (`onRestart` is told);
+   * after `maxRestarts` it runs to the end in one go, as `write` would. Callers that can wait
+   * (the tracking server's requests) wait for `longWriteSettled()` instead.
+   */
+  async writeInSlices<R>(steps: (tx: WriteTransaction) => Generator<unknown, R, void>, options: SlicedWriteOptions = {}): Promise<R> {
+    const sliceMs = options.sliceMs ?? defaultSliceMs;
+    for (let attempt = 0; ; attempt += 1) {
+      // Two long writes never share a transaction: a second one waits for the first.
+      while (this.sliced) await this.longWriteSettled();
+      this.assertOpen();
+      options.signal?.throwIfAborted();
+      const inOneGo = attempt >= (options.maxRestarts ?? defaultMaxRestarts);
+      const state: SlicedWrite = { interrupted: false };
+      this.begin();
+      this.sliced = state;
+      try {
+        const generator = steps(this.tx);
+        for (;;) {
+          const step = this.runSlice(generator, inOneGo ? Infinity : sliceMs, options.signal);
+          if (step.done && !options.signal?.aborted) {
+            this.writing = true;
+            try {
+              this.sliced = undefined;
+              return this.commit(step.value);
+            } finally {
+              this.writing = false;
+            }
+          }
+          options.signal?.throwIfAborted();
+          await nextTurn();
+          if (state.interrupted) break;
+          this.assertOpen();
+          options.signal?.throwIfAborted();
+        }
+      } catch (error) {
+        if (this.sliced === state) {
+          this.sliced = undefined;
+          this.rollback();
+        }
+        throw error;
+      } finally {
+        if (this.sliced === undefined) this.releaseSlicedWaiters();
+      }
+      options.onRestart?.();
+    }
+  }
+
+  /** Resolves once no long write (`writeInSlices`) has its transaction open: at once when none has. */
+  longWriteSettled(): Promise<void> {
+    if (!this.sliced) return Promise.resolve();
+    return new Promise((resolve) => this.slicedWaiters.push(resolve));
   }
 
   /** Calls `listener` after every committed write that changed something, once it is durable. */
@@ -245,7 +335,7 @@ export class Database implements Reader {
    */
   checkpoint(): void {
     this.assertOpen();
-    if (this.writing) throw new Error('Database.checkpoint cannot run inside a write');
+    if (this.writing || this.sliced) throw new Error('Database.checkpoint cannot run inside a write');
     const persistence = this.persistence;
     if (!persistence) return;
     cancelIdleCheckpoint(persistence);
@@ -261,6 +351,8 @@ export class Database implements Reader {
   close(): void {
     if (this.closed) return;
     if (this.writing) throw new Error('Database.close cannot run inside a write');
+    // A long write still open is abandoned: it was never acknowledged.
+    if (this.sliced) this.interruptSliced();
     try {
       this.checkpoint();
     } finally {
@@ -277,6 +369,69 @@ export class Database implements Reader {
     }
     this.statements.clear();
     this.db.close();
+  }
+
+  private begin(): void {
+    this.changed = false;
+    this.persistence?.writer.begin();
+    this.statements.run('BEGIN');
+  }
+
+  /**
+   * Ends the open transaction: journals its statements as one record and flushes it, then
+   * commits; on failure rolls back (and takes the record back) and throws. Runs with `writing` set.
+   */
+  private commit<R>(result: R): R {
+    const persistence = this.persistence;
+    let journaledIn: Persistence | undefined;
+    try {
+      if (persistence && !persistence.writer.isEmpty) {
+        persistence.journal.append(persistence.writer);
+        journaledIn = persistence;
+      }
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
+    try {
+      this.statements.run('COMMIT');
+    } catch (error) {
+      this.rollback();
+      if (journaledIn) retractQuietly(journaledIn.journal);
+      throw error;
+    }
+    this.writing = false;
+    if (journaledIn) this.afterJournaledWrite(journaledIn);
+    if (this.changed) this.notifyWrite();
+    return result;
+  }
+
+  /** Runs a long write's steps until it returns, `sliceMs` have passed or the signal aborts. */
+  private runSlice<R>(generator: Generator<unknown, R, void>, sliceMs: number, signal: AbortSignal | undefined): IteratorResult<unknown, R> {
+    const deadline = performance.now() + sliceMs;
+    this.writing = true;
+    try {
+      for (;;) {
+        const step = generator.next();
+        if (step.done || signal?.aborted || performance.now() >= deadline) return step;
+      }
+    } finally {
+      this.writing = false;
+    }
+  }
+
+  /** Rolls the open long write back; it notices between slices and starts over. */
+  private interruptSliced(): void {
+    const sliced = this.sliced;
+    if (!sliced) return;
+    this.sliced = undefined;
+    sliced.interrupted = true;
+    this.rollback();
+    this.releaseSlicedWaiters();
+  }
+
+  private releaseSlicedWaiters(): void {
+    for (const resolve of this.slicedWaiters.splice(0)) resolve();
   }
 
   private execute(sql: string, rows: readonly (readonly Param[])[]): void {
@@ -340,6 +495,11 @@ export class Database implements Reader {
     persistence.idleTimer = setTimeout(() => {
       persistence.idleTimer = undefined;
       if (this.closed) return;
+      if (this.sliced) {
+        // Exporting the image would end the long write's transaction: try again after it.
+        this.scheduleIdleCheckpoint();
+        return;
+      }
       try {
         this.checkpoint();
       } catch (error) {

@@ -125,7 +125,7 @@ class DbReader {
       artifacts: await this.artifacts(artifactUri, [experimentId, runId, 'artifacts']),
       params: keyValues(this.db.select('params', ['key', 'value'], 'run_uuid = ?', [runId], 'key')),
       tags,
-      metrics: this.metrics(runId),
+      metrics: await this.metrics(runId),
       ...this.inputs(runId),
       modelOutputs: this.db
         .select('inputs', ['destination_id', 'step'], "source_type = 'RUN_OUTPUT' AND source_id = ? AND destination_type = 'MODEL_OUTPUT'", [runId])
@@ -135,10 +135,9 @@ class DbReader {
   }
 
   /** The full history; a latest value whose history is missing is kept as a point of its own. */
-  private metrics(runId: string): MetricInput[] {
-    const points = this.db
-      .select('metrics', ['key', 'value', 'timestamp', 'step', 'is_nan'], 'run_uuid = ?', [runId], 'key, step, timestamp')
-      .map(metricPoint);
+  private async metrics(runId: string): Promise<MetricInput[]> {
+    const rows = await this.db.selectInTurns('metrics', ['key', 'value', 'timestamp', 'step', 'is_nan'], 'run_uuid = ?', [runId], 'key, step, timestamp');
+    const points = rows.map(metricPoint);
     const keys = new Set(points.map((point) => point.key));
     for (const latest of this.db.select('latest_metrics', ['key', 'value', 'timestamp', 'step', 'is_nan'], 'run_uuid = ?', [runId])) {
       if (!keys.has(String(latest.key))) points.push(metricPoint(latest));

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import { nextTurn } from '../../core/nextTurn';
 import { loadSqlJs } from '../../core/store/sqlJs';
 
 /** The file is not MLflow data RunLens can import; the message says what it is instead. */
@@ -20,6 +21,9 @@ const sqliteHeader = Buffer.from('SQLite format 3\0', 'latin1');
 const requiredTables = ['alembic_version', 'experiments', 'runs', 'metrics', 'params', 'tags'] as const;
 
 export type SourceRow = Record<string, SqlValue | undefined>;
+
+/** Rows read between two turns of the event loop (some 10 ms of work). */
+const rowsPerTurn = 10_000;
 
 /**
  * An MLflow SQLAlchemy database (mlflow.db), read into sql.js's memory: the file itself is only
@@ -74,8 +78,29 @@ export class SourceDatabase {
   select(table: string, wanted: readonly string[], where = '', params: readonly SqlValue[] = [], order = ''): SourceRow[] {
     const columns = this.present(table, wanted);
     if (columns.length === 0) return [];
-    const sql = `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)}${where ? ` WHERE ${where}` : ''}${order ? ` ORDER BY ${order}` : ''}`;
-    return this.rows(sql, params);
+    return this.rows(this.selectSql(table, columns, where, order), params);
+  }
+
+  /**
+   * `select` for results that may be long (a run's metric history): the rows are read a part at a
+   * time, with a turn of the event loop between parts. Nothing else uses this private copy of the
+   * database meanwhile, so the statement can stay open across turns.
+   */
+  async selectInTurns(table: string, wanted: readonly string[], where: string, params: readonly SqlValue[], order: string): Promise<SourceRow[]> {
+    const columns = this.present(table, wanted);
+    if (columns.length === 0) return [];
+    const statement = this.db.prepare(this.selectSql(table, columns, where, order));
+    try {
+      statement.bind(params as SqlValue[]);
+      const rows: SourceRow[] = [];
+      while (statement.step()) {
+        rows.push(statement.getAsObject());
+        if (rows.length % rowsPerTurn === 0) await nextTurn();
+      }
+      return rows;
+    } finally {
+      statement.free();
+    }
   }
 
   count(table: string): number {
@@ -97,6 +122,10 @@ export class SourceDatabase {
     } finally {
       statement.free();
     }
+  }
+
+  private selectSql(table: string, columns: readonly string[], where: string, order: string): string {
+    return `SELECT ${columns.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(table)}${where ? ` WHERE ${where}` : ''}${order ? ` ORDER BY ${order}` : ''}`;
   }
 
   private columns(table: string): ReadonlySet<string> {

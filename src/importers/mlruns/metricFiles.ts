@@ -1,4 +1,5 @@
 import { parseMetricValue } from '../../core/export/mlrunsLayout';
+import { nextTurn } from '../../core/nextTurn';
 import type { MetricInput } from '../../core/store/tracking/metricWrites';
 import type { StagedModelMetric } from '../stagedImport';
 
@@ -18,7 +19,7 @@ export interface ParsedMetricFile<T> {
  * an old file (step 0); five add the dataset name and digest. A malformed line is a fault to report;
  * the good lines around it are kept.
  */
-export function parseRunMetricFile(key: string, text: string): ParsedMetricFile<MetricInput> {
+export function parseRunMetricFile(key: string, text: string): Promise<ParsedMetricFile<MetricInput>> {
   return parseLines(text, (fields) => {
     if (fields.length !== 2 && fields.length !== 3 && fields.length !== 5) {
       return `expected 2, 3 or 5 fields, found ${fields.length}`;
@@ -33,7 +34,7 @@ export function parseRunMetricFile(key: string, text: string): ParsedMetricFile<
  * A logged model's metric file: `timestamp value step run_id`, plus the dataset name and digest
  * when the point was computed on a dataset.
  */
-export function parseModelMetricFile(key: string, modelId: string, text: string): ParsedMetricFile<StagedModelMetric> {
+export function parseModelMetricFile(key: string, modelId: string, text: string): Promise<ParsedMetricFile<StagedModelMetric>> {
   return parseLines(text, (fields) => {
     if (fields.length !== 4 && fields.length !== 6) return `expected 4 or 6 fields, found ${fields.length}`;
     const point = parsePoint(key, fields[0], fields[1], fields[2]);
@@ -43,17 +44,21 @@ export function parseModelMetricFile(key: string, modelId: string, text: string)
   });
 }
 
-function parseLines<T>(text: string, parse: (fields: string[]) => T | string): ParsedMetricFile<T> {
+/** Lines parsed between two turns of the event loop (some 10 ms of work): a history can be millions long. */
+const linesPerTurn = 20_000;
+
+async function parseLines<T>(text: string, parse: (fields: string[]) => T | string): Promise<ParsedMetricFile<T>> {
   const points: T[] = [];
   const faults: MetricLineFault[] = [];
   const lines = text.split('\n');
-  lines.forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
+  for (let index = 0; index < lines.length; index++) {
+    if (index > 0 && index % linesPerTurn === 0) await nextTurn();
+    const line = lines[index].trim();
+    if (line === '') continue;
     const parsed = parse(line.split(/\s+/));
     if (typeof parsed === 'string') faults.push({ line: index + 1, reason: `${parsed}: '${line.slice(0, 80)}'` });
     else points.push(parsed);
-  });
+  }
   return { points, faults };
 }
 

@@ -172,7 +172,7 @@ async function readRun(
 async function readRunMetrics(dir: string, skipped: SkippedItem[]): Promise<MetricInput[]> {
   const points: MetricInput[] = [];
   for (const { key, file } of await listKeyFiles(dir)) {
-    const parsed = parseRunMetricFile(key, await readFile(file, 'utf8'));
+    const parsed = await parseRunMetricFile(key, await readFile(file, 'utf8'));
     for (const point of parsed.points) points.push(point);
     for (const fault of parsed.faults) skipped.push({ path: `${file}:${fault.line}`, reason: `malformed metric line: ${fault.reason}` });
   }
@@ -231,7 +231,7 @@ async function readLoggedModel(
   const artifactLocation = optionalText(meta, 'artifact_location');
   const metrics: StagedModelMetric[] = [];
   for (const { key, file } of await listKeyFiles(path.join(modelDir, mlrunsNames.metrics))) {
-    const parsed = parseModelMetricFile(key, modelId, await readFile(file, 'utf8'));
+    const parsed = await parseModelMetricFile(key, modelId, await readFile(file, 'utf8'));
     metrics.push(...parsed.points);
     for (const fault of parsed.faults) skipped.push({ path: `${file}:${fault.line}`, reason: `malformed metric line: ${fault.reason}` });
   }

@@ -6,6 +6,7 @@ import { withErrorMessage } from '../errorBoundary';
 import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { TrackingSession } from '../trackingSession';
 import { importMlflowDataCommand, type ImportArgument } from './importMlflowDataCommand';
+import { ImportNotices, type ImportApi } from './importNotices';
 import { pushToRemoteCommand } from './pushToRemoteCommand';
 
 /** workspaceState key: the import offer is made once per workspace. */
@@ -14,12 +15,19 @@ const offeredKey = 'runlens.importOffered';
 /** The offer waits until the window has settled: it is never part of activation. */
 const offerDelayMs = 3000;
 
+/** What makes a workspace hold MLflow data (mlflowSource.ts): an mlflow.db, or an experiment's meta.yaml in mlruns/. */
+const mlflowDataGlob = '{mlflow.db,mlruns/*/meta.yaml}';
+
 /**
  * Bringing MLflow data in (mlruns/, mlflow.db) and taking runs out to a remote MLflow server:
- * the two commands, and a one-time offer when the workspace holds MLflow data.
+ * the two commands, and a one-time offer when the workspace holds MLflow data, when it opens or
+ * when such data appears in it (a script run without RunLens wrote it).
  */
 export class ImportFeature extends Disposable {
   private readonly output = this.register(vscode.window.createOutputChannel('RunLens Import and Sync'));
+  private readonly notices = this.register(new ImportNotices());
+  /** Set as the offer is made, before the memento has stored it, so two triggers at once make one offer. */
+  private offering = false;
 
   constructor(
     private readonly session: TrackingSession,
@@ -29,7 +37,7 @@ export class ImportFeature extends Disposable {
     super();
     this.register(
       vscode.commands.registerCommand(CommandId.ImportMlflowData, (argument?: ImportArgument) =>
-        withErrorMessage('import the MLflow data', () => importMlflowDataCommand(this.session, this.output, argument)),
+        withErrorMessage('import the MLflow data', () => importMlflowDataCommand(this.session, this.output, this.notices, argument)),
       ),
     );
     this.register(
@@ -39,17 +47,30 @@ export class ImportFeature extends Disposable {
     );
     const timer = setTimeout(() => void this.offerImport(), offerDelayMs);
     this.register({ dispose: () => clearTimeout(timer) });
+    const folder = session.folder;
+    if (folder && !workspaceState.get<boolean>(offeredKey)) {
+      const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, mlflowDataGlob), false, true, true));
+      this.register(watcher.onDidCreate(() => void this.offerImport()));
+    }
+  }
+
+  /** The import feature's notifications and progress, as events. */
+  get api(): ImportApi {
+    return this.notices;
   }
 
   private async offerImport(): Promise<void> {
     const folder = this.session.folder;
-    if (!folder || this.workspaceState.get<boolean>(offeredKey)) return;
+    if (!folder || this.offering || this.workspaceState.get<boolean>(offeredKey)) return;
     const found = findMlflowData(folder.uri.fsPath);
     if (found.length === 0) return;
+    this.offering = true;
     await this.workspaceState.update(offeredKey, true);
     const names = found.map((source) => vscode.workspace.asRelativePath(source.path)).join(' and ');
-    const choice = await vscode.window.showInformationMessage(
+    const choice = await this.notices.show(
+      'offer',
       `This workspace holds MLflow data (${names}). Import it into RunLens to see those runs in the Runs view?`,
+      {},
       'Import',
       'Not Now',
     );

@@ -4,6 +4,7 @@ import { importHeadline, importReport } from '../../importers/importSummaryText'
 import { findMlflowData } from '../../importers/mlflowSource';
 import { ownedStore } from '../runs/ownedStore';
 import type { TrackingSession } from '../trackingSession';
+import type { ImportNotices } from './importNotices';
 import { importProgressReporter, withCancellableProgress } from './importProgress';
 
 /** What the command takes to skip its prompts (the offer, tests): a path, or a path and the artifact mode. */
@@ -21,6 +22,7 @@ interface SourceItem extends vscode.QuickPickItem {
 export async function importMlflowDataCommand(
   session: TrackingSession,
   output: vscode.OutputChannel,
+  notices: ImportNotices,
   argument?: ImportArgument,
 ): Promise<ImportSummary | undefined> {
   const store = await ownedStore(session);
@@ -30,21 +32,26 @@ export async function importMlflowDataCommand(
   const artifacts = given?.artifacts ?? (given ? 'copy' : await chooseArtifactMode());
   if (!artifacts) return undefined;
 
-  const summary = await withCancellableProgress('RunLens: importing MLflow data', (signal, progress) =>
-    importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, source, {
+  const summary = await withCancellableProgress('RunLens: importing MLflow data', (signal, progress) => {
+    const report = importProgressReporter(progress);
+    return importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, source, {
       artifacts,
       signal,
-      onProgress: importProgressReporter(progress),
-    }),
-  );
+      onProgress: (update) => {
+        report(update);
+        notices.progress(update);
+      },
+    });
+  });
   if (!summary) {
-    void vscode.window.showInformationMessage('RunLens: import cancelled; nothing was imported.');
+    void notices.show('cancelled', 'RunLens: import cancelled; nothing was imported.');
     return undefined;
   }
   output.appendLine(importReport(summary));
   output.appendLine('');
-  const show = summary.skipped.length > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void show(`RunLens: ${importHeadline(summary)}`, 'Show Report').then((choice) => choice && output.show(true));
+  void notices
+    .show('summary', `RunLens: ${importHeadline(summary)}`, { warning: summary.skipped.length > 0 }, 'Show Report')
+    .then((choice) => choice && output.show(true));
   return summary;
 }
 

@@ -10,6 +10,7 @@ import { loadSqlJs } from '../../../src/core/store/sqlJs';
 import { importMlflowData } from '../../../src/importers/importMlflowData';
 import { buildFixture, fixtureRuns, type MlflowFixture } from '../../fixtures/mlflow-data/fixtureSpec';
 import { writeMlflowDb, type MlflowDbQuirks } from '../../fixtures/mlflow-data/writeMlflowDb';
+import { tableSnapshot } from '../../fixtures/store/tableSnapshot';
 import {
   assertHistories,
   filesUnder,
@@ -17,7 +18,6 @@ import {
   readArtifact,
   sortedByKey,
   stagingLeftovers,
-  tableSnapshot,
   tempFolder,
 } from './support/importKit';
 

@@ -8,6 +8,7 @@ import { runHistory } from '../../../src/core/export/storeReads';
 import { importMlflowData } from '../../../src/importers/importMlflowData';
 import { buildFixture, fixtureRuns, largeExperimentId, longExperimentName, type MlflowFixture } from '../../fixtures/mlflow-data/fixtureSpec';
 import { writeMlruns, type MlrunsQuirks } from '../../fixtures/mlflow-data/writeMlruns';
+import { tableSnapshot } from '../../fixtures/store/tableSnapshot';
 import {
   assertHistories,
   filesUnder,
@@ -15,7 +16,6 @@ import {
   readArtifact,
   sortedByKey,
   stagingLeftovers,
-  tableSnapshot,
   tempFolder,
 } from './support/importKit';
 
@@ -192,7 +192,7 @@ describe('import of an mlruns/ folder', () => {
     }
   });
 
-  for (const phase of ['reading', 'copying'] as const) {
+  for (const phase of ['reading', 'copying', 'writing'] as const) {
     test(`cancelling while ${phase} leaves the store and its artifacts as they were`, async () => {
       const store = await openTestStore();
       try {

@@ -133,6 +133,30 @@ describe('tracking server core', () => {
     assert.match(logged[0], /GET \/api\/2\.0\/mlflow\/experiments\/get/);
   });
 
+  test('a request that comes during a long write (an import) waits for its end, never joining or restarting it', async () => {
+    const created = await t.client.api('runs/create', { experiment_id: '0', start_time: 1 });
+    const runId = created.json<{ run: { info: { run_id: string } } }>().run.info.run_id;
+    let restarts = 0;
+    let longEnded = false;
+    const until = performance.now() + 300;
+    const long = t.db.writeInSlices(
+      function* (tx) {
+        for (let i = 0; performance.now() < until; i++) {
+          tx.run('INSERT INTO experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)', [0, `imported.${i}`, 'x']);
+          yield;
+        }
+      },
+      { sliceMs: 1, onRestart: () => (restarts += 1) },
+    );
+    void long.then(() => (longEnded = true));
+    const reply = await t.client.api('runs/log-metric', { run_id: runId, key: 'loss', value: 0.5, timestamp: 2, step: 0 });
+    assert.equal(reply.status, 200, reply.text);
+    assert.ok(longEnded, 'answered only after the long write committed');
+    await long;
+    assert.equal(restarts, 0, 'the request did not roll the long write back');
+    assert.deepEqual(t.store.getMetricHistories(runId, ['loss']).get('loss')?.map((m) => m.value), [0.5]);
+  });
+
   test('closes promptly even with idle keep-alive connections open', async () => {
     const other = await startTestServer();
     await other.client.get('/health');

@@ -39,12 +39,6 @@ export function tempFolder(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/** Rows of every table: equal snapshots mean nothing was written. */
-export function tableSnapshot(db: Database): Record<string, number> {
-  const tables = db.all<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
-  return Object.fromEntries(tables.map(({ name }) => [name, db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM "${name}"`)?.n ?? 0]));
-}
-
 /** Every file under a folder, relative, sorted (none when the folder does not exist). */
 export function filesUnder(dir: string): string[] {
   if (!existsSync(dir)) return [];

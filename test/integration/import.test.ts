@@ -1,0 +1,160 @@
+import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { ImportSummary } from '../../src/importers/importMlflowData';
+import type { WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { CommandId } from '../../src/vscode/contributions';
+import type { ImportNotice } from '../../src/vscode/import/importNotices';
+import type { RunLensApi } from '../../src/vscode/runLensExtension';
+import { buildFixture, fixtureRuns, type FixtureOptions, type MlflowFixture } from '../fixtures/mlflow-data/fixtureSpec';
+import { writeMlflowDb } from '../fixtures/mlflow-data/writeMlflowDb';
+import { writeMlruns } from '../fixtures/mlflow-data/writeMlruns';
+import { tableSnapshot } from '../fixtures/store/tableSnapshot';
+import { experimentNode, labelOf, resetRunsView, runNodes } from './runsTreeSupport';
+import { children, runLensApi, waitFor, workspaceDir } from './support';
+
+// Import MLflow Data in the real VS Code: the offer when the workspace holds an mlruns/ folder,
+// accepted through the notification's own button; an mlflow.db through the command; importing
+// again; and the progress notification's Cancel, pressed while the import writes. The fixtures
+// come from the project's generator, the same as the importer's unit tests.
+
+/** Runs the primary action of the newest notification (its first button), as a person clicking it. */
+const acceptNotification = 'notification.acceptPrimaryAction';
+const clearNotifications = 'notifications.clearAll';
+
+suite('Import MLflow data', () => {
+  let api: RunLensApi;
+  let store: WorkspaceStore;
+  let work: string;
+  const workspaceMlruns = (): string => path.join(workspaceDir(), 'mlruns');
+
+  /** The generator's data with experiment names of this suite's own, so they never join the workspace's Default. */
+  function fixtureNamed(label: string, options: FixtureOptions): MlflowFixture {
+    const fixture = buildFixture(options);
+    return { ...fixture, experiments: fixture.experiments.map((e) => ({ ...e, name: `${e.name} [${label}]` })) };
+  }
+
+  function nextNotice(kind: ImportNotice['kind'], timeoutMs = 15_000): Promise<ImportNotice> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        listener.dispose();
+        reject(new Error(`no ${kind} notification within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const listener = api.imports.onDidNotify((notice) => {
+        if (notice.kind !== kind) return;
+        clearTimeout(timer);
+        listener.dispose();
+        resolve(notice);
+      });
+    });
+  }
+
+  /** Every fixture run is in the store and, unless deleted, under its experiment in the Runs view. */
+  async function assertImported(fixture: MlflowFixture): Promise<void> {
+    for (const experiment of fixture.experiments.filter((e) => !e.deleted)) {
+      const stored = store.tracking.getExperimentByName(experiment.name);
+      assert.ok(stored, `experiment '${experiment.name}' is in the store`);
+      for (const run of experiment.runs) {
+        const info = store.tracking.getRun(run.runId).info;
+        assert.equal(info.experiment_id, stored.experiment_id);
+        assert.equal(info.run_name, run.name);
+        assert.equal(info.status, run.status);
+      }
+      const shown = await waitFor(`the runs of '${experiment.name}' in the Runs view`, async () => {
+        const labels = runNodes(await children(api, await experimentNode(api, stored.experiment_id))).map((n) => labelOf(api.runsTree.getTreeItem(n)));
+        const expected = experiment.runs.filter((r) => !r.deleted).map((r) => r.name);
+        return expected.every((name) => labels.includes(name)) ? labels : undefined;
+      });
+      assert.ok(shown.length >= experiment.runs.filter((r) => !r.deleted).length);
+    }
+  }
+
+  suiteSetup(async () => {
+    api = await runLensApi();
+    const opened = await api.workspaceStore();
+    assert.ok(opened, 'this window owns the workspace store');
+    store = opened;
+    work = mkdtempSync(path.join(os.tmpdir(), 'runlens-import-it-'));
+    await resetRunsView();
+    await vscode.commands.executeCommand(clearNotifications);
+  });
+
+  suiteTeardown(async () => {
+    rmSync(work, { recursive: true, force: true });
+    rmSync(workspaceMlruns(), { recursive: true, force: true });
+    // The suites after this one find the workspace's experiments as they left them.
+    for (const experiment of store.tracking.listExperiments()) {
+      if (/ \[(offered|database|again|cancelled)\]$/.test(experiment.name)) store.tracking.deleteExperiment(experiment.experiment_id);
+    }
+    await vscode.commands.executeCommand(clearNotifications);
+  });
+
+  test('an mlruns/ folder appearing in the workspace is offered for import; Import brings its runs into the store and the Runs view, with a summary', async () => {
+    const fixture = fixtureNamed('offered', { seed: 21 });
+    const offered = nextNotice('offer');
+    writeMlruns(fixture, workspaceMlruns());
+    const offer = await offered;
+    assert.match(offer.message, /^This workspace holds MLflow data \(mlruns\)\. Import it into RunLens/);
+
+    const summaryShown = nextNotice('summary', 60_000);
+    await vscode.commands.executeCommand(acceptNotification);
+    const summary = await summaryShown;
+    const runs = fixtureRuns(fixture);
+    const points = runs.reduce((n, r) => n + r.run.metrics.length, 0);
+    assert.match(summary.message, new RegExp(`^RunLens: Imported ${runs.length} runs, ${points.toLocaleString('en-US')} metric points, 3 new experiments, `));
+    assert.match(summary.message, new RegExp(`from ${workspaceMlruns().replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}; \\d+ items skipped\\.$`));
+    await assertImported(fixture);
+  });
+
+  test('an mlflow.db comes in through the command; importing it again adds nothing', async () => {
+    const fixture = fixtureNamed('database', { seed: 22 });
+    const { file } = await writeMlflowDb(fixture, path.join(work, 'database'));
+    const first = await vscode.commands.executeCommand<ImportSummary>(CommandId.ImportMlflowData, { path: file, artifacts: 'copy' });
+    assert.ok(first, 'the import finished');
+    assert.equal(first.format, 'mlflow.db');
+    assert.equal(first.runs.imported, fixtureRuns(fixture).length);
+    await assertImported(fixture);
+
+    const rows = tableSnapshot(store.db);
+    const summaryShown = nextNotice('summary');
+    const again = await vscode.commands.executeCommand<ImportSummary>(CommandId.ImportMlflowData, { path: file, artifacts: 'copy' });
+    assert.ok(again);
+    assert.equal(again.runs.imported, 0);
+    assert.equal(again.runs.alreadyPresent, fixtureRuns(fixture).length);
+    assert.equal(again.metricPoints, 0);
+    assert.deepEqual(tableSnapshot(store.db), rows, 'not a row was added');
+    assert.match((await summaryShown).message, new RegExp(`^RunLens: Imported 0 runs, 0 metric points, 0 new experiments, 0 artifact files from .*; ${fixtureRuns(fixture).length} runs already in RunLens`));
+  });
+
+  test('Cancel on the progress notification while the import writes leaves the store and its artifacts as they were', async () => {
+    // Enough points that the write takes many slices of the event loop.
+    const fixture = fixtureNamed('cancelled', { seed: 23, runsPerExperiment: 4, pointsPerMetric: 4000 });
+    const source = path.join(work, 'cancelled', 'mlruns');
+    writeMlruns(fixture, source);
+    await vscode.commands.executeCommand(clearNotifications);
+    const rows = tableSnapshot(store.db);
+    const artifactsBefore = readdirSync(path.dirname(store.artifacts.root)).sort();
+
+    let cancelPressed: Thenable<unknown> | undefined;
+    const writing = api.imports.onDidProgress((update) => {
+      if (update.phase !== 'writing' || cancelPressed) return;
+      // The newest notification is the import's progress: its primary action is its Cancel button.
+      cancelPressed = vscode.commands.executeCommand(acceptNotification);
+    });
+    try {
+      const cancelledShown = nextNotice('cancelled', 60_000);
+      const result = await vscode.commands.executeCommand<ImportSummary | undefined>(CommandId.ImportMlflowData, { path: source, artifacts: 'copy' });
+      assert.ok(cancelPressed, 'the import reached its write');
+      await cancelPressed;
+      assert.equal(result, undefined, 'the import ended as cancelled');
+      assert.equal((await cancelledShown).message, 'RunLens: import cancelled; nothing was imported.');
+    } finally {
+      writing.dispose();
+    }
+    assert.deepEqual(tableSnapshot(store.db), rows, 'not a row was written');
+    assert.equal(store.tracking.getExperimentByName(fixture.experiments[0].name), undefined);
+    assert.deepEqual(readdirSync(path.dirname(store.artifacts.root)).sort(), artifactsBefore, 'no staged artifacts left behind');
+  });
+});
