@@ -26,10 +26,12 @@ export function toJson(value: unknown): string {
 }
 
 function nonFiniteAsString(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) {
-    return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
-  }
-  return value;
+  return typeof value === 'number' && !Number.isFinite(value) ? nonFiniteName(value) : value;
+}
+
+/** How protobuf's JSON spells a non-finite double (as a string). */
+export function nonFiniteName(value: number): 'NaN' | 'Infinity' | '-Infinity' {
+  return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
 // A plain walk is several times faster than a replacer, so the replacer runs only when needed.

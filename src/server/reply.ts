@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, MlflowError } from '../core/errors';
 import { toJson } from './json';
+import { EncodedJson } from './jsonBytes';
 
 /** Headers on every reply: nothing here is for caches, and nothing should be sniffed into HTML. */
 const commonHeaders = {
@@ -8,15 +9,24 @@ const commonHeaders = {
   'x-content-type-options': 'nosniff',
 } as const;
 
+/** Sends `value` as JSON (`toJson`), or as it is when a handler already encoded it. */
 export function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  // Encoded once: a metric history is megabytes, and byteLength plus end(string) would encode it twice.
+  if (value instanceof EncodedJson) {
+    sendEncodedJson(res, status, value);
+    return;
+  }
+  // Encoded once: byteLength plus end(string) would encode a long reply twice.
   const body = Buffer.from(toJson(value ?? {}), 'utf8');
-  res.writeHead(status, {
-    ...commonHeaders,
-    'content-type': 'application/json',
-    'content-length': body.length,
-  });
+  res.writeHead(status, headersFor('application/json', body.length));
   res.end(body);
+}
+
+function sendEncodedJson(res: ServerResponse, status: number, body: EncodedJson): void {
+  res.writeHead(status, headersFor('application/json', body.byteLength));
+  // Corked, the headers and every chunk leave in one write (end() uncorks).
+  res.cork();
+  for (const chunk of body.chunks) res.write(chunk);
+  res.end();
 }
 
 export function sendText(res: ServerResponse, text: string): void {

@@ -18,6 +18,8 @@ export interface SearchQuery {
   /** Rows skipped before this page (from the page token). */
   readonly offset: number;
   page<T>(rows: readonly T[]): Page<T>;
+  /** The next page's token when the query returned `rowCount` rows (for callers that step through rows rather than collect them). */
+  nextPageToken(rowCount: number): string | undefined;
 }
 
 /** Builds the query's LIMIT/OFFSET tail and its `page`; `tokenFor` encodes the next page's offset. */
@@ -27,15 +29,18 @@ export function pagedQuery(
   offset: number,
   tokenFor: (offset: number) => string = encodeOffsetToken,
 ): SearchQuery {
+  const nextPageToken = (rowCount: number): string | undefined =>
+    rowCount > maxResults ? tokenFor(offset + maxResults) : undefined;
   return {
     sql: `${select.sql} LIMIT ? OFFSET ?`,
     params: [...select.params, maxResults + 1, offset],
     maxResults,
     offset,
-    page: <T>(rows: readonly T[]): Page<T> =>
-      rows.length > maxResults
-        ? { items: rows.slice(0, maxResults), nextPageToken: tokenFor(offset + maxResults) }
-        : { items: rows.slice() },
+    page: <T>(rows: readonly T[]): Page<T> => {
+      const token = nextPageToken(rows.length);
+      return token === undefined ? { items: rows.slice() } : { items: rows.slice(0, maxResults), nextPageToken: token };
+    },
+    nextPageToken,
   };
 }
 

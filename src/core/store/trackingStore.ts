@@ -42,9 +42,11 @@ import {
   getMetricHistories,
   getMetricHistory,
   getMetricHistoryBulkInterval,
+  visitMetricHistory,
   type BulkIntervalRequest,
   type HistoryPaging,
   type MetricPage,
+  type PointVisitor,
 } from './tracking/metricHistory';
 import type { MetricInput } from './tracking/metricWrites';
 import {
@@ -192,6 +194,11 @@ export class TrackingStore {
 
   getMetricHistory(runId: string, key: string, paging?: HistoryPaging): MetricPage {
     return getMetricHistory(this.db, runId, key, paging);
+  }
+
+  /** `getMetricHistory` point by point, without building objects; returns the next page's token. */
+  visitMetricHistory(runId: string, key: string, paging: HistoryPaging, visit: PointVisitor): string | undefined {
+    return visitMetricHistory(this.db, runId, key, paging, visit);
   }
 
   getMetricHistoryBulkInterval(request: BulkIntervalRequest): MetricWithRunId[] {

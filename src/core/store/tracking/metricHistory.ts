@@ -35,26 +35,56 @@ export interface HistoryPaging {
 // no query sorts.
 const historyOrder = 'ORDER BY step, timestamp, rowid';
 
+/** Takes a history's points one at a time, in history order; a NaN value arrives as NaN. */
+export type PointVisitor = (value: number, timestamp: number, step: number) => void;
+
 /** One metric's points for one run, ordered by step then timestamp, a page at a time. */
 export function getMetricHistory(db: Reader, runId: string, key: string, paging: HistoryPaging = {}): MetricPage {
+  const metrics: Metric[] = [];
+  const nextPageToken = visitMetricHistory(db, runId, key, paging, (value, timestamp, step) => {
+    metrics.push({ key, value, timestamp, step });
+  });
+  return { metrics, ...nextPage(nextPageToken) };
+}
+
+/**
+ * The points of `getMetricHistory`, handed to `visit` while SQLite steps through them, so that no
+ * rows are kept and no objects built: the REST reply writes its JSON from them directly (DESIGN.md
+ * budgets a 25,000-point history). Returns the next page's token, if there is one.
+ */
+export function visitMetricHistory(
+  db: Reader,
+  runId: string,
+  key: string,
+  paging: HistoryPaging,
+  visit: PointVisitor,
+): string | undefined {
   requireRun(db, runId);
   const offset = decodeOffsetToken(paging.pageToken);
   const select = {
     sql: `SELECT ${pointColumns} FROM metrics WHERE run_id = ? AND key = ? ${historyOrder}`,
     params: [runId, key],
   };
-  if (paging.maxResults === undefined) {
-    const rows = readPoints(db, `${select.sql} LIMIT -1 OFFSET ?`, [...select.params, offset]);
-    return { metrics: rows.map((row) => pointOf(key, row)) };
+  const maxResults = paging.maxResults;
+  if (maxResults === undefined) {
+    db.each(`${select.sql} LIMIT -1 OFFSET ?`, [...select.params, offset], (row) => visitRow(visit, row as PointValues));
+    return undefined;
   }
-  if (!Number.isSafeInteger(paging.maxResults) || paging.maxResults < 1) {
-    throw invalidParameter(
-      `Invalid value ${paging.maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
-    );
+  if (!Number.isSafeInteger(maxResults) || maxResults < 1) {
+    throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
   }
-  const query = pagedQuery(select, paging.maxResults, offset);
-  const page = query.page(readPoints(db, query.sql, query.params as (string | number)[]));
-  return { metrics: page.items.map((row) => pointOf(key, row)), ...nextPage(page.nextPageToken) };
+  const query = pagedQuery(select, maxResults, offset);
+  let rowCount = 0;
+  // The query reads one row past the page: it only tells that another page follows.
+  db.each(query.sql, query.params as (string | number)[], (row) => {
+    rowCount += 1;
+    if (rowCount <= maxResults) visitRow(visit, row as PointValues);
+  });
+  return query.nextPageToken(rowCount);
+}
+
+function visitRow(visit: PointVisitor, [value, timestamp, step]: PointValues): void {
+  visit(value ?? NaN, timestamp, step);
 }
 
 /** Several metrics' full histories for one run (the extension's charts), each in step order. */

@@ -1,6 +1,6 @@
 import type { Route } from '../../route';
+import { MetricHistoryReply } from './metricHistoryReply';
 import { RequestFields } from './requestFields';
-import { pageReply } from '../pageReply';
 
 const base = '/api/2.0/mlflow/metrics';
 
@@ -11,11 +11,14 @@ export const metricRoutes: readonly Route[] = [
     handler: (context) => {
       const fields = RequestFields.of(context, 'GET');
       const runId = fields.runId();
-      const page = context.store.getMetricHistory(runId, fields.string('metric_key'), {
+      const key = fields.string('metric_key');
+      const paging = {
         maxResults: fields.optionalInt('max_results'),
         pageToken: fields.optionalString('page_token') || undefined,
-      });
-      return pageReply('metrics', page.metrics, page.nextPageToken);
+      };
+      // Histories are long (DESIGN.md budgets 25,000 points): no object per point, the reply writes its bytes itself.
+      const reply = new MetricHistoryReply(key);
+      return reply.finish(context.store.visitMetricHistory(runId, key, paging, reply.add));
     },
   },
   {
