@@ -17,18 +17,18 @@ export interface MetricColumns {
  * timestamp)` index, so nothing is sorted.
  */
 export function readMetricColumns(tracking: TrackingStore, runId: string, key: string, withTimestamps: boolean): MetricColumns {
-  const rows = tracking.db.values(
+  const steps: number[] = [];
+  const values: number[] = [];
+  const timestamps: number[] | undefined = withTimestamps ? [] : undefined;
+  // Straight into the columns while SQLite steps: no array of rows is built and copied.
+  tracking.db.each(
     `SELECT step, value${withTimestamps ? ', timestamp' : ''} FROM metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp, rowid`,
     [runId, key],
-  ) as (number | null)[][];
-  const steps = new Array<number>(rows.length);
-  const values = new Array<number>(rows.length);
-  const timestamps = withTimestamps ? new Array<number>(rows.length) : undefined;
-  for (let i = 0; i < rows.length; i += 1) {
-    const row = rows[i];
-    steps[i] = row[0] as number;
-    values[i] = row[1] ?? NaN;
-    if (timestamps) timestamps[i] = row[2] as number;
-  }
+    (row) => {
+      steps.push(row[0] as number);
+      values.push((row[1] as number | null) ?? NaN);
+      timestamps?.push(row[2] as number);
+    },
+  );
   return timestamps ? { steps, values, timestamps } : { steps, values };
 }

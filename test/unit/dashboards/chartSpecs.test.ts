@@ -86,13 +86,18 @@ describe('chart specs', () => {
     assert.equal(countMarks(svg, 'line mark'), 2);
   });
 
-  test('x by wall time is temporal; relative is seconds since the first point; log scale drops values <= 0', () => {
-    const timed = asJson(buildMetricChart('m', [history('a', 'a', [1, 2])], { xAxis: 'time', smoothing: 0, logScale: false }).spec);
+  test('x by wall time is temporal; relative is seconds since the first point; log scale drops values <= 0', async () => {
+    const timedChart = buildMetricChart('m', [history('a', 'a', [1, 2])], { xAxis: 'time', smoothing: 0, logScale: false });
+    const timed = asJson(timedChart.spec);
     assert.equal(timed.encoding.x.type, 'temporal');
     assert.deepEqual(
       timed.data.values.map((row: Json) => row.x),
       [1_700_000_000_000, 1_700_000_000_500],
     );
+    // Epoch milliseconds go to the chart unparsed: the time scale takes them as they are.
+    const timedSvg = await renderSpecToSvg(timedChart.spec);
+    assert.equal(countMarks(timedSvg, 'line mark'), 1);
+    assert.doesNotMatch(timedSvg, /1,700,000,000|1\.7e/, 'the axis shows times, not numbers');
     const relative = asJson(buildMetricChart('m', [history('a', 'a', [1, 2, 3])], { xAxis: 'relative', smoothing: 0, logScale: false }).spec);
     assert.deepEqual(
       relative.data.values.map((row: Json) => row.x),
@@ -109,7 +114,7 @@ describe('chart specs', () => {
     assert.equal(log.notes.length, 1);
   });
 
-  test('a long series is downsampled to 2,000 points with its extremes; tooltips fall back to the lines', () => {
+  test('a long series is downsampled to 2,000 points with its extremes; the lines name their runs instead of the points', async () => {
     const values = Array.from({ length: 30_000 }, (_, i) => Math.cos(i / 1000));
     values[17_777] = -5;
     const chart = buildMetricChart('m', ['a', 'b', 'c'].map((id) => history(id, id, values)), { xAxis: 'step', smoothing: 0, logScale: false });
@@ -117,7 +122,13 @@ describe('chart specs', () => {
     assert.ok(chart.series.every((s) => s.shownPoints <= 2000 && s.totalPoints === 30_000));
     assert.ok(spec.data.values.some((row: Json) => row.value === -5 && row.x === 17_777));
     assert.ok(!spec.layer.some((layer: Json) => layer.mark.type === 'point'), 'no invisible point per value past the budget');
-    assert.equal(spec.layer[0].mark.tooltip, true);
+    assert.equal(spec.layer[0].encoding.tooltip.field, 'run', 'hovering a line names its run');
+
+    // Nothing per point but position and colour: each line is described by its run, not point by point.
+    const svg = await renderSpecToSvg(chart.spec);
+    assert.equal(countMarks(svg, 'line mark'), 3);
+    assert.deepEqual(svg.match(/aria-label="[^"]*"/g)?.filter((label) => /"(a|b|c)"/.test(label)).length, 3);
+    assert.doesNotMatch(svg, /aria-label="[^"]*step: /, 'no per-point description');
   });
 
   test('runs sharing a name get distinct labels, so their lines are not merged', () => {
