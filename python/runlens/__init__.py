@@ -10,16 +10,21 @@ fluent API, so ``import runlens as mlflow`` serves simple scripts on a machine w
         for step in range(10):
             mlflow.log_metric("loss", 1 / (step + 1), step=step)
 
-It logs to MLFLOW_TRACKING_URI with the bearer token MLFLOW_TRACKING_TOKEN, which RunLens sets for
-the scripts it launches ("RunLens: Copy MLflow Tracking Environment" gives them for any terminal).
+It logs to MLFLOW_TRACKING_URI with the bearer token MLFLOW_TRACKING_TOKEN (or the basic-auth
+MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD), which RunLens sets for the scripts it launches
+("RunLens: Copy MLflow Tracking Environment" gives them for any terminal). As MLflow's client does, the
+first ``start_run()`` resumes the run named by MLFLOW_RUN_ID (RunLens makes it beforehand when a launch
+logs to a remote server), and new runs carry the tags of the JSON object in MLFLOW_RUN_CONTEXT.
 """
 from __future__ import annotations
 
+import base64
 import getpass
 import json
 import math
 import mimetypes
 import os
+import sys
 import time
 import urllib.error
 import urllib.parse
@@ -62,9 +67,9 @@ def _request(method: str, path: str, body: Optional[Dict[str, Any]] = None,
         url += "?" + urllib.parse.urlencode(query)
     payload = data if data is not None else (json.dumps(body, allow_nan=True).encode() if body is not None else None)
     request = urllib.request.Request(url, data=payload, method=method)
-    token = os.environ.get("MLFLOW_TRACKING_TOKEN")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
+    authorization = _authorization()
+    if authorization:
+        request.add_header("Authorization", authorization)
     if payload is not None:
         request.add_header("Content-Type", content_type)
     try:
@@ -78,6 +83,16 @@ def _request(method: str, path: str, body: Optional[Dict[str, Any]] = None,
             detail = {"error_code": "HTTP_ERROR", "message": raw[:500]}
         raise RunLensError(error.code, detail.get("error_code", "HTTP_ERROR"), detail.get("message", "")) from None
     return json.loads(text)
+
+
+def _authorization() -> Optional[str]:
+    """Basic auth when a user name and password are set (MLflow's client prefers them), else the bearer token."""
+    username = os.environ.get("MLFLOW_TRACKING_USERNAME")
+    password = os.environ.get("MLFLOW_TRACKING_PASSWORD")
+    if username and password:
+        return "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()
+    token = os.environ.get("MLFLOW_TRACKING_TOKEN")
+    return f"Bearer {token}" if token else None
 
 
 def _api(method: str, endpoint: str, **kwargs: Any) -> Dict[str, Any]:
@@ -136,16 +151,52 @@ def _default_experiment_id() -> str:
     return "0"
 
 
-def start_run(run_name: Optional[str] = None, nested: bool = False,
+def _context_tags() -> Dict[str, str]:
+    """What MLflow's default run context records, then the tags MLFLOW_RUN_CONTEXT holds (a JSON object)."""
+    tags = {"mlflow.user": getpass.getuser(), "mlflow.source.type": "LOCAL"}
+    if sys.argv and sys.argv[0]:
+        tags["mlflow.source.name"] = sys.argv[0]
+    context = os.environ.get("MLFLOW_RUN_CONTEXT")
+    if context:
+        tags.update({str(k): str(v) for k, v in json.loads(context).items()})
+    return tags
+
+
+def _resume(run_id: str, tags: Dict[str, str]) -> ActiveRun:
+    """The run ``run_id`` made active again, as ``mlflow.start_run(run_id=...)`` does: RUNNING, with ``tags`` added."""
+    run = _api("GET", "runs/get", query={"run_id": run_id})["run"]
+    info = run["info"]
+    if info.get("lifecycle_stage") == "deleted":
+        raise RunLensError(400, "INVALID_STATE", f"run {run_id} is deleted; restore it or start another")
+    if _experiment_id is not None and _experiment_id != info["experiment_id"]:
+        raise RunLensError(400, "INVALID_PARAMETER_VALUE",
+                           f"cannot resume run {run_id}: it is in experiment {info['experiment_id']}, "
+                           f"and set_experiment chose {_experiment_id}")
+    _api("POST", "runs/update", body={"run_id": run_id, "status": "RUNNING"})
+    if tags:
+        _api("POST", "runs/log-batch", body={"run_id": run_id, "tags": [{"key": k, "value": v} for k, v in tags.items()]})
+    return ActiveRun(info)
+
+
+def start_run(run_id: Optional[str] = None, run_name: Optional[str] = None, nested: bool = False,
               tags: Optional[Dict[str, Any]] = None) -> ActiveRun:
-    """Starts a run (a child of the active run when ``nested``), as ``mlflow.start_run`` does."""
+    """Starts a run (a child of the active run when ``nested``), or resumes ``run_id``, as ``mlflow.start_run`` does.
+
+    Without ``run_id``, a top-level start resumes the run MLFLOW_RUN_ID names; ``end_run`` unsets it,
+    so the runs started after that one are new.
+    """
     if _run_stack and not nested:
         raise RunLensError(0, "INVALID_STATE",
                            f"run {_run_stack[-1].run_id} is already active; end it or pass nested=True")
-    all_tags = {str(k): str(v) for k, v in (tags or {}).items()}
+    user_tags = {str(k): str(v) for k, v in (tags or {}).items()}
+    resume = run_id or (None if _run_stack else os.environ.get("MLFLOW_RUN_ID"))
+    if resume:
+        run = _resume(resume, user_tags)
+        _run_stack.append(run)
+        return run
+    all_tags = {**_context_tags(), **user_tags}
     if _run_stack:
         all_tags["mlflow.parentRunId"] = _run_stack[-1].run_id
-    all_tags.setdefault("mlflow.user", getpass.getuser())
     body: Dict[str, Any] = {
         "experiment_id": _default_experiment_id(),
         "start_time": _now_ms(),
@@ -168,6 +219,8 @@ def end_run(status: str = "FINISHED") -> None:
         return
     run = _run_stack.pop()
     _api("POST", "runs/update", body={"run_id": run.run_id, "status": status, "end_time": _now_ms()})
+    # As MLflow's client: the run named by MLFLOW_RUN_ID is resumed once; later runs are new.
+    os.environ.pop("MLFLOW_RUN_ID", None)
 
 
 def _run_id() -> str:

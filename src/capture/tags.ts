@@ -1,3 +1,4 @@
+import { LaunchTag } from '../core/launches/launchTags';
 import { limits } from '../core/validation';
 import type { CaptureRecord } from './captureRecord';
 import { formatCommandLine } from './commandLine';
@@ -24,7 +25,7 @@ export const CaptureTag = {
   Platform: 'runlens.platform',
   Version: 'runlens.version',
   EnvSha256: 'runlens.env.sha256',
-  LaunchId: 'runlens.launch.id',
+  LaunchId: LaunchTag.LaunchId,
 } as const;
 
 export const truncationMarker = '… [truncated by RunLens]';

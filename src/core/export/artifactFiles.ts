@@ -50,7 +50,8 @@ function storeFiles(artifacts: ArtifactStore, root: string): ArtifactFiles {
   };
 }
 
-function folderFiles(root: string): ArtifactFiles {
+/** The files under a local folder, as artifact paths relative to it. */
+export function folderFiles(root: string): ArtifactFiles {
   return {
     async list() {
       const found: ArtifactFileEntry[] = [];

@@ -11,19 +11,28 @@ export interface LaunchRow {
   readonly exit_code: number | null;
   readonly pid: number | null;
   readonly capture_json: string;
+  /** Set for a launch that logs to a remote server: where, and the run made there (a RemoteLaunchRecord). */
+  readonly remote_json: string | null;
 }
 
-const columns = 'launch_id, token_sha256, created_time, ended_time, status, exit_code, pid, capture_json';
+const columns = 'launch_id, token_sha256, created_time, ended_time, status, exit_code, pid, capture_json, remote_json';
 
 export function insertLaunch(
   tx: WriteTransaction,
-  row: { readonly launchId: string; readonly tokenSha256: string; readonly createdTime: number; readonly captureJson: string },
+  row: {
+    readonly launchId: string;
+    readonly tokenSha256: string;
+    readonly createdTime: number;
+    readonly captureJson: string;
+    readonly remoteJson?: string;
+  },
 ): void {
-  tx.run(`INSERT INTO launches (launch_id, token_sha256, created_time, status, capture_json) VALUES (?, ?, ?, 'RUNNING', ?)`, [
+  tx.run(`INSERT INTO launches (launch_id, token_sha256, created_time, status, capture_json, remote_json) VALUES (?, ?, ?, 'RUNNING', ?, ?)`, [
     row.launchId,
     row.tokenSha256,
     row.createdTime,
     row.captureJson,
+    row.remoteJson ?? null,
   ]);
 }
 
@@ -45,6 +54,10 @@ export function setLaunchPid(tx: WriteTransaction, launchId: string, pid: number
 
 export function setLaunchCapture(tx: WriteTransaction, launchId: string, captureJson: string): void {
   tx.run('UPDATE launches SET capture_json = ? WHERE launch_id = ?', [captureJson, launchId]);
+}
+
+export function setLaunchRemote(tx: WriteTransaction, launchId: string, remoteJson: string): void {
+  tx.run('UPDATE launches SET remote_json = ? WHERE launch_id = ?', [remoteJson, launchId]);
 }
 
 export function endLaunchRow(

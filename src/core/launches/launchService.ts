@@ -20,9 +20,11 @@ import {
   runsOfLaunch,
   setLaunchCapture,
   setLaunchPid,
+  setLaunchRemote,
   type LaunchRow,
 } from './launchRows';
 import { LaunchTag } from './launchTags';
+import type { RemoteLaunchRecord } from './remoteLaunchRecord';
 import { newLaunchId, newLaunchToken } from './launchToken';
 import { isProcessAlive } from './processAlive';
 
@@ -56,6 +58,11 @@ export interface OpenLaunchRequest {
   readonly capture: object;
   /** Artifacts every run of the launch gets, by artifact path (`runlens/diff.patch`, …). */
   readonly files?: Readonly<Record<string, string | Buffer>>;
+  /**
+   * Plain JSON data, for a launch that logs to a remote server instead of this store: where it
+   * logs (kept in `launches.remote_json`). Such a launch never gets a run in this store.
+   */
+  readonly remote?: object;
 }
 
 export interface OpenedLaunch {
@@ -80,6 +87,8 @@ export interface EndedLaunch {
   readonly runs: Run[];
   /** The script created no run, so RunLens made one. */
   readonly madeRun: boolean;
+  /** For a launch that logged to a remote server: where, its runs there, and whether its end arrived. */
+  readonly remote?: RemoteLaunchRecord;
 }
 
 const defaultTokenGraceMs = 30_000;
@@ -126,7 +135,8 @@ export class LaunchService implements LaunchGate {
     for (const [artifactPath, content] of Object.entries(request.files ?? {})) this.files.write(launchId, artifactPath, content);
     try {
       const captureJson = JSON.stringify(request.capture);
-      this.db.write((tx) => insertLaunch(tx, { launchId, tokenSha256: sha256, createdTime: this.now(), captureJson }));
+      const remoteJson = request.remote && JSON.stringify(request.remote);
+      this.db.write((tx) => insertLaunch(tx, { launchId, tokenSha256: sha256, createdTime: this.now(), captureJson, remoteJson }));
     } catch (error) {
       this.files.remove(launchId);
       throw error;
@@ -140,6 +150,16 @@ export class LaunchService implements LaunchGate {
 
   get(launchId: string): LaunchRow | undefined {
     return findLaunch(this.db, launchId);
+  }
+
+  /** Replaces what a remote launch records about its server and runs (the run made there, whether its end arrived). */
+  setRemote(launchId: string, remote: object): void {
+    this.db.write((tx) => setLaunchRemote(tx, launchId, JSON.stringify(remote)));
+  }
+
+  /** The folder of the launch's files, laid out as the artifacts its runs get. */
+  filesFolder(launchId: string): string {
+    return this.files.folder(launchId);
   }
 
   /** Where the launch keeps the file for `artifactPath` (the launcher appends the output log there). */
@@ -217,7 +237,8 @@ export class LaunchService implements LaunchGate {
     const runIds = this.db.write((tx) => {
       endLaunchRow(tx, launchId, { status, exitCode, endedTime });
       let runs = runsOfLaunch(tx, launchId);
-      if (runs.length === 0 && ending.kind !== 'notStarted') {
+      // A remote launch's runs are on its server: this store keeps only its record.
+      if (runs.length === 0 && ending.kind !== 'notStarted' && row.remote_json === null) {
         const experimentId = experimentIdFor(tx, options.fallbackExperiment, endedTime);
         madeRun = createImprintedRun(tx, { experimentId, startTime: row.created_time, launchId }, imprint, endedTime);
         runs = runsOfLaunch(tx, launchId);

@@ -1,5 +1,7 @@
-/** Tags RunLens sets on a launched run when its process ends (the capture's own tags are in src/capture/tags.ts). */
+/** Tags RunLens sets on a launched run beyond the capture's own (src/capture/tags.ts, which shares the launch id key). */
 export const LaunchTag = {
+  /** The launch a run belongs to; on a remote server, how RunLens tells the launch's runs from others. */
+  LaunchId: 'runlens.launch.id',
   /** The process's exit code, when it exited with one. */
   ExitCode: 'runlens.exitCode',
   /** The signal that ended the process, when a signal did. */

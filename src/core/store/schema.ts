@@ -200,4 +200,12 @@ export const migrations: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 2,
+    statements: [
+      // A launch that logs straight to a remote MLflow server (runlens.launchTarget): which server,
+      // and the run made there; NULL for a launch into this store.
+      'ALTER TABLE launches ADD COLUMN remote_json TEXT',
+    ],
+  },
 ];

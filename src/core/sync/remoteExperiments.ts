@@ -12,7 +12,7 @@ export class RemoteExperiments {
 
   constructor(private readonly client: MlflowRestClient) {}
 
-  idFor(experiment: Experiment): Promise<string> {
+  idFor(experiment: Pick<Experiment, 'name' | 'tags'>): Promise<string> {
     let id = this.ids.get(experiment.name);
     if (!id) {
       id = this.resolve(experiment);
@@ -23,7 +23,7 @@ export class RemoteExperiments {
     return id;
   }
 
-  private async resolve(experiment: Experiment): Promise<string> {
+  private async resolve(experiment: Pick<Experiment, 'name' | 'tags'>): Promise<string> {
     const existing = await this.byName(experiment.name);
     if (existing) return activeId(existing);
     try {

@@ -51,8 +51,9 @@ export function registerLaunchCommands(controller: LaunchController, workspaceSt
   ];
 }
 
-function started(launch: { launchId: string }): LaunchStarted {
-  return { launchId: launch.launchId };
+/** Undefined when nothing was launched (the remote server was down and the person declined the workspace). */
+function started(launch: { launchId: string } | undefined): LaunchStarted | undefined {
+  return launch && { launchId: launch.launchId };
 }
 
 /** The script named by a lens (URI string), a menu (Uri), or else the active editor's file; saved first. */

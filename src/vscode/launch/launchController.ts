@@ -4,22 +4,30 @@ import type { CaptureRecord } from '../../capture/captureRecord';
 import { fingerprintPaths } from '../../capture/dataFingerprint';
 import { captureLaunch, type LaunchCapture } from '../../capture/launchCapture';
 import { freezePackages } from '../../capture/packageFreeze';
-import type { LaunchService } from '../../core/launches/launchService';
+import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { newLaunchId } from '../../core/launches/launchToken';
-import { SettingKey, SettingSection } from '../contributions';
+import { RemoteLaunch } from '../../core/launches/remoteLaunch';
+import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
+import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
+import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { TrackingSession } from '../trackingSession';
 import { captureArtifacts } from './captureArtifacts';
 import { chooseInterpreter } from './interpreterChoice';
 import { launchEnvironment } from './launchEnvironment';
+import { launchImprint } from './launchImprint';
+import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
+import { experimentNamedIn } from './scriptExperiment';
 
 /** What to launch: a Python script, its arguments, and the paths among them to fingerprint as data. */
 export interface LaunchRequest {
   readonly script: vscode.Uri;
   readonly args: readonly string[];
   readonly dataPaths?: readonly string[];
+  /** Where its runs go; `runlens.launchTarget` decides when absent. */
+  readonly target?: LaunchTarget;
 }
 
 /** What the extension's API tells tests and other extensions about launches. */
@@ -31,6 +39,9 @@ export interface LaunchApi {
 }
 
 const keptEndings = 100;
+const remotePublishIntervalMs = 30_000;
+const launchToWorkspace = 'Launch to Workspace Instead';
+const chooseTarget = 'Choose Where Launches Log…';
 
 /** Where a script runs from: its workspace folder (as the Python extension runs files), else its own folder. */
 export function launchFolders(script: vscode.Uri): { workspaceRoot: string; cwd: string } {
@@ -53,11 +64,14 @@ export class LaunchController extends Disposable implements LaunchApi {
   /** Fires when a launch has ended and its runs are complete. */
   readonly onDidEnd = this.endedEmitter.event;
   private readonly freezes = new AbortController();
+  /** Remote launches whose end could not be sent yet, by launch id: what Retry sends again. */
+  private readonly unsent = new Map<string, RemoteLaunch>();
 
   constructor(
     private readonly session: TrackingSession,
     private readonly extensionUri: vscode.Uri,
     private readonly runlensVersion: string,
+    private readonly remoteServers: RemoteServerRegistry,
   ) {
     super();
   }
@@ -83,7 +97,11 @@ export class LaunchController extends Disposable implements LaunchApi {
     return this.live.get(launchId)?.pid;
   }
 
-  async launch(request: LaunchRequest): Promise<RunningLaunch> {
+  /**
+   * Captures and starts the script. Undefined when nothing was launched because its remote server
+   * could not take the run and the person chose not to launch to the workspace instead.
+   */
+  async launch(request: LaunchRequest): Promise<RunningLaunch | undefined> {
     const opened = await this.session.session();
     if (opened.kind === 'guest') {
       throw new Error(
@@ -92,32 +110,71 @@ export class LaunchController extends Disposable implements LaunchApi {
     }
     const { launches, endpoint } = opened;
     const script = request.script;
+    const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
     const { cwd } = launchFolders(script);
     const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
     const interpreter = await chooseInterpreter(script);
     const launchId = newLaunchId();
-    const { record, files } = captureArtifacts(await this.capture(launchId, request, interpreter.path));
-    const { token } = launches.open({ launchId, capture: record, files: { ...files, [LaunchArtifact.OutputLog]: '' } });
-    const env = launchEnvironment(process.env, {
-      trackingUri: endpoint.url,
-      token,
-      helperPath: vscode.Uri.joinPath(this.extensionUri, 'dist', 'python').fsPath,
-      experiment,
-    });
+    const capture = await this.capture(launchId, request, interpreter.path);
+    const { record, files } = captureArtifacts(capture);
+    const launchFiles = { ...files, [LaunchArtifact.OutputLog]: '' };
+    const helperPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'python').fsPath;
+
+    let recorder: LaunchRecorder = launches;
+    let env: NodeJS.ProcessEnv;
+    let remote: RemoteLaunch | undefined;
+    if (target.kind === 'remote') {
+      const scriptExperiment = capture.fileContent === undefined ? undefined : experimentNamedIn(capture.fileContent.toString('utf8'));
+      const server = await this.remoteServers.connection(target.server.url);
+      try {
+        remote = await RemoteLaunch.start({
+          launches,
+          launchId,
+          capture: record,
+          files: launchFiles,
+          imprintOf: launchImprint,
+          server: { ...server, name: target.server.name },
+          experiment: { name: scriptExperiment ?? (experiment === 'Default' ? undefined : experiment) },
+          scriptPath: script.fsPath,
+        });
+      } catch (error) {
+        return this.offerWorkspace(request, target.server, error);
+      }
+      recorder = remote;
+      env = launchEnvironment(process.env, {
+        trackingUri: remote.remote.url,
+        token: server.token,
+        basicAuth: server.username === undefined ? undefined : { username: server.username, password: server.password ?? '' },
+        helperPath,
+        run: { runId: remote.remote.runId, experimentId: remote.remote.experimentId },
+        runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
+      });
+    } else {
+      const { token } = launches.open({ launchId, capture: record, files: launchFiles });
+      env = launchEnvironment(process.env, { trackingUri: endpoint.url, token, helperPath, experiment });
+    }
 
     let running: RunningLaunch;
     try {
       running = new RunningLaunch({
         launchId,
         label: vscode.workspace.asRelativePath(script, false),
-        launches,
+        launches: recorder,
         command: { executable: interpreter.path, args: [script.fsPath, ...request.args], cwd, env },
         fallbackExperiment: experiment,
+        ...(remote
+          ? {
+              banner: `RunLens: the runs go to ${describeServer(remote.remote)}, starting with run ${remote.run.info.run_name}`,
+              logsTo: remote.remote.server,
+              // Each copy sends the whole log over the network: less often than into the store.
+              publishIntervalMs: remotePublishIntervalMs,
+            }
+          : {}),
       });
     } catch (error) {
-      void launches
+      void recorder
         .end(launchId, { kind: 'notStarted', reason: (error as Error).message })
-        .then(() => launches.release(launchId))
+        .then(() => recorder.release(launchId))
         .catch(() => undefined);
       throw error;
     }
@@ -125,25 +182,62 @@ export class LaunchController extends Disposable implements LaunchApi {
     // The launch's own emitter goes with it when it ends, and this listener with it.
     running.onDidChange(() => this.changed.fire());
     const ended = running.ended.then(
-      (report) => this.ended(running, report),
+      (report) => this.ended(running, report, remote),
       (error: Error) => this.failedToEnd(running, error),
     );
     this.endings.set(launchId, ended);
     // Enough to follow any launch of this session to its end, without growing for ever.
     if (this.endings.size > keptEndings) this.endings.delete(this.endings.keys().next().value!);
-    const environment = this.recordEnvironment(launches, record, interpreter.path, { env, cwd });
-    void Promise.allSettled([ended, environment]).then(() => launches.release(launchId).catch(() => undefined));
+    const environment = this.recordEnvironment(recorder, record, interpreter.path, { env, cwd });
+    void Promise.allSettled([ended, environment]).then(() => recorder.release(launchId).catch(() => undefined));
     running.show();
     this.changed.fire();
     return running;
   }
 
-  private ended(running: RunningLaunch, report: LaunchReport): LaunchReport {
+  private ended(running: RunningLaunch, report: LaunchReport, remote?: RemoteLaunch): LaunchReport {
     this.live.delete(running.launchId);
     running.dispose();
+    this.noteRemoteEnd(report, remote);
     this.changed.fire();
     this.endedEmitter.fire(report);
     return report;
+  }
+
+  /**
+   * Sends the end of a remote launch again (its server was down when the script ended); the outcome
+   * comes as a launch's end does (onDidEnd, whenEnded).
+   */
+  async retryRemoteEnd(launchId: string): Promise<LaunchReport> {
+    const remote = this.unsent.get(launchId);
+    if (!remote) throw new Error('that launch has nothing left to send');
+    const previous = await this.endings.get(launchId);
+    const report: LaunchReport = { label: previous?.label ?? launchId, ended: await remote.retryEnd() };
+    this.noteRemoteEnd(report, remote);
+    this.endings.set(launchId, Promise.resolve(report));
+    this.endedEmitter.fire(report);
+    return report;
+  }
+
+  /** Remembers a remote launch whose end is still to send, and shows the server's runs as they are now. */
+  private noteRemoteEnd(report: LaunchReport, remote: RemoteLaunch | undefined): void {
+    if (!remote) return;
+    if (report.ended.remote?.synced) this.unsent.delete(remote.launchId);
+    else this.unsent.set(remote.launchId, remote);
+    void vscode.commands.executeCommand(CommandId.RefreshRemoteServer);
+  }
+
+  /** The remote server could not take the run: say so, and launch to the workspace only if the person asks. */
+  private async offerWorkspace(request: LaunchRequest, server: RemoteServerEntry, error: unknown): Promise<RunningLaunch | undefined> {
+    console.error(`RunLens: could not start a run on ${server.url}`, error);
+    const choice = await vscode.window.showErrorMessage(
+      `RunLens could not start the run on ${server.name} (${server.url}): ${describeRemoteFailure(error)}. Nothing was launched.`,
+      launchToWorkspace,
+      chooseTarget,
+    );
+    if (choice === launchToWorkspace) return this.launch({ ...request, target: { kind: 'workspace' } });
+    if (choice === chooseTarget) void vscode.commands.executeCommand(CommandId.ChooseLaunchTarget);
+    return undefined;
   }
 
   /** Git state, script, interpreter, host and data, before anything runs; plus the argument paths chosen as data. */
@@ -174,7 +268,7 @@ export class LaunchController extends Disposable implements LaunchApi {
 
   /** The package listing, in the background: its hash becomes a tag and its text an artifact of every run. */
   private async recordEnvironment(
-    launches: LaunchService,
+    launches: LaunchRecorder,
     record: CaptureRecord,
     interpreter: string,
     where: { env: NodeJS.ProcessEnv; cwd: string },

@@ -29,7 +29,9 @@ export class LaunchStatusBar extends Disposable {
     // Script paths and run names are the person's and the script's text: appended as text, never as Markdown.
     const tooltip = new vscode.MarkdownString('**Scripts RunLens is running**\n\n');
     for (const launch of running) {
-      tooltip.appendMarkdown('- ').appendText(`${launch.label}${launch.runName ? ` (run ${launch.runName})` : ''}`).appendMarkdown('\n');
+      const run = launch.runName ? ` (run ${launch.runName})` : '';
+      const where = launch.logsTo ? ` → ${launch.logsTo}` : '';
+      tooltip.appendMarkdown('- ').appendText(`${launch.label}${run}${where}`).appendMarkdown('\n');
     }
     tooltip.appendMarkdown('\nClick to show one or stop it.');
     this.item.tooltip = tooltip;

@@ -36,7 +36,7 @@ export function registerRerunCommand(session: TrackingSession, controller: Launc
       }
       if (!existsSync(plan.script)) throw new Error(`${plan.script} no longer exists`);
       const launch = await controller.launch({ script: vscode.Uri.file(plan.script), args: plan.args });
-      return { launchId: launch.launchId, differences };
+      return launch && { launchId: launch.launchId, differences };
     }),
   );
 }

@@ -3,7 +3,8 @@ import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import { formatCommandLine } from '../../capture/commandLine';
 import type { Run } from '../../core/entities';
-import type { EndedLaunch, LaunchService } from '../../core/launches/launchService';
+import type { LaunchRecorder } from '../../core/launches/launchRecorder';
+import type { EndedLaunch } from '../../core/launches/launchService';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { Disposable } from '../disposable';
 import { launchEndingOf, LaunchedProcess, type LaunchCommand, type ProcessEnd } from './launchedProcess';
@@ -16,8 +17,13 @@ export interface RunningLaunchOptions {
   readonly launchId: string;
   /** The script as the person knows it: its workspace-relative path. */
   readonly label: string;
-  readonly launches: LaunchService;
+  /** The store's launches, or the launch's remote server. */
+  readonly launches: LaunchRecorder;
   readonly command: LaunchCommand;
+  /** A line for the terminal before the command: where the runs go, when that is not the workspace. */
+  readonly banner?: string;
+  /** The remote server the runs go to, by name; absent for the workspace. */
+  readonly logsTo?: string;
   /** Where the run goes when the script creates none. */
   readonly fallbackExperiment: string;
   /** How often the growing output log is copied to the runs, for a live view of it. */
@@ -48,7 +54,7 @@ export class RunningLaunch extends Disposable {
   private readonly process: LaunchedProcess;
   private readonly terminal: LaunchTerminal;
   private readonly log: OutputLog;
-  private readonly launches: LaunchService;
+  private readonly launches: LaunchRecorder;
   private readonly publishTimer: NodeJS.Timeout;
   private readonly renamed = this.register(new vscode.EventEmitter<void>());
   /** Fires when the launch learns its run's name. */
@@ -73,6 +79,7 @@ export class RunningLaunch extends Disposable {
       input: (data) => input.handle(data),
       closed: () => this.stop('Its terminal was closed.'),
     });
+    if (options.banner) this.terminal.write(`${dim(options.banner)}\n`);
     this.terminal.write(`${dim(`$ ${shownCommand(options.command)}`)}\n`);
     const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
     this.process = new LaunchedProcess(
@@ -94,6 +101,11 @@ export class RunningLaunch extends Disposable {
     );
     this.publishTimer = setInterval(() => void this.publishLog(), options.publishIntervalMs ?? defaultPublishIntervalMs);
     this.ended = this.finish();
+  }
+
+  /** The remote server the runs go to, by name; undefined for the workspace. */
+  get logsTo(): string | undefined {
+    return this.options.logsTo;
   }
 
   get pid(): number | undefined {

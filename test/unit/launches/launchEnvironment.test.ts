@@ -30,4 +30,22 @@ describe('the environment of a launched script', () => {
     assert.equal(launchEnvironment({}, { ...options, experiment: 'sweeps' }).MLFLOW_EXPERIMENT_NAME, 'sweeps');
     assert.equal(launchEnvironment({}, options).PYTHONPATH, '/ext/dist/python');
   });
+
+  test('a launch to a remote server: its URL and credentials, the run to resume, its experiment by id, and the tags every new run gets', () => {
+    const remote = { trackingUri: 'https://mlflow.example.com', helperPath: '/ext/dist/python', run: { runId: 'r'.repeat(32), experimentId: '7' } };
+    const inherited = { MLFLOW_TRACKING_TOKEN: 'from-vscode', MLFLOW_RUN_CONTEXT: '{"other": "launcher"}' };
+    const basic = launchEnvironment(inherited, { ...remote, basicAuth: { username: 'ana', password: 's3cret' }, experiment: 'ignored', runTags: { 'runlens.launch.id': 'abc' } });
+    assert.equal(basic.MLFLOW_TRACKING_URI, 'https://mlflow.example.com');
+    assert.equal(basic.MLFLOW_TRACKING_USERNAME, 'ana');
+    assert.equal(basic.MLFLOW_TRACKING_PASSWORD, 's3cret');
+    assert.equal(basic.MLFLOW_TRACKING_TOKEN, undefined, "VS Code's own token is not sent to the server");
+    assert.equal(basic.MLFLOW_RUN_ID, 'r'.repeat(32));
+    assert.equal(basic.MLFLOW_EXPERIMENT_ID, '7');
+    assert.equal(basic.MLFLOW_EXPERIMENT_NAME, undefined, 'the id alone: MLflow refuses a name and an id that disagree');
+    assert.deepEqual(JSON.parse(basic.MLFLOW_RUN_CONTEXT ?? ''), { 'runlens.launch.id': 'abc' });
+    const token = launchEnvironment({}, { ...remote, token: 'team-token' });
+    assert.equal(token.MLFLOW_TRACKING_TOKEN, 'team-token');
+    assert.equal(token.MLFLOW_TRACKING_USERNAME, undefined);
+    assert.equal(launchEnvironment(inherited, options).MLFLOW_RUN_CONTEXT, undefined);
+  });
 });

@@ -1,0 +1,102 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { captureLaunch } from '../../../../src/capture/launchCapture';
+import type { EndedLaunch } from '../../../../src/core/launches/launchService';
+import { LaunchArtifact } from '../../../../src/core/launches/launchTags';
+import { newLaunchId } from '../../../../src/core/launches/launchToken';
+import { RemoteLaunch, type RemoteLaunchOptions } from '../../../../src/core/launches/remoteLaunch';
+import type { RemoteServer } from '../../../../src/core/sync/remoteServer';
+import { captureArtifacts } from '../../../../src/vscode/launch/captureArtifacts';
+import { launchEndingOf, LaunchedProcess } from '../../../../src/vscode/launch/launchedProcess';
+import { launchEnvironment } from '../../../../src/vscode/launch/launchEnvironment';
+import { launchImprint } from '../../../../src/vscode/launch/launchImprint';
+import { OutputLog } from '../../../../src/vscode/launch/outputLog';
+import { gitTestEnv } from '../../capture/captureTestKit';
+import { openLaunchFixture, type LaunchFixture } from './launchFixture';
+
+// Compiled tests live at any depth under the repository (out/, out/NAME/): the root is the first folder up with python/runlens.
+function findRepoRoot(dir: string): string {
+  if (existsSync(path.join(dir, 'python', 'runlens', '__init__.py'))) return dir;
+  const parent = path.dirname(dir);
+  if (parent === dir) throw new Error(`no repository root above ${__dirname}`);
+  return findRepoRoot(parent);
+}
+const helperPath = path.join(findRepoRoot(__dirname), 'python');
+
+export interface RemoteLaunchRequest {
+  readonly repo: string;
+  /** The script, relative to the repository. */
+  readonly script: string;
+  readonly args?: readonly string[];
+  readonly server: RemoteServer;
+  readonly experiment?: RemoteLaunchOptions['experiment'];
+  readonly endRequests?: RemoteLaunchOptions['endRequests'];
+  /** Called once the process runs (to stop it, say). */
+  readonly whileRunning?: (process: LaunchedProcess, output: () => string) => Promise<void>;
+}
+
+export interface RemoteLaunchResult {
+  readonly fixture: LaunchFixture;
+  readonly launch: RemoteLaunch;
+  readonly ended: EndedLaunch;
+  readonly output: string;
+  /** The environment the script ran in. */
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * What the launcher does for a launch to a remote server, outside VS Code: capture the repository,
+ * make the run on the server, run the script with python3 in the launch's environment (its output
+ * into the launch's output log), and end the launch with the process's outcome.
+ */
+export async function launchToRemote(t: TestContext, request: RemoteLaunchRequest, fixture?: LaunchFixture): Promise<RemoteLaunchResult> {
+  const f = fixture ?? (await openLaunchFixture(t, { imprintOf: launchImprint }));
+  const launchId = newLaunchId();
+  const script = path.join(request.repo, request.script);
+  const args = request.args ?? [];
+  const capture = await captureLaunch({
+    launchId,
+    workspaceRoot: request.repo,
+    cwd: request.repo,
+    interpreterPath: 'python3',
+    script,
+    args,
+    runlensVersion: '0.1.0',
+    env: gitTestEnv,
+  });
+  const { record, files } = captureArtifacts(capture);
+  const launch = await RemoteLaunch.start({
+    launches: f.launches,
+    launchId,
+    capture: record,
+    files: { ...files, [LaunchArtifact.OutputLog]: '' },
+    imprintOf: launchImprint,
+    server: { ...request.server, name: 'team' },
+    experiment: request.experiment ?? {},
+    scriptPath: script,
+    endRequests: request.endRequests ?? { retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } },
+    log: (message) => f.logged.push(message),
+  });
+  const env = launchEnvironment(process.env, {
+    trackingUri: launch.remote.url,
+    token: request.server.token,
+    basicAuth: request.server.username === undefined ? undefined : { username: request.server.username, password: request.server.password ?? '' },
+    helperPath,
+    run: { runId: launch.remote.runId, experimentId: launch.remote.experimentId },
+    runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
+  });
+  const log = new OutputLog(launch.filePath(launchId, LaunchArtifact.OutputLog));
+  let output = '';
+  const child = new LaunchedProcess({ executable: 'python3', args: [script, ...args], cwd: request.repo, env }, (chunk) => {
+    log.append(chunk);
+    output += chunk.toString();
+  });
+  child.started.then((pid) => launch.setPid(launchId, pid)).catch(() => undefined);
+  await request.whileRunning?.(child, () => output);
+  const end = await child.ended;
+  await log.close();
+  const ended = await launch.end(launchId, launchEndingOf(end));
+  await launch.release(launchId);
+  return { fixture: f, launch, ended, output, env };
+}
