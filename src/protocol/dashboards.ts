@@ -23,7 +23,10 @@ export interface KeyValue {
   readonly value: string;
 }
 
-/** A run as lists and pickers show it. */
+/**
+ * A run as lists and pickers show it. Here and in every request, run and experiment ids are the
+ * workspace's ids or, for a remote MLflow server's runs, addresses `<server URL>#<id>` (runAddress.ts).
+ */
 export interface RunRef {
   readonly runId: string;
   readonly name: string;
@@ -86,8 +89,8 @@ export const defaultMetricChartOptions: MetricChartOptions = { xAxis: 'step', sm
 
 /**
  * Longest series the host sends; longer ones are downsampled (LTTB) keeping the true first, last,
- * min and max points. A chart of many runs gives each series a share of 100,000 points (at least
- * 200): 100 runs get 1,000 points each.
+ * min and max points. A chart of many runs gives each series a share of 10,000 points (at least
+ * 100): 100 runs get 100 points each (see seriesBudget in src/core/dashboards/metricCharts.ts).
  */
 export const maxSeriesPoints = 2000;
 
@@ -293,6 +296,8 @@ export interface RunDashboardModel {
   readonly outputLogPath?: string;
   /** Artifact path of the captured uncommitted diff when it exists (the first `.patch` or `.diff` file under `runlens/`). */
   readonly patchPath?: string;
+  /** What the view should say it leaves out (a remote run's history cut at a cap, artifacts that could not be listed). */
+  readonly notes?: readonly string[];
 }
 
 export const GetRunRequest = new RequestType<GetRunParams, RunDashboardModel>('run/get');
@@ -368,6 +373,8 @@ export interface ExperimentTableModel {
   /** Runs matching the filter, over all pages. */
   readonly totalRows: number;
   readonly offset: number;
+  /** What the view should say it leaves out (a remote experiment with more runs than are copied). */
+  readonly notes?: readonly string[];
 }
 
 export const ExperimentTableRequest = new RequestType<ExperimentTableParams, ExperimentTableModel>('experiment/table');
@@ -496,6 +503,8 @@ export interface CompareModel {
   };
   /** Whether the runs' commits and sources are known, so `run/openDiff` can show a code diff. */
   readonly codeComparable: boolean;
+  /** What the view should say it leaves out (a remote run's history cut at a cap). */
+  readonly notes?: readonly string[];
 }
 
 export const CompareRequest = new RequestType<CompareParams, CompareModel>('compare/get');
@@ -503,7 +512,10 @@ export const CompareRequest = new RequestType<CompareParams, CompareModel>('comp
 // compare/candidates --------------------------------------------------------------------------
 
 export interface CompareCandidatesParams {
-  /** Matched, case-insensitively, against run names and ids; empty lists the newest runs. */
+  /**
+   * Matched, case-insensitively, against run names and ids; empty lists the newest runs. The added
+   * remote servers are searched too, by run name (over each server's first 100 experiments).
+   */
   readonly query: string;
   /** Runs already in the view. */
   readonly excludeRunIds?: readonly string[];
@@ -514,8 +526,10 @@ export interface CompareCandidatesParams {
 }
 
 export interface CompareCandidatesResult {
-  /** Newest first (the preferred experiment's runs before others). */
+  /** Newest first (the preferred experiment's runs before others), local and remote together. */
   readonly runs: readonly RunRef[];
+  /** Remote servers that could not be searched, and why. */
+  readonly notes?: readonly string[];
 }
 
 export const CompareCandidatesRequest = new RequestType<CompareCandidatesParams, CompareCandidatesResult>(

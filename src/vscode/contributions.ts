@@ -15,6 +15,7 @@ export const CommandId = {
   RerunRun: 'runlens.rerunRun',
   ShowRunningLaunches: 'runlens.showRunningLaunches',
   LaunchUnavailable: 'runlens.launchUnavailable',
+  ChooseLaunchTarget: 'runlens.chooseLaunchTarget',
   // The Runs view (src/vscode/runs)
   FilterRuns: 'runlens.filterRuns',
   ClearRunFilter: 'runlens.clearRunFilter',
@@ -74,6 +75,7 @@ export const SettingKey = {
   CodeLensEnabled: 'codeLens.enabled',
   DataPaths: 'dataPaths',
   RemoteServers: 'remoteServers',
+  LaunchTarget: 'launchTarget',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Run } from '../core/entities';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 import { CommandId } from './contributions';
 import { registerDashboardCommands } from './dashboards/dashboardCommands';
@@ -6,6 +7,7 @@ import { DashboardPanels } from './dashboards/dashboardPanels';
 import { Disposable } from './disposable';
 import { withErrorMessage } from './errorBoundary';
 import { ImportFeature } from './import/importFeature';
+import type { ImportApi } from './import/importNotices';
 import type { LaunchApi, LaunchController } from './launch/launchController';
 import { LaunchFeature } from './launch/launchFeature';
 import type { ModelsTreeProvider } from './models/modelsTreeProvider';
@@ -35,6 +37,8 @@ export interface RunLensApi {
   readonly dashboards: DashboardPanels;
   /** Scripts launched as tracked runs: follow one to its end. */
   readonly launches: LaunchApi;
+  /** Imports of MLflow data: the notifications shown and the progress of a running import. */
+  readonly imports: ImportApi;
 }
 
 /** The composition root: builds every feature once and owns their lifetimes. Nothing here touches the store. */
@@ -44,17 +48,22 @@ export class RunLensExtension extends Disposable {
   private readonly modelsView: ModelsView;
   private readonly dashboards: DashboardPanels;
   private readonly launches: LaunchController;
+  private readonly imports: ImportApi;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
     this.session = this.register(new TrackingSession(vscode.workspace.workspaceFolders?.[0]));
     const remote = this.register(new RemoteServersFeature(context.secrets));
-    this.register(new ImportFeature(this.session, context.workspaceState, remote.registry));
+    this.imports = this.register(new ImportFeature(this.session, context.workspaceState, remote.registry)).api;
     this.runsView = this.register(new RunsView(this.session, context.workspaceState, remote.runsTree));
     this.modelsView = this.register(new ModelsView(this.session, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
     for (const disposable of registerTrackingCommands(this.session)) this.register(disposable);
-    this.launches = this.register(new LaunchFeature(this.session, context, (runId) => this.runsView.revealRun(runId))).controller;
-    this.dashboards = this.register(new DashboardPanels(this.session, context.extensionUri));
+    const reveal = {
+      revealRun: (runId: string) => this.runsView.revealRun(runId),
+      revealRemoteRun: (server: string, run: Run) => this.runsView.revealRemoteRun(server, run),
+    };
+    this.launches = this.register(new LaunchFeature(this.session, context, reveal, remote.registry)).controller;
+    this.dashboards = this.register(new DashboardPanels(this.session, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(this.session, this.dashboards)) this.register(disposable);
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
@@ -84,6 +93,7 @@ export class RunLensExtension extends Disposable {
       },
       dashboards: this.dashboards,
       launches: this.launches,
+      imports: this.imports,
     };
   }
 }

@@ -6,7 +6,7 @@ import type { ArtifactStore } from '../store/artifactStore';
  * lists them), stopping at `maxItems` so that a run that logged a million files stays cheap.
  * Paths are relative to `root`, `/`-separated.
  */
-export async function listArtifactsDeep(artifacts: ArtifactStore, root: string, maxItems: number): Promise<ArtifactListing> {
+export async function listArtifactsDeep(artifacts: Pick<ArtifactStore, 'list'>, root: string, maxItems: number): Promise<ArtifactListing> {
   const items: ArtifactItem[] = [];
   const visit = async (relativeDir: string): Promise<boolean> => {
     const entries = await artifacts.list(joinPath(root, relativeDir));

@@ -26,7 +26,7 @@ const sniffBytes = 8000;
  * of the protocol are read into memory.
  */
 export async function previewArtifact(
-  artifacts: ArtifactStore,
+  artifacts: Pick<ArtifactStore, 'read'>,
   storePath: string,
   from: 'start' | 'end' = 'start',
 ): Promise<ArtifactPreview> {

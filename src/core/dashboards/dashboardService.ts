@@ -13,15 +13,18 @@ import {
   type MetricSummary,
   type RunDashboardModel,
   type RunRef,
+  type RunsChangedParams,
   type ServiceMethod,
   type ServiceMethods,
   type SetNoteResult,
   type TableSort,
   type MetricAggregation,
 } from '../../protocol/dashboards';
+import { parseRemoteAddress, remoteAddress } from '../../protocol/runAddress';
 import type { Experiment, Run } from '../entities';
-import { MlflowError } from '../errors';
-import type { ArtifactStore } from '../store/artifactStore';
+import { MlflowError, notFound } from '../errors';
+import type { RemoteMirrors } from '../remote/remoteMirrors';
+import type { ArtifactFile, ArtifactStore } from '../store/artifactStore';
 import type { TrackingStore } from '../store/trackingStore';
 import { listArtifactsDeep } from './artifactListing';
 import { previewArtifact } from './artifactPreview';
@@ -31,12 +34,11 @@ import { DashboardError, invalidParams } from './dashboardError';
 import { availableFields, buildParallelChart, buildScatterChart, type ChartRun } from './experimentCharts';
 import { buildMetricChart, runLabels } from './metricCharts';
 import { readMetricColumns } from './metricSeriesReader';
-import { readMetricSummaries } from './metricSummaries';
 import { ParamsReader } from './requestParams';
 import { RunChangeTracker } from './runChanges';
-import { storePathOf, storeRootOf } from './runArtifactRoot';
 import { compareKeys } from './runDiff';
 import { buildRunModel, runRefOf } from './runModel';
+import { RunSources, type ResolvedRun } from './runSources';
 import { buildTable, sortRows, tableCsv } from './tableModel';
 
 export interface DashboardServiceOptions {
@@ -44,6 +46,8 @@ export interface DashboardServiceOptions {
   readonly artifacts: ArtifactStore;
   /** The clock, for the duration of running runs. */
   readonly now?: () => number;
+  /** The added remote MLflow servers, whose runs requests name by address (runAddress.ts); none in the browser mode. */
+  readonly remote?: RemoteMirrors;
 }
 
 /** Limits on what one request may ask for, so that no request can stall the host. */
@@ -60,6 +64,10 @@ export const requestLimits = {
   noteLength: 100_000,
   queryLength: 500,
   filterLength: 10_000,
+  /** Remote runs whose whole histories one table or chart may copy (for min and max). */
+  remoteHistoryRuns: 200,
+  /** How long the compare's picker waits for a remote server before leaving it out. */
+  remoteSearchMs: 3_000,
 } as const;
 
 /** Runs read per search page when a table needs every run of an experiment. */
@@ -75,12 +83,12 @@ type Handlers = { readonly [M in ServiceMethod]: (params: ParamsReader) => Promi
  */
 export class DashboardService {
   private readonly tracking: TrackingStore;
-  private readonly artifacts: ArtifactStore;
+  private readonly sources: RunSources;
   private readonly now: () => number;
 
   constructor(options: DashboardServiceOptions) {
     this.tracking = options.tracking;
-    this.artifacts = options.artifacts;
+    this.sources = new RunSources(options.tracking, options.artifacts, options.remote);
     this.now = options.now ?? Date.now;
   }
 
@@ -96,6 +104,17 @@ export class DashboardService {
   /** A change tracker over this service's store, for the host's `runs/changed` notifications. */
   changeTracker(): RunChangeTracker {
     return new RunChangeTracker(this.tracking);
+  }
+
+  /** What changed on remote servers among the runs and experiments a panel shows (hosts poll this every few seconds). */
+  remoteChanges(watch: { readonly runIds?: readonly string[]; readonly experimentIds?: readonly string[] }): Promise<RunsChangedParams | undefined> {
+    return this.sources.remoteChanges(watch);
+  }
+
+  /** One artifact of a run, local or remote, streamed: for the host actions that open it in an editor. */
+  async readArtifact(runId: string, path: string): Promise<ArtifactFile> {
+    const [resolved] = await this.sources.runs([runId], 'summary');
+    return this.artifactsOf(resolved).read(path);
   }
 
   private readonly handlers: Handlers = {
@@ -117,21 +136,24 @@ export class DashboardService {
   };
 
   private async runModel(runId: string): Promise<RunDashboardModel> {
-    const run = this.tracking.getRun(runId);
-    const root = storeRootOf(run.info.artifact_uri);
-    const artifacts: ArtifactListing =
-      root === undefined ? { items: [], truncated: false } : await listArtifactsDeep(this.artifacts, root, maxArtifactItems);
-    return buildRunModel({
-      run,
-      experiment: this.experimentOrUndefined(run.info.experiment_id),
-      metrics: this.summaries([runId]).get(runId) ?? new Map(),
-      artifacts,
-      now: this.now(),
-    });
+    const [resolved] = await this.sources.runs([runId], 'full');
+    // Read from the store before listing artifacts: a remote copy may be refreshed meanwhile.
+    const metrics = this.sources.summaries([resolved]).get(runId) ?? new Map<string, MetricSummary>();
+    const experiment = this.experimentOf(resolved);
+    const notes = this.sources.notes([resolved]);
+    const artifacts = await this.listArtifacts(resolved, '', maxArtifactItems, notes);
+    const model = buildRunModel({ run: resolved.run, experiment, metrics, artifacts, now: this.now() });
+    const parentRunId = model.header.parentRunId;
+    return {
+      ...model,
+      ...(parentRunId === undefined ? {} : { header: { ...model.header, parentRunId: resolved.source.runAddress(parentRunId) } }),
+      ...(notes.length > 0 ? { notes } : {}),
+    };
   }
 
-  private metricSeries(runIds: readonly string[], keys: readonly string[] | undefined, chart: MetricChartOptions): MetricSeriesResult {
-    const runs = runIds.map((id) => this.tracking.getRun(id));
+  private async metricSeries(runIds: readonly string[], keys: readonly string[] | undefined, chart: MetricChartOptions): Promise<MetricSeriesResult> {
+    const resolved = await this.sources.runs(runIds, 'full');
+    const runs = resolved.map((r) => r.run);
     const chartKeys = keys ?? this.metricKeysOf(runs);
     if (chartKeys.length > requestLimits.seriesKeys) {
       throw invalidParams('run/metricSeries', `these runs have ${chartKeys.length} metrics; name at most ${requestLimits.seriesKeys} in 'keys'.`);
@@ -145,7 +167,7 @@ export class DashboardService {
           runs.map((run, index) => ({
             runId: run.info.run_id,
             label: labels[index],
-            ...readMetricColumns(this.tracking, run.info.run_id, key, withTimestamps),
+            ...readMetricColumns(resolved[index].source.tracking, resolved[index].localId, key, withTimestamps),
           })),
           chart,
         ),
@@ -159,24 +181,25 @@ export class DashboardService {
     return [...keys].sort(compareKeys);
   }
 
-  private experimentTable(p: ParamsReader): ExperimentTableModel {
+  private async experimentTable(p: ParamsReader): Promise<ExperimentTableModel> {
     const query = readTableQuery(p);
     const offset = p.optionalInteger('offset', 0, Number.MAX_SAFE_INTEGER) ?? 0;
     const limit = p.optionalInteger('limit', 1, requestLimits.tablePage) ?? requestLimits.defaultTablePage;
-    const { experiment, columns, rows } = this.table(query);
+    const { experiment, columns, rows, notes } = await this.table(query);
     return {
       experiment: { id: experiment.experiment_id, name: experiment.name },
       columns,
       rows: rows.slice(offset, offset + limit),
       totalRows: rows.length,
       offset,
+      ...(notes.length > 0 ? { notes } : {}),
     };
   }
 
-  private exportCsv(p: ParamsReader): ExportCsvResult {
+  private async exportCsv(p: ParamsReader): Promise<ExportCsvResult> {
     const query = readTableQuery(p);
     const wanted = p.optionalStringList('columns', { min: 0, max: 100_000 });
-    const { experiment, columns, rows } = this.table(query);
+    const { experiment, columns, rows } = await this.table(query);
     const chosen =
       wanted === undefined
         ? columns
@@ -188,13 +211,17 @@ export class DashboardService {
     };
   }
 
-  /** Every run of the experiment that matches the filter, as table rows in the requested order. */
-  private table(query: TableQuery) {
-    const experiment = this.tracking.getExperiment(query.experimentId);
+  /**
+   * Every run of the experiment that matches the filter, as table rows in the requested order. A
+   * remote experiment's runs are copied first, and the mirror's store answers the filter.
+   */
+  private async table(query: TableQuery) {
+    const { source, localId, notes } = await this.sources.experiment(query.experimentId);
+    const experiment = source.tracking.getExperiment(localId);
     const runs: Run[] = [];
     let pageToken: string | undefined;
     do {
-      const page = this.tracking.searchRuns({
+      const page = source.tracking.searchRuns({
         experimentIds: [experiment.experiment_id],
         filter: query.filter,
         orderBy: ['attributes.start_time DESC'],
@@ -205,18 +232,46 @@ export class DashboardService {
       runs.push(...page.runs);
       pageToken = page.nextPageToken;
     } while (pageToken !== undefined);
-    const summaries = this.summaries(runs.map((run) => run.info.run_id));
+    let resolved = runs.map((stored): ResolvedRun => ({ address: source.runAddress(stored.info.run_id), localId: stored.info.run_id, source, stored, run: source.present(stored) }));
+    if (source.remote && Object.values(query.aggregations).some((aggregation) => aggregation !== 'last')) {
+      resolved = await this.remoteHistories(resolved.map((r) => r.address), 'the table');
+    }
+    const summaries = this.sources.summaries(resolved);
     const { columns, rows } = buildTable(
-      runs.map((run) => ({ run, metrics: summaries.get(run.info.run_id) ?? new Map() })),
+      resolved.map(({ run, address }) => ({ run, metrics: summaries.get(address) ?? new Map() })),
       { aggregations: query.aggregations, now: this.now() },
     );
-    return { experiment, columns, rows: query.sort ? sortRows(rows, columns, query.sort) : rows };
+    return { experiment: source.presentExperiment(experiment), columns, rows: query.sort ? sortRows(rows, columns, query.sort) : rows, notes };
   }
 
-  private experimentCharts(p: ParamsReader): ExperimentChartsResult {
+  /**
+   * Remote runs copied with their whole histories, for min and max: at most `remoteHistoryRuns`,
+   * since each costs a request per metric on the server.
+   */
+  private async remoteHistories(runIds: readonly string[], what: string): Promise<ResolvedRun[]> {
+    const remote = runIds.filter((id) => parseRemoteAddress(id) !== undefined).length;
+    if (remote > requestLimits.remoteHistoryRuns) {
+      throw new DashboardError(
+        'invalidParams',
+        `Min and max need each remote run's whole metric history; ${what} has ${remote} remote runs, and RunLens reads at most ${requestLimits.remoteHistoryRuns}: filter them, or use last values.`,
+      );
+    }
+    return this.sources.runs(runIds, 'full');
+  }
+
+  private async experimentCharts(p: ParamsReader): Promise<ExperimentChartsResult> {
     const runIds = p.stringList('runIds', { min: 1, max: requestLimits.chartRuns });
-    const runs = runIds.map((id) => this.tracking.getRun(id));
-    const summaries = this.summaries(runIds);
+    const scatter = p.has('scatter') ? p.nested('scatter') : undefined;
+    const parallel = p.has('parallel') ? p.nested('parallel') : undefined;
+    const scatterAxes = scatter ? ([scatter.fieldRef('x'), scatter.fieldRef('y')] as const) : undefined;
+    const parallelAxes = parallel
+      ? { keys: parallel.fieldRefList('keys', { min: 2, max: requestLimits.parallelAxes }), color: parallel.optionalFieldRef('color') }
+      : undefined;
+    const fields = [...(scatterAxes ?? []), ...(parallelAxes?.keys ?? []), ...(parallelAxes?.color ? [parallelAxes.color] : [])];
+    const needsHistories = fields.some((field) => field.kind === 'metric' && field.aggregation !== undefined && field.aggregation !== 'last');
+    const resolved = needsHistories ? await this.remoteHistories(runIds, 'this chart') : await this.sources.runs(runIds, 'summary');
+    const summaries = this.sources.summaries(resolved);
+    const runs = resolved.map((r) => r.run);
     const labels = runLabels(runs.map((run) => ({ runId: run.info.run_id, name: run.info.run_name })));
     const chartRuns: ChartRun[] = runs.map((run, index) => ({
       run,
@@ -228,24 +283,13 @@ export class DashboardService {
     if (p.has('overlay')) {
       const o = p.nested('overlay');
       if (runIds.length > requestLimits.seriesRuns) p.fail(`an overlay draws at most ${requestLimits.seriesRuns} runs.`);
-      overlay = this.metricSeries(runIds, o.stringList('keys', { min: 1, max: requestLimits.seriesKeys }), o.chartOptions('chart')).charts;
+      overlay = (await this.metricSeries(runIds, o.stringList('keys', { min: 1, max: requestLimits.seriesKeys }), o.chartOptions('chart'))).charts;
     }
-    const scatter = p.has('scatter') ? p.nested('scatter') : undefined;
-    const parallel = p.has('parallel') ? p.nested('parallel') : undefined;
     return {
       fields: availableFields(chartRuns),
       ...(overlay ? { overlay } : {}),
-      ...(scatter ? { scatter: buildScatterChart(chartRuns, scatter.fieldRef('x'), scatter.fieldRef('y'), now) } : {}),
-      ...(parallel
-        ? {
-            parallel: buildParallelChart(
-              chartRuns,
-              parallel.fieldRefList('keys', { min: 2, max: requestLimits.parallelAxes }),
-              parallel.optionalFieldRef('color'),
-              now,
-            ),
-          }
-        : {}),
+      ...(scatterAxes ? { scatter: buildScatterChart(chartRuns, scatterAxes[0], scatterAxes[1], now) } : {}),
+      ...(parallelAxes ? { parallel: buildParallelChart(chartRuns, parallelAxes.keys, parallelAxes.color, now) } : {}),
     };
   }
 
@@ -254,37 +298,98 @@ export class DashboardService {
     const directions = p.directions('directions');
     const aggregation = p.oneOf<MetricAggregation>('aggregation', ['last', 'min', 'max']);
     const onlyDifferences = p.optionalBoolean('onlyDifferences');
-    const runs = runIds.map((id) => this.tracking.getRun(id));
-    const summaries = this.summaries(runIds);
-    const experiments = new Map<string, Experiment | undefined>();
-    const entries = [];
-    for (const run of runs) {
-      const experimentId = run.info.experiment_id;
-      if (!experiments.has(experimentId)) experiments.set(experimentId, this.experimentOrUndefined(experimentId));
-      entries.push({
-        run,
-        experiment: experiments.get(experimentId),
-        metrics: summaries.get(run.info.run_id) ?? new Map<string, MetricSummary>(),
-        launchArtifacts: await this.launchArtifacts(run),
-      });
-    }
-    return buildCompareModel({ runs: entries, directions, aggregation, onlyDifferences, now: this.now() });
+    const resolved = await this.sources.runs(runIds, 'full');
+    const summaries = this.sources.summaries(resolved);
+    const experiments = resolved.map((run) => this.experimentOf(run));
+    const notes = this.sources.notes(resolved);
+    const launchArtifacts = await Promise.all(resolved.map((run) => this.launchArtifacts(run)));
+    const entries = resolved.map(({ run, address }, index) => ({
+      run,
+      experiment: experiments[index],
+      metrics: summaries.get(address) ?? new Map<string, MetricSummary>(),
+      launchArtifacts: launchArtifacts[index],
+    }));
+    const model = buildCompareModel({ runs: entries, directions, aggregation, onlyDifferences, now: this.now() });
+    return notes.length > 0 ? { ...model, notes } : model;
   }
 
   /** The run's `runlens/` artifacts (the launcher's output log and captured diff). */
-  private async launchArtifacts(run: Run): Promise<ArtifactListing> {
-    const root = storeRootOf(run.info.artifact_uri);
-    if (root === undefined) return { items: [], truncated: false };
+  private async launchArtifacts(run: ResolvedRun): Promise<ArtifactListing> {
     const folder = runArtifacts.launchFolder.replace(/\/$/, '');
-    const listing = await listArtifactsDeep(this.artifacts, `${root}/${folder}`, 100);
+    const listing = await this.listArtifacts(run, folder, 100, []);
     return { ...listing, items: listing.items.map((item) => ({ ...item, path: `${folder}/${item.path}` })) };
   }
 
-  private candidates(p: ParamsReader): CompareCandidatesResult {
+  /**
+   * A run's artifacts below `folder`, depth first. A remote server that cannot list them leaves the
+   * listing empty, with a note why, rather than failing the whole view.
+   */
+  private async listArtifacts(run: ResolvedRun, folder: string, maxItems: number, notes: string[]): Promise<ArtifactListing> {
+    const artifacts = run.source.artifactsOf(run.stored);
+    if (artifacts === undefined) return { items: [], truncated: false };
+    try {
+      return await listArtifactsDeep(artifacts, folder, maxItems);
+    } catch (error) {
+      if (!run.source.remote || !DashboardError.is(error, 'unavailable')) throw error;
+      notes.push(`Artifacts could not be listed: ${error.message}`);
+      return { items: [], truncated: false };
+    }
+  }
+
+  private artifactsOf(run: ResolvedRun) {
+    const artifacts = run.source.artifactsOf(run.stored);
+    if (artifacts === undefined) throw notFound(`This run's artifacts (${run.stored.info.artifact_uri}) are not kept in this RunLens store.`);
+    return artifacts;
+  }
+
+  /**
+   * The workspace's runs and the added remote servers' runs that match, together: the preferred
+   * experiment's first, then newest first. A server that does not answer within a few seconds is
+   * left out, with a note.
+   */
+  private async candidates(p: ParamsReader): Promise<CompareCandidatesResult> {
     const query = p.string('query', requestLimits.queryLength).trim().toLowerCase();
     const exclude = new Set(p.optionalStringList('excludeRunIds', { min: 0, max: requestLimits.compareRuns }) ?? []);
     const preferred = p.optionalString('experimentId');
     const limit = p.optionalInteger('limit', 1, requestLimits.candidates) ?? requestLimits.defaultCandidates;
+    const notes: string[] = [];
+    const remote = await Promise.all(
+      this.sources.remoteServers().map(async (server) => {
+        try {
+          return await withDeadline(this.remoteCandidates(server.url, query, exclude, preferred, limit), requestLimits.remoteSearchMs);
+        } catch (error) {
+          notes.push(`${server.name}: ${error instanceof Error ? error.message : String(error)}`);
+          return [];
+        }
+      }),
+    );
+    const all = [...this.localCandidates(query, exclude, preferred, limit), ...remote.flat()];
+    const newestFirst = (a: RunRef, b: RunRef) => b.startTime - a.startTime;
+    const runs = [...all.filter((run) => run.experimentId === preferred).sort(newestFirst), ...all.filter((run) => run.experimentId !== preferred).sort(newestFirst)];
+    return { runs: runs.slice(0, limit), ...(notes.length > 0 ? { notes } : {}) };
+  }
+
+  private async remoteCandidates(url: string, query: string, exclude: ReadonlySet<string>, preferred: string | undefined, limit: number): Promise<RunRef[]> {
+    const source = await this.sources.remoteSource(url);
+    const preferredHere = preferred === undefined ? undefined : parseRemoteAddress(preferred);
+    const found = await this.sources.reach(source, () =>
+      source.remote!.mirror.findRuns(query, limit, preferredHere?.serverUrl === url ? preferredHere.id : undefined),
+    );
+    const server = source.remote!.server;
+    return found
+      .map(({ run, experimentName }): RunRef => ({
+        runId: remoteAddress(url, run.runId),
+        name: run.name,
+        experimentId: remoteAddress(url, run.experimentId),
+        experimentName: `${experimentName} (${server.name})`,
+        status: run.status as RunRef['status'],
+        startTime: run.startTime ?? 0,
+      }))
+      .filter((run) => !exclude.has(run.runId));
+  }
+
+  /** The workspace's runs whose name or id contains the query: the preferred experiment's first, then newest first. */
+  private localCandidates(query: string, exclude: ReadonlySet<string>, preferred: string | undefined, limit: number): RunRef[] {
     const experiments = this.tracking.listExperiments();
     const names = new Map(experiments.map((experiment) => [experiment.experiment_id, experiment.name]));
     const order = [
@@ -303,37 +408,52 @@ export class DashboardService {
           if (exclude.has(run.info.run_id)) continue;
           if (query !== '' && !run.info.run_name.toLowerCase().includes(query) && !run.info.run_id.includes(query)) continue;
           found.push(runRefOf(run, names.get(run.info.experiment_id) ?? ''));
-          if (found.length >= limit) return { runs: found };
+          if (found.length >= limit) return found;
         }
         pageToken = page.nextPageToken;
       } while (pageToken !== undefined);
     }
-    return { runs: found };
+    return found;
   }
 
-  private setNote(runId: string, markdown: string): SetNoteResult {
-    this.tracking.setTag(runId, runTags.note, markdown);
+  /**
+   * The note is the `mlflow.note.content` tag, as MLflow's UI keeps it. A remote run's note is
+   * written to its server (runs/set-tag), as MLflow's own UI would: the person edited it there on
+   * purpose; a server that refuses (read-only credentials) answers why.
+   */
+  private async setNote(runId: string, markdown: string): Promise<SetNoteResult> {
+    if (parseRemoteAddress(runId) === undefined) {
+      this.tracking.setTag(runId, runTags.note, markdown);
+      return { note: markdown };
+    }
+    const [{ source, localId }] = await this.sources.runs([runId], 'summary');
+    await this.sources.reach(source, () => source.remote!.mirror.setTag(localId, runTags.note, markdown));
     return { note: markdown };
   }
 
   private async preview(runId: string, path: string, from: 'start' | 'end'): Promise<ArtifactPreview> {
-    const run = this.tracking.getRun(runId);
-    return previewArtifact(this.artifacts, storePathOf(run.info.artifact_uri, path), from);
+    const [resolved] = await this.sources.runs([runId], 'summary');
+    return previewArtifact(this.artifactsOf(resolved), path, from);
   }
 
-  private summaries(runIds: readonly string[]): Map<string, Map<string, MetricSummary>> {
-    return readMetricSummaries(this.tracking, runIds);
-  }
-
-  /** A run's experiment, or undefined when it is gone (the run still shows). */
-  private experimentOrUndefined(experimentId: string): Experiment | undefined {
+  /** A run's experiment as the views name it, or undefined when it is gone (the run still shows). */
+  private experimentOf({ source, stored }: ResolvedRun): Experiment | undefined {
     try {
-      return this.tracking.getExperiment(experimentId);
+      return source.presentExperiment(source.tracking.getExperiment(stored.info.experiment_id));
     } catch (error) {
       if (MlflowError.is(error)) return undefined;
       throw error;
     }
   }
+}
+
+/** The promise's answer, or a rejection saying it took too long. */
+function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 interface TableQuery {

@@ -22,6 +22,23 @@ export interface RemoteRunSummary {
   /** The latest value of each metric, as runs/search and runs/get return them. */
   readonly metrics: readonly Metric[];
   readonly tags: readonly KeyValue[];
+  /** Where the server keeps the run's artifacts (`mlflow-artifacts:/…` when it proxies them). */
+  readonly artifactUri: string;
+  readonly lifecycleStage: string;
+  readonly datasetInputs: readonly RemoteDatasetInput[];
+}
+
+/** A dataset the run logged as an input, with the input's tags (`mlflow.data.context`). */
+export interface RemoteDatasetInput {
+  readonly tags: readonly KeyValue[];
+  readonly dataset: {
+    readonly name: string;
+    readonly digest: string;
+    readonly sourceType: string;
+    readonly source: string;
+    readonly schema?: string;
+    readonly profile?: string;
+  };
 }
 
 export interface RemoteModelSummary {
@@ -69,7 +86,28 @@ export function runSummary(wire: Wire): RemoteRunSummary {
     params: keyValues(data.params),
     metrics: Array.isArray(data.metrics) ? (data.metrics as Wire[]).map(metric) : [],
     tags,
+    artifactUri: text(info.artifact_uri),
+    lifecycleStage: text(info.lifecycle_stage) || 'active',
+    datasetInputs: datasetInputs((wire.inputs ?? {}) as Wire),
   };
+}
+
+function datasetInputs(inputs: Wire): RemoteDatasetInput[] {
+  if (!Array.isArray(inputs.dataset_inputs)) return [];
+  return (inputs.dataset_inputs as Wire[]).map((input) => {
+    const dataset = (input.dataset ?? {}) as Wire;
+    return {
+      tags: keyValues(input.tags),
+      dataset: {
+        name: text(dataset.name),
+        digest: text(dataset.digest),
+        sourceType: text(dataset.source_type),
+        source: text(dataset.source),
+        ...(typeof dataset.schema === 'string' ? { schema: dataset.schema } : {}),
+        ...(typeof dataset.profile === 'string' ? { profile: dataset.profile } : {}),
+      },
+    };
+  });
 }
 
 export function metric(wire: Wire): Metric {

@@ -124,6 +124,39 @@ export class MlflowRestClient {
     await this.call({ method: 'PUT', endpoint: `${artifactsBase}/${encoded}`, upload: body, timeoutMs: this.options.uploadTimeoutMs ?? 600_000 });
   }
 
+  /**
+   * Opens one artifact file for reading, streamed, with its size when the server tells it. A file
+   * the server proxies (`mlflow-artifacts`) is read by its path below the server's artifact root;
+   * otherwise through MLflow's `get-artifact` route, by run and path. Tried once: a stream cannot be
+   * resumed, and the reader shows a failure at once.
+   */
+  async download(file: { readonly artifactPath: string } | { readonly runId: string; readonly path: string }): Promise<{ size?: number; stream: Readable }> {
+    const endpoint =
+      'artifactPath' in file
+        ? `${artifactsBase}/${file.artifactPath.split('/').map(encodeURIComponent).join('/')}`
+        : `/get-artifact?${new URLSearchParams({ path: file.path, run_uuid: file.runId })}`;
+    const timeout = AbortSignal.timeout(this.options.uploadTimeoutMs ?? 600_000);
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${endpoint}`, {
+        headers: this.headers,
+        signal: this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      throw new RemoteUnavailableError(`GET ${this.baseUrl}${endpoint.split('?')[0]} failed 1 times; last: ${describe(error)}`);
+    }
+    if (response.status !== 200 || response.body === null) {
+      const text = await response.text();
+      if (isRetryableStatus(response.status)) {
+        throw new RemoteUnavailableError(`GET ${this.baseUrl}${endpoint.split('?')[0]} failed 1 times; last: HTTP ${response.status}`);
+      }
+      throw remoteError(endpoint, response.status, text);
+    }
+    const length = Number(response.headers.get('content-length') ?? NaN);
+    const stream = Readable.fromWeb(response.body as Parameters<typeof Readable.fromWeb>[0]);
+    return Number.isSafeInteger(length) && length >= 0 ? { size: length, stream } : { stream };
+  }
+
   private timeout(): number {
     return this.options.timeoutMs ?? 60_000;
   }

@@ -3,19 +3,21 @@ import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
-import { pickRuns, runIdsOf } from '../runs/runTargets';
+import { remoteExperimentAddressOf, remoteRunAddressOf } from '../remote/remoteAddresses';
+import { pickRuns, runIdOf, runIdsOf } from '../runs/runTargets';
 import type { TrackingSession } from '../trackingSession';
 import type { DashboardPanels } from './dashboardPanels';
 
 /**
  * The commands that open dashboards, from the palette (they ask which runs), from the Runs view's
- * menus (they get the clicked node and the selection), or from code (ids).
+ * menus (they get the clicked node and the selection, local and remote runs alike), or from code
+ * (ids, or remote addresses `<server URL>#<id>`).
  */
 export function registerDashboardCommands(session: TrackingSession, panels: DashboardPanels): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.OpenRunDashboard, (argument?: unknown) =>
       withErrorMessage('open the run dashboard', async () => {
-        const runId = runIdsOf(argument)[0] ?? (await pickRuns(await ownedStore(session), { title: 'Open the dashboard of run' }))?.[0];
+        const runId = runIdsOf(argument, undefined, dashboardRunIdOf)[0] ?? (await pickRuns(await ownedStore(session), { title: 'Open the dashboard of run' }))?.[0];
         if (runId !== undefined) panels.open({ kind: 'run', runId });
       }),
     ),
@@ -27,7 +29,7 @@ export function registerDashboardCommands(session: TrackingSession, panels: Dash
     ),
     vscode.commands.registerCommand(CommandId.CompareRuns, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('compare runs', async () => {
-        let runIds = [...new Set(runIdsOf(argument, selection))];
+        let runIds = [...new Set(runIdsOf(argument, selection, dashboardRunIdOf))];
         if (runIds.length < 2) {
           const picked = await pickRuns(await ownedStore(session), {
             title: runIds.length === 1 ? 'Compare with…' : 'Compare runs (pick two or more)',
@@ -44,9 +46,16 @@ export function registerDashboardCommands(session: TrackingSession, panels: Dash
   ];
 }
 
-/** An experiment id from an id or an experiment node of the Runs view. */
+/** A local run's id, or a remote run's address, from a node of the Runs view (or an id). */
+function dashboardRunIdOf(value: unknown): string | undefined {
+  return runIdOf(value) ?? remoteRunAddressOf(value);
+}
+
+/** An experiment id from an id or an experiment node of the Runs view (a remote one's address). */
 function experimentIdOf(argument: unknown): string | undefined {
   if (typeof argument === 'string' && argument !== '') return argument;
+  const remote = remoteExperimentAddressOf(argument);
+  if (remote !== undefined) return remote;
   if (typeof argument === 'object' && argument !== null && 'experimentId' in argument) {
     const id = (argument as { experimentId: unknown }).experimentId;
     return typeof id === 'string' ? id : undefined;

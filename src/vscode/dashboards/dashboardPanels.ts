@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { DashboardError } from '../../core/dashboards/dashboardError';
 import { DashboardService } from '../../core/dashboards/dashboardService';
 import type { RunChangeTracker } from '../../core/dashboards/runChanges';
+import type { RemoteMirrors } from '../../core/remote/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
   ExportCsvRequest,
@@ -17,7 +18,8 @@ import {
   type ExportCsvResult,
 } from '../../protocol/dashboards';
 import type { RequestMessage } from '../../protocol/messages';
-import { watchOf } from '../../server/dashboards/dashboardWatch';
+import { isRemoteAddress } from '../../protocol/runAddress';
+import { watchOf, type DashboardWatch } from '../../server/dashboards/dashboardWatch';
 import { Disposable } from '../disposable';
 import type { TrackingSession } from '../trackingSession';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
@@ -28,6 +30,8 @@ export const dashboardViewType = 'runlens.dashboard';
 
 /** A burst of writes (a training loop) is announced to open panels once per this window. */
 const changeCoalesceMs = 100;
+/** How often open panels' remote runs (those still running) and experiments are checked on their servers. */
+const remotePollMs = 5_000;
 
 interface OpenPanel {
   readonly host: WebviewHost;
@@ -45,6 +49,8 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   private readonly actions: DashboardHostActions;
   private service: { readonly store: WorkspaceStore; readonly service: DashboardService } | undefined;
   private pendingChange: NodeJS.Timeout | undefined;
+  private remotePoll: NodeJS.Timeout | undefined;
+  private remotePolling = false;
   private readonly answered = this.register(new vscode.EventEmitter<AnsweredRequest & { readonly host: WebviewHost }>());
   /** Fires after any panel's request is answered: for tests and diagnostics. */
   readonly onDidAnswer = this.answered.event;
@@ -52,12 +58,15 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   constructor(
     private readonly session: TrackingSession,
     private readonly extensionUri: vscode.Uri,
+    /** The added remote servers, whose runs panels may show beside the workspace's. */
+    private readonly remote?: RemoteMirrors,
   ) {
     super();
     this.actions = this.register(new DashboardHostActions(() => this.owned(), session.folder?.uri.fsPath));
     this.register(vscode.window.registerWebviewPanelSerializer(dashboardViewType, this));
     this.register(session.onDidChange(() => this.scheduleChange()));
     this.register({ dispose: () => clearTimeout(this.pendingChange) });
+    this.register({ dispose: () => clearInterval(this.remotePoll) });
   }
 
   /** The open panels' hosts, newest last. */
@@ -148,7 +157,10 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}).${where}`);
     }
     if (this.service?.store !== session.store) {
-      this.service = { store: session.store, service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts }) };
+      this.service = {
+        store: session.store,
+        service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts, remote: this.remote }),
+      };
     }
     return this.service;
   }
@@ -165,10 +177,36 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
    * write that lands after its read is announced to it.
    */
   private track(host: WebviewHost, service: DashboardService): void {
+    if (this.remote && watchesRemote(watchOf(host.state))) this.remotePoll ??= setInterval(() => void this.announceRemoteChanges(), remotePollMs);
     const entry = this.panels.get(host);
     if (entry === undefined || entry.tracker !== undefined) return;
     entry.tracker = service.changeTracker();
     this.poll(entry);
+  }
+
+  /**
+   * Remote servers tell nobody when a run logs: every few seconds, each panel that shows remote runs
+   * hears which of them changed (the mirror asks only about runs that were running). One round at a
+   * time; the timer stops when no panel shows remote runs.
+   */
+  private async announceRemoteChanges(): Promise<void> {
+    const entries = [...this.panels.values()].filter((entry) => entry.tracker !== undefined && watchesRemote(watchOf(entry.host.state)));
+    if (entries.length === 0) {
+      clearInterval(this.remotePoll);
+      this.remotePoll = undefined;
+      return;
+    }
+    const service = this.service?.service;
+    if (this.remotePolling || service === undefined) return;
+    this.remotePolling = true;
+    try {
+      for (const entry of entries) {
+        const change = await service.remoteChanges(watchOf(entry.host.state));
+        if (change && this.panels.has(entry.host)) entry.host.notify(RunsChangedNotification, change);
+      }
+    } finally {
+      this.remotePolling = false;
+    }
   }
 
   /** Each open panel hears about changes to what it shows, and nothing else. */
@@ -187,6 +225,10 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       return undefined;
     }
   }
+}
+
+function watchesRemote(watch: DashboardWatch): boolean {
+  return [...(watch.runIds ?? []), ...(watch.experimentIds ?? [])].some(isRemoteAddress);
 }
 
 function requiredString(params: unknown, name: string, method: string): string {

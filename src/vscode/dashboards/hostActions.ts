@@ -1,11 +1,17 @@
-import { realpath, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, realpath, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import { DashboardError } from '../../core/dashboards/dashboardError';
 import type { DashboardService } from '../../core/dashboards/dashboardService';
 import { storePathOf } from '../../core/dashboards/runArtifactRoot';
+import { artifactPathSegments } from '../../core/store/artifactStore';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostActionResult, RunDashboardModel } from '../../protocol/dashboards';
+import { isRemoteAddress } from '../../protocol/runAddress';
 import { Disposable } from '../disposable';
 import { FileAtRunError, fileAtRun, locate } from '../runs/gitFileAtRun';
 
@@ -17,21 +23,30 @@ export interface OwnedDashboardStore {
   readonly service: DashboardService;
 }
 
+/** Largest remote artifact downloaded to open it in an editor. */
+const maxRemoteArtifactBytes = 100 * 1024 * 1024;
+
 /** How a run's code shows in an editor: as it was at the run, or, without a capture, the file as it is now. */
 type SourceView = { readonly kind: 'asItWas'; readonly uri: vscode.Uri } | { readonly kind: 'current'; readonly uri: vscode.Uri; readonly why: string };
 
 /**
  * What the dashboards ask VS Code itself to do: open a run's source as it was (the file at the run's
  * commit with the captured uncommitted diff applied), VS Code's diff editor between two runs' code,
- * the captured diff, and artifacts.
+ * the captured diff, and artifacts. A remote run's artifacts (its captured diff, a file to open) are
+ * downloaded into a temporary folder of this window first; its code is looked up in the workspace's
+ * git repository, which has it when the team shares the repository and the commit was fetched
+ * (otherwise the error says to fetch it).
  */
 export class DashboardHostActions extends Disposable implements vscode.TextDocumentContentProvider {
+  private downloads: Promise<string> | undefined;
+
   constructor(
     private readonly owned: () => Promise<OwnedDashboardStore>,
     private readonly workspaceFolder: string | undefined,
   ) {
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(runSourceScheme, this));
+    this.register({ dispose: () => void this.downloads?.then((dir) => rm(dir, { recursive: true, force: true }), () => undefined) });
   }
 
   async openSource(runId: string): Promise<HostActionResult> {
@@ -58,9 +73,7 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
   }
 
   async openArtifact(runId: string, artifactPath: string): Promise<HostActionResult> {
-    const { store } = await this.owned();
-    const run = store.tracking.getRun(runId);
-    const file = await this.artifactFile(store, run.info.artifact_uri, artifactPath);
+    const file = isRemoteAddress(runId) ? await this.download(runId, artifactPath) : await this.localArtifact(runId, artifactPath);
     if ((await stat(file)).isDirectory()) {
       await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(file));
       return { message: `Revealed ${artifactPath}.` };
@@ -76,8 +89,7 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     const model = await this.run(runId);
     const { commit, sourceFile } = model.header.code;
     if (!commit || !sourceFile || !this.workspaceFolder) throw new Error(`Run ${runId} has no captured code.`);
-    const { store } = await this.owned();
-    const patch = model.patchPath ? await this.artifactFile(store, model.header.artifactUri, model.patchPath) : undefined;
+    const patch = model.patchPath ? await this.artifactOf(model, model.patchPath) : undefined;
     return fileAtRun({ cwd: this.workspaceFolder, commit, file: sourceFile, patch });
   }
 
@@ -104,12 +116,40 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
 
   private async openCapturedDiff(model: RunDashboardModel): Promise<HostActionResult> {
     if (!model.patchPath) throw new DashboardError('notFound', 'This run captured no uncommitted changes.');
-    const { store } = await this.owned();
-    const file = await this.artifactFile(store, model.header.artifactUri, model.patchPath);
+    const file = await this.artifactOf(model, model.patchPath);
     const document = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
     await vscode.languages.setTextDocumentLanguage(document, 'diff');
     await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
     return { message: `Opened the uncommitted changes captured with ${model.header.name || model.header.runId}.` };
+  }
+
+  /** A run's artifact as a file on disk: the store's own file, or a downloaded copy of a remote run's. */
+  private async artifactOf(model: RunDashboardModel, artifactPath: string): Promise<string> {
+    const runId = model.header.runId;
+    if (isRemoteAddress(runId)) return this.download(runId, artifactPath);
+    const { store } = await this.owned();
+    return this.artifactFile(store, model.header.artifactUri, artifactPath);
+  }
+
+  private async localArtifact(runId: string, artifactPath: string): Promise<string> {
+    const { store } = await this.owned();
+    return this.artifactFile(store, store.tracking.getRun(runId).info.artifact_uri, artifactPath);
+  }
+
+  /** Downloads a remote run's artifact into this window's temporary folder (read-only use; removed on close). */
+  private async download(runId: string, artifactPath: string): Promise<string> {
+    const { service } = await this.owned();
+    const file = await service.readArtifact(runId, artifactPath);
+    if (file.size > maxRemoteArtifactBytes) {
+      file.stream.destroy();
+      throw new DashboardError('invalidParams', `${artifactPath} is ${(file.size / 1024 / 1024).toFixed(0)} MiB: RunLens opens remote artifacts up to ${maxRemoteArtifactBytes / 1024 / 1024} MiB; download it from the server.`);
+    }
+    this.downloads ??= mkdtemp(path.join(os.tmpdir(), 'runlens-remote-'));
+    const runFolder = createHash('sha256').update(runId).digest('hex').slice(0, 16);
+    const target = path.join(await this.downloads, runFolder, ...artifactPathSegments(artifactPath));
+    await mkdir(path.dirname(target), { recursive: true });
+    await pipeline(file.stream, createWriteStream(target));
+    return target;
   }
 
   /** The artifact's file on disk, confined to the store's artifact folder (symlinks included). */

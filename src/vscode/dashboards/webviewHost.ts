@@ -17,6 +17,7 @@ import {
   type NotificationType,
   type RequestMessage,
 } from '../../protocol/messages';
+import { parseRemoteAddress } from '../../protocol/runAddress';
 import { dashboardHtml } from '../../server/dashboards/dashboardHtml';
 import { Disposable } from '../disposable';
 
@@ -175,10 +176,15 @@ export function panelTitle(state: DashboardState, name?: string): string {
   const shown = name !== undefined && name.length > 60 ? `${name.slice(0, 57)}…` : name;
   switch (state.kind) {
     case 'run':
-      return `Run: ${shown ?? state.runId.slice(0, 8)}`;
+      return `Run: ${shown ?? idOf(state.runId).slice(0, 8)}`;
     case 'experiment':
-      return `Experiment: ${shown ?? state.experimentId}`;
+      return `Experiment: ${shown ?? idOf(state.experimentId)}`;
     case 'compare':
       return shown ?? `Compare ${state.runIds.length} runs`;
   }
+}
+
+/** The id part of a remote address (the server's URL is too long for a tab), or the local id. */
+function idOf(idOrAddress: string): string {
+  return parseRemoteAddress(idOrAddress)?.id ?? idOrAddress;
 }

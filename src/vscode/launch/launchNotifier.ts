@@ -1,18 +1,30 @@
 import * as vscode from 'vscode';
+import type { Run } from '../../core/entities';
+import { normalizeServerUrl } from '../../core/sync/remoteServer';
+import { remoteAddress } from '../../protocol/runAddress';
 import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';
 import type { LaunchController } from './launchController';
 import { endMessage, mainRun } from './launchSummary';
+import { describeServer } from './launchTarget';
 import type { LaunchReport } from './runningLaunch';
 
 const openRun = 'Open Run';
+const retry = 'Retry';
 
-/** Tells the person when a launched script ends: how, how long, its latest metrics, and a way to its run. */
+/** Where "Open Run" leads: the run in the Runs view, in the workspace or under its remote server. */
+export interface RunRevealers {
+  /** Shows a workspace run in the Runs view: where "Open Run" leads when the run dashboard is not available. */
+  readonly revealRun: (runId: string) => Promise<void>;
+  /** Shows a run of a remote server (by its name in runlens.remoteServers) under that server's root. */
+  readonly revealRemoteRun: (server: string, run: Run) => Promise<void>;
+}
+
+/** Tells the person when a launched script ends: how, how long, its latest metrics, where its runs went, and a way to them. */
 export class LaunchNotifier extends Disposable {
   constructor(
-    controller: LaunchController,
-    /** Shows the run in the Runs view: where "Open Run" leads when the run dashboard is not available. */
-    private readonly revealRun: (runId: string) => Promise<void>,
+    private readonly controller: LaunchController,
+    private readonly reveal: RunRevealers,
   ) {
     super();
     this.register(controller.onDidEnd((report) => void this.notify(report)));
@@ -24,6 +36,18 @@ export class LaunchNotifier extends Disposable {
       return;
     }
     const { ended } = report;
+    const { remote } = ended;
+    if (remote && !remote.synced) {
+      const choice = await vscode.window.showErrorMessage(
+        `${endMessage(report.label, ended)}; but RunLens could not record its end on ${describeServer(remote)}: ${remote.failure}. ` +
+          'Its output log and captured files are kept in the workspace until they are sent.',
+        retry,
+      );
+      if (choice === retry) {
+        await this.controller.retryRemoteEnd(ended.launchId).catch((error: Error) => vscode.window.showErrorMessage(`RunLens could not retry: ${error.message}`));
+      }
+      return;
+    }
     const run = mainRun(ended.runs);
     const show =
       ended.status === 'FINISHED'
@@ -31,10 +55,14 @@ export class LaunchNotifier extends Disposable {
         : ended.status === 'KILLED'
           ? vscode.window.showWarningMessage
           : vscode.window.showErrorMessage;
-    const choice = await show(endMessage(report.label, ended), ...(run ? [openRun] : []));
+    const where = remote ? ` · logged to ${remote.server}` : '';
+    const choice = await show(`${endMessage(report.label, ended)}${where}`, ...(run ? [openRun] : []));
     if (choice !== openRun || !run) return;
+    // The dashboard where it is registered (it takes a remote run by its address); else the run in the Runs view.
     const commands = await vscode.commands.getCommands(true);
-    if (commands.includes(CommandId.OpenRunDashboard)) await vscode.commands.executeCommand(CommandId.OpenRunDashboard, run.info.run_id);
-    else await this.revealRun(run.info.run_id);
+    if (commands.includes(CommandId.OpenRunDashboard)) {
+      await vscode.commands.executeCommand(CommandId.OpenRunDashboard, remote ? remoteAddress(normalizeServerUrl(remote.url), run.info.run_id) : run.info.run_id);
+    } else if (remote) await this.reveal.revealRemoteRun(remote.server, run);
+    else await this.reveal.revealRun(run.info.run_id);
   }
 }

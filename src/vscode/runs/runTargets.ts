@@ -7,16 +7,17 @@ import type { RunNode } from './runsTreeNodes';
 /**
  * The runs a command acts on, from what VS Code or a caller passed: the clicked node and the
  * selection (a tree menu passes both), a node, a run id, or a list of ids. Empty when nothing says.
+ * `idOf` reads a node's run id (the dashboards also read remote run nodes).
  */
-export function runIdsOf(argument: unknown, selection?: unknown): string[] {
+export function runIdsOf(argument: unknown, selection?: unknown, idOf: (value: unknown) => string | undefined = runIdOf): string[] {
   if (Array.isArray(selection)) {
-    const selected = selection.map(runIdOf).filter((id): id is string => id !== undefined);
-    const clicked = runIdOf(argument);
+    const selected = selection.map(idOf).filter((id): id is string => id !== undefined);
+    const clicked = idOf(argument);
     // A menu on one of several selected runs acts on all of them; on a run outside the selection, on that run.
     if (selected.length > 1 && (clicked === undefined || selected.includes(clicked))) return selected;
   }
-  if (Array.isArray(argument)) return argument.map(runIdOf).filter((id): id is string => id !== undefined);
-  const id = runIdOf(argument);
+  if (Array.isArray(argument)) return argument.map(idOf).filter((id): id is string => id !== undefined);
+  const id = idOf(argument);
   return id === undefined ? [] : [id];
 }
 

@@ -93,6 +93,7 @@ export class CompareDashboard implements Dashboard {
   private show(model: CompareModel): void {
     const title = `Compare: ${model.runs.map((r) => r.name || r.runId).join(' vs ')}`;
     this.ctx.saveState(this.state, title.length > 80 ? `Compare ${model.runs.length} runs` : title);
+    if (model.notes?.length) this.ctx.status.info(model.notes.join(' '));
     this.title.textContent = `Comparing ${model.runs.length} runs`;
     replaceChildren(this.runsBar, ...model.runs.map((run, i) => this.runChip(run, i)));
     const { counts } = model;

@@ -138,6 +138,7 @@ export class ExperimentDashboard implements Dashboard {
         model.rows.length < model.totalRows ? `, showing ${model.rows.length}` : ''
       }`;
       this.ctx.saveState(this.state, model.experiment.name);
+      if (model.notes?.length) this.ctx.status.info(model.notes.join(' '));
       this.showTable();
       await this.refreshCharts();
     });

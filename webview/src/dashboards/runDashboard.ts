@@ -84,6 +84,7 @@ export class RunDashboard implements Dashboard {
     this.charts.setAvailableKeys(model.metrics.map((m) => m.key));
     this.artifacts.show(model.artifacts);
     this.note.show(model.note);
+    if (model.notes?.length) this.ctx.status.info(model.notes.join(' '));
     this.ctx.saveState(this.state, model.header.name || model.header.runId);
   }
 

@@ -39,7 +39,7 @@ export class RunPicker {
     const ticket = ++this.searching;
     await this.ctx.status.guard('find runs', async () => {
       const experimentId = this.options.experimentId();
-      const { runs } = await this.ctx.client.request(CompareCandidatesRequest, {
+      const { runs, notes } = await this.ctx.client.request(CompareCandidatesRequest, {
         query: this.query,
         excludeRunIds: this.options.exclude(),
         ...(experimentId ? { experimentId } : {}),
@@ -58,6 +58,7 @@ export class RunPicker {
           ),
         ),
         runs.length === 0 ? el('li', { className: 'empty', text: 'No other runs match.' }) : null,
+        ...(notes ?? []).map((note) => el('li', { className: 'muted', text: `Not searched: ${note}` })),
       );
     });
   }
