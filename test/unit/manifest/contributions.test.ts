@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { CommandId, ContextKey, SettingKey, SettingSection, ViewContainerId, ViewId } from '../../../src/vscode/contributions';
+import { repoRoot } from '../support/repoRoot';
 
 // package.json's `contributes` must agree with src/vscode/contributions.ts in both directions:
 // an id that the code uses but the manifest lacks is a dead command, and the reverse is a button that does nothing.
@@ -30,18 +31,7 @@ interface Manifest {
   };
 }
 
-/** The repository root: the nearest folder above the compiled test that holds package.json (out/ has none). */
-function findRepoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    assert.notEqual(parent, dir, 'package.json not found above the compiled tests');
-    dir = parent;
-  }
-  return dir;
-}
-
-const root = findRepoRoot();
+const root = repoRoot;
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
 const { contributes } = manifest;
 

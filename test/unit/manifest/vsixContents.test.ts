@@ -3,6 +3,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { inflateRawSync } from 'node:zlib';
+import { repoRoot } from '../support/repoRoot';
 
 // Checks the .vsix that `npm run package` built (scripts/test.mjs packages before the unit tests):
 // it must hold only what runs (dist/, media/, the manifest and the documents), and weigh at most 5 MB.
@@ -14,16 +15,6 @@ interface ZipEntry {
   method: number;
   compressedSize: number;
   localHeaderOffset: number;
-}
-
-function findRepoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    const parent = path.dirname(dir);
-    assert.notEqual(parent, dir, 'package.json not found above the compiled tests');
-    dir = parent;
-  }
-  return dir;
 }
 
 /** The entries listed in a zip's central directory (a .vsix is a plain zip, well under zip64 sizes). */
@@ -59,7 +50,7 @@ function readZipEntry(zip: Buffer, entry: ZipEntry): Buffer {
   return inflateRawSync(data);
 }
 
-const root = findRepoRoot();
+const root = repoRoot;
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
   name: string;
   version: string;

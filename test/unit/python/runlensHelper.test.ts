@@ -3,7 +3,7 @@
 // back through the same REST API the MLflow client uses.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -13,16 +13,9 @@ import { Database } from '../../../src/core/store/database';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../../src/server/server';
+import { repoRoot } from '../support/repoRoot';
 
 const run = promisify(execFile);
-// Compiled tests live at any depth under the repository (out/, out/NAME/): the root is the first folder up with examples/.
-function findRepoRoot(dir: string): string {
-  if (existsSync(path.join(dir, 'examples', 'train_runlens.py'))) return dir;
-  const parent = path.dirname(dir);
-  if (parent === dir) throw new Error(`no repository root above ${__dirname}`);
-  return findRepoRoot(parent);
-}
-const repoRoot = findRepoRoot(__dirname);
 const token = 'helper-test-token';
 
 interface RunJson {

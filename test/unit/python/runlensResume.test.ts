@@ -3,24 +3,16 @@
 // from MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD.
 import assert from 'node:assert/strict';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { startTestServer, type TestServer } from '../server/support/testServer';
+import { pythonHelperPath as helperPath } from '../support/repoRoot';
 
 const run = promisify(execFile);
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
-function findRepoRoot(dir: string): string {
-  if (existsSync(path.join(dir, 'python', 'runlens', '__init__.py'))) return dir;
-  const parent = path.dirname(dir);
-  if (parent === dir) throw new Error(`no repository root above ${__dirname}`);
-  return findRepoRoot(parent);
-}
-const helperPath = path.join(findRepoRoot(__dirname), 'python');
 
 function python(code: string, env: Record<string, string>) {
   return run('python3', ['-c', code], { env: { ...process.env, PYTHONPATH: helperPath, ...env } });

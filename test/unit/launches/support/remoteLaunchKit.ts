@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { captureLaunch } from '../../../../src/capture/launchCapture';
@@ -14,15 +13,8 @@ import { launchImprint } from '../../../../src/vscode/launch/launchImprint';
 import { OutputLog } from '../../../../src/vscode/launch/outputLog';
 import { gitTestEnv } from '../../capture/captureTestKit';
 import { openLaunchFixture, type LaunchFixture } from './launchFixture';
+import { pythonHelperPath as helperPath } from '../../support/repoRoot';
 
-// Compiled tests live at any depth under the repository (out/, out/NAME/): the root is the first folder up with python/runlens.
-function findRepoRoot(dir: string): string {
-  if (existsSync(path.join(dir, 'python', 'runlens', '__init__.py'))) return dir;
-  const parent = path.dirname(dir);
-  if (parent === dir) throw new Error(`no repository root above ${__dirname}`);
-  return findRepoRoot(parent);
-}
-const helperPath = path.join(findRepoRoot(__dirname), 'python');
 
 export interface RemoteLaunchRequest {
   readonly repo: string;
