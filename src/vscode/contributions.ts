@@ -16,6 +16,7 @@ export const CommandId = {
   ShowRunningLaunches: 'runlens.showRunningLaunches',
   LaunchUnavailable: 'runlens.launchUnavailable',
   ChooseLaunchTarget: 'runlens.chooseLaunchTarget',
+  SendPendingLaunchResults: 'runlens.sendPendingLaunchResults',
   // The Runs view (src/vscode/runs)
   FilterRuns: 'runlens.filterRuns',
   ClearRunFilter: 'runlens.clearRunFilter',
@@ -96,4 +97,6 @@ export const ContextKey = {
   ShowingDeletedRuns: 'runlens.showingDeletedRuns',
   /** Scripts RunLens launched are running in this window. */
   LaunchesRunning: 'runlens.launchesRunning',
+  /** Remote launches ended whose end has not reached their server yet. */
+  LaunchResultsPending: 'runlens.launchResultsPending',
 } as const;

@@ -1,17 +1,27 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { captureLaunch } from '../../src/capture/launchCapture';
 import { CaptureTag } from '../../src/capture/tags';
+import { launchesFolder } from '../../src/core/launches/launchFiles';
+import { LaunchService } from '../../src/core/launches/launchService';
 import { LaunchArtifact, LaunchTag } from '../../src/core/launches/launchTags';
+import { newLaunchId } from '../../src/core/launches/launchToken';
+import type { RemoteLaunchRecord } from '../../src/core/launches/remoteLaunchRecord';
+import { windowEndedReason } from '../../src/core/launches/remoteLaunchSettlement';
 import { ArtifactStore } from '../../src/core/store/artifactStore';
 import { Database } from '../../src/core/store/database';
 import { ModelRegistry } from '../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { CommandId, SettingKey, SettingSection } from '../../src/vscode/contributions';
+import { captureArtifacts } from '../../src/vscode/launch/captureArtifacts';
+import { launchImprint } from '../../src/vscode/launch/launchImprint';
+import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import { git, launchAndWait, tagsOf, writeFile } from './launchSupport';
 import { children, runLensApi, waitFor, workspaceDir } from './support';
@@ -133,5 +143,59 @@ suite('Launches that log to a remote server', () => {
     );
     const runs = await children(api, experiment);
     assert.deepEqual(runs.map((n) => (n.kind === 'remoteRun' ? n.run.status : n.kind)), ['FINISHED', 'FINISHED']);
+  });
+
+  test('a launch whose window died is sent by Send Pending Launch Results: not while its server is unlisted, then FAILED with the note and its output', async function () {
+    this.timeout(60_000);
+    const workspace = await (await runLensApi()).workspaceStore();
+    assert.ok(workspace);
+    // What a crash leaves: the run made on the server, still RUNNING; the launch's record and kept files in
+    // .runlens/, its process gone (a pid that has exited), ended by crash recovery.
+    const launchId = newLaunchId();
+    const run = store.createRun({ experimentId: '0', runName: 'crashed', startTime: Date.now() });
+    store.setTag(run.info.run_id, LaunchTag.LaunchId, launchId);
+    const launches = new LaunchService({
+      db: workspace.db,
+      artifacts: workspace.artifacts,
+      filesDir: path.join(workspaceDir(), '.runlens', launchesFolder),
+      imprintOf: launchImprint,
+    });
+    const capture = await captureLaunch({ launchId, workspaceRoot: repo, cwd: repo, interpreterPath: 'python3', script: scriptFile, args: [], runlensVersion: 'test' });
+    const { record, files } = captureArtifacts(capture);
+    const remote: RemoteLaunchRecord = {
+      server: name,
+      url: server.url,
+      experimentId: '0',
+      runId: run.info.run_id,
+      runIds: [run.info.run_id],
+      synced: false,
+      since: Date.now(),
+      scriptPath: scriptFile,
+    };
+    launches.open({ launchId, capture: record, files: { ...files, [LaunchArtifact.OutputLog]: 'epoch 1 done\n' }, remote });
+    launches.setPid(launchId, spawnSync('true').pid);
+    const recovered = await launches.recoverAbandoned();
+    assert.ok(recovered.some((ended) => ended.launchId === launchId));
+
+    await vscode.commands.executeCommand(CommandId.RemoveRemoteServer, name);
+    const refused = await vscode.commands.executeCommand<SendOutcome>(CommandId.SendPendingLaunchResults);
+    assert.deepEqual(refused?.unsent.map((launch) => launch.launchId), [launchId]);
+    assert.match(refused.unsent[0].reason, /no longer in runlens\.remoteServers/);
+    assert.ok(existsSync(launches.filePath(launchId, LaunchArtifact.OutputLog)), 'the kept files stay');
+    assert.equal(store.getRun(run.info.run_id).info.status, 'RUNNING');
+
+    await vscode.commands.executeCommand(CommandId.AddRemoteServer, { name, url: server.url, auth: { kind: 'token', token } });
+    const outcome = await vscode.commands.executeCommand<SendOutcome>(CommandId.SendPendingLaunchResults);
+    assert.deepEqual(outcome?.sent.map((report) => report.ended.launchId), [launchId]);
+    const settled = store.getRun(run.info.run_id);
+    assert.equal(settled.info.status, 'FAILED');
+    assert.equal(tagsOf(settled)[LaunchTag.Note], windowEndedReason);
+    assert.equal(tagsOf(settled)[CaptureTag.GitCommit], git(repo, 'rev-parse', 'HEAD').trim(), 'the capture tags too');
+    const root = settled.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '');
+    const response = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${root}/${LaunchArtifact.OutputLog}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(await response.text(), 'epoch 1 done\n');
+    assert.equal(existsSync(launches.filesFolder(launchId)), false, 'the kept files went once sent');
+    const again = await vscode.commands.executeCommand<SendOutcome>(CommandId.SendPendingLaunchResults);
+    assert.deepEqual(again?.sent, [], 'sent once');
   });
 });

@@ -11,6 +11,7 @@ import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding, 
 import { LaunchFiles } from './launchFiles';
 import { acceptedImprint, changedTags, createImprintedRun, emptyImprint, type LaunchImprint } from './launchImprint';
 import {
+  endedRemoteLaunches,
   endLaunchRow,
   findLaunch,
   findLaunchByToken,
@@ -24,7 +25,7 @@ import {
   type LaunchRow,
 } from './launchRows';
 import { LaunchTag } from './launchTags';
-import type { RemoteLaunchRecord } from './remoteLaunchRecord';
+import { isUnsent, type RemoteLaunchRecord } from './remoteLaunchRecord';
 import { newLaunchId, newLaunchToken } from './launchToken';
 import { isProcessAlive } from './processAlive';
 
@@ -176,7 +177,7 @@ export class LaunchService implements LaunchGate {
 
   async createRun(launchId: string, input: CreateRunInput): Promise<Run> {
     const row = findLaunch(this.db, launchId);
-    const imprint = row ? this.imprintOfRow(row) : emptyImprint;
+    const imprint = row ? this.imprintOfLaunch(row) : emptyImprint;
     const run = this.db.write((tx) => createImprintedRun(tx, { ...input, launchId }, imprint, this.now()));
     this.announce(launchId, run);
     // The reply waits for the files, so a client that lists the new run's artifacts finds them.
@@ -197,7 +198,7 @@ export class LaunchService implements LaunchGate {
   updateCapture(launchId: string, capture: object): void {
     const row = findLaunch(this.db, launchId);
     if (row === undefined) return;
-    const before = this.imprintOfRow(row);
+    const before = this.imprintOfLaunch(row);
     const captureJson = JSON.stringify(capture);
     const after = this.imprintOfJson(captureJson, launchId);
     const changed = changedTags(before, after);
@@ -232,7 +233,7 @@ export class LaunchService implements LaunchGate {
     const exitCode = exitCodeOf(ending);
     const signal = signalOf(ending);
     const note = noteOfEnding(ending);
-    const imprint = this.imprintOfRow(row);
+    const imprint = this.imprintOfLaunch(row);
     let madeRun: Run | undefined;
     const runIds = this.db.write((tx) => {
       endLaunchRow(tx, launchId, { status, exitCode, endedTime });
@@ -276,15 +277,33 @@ export class LaunchService implements LaunchGate {
   /**
    * Ends the launches a previous session left RUNNING whose process is gone (VS Code crashed or was
    * closed): their runs become FAILED with a note, and keep the output log the launch had written.
+   * A remote launch keeps its files: its end has still to reach its server (settleRemoteLaunch).
    */
   async recoverAbandoned(): Promise<EndedLaunch[]> {
     const ended: EndedLaunch[] = [];
     for (const row of runningLaunches(this.db)) {
       if (row.pid !== null && this.processAlive(row.pid)) continue;
       ended.push(await this.end(row.launch_id, { kind: 'abandoned', reason: abandonedReason }));
-      await this.release(row.launch_id);
+      if (row.remote_json === null) await this.release(row.launch_id);
     }
     return ended;
+  }
+
+  /**
+   * Ended remote launches whose end has not reached their server (the window ended while the
+   * script ran, or the server was down at the end), oldest first, with their records.
+   */
+  unsentRemoteLaunches(): { readonly row: LaunchRow; readonly record: RemoteLaunchRecord }[] {
+    const unsent: { row: LaunchRow; record: RemoteLaunchRecord }[] = [];
+    for (const row of endedRemoteLaunches(this.db)) {
+      try {
+        const record = JSON.parse(row.remote_json!) as RemoteLaunchRecord;
+        if (isUnsent(record)) unsent.push({ row, record });
+      } catch (error) {
+        this.log(`RunLens: the remote record of launch ${row.launch_id} could not be read: ${(error as Error).message}`);
+      }
+    }
+    return unsent;
   }
 
   /** The launch that created the run, if a launch did. */
@@ -294,6 +313,11 @@ export class LaunchService implements LaunchGate {
 
   runsOf(launchId: string): Run[] {
     return this.runIds(launchId).map((id) => getRun(this.db, id));
+  }
+
+  /** The tags and dataset inputs the launch's runs carry, from its stored capture. */
+  imprintOfLaunch(row: LaunchRow): LaunchImprint {
+    return this.imprintOfJson(row.capture_json, row.launch_id);
   }
 
   /** An end reported twice (the process exited while it was being stopped) changes nothing the second time. */
@@ -322,10 +346,6 @@ export class LaunchService implements LaunchGate {
         this.log(`RunLens: a listener for launch ${launchId} failed: ${(error as Error).message}`);
       }
     }
-  }
-
-  private imprintOfRow(row: LaunchRow): LaunchImprint {
-    return this.imprintOfJson(row.capture_json, row.launch_id);
   }
 
   private imprintOfJson(captureJson: string, launchId: string): LaunchImprint {

@@ -1,18 +1,16 @@
-import { storeRootOf } from '../dashboards/runArtifactRoot';
-import type { KeyValue, Run } from '../entities';
-import { folderFiles } from '../export/artifactFiles';
+import type { Run } from '../entities';
 import { createOnce } from '../sync/createOnce';
 import { MlflowRestClient, type RestClientOptions } from '../sync/mlflowRestClient';
-import { uploadMissingArtifacts } from '../sync/pushArtifacts';
 import { RemoteExperiments } from '../sync/remoteExperiments';
 import type { RemoteServer } from '../sync/remoteServer';
-import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding } from './launchEnding';
+import type { LaunchEnding } from './launchEnding';
 import { acceptedImprint, changedTags, type LaunchImprint } from './launchImprint';
 import type { LaunchRecorder } from './launchRecorder';
 import type { EndedLaunch, EndLaunchOptions, LaunchService } from './launchService';
 import { LaunchTag } from './launchTags';
+import { launchRunMatch, logTags, sendRemoteLaunchEnd, uploadLaunchFiles } from './remoteLaunchEnd';
 import type { RemoteLaunchRecord } from './remoteLaunchRecord';
-import { findLaunchRuns, runIdOf, runOfWire, type LaunchRunMatch, type WireRun } from './remoteLaunchRuns';
+import { runOfWire, type LaunchRunMatch, type WireRun } from './remoteLaunchRuns';
 
 export interface RemoteLaunchOptions {
   /** The store's launches: the local record of the launch and its files. */
@@ -39,7 +37,6 @@ export interface RemoteLaunchOptions {
 
 /** Two quick tries, 15 s each at most: the person is waiting for the script to start. */
 const startRetry = { maxAttempts: 2, baseDelayMs: 300, maxDelayMs: 1000 };
-const tagsPerBatch = 100;
 
 /**
  * A launch that logs straight to a remote MLflow server. Before the script starts, the run is made
@@ -47,7 +44,7 @@ const tagsPerBatch = 100;
  * MLFLOW_RUN_ID). When the process ends, that run and the other runs the process created there
  * (findLaunchRuns) get the capture's tags and files, the exit code and, when still RUNNING, the
  * process's outcome. The store keeps the launch's record, and its files until the end has reached
- * the server: an end that could not be sent is kept and can be sent again (retryEnd).
+ * the server: an end that could not be sent is kept, with the ending, for settleRemoteLaunch.
  */
 export class RemoteLaunch implements LaunchRecorder {
   private record: RemoteLaunchRecord;
@@ -60,7 +57,6 @@ export class RemoteLaunch implements LaunchRecorder {
   /** Requests to the server one at a time, in order: a later copy of the output log never lands first. */
   private queue: Promise<void> = Promise.resolve();
   private ending: Promise<EndedLaunch> | undefined;
-  private localEnd: { ended: EndedLaunch; ending: LaunchEnding } | undefined;
 
   private constructor(
     private readonly options: RemoteLaunchOptions,
@@ -80,15 +76,10 @@ export class RemoteLaunch implements LaunchRecorder {
       runId: mainRun.info.run_id,
       runIds: [mainRun.info.run_id],
       synced: false,
-    };
-    const tag = (key: string) => imprint.tags.find((t) => t.key === key)?.value;
-    const captured = tag('mlflow.source.name');
-    this.match = {
-      launchId: options.launchId,
       since,
-      sourceNames: [...new Set([options.scriptPath, ...(captured ? [captured] : [])])],
-      user: tag('mlflow.user'),
+      scriptPath: options.scriptPath,
     };
+    this.match = launchRunMatch(options.launchId, since, imprint, options.scriptPath);
   }
 
   /**
@@ -110,11 +101,13 @@ export class RemoteLaunch implements LaunchRecorder {
     launches.open({ launchId, capture: options.capture, files: options.files, remote: launch.record });
     try {
       if (imprint.datasets.length > 0) await client.post('runs/log-inputs', { run_id: launch.record.runId, datasets: imprint.datasets });
-      await launch.upload(client, launch.record.runId);
+      const { run_id: runId, artifact_uri: artifactUri } = launch.mainRun.info;
+      await uploadLaunchFiles(client, launches.filesFolder(launchId), { runId, artifactUri });
     } catch (error) {
       await client.post('runs/delete', { run_id: launch.record.runId }).catch(() => undefined);
       const reason = `the run could not be prepared on ${launch.record.url}: ${(error as Error).message}`;
       await launches.end(launchId, { kind: 'notStarted', reason }).catch(() => undefined);
+      launch.keepRecord({ ...launch.record, dropped: 'the launch did not start' });
       await launches.release(launchId).catch(() => undefined);
       throw error;
     }
@@ -154,7 +147,7 @@ export class RemoteLaunch implements LaunchRecorder {
 
   /** The growing output log, to the launch's run while it runs; a failure here only waits for the end. */
   publishFile(_launchId: string, artifactPath: string): Promise<void> {
-    return this.enqueue(`copy ${artifactPath}`, () => this.upload(this.startClient, this.record.runId, [artifactPath], true));
+    return this.enqueue(`copy ${artifactPath}`, () => this.upload(this.startClient, this.record.runId, [artifactPath]));
   }
 
   updateCapture(launchId: string, capture: object): void {
@@ -173,29 +166,22 @@ export class RemoteLaunch implements LaunchRecorder {
     await this.options.launches.addFile(launchId, artifactPath, content);
     const runIds = [...this.record.runIds];
     await this.enqueue(`upload ${artifactPath}`, async () => {
-      for (const runId of runIds) await this.upload(this.endClient, runId, [artifactPath], true);
+      for (const runId of runIds) await this.upload(this.endClient, runId, [artifactPath]);
     });
   }
 
   /**
    * Ends the store's record, then tells the server: the runs of the launch get the capture, the
    * exit code, the files and the outcome. A failure to reach the server is in `remote.failure`;
-   * the record and files stay for retryEnd.
+   * the record (with the ending) and the files stay for settleRemoteLaunch.
    */
   end(launchId: string, ending: LaunchEnding, options?: EndLaunchOptions): Promise<EndedLaunch> {
     this.ending ??= this.options.launches.end(launchId, ending, options).then((ended) => {
-      this.localEnd = { ended, ending };
-      return this.finish();
+      // Kept before anything is sent: should this window end now, the next session sends this end.
+      this.keepRecord({ ...this.record, ending });
+      return this.finish(ended, ending);
     });
     return this.ending;
-  }
-
-  /** Sends the end again after it failed (the server was down); resolves with the outcome as before. */
-  async retryEnd(): Promise<EndedLaunch> {
-    if (!this.localEnd) throw new Error('the launch has not ended yet');
-    const ended = await this.finish();
-    if (this.record.synced) await this.options.launches.release(this.launchId);
-    return ended;
   }
 
   /** The files go once the end reached the server; until then they are what a retry sends. */
@@ -204,69 +190,36 @@ export class RemoteLaunch implements LaunchRecorder {
     if (this.record.synced) await this.options.launches.release(launchId);
   }
 
-  private async finish(): Promise<EndedLaunch> {
-    const { ended, ending } = this.localEnd!;
+  private async finish(ended: EndedLaunch, ending: LaunchEnding): Promise<EndedLaunch> {
     await this.queue;
     let runs: Run[] = [];
     try {
-      runs = await this.sendEnd(ending, ended.endedTime);
+      runs = await sendRemoteLaunchEnd(this.endClient, {
+        runId: this.record.runId,
+        match: this.match,
+        imprint: this.imprint,
+        ending,
+        endedTime: ended.endedTime,
+        filesFolder: this.options.launches.filesFolder(this.launchId),
+      });
+      for (const run of runs) this.artifactUris.set(run.info.run_id, run.info.artifact_uri);
       const { server, url, experimentId, runId } = this.record;
-      this.record = { server, url, experimentId, runId, runIds: runs.map((run) => run.info.run_id), synced: true };
+      this.keepRecord({ server, url, experimentId, runId, runIds: runs.map((run) => run.info.run_id), synced: true });
     } catch (error) {
-      this.record = { ...this.record, synced: false, failure: (error as Error).message };
+      this.keepRecord({ ...this.record, synced: false, failure: (error as Error).message });
     }
-    this.options.launches.setRemote(this.launchId, this.record);
     return { ...ended, runs, madeRun: false, remote: this.record };
   }
 
-  private async sendEnd(ending: LaunchEnding, endedTime: number): Promise<Run[]> {
-    const client = this.endClient;
-    const main = (await client.get<{ run: WireRun }>('runs/get', { run_id: this.record.runId, run_uuid: this.record.runId })).run;
-    const others = (await findLaunchRuns(client, this.match)).filter((run) => runIdOf(run) !== this.record.runId);
-    const status = statusOfEnding(ending);
-    const exitCode = exitCodeOf(ending);
-    const signal = signalOf(ending);
-    const note = noteOfEnding(ending);
-    const endTags: KeyValue[] = [
-      ...(exitCode !== undefined ? [{ key: LaunchTag.ExitCode, value: String(exitCode) }] : []),
-      ...(signal !== undefined ? [{ key: LaunchTag.ExitSignal, value: signal }] : []),
-    ];
-    const final: Run[] = [];
-    for (const wire of [main, ...others]) {
-      const run = runOfWire(wire);
-      const runId = run.info.run_id;
-      this.artifactUris.set(runId, run.info.artifact_uri);
-      const held = new Map((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
-      const running = run.info.status === 'RUNNING';
-      const noteTags: KeyValue[] =
-        running && note !== undefined
-          ? [{ key: LaunchTag.Note, value: note }, ...(held.has(LaunchTag.MlflowNote) ? [] : [{ key: LaunchTag.MlflowNote, value: note }])]
-          : [];
-      // The capture wins over the client's own guesses for the same keys (mlflow.source.name), as in the store.
-      await logTags(client, runId, [...this.imprint.tags, ...endTags, ...noteTags].filter((tag) => held.get(tag.key) !== tag.value));
-      const inputs = new Set((run.inputs.dataset_inputs ?? []).map((input) => `${input.dataset.name}\0${input.dataset.digest}`));
-      const datasets = this.imprint.datasets.filter((input) => !inputs.has(`${input.dataset.name}\0${input.dataset.digest}`));
-      if (datasets.length > 0) await client.post('runs/log-inputs', { run_id: runId, datasets });
-      await this.upload(client, runId);
-      // Last, so that an ended run on the server means every part of it arrived.
-      if (running) await client.post('runs/update', { run_id: runId, run_uuid: runId, status, end_time: endedTime });
-      final.push(runOfWire((await client.get<{ run: WireRun }>('runs/get', { run_id: runId, run_uuid: runId })).run));
-    }
-    return final;
+  private keepRecord(record: RemoteLaunchRecord): void {
+    this.record = record;
+    this.options.launches.setRemote(this.launchId, record);
   }
 
-  /** The launch's files (all, or those named) to a run on the server; `replace` sends them even when one of that size is there. */
-  private async upload(client: MlflowRestClient, runId: string, only?: readonly string[], replace = false): Promise<void> {
-    const uri = this.artifactUris.get(runId) ?? '';
-    const files = folderFiles(this.options.launches.filesFolder(this.launchId));
-    const entries = (await files.list()).filter((entry) => only === undefined || only.includes(entry.path));
-    if (!replace) {
-      await uploadMissingArtifacts(client, entries, files, uri, { files: 0, bytes: 0 });
-      return;
-    }
-    const root = storeRootOf(uri);
-    if (root === undefined) throw new Error(`the server keeps run ${runId}'s artifacts at ${uri}, which RunLens cannot write`);
-    for (const entry of entries) await client.uploadArtifact(`${root}/${entry.path}`, () => files.open(entry.path));
+  /** The launch's files named (the growing output log, the package listing) to a run on the server, replacing what it has. */
+  private upload(client: MlflowRestClient, runId: string, only: readonly string[]): Promise<void> {
+    const artifactUri = this.artifactUris.get(runId) ?? '';
+    return uploadLaunchFiles(client, this.options.launches.filesFolder(this.launchId), { runId, artifactUri }, only, true);
   }
 
   /** Runs `send` after what is queued; a failure is logged, and the queue goes on. */
@@ -314,10 +267,4 @@ async function createLaunchRun(
         })
       ).run,
   );
-}
-
-async function logTags(client: MlflowRestClient, runId: string, tags: readonly KeyValue[]): Promise<void> {
-  for (let start = 0; start < tags.length; start += tagsPerBatch) {
-    await client.post('runs/log-batch', { run_id: runId, tags: tags.slice(start, start + tagsPerBatch) });
-  }
 }

@@ -56,6 +56,8 @@ export function launchFolders(script: vscode.Uri): { workspaceRoot: string; cwd:
  */
 export class LaunchController extends Disposable implements LaunchApi {
   private readonly live = new Map<string, RunningLaunch>();
+  /** Launches whose records this window still writes: running, ending, or adding their package listing. */
+  private readonly unfinished = new Map<string, Promise<void>>();
   private readonly endings = new Map<string, Promise<LaunchReport>>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   private readonly endedEmitter = this.register(new vscode.EventEmitter<LaunchReport>());
@@ -64,8 +66,6 @@ export class LaunchController extends Disposable implements LaunchApi {
   /** Fires when a launch has ended and its runs are complete. */
   readonly onDidEnd = this.endedEmitter.event;
   private readonly freezes = new AbortController();
-  /** Remote launches whose end could not be sent yet, by launch id: what Retry sends again. */
-  private readonly unsent = new Map<string, RemoteLaunch>();
 
   constructor(
     private readonly session: TrackingSession,
@@ -87,6 +87,16 @@ export class LaunchController extends Disposable implements LaunchApi {
     const opened = await this.session.openedSession();
     const launchId = opened?.kind === 'owner' ? opened.launches.launchOfRun(id) : undefined;
     return launchId === undefined ? undefined : this.live.get(launchId);
+  }
+
+  /** Whether this window still writes the launch's record and files (its end is its own to send until then). */
+  isUnfinished(launchId: string): boolean {
+    return this.unfinished.has(launchId);
+  }
+
+  /** Resolves once this window is done with the launch (at once for a launch it is not running). */
+  async finished(launchId: string): Promise<void> {
+    await this.unfinished.get(launchId);
   }
 
   whenEnded(launchId: string): Promise<LaunchReport> | undefined {
@@ -189,7 +199,13 @@ export class LaunchController extends Disposable implements LaunchApi {
     // Enough to follow any launch of this session to its end, without growing for ever.
     if (this.endings.size > keptEndings) this.endings.delete(this.endings.keys().next().value!);
     const environment = this.recordEnvironment(recorder, record, interpreter.path, { env, cwd });
-    void Promise.allSettled([ended, environment]).then(() => recorder.release(launchId).catch(() => undefined));
+    const finished = Promise.allSettled([ended, environment])
+      .then(() => recorder.release(launchId).catch(() => undefined))
+      .finally(() => {
+        this.unfinished.delete(launchId);
+        this.changed.fire();
+      });
+    this.unfinished.set(launchId, finished);
     running.show();
     this.changed.fire();
     return running;
@@ -198,33 +214,11 @@ export class LaunchController extends Disposable implements LaunchApi {
   private ended(running: RunningLaunch, report: LaunchReport, remote?: RemoteLaunch): LaunchReport {
     this.live.delete(running.launchId);
     running.dispose();
-    this.noteRemoteEnd(report, remote);
+    // The server's runs as they are now; an end that did not reach it is PendingLaunchResults' to send.
+    if (remote) void vscode.commands.executeCommand(CommandId.RefreshRemoteServer);
     this.changed.fire();
     this.endedEmitter.fire(report);
     return report;
-  }
-
-  /**
-   * Sends the end of a remote launch again (its server was down when the script ended); the outcome
-   * comes as a launch's end does (onDidEnd, whenEnded).
-   */
-  async retryRemoteEnd(launchId: string): Promise<LaunchReport> {
-    const remote = this.unsent.get(launchId);
-    if (!remote) throw new Error('that launch has nothing left to send');
-    const previous = await this.endings.get(launchId);
-    const report: LaunchReport = { label: previous?.label ?? launchId, ended: await remote.retryEnd() };
-    this.noteRemoteEnd(report, remote);
-    this.endings.set(launchId, Promise.resolve(report));
-    this.endedEmitter.fire(report);
-    return report;
-  }
-
-  /** Remembers a remote launch whose end is still to send, and shows the server's runs as they are now. */
-  private noteRemoteEnd(report: LaunchReport, remote: RemoteLaunch | undefined): void {
-    if (!remote) return;
-    if (report.ended.remote?.synced) this.unsent.delete(remote.launchId);
-    else this.unsent.set(remote.launchId, remote);
-    void vscode.commands.executeCommand(CommandId.RefreshRemoteServer);
   }
 
   /** The remote server could not take the run: say so, and launch to the workspace only if the person asks. */

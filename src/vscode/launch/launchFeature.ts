@@ -9,11 +9,13 @@ import { LaunchNotifier, type RunRevealers } from './launchNotifier';
 import { LaunchStatusBar } from './launchStatusBar';
 import { registerLaunchTargetPicker } from './launchTargetPicker';
 import { LaunchTargetStatusBar } from './launchTargetStatusBar';
+import { PendingLaunchResults } from './pendingLaunchResults';
 import { registerRerunCommand } from './rerunCommand';
 
 /**
  * Launching tracked runs: the lenses, the commands, the live launches, the status bar, the
- * notifications, and where launches log (the workspace or a remote server).
+ * notifications, where launches log (the workspace or a remote server), and the ends of remote
+ * launches still to send.
  */
 export class LaunchFeature extends Disposable {
   readonly controller: LaunchController;
@@ -25,7 +27,8 @@ export class LaunchFeature extends Disposable {
     this.register(new LaunchStatusBar(this.controller));
     this.register(new LaunchTargetStatusBar(remoteServers));
     this.register(registerLaunchTargetPicker(remoteServers));
-    this.register(new LaunchNotifier(this.controller, reveal));
+    const pending = this.register(new PendingLaunchResults(session, remoteServers, this.controller));
+    this.register(new LaunchNotifier(this.controller, pending, reveal));
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, this.register(new LaunchCodeLensProvider())));
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
     this.register(registerRerunCommand(session, this.controller));

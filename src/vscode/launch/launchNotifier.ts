@@ -7,6 +7,7 @@ import { Disposable } from '../disposable';
 import type { LaunchController } from './launchController';
 import { endMessage, mainRun } from './launchSummary';
 import { describeServer } from './launchTarget';
+import type { PendingLaunchResults } from './pendingLaunchResults';
 import type { LaunchReport } from './runningLaunch';
 
 const openRun = 'Open Run';
@@ -23,7 +24,8 @@ export interface RunRevealers {
 /** Tells the person when a launched script ends: how, how long, its latest metrics, where its runs went, and a way to them. */
 export class LaunchNotifier extends Disposable {
   constructor(
-    private readonly controller: LaunchController,
+    controller: LaunchController,
+    private readonly pending: PendingLaunchResults,
     private readonly reveal: RunRevealers,
   ) {
     super();
@@ -43,9 +45,15 @@ export class LaunchNotifier extends Disposable {
           'Its output log and captured files are kept in the workspace until they are sent.',
         retry,
       );
-      if (choice === retry) {
-        await this.controller.retryRemoteEnd(ended.launchId).catch((error: Error) => vscode.window.showErrorMessage(`RunLens could not retry: ${error.message}`));
-      }
+      if (choice !== retry) return;
+      const outcome = await this.pending.send([ended.launchId]).catch((error: Error) => {
+        void vscode.window.showErrorMessage(`RunLens could not retry: ${error.message}`);
+        return undefined;
+      });
+      const [sent] = outcome?.sent ?? [];
+      const [unsent] = outcome?.unsent ?? [];
+      if (sent) await this.notify(sent);
+      else if (unsent) await this.notify({ ...report, ended: { ...ended, remote: { ...remote, failure: unsent.reason } } });
       return;
     }
     const run = mainRun(ended.runs);

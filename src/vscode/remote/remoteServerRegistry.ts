@@ -49,6 +49,12 @@ export class RemoteServerRegistry extends Disposable {
     return [...entries.values()];
   }
 
+  /** The entry the setting has for this URL (however it is spelled), if the person still has one. */
+  entryFor(url: string): RemoteServerEntry | undefined {
+    const wanted = safeNormalize(url);
+    return wanted === undefined ? undefined : this.servers().find((server) => safeNormalize(server.url) === wanted);
+  }
+
   /** Adds or replaces the server of that name, and keeps its credentials as secrets. */
   async add(entry: RemoteServerEntry, auth: RemoteAuth): Promise<RemoteServerEntry> {
     const name = entry.name.trim();

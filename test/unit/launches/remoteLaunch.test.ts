@@ -9,6 +9,8 @@ import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CaptureTag } from '../../../src/capture/tags';
 import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags';
+import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
+import { settleRemoteLaunch } from '../../../src/core/launches/remoteLaunchSettlement';
 import { RemoteUnavailableError } from '../../../src/core/sync/mlflowRestClient';
 import { git, makeRepo, write } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';
@@ -207,7 +209,7 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
     assert.deepEqual(fixture.db.all('SELECT launch_id FROM launches'), []);
   });
 
-  test('a server that fails at the end: the failure is reported, the record and files are kept, and a retry sends them', async (t) => {
+  test('a server that fails at the end: the failure is reported, the record (with the ending) and files are kept, and settling sends them', async (t) => {
     const proxy = await startFlakyProxy(remote.server.url, () => 'pass');
     t.after(() => proxy.close());
     const repo = makeRepo(t, { 'train.py': helperScript });
@@ -224,13 +226,18 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
     assert.equal(ended.remote?.synced, false);
     assert.match(ended.remote?.failure ?? '', /HTTP 503/);
     assert.deepEqual(ended.runs, []);
-    assert.equal(JSON.parse(fixture.launches.get(launch.launchId)?.remote_json ?? '{}').synced, false, 'the store says the end is unsent');
+    const kept = JSON.parse(fixture.launches.get(launch.launchId)?.remote_json ?? '{}') as RemoteLaunchRecord;
+    assert.equal(kept.synced, false, 'the store says the end is unsent');
+    assert.deepEqual(kept.ending, { kind: 'exited', exitCode: 0 }, 'with the ending, for a later session to send');
+    assert.deepEqual(fixture.launches.unsentRemoteLaunches().map(({ row }) => row.launch_id), [launch.launchId]);
     assert.ok(existsSync(fixture.launches.filePath(launch.launchId, LaunchArtifact.OutputLog)), 'the output log is kept');
 
     proxy.decide = () => 'pass';
-    const retried = await launch.retryEnd();
-    assert.equal(retried.remote?.synced, true, retried.remote?.failure);
+    const retried = await settleRemoteLaunch({ launches: fixture.launches, launchId: launch.launchId, server: { url: proxy.url, token: remote.token } });
+    assert.equal(retried?.remote?.synced, true, retried?.remote?.failure);
     assert.equal(retried.runs.length, 2);
+    assert.ok(retried.runs.every((run) => run.info.status === 'FINISHED'));
+    assert.deepEqual(fixture.launches.unsentRemoteLaunches(), []);
     const main = (await reader.run(launch.remote.runId)).run;
     const files = await reader.artifacts(artifactRoot(main));
     assert.equal(files.get(LaunchArtifact.OutputLog)?.toString(), output);

@@ -37,12 +37,34 @@ export interface RemoteLaunchResult {
   readonly env: NodeJS.ProcessEnv;
 }
 
+export interface StartedRemoteLaunch {
+  readonly fixture: LaunchFixture;
+  readonly launch: RemoteLaunch;
+  readonly process: LaunchedProcess;
+  /** Resolves once the process ended and its output is in the launch's output log. */
+  readonly logged: Promise<void>;
+  output(): string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
 /**
  * What the launcher does for a launch to a remote server, outside VS Code: capture the repository,
  * make the run on the server, run the script with python3 in the launch's environment (its output
  * into the launch's output log), and end the launch with the process's outcome.
  */
 export async function launchToRemote(t: TestContext, request: RemoteLaunchRequest, fixture?: LaunchFixture): Promise<RemoteLaunchResult> {
+  const started = await startRemoteLaunch(t, request, fixture);
+  const { launch, process: child, env } = started;
+  await request.whileRunning?.(child, started.output);
+  const end = await child.ended;
+  await started.logged;
+  const ended = await launch.end(launch.launchId, launchEndingOf(end));
+  await launch.release(launch.launchId);
+  return { fixture: started.fixture, launch, ended, output: started.output(), env };
+}
+
+/** The launch up to its running process; what becomes of its end is the caller's (a crash leaves it unended). */
+export async function startRemoteLaunch(t: TestContext, request: RemoteLaunchRequest, fixture?: LaunchFixture): Promise<StartedRemoteLaunch> {
   const f = fixture ?? (await openLaunchFixture(t, { imprintOf: launchImprint }));
   const launchId = newLaunchId();
   const script = path.join(request.repo, request.script);
@@ -85,10 +107,7 @@ export async function launchToRemote(t: TestContext, request: RemoteLaunchReques
     output += chunk.toString();
   });
   child.started.then((pid) => launch.setPid(launchId, pid)).catch(() => undefined);
-  await request.whileRunning?.(child, () => output);
-  const end = await child.ended;
-  await log.close();
-  const ended = await launch.end(launchId, launchEndingOf(end));
-  await launch.release(launchId);
-  return { fixture: f, launch, ended, output, env };
+  t.after(() => child.kill('the test ended'));
+  const logged = child.ended.then(() => log.close());
+  return { fixture: f, launch, process: child, logged, output: () => output, env };
 }

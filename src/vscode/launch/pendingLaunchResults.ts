@@ -1,0 +1,195 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import { launchesFolder } from '../../core/launches/launchFiles';
+import type { LaunchService } from '../../core/launches/launchService';
+import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
+import { forgetRemoteLaunch, settleRemoteLaunch } from '../../core/launches/remoteLaunchSettlement';
+import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
+import { RemoteUnavailableError } from '../../core/sync/mlflowRestClient';
+import { CommandId, ContextKey } from '../contributions';
+import { Disposable } from '../disposable';
+import { withErrorMessage } from '../errorBoundary';
+import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
+import type { TrackingSession } from '../trackingSession';
+import type { LaunchController } from './launchController';
+import { describeServer } from './launchTarget';
+import type { LaunchReport } from './runningLaunch';
+
+/** A launch whose end is still to reach its server, and why it did not this time. */
+export interface UnsentLaunch {
+  readonly launchId: string;
+  readonly label: string;
+  readonly remote: RemoteLaunchRecord;
+  /** In words, for the person: the server's answer, or that it is no longer listed. */
+  readonly reason: string;
+}
+
+/** What one attempt to send the pending results did. */
+export interface SendOutcome {
+  readonly sent: readonly LaunchReport[];
+  readonly unsent: readonly UnsentLaunch[];
+}
+
+/** Long enough after activation that the window's own start-up goes first. */
+const startupDelayMs = 2000;
+/** Two quick tries: a server that is down is said, and tried again when the person asks. */
+const settleRequests = { retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 }, timeoutMs: 15_000 };
+const unlisted = 'it is no longer in runlens.remoteServers; add it again to send them';
+const retry = 'Retry';
+const forget = 'Forget';
+
+/**
+ * The ends of remote launches that never reached their server: the window ended while the script
+ * ran (crash recovery ended the record when the store opened), or the server was down when it
+ * ended. Sent in the background after activation when `.runlens/launches/` keeps anything, from
+ * *RunLens: Send Pending Launch Results*, and from Retry on a launch's end notification. A server
+ * that is down or no longer in `runlens.remoteServers` leaves them pending, with their files kept,
+ * and is said once (Retry, Forget). The `runlens.launchResultsPending` context key shows the command.
+ */
+export class PendingLaunchResults extends Disposable {
+  private warned = false;
+  /** The pass under way: the next waits for it, so no end is sent twice at once. */
+  private sending: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly session: TrackingSession,
+    private readonly remoteServers: RemoteServerRegistry,
+    private readonly controller: LaunchController,
+  ) {
+    super();
+    this.register(
+      vscode.commands.registerCommand(CommandId.SendPendingLaunchResults, () =>
+        withErrorMessage('send the pending launch results', () => this.sendFromCommand()),
+      ),
+    );
+    // A remote launch whose end did not arrive becomes pending once this window is done with it.
+    this.register(controller.onDidChange(() => void this.updateContext()));
+    const timer = setTimeout(() => void this.sendAtStartup().catch((error: Error) => console.error('RunLens: pending launch results', error)), startupDelayMs);
+    this.register({ dispose: () => clearTimeout(timer) });
+  }
+
+  /**
+   * Sends the end of every pending launch (or of those named), one server at a time; a server that
+   * cannot be reached is not asked again for its other launches in the same pass.
+   */
+  send(launchIds?: readonly string[]): Promise<SendOutcome> {
+    const pass = this.sending.catch(() => undefined).then(() => this.sendPass(launchIds));
+    this.sending = pass;
+    return pass;
+  }
+
+  private async sendPass(launchIds: readonly string[] | undefined): Promise<SendOutcome> {
+    // A launch asked for by name (Retry on its end) is sent once this window is done with it.
+    for (const launchId of launchIds ?? []) await this.controller.finished(launchId);
+    const launches = await this.ownedLaunches();
+    if (!launches) return { sent: [], unsent: [] };
+    const sent: LaunchReport[] = [];
+    const unsent: UnsentLaunch[] = [];
+    /** Servers found down or unlisted in this pass, by the URL the records name: not asked again. */
+    const down = new Map<string, string>();
+    for (const { row, record } of launches.unsentRemoteLaunches()) {
+      const launchId = row.launch_id;
+      if ((launchIds && !launchIds.includes(launchId)) || this.controller.isUnfinished(launchId)) continue;
+      const label = labelOf(record, launchId);
+      const entry = this.remoteServers.entryFor(record.url);
+      if (!entry) down.set(record.url, unlisted);
+      const skipped = down.get(record.url);
+      if (skipped !== undefined || !entry) {
+        unsent.push({ launchId, label, remote: record, reason: skipped ?? unlisted });
+        continue;
+      }
+      try {
+        const server = await this.remoteServers.connection(entry.url);
+        const ended = await settleRemoteLaunch({ launches, launchId, server, requests: settleRequests });
+        if (ended) sent.push({ label, ended });
+      } catch (error) {
+        const reason = describeRemoteFailure(error);
+        if (RemoteUnavailableError.is(error)) down.set(record.url, reason);
+        unsent.push({ launchId, label, remote: record, reason });
+      }
+    }
+    if (sent.length > 0) void vscode.commands.executeCommand(CommandId.RefreshRemoteServer);
+    await this.updateContext(launches);
+    return { sent, unsent };
+  }
+
+  /** Deletes what is kept for these launches, at the person's request, once they confirmed. */
+  private async forget(unsent: readonly UnsentLaunch[]): Promise<boolean> {
+    const launches = await this.ownedLaunches();
+    if (!launches || unsent.length === 0) return false;
+    const confirm = `Forget ${unsent.length === 1 ? 'It' : 'Them'}`;
+    const choice = await vscode.window.showWarningMessage(
+      `Forget the results of ${count(unsent.length)} not sent to their server? Their output logs and captured files are deleted from .runlens/; the runs on the server stay as they are.`,
+      { modal: true },
+      confirm,
+    );
+    if (choice !== confirm) return false;
+    for (const launch of unsent) await forgetRemoteLaunch(launches, launch.launchId);
+    await this.updateContext(launches);
+    return true;
+  }
+
+  /**
+   * After activation, without holding it up: only when `.runlens/launches/` keeps files (a pending
+   * launch always does) is the store opened for this, and never in an untrusted workspace.
+   */
+  private async sendAtStartup(): Promise<void> {
+    const dir = this.session.storeDir;
+    if (!dir || !vscode.workspace.isTrusted || this.isDisposed) return;
+    const kept = await readdir(path.join(dir, launchesFolder)).catch(() => []);
+    if (kept.length === 0) return;
+    const outcome = await this.send();
+    if (this.isDisposed) return;
+    if (outcome.sent.length > 0) {
+      void vscode.window.showInformationMessage(
+        `RunLens sent the results of ${count(outcome.sent.length)} that had not reached their server (VS Code had closed while they ran, or the server was down); their runs there are ended, with the output logged.`,
+      );
+    }
+    if (outcome.unsent.length > 0 && !this.warned) {
+      this.warned = true;
+      void this.warn(outcome.unsent);
+    }
+  }
+
+  private async sendFromCommand(): Promise<SendOutcome> {
+    const outcome = await this.send();
+    if (outcome.unsent.length > 0) void this.warn(outcome.unsent);
+    else if (outcome.sent.length > 0) void vscode.window.showInformationMessage(`RunLens sent the results of ${count(outcome.sent.length)}.`);
+    else void vscode.window.showInformationMessage('RunLens has no launch results waiting to be sent.');
+    return outcome;
+  }
+
+  /** One quiet warning for every launch left pending, with the reasons (one per server). */
+  private async warn(unsent: readonly UnsentLaunch[]): Promise<void> {
+    const reasons = [...new Set(unsent.map((launch) => `${describeServer(launch.remote)}: ${launch.reason}`))].join('; ');
+    const choice = await vscode.window.showWarningMessage(
+      `RunLens could not send the results of ${count(unsent.length)} to their server: ${reasons}. Their output logs and captured files stay in .runlens/ until they are sent.`,
+      retry,
+      forget,
+    );
+    if (choice === retry) await vscode.commands.executeCommand(CommandId.SendPendingLaunchResults);
+    else if (choice === forget) await this.forget(unsent);
+  }
+
+  private async updateContext(launches?: LaunchService): Promise<void> {
+    const store = launches ?? (await this.ownedLaunches(false));
+    const pending = store !== undefined && store.unsentRemoteLaunches().some(({ row }) => !this.controller.isUnfinished(row.launch_id));
+    await vscode.commands.executeCommand('setContext', ContextKey.LaunchResultsPending, pending);
+  }
+
+  /** The store's launches when this window owns the store (opened if `open`); another owner sends its own. */
+  private async ownedLaunches(open = true): Promise<LaunchService | undefined> {
+    const opened = open ? await this.session.session() : await this.session.openedSession();
+    return opened?.kind === 'owner' ? opened.launches : undefined;
+  }
+}
+
+/** The script as the person knows it. */
+function labelOf(record: RemoteLaunchRecord, launchId: string): string {
+  return record.scriptPath ? vscode.workspace.asRelativePath(record.scriptPath, false) : `launch ${launchId}`;
+}
+
+function count(launches: number): string {
+  return launches === 1 ? '1 launch' : `${launches} launches`;
+}
