@@ -167,7 +167,7 @@ export class DashboardService {
           runs.map((run, index) => ({
             runId: run.info.run_id,
             label: labels[index],
-            ...readMetricColumns(resolved[index].source.tracking, resolved[index].localId, key, withTimestamps),
+            ...readMetricColumns(resolved[index].source.tracking.db, resolved[index].localId, key, withTimestamps),
           })),
           chart,
         ),

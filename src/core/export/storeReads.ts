@@ -1,6 +1,7 @@
 import type { KeyValue, LoggedModelRow } from '../entities';
 import { metricValue } from '../entities';
 import type { Reader } from '../store/database';
+import { historyOrder } from '../store/tracking/metricHistory';
 import { modelVersionColumns, registeredModelColumns, type ModelVersionRow, type RegisteredModelRow } from '../store/registry/registryReads';
 
 /** One point of a run's history with what the public reads leave out: its dataset and model links. */
@@ -23,7 +24,7 @@ export function runHistory(db: Reader, runId: string): StoredPoint[] {
   type Row = [string, number | null, number, number, number, string | null, string | null, string | null];
   const rows = db.values(
     `SELECT key, value, is_nan, timestamp, step, dataset_name, dataset_digest, model_id FROM metrics
-     WHERE run_id = ? ORDER BY key, step, timestamp, rowid`,
+     WHERE run_id = ? ORDER BY key, ${historyOrder}`,
     [runId],
   ) as Row[];
   return rows.map(([key, value, isNan, timestamp, step, datasetName, datasetDigest, modelId]) => ({

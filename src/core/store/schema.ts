@@ -208,4 +208,17 @@ export const migrations: readonly Migration[] = [
       'ALTER TABLE launches ADD COLUMN remote_json TEXT',
     ],
   },
+  {
+    version: 3,
+    statements: [
+      // History reads (get-history, the dashboards' series) take value and is_nan too: with them in
+      // the index SQLite answers from the index alone, without a table lookup per point (a third
+      // less time for the dashboards' 1M points). The reads order by the index's own columns then
+      // its implicit rowid (metricHistory.ts historyOrder), so none sorts: a point that ties on step
+      // and timestamp comes by value (NaN, stored as NULL, first), not in the order it was logged.
+      // The rebuild is paid once, at the first open: about 3 s for a store of 1M points here.
+      'DROP INDEX metrics_by_run_key',
+      'CREATE INDEX metrics_by_run_key ON metrics (run_id, key, step, timestamp, value, is_nan)',
+    ],
+  },
 ];

@@ -12,6 +12,7 @@ import type { Reader, WriteTransaction } from '../database';
 import { newLoggedModelId } from '../ids';
 import { loggedModelArtifactUri } from './artifactUris';
 import { requireActiveExperiment } from './lookups';
+import { historyOrder } from './metricHistory';
 import { generateRunName } from './runNames';
 import { chunks, placeholders, runEach } from './sqlHelpers';
 
@@ -125,7 +126,7 @@ function modelMetrics(db: Reader, row: LoggedModelRow): LoggedModelMetric[] {
      WHERE model_id = ?1 AND run_id IN (
        SELECT ?2 UNION SELECT run_id FROM run_outputs WHERE model_id = ?1
        UNION SELECT run_id FROM run_model_inputs WHERE model_id = ?1)
-     ORDER BY key, step, timestamp, rowid`,
+     ORDER BY key, ${historyOrder}`,
     [row.model_id, row.source_run_id],
   );
   return rows.map((metric) => ({

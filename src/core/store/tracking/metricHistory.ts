@@ -31,14 +31,20 @@ export interface HistoryPaging {
   readonly pageToken?: string;
 }
 
-// Reads in the order of the metrics_by_run_key index (run_id, key, step, timestamp, rowid), so
-// no query sorts.
-const historyOrder = 'ORDER BY step, timestamp, rowid';
+/**
+ * The order of a metric's history: by step, then timestamp, then value (NaN, stored as NULL,
+ * first), then the order the point was logged. MLflow leaves the order of points with equal step
+ * and timestamp unspecified; this one is the `metrics_by_run_key` index (run_id, key, step,
+ * timestamp, value, is_nan) with its implicit rowid, so reads of one run's history never sort, and
+ * those of value, timestamp and step alone read nothing but the index. Total (rowid is unique), so
+ * an offset page token resumes exactly where its page ended.
+ */
+export const historyOrder = 'step, timestamp, value, is_nan, rowid';
 
 /** Takes a history's points one at a time, in history order; a NaN value arrives as NaN. */
 export type PointVisitor = (value: number, timestamp: number, step: number) => void;
 
-/** One metric's points for one run, ordered by step then timestamp, a page at a time. */
+/** One metric's points for one run, in `historyOrder`, a page at a time. */
 export function getMetricHistory(db: Reader, runId: string, key: string, paging: HistoryPaging = {}): MetricPage {
   const metrics: Metric[] = [];
   const nextPageToken = visitMetricHistory(db, runId, key, paging, (value, timestamp, step) => {
@@ -62,7 +68,7 @@ export function visitMetricHistory(
   requireRun(db, runId);
   const offset = decodeOffsetToken(paging.pageToken);
   const select = {
-    sql: `SELECT ${pointColumns} FROM metrics WHERE run_id = ? AND key = ? ${historyOrder}`,
+    sql: `SELECT ${pointColumns} FROM metrics WHERE run_id = ? AND key = ? ORDER BY ${historyOrder}`,
     params: [runId, key],
   };
   const maxResults = paging.maxResults;
@@ -87,13 +93,13 @@ function visitRow(visit: PointVisitor, [value, timestamp, step]: PointValues): v
   visit(value ?? NaN, timestamp, step);
 }
 
-/** Several metrics' full histories for one run (the extension's charts), each in step order. */
+/** Several metrics' full histories for one run (the extension's charts), each in `historyOrder`. */
 export function getMetricHistories(db: Reader, runId: string, keys: readonly string[]): Map<string, Metric[]> {
   const histories = new Map<string, Metric[]>(keys.map((key) => [key, []]));
   for (const part of chunks([...new Set(keys)])) {
     const rows = db.values(
       `SELECT key, ${pointColumns} FROM metrics
-       WHERE run_id = ? AND key IN (${placeholders(part.length)}) ORDER BY key, step, timestamp, rowid`,
+       WHERE run_id = ? AND key IN (${placeholders(part.length)}) ORDER BY key, ${historyOrder}`,
       [runId, ...part],
     ) as [string, ...PointValues][];
     for (const [key, ...point] of rows) histories.get(key)?.push(pointOf(key, point));
@@ -156,7 +162,7 @@ function pointsAtSteps(db: Reader, runId: string, key: string, steps: readonly n
     const rows = readPoints(
       db,
       `SELECT ${pointColumns} FROM metrics
-       WHERE run_id = ? AND key = ? AND step IN (${placeholders(part.length)}) ${historyOrder} LIMIT ?`,
+       WHERE run_id = ? AND key = ? AND step IN (${placeholders(part.length)}) ORDER BY ${historyOrder} LIMIT ?`,
       [runId, key, ...part, bulkIntervalLimits.maxPointsPerRun - points.length],
     );
     for (const row of rows) points.push({ ...pointOf(key, row), run_id: runId });
