@@ -309,12 +309,19 @@ export interface MetricSeriesParams {
   readonly runIds: readonly string[];
   /** Metric keys (at most 100), one chart each; when absent, every metric any of the runs logged. */
   readonly keys?: readonly string[];
+  /**
+   * Chart only the first `limit` (1 to 100) of those keys. A dashboard asks for its first few charts
+   * this way, before it knows the keys, then for the rest by `keys`, a few at a time.
+   */
+  readonly limit?: number;
   readonly chart?: MetricChartOptions;
 }
 
 export interface MetricSeriesResult {
-  /** In the order of `keys` (sorted by key when absent). */
+  /** In the order of `keys` (sorted by key when absent); with `limit`, the first `limit` of them. */
   readonly charts: readonly MetricChartModel[];
+  /** Every metric any of the runs logged, sorted by key, whatever `keys` and `limit` asked for: the picker's list. */
+  readonly availableKeys: readonly string[];
 }
 
 export const MetricSeriesRequest = new RequestType<MetricSeriesParams, MetricSeriesResult>('run/metricSeries');

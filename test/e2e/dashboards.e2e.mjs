@@ -518,4 +518,88 @@ describe('the dashboards in a browser, served by runlens serve', () => {
       }
     }
   });
+
+  // Last, as its runs would change the counts the tests above expect.
+  test('many metrics chart a few at a time: the first before the last chunk is answered, a failed chunk on its charts only', stepTimeout, async () => {
+    const { api } = server;
+    const experiment = await api.createExperiment('e2e many metrics');
+    const keys = Array.from({ length: 12 }, (_, i) => `metric_${String(i).padStart(2, '0')}`);
+    const runIds = [];
+    for (const name of ['left', 'right']) {
+      const runId = await api.createRun(experiment, name);
+      const timestamp = Date.now();
+      await api.logBatch(runId, { metrics: keys.flatMap((key, k) => Array.from({ length: 20 }, (_, step) => ({ key, value: k + step / 20, timestamp: timestamp + step, step }))) });
+      runIds.push(runId);
+    }
+    const chartsDrawnOrFailed = () =>
+      page.waitForFunction(
+        (n) => {
+          const figures = document.querySelectorAll('[data-name="metric-charts"] .chart-figure');
+          return figures.length === n && [...figures].every((f) => f.querySelector('svg g.mark-line path, .chart-note.error'));
+        },
+        keys.length,
+        { timeout: 20_000 },
+      );
+    const drawn = () => page.$$eval('[data-name="metric-charts"] .chart-figure', (figures) => figures.filter((f) => f.querySelector('svg g.mark-line path')).map((f) => f.dataset.metric));
+    const failed = () => page.$$eval('[data-name="metric-charts"] .chart-figure', (figures) => figures.filter((f) => f.querySelector('.chart-note.error')).map((f) => f.dataset.metric));
+
+    // Every chart request the page makes (the bridge is one POST per request), and what it asked for.
+    let onChartRequest = async () => undefined;
+    const asked = [];
+    await page.route('**/dashboard-api', async (route) => {
+      const message = JSON.parse(route.request().postData() ?? '{}');
+      if (message.method !== 'run/metricSeries') return route.continue();
+      asked.push(message.params);
+      await onChartRequest(route, message.params);
+    });
+    try {
+      // A compare opens before it knows the keys: the host picks the first few; the last chunk is held until a chart shows.
+      let drawnWhileLastHeld;
+      onChartRequest = async (route, params) => {
+        if (params.keys?.includes(keys.at(-1))) {
+          await page.waitForFunction((key) => document.querySelector(`.chart-figure[data-metric="${key}"] svg g.mark-line path`), keys[0], { timeout: 20_000 }).catch(() => undefined);
+          drawnWhileLastHeld = await drawn();
+        }
+        await route.continue();
+      };
+      await open(`/compare?run=${runIds[0]}&run=${runIds[1]}`);
+      await chartsDrawnOrFailed();
+      assert.deepEqual((await drawn()).sort(), keys, 'every chart is drawn');
+      assert.equal(await page.locator(`.chart-figure[data-metric="${keys[0]}"] svg g.mark-line path`).count(), 2, 'a line per run');
+      assert.ok(drawnWhileLastHeld?.includes(keys[0]), `the first chart showed before the last chunk was answered (drawn then: ${drawnWhileLastHeld})`);
+      assert.equal(asked[0].limit, 4, 'the first request asks for the first few charts');
+      assert.equal(asked[0].keys, undefined);
+      const later = asked.slice(1).map((params) => params.keys);
+      assert.ok(later.every((chunk) => chunk.length <= 4), `chunks of at most 4: ${JSON.stringify(later)}`);
+      assert.deepEqual(later.flat().sort(), keys.slice(4), 'the rest are asked for once each');
+
+      // The run dashboard knows its keys from its model: every request names them.
+      asked.length = 0;
+      onChartRequest = (route) => route.continue();
+      await open(`/run/${runIds[0]}`);
+      await waitForRows('metrics', keys.length);
+      await openTab('Charts');
+      await chartsDrawnOrFailed();
+      assert.deepEqual((await drawn()).sort(), keys);
+      assert.ok(asked.every((params) => params.keys?.length <= 4 && params.limit === undefined), JSON.stringify(asked));
+      assert.deepEqual(asked.flatMap((params) => params.keys).sort(), keys);
+
+      // A chunk whose request fails says so on its own charts; the others draw.
+      let failedKeys;
+      onChartRequest = async (route, params) => {
+        if (params.keys?.includes(keys[6])) {
+          failedKeys = params.keys;
+          await route.abort('connectionrefused');
+        } else await route.continue();
+      };
+      await open(`/compare?run=${runIds[0]}&run=${runIds[1]}`);
+      await chartsDrawnOrFailed();
+      assert.ok(failedKeys?.length > 0);
+      assert.deepEqual(await failed(), keys.filter((key) => failedKeys.includes(key)));
+      assert.deepEqual(await drawn(), keys.filter((key) => !failedKeys.includes(key)));
+      assert.match(await page.locator(`.chart-figure[data-metric="${keys[6]}"] .chart-note.error`).textContent(), /did not answer/);
+    } finally {
+      await page.unroute('**/dashboard-api');
+    }
+  });
 });

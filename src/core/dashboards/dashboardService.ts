@@ -123,6 +123,7 @@ export class DashboardService {
       this.metricSeries(
         p.stringList('runIds', { min: 1, max: requestLimits.seriesRuns }),
         p.optionalStringList('keys', { min: 0, max: requestLimits.seriesKeys }),
+        p.optionalInteger('limit', 1, requestLimits.seriesKeys),
         p.chartOptions('chart'),
       ),
     'experiment/table': (p) => this.experimentTable(p),
@@ -151,12 +152,21 @@ export class DashboardService {
     };
   }
 
-  private async metricSeries(runIds: readonly string[], keys: readonly string[] | undefined, chart: MetricChartOptions): Promise<MetricSeriesResult> {
+  private async metricSeries(
+    runIds: readonly string[],
+    keys: readonly string[] | undefined,
+    limit: number | undefined,
+    chart: MetricChartOptions,
+  ): Promise<MetricSeriesResult> {
     const resolved = await this.sources.runs(runIds, 'full');
     const runs = resolved.map((r) => r.run);
-    const chartKeys = keys ?? this.metricKeysOf(runs);
+    const availableKeys = this.metricKeysOf(runs);
+    const chartKeys = (keys ?? availableKeys).slice(0, limit);
     if (chartKeys.length > requestLimits.seriesKeys) {
-      throw invalidParams('run/metricSeries', `these runs have ${chartKeys.length} metrics; name at most ${requestLimits.seriesKeys} in 'keys'.`);
+      throw invalidParams(
+        'run/metricSeries',
+        `these runs have ${chartKeys.length} metrics; name at most ${requestLimits.seriesKeys} in 'keys' or set 'limit'.`,
+      );
     }
     const labels = runLabels(runs.map((run) => ({ runId: run.info.run_id, name: run.info.run_name })));
     const withTimestamps = chart.xAxis !== 'step';
@@ -172,6 +182,7 @@ export class DashboardService {
           chart,
         ),
       ),
+      availableKeys,
     };
   }
 
@@ -283,7 +294,7 @@ export class DashboardService {
     if (p.has('overlay')) {
       const o = p.nested('overlay');
       if (runIds.length > requestLimits.seriesRuns) p.fail(`an overlay draws at most ${requestLimits.seriesRuns} runs.`);
-      overlay = (await this.metricSeries(runIds, o.stringList('keys', { min: 1, max: requestLimits.seriesKeys }), o.chartOptions('chart'))).charts;
+      overlay = (await this.metricSeries(runIds, o.stringList('keys', { min: 1, max: requestLimits.seriesKeys }), undefined, o.chartOptions('chart'))).charts;
     }
     return {
       fields: availableFields(chartRuns),

@@ -131,6 +131,16 @@ describe('DashboardService', () => {
     });
     assert.equal(smoothed.charts.length, 1);
     assert.equal(JSON.parse(JSON.stringify(smoothed.charts[0].spec)).layer.length, 3);
+    assert.deepEqual(smoothed.availableKeys, ['accuracy', 'val_loss'], 'every key of the runs, not only those asked for');
+  });
+
+  test('run/metricSeries with limit: the first charts only, and every key to ask for the rest', async () => {
+    const first = await fixture.service.handle('run/metricSeries', { runIds: [runId, otherId], limit: 1 });
+    assert.deepEqual(first.charts.map((chart) => chart.key), ['accuracy']);
+    assert.deepEqual(first.availableKeys, ['accuracy', 'val_loss']);
+    const rest = await fixture.service.handle('run/metricSeries', { runIds: [runId, otherId], keys: ['val_loss', 'accuracy'], limit: 1 });
+    assert.deepEqual(rest.charts.map((chart) => chart.key), ['val_loss'], 'limit takes the first of the keys, in their order');
+    await rejectsWith(fixture.service.handle('run/metricSeries', { runIds: [runId], limit: 0 }), 'invalidParams', /'limit' must be an integer from 1 to 100/);
   });
 
   test('compare/get: params, metrics and tags side by side, deltas and the better side by direction', async () => {

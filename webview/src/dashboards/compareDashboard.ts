@@ -111,11 +111,6 @@ export class CompareDashboard implements Dashboard {
       model.datasets.length > 0 ? keyValueDiff('dataset-diff', 'Dataset', model.runs, model.datasets, '') : null,
     );
     replaceChildren(this.code, this.codeTable(model));
-    // With every metric charted the charts themselves list the keys; with a chosen few, the picker
-    // still needs the rest (metrics equal in all runs are left out of the diff but not of the picker).
-    if (this.state.chartKeys) {
-      this.charts.setAvailableKeys([...new Set([...this.charts.availableKeys, ...this.state.chartKeys, ...model.metrics.map((m) => m.key)])].sort());
-    }
   }
 
   private runChip(run: CompareRun, index: number): HTMLElement {
