@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { listArtifactsDeep } from '../../../src/core/dashboards/artifactListing';
-import { DashboardError, toResponseError } from '../../../src/core/dashboards/dashboardError';
+import { DashboardError } from '../../../src/core/dashboards/dashboardError';
 import { storeRootOf } from '../../../src/core/dashboards/runArtifactRoot';
 import { maxImagePreviewBytes, serviceRequests, type ArtifactPreview } from '../../../src/protocol/dashboards';
-import { openDashboardFixture, seedRun, writeArtifact, type DashboardFixture } from './support/dashboardFixture';
-
-/** Rejects with a DashboardError of `code` whose message matches `message`. */
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    const response = toResponseError(error);
-    assert.equal(response.code, code, response.message);
-    assert.match(response.message, message);
-    return true;
-  });
-}
+import { openDashboardFixture, rejectsWith, seedRun, writeArtifact, type DashboardFixture } from './support/dashboardFixture';
 
 describe('DashboardService', () => {
   let fixture: DashboardFixture;

@@ -15,7 +15,7 @@ import { RemoteUnavailableError } from '../../../src/core/sync/mlflowRestClient'
 import { git, makeRepo, write } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';
 import { startFlakyProxy } from '../sync/support/flakyProxy';
-import { RemoteReader, type RemoteRunView } from '../sync/support/remoteReads';
+import { RemoteReader, tagsOf, type RemoteRunView } from '../sync/support/remoteReads';
 import { openLaunchFixture } from './support/launchFixture';
 import { launchToRemote } from './support/remoteLaunchKit';
 import { launchImprint } from '../../../src/vscode/launch/launchImprint';
@@ -57,7 +57,6 @@ call("runs/log-metric", {"run_id": own["run"]["info"]["run_id"], "key": "acc", "
 print("rest done")
 `;
 
-const tags = (run: RemoteRunView) => Object.fromEntries((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
 
 describe('a launch that logs to a remote server', { skip: !hasPython && 'python3 is not installed' }, () => {
   let remote: TestServer;
@@ -106,7 +105,7 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
     const head = git(repo, 'rev-parse', 'HEAD');
     const diff = git(repo, 'diff', '--no-color', 'HEAD');
     for (const run of runs) {
-      const t0 = tags(run);
+      const t0 = tagsOf(run);
       assert.equal(run.info.experiment_id, experiment.experiment.experiment_id);
       assert.equal(run.info.status, 'FINISHED');
       assert.equal(t0[CaptureTag.GitCommit], head);
@@ -136,8 +135,8 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
     assert.equal(first.info.status, 'FINISHED', 'ended by the script itself');
     assert.equal(second.info.status, 'FAILED');
     assert.ok(second.info.end_time);
-    assert.equal(tags(second)[LaunchTag.ExitCode], '3');
-    assert.equal(tags(first)[LaunchTag.ExitCode], '3');
+    assert.equal(tagsOf(second)[LaunchTag.ExitCode], '3');
+    assert.equal(tagsOf(first)[LaunchTag.ExitCode], '3');
   });
 
   test('a raw REST script: its own run is found by script name and user, and a run of someone else is left alone', async (t) => {
@@ -152,12 +151,12 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
     assert.equal(runs.length, 2);
     for (const run of runs) {
       assert.equal(run.info.status, 'FINISHED', 'RunLens ended what the script left RUNNING');
-      assert.equal(tags(run)[CaptureTag.GitCommit], git(repo, 'rev-parse', 'HEAD'));
-      assert.equal(tags(run)[CaptureTag.GitDirty], 'false');
+      assert.equal(tagsOf(run)[CaptureTag.GitCommit], git(repo, 'rev-parse', 'HEAD'));
+      assert.equal(tagsOf(run)[CaptureTag.GitDirty], 'false');
     }
     assert.ok(runs.every((run) => (run.data.metrics ?? []).some((m) => m.key === 'acc')));
     const colleague = (await reader.run(decoy.info.run_id)).run;
-    assert.equal(tags(colleague)[LaunchTag.LaunchId], undefined);
+    assert.equal(tagsOf(colleague)[LaunchTag.LaunchId], undefined);
     assert.equal(colleague.info.status, 'RUNNING');
   });
 
@@ -175,7 +174,7 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
     assert.equal(ended.status, 'KILLED');
     const [run] = await runsOfLaunch(launch.launchId);
     assert.equal(run.info.status, 'KILLED');
-    assert.equal(tags(run)[LaunchTag.Note], 'Stopped with RunLens: Stop Run.');
+    assert.equal(tagsOf(run)[LaunchTag.Note], 'Stopped with RunLens: Stop Run.');
   });
 
   test('a remote launch that VS Code left running ends in the store without a run of its own', async (t) => {

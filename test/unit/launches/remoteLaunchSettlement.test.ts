@@ -16,7 +16,7 @@ import { launchImprint } from '../../../src/vscode/launch/launchImprint';
 import { makeRepo } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';
 import { startFlakyProxy } from '../sync/support/flakyProxy';
-import { RemoteReader, type RemoteRunView } from '../sync/support/remoteReads';
+import { RemoteReader, tagsOf } from '../sync/support/remoteReads';
 import type { LaunchFixture } from './support/launchFixture';
 import { startRemoteLaunch } from './support/remoteLaunchKit';
 
@@ -32,7 +32,6 @@ print("epoch 1 done", flush=True)
 time.sleep(60)
 `;
 
-const tags = (run: RemoteRunView) => Object.fromEntries((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
 const noRetry = { retry: { maxAttempts: 1 }, timeoutMs: 5000 };
 
 describe('remote launches whose end did not reach the server', { skip: !hasPython && 'python3 is not installed' }, () => {
@@ -90,9 +89,9 @@ describe('remote launches whose end did not reach the server', { skip: !hasPytho
     const run = (await reader.run(runId)).run;
     assert.equal(run.info.status, 'FAILED');
     assert.ok(run.info.end_time);
-    assert.equal(tags(run)[LaunchTag.Note], windowEndedReason);
-    assert.equal(tags(run)[LaunchTag.MlflowNote], windowEndedReason);
-    assert.equal(tags(run)[LaunchTag.ExitCode], undefined, 'no exit code was seen');
+    assert.equal(tagsOf(run)[LaunchTag.Note], windowEndedReason);
+    assert.equal(tagsOf(run)[LaunchTag.MlflowNote], windowEndedReason);
+    assert.equal(tagsOf(run)[LaunchTag.ExitCode], undefined, 'no exit code was seen');
     assert.deepEqual(run.data.metrics?.map((m) => m.key), ['loss'], 'what the script logged stays');
     assert.match(output, /epoch 1 done/);
     assert.equal(await remoteFile(runId, LaunchArtifact.OutputLog), output, 'the output log as far as it got');

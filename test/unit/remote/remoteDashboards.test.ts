@@ -7,7 +7,6 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { toResponseError } from '../../../src/core/dashboards/dashboardError';
 import { DashboardService as Service, requestLimits, type DashboardService } from '../../../src/core/dashboards/dashboardService';
 import { storePathOf } from '../../../src/core/dashboards/runArtifactRoot';
 import { RemoteMirrors, type RemoteServerRef } from '../../../src/core/remote/remoteMirrors';
@@ -16,7 +15,7 @@ import { RequestLimiter } from '../../../src/core/remote/requestLimiter';
 import type { ArtifactStore } from '../../../src/core/store/artifactStore';
 import type { TrackingStore } from '../../../src/core/store/trackingStore';
 import { isRemoteAddress, parseRemoteAddress, remoteAddress } from '../../../src/protocol/runAddress';
-import { logHistory, openDashboardFixture, seedRun, type DashboardFixture } from '../dashboards/support/dashboardFixture';
+import { logHistory, openDashboardFixture, rejectsWith, seedRun, type DashboardFixture } from '../dashboards/support/dashboardFixture';
 import { startTestServer, type TestServer } from '../server/support/testServer';
 import { startCountingProxy, type CountingProxy } from './countingProxy';
 
@@ -37,15 +36,6 @@ function serviceFor(local: DashboardFixture, servers: readonly (RemoteServerRef 
 
 async function writeRemoteArtifact(store: TrackingStore, artifacts: ArtifactStore, runId: string, path: string, content: string): Promise<void> {
   await artifacts.write(storePathOf(store.getRun(runId).info.artifact_uri, path), Readable.from([Buffer.from(content)]));
-}
-
-async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  await assert.rejects(promise, (error: unknown) => {
-    const response = toResponseError(error);
-    assert.equal(response.code, code, response.message);
-    assert.match(response.message, message);
-    return true;
-  });
 }
 
 async function closedPort(): Promise<number> {

@@ -1,7 +1,9 @@
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
+import { toResponseError } from '../../../../src/core/dashboards/dashboardError';
 import { DashboardService } from '../../../../src/core/dashboards/dashboardService';
 import { storePathOf } from '../../../../src/core/dashboards/runArtifactRoot';
 import { ArtifactStore } from '../../../../src/core/store/artifactStore';
@@ -74,4 +76,14 @@ export function logHistory(tracking: TrackingStore, runId: string, key: string, 
 export async function writeArtifact(fixture: DashboardFixture, runId: string, relativePath: string, content: string | Buffer): Promise<void> {
   const uri = fixture.tracking.getRun(runId).info.artifact_uri;
   await fixture.artifacts.write(storePathOf(uri, relativePath), Readable.from([Buffer.from(content)]));
+}
+
+/** Rejects with a DashboardError of `code` whose message matches `message`. */
+export async function rejectsWith(promise: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  await assert.rejects(promise, (error: unknown) => {
+    const response = toResponseError(error);
+    assert.equal(response.code, code, response.message);
+    assert.match(response.message, message);
+    return true;
+  });
 }

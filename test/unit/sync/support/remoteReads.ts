@@ -70,3 +70,8 @@ export interface RemoteRunView {
   readonly inputs?: { dataset_inputs?: { dataset: { name: string; digest: string } }[] };
   readonly outputs?: { model_outputs?: { model_id: string; step: number }[] };
 }
+
+/** A remote run's tags as a plain object. */
+export function tagsOf(run: RemoteRunView): Record<string, string> {
+  return Object.fromEntries((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
+}
