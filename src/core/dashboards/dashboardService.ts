@@ -384,7 +384,7 @@ export class DashboardService {
     const source = await this.sources.remoteSource(url);
     const preferredHere = preferred === undefined ? undefined : parseRemoteAddress(preferred);
     const found = await this.sources.reach(source, () =>
-      source.remote!.mirror.findRuns(query, limit, preferredHere?.serverUrl === url ? preferredHere.id : undefined),
+      source.remote!.mirror.search.find(query, limit, preferredHere?.serverUrl === url ? preferredHere.id : undefined),
     );
     const server = source.remote!.server;
     return found

@@ -202,8 +202,8 @@ export class RunSources {
       tracking: mirror.tracking,
       remote: { server, mirror },
       artifactsOf: (run) => ({
-        list: (folder) => reachServer(server, () => mirror.listArtifacts(run.info.run_id, folder)),
-        read: (path) => reachServer(server, () => mirror.readArtifact(run.info.run_id, path)),
+        list: (folder) => reachServer(server, () => mirror.artifacts.list(run.info.run_id, folder)),
+        read: (path) => reachServer(server, () => mirror.artifacts.read(run.info.run_id, path)),
       }),
       present: (run) => ({
         ...run,

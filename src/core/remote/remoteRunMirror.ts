@@ -1,19 +1,16 @@
 import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { storeRootOf } from '../dashboards/runArtifactRoot';
 import type { Metric } from '../entities';
 import { notFound } from '../errors';
 import { nextTurn } from '../nextTurn';
-import { artifactPathSegments, type ArtifactEntry, type ArtifactFile } from '../store/artifactStore';
 import { Database } from '../store/database';
 import { TrackingStore } from '../store/trackingStore';
-import { MlflowRestClient } from '../sync/mlflowRestClient';
 import type { RemoteServer } from '../sync/remoteServer';
 import { ExpiringCache } from './expiringCache';
 import { appendPoints, removeRun, replaceRun, upsertExperiment } from './mirrorWrites';
-import { quoteFilterString } from './remoteBrowser';
-import { experimentSummary, metric, runSummary, type RemoteExperimentSummary, type RemoteRunSummary } from './remoteRecords';
-import { RequestLimiter } from './requestLimiter';
+import { RemoteArtifacts } from './remoteArtifacts';
+import { experimentSummary, metric, runSummary, type RemoteRunSummary } from './remoteRecords';
+import { RemoteRequests } from './remoteRequests';
+import { RemoteRunSearch } from './remoteRunSearch';
 
 /** `summary`: the run with the latest value of each metric (what a table needs); `full`: every metric point. */
 export type MirrorDepth = 'summary' | 'full';
@@ -84,18 +81,7 @@ export interface ExperimentRuns {
   readonly changed: boolean;
 }
 
-/** A remote run that matched a search, with its experiment's name. */
-export interface FoundRemoteRun {
-  readonly run: RemoteRunSummary;
-  readonly experimentName: string;
-}
-
 type Wire = Record<string, unknown>;
-
-/** Largest artifact read into memory when the server does not say how large it is. */
-const maxUnsizedArtifactBytes = 64 * 1024 * 1024;
-/** Experiments a search for compare candidates looks through. */
-const searchedExperiments = 100;
 
 /**
  * A copy of a remote MLflow server's runs in an in-memory sql.js TrackingStore, made as dashboards
@@ -110,8 +96,11 @@ const searchedExperiments = 100;
  */
 export class RemoteRunMirror {
   readonly url: string;
-  private readonly client: MlflowRestClient;
-  private readonly limiter: RequestLimiter;
+  /** The copied runs' artifacts, read from the server through the mirror's limiter and cache. */
+  readonly artifacts: RemoteArtifacts;
+  /** The compare picker's search for the server's runs by name. */
+  readonly search: RemoteRunSearch;
+  private readonly requests: RemoteRequests;
   private readonly runs = new Map<string, RunCopy>();
   private readonly loading = new Map<string, Promise<void>>();
   private readonly experimentIds = new Map<string, number>();
@@ -119,7 +108,6 @@ export class RemoteRunMirror {
   private readonly experiments: ExpiringCache<number>;
   private readonly experimentRuns = new Map<string, ExperimentRunsCopy>();
   private readonly syncing = new Map<string, Promise<ExperimentRuns>>();
-  private readonly answers: ExpiringCache<unknown>;
 
   static async open(server: RemoteServer, limits: Partial<MirrorLimits> = {}, now: () => number = Date.now): Promise<RemoteRunMirror> {
     return new RemoteRunMirror(server, new TrackingStore(await Database.open()), { ...defaultMirrorLimits, ...limits }, now);
@@ -131,11 +119,11 @@ export class RemoteRunMirror {
     readonly limits: MirrorLimits,
     private readonly now: () => number,
   ) {
-    this.client = new MlflowRestClient(server, { retry: { maxAttempts: 2, baseDelayMs: 300, maxDelayMs: 1000 }, timeoutMs: limits.timeoutMs });
-    this.url = this.client.baseUrl;
-    this.limiter = new RequestLimiter(limits.concurrency);
+    this.requests = new RemoteRequests(server, limits, now);
+    this.url = this.requests.url;
+    this.artifacts = new RemoteArtifacts(this.requests, tracking);
+    this.search = new RemoteRunSearch(this.requests);
     this.experiments = new ExpiringCache({ maxEntries: 10_000, ttlMs: limits.ttlMs }, now);
-    this.answers = new ExpiringCache({ maxEntries: 500, ttlMs: limits.ttlMs }, now);
     // The store made a Default experiment of its own; the server's experiments come in as they are read.
     tracking.db.write((tx) => tx.run('DELETE FROM experiments'));
   }
@@ -214,77 +202,12 @@ export class RemoteRunMirror {
     return (await this.syncExperiment(remoteExperimentId, { force: true })).changed;
   }
 
-  /** The entries directly inside a folder of a run's artifacts (names relative to it). */
-  listArtifacts(runId: string, folder: string): Promise<ArtifactEntry[]> {
-    const dir = artifactPathSegments(folder).join('/');
-    return this.cached(`artifacts/${runId}/${dir}`, async () => {
-      const reply = await this.call((client) => client.get<{ files?: Wire[] }>('artifacts/list', { run_id: runId, ...(dir ? { path: dir } : {}) }));
-      return (reply.files ?? []).map((file): ArtifactEntry => {
-        const name = String(file.path ?? '').split('/').pop() ?? '';
-        const size = Number(file.file_size);
-        return file.is_dir === true ? { path: name, is_dir: true } : { path: name, is_dir: false, ...(Number.isFinite(size) ? { file_size: size } : {}) };
-      });
-    });
-  }
-
-  /** One artifact of a copied run, streamed from the server (its artifact proxy, or MLflow's get-artifact). */
-  async readArtifact(runId: string, relativePath: string): Promise<ArtifactFile> {
-    const path = artifactPathSegments(relativePath).join('/');
-    const root = storeRootOf(this.tracking.getRun(runId).info.artifact_uri);
-    const file = await this.limiter.run(() => this.client.download(root === undefined ? { runId, path } : { artifactPath: `${root}/${path}` }));
-    if (file.size !== undefined) return { size: file.size, stream: file.stream };
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of file.stream) {
-      size += (chunk as Buffer).length;
-      if (size > maxUnsizedArtifactBytes) {
-        file.stream.destroy();
-        throw new Error(`${relativePath} on ${this.url} is larger than ${maxUnsizedArtifactBytes / 1024 / 1024} MiB and the server did not say its size.`);
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return { size, stream: Readable.from([Buffer.concat(chunks)]) };
-  }
-
   /** Sets a tag on the server's run (runs/set-tag), then on the copy. */
   async setTag(runId: string, key: string, value: string): Promise<void> {
-    await this.call((client) => client.post('runs/set-tag', { run_id: runId, key, value }));
+    await this.requests.call((client) => client.post('runs/set-tag', { run_id: runId, key, value }));
     this.tracking.setTag(runId, key, value);
     const copy = this.runs.get(runId);
     if (copy) copy.fetchedAt = -Infinity;
-  }
-
-  /**
-   * Runs whose name contains `query` (any case), newest first, over the server's first 100
-   * experiments, with `preferExperimentId`'s runs first. One or two runs/search requests, cached.
-   */
-  findRuns(query: string, limit: number, preferExperimentId?: string): Promise<FoundRemoteRun[]> {
-    return this.cached(`find/${limit}/${preferExperimentId ?? ''}/${query}`, async () => {
-      let filter: string | undefined;
-      try {
-        filter = query === '' ? undefined : `attributes.run_name ILIKE ${quoteFilterString(`%${query}%`)}`;
-      } catch {
-        return []; // both quote characters: no run name can be searched for with it
-      }
-      const experiments = await this.experimentList();
-      const names = new Map(experiments.map((experiment) => [experiment.experimentId, experiment.name]));
-      const search = async (experimentIds: readonly string[]) => {
-        if (experimentIds.length === 0) return [];
-        const reply = await this.call((client) =>
-          client.post<Wire>('runs/search', {
-            experiment_ids: experimentIds,
-            max_results: limit,
-            order_by: ['attributes.start_time DESC'],
-            run_view_type: 'ACTIVE_ONLY',
-            ...(filter ? { filter } : {}),
-          }),
-        );
-        return Array.isArray(reply.runs) ? (reply.runs as Wire[]).map(runSummary) : [];
-      };
-      const preferred = preferExperimentId !== undefined && names.has(preferExperimentId) ? await search([preferExperimentId]) : [];
-      const rest = await search([...names.keys()].filter((id) => id !== preferExperimentId));
-      return [...preferred, ...rest].slice(0, limit).map((run) => ({ run, experimentName: names.get(run.experimentId) ?? run.experimentId }));
-    });
   }
 
   private ensureRun(runId: string, depth: MirrorDepth, share: number): Promise<void> {
@@ -341,7 +264,7 @@ export class RemoteRunMirror {
   }
 
   private async readRun(runId: string): Promise<RemoteRunSummary> {
-    const reply = await this.call((client) => client.get<{ run?: Wire }>('runs/get', { run_id: runId }));
+    const reply = await this.requests.call((client) => client.get<{ run?: Wire }>('runs/get', { run_id: runId }));
     const record = runSummary(reply.run ?? {});
     if (record.runId === '') throw notFound(`Run '${runId}' is not on ${this.url}.`);
     return record;
@@ -364,7 +287,7 @@ export class RemoteRunMirror {
           const take = Math.min(this.limits.historyPageSize, left);
           left -= take;
           const token = pageToken;
-          const reply = await this.call((client) =>
+          const reply = await this.requests.call((client) =>
             client.get<Wire>('metrics/get-history', {
               run_id: record.runId,
               metric_key: key,
@@ -384,7 +307,7 @@ export class RemoteRunMirror {
 
   private localExperiment(remoteExperimentId: string): Promise<number> {
     return this.experiments.getOrLoad(remoteExperimentId, async () => {
-      const reply = await this.call((client) => client.get<{ experiment?: Wire }>('experiments/get', { experiment_id: remoteExperimentId }));
+      const reply = await this.requests.call((client) => client.get<{ experiment?: Wire }>('experiments/get', { experiment_id: remoteExperimentId }));
       const wire = reply.experiment ?? {};
       const summary = experimentSummary(wire);
       let localId = this.experimentIds.get(remoteExperimentId);
@@ -416,7 +339,7 @@ export class RemoteRunMirror {
     let truncatedAt: number | undefined;
     do {
       const token = pageToken;
-      const reply = await this.call((client) =>
+      const reply = await this.requests.call((client) =>
         client.post<Wire>('runs/search', {
           experiment_ids: [remoteExperimentId],
           max_results: Math.min(1000, this.limits.maxExperimentRuns - found.length),
@@ -466,13 +389,6 @@ export class RemoteRunMirror {
     return { localExperimentId: String(localId), ...(truncatedAt === undefined ? {} : { truncatedAt }), changed: previous !== undefined && previous.print !== print };
   }
 
-  private experimentList(): Promise<RemoteExperimentSummary[]> {
-    return this.cached('experiments', async () => {
-      const reply = await this.call((client) => client.post<Wire>('experiments/search', { max_results: searchedExperiments, view_type: 'ACTIVE_ONLY' }));
-      return Array.isArray(reply.experiments) ? (reply.experiments as Wire[]).map(experimentSummary) : [];
-    });
-  }
-
   /** Past `maxMirrorPoints`, the least recently used full copies (not those in use) go back to summaries. */
   private evict(inUse: ReadonlySet<string>): void {
     let total = 0;
@@ -485,14 +401,6 @@ export class RemoteRunMirror {
       total -= copy.points - copy.record.metrics.length;
       this.remember({ record: copy.record, localExperimentId: copy.localExperimentId, depth: 'summary', fetchedAt: copy.fetchedAt, points: copy.record.metrics.length });
     }
-  }
-
-  private call<T>(request: (client: MlflowRestClient) => Promise<T>): Promise<T> {
-    return this.limiter.run(() => request(this.client));
-  }
-
-  private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
-    return this.answers.getOrLoad(key, load) as Promise<T>;
   }
 }
 
