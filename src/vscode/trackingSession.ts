@@ -74,6 +74,20 @@ export class TrackingSession extends Disposable {
     return this.opening && (await this.opening.catch(() => undefined));
   }
 
+  /**
+   * `session()` for readers: once no import's long write has its transaction open (sql.js has one
+   * connection, so between the import's slices reads see half of it). Read right after awaiting.
+   */
+  async settledSession(): Promise<Session> {
+    return settled(await this.session());
+  }
+
+  /** `openedSession()` for readers, as `settledSession()`. */
+  async settledOpenedSession(): Promise<Session | undefined> {
+    const opened = await this.openedSession();
+    return opened && settled(opened);
+  }
+
   private async open(): Promise<Session> {
     const dir = this.storeDir;
     if (!dir) throw new Error('RunLens keeps its runs in the workspace: open a folder first.');
@@ -123,4 +137,10 @@ export class TrackingSession extends Disposable {
     void server?.close().finally(() => store?.close());
     if (!server) store?.close();
   }
+}
+
+/** Waits for the owner's store to have no long write open; a guest reads over HTTP, where the server waits. */
+async function settled(opened: Session): Promise<Session> {
+  if (opened.kind === 'owner') await opened.store.db.longWriteSettled();
+  return opened;
 }

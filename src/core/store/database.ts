@@ -276,8 +276,12 @@ export class Database implements Reader {
   async writeInSlices<R>(steps: (tx: WriteTransaction) => Generator<unknown, R, void>, options: SlicedWriteOptions = {}): Promise<R> {
     const sliceMs = options.sliceMs ?? defaultSliceMs;
     for (let attempt = 0; ; attempt += 1) {
-      // Two long writes never share a transaction: a second one waits for the first.
-      while (this.sliced) await this.longWriteSettled();
+      // Two long writes never share a transaction: a second one waits for the first, then lets a
+      // turn pass so that those who waited for the first (readers) read before it opens its own.
+      while (this.sliced) {
+        await this.longWriteSettled();
+        await nextTurn();
+      }
       this.assertOpen();
       options.signal?.throwIfAborted();
       const inOneGo = attempt >= (options.maxRestarts ?? defaultMaxRestarts);
@@ -316,7 +320,11 @@ export class Database implements Reader {
     }
   }
 
-  /** Resolves once no long write (`writeInSlices`) has its transaction open: at once when none has. */
+  /**
+   * Resolves once no long write (`writeInSlices`) has its transaction open: at once when none has.
+   * A caller that reads right after awaiting it (no other await between) sees only committed rows:
+   * a queued long write opens its transaction a turn later.
+   */
   longWriteSettled(): Promise<void> {
     if (!this.sliced) return Promise.resolve();
     return new Promise((resolve) => this.slicedWaiters.push(resolve));

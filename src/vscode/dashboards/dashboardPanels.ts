@@ -151,7 +151,8 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
 
   /** The store's dashboard service; only the window that owns the store can answer from it. */
   private async owned(): Promise<OwnedDashboardStore> {
-    const session = await this.session.session();
+    // Settled: its answers (reads and writes) never see half an import, as the server's requests don't.
+    const session = await this.session.settledSession();
     if (session.kind === 'guest') {
       const where = session.endpoint ? ` Its dashboards are at ${session.endpoint.url}/ (runlens serve prints the address with its token).` : '';
       throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}).${where}`);

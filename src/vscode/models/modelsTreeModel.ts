@@ -54,7 +54,7 @@ export class ModelsTreeModel extends Disposable {
   async children(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
     if (node && node.kind !== 'model') return [];
     if (!node && !this.session.storeExists()) return [];
-    const opened = await this.session.session();
+    const opened = await this.session.settledSession();
     if (opened.kind === 'guest') {
       return [{ kind: 'message', id: 'guest', text: `The registry is served by another RunLens process (pid ${opened.ownerPid}).` }];
     }
@@ -71,7 +71,7 @@ export class ModelsTreeModel extends Disposable {
   }
 
   private async poll(): Promise<void> {
-    const opened = await this.session.openedSession();
+    const opened = await this.session.settledOpenedSession();
     if (opened?.kind !== 'owner' || this.shown === undefined) return;
     if (snapshotOf(opened.store.registry) !== this.shown) this.reload();
   }

@@ -164,10 +164,11 @@ export class RunsTreeModel extends Disposable {
    * revealing it; undefined when the filter or the deleted-runs toggle hides it.
    */
   async loadRun(runId: string): Promise<RunNode | undefined> {
+    await this.roots();
+    // After roots(): its await of VS Code may outlast the settling, so this read settles afresh.
     const store = await this.ownerStore();
     const run = store.tracking.getRun(runId);
     const experimentId = run.info.experiment_id;
-    await this.roots();
     const experiment = this.experiments.get(experimentId);
     if (!experiment) return undefined;
     const query = this.query;
@@ -191,7 +192,7 @@ export class RunsTreeModel extends Disposable {
 
   private async roots(): Promise<RunsTreeNode[]> {
     if (!this.session.storeExists()) return this.setHasRuns([]);
-    const opened = await this.session.session();
+    const opened = await this.session.settledSession();
     if (opened.kind === 'guest') {
       const text = `This workspace's runs are served by another RunLens process (pid ${opened.ownerPid}): see them in that window.`;
       return this.setHasRuns([{ kind: 'message', id: 'guest', text }]);
@@ -274,7 +275,7 @@ export class RunsTreeModel extends Disposable {
 
   /** One coalesced tick: find what changed among what is shown, and fire just that. */
   private async poll(): Promise<void> {
-    const opened = await this.session.openedSession();
+    const opened = await this.session.settledOpenedSession();
     if (opened?.kind !== 'owner') return;
     const tracking = opened.store.tracking;
     const query = this.query;
@@ -332,7 +333,7 @@ export class RunsTreeModel extends Disposable {
   }
 
   private async ownerStore(): Promise<WorkspaceStore> {
-    const opened = await this.session.session();
+    const opened = await this.session.settledSession();
     if (opened.kind !== 'owner') throw new Error(`the store is served by another RunLens process (pid ${opened.ownerPid})`);
     return opened.store;
   }

@@ -161,6 +161,35 @@ describe('Database.writeInSlices', () => {
     assert.deepEqual(ids(db), range(0, 200));
   });
 
+  it('a reader that awaits longWriteSettled reads only committed rows, even with another long write queued', async () => {
+    const db = await Database.open({ migrations: valuesSchema });
+    /** Reads as the extension's views do: a few promise hops (async helpers) after the wait, then synchronously. */
+    const reader = async (): Promise<number[]> => {
+      await db.longWriteSettled();
+      for (let hop = 0; hop < 3; hop++) await Promise.resolve();
+      return ids(db);
+    };
+    const first = db.writeInSlices(inserting(0, 100), { sliceMs: 0 });
+    const second = db.writeInSlices(inserting(100, 200), { sliceMs: 0 });
+    const seen = await reader();
+    assert.deepEqual(seen, range(0, 100), 'the first import whole, none of the second');
+    assert.deepEqual(await Promise.all([first, second]), [100, 100]);
+  });
+
+  it('a reader waiting while an in-process write restarts the long write sees that write and none of the import', async () => {
+    const db = await Database.open({ migrations: valuesSchema });
+    const long = db.writeInSlices(inserting(0, 100), { sliceMs: 0 });
+    const read = (async () => {
+      await db.longWriteSettled();
+      return ids(db);
+    })();
+    await new Promise((resolve) => setImmediate(resolve));
+    db.write((tx) => tx.run('INSERT INTO vals (id, v) VALUES (?, ?)', [5000, 'in-process']));
+    assert.deepEqual(await read, [5000]);
+    await long;
+    assert.deepEqual(ids(db), [...range(0, 100), 5000]);
+  });
+
   it('a checkpoint waits until no long write is open', async (t) => {
     const dir = tempDir(t);
     const db = await Database.open({ ...manual, dir });
