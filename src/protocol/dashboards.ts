@@ -130,9 +130,27 @@ export interface MetricChartModel extends ChartModel {
 // Dashboard kinds and their persisted state (what WebviewPanelSerializer restores)
 // ---------------------------------------------------------------------------------------------
 
+/** The run dashboard's tabs, the first shown when the state names none (or one this version lacks). */
+export const runDashboardTabs = ['summary', 'charts', 'artifacts', 'output', 'note'] as const;
+export type RunDashboardTab = (typeof runDashboardTabs)[number];
+
+/** The experiment dashboard's chart tabs, the first shown when the state names none (or one this version lacks). */
+export const experimentChartTabs = ['history', 'scatter', 'parallel'] as const;
+export type ExperimentChartTab = (typeof experimentChartTabs)[number];
+
+/**
+ * The tab a saved state names, or the first of `tabs` when it names none or an unknown one (state
+ * from an older or newer version, or hand-edited): read a state's `tab` only through this.
+ */
+export function knownTab<T extends string>(tabs: readonly [T, ...T[]], value: unknown): T {
+  return tabs.find((tab) => tab === value) ?? tabs[0];
+}
+
 export interface RunDashboardState {
   readonly kind: 'run';
   readonly runId: string;
+  /** The tab in view, so a panel VS Code reloads after hiding it opens where it was. */
+  readonly tab?: RunDashboardTab;
   /** Metrics to chart; all when absent. */
   readonly chartKeys?: readonly string[];
   readonly chart?: MetricChartOptions;
@@ -146,6 +164,8 @@ export interface TableSort {
 export interface ExperimentDashboardState {
   readonly kind: 'experiment';
   readonly experimentId: string;
+  /** The chart tab in view. */
+  readonly tab?: ExperimentChartTab;
   readonly filter?: string;
   readonly sort?: TableSort;
   /** Per metric key; `last` when absent. */

@@ -125,6 +125,14 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     );
   }
 
+  /**
+   * Waits until exactly `count` marks match: a chart that a later refresh supersedes is cleared and drawn again, so a
+   * count read as soon as the first mark shows may catch it in between.
+   */
+  async function waitForMarks(selector, count) {
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length === n, [selector, count], { timeout: 20_000 });
+  }
+
   async function openTab(label) {
     await page.locator('vscode-panel-tab', { hasText: label }).click();
   }
@@ -338,14 +346,43 @@ describe('the dashboards in a browser, served by runlens serve', () => {
 
     // Charts of the selected runs: the history overlays one line per run; the scatter has one point per run.
     await waitForCharts('[data-name="metric-charts"]', 2);
-    assert.equal(await page.locator('.chart-figure[data-metric="loss"] svg g.mark-line path').count(), 3);
+    await waitForMarks('[data-name="metric-charts"] .chart-figure[data-metric="loss"] svg g.mark-line path', 3);
     await openTab('Scatter');
-    await page.locator('[data-name="scatter"] svg g.mark-symbol path').first().waitFor({ timeout: 20_000 });
-    // By default the first param against the first metric that all selected runs have: depth against loss.
-    assert.equal(await page.locator('[data-name="scatter"] svg g.mark-symbol path').count(), 3);
+    // By default the first param against the first metric that all selected runs have: depth against loss, a point per run.
+    await waitForMarks('[data-name="scatter"] svg g.mark-symbol path', 3);
     await openTab('Parallel coordinates');
     await page.locator('[data-name="parallel"] svg g.mark-line path').first().waitFor({ timeout: 20_000 });
     await assertNothingRan(page, dialogs);
+  });
+
+  test('the tab in view survives a reload; a saved tab the dashboard lacks opens the first', stepTimeout, async () => {
+    const activeTab = () => page.evaluate(() => document.querySelector('vscode-panels')?.activeid);
+    const waitForActiveTab = (id) => page.waitForFunction((want) => document.querySelector('vscode-panels')?.activeid === want, id, { timeout: 20_000 });
+
+    await open(`/run/${ids.a}`);
+    await waitForRows('params', 3);
+    await openTab('Output');
+    await page.locator('[data-name="output-log"]', { hasText: 'epoch 2' }).waitFor();
+    assert.equal((await page.evaluate(() => history.state)).tab, 'output', 'the tab is saved with the page’s state');
+    await page.reload();
+    await waitForActiveTab('tab-output');
+    // Restored tabs load as if opened: the log is fetched for the tab in view.
+    await page.locator('[data-name="output-log"]', { hasText: 'epoch 2' }).waitFor({ state: 'visible', timeout: 20_000 });
+
+    await page.evaluate(() => history.replaceState({ ...history.state, tab: 'no-such-tab' }, ''));
+    await page.reload();
+    await waitForRows('params', 3);
+    assert.equal(await activeTab(), 'tab-summary');
+
+    await open(`/experiment/${ids.experiment}`);
+    await waitForRows('runs', 3);
+    await openTab('Scatter');
+    await page.locator('[data-name="scatter"] svg g.mark-symbol path').first().waitFor({ timeout: 20_000 });
+    await page.reload();
+    await waitForActiveTab('tab-scatter');
+    // The restored chart tab is drawn on load (hidden tabs are not: they would have no width).
+    await page.locator('[data-name="scatter"] svg g.mark-symbol path').first().waitFor({ state: 'visible', timeout: 20_000 });
+    await waitForMarks('[data-name="scatter"] svg g.mark-symbol path', 3);
   });
 
   test('Export CSV downloads exactly the store’s values', stepTimeout, async () => {
@@ -406,7 +443,7 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     const better = lastLoss(a) < lastLoss(b) ? ids.a : ids.b;
     assert.match(metricRows.loss.cells[`run:${better}`], /best/);
     await waitForCharts('[data-name="metric-charts"]', 2);
-    assert.equal(await page.locator('.chart-figure[data-metric="loss"] svg g.mark-line path').count(), 2);
+    await waitForMarks('[data-name="metric-charts"] .chart-figure[data-metric="loss"] svg g.mark-line path', 2);
     await page.locator('[data-name="only-differences"]').click();
     await waitForRows('param-diff', differing.length);
   });

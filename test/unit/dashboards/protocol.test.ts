@@ -2,11 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   CompareRequest,
+  experimentChartTabs,
   GetRunRequest,
   hostActionRequests,
   isDashboardState,
   isHostActionMethod,
   isServiceMethod,
+  knownTab,
+  runDashboardTabs,
   RunsChangedNotification,
   serviceRequests,
 } from '../../../src/protocol/dashboards';
@@ -64,6 +67,20 @@ describe('dashboard protocol', () => {
     for (const bad of [null, {}, { kind: 'run' }, { kind: 'run', runId: '' }, { kind: 'compare', runIds: ['a'] }, { kind: 'compare', runIds: ['a', 3] }, { kind: 'plot' }]) {
       assert.ok(!isDashboardState(bad), JSON.stringify(bad));
     }
+  });
+
+  test('a saved tab is kept when the dashboard has it, and falls back to the first tab otherwise', () => {
+    for (const tab of runDashboardTabs) assert.equal(knownTab(runDashboardTabs, tab), tab);
+    for (const tab of experimentChartTabs) assert.equal(knownTab(experimentChartTabs, tab), tab);
+    // A tab of the other dashboard, of another version, or no tab at all: the first tab.
+    for (const bad of [undefined, null, '', 'history', 'Charts', 'charts ', 3, { id: 'charts' }]) {
+      assert.equal(knownTab(runDashboardTabs, bad), 'summary', JSON.stringify(bad));
+    }
+    assert.equal(knownTab(experimentChartTabs, 'charts'), 'history');
+    assert.equal(knownTab(experimentChartTabs, undefined), 'history');
+    // The tab is optional: a state without one, or with an unknown one, still restores a panel.
+    assert.ok(isDashboardState({ kind: 'run', runId: 'abc', tab: 'charts' }));
+    assert.ok(isDashboardState({ kind: 'run', runId: 'abc', tab: 'plots' }));
   });
 
   test('service and host-action methods are disjoint and recognised', () => {

@@ -1,7 +1,10 @@
 import {
   defaultMetricChartOptions,
+  experimentChartTabs,
   ExperimentTableRequest,
   ExportCsvRequest,
+  knownTab,
+  type ExperimentChartTab,
   type ExperimentDashboardState,
   type ExperimentTableModel,
   type TableColumn,
@@ -21,8 +24,6 @@ import { sharedFields } from './fieldRefs';
 import { MetricChartsSection } from './metricChartsSection';
 import { runsTable } from './runsTable';
 
-type ChartTab = 'history' | 'scatter' | 'parallel';
-
 const pageSize = 200;
 const maxRows = 1000;
 /** Runs charted when the person has not picked any: the newest (or best, by the sort) few. */
@@ -40,9 +41,9 @@ export class ExperimentDashboard implements Dashboard {
   private readonly moreButton: HTMLElement;
   private readonly history: MetricChartsSection;
   private readonly fieldCharts: FieldCharts;
-  private activeChart: ChartTab = 'history';
+  private activeChart: ExperimentChartTab;
   /** Chart tabs older than the selection; only the one in view is drawn (a hidden chart has no width). */
-  private readonly staleCharts = new Set<ChartTab>();
+  private readonly staleCharts = new Set<ExperimentChartTab>();
   private model: ExperimentTableModel | undefined;
   private limit = pageSize;
 
@@ -51,6 +52,7 @@ export class ExperimentDashboard implements Dashboard {
     root: HTMLElement,
     private state: ExperimentDashboardState,
   ) {
+    this.activeChart = knownTab(experimentChartTabs, state.tab);
     this.filterField = textField({
       ariaLabel: 'Filter runs',
       placeholder: "Filter, e.g. metrics.rmse < 0.5 and params.lr = '0.01'",
@@ -95,7 +97,7 @@ export class ExperimentDashboard implements Dashboard {
         { id: 'scatter', label: 'Scatter', content: this.fieldCharts.scatterElement },
         { id: 'parallel', label: 'Parallel coordinates', content: this.fieldCharts.parallelElement },
       ],
-      { onChange: (id) => void this.openChartTab(id as ChartTab) },
+      { active: this.activeChart, onChange: (id) => void this.openChartTab(knownTab(experimentChartTabs, id)) },
     );
     replaceChildren(
       root,
@@ -188,7 +190,7 @@ export class ExperimentDashboard implements Dashboard {
     await this.refreshChart(this.activeChart);
   }
 
-  private async refreshChart(tab: ChartTab): Promise<void> {
+  private async refreshChart(tab: ExperimentChartTab): Promise<void> {
     this.staleCharts.delete(tab);
     if (tab === 'history') await this.history.refresh();
     else await this.refreshFieldCharts();
@@ -205,8 +207,10 @@ export class ExperimentDashboard implements Dashboard {
     });
   }
 
-  private async openChartTab(tab: ChartTab): Promise<void> {
+  private async openChartTab(tab: ExperimentChartTab): Promise<void> {
+    if (tab === this.activeChart) return;
     this.activeChart = tab;
+    this.save({ ...this.state, tab });
     if (this.staleCharts.has(tab)) await this.ctx.status.guard('draw the charts', () => this.refreshChart(tab));
   }
 

@@ -1,4 +1,12 @@
-import { defaultMetricChartOptions, GetRunRequest, type RunDashboardModel, type RunDashboardState } from '../../../src/protocol/dashboards';
+import {
+  defaultMetricChartOptions,
+  GetRunRequest,
+  knownTab,
+  runDashboardTabs,
+  type RunDashboardModel,
+  type RunDashboardState,
+  type RunDashboardTab,
+} from '../../../src/protocol/dashboards';
 import { el, replaceChildren } from '../components/dom';
 import { loading } from '../components/progress';
 import { tabs } from '../components/tabs';
@@ -10,8 +18,6 @@ import { OutputSection } from './outputSection';
 import { runHeader } from './runHeader';
 import { datasetsTable, metricsTable, paramsTable, tagsTable } from './runTables';
 
-type RunTab = 'summary' | 'charts' | 'artifacts' | 'output' | 'note';
-
 /** One run: header, params, metrics, charts, artifacts, output and note; live while the run runs. */
 export class RunDashboard implements Dashboard {
   readonly runIds: readonly string[];
@@ -21,13 +27,13 @@ export class RunDashboard implements Dashboard {
   private readonly artifacts: ArtifactsSection;
   private readonly output: OutputSection;
   private readonly note: NoteSection;
-  private activeTab: RunTab = 'summary';
+  private activeTab: RunDashboardTab;
   private model: RunDashboardModel | undefined;
   /**
    * Tabs whose content is older than the model. Charts and the log are fetched for the tab in view
    * only (charts sized to a hidden tab would have no width); another tab catches up when opened.
    */
-  private readonly stale = new Set<RunTab>(['charts', 'output']);
+  private readonly stale = new Set<RunDashboardTab>(['charts', 'output']);
 
   constructor(
     private readonly ctx: DashboardContext,
@@ -35,6 +41,7 @@ export class RunDashboard implements Dashboard {
     private state: RunDashboardState,
   ) {
     this.runIds = [state.runId];
+    this.activeTab = knownTab(runDashboardTabs, state.tab);
     this.charts = new MetricChartsSection({
       ctx,
       settings: { chartKeys: state.chartKeys, chart: state.chart ?? defaultMetricChartOptions },
@@ -53,7 +60,7 @@ export class RunDashboard implements Dashboard {
         { id: 'output', label: 'Output', content: this.output.element },
         { id: 'note', label: 'Note', content: this.note.element },
       ],
-      { active: this.activeTab, onChange: (id) => void this.openTab(id as RunTab) },
+      { active: this.activeTab, onChange: (id) => void this.openTab(knownTab(runDashboardTabs, id)) },
     );
     replaceChildren(root, ctx.status.element, this.header, panels);
   }
@@ -88,13 +95,15 @@ export class RunDashboard implements Dashboard {
     this.ctx.saveState(this.state, model.header.name || model.header.runId);
   }
 
-  private async openTab(tab: RunTab): Promise<void> {
+  private async openTab(tab: RunDashboardTab): Promise<void> {
+    if (tab === this.activeTab) return;
     this.activeTab = tab;
+    this.save({ ...this.state, tab });
     const model = this.model;
     if (model) await this.ctx.status.guard(`load ${tab}`, () => this.refreshTab(tab, model));
   }
 
-  private async refreshTab(tab: RunTab, model: RunDashboardModel): Promise<void> {
+  private async refreshTab(tab: RunDashboardTab, model: RunDashboardModel): Promise<void> {
     if (!this.stale.delete(tab)) return;
     if (tab === 'charts') await this.charts.refresh();
     else if (tab === 'output') await this.output.refresh(model.outputLogPath);
