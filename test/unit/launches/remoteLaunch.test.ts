@@ -57,7 +57,6 @@ call("runs/log-metric", {"run_id": own["run"]["info"]["run_id"], "key": "acc", "
 print("rest done")
 `;
 
-
 describe('a launch that logs to a remote server', { skip: !hasPython && 'python3 is not installed' }, () => {
   let remote: TestServer;
   let reader: RemoteReader;
