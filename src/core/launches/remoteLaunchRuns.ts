@@ -53,7 +53,7 @@ export async function findLaunchRuns(client: MlflowRestClient, match: LaunchRunM
   return found;
 }
 
-export function isLaunchRun(run: WireRun, match: LaunchRunMatch): boolean {
+function isLaunchRun(run: WireRun, match: LaunchRunMatch): boolean {
   const tags = run.data?.tags ?? [];
   const tag = (key: string) => tags.find((t) => t.key === key)?.value;
   const launchId = tag(LaunchTag.LaunchId);

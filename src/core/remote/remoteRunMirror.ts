@@ -38,7 +38,7 @@ export interface MirrorLimits {
   readonly timeoutMs: number;
 }
 
-export const defaultMirrorLimits: MirrorLimits = {
+const defaultMirrorLimits: MirrorLimits = {
   ttlMs: 60_000,
   runningTtlMs: 5_000,
   concurrency: 6,
