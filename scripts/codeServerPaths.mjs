@@ -38,12 +38,22 @@ export const codeServerBuildPackages = ['build-essential', 'python3', 'pkg-confi
 export const aptPackages = [...codeServerBuildPackages, 'chromium', 'fonts-dejavu-core', 'git'];
 
 /**
+ * The environment without the variables an outer `npm test` / `npm start` sets for its scripts. A nested npm reads
+ * every `npm_config_*` variable as its own configuration: `npm_config_user_agent` would tell code-server's install
+ * that it runs on the outer Node 20 ("code-server currently requires node v24"), and `npm_config_prefix` or
+ * `npm_config_global` would send the install elsewhere; INIT_CWD would point its scripts at the outer folder.
+ */
+export function withoutNpmRunVariables(env) {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^npm_/i.test(name) && name !== 'INIT_CWD'));
+}
+
+/**
  * Environment for running Node 24 and code-server: Node 24 first on PATH (code-server's launcher runs `node`),
  * and VS Code's XDG folders kept under .vscode-test/ instead of ~/.config.
  */
 export function codeServerEnv(extra = {}) {
   return {
-    ...process.env,
+    ...withoutNpmRunVariables(process.env),
     PATH: `${path.dirname(node24Binary)}${path.delimiter}${process.env.PATH ?? ''}`,
     XDG_CONFIG_HOME: path.join(vscodeTestDir, 'xdg-config'),
     XDG_DATA_HOME: path.join(vscodeTestDir, 'xdg-data'),

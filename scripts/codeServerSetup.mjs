@@ -18,6 +18,7 @@ import {
   node24Dir,
   nodePackage,
   vscodeServerMain,
+  withoutNpmRunVariables,
 } from './codeServerPaths.mjs';
 
 const isRoot = process.getuid?.() === 0;
@@ -70,7 +71,7 @@ export function ensureCodeServer() {
   const npmArgs = ['install', '--no-audit', '--no-fund', '--save-exact'];
 
   console.log(`Installing ${nodePackage} into ${installPrefixes.node24}`);
-  run('npm', [...npmArgs, '--prefix', installPrefixes.node24, nodePackage]);
+  run('npm', [...npmArgs, '--prefix', installPrefixes.node24, nodePackage], { env: withoutNpmRunVariables(process.env) });
 
   console.log(`Installing ${codeServerPackage} into ${installPrefixes.codeServer} (builds native modules for Node 24)`);
   run('npm', [...npmArgs, '--prefix', installPrefixes.codeServer, codeServerPackage], {
