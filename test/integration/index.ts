@@ -25,6 +25,9 @@ export async function run(): Promise<void> {
     // Opening views and starting processes in a cold workbench on 2 CI cores takes seconds, not milliseconds.
     timeout: 30_000,
     slow: 2_000,
+    // RUNLENS_INTEGRATION_GREP=<text> runs only the tests whose full title contains it (the extension host inherits
+    // the environment of scripts/codeServerIntegration.mjs), for working on one feature.
+    grep: process.env.RUNLENS_INTEGRATION_GREP || undefined,
   });
   const files = findTestFiles(__dirname);
   if (files.length === 0) throw new Error(`no *.test.js files under ${__dirname}`);
