@@ -73,6 +73,8 @@ export const quietSettings = {
   'extensions.ignoreRecommendations': true,
   'chat.disableAIFeatures': true,
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  // RunLens's tracking server and the scripts' ports are local to the workbench's machine: no "port forwarded" toasts.
+  'remote.autoForwardPorts': false,
 };
 
 /** Flags for Debian's Chromium running as root with no network but the loopback. */

@@ -35,7 +35,10 @@ try {
   const folder = path.join(repoRoot, 'examples');
   mkdirSync(folder, { recursive: true });
   const server = startCodeServer({ port, ...profile, folder, onOutput: (line) => console.log(`[code-server] ${line}`) });
+  // Ctrl-C stops code-server on purpose: that exit is a success, not the crash reported below.
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     await server.stop();
     process.exit(0);
   };
@@ -47,6 +50,7 @@ try {
   console.log(`\nRunLens is running in code-server on ${path.relative(repoRoot, folder)}/:\n\n  ${url}\n\nPress Ctrl-C to stop.\n`);
 
   const exit = await server.exited;
+  if (stopping) await new Promise(() => {}); // stop() exits the process once the whole group is gone
   console.error(`code-server exited (${JSON.stringify(exit)})`);
   process.exit(1);
 } catch (error) {
