@@ -3,6 +3,9 @@
 // http://127.0.0.1:PORT and keeps running until Ctrl-C.
 //
 //   node scripts/start.mjs [--port 8080]
+//
+// package.json's `start` runs it with `exec`: otherwise npm's `sh -c` dies of the Ctrl-C itself and npm exits 130
+// even though this script stopped code-server cleanly and exited 0.
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -35,15 +38,17 @@ try {
   const folder = path.join(repoRoot, 'examples');
   mkdirSync(folder, { recursive: true });
   const server = startCodeServer({ port, ...profile, folder, onOutput: (line) => console.log(`[code-server] ${line}`) });
-  // Ctrl-C stops code-server on purpose: that exit is a success, not the crash reported below.
+  // Ctrl-C stops code-server on purpose: that exit is a success, not the crash reported below. The signal comes
+  // twice (from the terminal, and forwarded by npm), so stopping is idempotent and the handlers stay installed.
   let stopping = false;
   const stop = async () => {
+    if (stopping) return;
     stopping = true;
     await server.stop();
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 
   await waitForHttp(`http://127.0.0.1:${port}/healthz`, { exited: server.exited });
   const url = `http://127.0.0.1:${port}/?folder=${folder.split('/').map(encodeURIComponent).join('/')}`;
