@@ -20,6 +20,7 @@ import { launchImprint } from './launchImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
 import { experimentNamedIn } from './scriptExperiment';
+import { logError } from '../runLensLog';
 
 /** What to launch: a Python script, its arguments, and the paths among them to fingerprint as data. */
 export interface LaunchRequest {
@@ -223,7 +224,7 @@ export class LaunchController extends Disposable implements LaunchApi {
 
   /** The remote server could not take the run: say so, and launch to the workspace only if the person asks. */
   private async offerWorkspace(request: LaunchRequest, server: RemoteServerEntry, error: unknown): Promise<RunningLaunch | undefined> {
-    console.error(`RunLens: could not start a run on ${server.url}`, error);
+    logError(`Could not start a run on ${server.url}`, error);
     const choice = await vscode.window.showErrorMessage(
       `RunLens could not start the run on ${server.name} (${server.url}): ${describeRemoteFailure(error)}. Nothing was launched.`,
       launchToWorkspace,
