@@ -271,7 +271,7 @@ suite('Runs view: filter, sort and deleted runs', () => {
   });
 
   test('deleted runs are hidden until the toggle shows them', async () => {
-    await vscode.commands.executeCommand(CommandId.DeleteRun, ids.alpha);
+    await vscode.commands.executeCommand(CommandId.DeleteRun, ids.alpha, { confirmed: true });
     assert.deepEqual(await names(), ['charlie', 'bravo']);
     await vscode.commands.executeCommand(CommandId.ShowDeletedRuns);
     assert.deepEqual(await names(), ['charlie', 'alpha', 'bravo']);
