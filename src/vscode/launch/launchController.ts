@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureRecord } from '../../capture/captureRecord';
 import { fingerprintPaths } from '../../capture/dataFingerprint';
+import { resolveExecutable } from '../../capture/executablePath';
 import { captureLaunch, type LaunchCapture } from '../../capture/launchCapture';
 import { freezePackages } from '../../capture/packageFreeze';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
@@ -124,7 +125,9 @@ export class LaunchController extends Disposable implements LaunchApi {
     const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
     const { cwd } = launchFolders(script);
     const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
-    const interpreter = await chooseInterpreter(script);
+    const chosen = await chooseInterpreter(script);
+    // The launch's PATH is this process's (launchEnvironment adds only PYTHONPATH and MLflow's variables).
+    const interpreter = { ...chosen, path: (await resolveExecutable(chosen.path, process.env, cwd)) ?? chosen.path };
     const launchId = newLaunchId();
     const capture = await this.capture(launchId, request, interpreter.path);
     const { record, files } = captureArtifacts(capture);
