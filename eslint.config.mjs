@@ -22,6 +22,11 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
+    // In the extension, failures go to the RunLens log (src/vscode/runLensLog.ts), which the person can open.
+    files: ['src/vscode/**/*.ts', 'src/extension.ts'],
+    rules: { 'no-console': 'error' },
+  },
+  {
     files: ['webview/**/*.ts'],
     rules: {
       'no-restricted-imports': [

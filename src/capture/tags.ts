@@ -55,7 +55,8 @@ export function captureTags(record: CaptureRecord): Record<string, string> {
     [CaptureTag.Command]: formatCommandLine(command.executable, [scriptShown, ...command.args]),
     [CaptureTag.Args]: JSON.stringify(command.args),
     [CaptureTag.Cwd]: command.cwd,
-    [CaptureTag.PythonPath]: interpreter.path,
+    // The interpreter that really ran: its own sys.executable, not the name it was asked for by (`python3`).
+    [CaptureTag.PythonPath]: isInterpreterFailure(interpreter) ? interpreter.path : interpreter.executable || interpreter.path,
     [CaptureTag.PythonVersion]: isInterpreterFailure(interpreter) ? undefined : interpreter.version,
     [CaptureTag.Host]: host.hostname,
     [CaptureTag.Platform]: host.platform,

@@ -12,7 +12,7 @@ export const helpCommand: Command = {
         console.error(`runlens: no command '${topic}'. Run 'runlens help'.`);
         return 2;
       }
-      console.log(`${command.usage}\n\n${command.summary}`);
+      printUsage(command);
       return 0;
     }
     const width = Math.max(...all.map((c) => c.name.length));
@@ -25,3 +25,15 @@ export const helpCommand: Command = {
     return 0;
   },
 };
+
+/** A command's usage block and what it does, as `runlens help NAME` and `runlens NAME --help` print it. */
+export function printUsage(command: Command): void {
+  console.log(`${command.usage}\n\n${command.summary}`);
+}
+
+/** `--help` or `-h` among the options (before a `--`, after which every word is an argument). */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  const options = end === -1 ? args : args.slice(0, end);
+  return options.some((arg) => arg === '--help' || arg === '-h');
+}

@@ -1,6 +1,6 @@
 // The `runlens` command: one file per subcommand, dispatched here.
 import { exportCommand } from './exportCommand';
-import { helpCommand } from './helpCommand';
+import { asksForHelp, helpCommand, printUsage } from './helpCommand';
 import { importCommand } from './importCommand';
 import { pushCommand } from './pushCommand';
 import { serveCommand } from './serveCommand';
@@ -10,10 +10,14 @@ const commands: readonly Command[] = [serveCommand, importCommand, exportCommand
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name = 'help', ...rest] = argv;
-  const command = commands.find((c) => c.name === name || (name === '--help' && c.name === 'help'));
+  const command = commands.find((c) => c.name === name || (asksForHelp([name]) && c.name === 'help'));
   if (command === undefined) {
     console.error(`runlens: unknown command '${name}'. Run 'runlens help'.`);
     return 2;
+  }
+  if (command !== helpCommand && asksForHelp(rest)) {
+    printUsage(command);
+    return 0;
   }
   return command.run(rest, commands);
 }

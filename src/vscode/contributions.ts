@@ -9,6 +9,7 @@ export const CommandId = {
   ShowReadme: 'runlens.showReadme',
   CopyTrackingEnv: 'runlens.copyTrackingEnv',
   OpenStoreFolder: 'runlens.openStoreFolder',
+  ShowLog: 'runlens.showLog',
   // Launching tracked runs (src/vscode/launch)
   RunActiveFileWithArguments: 'runlens.runActiveFileWithArguments',
   StopRun: 'runlens.stopRun',

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { logError } from './runLensLog';
 
 /**
  * One idiom for lifetimes: whatever an object registers it hands to `register`, and disposing the
@@ -29,7 +30,7 @@ export abstract class Disposable implements vscode.Disposable {
       try {
         d.dispose();
       } catch (error) {
-        console.error('RunLens: error while disposing', error);
+        logError('Error while disposing', error);
       }
     }
   }

@@ -14,6 +14,7 @@ import type { ModelsTreeProvider } from './models/modelsTreeProvider';
 import { RemoteServersFeature } from './remote/remoteServersFeature';
 import { ModelsView } from './models/modelsView';
 import type { RunsTreeProvider } from './runs/runsTreeProvider';
+import { disposeRunLensLog, runLensLog } from './runLensLog';
 import { RunsView } from './runs/runsView';
 import { registerTrackingCommands } from './trackingCommands';
 import { TrackingSession, type TrackingEndpoint } from './trackingSession';
@@ -52,6 +53,8 @@ export class RunLensExtension extends Disposable {
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
+    this.register({ dispose: disposeRunLensLog });
+    this.register(vscode.commands.registerCommand(CommandId.ShowLog, () => runLensLog().show()));
     this.session = this.register(new TrackingSession(vscode.workspace.workspaceFolders?.[0]));
     const remote = this.register(new RemoteServersFeature(context.secrets));
     this.imports = this.register(new ImportFeature(this.session, context.workspaceState, remote.registry)).api;

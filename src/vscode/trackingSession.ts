@@ -8,6 +8,7 @@ import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspac
 import { startServer, type RunningServer } from '../server/server';
 import { Disposable } from './disposable';
 import { launchImprint } from './launch/launchImprint';
+import { logError, runLensLog } from './runLensLog';
 
 /** Where MLflow clients send their requests: the values of MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN. */
 export interface TrackingEndpoint {
@@ -111,20 +112,25 @@ export class TrackingSession extends Disposable {
     });
     // Recovery must never keep the store from opening: what it cannot end stays RUNNING until next time.
     const abandoned = await launches.recoverAbandoned().catch((error: Error) => {
-      console.error('RunLens: could not end the launches left running', error);
+      logError('Could not end the launches left running', error);
       return [];
     });
     if (abandoned.length > 0) {
+      runLensLog().warn(`${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are FAILED: ${abandoned.flatMap((launch) => launch.runs.map((run) => run.info.run_name)).join(', ')}`);
       void vscode.window.showWarningMessage(
         `RunLens: ${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are marked FAILED with a note.`,
       );
     }
     const token = randomBytes(24).toString('base64url');
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, launches });
+    const log = (message: string) => runLensLog().error(`Tracking server: ${message}`);
+    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, launches, log });
     this.server = server;
     store.publish({ port: server.port, token });
     this.register(store.onDidWrite(() => this.changed.fire()));
-    if (store.recovery.message) void vscode.window.showWarningMessage(`RunLens: ${store.recovery.message}`);
+    if (store.recovery.message) {
+      runLensLog().warn(store.recovery.message);
+      void vscode.window.showWarningMessage(`RunLens: ${store.recovery.message}`);
+    }
     return { kind: 'owner', store, endpoint: { url: server.url, token }, launches };
   }
 

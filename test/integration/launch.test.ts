@@ -105,7 +105,7 @@ suite('Run tracked from the editor', () => {
 
   test('a script that exits 3 and never logs, outside any git repository, still gets a run: FAILED with exit code 3', async function () {
     this.timeout(60_000);
-    const plain = writeFile(path.join(workspaceDir(), 'plain', 'exit3.py'), 'import sys\nprint("giving up")\nsys.exit(3)\n');
+    const plain = writeFile(path.join(workspaceDir(), 'plain', 'exit3.py'), 'import sys\nprint("giving up", sys.executable)\nsys.exit(3)\n');
     const report = await launchAndWait('runlens.runActiveFile', vscode.Uri.file(plain));
     assert.equal(report.ended.status, 'FAILED');
     assert.equal(report.ended.exitCode, 3);
@@ -119,7 +119,10 @@ suite('Run tracked from the editor', () => {
     assert.equal(tags[CaptureTag.SourceName], 'plain/exit3.py');
     assert.equal(tags[CaptureTag.GitCommit], undefined, 'no commit outside a repository');
     assert.equal(tags[CaptureTag.GitDirty], undefined);
-    assert.equal(await reader.artifact(run, 'runlens/output.log'), 'giving up\n');
+    const output = await reader.artifact(run, 'runlens/output.log');
+    // The interpreter is recorded as the process knew itself, an absolute path, not `python3`.
+    assert.ok(path.isAbsolute(tags[CaptureTag.PythonPath]), tags[CaptureTag.PythonPath]);
+    assert.equal(output, `giving up ${tags[CaptureTag.PythonPath]}\n`);
     assert.equal(await reader.artifact(run, 'runlens/diff.patch'), undefined);
   });
 

@@ -7,7 +7,7 @@ import { escapeMarkdown } from '../../src/vscode/runs/markdownText';
 import { filterProblem } from '../../src/vscode/runs/runFilterPrompt';
 import { formatMetricValue } from '../../src/vscode/runs/runFormat';
 import type { FieldNode, RunsTreeNode, SectionNode } from '../../src/vscode/runs/runsTreeNodes';
-import { viewDescription } from '../../src/vscode/runs/runsView';
+import { filterMessage, viewDescription } from '../../src/vscode/runs/runsView';
 import { defaultSort } from '../../src/vscode/runs/runsViewState';
 import { experimentNode, labelOf, resetRunsView, runNodes, tracking, type Tracking } from './runsTreeSupport';
 import { children, runLensApi, waitFor } from './support';
@@ -227,20 +227,28 @@ suite('Runs view: filter, sort and deleted runs', () => {
   }
 
   test('a filter in MLflow’s language narrows every experiment and shows in the view’s description', async () => {
+    const countOf = async () => api.runsTree.getTreeItem(await experimentNode(api, experimentId)).description;
+    assert.equal(await countOf(), '3 runs');
     assert.equal(await vscode.commands.executeCommand(CommandId.FilterRuns, "params.lr = '0.01' OR metrics.loss > 0.25"), true);
     assert.deepEqual(await names(), ['alpha', 'bravo']);
+    assert.equal(await countOf(), '2 of 3 runs', 'the experiment counts the runs the filter matches');
     assert.equal(
       viewDescription({ filter: "params.lr = '0.01'", sort: defaultSort, showDeleted: false }),
       "filter: params.lr = '0.01'",
     );
+    const long = `${"params.lr = '0.01' OR ".repeat(20)}metrics.loss > 0.25`;
+    assert.equal(filterMessage(long), `Filter: ${long}`, 'the whole filter shows above the runs, however long');
+    assert.equal(filterMessage(''), undefined);
     assert.equal(await vscode.commands.executeCommand(CommandId.FilterRuns, "run_name = 'nothing-like-this'"), true);
     const empty = await children(api, await experimentNode(api, experimentId));
     assert.deepEqual(
       empty.map((n) => (n.kind === 'message' ? n.text : n.kind)),
       ['No runs match the filter'],
     );
+    assert.equal(await countOf(), '0 of 3 runs');
     await vscode.commands.executeCommand(CommandId.ClearRunFilter);
     assert.deepEqual(await names(), ['charlie', 'alpha', 'bravo']);
+    assert.equal(await countOf(), '3 runs');
   });
 
   test('an invalid filter is explained, never applied, and never breaks the view', async () => {
@@ -271,7 +279,7 @@ suite('Runs view: filter, sort and deleted runs', () => {
   });
 
   test('deleted runs are hidden until the toggle shows them', async () => {
-    await vscode.commands.executeCommand(CommandId.DeleteRun, ids.alpha);
+    await vscode.commands.executeCommand(CommandId.DeleteRun, ids.alpha, { confirmed: true });
     assert.deepEqual(await names(), ['charlie', 'bravo']);
     await vscode.commands.executeCommand(CommandId.ShowDeletedRuns);
     assert.deepEqual(await names(), ['charlie', 'alpha', 'bravo']);

@@ -95,9 +95,11 @@ suite('Run actions', () => {
     });
     await server.upload(doomed, experimentId, 'model/weights.bin', Buffer.from([1, 2, 3]));
 
-    await vscode.commands.executeCommand(CommandId.DeleteRun, keep);
+    // Several runs are deleted at once, after one confirmation (the options stand for its answer).
+    assert.deepEqual(await vscode.commands.executeCommand(CommandId.DeleteRun, [keep, doomed], { confirmed: true }), [keep, doomed]);
     assert.equal((await getRun(keep)).info.lifecycle_stage, 'deleted');
-    await vscode.commands.executeCommand(CommandId.RestoreRun, keep);
+    assert.equal((await getRun(doomed)).info.lifecycle_stage, 'deleted');
+    await vscode.commands.executeCommand(CommandId.RestoreRun, [keep, doomed]);
     assert.equal((await getRun(keep)).info.lifecycle_stage, 'active');
 
     const store = await api.workspaceStore();

@@ -156,9 +156,9 @@ export class TrackingStore {
     return searchRuns(this.db, request);
   }
 
-  /** Runs in one or several experiments (all when none is named), active ones by default. */
-  countRuns(experimentIds?: string | readonly string[], viewType: ViewType = 'ACTIVE_ONLY'): number {
-    return countRuns(this.db, experimentIds, viewType);
+  /** Runs in one or several experiments (all when none is named), active ones by default; with a filter, those it matches. */
+  countRuns(experimentIds?: string | readonly string[], viewType: ViewType = 'ACTIVE_ONLY', filter = ''): number {
+    return countRuns(this.db, experimentIds, viewType, filter);
   }
 
   logMetric(runId: string, metric: MetricInput): void {

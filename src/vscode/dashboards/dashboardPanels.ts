@@ -24,6 +24,7 @@ import { Disposable } from '../disposable';
 import type { TrackingSession } from '../trackingSession';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
 import { panelTitle, WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
+import { logError } from '../runLensLog';
 
 /** The view type of every dashboard panel; VS Code restores panels of this type through the serializer. */
 export const dashboardViewType = 'runlens.dashboard';
@@ -222,7 +223,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     try {
       return entry.tracker?.poll(watchOf(entry.host.state));
     } catch (error) {
-      console.error('RunLens dashboards: could not check for changes', error);
+      logError('Dashboards: could not check for changes', error);
       return undefined;
     }
   }

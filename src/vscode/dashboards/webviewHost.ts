@@ -20,6 +20,7 @@ import {
 import { parseRemoteAddress } from '../../protocol/runAddress';
 import { dashboardHtml } from '../../server/dashboards/dashboardHtml';
 import { Disposable } from '../disposable';
+import { logError } from '../runLensLog';
 
 /** VS Code can open editors, diffs and files: every host action works here. */
 export const vscodeHost: HostInfo = { kind: 'vscode', hostActions: true };
@@ -160,7 +161,7 @@ export class WebviewHost extends Disposable {
       reply = successResponse(request.id, await this.options.handleRequest(request, this));
     } catch (failure) {
       const responseError = toResponseError(failure);
-      if (responseError.code === 'internal') console.error(`RunLens dashboards: ${request.method} failed`, failure);
+      if (responseError.code === 'internal') logError(`Dashboards: ${request.method} failed`, failure);
       error = responseError.message;
       reply = errorResponse(request.id, responseError);
     }

@@ -24,7 +24,6 @@ const mlflowDataGlob = '{mlflow.db,mlruns/*/meta.yaml}';
  * when such data appears in it (a script run without RunLens wrote it).
  */
 export class ImportFeature extends Disposable {
-  private readonly output = this.register(vscode.window.createOutputChannel('RunLens Import and Sync'));
   private readonly notices = this.register(new ImportNotices());
   /** Set as the offer is made, before the memento has stored it, so two triggers at once make one offer. */
   private offering = false;
@@ -37,12 +36,12 @@ export class ImportFeature extends Disposable {
     super();
     this.register(
       vscode.commands.registerCommand(CommandId.ImportMlflowData, (argument?: ImportArgument) =>
-        withErrorMessage('import the MLflow data', () => importMlflowDataCommand(this.session, this.output, this.notices, argument)),
+        withErrorMessage('import the MLflow data', () => importMlflowDataCommand(this.session, this.notices, argument)),
       ),
     );
     this.register(
       vscode.commands.registerCommand(CommandId.PushToRemote, (node?: unknown, selection?: unknown) =>
-        withErrorMessage('push the runs', () => pushToRemoteCommand(this.session, registry, this.output, node, selection)),
+        withErrorMessage('push the runs', () => pushToRemoteCommand(this.session, registry, node, selection)),
       ),
     );
     const timer = setTimeout(() => void this.offerImport(), offerDelayMs);

@@ -3,6 +3,7 @@ import { importMlflowData, type ImportSummary } from '../../importers/importMlfl
 import { importHeadline, importReport } from '../../importers/importSummaryText';
 import { findMlflowData } from '../../importers/mlflowSource';
 import { ownedStore } from '../runs/ownedStore';
+import { runLensLog } from '../runLensLog';
 import type { TrackingSession } from '../trackingSession';
 import type { ImportNotices } from './importNotices';
 import { importProgressReporter, withCancellableProgress } from './importProgress';
@@ -16,12 +17,11 @@ interface SourceItem extends vscode.QuickPickItem {
 
 /**
  * Imports an mlruns/ folder or an mlflow.db into this window's store, with a cancellable progress
- * notification and a summary at the end (the full report in the output channel). Returns the
+ * notification and a summary at the end (the full report in the RunLens log). Returns the
  * summary, or undefined when dismissed or cancelled.
  */
 export async function importMlflowDataCommand(
   session: TrackingSession,
-  output: vscode.OutputChannel,
   notices: ImportNotices,
   argument?: ImportArgument,
 ): Promise<ImportSummary | undefined> {
@@ -44,14 +44,15 @@ export async function importMlflowDataCommand(
     });
   });
   if (!summary) {
+    runLensLog().info(`Import of ${source} cancelled; nothing was imported.`);
     void notices.show('cancelled', 'RunLens: import cancelled; nothing was imported.');
     return undefined;
   }
-  output.appendLine(importReport(summary));
-  output.appendLine('');
+  const log = runLensLog();
+  log.info(importReport(summary));
   void notices
     .show('summary', `RunLens: ${importHeadline(summary)}`, { warning: summary.skipped.length > 0 }, 'Show Report')
-    .then((choice) => choice && output.show(true));
+    .then((choice) => choice && log.show(true));
   return summary;
 }
 

@@ -5,6 +5,7 @@ import { CommandId } from '../contributions';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import { ownedStore } from '../runs/ownedStore';
 import { runIdsOf } from '../runs/runTargets';
+import { runLensLog } from '../runLensLog';
 import type { TrackingSession } from '../trackingSession';
 import { pushProgressReporter, withCancellableProgress } from './importProgress';
 
@@ -16,7 +17,6 @@ import { pushProgressReporter, withCancellableProgress } from './importProgress'
 export async function pushToRemoteCommand(
   session: TrackingSession,
   registry: RemoteServerRegistry,
-  output: vscode.OutputChannel,
   node?: unknown,
   selection?: unknown,
 ): Promise<PushSummary | undefined> {
@@ -31,11 +31,12 @@ export async function pushToRemoteCommand(
     pushRuns({ tracking: store.tracking, artifacts: store.artifacts }, what, server, { signal, onProgress: pushProgressReporter(progress) }),
   );
   if (!summary) {
+    runLensLog().info(`Push to ${entry.url} cancelled; pushing again resumes where it stopped.`);
     void vscode.window.showInformationMessage('RunLens: push cancelled. Pushing again resumes where it stopped.');
     return undefined;
   }
-  output.appendLine(report(entry, summary));
-  output.appendLine('');
+  const log = runLensLog();
+  log.info(report(entry, summary));
   const { runs, counts } = summary;
   const headline =
     `RunLens: pushed to ${entry.name}: ${runs.pushed} runs updated (${counts.runsCreated} new), ${runs.upToDate} already up to date, ` +
@@ -43,7 +44,7 @@ export async function pushToRemoteCommand(
     (runs.failed > 0 ? `; ${runs.failed} failed` : '') +
     (summary.interrupted ? '. The server stopped answering: push again to resume.' : '.');
   const show = runs.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-  void show(headline, 'Show Report').then((choice) => choice && output.show(true));
+  void show(headline, 'Show Report').then((choice) => choice && log.show(true));
   return summary;
 }
 

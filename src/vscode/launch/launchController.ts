@@ -2,6 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureRecord } from '../../capture/captureRecord';
 import { fingerprintPaths } from '../../capture/dataFingerprint';
+import { resolveExecutable } from '../../capture/executablePath';
 import { captureLaunch, type LaunchCapture } from '../../capture/launchCapture';
 import { freezePackages } from '../../capture/packageFreeze';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
@@ -20,6 +21,7 @@ import { launchImprint } from './launchImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
 import { experimentNamedIn } from './scriptExperiment';
+import { logError } from '../runLensLog';
 
 /** What to launch: a Python script, its arguments, and the paths among them to fingerprint as data. */
 export interface LaunchRequest {
@@ -123,7 +125,9 @@ export class LaunchController extends Disposable implements LaunchApi {
     const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
     const { cwd } = launchFolders(script);
     const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
-    const interpreter = await chooseInterpreter(script);
+    const chosen = await chooseInterpreter(script);
+    // The launch's PATH is this process's (launchEnvironment adds only PYTHONPATH and MLflow's variables).
+    const interpreter = { ...chosen, path: (await resolveExecutable(chosen.path, process.env, cwd)) ?? chosen.path };
     const launchId = newLaunchId();
     const capture = await this.capture(launchId, request, interpreter.path);
     const { record, files } = captureArtifacts(capture);
@@ -223,7 +227,7 @@ export class LaunchController extends Disposable implements LaunchApi {
 
   /** The remote server could not take the run: say so, and launch to the workspace only if the person asks. */
   private async offerWorkspace(request: LaunchRequest, server: RemoteServerEntry, error: unknown): Promise<RunningLaunch | undefined> {
-    console.error(`RunLens: could not start a run on ${server.url}`, error);
+    logError(`Could not start a run on ${server.url}`, error);
     const choice = await vscode.window.showErrorMessage(
       `RunLens could not start the run on ${server.name} (${server.url}): ${describeRemoteFailure(error)}. Nothing was launched.`,
       launchToWorkspace,

@@ -15,6 +15,7 @@ import type { TrackingSession } from '../trackingSession';
 import type { LaunchController } from './launchController';
 import { describeServer } from './launchTarget';
 import type { LaunchReport } from './runningLaunch';
+import { logError } from '../runLensLog';
 
 /** A launch whose end is still to reach its server, and why it did not this time. */
 export interface UnsentLaunch {
@@ -65,7 +66,7 @@ export class PendingLaunchResults extends Disposable {
     );
     // A remote launch whose end did not arrive becomes pending once this window is done with it.
     this.register(controller.onDidChange(() => void this.updateContext()));
-    const timer = setTimeout(() => void this.sendAtStartup().catch((error: Error) => console.error('RunLens: pending launch results', error)), startupDelayMs);
+    const timer = setTimeout(() => void this.sendAtStartup().catch((error: Error) => logError('Could not send the pending launch results', error)), startupDelayMs);
     this.register({ dispose: () => clearTimeout(timer) });
   }
 
@@ -105,6 +106,7 @@ export class PendingLaunchResults extends Disposable {
         if (ended) sent.push({ label, ended });
       } catch (error) {
         const reason = describeRemoteFailure(error);
+        logError(`Could not send the results of ${label} to ${entry.url}`, error);
         if (RemoteUnavailableError.is(error)) down.set(record.url, reason);
         unsent.push({ launchId, label, remote: record, reason });
       }

@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { logError } from '../runLensLog';
 
 export interface ThrottleTiming {
   /** How long the first call of a burst waits, so that the rest of the burst joins it. */
@@ -41,7 +42,7 @@ export class ChangeThrottle implements vscode.Disposable {
     try {
       await this.action();
     } catch (error) {
-      console.error('RunLens: refreshing after a change failed', error);
+      logError('Refreshing after a change failed', error);
     } finally {
       this.running = false;
       if (this.again) {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { Run } from '../../core/entities';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import type { TrackingSession } from '../trackingSession';
@@ -6,22 +7,33 @@ import { ownedStore } from './ownedStore';
 import { purgeablePath } from './runArtifactFiles';
 import { targetRuns } from './runTargets';
 
-/** `{ confirmed: true }` as the second argument skips purge's confirmation (for tests and scripted use). */
-interface PurgeOptions {
+/** `{ confirmed: true }` as the second argument skips delete's and purge's confirmation (for tests and scripted use). */
+interface ConfirmOptions {
   readonly confirmed?: boolean;
 }
 
 /**
  * Delete and restore change a run's lifecycle only (MLflow's soft delete: nothing is lost); purge
- * removes the run's rows and artifact files for good, after a modal confirmation.
+ * removes the run's rows and artifact files for good. Delete and purge ask first, once for all the
+ * runs they act on, in a modal dialog as VS Code does for destructive actions.
  */
 export function registerRunLifecycleCommands(session: TrackingSession): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(CommandId.DeleteRun, (argument?: unknown, selection?: unknown) =>
+    vscode.commands.registerCommand(CommandId.DeleteRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('delete the run', async () => {
         const store = await ownedStore(session);
+        const { options, selection } = splitOptions(selectionOrOptions);
         const ids = await targetRuns(store, argument, selection, { title: 'Delete which runs?', canPickMany: true });
-        for (const runId of ids ?? []) store.tracking.deleteRun(runId);
+        if (!ids) return undefined;
+        if (!options.confirmed) {
+          const answer = await vscode.window.showWarningMessage(
+            `Delete ${describeRuns(ids.map((runId) => store.tracking.getRun(runId)))}?`,
+            { modal: true, detail: 'Deleted runs are hidden from the Runs view, with everything they hold: Show Deleted Runs, then Restore Run, brings them back.' },
+            'Delete',
+          );
+          if (answer !== 'Delete') return undefined;
+        }
+        for (const runId of ids) store.tracking.deleteRun(runId);
         return ids;
       }),
     ),
@@ -38,15 +50,13 @@ export function registerRunLifecycleCommands(session: TrackingSession): vscode.D
     vscode.commands.registerCommand(CommandId.PurgeRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('purge the run', async () => {
         const store = await ownedStore(session);
-        const options = isPurgeOptions(selectionOrOptions) ? selectionOrOptions : {};
-        const selection = isPurgeOptions(selectionOrOptions) ? undefined : selectionOrOptions;
+        const { options, selection } = splitOptions(selectionOrOptions);
         const ids = await targetRuns(store, argument, selection, { title: 'Purge which runs?', canPickMany: true });
         if (!ids) return undefined;
         const runs = ids.map((runId) => store.tracking.getRun(runId));
         if (!options.confirmed) {
-          const what = runs.length === 1 ? `the run "${runs[0].info.run_name}"` : `${runs.length} runs`;
           const answer = await vscode.window.showWarningMessage(
-            `Purge ${what} permanently?`,
+            `Purge ${describeRuns(runs)} permanently?`,
             {
               modal: true,
               detail: 'Its params, metrics, tags and artifact files are removed from the store and cannot be restored. Delete keeps them instead.',
@@ -66,6 +76,14 @@ export function registerRunLifecycleCommands(session: TrackingSession): vscode.D
   ];
 }
 
-function isPurgeOptions(value: unknown): value is PurgeOptions {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && 'confirmed' in value;
+/** A tree menu passes the selection second; a caller may pass options there instead. */
+function splitOptions(selectionOrOptions: unknown): { options: ConfirmOptions; selection: unknown } {
+  const isOptions =
+    typeof selectionOrOptions === 'object' && selectionOrOptions !== null && !Array.isArray(selectionOrOptions) && 'confirmed' in selectionOrOptions;
+  return isOptions ? { options: selectionOrOptions as ConfirmOptions, selection: undefined } : { options: {}, selection: selectionOrOptions };
+}
+
+/** `the run "name"`, or `3 runs`. */
+function describeRuns(runs: readonly Run[]): string {
+  return runs.length === 1 ? `the run "${runs[0].info.run_name}"` : `${runs.length} runs`;
 }

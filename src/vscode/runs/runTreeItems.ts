@@ -75,11 +75,17 @@ function experimentItem(node: ExperimentNode): vscode.TreeItem {
   const state = node.expandedAtFirst ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
   const item = new vscode.TreeItem(node.name, state);
   item.id = node.id;
-  item.description = `${node.runCount} run${node.runCount === 1 ? '' : 's'}`;
-  item.tooltip = `${node.name}\nExperiment ${node.experimentId} · ${item.description}`;
+  item.description = experimentRunCount(node);
+  item.tooltip = `${node.name}\nExperiment ${node.experimentId} · ${item.description}${node.matchCount === undefined ? '' : ' match the filter'}`;
   item.iconPath = new vscode.ThemeIcon('beaker');
   item.contextValue = 'experiment';
   return item;
+}
+
+/** "3 runs"; while filtered, "1 of 3 runs". */
+export function experimentRunCount(node: Pick<ExperimentNode, 'runCount' | 'matchCount'>): string {
+  const runs = `${node.runCount} run${node.runCount === 1 ? '' : 's'}`;
+  return node.matchCount === undefined ? runs : `${node.matchCount} of ${runs}`;
 }
 
 /** `run.<status>`, with `.deleted` for a deleted run: the menus' `when` clauses match on it. */

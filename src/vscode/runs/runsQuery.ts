@@ -13,6 +13,8 @@ export interface ExperimentSummary {
   readonly experimentId: string;
   readonly name: string;
   readonly runCount: number;
+  /** While a filter applies: how many of the runs it matches (undefined when the filter cannot be read). */
+  readonly matchCount?: number;
 }
 
 function viewTypeOf(query: Pick<RunsQuery, 'showDeleted'>): ViewType {
@@ -23,13 +25,26 @@ function orderByClause(sort: RunSort): string {
   return `${sort.field} ${sort.ascending ? 'ASC' : 'DESC'}`;
 }
 
-/** The active experiments that hold runs (deleted runs count when the view shows them), in creation order. */
-export function experimentsWithRuns(tracking: TrackingStore, query: Pick<RunsQuery, 'showDeleted'>): ExperimentSummary[] {
+/**
+ * The active experiments that hold runs (deleted runs count when the view shows them), in creation
+ * order; with a filter, each says how many of its runs match.
+ */
+export function experimentsWithRuns(tracking: TrackingStore, query: Pick<RunsQuery, 'showDeleted' | 'filter'>): ExperimentSummary[] {
   const viewType = viewTypeOf(query);
   return tracking
     .listExperiments()
     .map((e) => ({ experimentId: e.experiment_id, name: e.name, runCount: tracking.countRuns(e.experiment_id, viewType) }))
-    .filter((e) => e.runCount > 0);
+    .filter((e) => e.runCount > 0)
+    .map((e) => (query.filter ? { ...e, matchCount: matchingRuns(tracking, e.experimentId, viewType, query.filter) } : e));
+}
+
+/** A filter that cannot be read says so in the experiment's children; its count is then unknown. */
+function matchingRuns(tracking: TrackingStore, experimentId: string, viewType: ViewType, filter: string): number | undefined {
+  try {
+    return tracking.countRuns(experimentId, viewType, filter);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The first `limit` runs of an experiment in the view's filter and order, and whether more follow. */

@@ -210,6 +210,7 @@ export class RunsTreeModel extends Disposable {
     if (!node) this.experiments.set(summary.experimentId, (node = new ExperimentNode(summary.experimentId, summary.name, summary.runCount)));
     node.name = summary.name;
     node.runCount = summary.runCount;
+    node.matchCount = summary.matchCount;
     return node;
   }
 
@@ -294,7 +295,7 @@ export class RunsTreeModel extends Disposable {
     const changed = new Set<RunsTreeNode>();
     for (const summary of summaries) {
       const node = this.experiments.get(summary.experimentId);
-      if (node && (node.name !== summary.name || node.runCount !== summary.runCount)) changed.add(this.upsertExperiment(summary));
+      if (node && (node.name !== summary.name || node.runCount !== summary.runCount || node.matchCount !== summary.matchCount)) changed.add(this.upsertExperiment(summary));
     }
     for (const [experimentId, page] of this.pages) {
       const experiment = this.experiments.get(experimentId);

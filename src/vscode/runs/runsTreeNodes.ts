@@ -21,6 +21,8 @@ export class ExperimentNode {
     public name: string,
     /** Runs in the experiment, deleted ones included when the view shows them; the filter is not applied. */
     public runCount: number,
+    /** While a filter applies: how many of those runs it matches. */
+    public matchCount?: number,
   ) {}
 
   get id(): string {

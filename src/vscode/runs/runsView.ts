@@ -102,6 +102,7 @@ export class RunsView extends Disposable {
   private async showState(): Promise<void> {
     const { filter, showDeleted } = this.state;
     this.view.description = viewDescription(this.state);
+    this.view.message = filterMessage(filter);
     await vscode.commands.executeCommand('setContext', ContextKey.RunsFiltered, filter !== '');
     await vscode.commands.executeCommand('setContext', ContextKey.ShowingDeletedRuns, showDeleted);
   }
@@ -115,6 +116,14 @@ export function viewDescription(state: Pick<RunsViewState, 'filter' | 'sort' | '
   if (sort.field !== defaultSort.field || sort.ascending !== defaultSort.ascending) parts.push(`by ${describeSort(sort)}`);
   if (state.showDeleted) parts.push('with deleted');
   return parts.length > 0 ? parts.join(' · ') : undefined;
+}
+
+/**
+ * The applied filter in full, above the runs: the view's description is cut to the width of its
+ * title bar, and a filter is often longer than that.
+ */
+export function filterMessage(filter: string): string | undefined {
+  return filter ? `Filter: ${filter}` : undefined;
 }
 
 function pageSize(): number {

@@ -66,7 +66,10 @@ describe('launch capture', () => {
     assert.equal(tags[CaptureTag.Command], 'python3 train.py --data data/train.csv --epochs 3');
     assert.deepEqual(JSON.parse(tags[CaptureTag.Args]), ['--data', 'data/train.csv', '--epochs', '3']);
     assert.equal(tags[CaptureTag.Cwd], repo);
-    assert.equal(tags[CaptureTag.PythonPath], 'python3');
+    // The interpreter that ran, by its own account (sys.executable), not the bare name it was launched by.
+    const executable = hasPython ? spawnSync('python3', ['-c', 'import sys; print(sys.executable)']).stdout.toString().trim() : 'python3';
+    assert.equal(tags[CaptureTag.PythonPath], executable);
+    if (hasPython) assert.ok(path.isAbsolute(tags[CaptureTag.PythonPath]), tags[CaptureTag.PythonPath]);
     assert.equal(tags[CaptureTag.Host], os.hostname());
     assert.equal(tags[CaptureTag.Platform], process.platform);
     assert.equal(tags[CaptureTag.Version], '0.1.0');

@@ -131,4 +131,23 @@ describe('runlens serve', () => {
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /runlens help/);
   });
+
+  test('every command answers --help and -h with its usage, and does nothing else', async () => {
+    for (const name of ['serve', 'import', 'export', 'push']) {
+      for (const flag of ['--help', '-h']) {
+        // Next to options that would otherwise fail (push needs --to): help comes first.
+        const answer = await runToEnd([name, '--dir', '/nonexistent', flag]);
+        assert.equal(answer.code, 0, `runlens ${name} ${flag}: ${answer.stderr}`);
+        assert.match(answer.stdout, new RegExp(`^Usage: runlens ${name} `), `runlens ${name} ${flag}`);
+        assert.equal(answer.stderr, '');
+      }
+    }
+    const top = await runToEnd(['-h']);
+    assert.equal(top.code, 0);
+    assert.match(top.stdout, /push\s+push runs/);
+    // After `--`, -h is an argument, not a request for help.
+    const argument = await runToEnd(['import', '--', '-h']);
+    assert.notEqual(argument.code, 0);
+    assert.doesNotMatch(argument.stdout, /^Usage:/);
+  });
 });

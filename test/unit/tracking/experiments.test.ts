@@ -145,4 +145,18 @@ describe('experiments', () => {
     assert.equal(store.countRuns([id, '0'], 'ALL'), 2);
     assert.equal(store.countRuns(), 1);
   });
+
+  test('countRuns with a filter counts the runs it matches, in the lifecycle asked for', () => {
+    const id = store.createExperiment({ name: 'filtered' });
+    const runs = ['0.1', '0.01', '0.01'].map((lr) => {
+      const runId = store.createRun({ experimentId: id }).info.run_id;
+      store.logParam(runId, 'lr', lr);
+      return runId;
+    });
+    store.deleteRun(runs[2]);
+    assert.equal(store.countRuns(id, 'ACTIVE_ONLY', "params.lr = '0.01'"), 1);
+    assert.equal(store.countRuns(id, 'ALL', "params.lr = '0.01'"), 2);
+    assert.equal(store.countRuns(id, 'ALL', "params.lr = '0.5' OR params.lr = '0.1'"), 1);
+    assert.throws(() => store.countRuns(id, 'ALL', 'params.lr ='), /filter|Invalid/i);
+  });
 });
