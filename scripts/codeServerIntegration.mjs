@@ -5,7 +5,7 @@
 //   node scripts/codeServerIntegration.mjs [--tests out/test/integration/index.js] [--extension .] [--timeout 300]
 //
 // Exits with the suite's result (0 passed, 1 failed); the suite's own `N passed, N failed` line is the last line printed.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, parseArgs } from 'node:util';
@@ -90,56 +90,111 @@ export async function runIntegrationTests({
 
   let browser;
   let watchdog;
-  let summary;
-  const relay = (line) => {
-    const match = summaryPattern.exec(line);
-    if (match) summary = { passed: Number(match[1]), failed: Number(match[2]) };
-    log(line);
-  };
-  // The watchdog covers the whole run, from the server's start to the suite's end.
+  const totals = { passed: 0, failed: 0, reported: true };
+  // The watchdog covers the whole run, from the server's start to the last window's end.
   const timedOut = new Promise((resolve) => {
     watchdog = setTimeout(() => resolve({ timeout: true }), timeoutMs);
   });
   try {
     await waitForHttp(origin, { timeoutMs: 60_000, exited: server.exited });
     browser = await launchChromium(sandbox.chromiumProfile);
-    const page = browser.pages()[0] ?? (await browser.newPage());
-    // The workbench calls these two when it runs with an extensionTestsPath (VS Code's browser test mechanism).
-    // Both the workbench's log and the extension host's console arrive here, as console.log's arguments.
-    let reportExit;
-    const finished = new Promise((resolve) => (reportExit = resolve));
-    await page.exposeFunction('codeAutomationLog', (_type, args) => {
-      const text = Array.isArray(args) ? format(...args) : String(args);
-      if (workbenchNoise.some((noise) => noise.test(text))) return;
-      for (const line of text.split('\n')) relay(line);
-    });
-    await page.exposeFunction('codeAutomationExit', (code) => reportExit({ code }));
     const serverDied = server.exited.then((exit) => ({ serverExit: exit }));
-    page.on('pageerror', (error) => serverLog.push(`[page error] ${error.message}`));
-
-    const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = [
-      ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
-      ['extensionTestsPath', remote(extensionTestsPath)],
-      ['skipWelcome', 'true'],
-    ];
-    const url = `${origin}/?folder=${encodeURIComponent(sandbox.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    await page.goto(url);
-
-    const outcome = await Promise.race([finished, timedOut, serverDied]);
-    if (outcome.timeout) log(`integration: watchdog fired after ${timeoutMs / 1000} s`);
-    if (outcome.serverExit) log(`integration: the VS Code server exited early (${JSON.stringify(outcome.serverExit)})`);
-    const exitCode = outcome.code ?? 1;
+    let exitCode = 0;
+    for (const window of testWindows(sandbox, extensionTestsPath)) {
+      const outcome = await runWindow({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, log });
+      if (outcome.summary) {
+        totals.passed += outcome.summary.passed;
+        totals.failed += outcome.summary.failed;
+      } else {
+        totals.reported = false;
+      }
+      if (outcome.timeout) log(`integration: watchdog fired after ${timeoutMs / 1000} s`);
+      if (outcome.serverExit) log(`integration: the VS Code server exited early (${JSON.stringify(outcome.serverExit)})`);
+      if ((outcome.code ?? 1) !== 0) exitCode = 1;
+      if (outcome.timeout || outcome.serverExit) break;
+    }
     if (exitCode !== 0) {
       log('integration: VS Code server log follows');
       for (const line of serverLog.slice(-200)) log(`  ${line}`);
     }
-    return { exitCode, ...summary };
+    return { exitCode, ...(totals.reported ? { passed: totals.passed, failed: totals.failed } : {}) };
   } finally {
     clearTimeout(watchdog);
     await browser?.close().catch(() => undefined);
     await server.stop();
     removeSandbox(sandbox);
+  }
+}
+
+/**
+ * The windows the suite runs in, one after another, each with an extension host of its own on a workspace of its
+ * own: the main suite in a folder its tests fill as they go; the tests under freshWorkspace/ in a folder with no
+ * `.runlens/` (a person's first use); those under multiRoot/ in a `.code-workspace` of two folders. A window whose
+ * compiled entry point is missing is skipped.
+ */
+function testWindows(sandbox, mainTestsPath) {
+  const testsDir = path.dirname(mainTestsPath);
+  const fresh = path.join(sandbox.root, 'fresh-workspace');
+  const multiRoot = path.join(sandbox.root, 'multi-root');
+  const workspaceFile = path.join(multiRoot, 'runlens.code-workspace');
+  const windows = [
+    { name: 'main', tests: mainTestsPath, open: ['folder', sandbox.workspace] },
+    { name: 'fresh workspace', tests: path.join(testsDir, 'freshWorkspace', 'index.js'), open: ['folder', fresh], folders: [fresh] },
+    {
+      name: 'multi-root workspace',
+      tests: path.join(testsDir, 'multiRoot', 'index.js'),
+      open: ['workspace', workspaceFile],
+      folders: ['alpha', 'beta'].map((name) => path.join(multiRoot, name)),
+      workspaceFile,
+    },
+  ];
+  return windows.filter((window) => existsSync(window.tests)).map((window) => {
+    for (const folder of window.folders ?? []) mkdirSync(folder, { recursive: true });
+    if (window.workspaceFile) {
+      const folders = window.folders.map((folder) => ({ path: path.relative(path.dirname(window.workspaceFile), folder) }));
+      writeFileSync(window.workspaceFile, JSON.stringify({ folders }, null, 2));
+    }
+    return window;
+  });
+}
+
+/**
+ * Opens one window on its workspace with the suite's entry point as `extensionTestsPath`, relays what it logs and
+ * resolves with its exit code and `N passed, N failed` (undefined when it never reported), or with what ended it.
+ */
+async function runWindow({ browser, port, extensionDevelopmentPath, window, ended, serverLog, log }) {
+  const page = await browser.newPage();
+  let summary;
+  const relay = (line) => {
+    const match = summaryPattern.exec(line);
+    if (match) summary = { passed: Number(match[1]), failed: Number(match[2]) };
+    log(line);
+  };
+  // The workbench calls these two when it runs with an extensionTestsPath (VS Code's browser test mechanism).
+  // Both the workbench's log and the extension host's console arrive here, as console.log's arguments.
+  let reportExit;
+  const finished = new Promise((resolve) => (reportExit = resolve));
+  await page.exposeFunction('codeAutomationLog', (_type, args) => {
+    const text = Array.isArray(args) ? format(...args) : String(args);
+    if (workbenchNoise.some((noise) => noise.test(text))) return;
+    for (const line of text.split('\n')) relay(line);
+  });
+  await page.exposeFunction('codeAutomationExit', (code) => reportExit({ code }));
+  page.on('pageerror', (error) => serverLog.push(`[page error] ${error.message}`));
+
+  const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
+  const payload = [
+    ['extensionDevelopmentPath', remote(extensionDevelopmentPath)],
+    ['extensionTestsPath', remote(window.tests)],
+    ['skipWelcome', 'true'],
+  ];
+  const [kind, where] = window.open;
+  log(`integration: ${window.name} window`);
+  await page.goto(`http://127.0.0.1:${port}/?${kind}=${encodeURIComponent(where)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  try {
+    return { ...(await Promise.race([finished, ended])), summary };
+  } finally {
+    await page.close().catch(() => undefined);
   }
 }
 

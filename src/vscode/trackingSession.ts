@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
+import { storeFiles } from '../core/store/storeFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
 import { Disposable } from './disposable';
@@ -34,25 +35,51 @@ export interface GuestSession {
 
 export type Session = OwnerSession | GuestSession;
 
+/** The store's folder in each workspace folder. */
+const storeFolderName = '.runlens';
+
+/** What this window opened when it owns the store: closed together when the store goes away. */
+interface OwnedResources {
+  readonly store: WorkspaceStore;
+  readonly server: RunningServer;
+  readonly writes: vscode.Disposable;
+}
+
 /**
  * The workspace's `.runlens/` store and its tracking server, opened on first use (never during
  * activation: loading sql.js and reading the database is work a user only pays for when they use RunLens).
+ *
+ * The store's folder is watched, because it can appear, change hands or vanish behind this window's
+ * back: another window or `runlens serve` creates or releases it, or a person deletes it. A guest
+ * session is forgotten when the owner changes, an owned one is closed when its folder is deleted;
+ * the next use opens the store afresh, and `onDidChange` tells the views to look again.
  */
 export class TrackingSession extends Disposable {
   private opening: Promise<Session> | undefined;
-  private server: RunningServer | undefined;
-  private store: WorkspaceStore | undefined;
+  private owned: OwnedResources | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
-  /** Fires (coalesced) after the store has been written, by this window's server or its own commands. */
+  /**
+   * Fires after the store has been written (by this window's server or its own commands) and when
+   * the store appeared, changed owner or was deleted.
+   */
   readonly onDidChange = this.changed.event;
 
   constructor(readonly folder: vscode.WorkspaceFolder | undefined) {
     super();
+    if (folder) {
+      // The folder itself (created, or deleted with everything in it) and the owner's claim (taken, published, released).
+      for (const glob of [storeFolderName, `${storeFolderName}/${storeFiles.owner}`]) {
+        const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, glob)));
+        for (const event of [watcher.onDidCreate, watcher.onDidChange, watcher.onDidDelete]) {
+          this.register(event(() => void this.storeMoved()));
+        }
+      }
+    }
   }
 
   /** The `.runlens/` folder of the first workspace folder, or undefined without a folder. */
   get storeDir(): string | undefined {
-    return this.folder && path.join(this.folder.uri.fsPath, '.runlens');
+    return this.folder && path.join(this.folder.uri.fsPath, storeFolderName);
   }
 
   /** Whether the store exists on disk, without opening it. */
@@ -103,7 +130,6 @@ export class TrackingSession extends Disposable {
       }
       throw error;
     }
-    this.store = store;
     const launches = new LaunchService({
       db: store.db,
       artifacts: store.artifacts,
@@ -124,24 +150,44 @@ export class TrackingSession extends Disposable {
     const token = randomBytes(24).toString('base64url');
     const log = (message: string) => runLensLog().error(`Tracking server: ${message}`);
     const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, launches, log });
-    this.server = server;
     store.publish({ port: server.port, token });
-    this.register(store.onDidWrite(() => this.changed.fire()));
+    this.owned = { store, server, writes: store.onDidWrite(() => this.changed.fire()) };
     if (store.recovery.message) {
       runLensLog().warn(store.recovery.message);
       void vscode.window.showWarningMessage(`RunLens: ${store.recovery.message}`);
     }
+    // The store may have just been created: views showing "no store yet" look again.
+    this.changed.fire();
     return { kind: 'owner', store, endpoint: { url: server.url, token }, launches };
+  }
+
+  /** Something happened to `.runlens/` or its owner's claim: drop what no longer holds, and tell the views. */
+  private async storeMoved(): Promise<void> {
+    const opened = await this.openedSession();
+    if (opened?.kind === 'guest') {
+      // Another owner, a published server, or no owner at all: the next use finds out which.
+      this.opening = undefined;
+    } else if (opened?.kind === 'owner' && !this.storeExists()) {
+      // Deleted under this window: what it holds is gone; the next use makes a new store.
+      this.opening = undefined;
+      this.closeOwned(true);
+    }
+    if (!this.isDisposed) this.changed.fire();
+  }
+
+  private closeOwned(deleted = false): void {
+    const owned = this.owned;
+    this.owned = undefined;
+    if (!owned) return;
+    owned.writes.dispose();
+    // Close the server first so no request writes while the store checkpoints and releases ownership.
+    // A deleted folder gets no last checkpoint: a store made meanwhile in its place must stay whole.
+    void owned.server.close().finally(() => (deleted ? owned.store.abandon() : owned.store.close()));
   }
 
   override dispose(): void {
     super.dispose();
-    const { server, store } = this;
-    this.server = undefined;
-    this.store = undefined;
-    // Close the server first so no request writes while the store checkpoints and releases ownership.
-    void server?.close().finally(() => store?.close());
-    if (!server) store?.close();
+    this.closeOwned();
   }
 }
 

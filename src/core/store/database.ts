@@ -368,6 +368,16 @@ export class Database implements Reader {
     }
   }
 
+  /**
+   * Closes without a checkpoint or any other write to the folder, for a folder deleted under the
+   * database: a store made meanwhile in its place must not receive this one's image. Closing twice is harmless.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    if (this.sliced) this.interruptSliced();
+    this.release();
+  }
+
   /** Frees everything without a checkpoint: what is not in the image is in the journal. */
   private release(): void {
     this.closed = true;

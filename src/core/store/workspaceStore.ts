@@ -87,6 +87,18 @@ export class WorkspaceStore {
     return this.db.onDidWrite(listener);
   }
 
+  /**
+   * For a folder deleted while open: closes the database without writing anything, and gives up the
+   * claim only if the claim is still ours (so a store another process made in its place stays whole).
+   */
+  abandon(): void {
+    try {
+      this.db.abandon();
+    } finally {
+      this.ownership.release();
+    }
+  }
+
   /** Checkpoints, closes the database and gives up the folder. */
   close(): void {
     try {

@@ -3,6 +3,7 @@ import type { ModelRegistry } from '../../core/store/modelRegistry';
 import type { ModelVersion, RegisteredModel } from '../../core/store/registry/registryEntities';
 import { Disposable } from '../disposable';
 import { ChangeThrottle } from '../runs/changeThrottle';
+import { guestShowing, noStoreShowing, unreadStoreShowing } from '../storeShowing';
 import type { TrackingSession } from '../trackingSession';
 import type { ModelsTreeNode, ModelVersionNode } from './modelsTreeNodes';
 
@@ -37,7 +38,7 @@ function snapshotOf(registry: ModelRegistry): string {
 export class ModelsTreeModel extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<undefined>());
   readonly onDidChange = this.changed.event;
-  /** What the view last showed, to tell whether a write changed it; undefined until it is read. */
+  /** What the view last showed (a registry snapshot, or why there is none), to tell whether it changed; undefined until it is read. */
   private shown: string | undefined;
   private readonly throttle = this.register(new ChangeThrottle(() => this.poll(), { delayMs: 150, minIntervalMs: 250 }));
 
@@ -53,9 +54,13 @@ export class ModelsTreeModel extends Disposable {
 
   async children(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
     if (node && node.kind !== 'model') return [];
-    if (!node && !this.session.storeExists()) return [];
+    if (!node && !this.session.storeExists()) {
+      this.shown = noStoreShowing;
+      return [];
+    }
     const opened = await this.session.settledSession();
     if (opened.kind === 'guest') {
+      if (!node) this.shown = guestShowing(opened);
       return [{ kind: 'message', id: 'guest', text: `The registry is served by another RunLens process (pid ${opened.ownerPid}).` }];
     }
     const registry = opened.store.registry;
@@ -71,8 +76,14 @@ export class ModelsTreeModel extends Disposable {
   }
 
   private async poll(): Promise<void> {
+    if (this.shown === undefined) return;
+    const showing = await unreadStoreShowing(this.session);
+    if (showing !== undefined) {
+      if (showing !== this.shown) this.reload();
+      return;
+    }
     const opened = await this.session.settledOpenedSession();
-    if (opened?.kind !== 'owner' || this.shown === undefined) return;
-    if (snapshotOf(opened.store.registry) !== this.shown) this.reload();
+    if (opened?.kind === 'owner' && snapshotOf(opened.store.registry) !== this.shown) this.reload();
   }
+
 }

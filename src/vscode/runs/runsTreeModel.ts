@@ -4,6 +4,7 @@ import type { Run } from '../../core/entities';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { ContextKey } from '../contributions';
 import { Disposable } from '../disposable';
+import { guestShowing, noStoreShowing, unreadStoreShowing } from '../storeShowing';
 import type { TrackingSession } from '../trackingSession';
 import { ChangeThrottle } from './changeThrottle';
 import { artifactNodes } from './runArtifactNodes';
@@ -48,8 +49,8 @@ export class RunsTreeModel extends Disposable {
   private readonly runs = new Map<string, RunNode>();
   private readonly pages = new Map<string, LoadedPage>();
   private readonly defaultMetrics = new Map<string, string>();
-  /** The experiment ids the root last showed; undefined until the root is read. */
-  private rootIds: string | undefined;
+  /** What the root last showed (rootsShowing); undefined until the root is read. */
+  private shownRoots: string | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<RunsTreeNode[] | undefined>());
   /** The nodes whose item or children changed; undefined: everything. */
   readonly onDidChange = this.changed.event;
@@ -79,7 +80,7 @@ export class RunsTreeModel extends Disposable {
     this.pages.clear();
     // VS Code drops every element on a full refresh, so the nodes can go too.
     this.runs.clear();
-    this.rootIds = undefined;
+    this.shownRoots = undefined;
     this.changed.fire(undefined);
   }
 
@@ -191,14 +192,18 @@ export class RunsTreeModel extends Disposable {
   }
 
   private async roots(): Promise<RunsTreeNode[]> {
-    if (!this.session.storeExists()) return this.setHasRuns([]);
+    if (!this.session.storeExists()) {
+      this.shownRoots = noStoreShowing;
+      return this.setHasRuns([]);
+    }
     const opened = await this.session.settledSession();
     if (opened.kind === 'guest') {
+      this.shownRoots = guestShowing(opened);
       const text = `This workspace's runs are served by another RunLens process (pid ${opened.ownerPid}): see them in that window.`;
       return this.setHasRuns([{ kind: 'message', id: 'guest', text }]);
     }
     const summaries = experimentsWithRuns(opened.store.tracking, this.query);
-    this.rootIds = summaries.map((s) => s.experimentId).join(',');
+    this.shownRoots = experimentsShowing(summaries);
     const nodes = summaries.map((summary) => this.upsertExperiment(summary));
     // The newest experiment opens by itself the first time it shows; VS Code remembers the rest.
     nodes.forEach((node, index) => (node.expandedAtFirst = index === nodes.length - 1));
@@ -276,16 +281,21 @@ export class RunsTreeModel extends Disposable {
 
   /** One coalesced tick: find what changed among what is shown, and fire just that. */
   private async poll(): Promise<void> {
+    const unread = await unreadStoreShowing(this.session);
+    if (unread !== undefined) {
+      if (this.shownRoots !== undefined && unread !== this.shownRoots) this.reload();
+      return;
+    }
     const opened = await this.session.settledOpenedSession();
     if (opened?.kind !== 'owner') return;
     const tracking = opened.store.tracking;
     const query = this.query;
     const summaries = experimentsWithRuns(tracking, query);
-    const rootIds = summaries.map((s) => s.experimentId).join(',');
-    if (this.rootIds !== undefined && rootIds !== this.rootIds) {
-      // An experiment came or went: redraw everything. The loaded pages stay loaded, and are
-      // compared again on the next tick, whether or not VS Code reads them again meanwhile.
-      this.rootIds = rootIds;
+    const showing = experimentsShowing(summaries);
+    if (this.shownRoots !== undefined && showing !== this.shownRoots) {
+      // The store appeared, or an experiment came or went: redraw everything. The loaded pages stay
+      // loaded, and are compared again on the next tick, whether or not VS Code reads them again meanwhile.
+      this.shownRoots = showing;
       for (const summary of summaries) this.upsertExperiment(summary);
       const shown = new Set(summaries.map((summary) => summary.experimentId));
       for (const experimentId of [...this.pages.keys()]) if (!shown.has(experimentId)) this.pages.delete(experimentId);
@@ -343,6 +353,11 @@ export class RunsTreeModel extends Disposable {
     await vscode.commands.executeCommand('setContext', ContextKey.HasRuns, nodes.length > 0);
     return nodes;
   }
+}
+
+/** What the root shows of a store this window reads: its experiments (storeShowing.ts has the other cases). */
+function experimentsShowing(summaries: readonly ExperimentSummary[]): string {
+  return `experiments ${summaries.map((s) => s.experimentId).join(',')}`;
 }
 
 function structureOf(runs: readonly Run[], parents: ReadonlyMap<string, string | undefined>): string {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Database } from '../../../src/core/store/database';
@@ -42,6 +43,20 @@ describe('workspace store', () => {
     const reopened = await WorkspaceStore.open(dir, { idleCheckpointMs: 0 });
     assert.deepEqual(reopened.db.get('SELECT name FROM experiments WHERE experiment_id = 42'), { name: 'e' });
     reopened.close();
+  });
+
+  it('abandoned after its folder was deleted, writes nothing into a store made in its place', async (t) => {
+    const dir = path.join(tempDir(t), '.runlens');
+    const deleted = await WorkspaceStore.open(dir, { idleCheckpointMs: 0 });
+    deleted.db.write((tx) => tx.run("INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (7, 'gone', 'x', 1, 1)"));
+    rmSync(dir, { recursive: true, force: true });
+    // Another process owns the new store in the same place; the deleted one closes after it.
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.ppid, hostname: os.hostname(), startedAt: 1, claim: 'another' }));
+    deleted.abandon();
+    assert.deepEqual(readdirSync(dir), ['owner.json'], 'no image, journal or checkpoint lands in the new folder');
+    assert.equal(readOwner(dir)?.claim, 'another', "the other process's claim stands");
+    deleted.abandon();
   });
 
   it('gives the folder up again when the database cannot be opened', async (t) => {
