@@ -33,10 +33,10 @@ describe('the runlens helper in an MLflow launch environment', { skip: !hasPytho
       'import os, runlens as mlflow',
       'with mlflow.start_run() as first:',
       '    mlflow.log_param("p", "1")',
-      'print(first.run_id, os.environ.get("MLFLOW_RUN_ID"))',
+      'print(first.info.run_id, os.environ.get("MLFLOW_RUN_ID"))',
       'with mlflow.start_run() as second:',
       '    pass',
-      'print(second.run_id)',
+      'print(second.info.run_id)',
     ].join('\n');
     const { stdout } = await python(code, {
       MLFLOW_TRACKING_URI: remote.server.url,
