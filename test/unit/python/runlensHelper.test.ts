@@ -2,8 +2,8 @@
 // the example script logs through it exactly as an MLflow script would, and the results are read
 // back through the same REST API the MLflow client uses.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -19,7 +19,7 @@ const run = promisify(execFile);
 const token = 'helper-test-token';
 
 interface RunJson {
-  info: { run_id: string; run_name: string; status: string };
+  info: { run_id: string; run_name: string; status: string; artifact_uri: string };
   data: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[]; metrics?: { key: string; value: number }[] };
 }
 
@@ -93,6 +93,87 @@ describe('runlens Python helper', () => {
 
     const files = await api<{ files?: { path: string }[] }>('GET', `artifacts/list?run_id=${logged.info.run_id}&path=model`);
     assert.deepEqual(files.files?.map((f) => f.path), ['model/coefficients.json']);
+  });
+
+  test("MLflow's objects: the run, active_run, get_run's params, metrics and tags, last_active_run; artifacts from files, text and dicts", async () => {
+    const files = path.join(tmp, 'outputs');
+    mkdirSync(path.join(files, 'plots'), { recursive: true });
+    writeFileSync(path.join(files, 'summary.txt'), 'ok\n');
+    writeFileSync(path.join(files, 'plots', 'curve.csv'), 'step,loss\n0,1\n');
+    const script = path.join(tmp, 'objects.py');
+    writeFileSync(
+      script,
+      [
+        'import json, sys',
+        'import runlens as mlflow',
+        'mlflow.set_experiment("objects")',
+        'with mlflow.start_run(run_name="objects") as run:',
+        '    assert mlflow.active_run().info.run_id == run.info.run_id',
+        '    mlflow.log_params({"lr": 0.1})',
+        '    mlflow.log_metric("loss", 0.5, step=1)',
+        '    mlflow.log_metric("loss", 0.25, step=2)',
+        '    mlflow.set_tags({"team": "ml", "stage": 2})',
+        `    mlflow.log_artifacts(${JSON.stringify(files)}, artifact_path="outputs")`,
+        '    mlflow.log_text("hello", "notes/readme.txt")',
+        '    mlflow.log_dict({"a": 1}, "config.yaml")',
+        'assert mlflow.active_run() is None',
+        'data = mlflow.get_run(run.info.run_id).data',
+        'last = mlflow.last_active_run()',
+        'print(json.dumps({"params": data.params, "metrics": data.metrics, "team": data.tags["team"], "stage": data.tags["stage"],',
+        '                  "last": [last.info.run_id == run.info.run_id, last.info.status, last.info.end_time is not None]}))',
+      ].join('\n'),
+    );
+    const { stdout } = await python(script);
+    assert.deepEqual(JSON.parse(stdout), {
+      params: { lr: '0.1' },
+      metrics: { loss: 0.25 },
+      team: 'ml',
+      stage: '2',
+      last: [true, 'FINISHED', true],
+    });
+    const [logged] = await runsOf('objects');
+    const listing = async (folder: string) =>
+      (await api<{ files?: { path: string }[] }>('GET', `artifacts/list?run_id=${logged.info.run_id}&path=${folder}`)).files?.map((f) => f.path);
+    assert.deepEqual(await listing('outputs'), ['outputs/plots', 'outputs/summary.txt']);
+    assert.deepEqual(await listing('outputs/plots'), ['outputs/plots/curve.csv']);
+    assert.deepEqual(await listing('notes'), ['notes/readme.txt']);
+    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${logged.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
+    const download = async (file: string) => (await fetch(`${root}/${file}`, { headers: { authorization: `Bearer ${token}` } })).text();
+    assert.equal(await download('notes/readme.txt'), 'hello');
+    assert.deepEqual(JSON.parse(await download('config.yaml')), { a: 1 }, 'JSON, which YAML readers read too');
+  });
+
+  test('log_figure saves a matplotlib figure in the format its name asks for', async (t) => {
+    if (spawnSync('python3', ['-c', 'import matplotlib']).status !== 0) {
+      t.skip('matplotlib is not installed');
+      return;
+    }
+    const script = path.join(tmp, 'figure.py');
+    writeFileSync(
+      script,
+      [
+        'import matplotlib',
+        'matplotlib.use("Agg")',
+        'import matplotlib.pyplot as plt',
+        'import runlens as mlflow',
+        'mlflow.set_experiment("figures")',
+        'figure, axes = plt.subplots()',
+        'axes.plot([0, 1], [1, 0])',
+        'with mlflow.start_run():',
+        '    mlflow.log_figure(figure, "plots/curve.png")',
+      ].join('\n'),
+    );
+    await python(script);
+    const [logged] = await runsOf('figures');
+    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${logged.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
+    const png = Buffer.from(await (await fetch(`${root}/plots/curve.png`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+  });
+
+  test('log_figure refuses an object that is no figure, as MLflow does', async () => {
+    const script = path.join(tmp, 'not-figure.py');
+    writeFileSync(script, 'import runlens as mlflow\nwith mlflow.start_run():\n    mlflow.log_figure(object(), "x.png")\n');
+    await assert.rejects(python(script), /TypeError: Unsupported figure object type/);
   });
 
   test('an exception inside the run marks it FAILED; nested runs carry their parent; NaN and infinities survive', async () => {

@@ -33,10 +33,10 @@ describe('the runlens helper in an MLflow launch environment', { skip: !hasPytho
       'import os, runlens as mlflow',
       'with mlflow.start_run() as first:',
       '    mlflow.log_param("p", "1")',
-      'print(first.run_id, os.environ.get("MLFLOW_RUN_ID"))',
+      'print(first.info.run_id, os.environ.get("MLFLOW_RUN_ID"))',
       'with mlflow.start_run() as second:',
       '    pass',
-      'print(second.run_id)',
+      'print(second.info.run_id)',
     ].join('\n');
     const { stdout } = await python(code, {
       MLFLOW_TRACKING_URI: remote.server.url,
@@ -57,6 +57,29 @@ describe('the runlens helper in an MLflow launch environment', { skip: !hasPytho
     assert.equal(tags['runlens.launch.id'], 'abc');
     assert.equal(tags['mlflow.source.name'], 'train.py', "the context's tags win over the helper's own guesses");
     assert.equal(tags['mlflow.source.type'], 'LOCAL');
+  });
+
+  test("resuming MLFLOW_RUN_ID with a run_name renames the run, as MLflow's client does (issue 19)", async () => {
+    const experimentId = remote.store.createExperiment({ name: 'resume-named' });
+    const made = remote.store.createRun({ experimentId }).info.run_id;
+    const generated = remote.store.getRun(made).info.run_name;
+    const code = [
+      'import runlens as mlflow',
+      'with mlflow.start_run(run_name="lr=0.05", tags={"phase": "resumed"}) as run:',
+      '    print(run.info.run_name, run.data.tags["phase"])',
+      'print(mlflow.last_active_run().info.status)',
+    ].join('\n');
+    const { stdout } = await python(code, {
+      MLFLOW_TRACKING_URI: remote.server.url,
+      MLFLOW_TRACKING_TOKEN: remote.token,
+      MLFLOW_RUN_ID: made,
+      MLFLOW_EXPERIMENT_ID: experimentId,
+    });
+    assert.equal(stdout, 'lr=0.05 resumed\nFINISHED\n', 'the active run reads its new name; last_active_run reads the ended run');
+    const renamed = remote.store.getRun(made);
+    assert.notEqual(generated, 'lr=0.05');
+    assert.equal(renamed.info.run_name, 'lr=0.05');
+    assert.equal(renamed.data.tags?.find((tag) => tag.key === 'mlflow.runName')?.value, 'lr=0.05');
   });
 
   test('resuming a run of another experiment than set_experiment chose is refused, as MLflow refuses it', async () => {

@@ -13,11 +13,10 @@ import {
 } from './contract/contractRecord';
 import { compareReply } from './contract/compareReply';
 import { IdMap } from './contract/idMap';
+import { sendRecorded } from './contract/replayRequest';
 import { rebuildTruncatedJson } from './contract/truncatedJson';
 import type { Reply } from './support/httpClient';
 import { startTestServer, type TestServer } from './support/testServer';
-
-const artifactsBase = '/api/2.0/mlflow-artifacts/artifacts';
 
 interface RecordedPoint {
   readonly key: string;
@@ -78,7 +77,7 @@ describe('MLflow contract replay', () => {
       await createExperimentReadButNeverCreated(record);
       await logPointsLoggedAroundTheProxy(record);
       noteLoggedPoints(record);
-      const reply = await send(record);
+      const reply = await sendRecorded(t.client, ids, record);
       const difference = deliberateDifference(record);
       if (difference !== undefined) {
         assert.equal(reply.status, difference.status, reply.text);
@@ -154,32 +153,6 @@ describe('MLflow contract replay', () => {
       };
       for (const point of batch.metrics ?? []) loggedPoints.add(pointKey(batch.run_id, point));
     }
-  }
-
-  function send(record: ContractRecord): Promise<Reply> {
-    const isArtifactPath = record.path.startsWith(`${artifactsBase}/`);
-    const path = isArtifactPath
-      ? `${artifactsBase}/${ids.mapArtifactPath(record.path.slice(artifactsBase.length + 1))}`
-      : ids.mapText(record.path);
-    const query = new URLSearchParams(ids.mapQuery(record.query, record.path === artifactsBase)).toString();
-    const headers: Record<string, string> = record.req_content_type ? { 'content-type': record.req_content_type } : {};
-    return t.client.request(record.method, query ? `${path}?${query}` : path, { body: requestBody(record), headers });
-  }
-
-  function requestBody(record: ContractRecord): Buffer | string | undefined {
-    const body = record.req_body;
-    if (body === null || body === undefined) return undefined;
-    if (isNonJsonBody(body)) {
-      // The log keeps a body's size and first bytes: send those bytes (in our ids), padded to the size.
-      if (isBinaryHead(body._head)) return Buffer.alloc(body._non_json_size);
-      const head = Buffer.from(ids.mapText(body._head));
-      return Buffer.concat([head, Buffer.alloc(Math.max(0, body._non_json_size - head.length), '#')]).subarray(
-        0,
-        body._non_json_size,
-      );
-    }
-    const json = isTruncatedJson(body) ? rebuildTruncatedJson(body._truncated_json, body._size, 'compact') : body;
-    return JSON.stringify(ids.map(json));
   }
 
   function checkVersion(reply: Reply): void {
