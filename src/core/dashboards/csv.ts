@@ -1,13 +1,29 @@
+/** A cell: text (run data, untrusted) or a number (written with every digit). */
+export type CsvCell = string | number;
+
 /**
  * RFC 4180: fields holding a comma, a double quote, CR or LF are quoted, with quotes doubled;
  * records end with CRLF.
  */
-export function csvRecord(fields: readonly string[]): string {
-  return `${fields.map(csvField).join(',')}\r\n`;
+export function csvRecord(fields: readonly CsvCell[]): string {
+  return `${fields.map((field) => csvField(typeof field === 'number' ? numberText(field) : neutralizeFormula(field))).join(',')}\r\n`;
 }
 
-export function csvField(field: string): string {
+function csvField(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
+}
+
+/** Text that is a plain decimal number: a spreadsheet reads it as that number, never as a formula. */
+const plainNumber = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Spreadsheets run a cell that starts with = + - @ (or a tab or CR before one) as a formula:
+ * `=HYPERLINK(...)` in a run name would become a live link in whoever opens the export. Such text
+ * gets a leading apostrophe, which spreadsheets show as text (OWASP's advice); text that is just a
+ * number (a param `-0.01`) stays as it is.
+ */
+function neutralizeFormula(text: string): string {
+  return /^[=+\-@\t\r]/.test(text) && !plainNumber.test(text) ? `'${text}` : text;
 }
 
 /** A metric value as text with every digit JavaScript round-trips, and NaN/Infinity spelled out. */

@@ -9,7 +9,7 @@ import type {
   TableSort,
 } from '../../protocol/dashboards';
 import type { Run } from '../entities';
-import { csvRecord, numberText } from './csv';
+import { csvRecord, type CsvCell } from './csv';
 import { compareKeys } from './runDiff';
 
 /** A run with its metric summaries: what one table row is made from. */
@@ -154,9 +154,8 @@ function csvHeader(column: TableColumn): string {
   }
 }
 
-function cellText(value: CellValue): string {
-  if (value === null) return '';
-  return typeof value === 'number' ? numberText(value) : value;
+function cellText(value: CellValue): CsvCell {
+  return value ?? '';
 }
 
 function attributeValue(run: Run, attribute: RunAttribute, now: number): CellValue {
