@@ -1,10 +1,8 @@
-import { pipeline } from 'node:stream/promises';
 import { invalidParameter } from '../../core/errors';
 import type { ArtifactEntry, ArtifactStore } from '../../core/store/artifactStore';
 import { refuseDeclaredOversize } from '../body';
-import { headersFor } from '../reply';
 import type { Route } from '../route';
-import { artifactContentType } from './artifacts/contentType';
+import { sendArtifact } from './artifacts/sendArtifact';
 import { storePathOf } from './artifacts/artifactRoots';
 
 const artifactsBase = '/api/2.0/mlflow-artifacts/artifacts';
@@ -29,17 +27,7 @@ export const artifactRoutes: readonly Route[] = [
     method: 'GET',
     path: `${artifactsBase}/*path`,
     raw: true,
-    handler: async ({ artifacts, pathParams, res }) => {
-      const file = await artifacts.read(pathParams.path);
-      const name = pathParams.path.slice(pathParams.path.lastIndexOf('/') + 1);
-      res!.writeHead(200, {
-        ...headersFor(artifactContentType(name), file.size),
-        // An HTML or SVG artifact opened from the dashboards must not run script in this origin.
-        'content-security-policy': "default-src 'none'; sandbox",
-      });
-      // A client that hangs up mid-download is not a server failure; the socket is already gone.
-      await pipeline(file.stream, res!).catch(() => res!.destroy());
-    },
+    handler: ({ artifacts, pathParams, res }) => sendArtifact(res!, artifacts, pathParams.path),
   },
   {
     method: 'DELETE',
