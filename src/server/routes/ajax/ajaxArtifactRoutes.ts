@@ -3,6 +3,7 @@ import { ErrorCode, MlflowError, invalidParameter } from '../../../core/errors';
 import { readCapped } from '../../body';
 import type { Route } from '../../route';
 import { storePathOf } from '../artifacts/artifactRoots';
+import { joinPath } from '../artifacts/rootListing';
 import { safeArtifactPath } from '../artifacts/safePath';
 import { sendArtifact } from '../artifacts/sendArtifact';
 
@@ -77,9 +78,4 @@ function requiredQuery(query: URLSearchParams, name: string): string {
   const value = query.get(name);
   if (value === null) throw new MlflowError(ErrorCode.BadRequest, `Missing value for required parameter '${name}'.`);
   return value;
-}
-
-function joinPath(root: string, relative: string): string {
-  const trimmed = relative.replace(/^\/+|\/+$/g, '');
-  return root === '' ? trimmed : trimmed === '' ? root : `${root}/${trimmed}`;
 }
