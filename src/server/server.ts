@@ -8,6 +8,7 @@ import type { TrackingStore } from '../core/store/trackingStore';
 import { readJsonBody } from './body';
 import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
+import { graphqlRoutes } from './graphql/graphqlRoutes';
 import { RequestGuard } from './requestGuard';
 import type { RequestContext } from './route';
 import { Router } from './router';
@@ -68,7 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router(withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...ajaxRoutes]));
+  const router = new Router(withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...ajaxRoutes, ...graphqlRoutes]));
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
