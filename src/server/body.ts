@@ -27,7 +27,8 @@ export function tooLarge(what: string, maxBytes: number) {
   return invalidParameter(`${what} exceeds ${maxBytes} bytes`);
 }
 
-function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** A raw request body of at most `maxBytes`, refused as `readJsonBody` refuses an oversized one. */
+export function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   refuseDeclaredOversize(req, maxBytes, 'request body');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

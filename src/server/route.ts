@@ -28,6 +28,8 @@ export interface RequestContext {
   /** The parsed JSON body for POST/PATCH/DELETE, `{}` when there is none. */
   readonly body: Record<string, unknown>;
   readonly query: URLSearchParams;
+  /** The request's headers (a few MLflow handlers check Content-Type). */
+  readonly headers: IncomingMessage['headers'];
   /** Values of the `:name` segments of the route's path, percent-decoded. */
   readonly pathParams: Readonly<Record<string, string>>;
   /** The RunLens launch whose token the request carried; absent for the server's own token. */

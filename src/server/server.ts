@@ -8,9 +8,12 @@ import type { TrackingStore } from '../core/store/trackingStore';
 import { readJsonBody } from './body';
 import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
+import { graphqlRoutes } from './graphql/graphqlRoutes';
 import { RequestGuard } from './requestGuard';
 import type { RequestContext } from './route';
 import { Router } from './router';
+import { ajaxRoutes } from './routes/ajaxRoutes';
+import { withAjaxMirror } from './routes/ajaxMirror';
 import { artifactRoutes } from './routes/artifactRoutes';
 import { registryRoutes } from './routes/registryRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
@@ -66,7 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes]);
+  const router = new Router(withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...ajaxRoutes, ...graphqlRoutes]));
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
@@ -85,6 +88,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         registry: options.registry,
         artifacts: options.artifacts,
         query: new URLSearchParams(search),
+        headers: req.headers,
         pathParams,
         ...(caller.launchId !== undefined ? { launchId: caller.launchId } : {}),
         ...(options.launches ? { launches: options.launches } : {}),

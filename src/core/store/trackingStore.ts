@@ -57,6 +57,7 @@ import {
   type LoggedModelOutputInput,
 } from './tracking/runInputs';
 import { createRun, deleteRun, getRun, purgeRun, restoreRun, updateRun, type CreateRunInput, type UpdateRunInput } from './tracking/runs';
+import { searchDatasetSummaries, type DatasetSummary } from './tracking/datasetSummaries';
 import { countRuns, searchRuns, type RunPage } from './tracking/runSearch';
 import {
   deleteTag,
@@ -186,6 +187,11 @@ export class TrackingStore {
   logInputs(runId: string, datasets: readonly DatasetInputInput[], modelIds: readonly string[] = []): void {
     validateInputs(datasets);
     this.db.write((tx) => logInputs(tx, runId, datasets, modelIds));
+  }
+
+  /** The datasets runs of these experiments used, per context: the ajax `experiments/search-datasets`. */
+  searchDatasetSummaries(experimentIds: readonly string[]): DatasetSummary[] {
+    return searchDatasetSummaries(this.db, experimentIds);
   }
 
   logOutputs(runId: string, models: readonly LoggedModelOutputInput[]): void {

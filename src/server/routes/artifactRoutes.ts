@@ -1,11 +1,9 @@
-import { pipeline } from 'node:stream/promises';
 import { invalidParameter } from '../../core/errors';
-import type { ArtifactEntry, ArtifactStore } from '../../core/store/artifactStore';
 import { refuseDeclaredOversize } from '../body';
-import { headersFor } from '../reply';
 import type { Route } from '../route';
-import { artifactContentType } from './artifacts/contentType';
-import { storePathOf } from './artifacts/artifactRoots';
+import { sendArtifact } from './artifacts/sendArtifact';
+import { filesReply, listUnder } from './artifacts/rootListing';
+import { safeArtifactPath } from './artifacts/safePath';
 
 const artifactsBase = '/api/2.0/mlflow-artifacts/artifacts';
 
@@ -21,7 +19,7 @@ export const artifactRoutes: readonly Route[] = [
     raw: true,
     handler: async ({ artifacts, pathParams, req }) => {
       refuseDeclaredOversize(req!, artifacts.maxFileBytes, 'artifact');
-      await artifacts.write(pathParams.path, req!);
+      await artifacts.write(safeArtifactPath(pathParams.path), req!);
       return {};
     },
   },
@@ -29,30 +27,20 @@ export const artifactRoutes: readonly Route[] = [
     method: 'GET',
     path: `${artifactsBase}/*path`,
     raw: true,
-    handler: async ({ artifacts, pathParams, res }) => {
-      const file = await artifacts.read(pathParams.path);
-      const name = pathParams.path.slice(pathParams.path.lastIndexOf('/') + 1);
-      res!.writeHead(200, {
-        ...headersFor(artifactContentType(name), file.size),
-        // An HTML or SVG artifact opened from the dashboards must not run script in this origin.
-        'content-security-policy': "default-src 'none'; sandbox",
-      });
-      // A client that hangs up mid-download is not a server failure; the socket is already gone.
-      await pipeline(file.stream, res!).catch(() => res!.destroy());
-    },
+    handler: ({ artifacts, pathParams, res }) => sendArtifact(res!, artifacts, safeArtifactPath(pathParams.path)),
   },
   {
     method: 'DELETE',
     path: `${artifactsBase}/*path`,
     handler: async ({ artifacts, pathParams }) => {
-      await artifacts.delete(pathParams.path);
+      await artifacts.delete(safeArtifactPath(pathParams.path));
       return {};
     },
   },
   {
     method: 'GET',
     path: artifactsBase,
-    handler: async ({ artifacts, query }) => filesReply(await artifacts.list(query.get('path') ?? '')),
+    handler: async ({ artifacts, query }) => filesReply(await artifacts.list(safeArtifactPath(query.get('path') ?? ''))),
   },
   {
     method: 'GET',
@@ -61,7 +49,7 @@ export const artifactRoutes: readonly Route[] = [
       const runId = query.get('run_id') || query.get('run_uuid');
       if (!runId) throw invalidParameter("Missing value for required parameter 'run_id'.");
       const rootUri = store.getRun(runId).info.artifact_uri;
-      return listUnder(artifacts, rootUri, query.get('path') ?? '');
+      return listUnder(artifacts, rootUri, safeArtifactPath(query.get('path') ?? ''));
     },
   },
   {
@@ -69,28 +57,7 @@ export const artifactRoutes: readonly Route[] = [
     path: '/api/2.0/mlflow/logged-models/:modelId/artifacts/directories',
     handler: async ({ artifacts, store, pathParams, query }) => {
       const rootUri = store.getLoggedModel(pathParams.modelId).info.artifact_uri;
-      return listUnder(artifacts, rootUri, query.get('artifact_directory_path') ?? '');
+      return listUnder(artifacts, rootUri, safeArtifactPath(query.get('artifact_directory_path') ?? ''));
     },
   },
 ];
-
-/** A listing relative to a run's or model's artifact root: paths include the listed folder. */
-async function listUnder(
-  artifacts: ArtifactStore,
-  rootUri: string,
-  relative: string,
-): Promise<Record<string, unknown>> {
-  const prefix = relative.replace(/^\/+|\/+$/g, '');
-  const entries = await artifacts.list(joinPath(storePathOf(rootUri), prefix));
-  const files = entries.map((entry) => ({ ...entry, path: joinPath(prefix, entry.path) }));
-  return { root_uri: rootUri, ...filesReply(files) };
-}
-
-// proto3 JSON leaves out an empty repeated field: MLflow answers `{}` for an empty listing.
-function filesReply(files: readonly ArtifactEntry[]): Record<string, unknown> {
-  return files.length === 0 ? {} : { files };
-}
-
-function joinPath(a: string, b: string): string {
-  return a === '' ? b : b === '' ? a : `${a}/${b}`;
-}
