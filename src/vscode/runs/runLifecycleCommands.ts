@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { ownedStore } from './ownedStore';
 import { purgeablePath } from './runArtifactFiles';
 import { targetRuns } from './runTargets';
@@ -15,11 +15,11 @@ interface PurgeOptions {
  * Delete and restore change a run's lifecycle only (MLflow's soft delete: nothing is lost); purge
  * removes the run's rows and artifact files for good, after a modal confirmation.
  */
-export function registerRunLifecycleCommands(session: TrackingSession): vscode.Disposable[] {
+export function registerRunLifecycleCommands(sessions: WorkspaceSessions): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.DeleteRun, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('delete the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const ids = await targetRuns(store, argument, selection, { title: 'Delete which runs?', canPickMany: true });
         for (const runId of ids ?? []) store.tracking.deleteRun(runId);
         return ids;
@@ -28,7 +28,7 @@ export function registerRunLifecycleCommands(session: TrackingSession): vscode.D
 
     vscode.commands.registerCommand(CommandId.RestoreRun, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('restore the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const ids = await targetRuns(store, argument, selection, { title: 'Restore which runs?', canPickMany: true });
         for (const runId of ids ?? []) store.tracking.restoreRun(runId);
         return ids;
@@ -37,7 +37,7 @@ export function registerRunLifecycleCommands(session: TrackingSession): vscode.D
 
     vscode.commands.registerCommand(CommandId.PurgeRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('purge the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const options = isPurgeOptions(selectionOrOptions) ? selectionOrOptions : {};
         const selection = isPurgeOptions(selectionOrOptions) ? undefined : selectionOrOptions;
         const ids = await targetRuns(store, argument, selection, { title: 'Purge which runs?', canPickMany: true });
