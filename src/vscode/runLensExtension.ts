@@ -17,7 +17,8 @@ import type { RunsTreeProvider } from './runs/runsTreeProvider';
 import { disposeRunLensLog, runLensLog } from './runLensLog';
 import { RunsView } from './runs/runsView';
 import { registerTrackingCommands } from './trackingCommands';
-import { TrackingSession, type TrackingEndpoint } from './trackingSession';
+import type { TrackingEndpoint } from './trackingSession';
+import { WorkspaceSessions } from './workspaceSessions';
 
 /** What `activate` returns: for tests and for other extensions. */
 export interface RunLensApi {
@@ -27,13 +28,13 @@ export interface RunLensApi {
   readonly runsTree: RunsTreeProvider;
   /** The Models view's provider. */
   readonly modelsTree: ModelsTreeProvider;
-  /** Opens the store and server if needed; where MLflow clients log into this workspace. */
-  trackingEndpoint(): Promise<TrackingEndpoint | undefined>;
+  /** Opens the store and server if needed; where MLflow clients log into the folder (the first workspace folder by default). */
+  trackingEndpoint(folder?: vscode.Uri): Promise<TrackingEndpoint | undefined>;
   /**
    * The store, opened if needed, when this window owns it; undefined when another process does.
    * For tests and tools that read or seed a lot at once (one transaction instead of a request per run).
    */
-  workspaceStore(): Promise<WorkspaceStore | undefined>;
+  workspaceStore(folder?: vscode.Uri): Promise<WorkspaceStore | undefined>;
   /** The dashboard panels: open ones, and every request they have had answered. */
   readonly dashboards: DashboardPanels;
   /** Scripts launched as tracked runs: follow one to its end. */
@@ -44,7 +45,7 @@ export interface RunLensApi {
 
 /** The composition root: builds every feature once and owns their lifetimes. Nothing here touches the store. */
 export class RunLensExtension extends Disposable {
-  private readonly session: TrackingSession;
+  private readonly sessions: WorkspaceSessions;
   private readonly runsView: RunsView;
   private readonly modelsView: ModelsView;
   private readonly dashboards: DashboardPanels;
@@ -55,19 +56,21 @@ export class RunLensExtension extends Disposable {
     super();
     this.register({ dispose: disposeRunLensLog });
     this.register(vscode.commands.registerCommand(CommandId.ShowLog, () => runLensLog().show()));
-    this.session = this.register(new TrackingSession(vscode.workspace.workspaceFolders?.[0]));
+    this.sessions = this.register(new WorkspaceSessions());
+    // What is not yet per folder (imports, dashboards, the ends of remote launches) uses the first folder's store.
+    const primary = this.sessions.primary();
     const remote = this.register(new RemoteServersFeature(context.secrets));
-    this.imports = this.register(new ImportFeature(this.session, context.workspaceState, remote.registry)).api;
-    this.runsView = this.register(new RunsView(this.session, context.workspaceState, remote.runsTree));
-    this.modelsView = this.register(new ModelsView(this.session, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
-    for (const disposable of registerTrackingCommands(this.session)) this.register(disposable);
+    this.imports = this.register(new ImportFeature(primary, context.workspaceState, remote.registry)).api;
+    this.runsView = this.register(new RunsView(this.sessions, context.workspaceState, remote.runsTree));
+    this.modelsView = this.register(new ModelsView(this.sessions, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
+    for (const disposable of registerTrackingCommands(this.sessions)) this.register(disposable);
     const reveal = {
       revealRun: (runId: string) => this.runsView.revealRun(runId),
       revealRemoteRun: (server: string, run: Run) => this.runsView.revealRemoteRun(server, run),
     };
-    this.launches = this.register(new LaunchFeature(this.session, context, reveal, remote.registry)).controller;
-    this.dashboards = this.register(new DashboardPanels(this.session, context.extensionUri, remote.mirrors));
-    for (const disposable of registerDashboardCommands(this.session, this.dashboards)) this.register(disposable);
+    this.launches = this.register(new LaunchFeature(this.sessions, context, reveal, remote.registry)).controller;
+    this.dashboards = this.register(new DashboardPanels(primary, context.extensionUri, remote.mirrors));
+    for (const disposable of registerDashboardCommands(primary, this.dashboards)) this.register(disposable);
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),
@@ -76,8 +79,9 @@ export class RunLensExtension extends Disposable {
     this.register(
       vscode.commands.registerCommand(CommandId.OpenStoreFolder, () =>
         withErrorMessage('reveal the store folder', async () => {
-          await this.session.session();
-          const dir = this.session.storeDir;
+          const session = this.sessions.active();
+          await session.session();
+          const dir = session.storeDir;
           if (dir) await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(dir));
         }),
       ),
@@ -89,14 +93,18 @@ export class RunLensExtension extends Disposable {
       activationMs,
       runsTree: this.runsView.provider,
       modelsTree: this.modelsView.provider,
-      trackingEndpoint: async () => (await this.session.session()).endpoint,
-      workspaceStore: async () => {
-        const opened = await this.session.session();
+      trackingEndpoint: async (folder) => (await this.sessionIn(folder).session()).endpoint,
+      workspaceStore: async (folder) => {
+        const opened = await this.sessionIn(folder).session();
         return opened.kind === 'owner' ? opened.store : undefined;
       },
       dashboards: this.dashboards,
       launches: this.launches,
       imports: this.imports,
     };
+  }
+
+  private sessionIn(folder: vscode.Uri | undefined) {
+    return (folder && this.sessions.forUri(folder)) ?? this.sessions.primary();
   }
 }

@@ -88,6 +88,18 @@ export class TrackingSession extends Disposable {
     return dir !== undefined && existsSync(dir);
   }
 
+  /** Whether this window has the store open and it holds the run (without opening anything). */
+  ownsRun(runId: string): boolean {
+    const store = this.owned?.store;
+    if (!store) return false;
+    try {
+      store.tracking.getRun(runId);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Opens the store and starts the server, once; later calls share the result. */
   session(): Promise<Session> {
     this.opening ??= this.open().catch((error: unknown) => {

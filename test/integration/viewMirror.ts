@@ -1,4 +1,6 @@
+import * as assert from 'node:assert/strict';
 import type * as vscode from 'vscode';
+import { waitFor } from './support';
 
 /**
  * What a tree view shows, kept the way VS Code keeps it: the root is read once, and read again only
@@ -64,5 +66,14 @@ export class ViewMirror<T> implements vscode.Disposable {
     const children = (await this.provider.getChildren(node)) ?? [];
     this.shown.set(node, children);
     for (const child of children) if (this.expands(child)) await this.readChildren(child);
+  }
+}
+
+/** Waits until the mirrored view shows what `expected` accepts; on timeout, fails saying what it shows. */
+export async function untilShown<T>(view: ViewMirror<T>, what: string, expected: (paths: string[]) => boolean, timeoutMs = 20_000): Promise<void> {
+  try {
+    await waitFor(what, async () => expected(await view.paths()) || undefined, timeoutMs);
+  } catch (error) {
+    assert.fail(`${(error as Error).message}; the view shows ${JSON.stringify(await view.paths())}`);
   }
 }

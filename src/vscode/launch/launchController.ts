@@ -13,7 +13,7 @@ import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { captureArtifacts } from './captureArtifacts';
 import { chooseInterpreter } from './interpreterChoice';
 import { launchEnvironment } from './launchEnvironment';
@@ -70,7 +70,7 @@ export class LaunchController extends Disposable implements LaunchApi {
   private readonly freezes = new AbortController();
 
   constructor(
-    private readonly session: TrackingSession,
+    private readonly sessions: WorkspaceSessions,
     private readonly extensionUri: vscode.Uri,
     private readonly runlensVersion: string,
     private readonly remoteServers: RemoteServerRegistry,
@@ -86,9 +86,12 @@ export class LaunchController extends Disposable implements LaunchApi {
   async find(id: string): Promise<RunningLaunch | undefined> {
     const direct = this.live.get(id);
     if (direct) return direct;
-    const opened = await this.session.openedSession();
-    const launchId = opened?.kind === 'owner' ? opened.launches.launchOfRun(id) : undefined;
-    return launchId === undefined ? undefined : this.live.get(launchId);
+    for (const session of this.sessions.all()) {
+      const opened = await session.openedSession();
+      const launchId = opened?.kind === 'owner' ? opened.launches.launchOfRun(id) : undefined;
+      if (launchId !== undefined) return this.live.get(launchId);
+    }
+    return undefined;
   }
 
   /** Whether this window still writes the launch's record and files (its end is its own to send until then). */
@@ -114,7 +117,8 @@ export class LaunchController extends Disposable implements LaunchApi {
    * could not take the run and the person chose not to launch to the workspace instead.
    */
   async launch(request: LaunchRequest): Promise<RunningLaunch | undefined> {
-    const opened = await this.session.session();
+    // Each workspace folder keeps its own runs: the script's folder takes them.
+    const opened = await (this.sessions.forUri(request.script) ?? this.sessions.primary()).session();
     if (opened.kind === 'guest') {
       throw new Error(
         `this workspace's runs are kept by another RunLens process (pid ${opened.ownerPid}); launch from the window that owns them, or close it`,

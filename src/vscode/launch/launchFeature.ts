@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { LaunchCodeLensProvider } from './codeLensProvider';
 import { registerLaunchCommands } from './launchCommands';
 import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
@@ -20,17 +20,17 @@ import { registerRerunCommand } from './rerunCommand';
 export class LaunchFeature extends Disposable {
   readonly controller: LaunchController;
 
-  constructor(session: TrackingSession, context: vscode.ExtensionContext, reveal: RunRevealers, remoteServers: RemoteServerRegistry) {
+  constructor(sessions: WorkspaceSessions, context: vscode.ExtensionContext, reveal: RunRevealers, remoteServers: RemoteServerRegistry) {
     super();
     const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
-    this.controller = this.register(new LaunchController(session, context.extensionUri, version, remoteServers));
+    this.controller = this.register(new LaunchController(sessions, context.extensionUri, version, remoteServers));
     this.register(new LaunchStatusBar(this.controller));
     this.register(new LaunchTargetStatusBar(remoteServers));
     this.register(registerLaunchTargetPicker(remoteServers));
-    const pending = this.register(new PendingLaunchResults(session, remoteServers, this.controller));
+    const pending = this.register(new PendingLaunchResults(sessions.primary(), remoteServers, this.controller));
     this.register(new LaunchNotifier(this.controller, pending, reveal));
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, this.register(new LaunchCodeLensProvider())));
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
-    this.register(registerRerunCommand(session, this.controller));
+    this.register(registerRerunCommand(sessions, this.controller));
   }
 }

@@ -7,17 +7,18 @@ import { codeDifferences, rerunPlan, type CurrentCode } from '../../core/launche
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { pickRuns, runIdOf } from '../runs/runTargets';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import type { LaunchController } from './launchController';
 
 /**
  * Run Again: the same script with the same arguments, as a new tracked launch. When the code
  * differs from what the run captured, it says how and asks first (`confirmed: true` skips asking).
  */
-export function registerRerunCommand(session: TrackingSession, controller: LaunchController): vscode.Disposable {
+export function registerRerunCommand(sessions: WorkspaceSessions, controller: LaunchController): vscode.Disposable {
   return vscode.commands.registerCommand(CommandId.RerunRun, (target?: unknown, options?: { confirmed?: boolean }) =>
     withErrorMessage('run the run again', async () => {
       if (!vscode.workspace.isTrusted) throw new Error('launching code is unavailable in an untrusted workspace');
+      const session = sessions.sessionOf(target);
       const opened = await session.session();
       if (opened.kind !== 'owner') throw new Error(`another RunLens process (pid ${opened.ownerPid}) owns this workspace's runs: run it again there`);
       const runId = runIdOf(target) ?? (await pickRuns(opened.store, { title: 'Run which run again?' }))?.[0];

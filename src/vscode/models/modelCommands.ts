@@ -4,7 +4,7 @@ import type { ModelVersion } from '../../core/store/registry/registryEntities';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import type { ModelVersionNode } from './modelsTreeNodes';
 
 /** Reveals a run in the Runs view (the Runs view's job; the Models view only asks). */
@@ -28,10 +28,10 @@ function modelUri(version: Pick<ModelVersion, 'name' | 'version'>, alias?: strin
 }
 
 /** The Models view's version actions: aliases, stage, the source run, and the model URI. */
-export function registerModelCommands(session: TrackingSession, revealRun: RevealRun): vscode.Disposable[] {
+export function registerModelCommands(sessions: WorkspaceSessions, revealRun: RevealRun): vscode.Disposable[] {
   const versionOf = async (argument: unknown) => {
     const { name, version } = versionArgument(argument);
-    const store = await ownedStore(session);
+    const store = await ownedStore(sessions.sessionOf(argument));
     return { store, version: store.registry.getModelVersion(name, version) };
   };
   return [

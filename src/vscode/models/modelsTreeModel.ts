@@ -42,7 +42,7 @@ export class ModelsTreeModel extends Disposable {
   private shown: string | undefined;
   private readonly throttle = this.register(new ChangeThrottle(() => this.poll(), { delayMs: 150, minIntervalMs: 250 }));
 
-  constructor(private readonly session: TrackingSession) {
+  constructor(readonly session: TrackingSession) {
     super();
     this.register(session.onDidChange(() => this.throttle.schedule()));
   }
@@ -54,6 +54,7 @@ export class ModelsTreeModel extends Disposable {
 
   async children(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
     if (node && node.kind !== 'model') return [];
+    const folderUri = this.session.folder?.uri.toString() ?? '';
     if (!node && !this.session.storeExists()) {
       this.shown = noStoreShowing;
       return [];
@@ -61,18 +62,18 @@ export class ModelsTreeModel extends Disposable {
     const opened = await this.session.settledSession();
     if (opened.kind === 'guest') {
       if (!node) this.shown = guestShowing(opened);
-      return [{ kind: 'message', id: 'guest', text: `The registry is served by another RunLens process (pid ${opened.ownerPid}).` }];
+      return [{ kind: 'message', id: `guest@${folderUri}`, text: `The registry is served by another RunLens process (pid ${opened.ownerPid}).` }];
     }
     const registry = opened.store.registry;
     if (node) {
       return versionsOf(registry, node.model.name).map((version): ModelVersionNode => ({ kind: 'version', id: `${node.id}/${version.version}`, parent: node, version }));
     }
     this.shown = snapshotOf(registry);
-    return modelsIn(registry).map((model) => ({ kind: 'model', id: `model/${model.name}`, model }));
+    return modelsIn(registry).map((model) => ({ kind: 'model', id: `model/${model.name}@${folderUri}`, folderUri, model }));
   }
 
   parentOf(node: ModelsTreeNode): ModelsTreeNode | undefined {
-    return node.kind === 'version' ? node.parent : undefined;
+    return node.kind === 'version' || node.kind === 'message' ? node.parent : undefined;
   }
 
   private async poll(): Promise<void> {

@@ -4,33 +4,49 @@ import type { RemoteTree } from '../remote/remoteTree';
 import { remoteTreeItem } from '../remote/remoteTreeItems';
 import { isRemoteNode } from '../remote/remoteTreeNodes';
 import { relativeTime } from '../runs/runFormat';
+import { Disposable } from '../disposable';
+import { folderItem, type PerFolder } from '../perFolder';
 import type { ModelsTreeModel } from './modelsTreeModel';
 import type { ModelsTreeNode, ModelVersionNode, RegisteredModelNode } from './modelsTreeNodes';
 
-/** The Models view's TreeDataProvider: registered models, then versions with stage, aliases and source run; remote servers' roots below. */
-export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsTreeNode> {
+/** The Models view's TreeDataProvider: each folder's registered models, then versions with stage, aliases and source run; remote servers' roots below. */
+export class ModelsTreeProvider extends Disposable implements vscode.TreeDataProvider<ModelsTreeNode> {
+  private readonly changed = this.register(new vscode.EventEmitter<ModelsTreeNode[] | undefined>());
   readonly onDidChangeTreeData: vscode.Event<ModelsTreeNode[] | undefined>;
 
   constructor(
-    readonly model: ModelsTreeModel,
+    readonly models: PerFolder<ModelsTreeModel>,
     private readonly remote?: RemoteTree,
   ) {
-    this.onDidChangeTreeData = remote ? mergedEvent<ModelsTreeNode[] | undefined>(model.onDidChange, remote.onDidChange) : model.onDidChange;
+    super();
+    this.register(models.onDidChangeFolders(() => this.changed.fire(undefined)));
+    this.onDidChangeTreeData = remote ? mergedEvent<ModelsTreeNode[] | undefined>(this.changed.event, remote.onDidChange) : this.changed.event;
+  }
+
+  /** Forwards a folder's model's changes (each model calls this when it is made). */
+  follow(model: ModelsTreeModel): void {
+    model.onDidChange(() => this.changed.fire(undefined));
   }
 
   async getChildren(node?: ModelsTreeNode): Promise<ModelsTreeNode[]> {
     if (node && isRemoteNode(node)) return this.remote ? this.remote.children(node) : [];
-    const nodes = await this.model.children(node);
-    return node || !this.remote ? nodes : [...nodes, ...this.remote.serverNodes()];
+    if (node?.kind === 'folder') return (await this.models.folderChildren(node, 'No registered models yet')) as ModelsTreeNode[];
+    if (node) return (await this.models.ofNode(node)?.children(node)) ?? [];
+    const nodes = (await this.models.roots()) as ModelsTreeNode[];
+    return this.remote ? [...nodes, ...this.remote.serverNodes()] : nodes;
   }
 
   getParent(node: ModelsTreeNode): ModelsTreeNode | undefined {
-    return isRemoteNode(node) ? node.parent : this.model.parentOf(node);
+    if (isRemoteNode(node)) return node.parent;
+    if (node.kind === 'folder') return undefined;
+    return this.models.ofNode(node)?.parentOf(node) ?? this.models.rootParent(node);
   }
 
   getTreeItem(node: ModelsTreeNode): vscode.TreeItem {
     if (isRemoteNode(node)) return remoteTreeItem(node, Date.now());
     switch (node.kind) {
+      case 'folder':
+        return folderItem(node, 'Registered models');
       case 'model':
         return modelItem(node);
       case 'version':

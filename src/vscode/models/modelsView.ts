@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 import { CommandId, ViewId } from '../contributions';
 import { Disposable } from '../disposable';
 import type { RemoteTree } from '../remote/remoteTree';
-import type { TrackingSession } from '../trackingSession';
+import { PerFolder } from '../perFolder';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { registerModelCommands, type RevealRun } from './modelCommands';
 import { ModelsTreeModel } from './modelsTreeModel';
 import { ModelsTreeProvider } from './modelsTreeProvider';
@@ -12,13 +13,21 @@ import { registerRegisterModelCommand } from './registerModelCommand';
 export class ModelsView extends Disposable {
   readonly provider: ModelsTreeProvider;
 
-  constructor(session: TrackingSession, revealRun: RevealRun, remote?: RemoteTree) {
+  constructor(sessions: WorkspaceSessions, revealRun: RevealRun, remote?: RemoteTree) {
     super();
-    const model = this.register(new ModelsTreeModel(session));
-    this.provider = new ModelsTreeProvider(model, remote);
+    let provider: ModelsTreeProvider | undefined;
+    const models = this.register(
+      new PerFolder(sessions, (session) => {
+        const model = new ModelsTreeModel(session);
+        provider?.follow(model);
+        return model;
+      }),
+    );
+    this.provider = provider = this.register(new ModelsTreeProvider(models, remote));
+    for (const model of models.all()) this.provider.follow(model);
     this.register(vscode.window.createTreeView(ViewId.Models, { treeDataProvider: this.provider, showCollapseAll: true }));
-    this.register(vscode.commands.registerCommand(CommandId.RefreshModels, () => model.reload()));
-    this.register(registerRegisterModelCommand(session));
-    for (const command of registerModelCommands(session, revealRun)) this.register(command);
+    this.register(vscode.commands.registerCommand(CommandId.RefreshModels, () => models.all().forEach((model) => model.reload())));
+    this.register(registerRegisterModelCommand(sessions));
+    for (const command of registerModelCommands(sessions, revealRun)) this.register(command);
   }
 }

@@ -7,7 +7,7 @@ import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
 import { targetRuns } from '../runs/runTargets';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 
 /** A model a run logged, as the registry takes it for a version's source. */
 export interface ModelSource {
@@ -100,10 +100,10 @@ async function pickModelName(store: WorkspaceStore, suggestion: string): Promise
  * exist yet). Takes the run (node or id), and optionally the model name and the source, so that
  * callers can skip the prompts; returns the new version.
  */
-export function registerRegisterModelCommand(session: TrackingSession): vscode.Disposable {
+export function registerRegisterModelCommand(sessions: WorkspaceSessions): vscode.Disposable {
   return vscode.commands.registerCommand(CommandId.RegisterRunModel, (argument?: unknown, modelName?: unknown, source?: unknown) =>
     withErrorMessage('register the model', async () => {
-      const store = await ownedStore(session);
+      const store = await ownedStore(sessions.sessionOf(argument));
       const [runId] = (await targetRuns(store, argument, undefined, { title: 'Register the model of which run?' })) ?? [];
       if (!runId) return undefined;
       const run = store.tracking.getRun(runId);

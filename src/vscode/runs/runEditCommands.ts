@@ -4,7 +4,7 @@ import { runNameTag } from '../../core/store/tracking/runs';
 import { validateTag } from '../../core/validation';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { ownedStore } from './ownedStore';
 import { noteUri } from './runNoteFileSystem';
 import { targetRuns } from './runTargets';
@@ -24,11 +24,11 @@ function tagProblem(key: string, value: string): string | undefined {
  * Copy the id, rename, edit the note, add and remove tags. Each takes the run (a tree node or an
  * id) and, optionally, the value, so that tests and other commands can skip the input box.
  */
-export function registerRunEditCommands(session: TrackingSession): vscode.Disposable[] {
+export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.CopyRunId, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('copy the run id', async () => {
-        const ids = await targetRuns(await ownedStore(session), argument, selection, { title: 'Copy the ID of which runs?', canPickMany: true });
+        const ids = await targetRuns(await ownedStore(sessions.sessionOf(argument)), argument, selection, { title: 'Copy the ID of which runs?', canPickMany: true });
         if (!ids) return undefined;
         await vscode.env.clipboard.writeText(ids.join('\n'));
         vscode.window.setStatusBarMessage(`RunLens: copied ${ids.length === 1 ? 'the run id' : `${ids.length} run ids`}`, 3000);
@@ -38,7 +38,7 @@ export function registerRunEditCommands(session: TrackingSession): vscode.Dispos
 
     vscode.commands.registerCommand(CommandId.RenameRun, (argument?: unknown, name?: unknown) =>
       withErrorMessage('rename the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const [runId] = (await targetRuns(store, argument, undefined, { title: 'Rename which run?' })) ?? [];
         if (!runId) return undefined;
         const current = store.tracking.getRun(runId).info.run_name;
@@ -58,7 +58,7 @@ export function registerRunEditCommands(session: TrackingSession): vscode.Dispos
 
     vscode.commands.registerCommand(CommandId.EditRunNote, (argument?: unknown, text?: unknown) =>
       withErrorMessage('edit the note', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const [runId] = (await targetRuns(store, argument, undefined, { title: 'Edit the note of which run?' })) ?? [];
         if (!runId) return undefined;
         if (typeof text === 'string') {
@@ -75,7 +75,7 @@ export function registerRunEditCommands(session: TrackingSession): vscode.Dispos
 
     vscode.commands.registerCommand(CommandId.AddRunTag, (argument?: unknown, key?: unknown, value?: unknown) =>
       withErrorMessage('add the tag', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const ids = await targetRuns(store, argument, Array.isArray(key) ? key : undefined, { title: 'Tag which runs?', canPickMany: true });
         if (!ids) return undefined;
         const tagKey =
@@ -95,7 +95,7 @@ export function registerRunEditCommands(session: TrackingSession): vscode.Dispos
 
     vscode.commands.registerCommand(CommandId.RemoveRunTag, (argument?: unknown, key?: unknown) =>
       withErrorMessage('remove the tag', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const [runId] = (await targetRuns(store, argument, undefined, { title: 'Remove a tag of which run?' })) ?? [];
         if (!runId) return undefined;
         // A tag's own item carries its key; otherwise the key is given or picked.

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { Run } from '../../core/entities';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { ownedStore } from './ownedStore';
 import { purgeablePath } from './runArtifactFiles';
 import { targetRuns } from './runTargets';
@@ -17,11 +17,11 @@ interface ConfirmOptions {
  * removes the run's rows and artifact files for good. Delete and purge ask first, once for all the
  * runs they act on, in a modal dialog as VS Code does for destructive actions.
  */
-export function registerRunLifecycleCommands(session: TrackingSession): vscode.Disposable[] {
+export function registerRunLifecycleCommands(sessions: WorkspaceSessions): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.DeleteRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('delete the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const { options, selection } = splitOptions(selectionOrOptions);
         const ids = await targetRuns(store, argument, selection, { title: 'Delete which runs?', canPickMany: true });
         if (!ids) return undefined;
@@ -40,7 +40,7 @@ export function registerRunLifecycleCommands(session: TrackingSession): vscode.D
 
     vscode.commands.registerCommand(CommandId.RestoreRun, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('restore the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const ids = await targetRuns(store, argument, selection, { title: 'Restore which runs?', canPickMany: true });
         for (const runId of ids ?? []) store.tracking.restoreRun(runId);
         return ids;
@@ -49,7 +49,7 @@ export function registerRunLifecycleCommands(session: TrackingSession): vscode.D
 
     vscode.commands.registerCommand(CommandId.PurgeRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('purge the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const { options, selection } = splitOptions(selectionOrOptions);
         const ids = await targetRuns(store, argument, selection, { title: 'Purge which runs?', canPickMany: true });
         if (!ids) return undefined;

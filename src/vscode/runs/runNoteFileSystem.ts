@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { runTags } from '../../core/dashboards/codeState';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { ownedStore } from './ownedStore';
 import { noteOf } from './runTagValues';
 
@@ -29,7 +29,7 @@ export class RunNoteFileSystem implements vscode.FileSystemProvider {
   /** When each note was last saved here: VS Code compares it to detect changes made elsewhere. */
   private readonly savedAt = new Map<string, number>();
 
-  constructor(private readonly session: TrackingSession) {}
+  constructor(private readonly sessions: WorkspaceSessions) {}
 
   watch(): vscode.Disposable {
     return new vscode.Disposable(() => undefined);
@@ -53,7 +53,7 @@ export class RunNoteFileSystem implements vscode.FileSystemProvider {
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const runId = runIdOfNote(uri);
     const text = Buffer.from(content).toString('utf8');
-    const store = await ownedStore(this.session);
+    const store = await ownedStore(this.sessions.sessionOf(runId));
     const run = await this.run(uri, runId);
     try {
       if (text.trim() !== '') store.tracking.setTag(runId, runTags.note, text);
@@ -86,7 +86,7 @@ export class RunNoteFileSystem implements vscode.FileSystemProvider {
   }
 
   private async run(uri: vscode.Uri, runId: string) {
-    const store = await ownedStore(this.session);
+    const store = await ownedStore(this.sessions.sessionOf(runId));
     try {
       return store.tracking.getRun(runId);
     } catch {

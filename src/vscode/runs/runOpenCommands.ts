@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { ownedStore } from './ownedStore';
 import { artifactFile, outputLogArtifact, patchFile } from './runArtifactFiles';
 import type { RunSourceDocuments } from './runSourceDocuments';
@@ -19,18 +19,18 @@ async function openReadOnly(file: string, language: string): Promise<vscode.Text
  * The source file as it ran, the captured diff, the output log (what a run leaves to read), and
  * "compare with…", which hands the runs to the compare dashboard.
  */
-export function registerRunOpenCommands(session: TrackingSession, sources: RunSourceDocuments): vscode.Disposable[] {
+export function registerRunOpenCommands(sessions: WorkspaceSessions, sources: RunSourceDocuments): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.OpenRunSource, (argument?: unknown) =>
       withErrorMessage('open the source file as it was', async () => {
-        const [runId] = (await targetRuns(await ownedStore(session), argument, undefined, { title: 'Open the source of which run?' })) ?? [];
+        const [runId] = (await targetRuns(await ownedStore(sessions.sessionOf(argument)), argument, undefined, { title: 'Open the source of which run?' })) ?? [];
         return runId ? sources.open(runId) : undefined;
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.OpenRunDiff, (argument?: unknown) =>
       withErrorMessage('open the captured diff', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const [runId] = (await targetRuns(store, argument, undefined, { title: 'Open the captured diff of which run?' })) ?? [];
         if (!runId) return undefined;
         const file = await patchFile(store, store.tracking.getRun(runId));
@@ -41,7 +41,7 @@ export function registerRunOpenCommands(session: TrackingSession, sources: RunSo
 
     vscode.commands.registerCommand(CommandId.ShowRunOutput, (argument?: unknown) =>
       withErrorMessage('show the output log', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const [runId] = (await targetRuns(store, argument, undefined, { title: 'Show the output of which run?' })) ?? [];
         if (!runId) return undefined;
         const file = artifactFile(store, store.tracking.getRun(runId), outputLogArtifact);
@@ -52,7 +52,7 @@ export function registerRunOpenCommands(session: TrackingSession, sources: RunSo
 
     vscode.commands.registerCommand(CommandId.CompareRunWith, (argument?: unknown, others?: unknown) =>
       withErrorMessage('compare the run', async () => {
-        const store = await ownedStore(session);
+        const store = await ownedStore(sessions.sessionOf(argument));
         const [runId] = (await targetRuns(store, argument, undefined, { title: 'Compare which run?' })) ?? [];
         if (!runId) return undefined;
         const withRuns =

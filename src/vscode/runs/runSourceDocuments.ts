@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { fileAtRun } from './gitFileAtRun';
 import { ownedStore } from './ownedStore';
 import { patchFile } from './runArtifactFiles';
@@ -16,20 +16,18 @@ export const sourceScheme = 'runlens-run-source';
 export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
   private readonly contents = new Map<string, string>();
 
-  constructor(
-    private readonly session: TrackingSession,
-    private readonly folder: vscode.WorkspaceFolder | undefined,
-  ) {}
+  constructor(private readonly sessions: WorkspaceSessions) {}
 
   /** Opens the run's source file; throws an error that says why when it cannot be had. */
   async open(runId: string): Promise<vscode.TextEditor> {
-    const store = await ownedStore(this.session);
+    const session = this.sessions.sessionOf(runId);
+    const store = await ownedStore(session);
     const source = sourceOf(store.tracking.getRun(runId));
     if (!source.file) {
       throw new Error('the run does not record which file ran (tag mlflow.source.name); runs launched by RunLens do');
     }
     const uri = vscode.Uri.from({ scheme: sourceScheme, path: `/${runId}/${source.file.replace(/^\/+/, '')}` });
-    if (!this.contents.has(uri.toString())) this.contents.set(uri.toString(), await this.read(store, runId));
+    if (!this.contents.has(uri.toString())) this.contents.set(uri.toString(), await this.read(store, runId, session.folder));
     return vscode.window.showTextDocument(uri, { preview: true });
   }
 
@@ -38,12 +36,14 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
     if (cached !== undefined) return cached;
     // After a reload VS Code asks again for the editors it restores.
     const runId = uri.path.split('/')[1] ?? '';
-    const content = await this.read(await ownedStore(this.session), runId);
+    const session = this.sessions.sessionOf(runId);
+    const content = await this.read(await ownedStore(session), runId, session.folder);
     this.contents.set(uri.toString(), content);
     return content;
   }
 
-  private async read(store: WorkspaceStore, runId: string): Promise<string> {
+  /** The file from git in `folder`, the workspace folder whose store holds the run. */
+  private async read(store: WorkspaceStore, runId: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
     const run = store.tracking.getRun(runId);
     const source = sourceOf(run);
     if (!source.commit) {
@@ -51,11 +51,11 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
         'the run records no git commit (tag mlflow.source.git.commit): it did not run from a git repository, so its code cannot be recovered from git',
       );
     }
-    if (!this.folder) throw new Error('open the workspace folder the run was launched from');
+    if (!folder) throw new Error('open the workspace folder the run was launched from');
     const patch = source.dirty ? await patchFile(store, run) : undefined;
     if (source.dirty && !patch) {
       throw new Error('the run had uncommitted changes but its captured diff (runlens/diff.patch) is missing, so its exact code is unknown');
     }
-    return fileAtRun({ cwd: this.folder.uri.fsPath, commit: source.commit, file: source.file ?? '', patch });
+    return fileAtRun({ cwd: folder.uri.fsPath, commit: source.commit, file: source.file ?? '', patch });
   }
 }

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { folderItem } from '../perFolder';
 import type { RunStatus } from '../../core/entities';
 import { ColorId, CommandId } from '../contributions';
 import { formatMetricValue, relativeTime } from './runFormat';
@@ -41,6 +42,8 @@ const sourceIcons: Record<string, string> = {
 /** Maps a node to what VS Code draws; no reads, no side effects. */
 export function treeItemOf(node: LocalRunsTreeNode, context: ItemContext): vscode.TreeItem {
   switch (node.kind) {
+    case 'folder':
+      return folderItem(node, 'Runs');
     case 'experiment':
       return experimentItem(node);
     case 'run':
@@ -57,7 +60,7 @@ export function treeItemOf(node: LocalRunsTreeNode, context: ItemContext): vscod
       item.description = `${node.loaded} loaded, ${node.pageSize} more`;
       item.iconPath = new vscode.ThemeIcon('more');
       item.contextValue = 'loadMore';
-      item.command = { command: CommandId.LoadMoreRuns, title: 'Load More Runs', arguments: [node.parent.experimentId] };
+      item.command = { command: CommandId.LoadMoreRuns, title: 'Load More Runs', arguments: [node.parent] };
       return item;
     }
     case 'message': {

@@ -2,7 +2,6 @@ import * as vscode from 'vscode';
 import { readMetricSummaries } from '../../core/dashboards/metricSummaries';
 import type { Run } from '../../core/entities';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import { ContextKey } from '../contributions';
 import { Disposable } from '../disposable';
 import { guestShowing, noStoreShowing, unreadStoreShowing } from '../storeShowing';
 import type { TrackingSession } from '../trackingSession';
@@ -57,7 +56,7 @@ export class RunsTreeModel extends Disposable {
   private readonly throttle = this.register(new ChangeThrottle(() => this.poll(), refreshTiming));
 
   constructor(
-    private readonly session: TrackingSession,
+    readonly session: TrackingSession,
     private readonly state: RunsViewState,
     private readonly pageSize: () => number,
   ) {
@@ -69,6 +68,11 @@ export class RunsTreeModel extends Disposable {
         else this.reload();
       }),
     );
+  }
+
+  /** The workspace folder whose store this model reads ('' without a folder). */
+  get folderUri(): string {
+    return this.session.folder?.uri.toString() ?? '';
   }
 
   get query(): RunsQuery {
@@ -100,13 +104,15 @@ export class RunsTreeModel extends Disposable {
           return [];
       }
     } catch (error) {
-      return [errorMessage(node, error)];
+      return [errorMessage(node, error, this.folderUri)];
     }
   }
 
+  /** The node's parent within this folder's tree (undefined for the folder's roots). */
   parentOf(node: RunsTreeNode): RunsTreeNode | undefined {
     switch (node.kind) {
       case 'experiment':
+      case 'folder':
         return undefined;
       case 'run':
         return node.parent;
@@ -194,25 +200,25 @@ export class RunsTreeModel extends Disposable {
   private async roots(): Promise<RunsTreeNode[]> {
     if (!this.session.storeExists()) {
       this.shownRoots = noStoreShowing;
-      return this.setHasRuns([]);
+      return [];
     }
     const opened = await this.session.settledSession();
     if (opened.kind === 'guest') {
       this.shownRoots = guestShowing(opened);
       const text = `This workspace's runs are served by another RunLens process (pid ${opened.ownerPid}): see them in that window.`;
-      return this.setHasRuns([{ kind: 'message', id: 'guest', text }]);
+      return [{ kind: 'message', id: `guest@${this.folderUri}`, text }];
     }
     const summaries = experimentsWithRuns(opened.store.tracking, this.query);
     this.shownRoots = experimentsShowing(summaries);
     const nodes = summaries.map((summary) => this.upsertExperiment(summary));
     // The newest experiment opens by itself the first time it shows; VS Code remembers the rest.
     nodes.forEach((node, index) => (node.expandedAtFirst = index === nodes.length - 1));
-    return this.setHasRuns(nodes);
+    return nodes;
   }
 
   private upsertExperiment(summary: ExperimentSummary): ExperimentNode {
     let node = this.experiments.get(summary.experimentId);
-    if (!node) this.experiments.set(summary.experimentId, (node = new ExperimentNode(summary.experimentId, summary.name, summary.runCount)));
+    if (!node) this.experiments.set(summary.experimentId, (node = new ExperimentNode(this.folderUri, summary.experimentId, summary.name, summary.runCount)));
     node.name = summary.name;
     node.runCount = summary.runCount;
     node.matchCount = summary.matchCount;
@@ -348,11 +354,6 @@ export class RunsTreeModel extends Disposable {
     if (opened.kind !== 'owner') throw new Error(`the store is served by another RunLens process (pid ${opened.ownerPid})`);
     return opened.store;
   }
-
-  private async setHasRuns<T extends RunsTreeNode>(nodes: T[]): Promise<T[]> {
-    await vscode.commands.executeCommand('setContext', ContextKey.HasRuns, nodes.length > 0);
-    return nodes;
-  }
 }
 
 /** What the root shows of a store this window reads: its experiments (storeShowing.ts has the other cases). */
@@ -364,7 +365,7 @@ function structureOf(runs: readonly Run[], parents: ReadonlyMap<string, string |
   return runs.map((run) => `${run.info.run_id}<${parents.get(run.info.run_id) ?? ''}`).join(',');
 }
 
-function errorMessage(node: RunsTreeNode | undefined, error: unknown): MessageNode {
+function errorMessage(node: RunsTreeNode | undefined, error: unknown, folderUri: string): MessageNode {
   const text = error instanceof Error ? error.message : String(error);
-  return { kind: 'message', id: `${node?.id ?? 'root'}/error`, ...(node ? { parent: node } : {}), text: `Error: ${text}`, detail: text };
+  return { kind: 'message', id: `${node?.id ?? `root@${folderUri}`}/error`, ...(node ? { parent: node } : {}), text: `Error: ${text}`, detail: text };
 }

@@ -1,4 +1,5 @@
 import type { Run, RunStatus } from '../../core/entities';
+import type { FolderNode } from '../perFolder';
 import type { RemoteNode } from '../remote/remoteTreeNodes';
 
 /**
@@ -9,7 +10,7 @@ import type { RemoteNode } from '../remote/remoteTreeNodes';
 export type RunsTreeNode = LocalRunsTreeNode | RemoteNode;
 
 /** The workspace's own elements; remote servers add theirs (src/vscode/remote) below them. */
-export type LocalRunsTreeNode = ExperimentNode | RunNode | SectionNode | FieldNode | ArtifactNode | LoadMoreNode | MessageNode;
+export type LocalRunsTreeNode = FolderNode | ExperimentNode | RunNode | SectionNode | FieldNode | ArtifactNode | LoadMoreNode | MessageNode;
 
 export class ExperimentNode {
   readonly kind = 'experiment';
@@ -17,6 +18,8 @@ export class ExperimentNode {
   expandedAtFirst = false;
 
   constructor(
+    /** The workspace folder whose store holds the experiment (experiment ids repeat across stores). */
+    readonly folderUri: string,
     readonly experimentId: string,
     public name: string,
     /** Runs in the experiment, deleted ones included when the view shows them; the filter is not applied. */
@@ -26,7 +29,7 @@ export class ExperimentNode {
   ) {}
 
   get id(): string {
-    return `experiment/${this.experimentId}`;
+    return `experiment/${this.experimentId}@${this.folderUri}`;
   }
 }
 
@@ -60,6 +63,11 @@ export class RunNode {
 
   get experimentId(): string {
     return this.run.info.experiment_id;
+  }
+
+  /** The experiment node the run hangs under, through its parent runs. */
+  get experiment(): ExperimentNode {
+    return this.parent.kind === 'experiment' ? this.parent : this.parent.experiment;
   }
 
   get deleted(): boolean {

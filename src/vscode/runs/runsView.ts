@@ -3,7 +3,7 @@ import { ContextKey, SettingKey, SettingSection, ViewId } from '../contributions
 import { Disposable } from '../disposable';
 import type { Run } from '../../core/entities';
 import type { RemoteTree } from '../remote/remoteTree';
-import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { registerRunEditCommands } from './runEditCommands';
 import { registerRunLifecycleCommands } from './runLifecycleCommands';
 import { noteScheme, RunNoteFileSystem } from './runNoteFileSystem';
@@ -11,7 +11,7 @@ import { remoteRunNode } from './remoteRunReveal';
 import { registerRunOpenCommands } from './runOpenCommands';
 import { describeSort } from './runSortChoices';
 import { RunSourceDocuments, sourceScheme } from './runSourceDocuments';
-import { RunsTreeModel } from './runsTreeModel';
+import { RunsFolders } from './runsFolders';
 import type { RunsTreeNode } from './runsTreeNodes';
 import { RunsTreeProvider } from './runsTreeProvider';
 import { registerRunsViewCommands } from './runsViewCommands';
@@ -25,48 +25,48 @@ const clockTickMs = 60_000;
 /** The Runs view: its tree, the state the person chose, and every command on runs. */
 export class RunsView extends Disposable {
   readonly provider: RunsTreeProvider;
-  private readonly model: RunsTreeModel;
+  private readonly folders: RunsFolders;
   private readonly view: vscode.TreeView<RunsTreeNode>;
   private readonly state: RunsViewState;
 
   constructor(
-    session: TrackingSession,
+    sessions: WorkspaceSessions,
     workspaceState: vscode.Memento,
     private readonly remote?: RemoteTree,
   ) {
     super();
     this.state = this.register(new RunsViewState(workspaceState));
-    this.model = this.register(new RunsTreeModel(session, this.state, pageSize));
-    this.provider = new RunsTreeProvider(this.model, remote);
+    this.folders = this.register(new RunsFolders(sessions, this.state, pageSize));
+    this.provider = new RunsTreeProvider(this.folders, remote);
     this.view = this.register(
       vscode.window.createTreeView(ViewId.Runs, { treeDataProvider: this.provider, showCollapseAll: true, canSelectMany: true }),
     );
     this.register(
       this.view.onDidCollapseElement(({ element }) => {
-        if (element.kind === 'experiment') this.model.unload(element.experimentId);
+        if (element.kind === 'experiment') this.folders.modelOf(element)?.unload(element.experimentId);
       }),
     );
     this.register(this.state.onDidChange(() => void this.showState()));
     void this.showState();
     const clock = setInterval(() => {
-      if (this.view.visible) this.model.redrawRuns();
+      if (this.view.visible) for (const model of this.folders.all()) model.redrawRuns();
     }, clockTickMs);
     this.register(new vscode.Disposable(() => clearInterval(clock)));
     this.register(
       vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(`${SettingSection}.${SettingKey.RunsPageSize}`)) this.model.reload();
+        if (event.affectsConfiguration(`${SettingSection}.${SettingKey.RunsPageSize}`)) this.provider.refresh();
       }),
     );
 
-    const sources = new RunSourceDocuments(session, session.folder);
+    const sources = new RunSourceDocuments(sessions);
     this.register(vscode.workspace.registerTextDocumentContentProvider(sourceScheme, sources));
-    const notes = this.register(new RunNoteFileSystem(session));
+    const notes = this.register(new RunNoteFileSystem(sessions));
     this.register(vscode.workspace.registerFileSystemProvider(noteScheme, notes, { isCaseSensitive: true }));
     for (const command of [
-      ...registerRunsViewCommands(session, this.state, this.model, this.provider),
-      ...registerRunEditCommands(session),
-      ...registerRunLifecycleCommands(session),
-      ...registerRunOpenCommands(session, sources),
+      ...registerRunsViewCommands(this.state, this.folders, this.provider),
+      ...registerRunEditCommands(sessions),
+      ...registerRunLifecycleCommands(sessions),
+      ...registerRunOpenCommands(sessions, sources),
     ]) {
       this.register(command);
     }
@@ -74,7 +74,7 @@ export class RunsView extends Disposable {
 
   /** Shows the run in the view, selected, loading pages of its experiment as needed. */
   async revealRun(runId: string): Promise<void> {
-    const node = await this.model.loadRun(runId);
+    const node = await this.folders.modelFor(runId).loadRun(runId);
     if (!node) {
       const answer = await vscode.window.showInformationMessage(
         'RunLens: the run is hidden by the filter or because it is deleted.',

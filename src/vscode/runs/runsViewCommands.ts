@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import type { TrackingSession } from '../trackingSession';
 import { ownedStore } from './ownedStore';
 import { filterProblem, promptForFilter } from './runFilterPrompt';
 import { queryRunPage } from './runsQuery';
 import { sortChoices, type SortChoice } from './runSortChoices';
-import type { RunsTreeModel } from './runsTreeModel';
+import type { RunsFolders } from './runsFolders';
 import type { RunsTreeProvider } from './runsTreeProvider';
 import type { RunsViewState } from './runsViewState';
 
@@ -27,12 +26,7 @@ function experimentIdOf(argument: unknown): string | undefined {
  * The view's own commands: refresh, filter, sort, the deleted-runs toggle, paging and the primary
  * metric. Each takes its value as an optional argument, and asks only when it is absent.
  */
-export function registerRunsViewCommands(
-  session: TrackingSession,
-  state: RunsViewState,
-  model: RunsTreeModel,
-  provider: RunsTreeProvider,
-): vscode.Disposable[] {
+export function registerRunsViewCommands(state: RunsViewState, folders: RunsFolders, provider: RunsTreeProvider): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand(CommandId.RefreshRuns, () => provider.refresh()),
 
@@ -54,7 +48,7 @@ export function registerRunsViewCommands(
 
     vscode.commands.registerCommand(CommandId.SortRuns, (field?: unknown, ascending?: unknown) =>
       withErrorMessage('sort the runs', async () => {
-        const choices = sortChoices([...model.loadedRuns()].map((node) => node.run));
+        const choices = sortChoices(folders.all().flatMap((model) => [...model.loadedRuns()].map((node) => node.run)));
         let choice: SortChoice | undefined;
         if (typeof field === 'string') {
           choice = choices.find((c) => c.field === field) ?? { field, label: field.replace(/^\w+\./, '').replace(/`/g, ''), source: 'attribute', ascendingFirst: true };
@@ -83,12 +77,13 @@ export function registerRunsViewCommands(
 
     vscode.commands.registerCommand(CommandId.LoadMoreRuns, (experiment?: unknown) => {
       const experimentId = experimentIdOf(experiment);
-      if (experimentId !== undefined) model.loadMore(experimentId);
+      if (experimentId !== undefined) folders.modelFor(experiment).loadMore(experimentId);
     }),
 
     vscode.commands.registerCommand(CommandId.ChoosePrimaryMetric, (experiment?: unknown, key?: unknown) =>
       withErrorMessage('choose the primary metric', async () => {
-        const store = await ownedStore(session);
+        const model = folders.modelFor(experiment);
+        const store = await ownedStore(model.session);
         let experimentId = experimentIdOf(experiment);
         if (experimentId === undefined) {
           const experiments = store.tracking.listExperiments();

@@ -11,14 +11,13 @@ import type { RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
 import { launchAndWait } from '../launchSupport';
 import { tracking } from '../runsTreeSupport';
 import { runLensApi, waitFor, workspaceDir } from '../support';
-import { ViewMirror } from '../viewMirror';
+import { untilShown, ViewMirror } from '../viewMirror';
 
 // A person's first use, in a window opened on a folder with no `.runlens/` (scripts/codeServerIntegration.mjs
 // makes it empty): the views are read while there is no store, and must follow it from the moment it appears,
 // with no Refresh. Then the store is deleted and made again, and made by `runlens serve` from dist/.
 // The tests build on one another, in order, as the person's session does.
 
-const settleMs = 20_000;
 
 suite('First use: the views follow the store from the moment it appears', () => {
   let api: RunLensApi;
@@ -36,14 +35,6 @@ suite('First use: the views follow the store from the moment it appears', () => 
   }
 
   /** Waits until the mirrored view shows what `expected` accepts; on timeout, says what it shows. */
-  async function untilShown(view: ViewMirror<RunsTreeNode> | ViewMirror<ModelsTreeNode>, what: string, expected: (paths: string[]) => boolean): Promise<void> {
-    try {
-      await waitFor(what, async () => expected(await view.paths()) || undefined, settleMs);
-    } catch (error) {
-      assert.fail(`${(error as Error).message}; the view shows ${JSON.stringify(await view.paths())}`);
-    }
-  }
-
   suiteSetup(async () => {
     folder = workspaceDir();
     assert.equal(existsSync(path.join(folder, '.runlens')), false, 'the window opens on a folder with no store');
