@@ -74,11 +74,24 @@ describe('runlens Python helper', () => {
     return runs;
   }
 
-  test('the example script logs params, a metric history, a tag and an artifact, and finishes', async () => {
-    const { stdout } = await python(path.join(repoRoot, 'examples/train_runlens.py'), ['0.1', '30']);
-    const [logged] = await runsOf('line-fit');
+  test('the example script logs params, a metric history and a tag, logs its model and registers it; each run has its own name', async () => {
+    const example = path.join(repoRoot, 'examples/train_runlens.py');
+    const { stdout } = await python(example, ['0.1', '30']);
+    await python(example, ['0.1', '30']);
+    const runs = await runsOf('line-fit');
+    // The first run registered version 1: that run printed `stdout`.
+    const { model_versions: versions = [] } = await api<{ model_versions?: { version: string; source: string; run_id: string }[] }>(
+      'GET',
+      `model-versions/search?filter=${encodeURIComponent("name='line-fit'")}`,
+    );
+    assert.deepEqual(versions.map((v) => v.version).sort(), ['1', '2'], 'one version per run');
+    assert.match(stdout, /line-fit version 1$/m);
+    const first = versions.find((v) => v.version === '1');
+    const logged = runs.find((r) => r.info.run_id === first?.run_id);
+    assert.ok(logged, 'version 1 comes from a run of the example');
     assert.equal(logged.info.status, 'FINISHED');
-    assert.equal(logged.info.run_name, 'lr=0.1');
+    assert.match(logged.info.run_name, /^lr=0\.1 epochs=30 [0-9a-f]{4}$/, 'the arguments that vary and a short id');
+    assert.notEqual(runs[0].info.run_name, runs[1].info.run_name, 'the same arguments twice still read apart');
     const params = Object.fromEntries((logged.data.params ?? []).map((p) => [p.key, p.value]));
     assert.deepEqual(params, { learning_rate: '0.1', epochs: '30', samples: '200' });
     assert.equal(logged.data.tags?.find((t) => t.key === 'model')?.value, 'linear');
@@ -91,8 +104,16 @@ describe('runlens Python helper', () => {
     const printedMse = Number(/mse=([\d.]+)/.exec(stdout)?.[1]);
     assert.ok(Math.abs(history.metrics[29].value - printedMse) < 1e-4, `last mse ${history.metrics[29].value} vs printed ${printedMse}`);
 
-    const files = await api<{ files?: { path: string }[] }>('GET', `artifacts/list?run_id=${logged.info.run_id}&path=model`);
-    assert.deepEqual(files.files?.map((f) => f.path), ['model/coefficients.json']);
+    // The model version's source is the logged model its run made, which holds the fitted coefficients.
+    const modelId = first?.source.replace(/^models:\//, '') ?? '';
+    const { model } = await api<{ model: { info: { name: string; source_run_id: string; artifact_uri: string; status: string } } }>('GET', `logged-models/${modelId}`);
+    assert.equal(model.info.name, 'line');
+    assert.equal(model.info.status, 'LOGGED_MODEL_READY');
+    assert.equal(model.info.source_run_id, first?.run_id);
+    const modelRoot = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${model.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
+    const coefficients = (await (await fetch(`${modelRoot}/model.json`, { headers: { authorization: `Bearer ${token}` } })).json()) as { slope: number };
+    const printedSlope = Number(/slope=([\d.]+)/.exec(stdout)?.[1]);
+    assert.ok(Math.abs(coefficients.slope - printedSlope) < 1e-3, `model slope ${coefficients.slope} vs printed ${printedSlope}`);
   });
 
   test("MLflow's objects: the run, active_run, get_run's params, metrics and tags, last_active_run; artifacts from files, text and dicts", async () => {
