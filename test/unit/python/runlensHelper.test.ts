@@ -164,6 +164,30 @@ describe('runlens Python helper', () => {
     assert.deepEqual(JSON.parse(await download('config.yaml')), { a: 1 }, 'JSON, which YAML readers read too');
   });
 
+  test('log_model pickles a model that is not JSON data, and the pickle loads back', async () => {
+    const script = path.join(tmp, 'pickled.py');
+    writeFileSync(
+      script,
+      [
+        'import runlens as mlflow',
+        'mlflow.set_experiment("pickled")',
+        'with mlflow.start_run():',
+        '    info = mlflow.log_model({3, 1, 2}, name="lookup")',
+        'print(info.model_id, info.model_uri, info.registered_model_version)',
+      ].join('\n'),
+    );
+    const { stdout } = await python(script);
+    const [modelId, modelUri, version] = stdout.trim().split(' ');
+    assert.equal(modelUri, `models:/${modelId}`);
+    assert.equal(version, 'None', 'not registered without registered_model_name');
+    const { model } = await api<{ model: { info: { artifact_uri: string } } }>('GET', `logged-models/${modelId}`);
+    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${model.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
+    const get = async (file: string) => Buffer.from(await (await fetch(`${root}/${file}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+    assert.match((await get('MLmodel')).toString(), /^ {4}format: "pickle"$/m);
+    const loaded = spawnSync('python3', ['-c', 'import pickle, sys; print(sorted(pickle.load(sys.stdin.buffer)))'], { input: await get('model.pkl') });
+    assert.equal(loaded.stdout.toString().trim(), '[1, 2, 3]', loaded.stderr.toString());
+  });
+
   test('log_figure saves a matplotlib figure in the format its name asks for', async (t) => {
     if (spawnSync('python3', ['-c', 'import matplotlib']).status !== 0) {
       t.skip('matplotlib is not installed');
