@@ -65,6 +65,14 @@ describe('runlens Python helper', () => {
     });
   }
 
+  /** A file under an artifact location (a run's or a logged model's `mlflow-artifacts:/…` URI), as bytes. */
+  async function download(artifactUri: string, file: string): Promise<Buffer> {
+    const root = artifactUri.replace(/^mlflow-artifacts:\/*/, '');
+    const response = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${root}/${file}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, `${file}: ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   async function runsOf(experimentName: string): Promise<RunJson[]> {
     const { experiment } = await api<{ experiment: { experiment_id: string } }>(
       'GET',
@@ -110,8 +118,7 @@ describe('runlens Python helper', () => {
     assert.equal(model.info.name, 'line');
     assert.equal(model.info.status, 'LOGGED_MODEL_READY');
     assert.equal(model.info.source_run_id, first?.run_id);
-    const modelRoot = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${model.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
-    const coefficients = (await (await fetch(`${modelRoot}/model.json`, { headers: { authorization: `Bearer ${token}` } })).json()) as { slope: number };
+    const coefficients = JSON.parse((await download(model.info.artifact_uri, 'model.json')).toString()) as { slope: number };
     const printedSlope = Number(/slope=([\d.]+)/.exec(stdout)?.[1]);
     assert.ok(Math.abs(coefficients.slope - printedSlope) < 1e-3, `model slope ${coefficients.slope} vs printed ${printedSlope}`);
   });
@@ -158,10 +165,8 @@ describe('runlens Python helper', () => {
     assert.deepEqual(await listing('outputs'), ['outputs/plots', 'outputs/summary.txt']);
     assert.deepEqual(await listing('outputs/plots'), ['outputs/plots/curve.csv']);
     assert.deepEqual(await listing('notes'), ['notes/readme.txt']);
-    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${logged.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
-    const download = async (file: string) => (await fetch(`${root}/${file}`, { headers: { authorization: `Bearer ${token}` } })).text();
-    assert.equal(await download('notes/readme.txt'), 'hello');
-    assert.deepEqual(JSON.parse(await download('config.yaml')), { a: 1 }, 'JSON, which YAML readers read too');
+    assert.equal((await download(logged.info.artifact_uri, 'notes/readme.txt')).toString(), 'hello');
+    assert.deepEqual(JSON.parse((await download(logged.info.artifact_uri, 'config.yaml')).toString()), { a: 1 }, 'JSON, which YAML readers read too');
   });
 
   test('log_model pickles a model that is not JSON data, and the pickle loads back', async () => {
@@ -181,10 +186,9 @@ describe('runlens Python helper', () => {
     assert.equal(modelUri, `models:/${modelId}`);
     assert.equal(version, 'None', 'not registered without registered_model_name');
     const { model } = await api<{ model: { info: { artifact_uri: string } } }>('GET', `logged-models/${modelId}`);
-    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${model.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
-    const get = async (file: string) => Buffer.from(await (await fetch(`${root}/${file}`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
-    assert.match((await get('MLmodel')).toString(), /^ {4}format: "pickle"$/m);
-    const loaded = spawnSync('python3', ['-c', 'import pickle, sys; print(sorted(pickle.load(sys.stdin.buffer)))'], { input: await get('model.pkl') });
+    assert.match((await download(model.info.artifact_uri, 'MLmodel')).toString(), /^ {4}format: "pickle"$/m);
+    const pickled = await download(model.info.artifact_uri, 'model.pkl');
+    const loaded = spawnSync('python3', ['-c', 'import pickle, sys; print(sorted(pickle.load(sys.stdin.buffer)))'], { input: pickled });
     assert.equal(loaded.stdout.toString().trim(), '[1, 2, 3]', loaded.stderr.toString());
   });
 
@@ -210,8 +214,7 @@ describe('runlens Python helper', () => {
     );
     await python(script);
     const [logged] = await runsOf('figures');
-    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${logged.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
-    const png = Buffer.from(await (await fetch(`${root}/plots/curve.png`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+    const png = await download(logged.info.artifact_uri, 'plots/curve.png');
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
   });
 
