@@ -104,7 +104,7 @@ def _experiment_id() -> str:
     return from_env or "0"
 
 
-def _context_tags() -> Dict[str, str]:
+def context_tags() -> Dict[str, str]:
     """What MLflow's default run context records, then the tags MLFLOW_RUN_CONTEXT holds (a JSON object)."""
     tags = {"mlflow.user": getpass.getuser(), "mlflow.source.type": "LOCAL"}
     if sys.argv and sys.argv[0]:
@@ -115,7 +115,7 @@ def _context_tags() -> Dict[str, str]:
     return tags
 
 
-def _tag_list(tags: Dict[str, Any]) -> List[Dict[str, str]]:
+def tag_list(tags: Dict[str, Any]) -> List[Dict[str, str]]:
     return [{"key": str(k), "value": str(v)} for k, v in tags.items()]
 
 
@@ -146,7 +146,7 @@ def _resume(run_id: str, run_name: Optional[str], tags: Dict[str, str]) -> Run:
         update["run_name"] = run_name
     api("POST", "runs/update", body=update)
     if tags:
-        api("POST", "runs/log-batch", body={"run_id": run_id, "tags": _tag_list(tags)})
+        api("POST", "runs/log-batch", body={"run_id": run_id, "tags": tag_list(tags)})
     return get_run(run_id)
 
 
@@ -180,7 +180,7 @@ def start_run(run_id: Optional[str] = None, experiment_id: Optional[str] = None,
             "experiment_id": str(experiment_id) if experiment_id is not None else _experiment_id(),
             "user_id": getpass.getuser(),
             "start_time": _now_ms(),
-            "tags": _tag_list({**_context_tags(), **user_tags}),
+            "tags": tag_list({**context_tags(), **user_tags}),
         }
         if run_name:
             body["run_name"] = run_name
@@ -262,4 +262,4 @@ def set_tag(key: str, value: Any) -> None:
 
 
 def set_tags(tags: Dict[str, Any]) -> None:
-    api("POST", "runs/log-batch", body={"run_id": run_id_or_active(), "tags": _tag_list(tags)})
+    api("POST", "runs/log-batch", body={"run_id": run_id_or_active(), "tags": tag_list(tags)})

@@ -14,7 +14,7 @@ import uuid
 from typing import Any, Dict, Optional
 
 from ._artifacts import artifact_root, upload
-from ._fluent import _context_tags, _tag_list, get_run, run_id_or_active
+from ._fluent import context_tags, tag_list, get_run, run_id_or_active
 from ._http import RunLensError, api
 
 _MODEL_VERSIONS_TAG = "mlflow.modelVersions"
@@ -87,7 +87,7 @@ def log_model(model: Any, name: str, registered_model_name: Optional[str] = None
         "name": name,
         "source_run_id": run.info.run_id,
         "params": [{"key": k, "value": v} for k, v in model_params.items()],
-        "tags": _tag_list({**_context_tags(), **(tags or {})}),
+        "tags": tag_list({**context_tags(), **(tags or {})}),
     })["model"]
     model_id = created["info"]["model_id"]
     api("POST", "runs/outputs", body={"run_id": run.info.run_id, "models": [{"model_id": model_id, "step": 0}]})
@@ -134,7 +134,7 @@ def register_model(model_uri: str, name: str, tags: Optional[Dict[str, Any]] = N
     if model["info"].get("source_run_id"):
         body["run_id"] = model["info"]["source_run_id"]
     if tags:
-        body["tags"] = _tag_list(tags)
+        body["tags"] = tag_list(tags)
     version = ModelVersion(api("POST", "model-versions/create", body=body)["model_version"])
     deadline = time.time() + _REGISTRATION_WAIT_SECONDS
     while version.status == "PENDING_REGISTRATION" and time.time() < deadline:

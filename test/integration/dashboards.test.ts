@@ -162,6 +162,35 @@ suite('Dashboards in VS Code', () => {
     await waitFor('the restored panel to be titled', () => (host.panel.title.startsWith('Compare: second vs first') ? true : undefined));
   });
 
+  test('runs of the same name: their tabs and their compare carry short ids; a tab left alone loses its id', async () => {
+    const same: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { run } = (await data.post('runs/create', { experiment_id: data.experimentId, run_name: 'lr=0.05', start_time: Date.now() })) as {
+        run: { info: { run_id: string } };
+      };
+      same.push(run.info.run_id);
+    }
+    const [a, b] = same.map((id) => id.slice(0, 8));
+    const before = runLens.dashboards.hosts;
+    runLens.dashboards.open({ kind: 'compare', runIds: same });
+    const compare = await newestHost(runLens, before, 'compare');
+    await waitFor('the compare to name both runs apart', () => (compare.panel.title === `Compare: lr=0.05 (${a}) vs lr=0.05 (${b})` ? true : undefined));
+
+    const tabs: WebviewHost[] = [];
+    for (const runId of same) {
+      const others = runLens.dashboards.hosts;
+      runLens.dashboards.open({ kind: 'run', runId });
+      tabs.push(await newestHost(runLens, others, 'run'));
+    }
+    await waitFor('both run tabs told apart', () =>
+      tabs[0].panel.title === `Run: lr=0.05 · ${a}` && tabs[1].panel.title === `Run: lr=0.05 · ${b}` ? true : undefined,
+    );
+    tabs[0].panel.dispose();
+    await waitFor('the remaining tab to read plainly', () => (tabs[1].panel.title === 'Run: lr=0.05' ? true : undefined));
+    tabs[1].panel.dispose();
+    compare.panel.dispose();
+  });
+
   test('a saved state that is not a dashboard closes the panel instead of showing a broken one', async () => {
     const panel = vscode.window.createWebviewPanel('runlens.dashboard', 'stale', vscode.ViewColumn.Active, {});
     let closed = false;

@@ -17,13 +17,14 @@ import {
   type DashboardState,
   type ExportCsvResult,
 } from '../../protocol/dashboards';
+import { panelTitle, panelTitles } from '../../protocol/dashboardTitles';
 import type { RequestMessage } from '../../protocol/messages';
 import { isRemoteAddress } from '../../protocol/runAddress';
 import { watchOf, type DashboardWatch } from '../../server/dashboards/dashboardWatch';
 import { Disposable } from '../disposable';
 import type { TrackingSession } from '../trackingSession';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
-import { panelTitle, WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
+import { WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
 import { logError } from '../runLensLog';
 
 /** The view type of every dashboard panel; VS Code restores panels of this type through the serializer. */
@@ -102,8 +103,19 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     });
     this.panels.set(host, { host });
     host.onDidAnswer((answer) => this.answered.fire({ ...answer, host }));
-    host.onDidDispose(() => this.panels.delete(host));
+    host.onDidChangeState(() => this.retitle());
+    host.onDidDispose(() => {
+      this.panels.delete(host);
+      this.retitle();
+    });
+    this.retitle();
     return host;
+  }
+
+  /** Titles every open panel at once, so that tabs that would read alike carry a short id each. */
+  private retitle(): void {
+    const hosts = [...this.panels.keys()];
+    panelTitles(hosts.map((host) => host.titled)).forEach((title, i) => (hosts[i].panel.title = title));
   }
 
   override dispose(): void {

@@ -17,7 +17,7 @@ import {
   type NotificationType,
   type RequestMessage,
 } from '../../protocol/messages';
-import { parseRemoteAddress } from '../../protocol/runAddress';
+import type { TitledDashboard } from '../../protocol/dashboardTitles';
 import { dashboardHtml } from '../../server/dashboards/dashboardHtml';
 import { Disposable } from '../disposable';
 import { logError } from '../runLensLog';
@@ -64,6 +64,8 @@ export class WebviewHost extends Disposable {
   private ready = false;
   private readonly queue: Message[] = [];
   private currentState: DashboardState;
+  /** The name the webview reported for what it shows; the panels make the tab title of it. */
+  private reportedName: string | undefined;
   private readonly answered = this.register(new vscode.EventEmitter<AnsweredRequest>());
   /** Fires after each response is posted. */
   readonly onDidAnswer = this.answered.event;
@@ -99,6 +101,11 @@ export class WebviewHost extends Disposable {
     return this.currentState;
   }
 
+  /** What the panel shows, by the name its webview reported, for its tab title. */
+  get titled(): TitledDashboard {
+    return { state: this.currentState, ...(this.reportedName === undefined ? {} : { name: this.reportedName }) };
+  }
+
   /** Whether the webview's script has loaded and said so. */
   get isReady(): boolean {
     return this.ready;
@@ -111,6 +118,7 @@ export class WebviewHost extends Disposable {
   /** Points the panel at another dashboard without rebuilding it. */
   show(state: DashboardState): void {
     this.currentState = state;
+    this.reportedName = undefined;
     this.stateChanged.fire(state);
     this.notify(ShowDashboardNotification, { state, host: vscodeHost });
   }
@@ -147,7 +155,7 @@ export class WebviewHost extends Disposable {
       const { state, title } = message.params ?? {};
       if (!isDashboardState(state)) return;
       this.currentState = state;
-      if (typeof title === 'string' && title.trim() !== '') this.panel.title = panelTitle(state, title);
+      if (typeof title === 'string' && title.trim() !== '') this.reportedName = title;
       this.stateChanged.fire(state);
       return;
     }
@@ -170,22 +178,4 @@ export class WebviewHost extends Disposable {
     void this.panel.webview.postMessage(reply);
     this.answered.fire({ method: request.method, ok: error === undefined, ...(error === undefined ? {} : { error }) });
   }
-}
-
-/** The panel's title: the dashboard's kind and what it shows, kept short for the tab. */
-export function panelTitle(state: DashboardState, name?: string): string {
-  const shown = name !== undefined && name.length > 60 ? `${name.slice(0, 57)}…` : name;
-  switch (state.kind) {
-    case 'run':
-      return `Run: ${shown ?? idOf(state.runId).slice(0, 8)}`;
-    case 'experiment':
-      return `Experiment: ${shown ?? idOf(state.experimentId)}`;
-    case 'compare':
-      return shown ?? `Compare ${state.runIds.length} runs`;
-  }
-}
-
-/** The id part of a remote address (the server's URL is too long for a tab), or the local id. */
-function idOf(idOrAddress: string): string {
-  return parseRemoteAddress(idOrAddress)?.id ?? idOrAddress;
 }

@@ -65,6 +65,14 @@ describe('runlens Python helper', () => {
     });
   }
 
+  /** A file under an artifact location (a run's or a logged model's `mlflow-artifacts:/…` URI), as bytes. */
+  async function download(artifactUri: string, file: string): Promise<Buffer> {
+    const root = artifactUri.replace(/^mlflow-artifacts:\/*/, '');
+    const response = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${root}/${file}`, { headers: { authorization: `Bearer ${token}` } });
+    assert.equal(response.status, 200, `${file}: ${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   async function runsOf(experimentName: string): Promise<RunJson[]> {
     const { experiment } = await api<{ experiment: { experiment_id: string } }>(
       'GET',
@@ -74,11 +82,24 @@ describe('runlens Python helper', () => {
     return runs;
   }
 
-  test('the example script logs params, a metric history, a tag and an artifact, and finishes', async () => {
-    const { stdout } = await python(path.join(repoRoot, 'examples/train_runlens.py'), ['0.1', '30']);
-    const [logged] = await runsOf('line-fit');
+  test('the example script logs params, a metric history and a tag, logs its model and registers it; each run has its own name', async () => {
+    const example = path.join(repoRoot, 'examples/train_runlens.py');
+    const { stdout } = await python(example, ['0.1', '30']);
+    await python(example, ['0.1', '30']);
+    const runs = await runsOf('line-fit');
+    // The first run registered version 1: that run printed `stdout`.
+    const { model_versions: versions = [] } = await api<{ model_versions?: { version: string; source: string; run_id: string }[] }>(
+      'GET',
+      `model-versions/search?filter=${encodeURIComponent("name='line-fit'")}`,
+    );
+    assert.deepEqual(versions.map((v) => v.version).sort(), ['1', '2'], 'one version per run');
+    assert.match(stdout, /line-fit version 1$/m);
+    const first = versions.find((v) => v.version === '1');
+    const logged = runs.find((r) => r.info.run_id === first?.run_id);
+    assert.ok(logged, 'version 1 comes from a run of the example');
     assert.equal(logged.info.status, 'FINISHED');
-    assert.equal(logged.info.run_name, 'lr=0.1');
+    assert.match(logged.info.run_name, /^lr=0\.1 epochs=30 [0-9a-f]{4}$/, 'the arguments that vary and a short id');
+    assert.notEqual(runs[0].info.run_name, runs[1].info.run_name, 'the same arguments twice still read apart');
     const params = Object.fromEntries((logged.data.params ?? []).map((p) => [p.key, p.value]));
     assert.deepEqual(params, { learning_rate: '0.1', epochs: '30', samples: '200' });
     assert.equal(logged.data.tags?.find((t) => t.key === 'model')?.value, 'linear');
@@ -91,8 +112,15 @@ describe('runlens Python helper', () => {
     const printedMse = Number(/mse=([\d.]+)/.exec(stdout)?.[1]);
     assert.ok(Math.abs(history.metrics[29].value - printedMse) < 1e-4, `last mse ${history.metrics[29].value} vs printed ${printedMse}`);
 
-    const files = await api<{ files?: { path: string }[] }>('GET', `artifacts/list?run_id=${logged.info.run_id}&path=model`);
-    assert.deepEqual(files.files?.map((f) => f.path), ['model/coefficients.json']);
+    // The model version's source is the logged model its run made, which holds the fitted coefficients.
+    const modelId = first?.source.replace(/^models:\//, '') ?? '';
+    const { model } = await api<{ model: { info: { name: string; source_run_id: string; artifact_uri: string; status: string } } }>('GET', `logged-models/${modelId}`);
+    assert.equal(model.info.name, 'line');
+    assert.equal(model.info.status, 'LOGGED_MODEL_READY');
+    assert.equal(model.info.source_run_id, first?.run_id);
+    const coefficients = JSON.parse((await download(model.info.artifact_uri, 'model.json')).toString()) as { slope: number };
+    const printedSlope = Number(/slope=([\d.]+)/.exec(stdout)?.[1]);
+    assert.ok(Math.abs(coefficients.slope - printedSlope) < 1e-3, `model slope ${coefficients.slope} vs printed ${printedSlope}`);
   });
 
   test("MLflow's objects: the run, active_run, get_run's params, metrics and tags, last_active_run; artifacts from files, text and dicts", async () => {
@@ -137,10 +165,31 @@ describe('runlens Python helper', () => {
     assert.deepEqual(await listing('outputs'), ['outputs/plots', 'outputs/summary.txt']);
     assert.deepEqual(await listing('outputs/plots'), ['outputs/plots/curve.csv']);
     assert.deepEqual(await listing('notes'), ['notes/readme.txt']);
-    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${logged.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
-    const download = async (file: string) => (await fetch(`${root}/${file}`, { headers: { authorization: `Bearer ${token}` } })).text();
-    assert.equal(await download('notes/readme.txt'), 'hello');
-    assert.deepEqual(JSON.parse(await download('config.yaml')), { a: 1 }, 'JSON, which YAML readers read too');
+    assert.equal((await download(logged.info.artifact_uri, 'notes/readme.txt')).toString(), 'hello');
+    assert.deepEqual(JSON.parse((await download(logged.info.artifact_uri, 'config.yaml')).toString()), { a: 1 }, 'JSON, which YAML readers read too');
+  });
+
+  test('log_model pickles a model that is not JSON data, and the pickle loads back', async () => {
+    const script = path.join(tmp, 'pickled.py');
+    writeFileSync(
+      script,
+      [
+        'import runlens as mlflow',
+        'mlflow.set_experiment("pickled")',
+        'with mlflow.start_run():',
+        '    info = mlflow.log_model({3, 1, 2}, name="lookup")',
+        'print(info.model_id, info.model_uri, info.registered_model_version)',
+      ].join('\n'),
+    );
+    const { stdout } = await python(script);
+    const [modelId, modelUri, version] = stdout.trim().split(' ');
+    assert.equal(modelUri, `models:/${modelId}`);
+    assert.equal(version, 'None', 'not registered without registered_model_name');
+    const { model } = await api<{ model: { info: { artifact_uri: string } } }>('GET', `logged-models/${modelId}`);
+    assert.match((await download(model.info.artifact_uri, 'MLmodel')).toString(), /^ {4}format: "pickle"$/m);
+    const pickled = await download(model.info.artifact_uri, 'model.pkl');
+    const loaded = spawnSync('python3', ['-c', 'import pickle, sys; print(sorted(pickle.load(sys.stdin.buffer)))'], { input: pickled });
+    assert.equal(loaded.stdout.toString().trim(), '[1, 2, 3]', loaded.stderr.toString());
   });
 
   test('log_figure saves a matplotlib figure in the format its name asks for', async (t) => {
@@ -165,8 +214,7 @@ describe('runlens Python helper', () => {
     );
     await python(script);
     const [logged] = await runsOf('figures');
-    const root = `${server.url}/api/2.0/mlflow-artifacts/artifacts/${logged.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '')}`;
-    const png = Buffer.from(await (await fetch(`${root}/plots/curve.png`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+    const png = await download(logged.info.artifact_uri, 'plots/curve.png');
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
   });
 

@@ -7,6 +7,7 @@ import {
   type CompareRun,
   type MetricDirection,
 } from '../../../src/protocol/dashboards';
+import { runLabels } from '../../../src/protocol/dashboardTitles';
 import { tag } from '../components/tag';
 import { button } from '../components/button';
 import { checkbox } from '../components/checkbox';
@@ -91,7 +92,7 @@ export class CompareDashboard implements Dashboard {
   }
 
   private show(model: CompareModel): void {
-    const title = `Compare: ${model.runs.map((r) => r.name || r.runId).join(' vs ')}`;
+    const title = `Compare: ${runLabels(model.runs).join(' vs ')}`;
     this.ctx.saveState(this.state, title.length > 80 ? `Compare ${model.runs.length} runs` : title);
     if (model.notes?.length) this.ctx.status.info(model.notes.join(' '));
     this.title.textContent = `Comparing ${model.runs.length} runs`;

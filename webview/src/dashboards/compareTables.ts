@@ -1,3 +1,4 @@
+import { runLabels } from '../../../src/protocol/dashboardTitles';
 import type { CompareRun, DiffRow, DiffStatus, MetricDiffRow, MetricDirection } from '../../../src/protocol/dashboards';
 import { tag } from '../components/tag';
 import { dataGrid, type GridCell, type GridColumn } from '../components/dataGrid';
@@ -14,9 +15,10 @@ const statusLabels: Readonly<Record<DiffStatus, string>> = {
 };
 
 function runColumns(runs: readonly CompareRun[]): GridColumn[] {
+  const labels = runLabels(runs);
   return runs.map((run, i) => ({
     id: `run:${run.runId}`,
-    title: `${runs.length === 2 ? `${i === 0 ? 'A' : 'B'}: ` : ''}${run.name || run.runId}${i === 0 && runs.length > 2 ? ' (baseline)' : ''}`,
+    title: `${runs.length === 2 ? `${i === 0 ? 'A' : 'B'}: ` : ''}${labels[i]}${i === 0 && runs.length > 2 ? ' (baseline)' : ''}`,
     description: run.runId,
     width: 'minmax(9em, 1fr)',
   }));
