@@ -4,6 +4,7 @@ import type { WorkspaceStore } from '../core/store/workspaceStore';
 import { CommandId } from './contributions';
 import { registerDashboardCommands } from './dashboards/dashboardCommands';
 import { DashboardPanels } from './dashboards/dashboardPanels';
+import { MlflowTerminalLinks, type MlflowTerminalLink } from './dashboards/mlflowTerminalLinks';
 import { Disposable } from './disposable';
 import { withErrorMessage } from './errorBoundary';
 import { ImportFeature } from './import/importFeature';
@@ -40,6 +41,8 @@ export interface RunLensApi {
   readonly launches: LaunchApi;
   /** Imports of MLflow data: the notifications shown and the progress of a running import. */
   readonly imports: ImportApi;
+  /** The terminal link provider that opens MLflow's printed run and experiment links as dashboards. */
+  readonly terminalLinks: vscode.TerminalLinkProvider<MlflowTerminalLink>;
 }
 
 /** The composition root: builds every feature once and owns their lifetimes. Nothing here touches the store. */
@@ -50,6 +53,7 @@ export class RunLensExtension extends Disposable {
   private readonly dashboards: DashboardPanels;
   private readonly launches: LaunchController;
   private readonly imports: ImportApi;
+  private readonly terminalLinks: MlflowTerminalLinks;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -68,6 +72,8 @@ export class RunLensExtension extends Disposable {
     this.launches = this.register(new LaunchFeature(this.session, context, reveal, remote.registry)).controller;
     this.dashboards = this.register(new DashboardPanels(this.session, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(this.session, this.dashboards)) this.register(disposable);
+    this.terminalLinks = new MlflowTerminalLinks(this.session, this.dashboards);
+    this.register(vscode.window.registerTerminalLinkProvider(this.terminalLinks));
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),
@@ -97,6 +103,7 @@ export class RunLensExtension extends Disposable {
       dashboards: this.dashboards,
       launches: this.launches,
       imports: this.imports,
+      terminalLinks: this.terminalLinks,
     };
   }
 }
