@@ -78,6 +78,7 @@ export const SettingKey = {
   DataPaths: 'dataPaths',
   RemoteServers: 'remoteServers',
   LaunchTarget: 'launchTarget',
+  KeepFinishedTerminals: 'keepFinishedTerminals',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

@@ -4,6 +4,7 @@ import type { WorkspaceStore } from '../core/store/workspaceStore';
 import { CommandId } from './contributions';
 import { registerDashboardCommands } from './dashboards/dashboardCommands';
 import { DashboardPanels } from './dashboards/dashboardPanels';
+import { MlflowTerminalLinks, type MlflowTerminalLink } from './dashboards/mlflowTerminalLinks';
 import { Disposable } from './disposable';
 import { withErrorMessage } from './errorBoundary';
 import { ImportFeature } from './import/importFeature';
@@ -41,6 +42,8 @@ export interface RunLensApi {
   readonly launches: LaunchApi;
   /** Imports of MLflow data: the notifications shown and the progress of a running import. */
   readonly imports: ImportApi;
+  /** The terminal link provider that opens MLflow's printed run and experiment links as dashboards. */
+  readonly terminalLinks: vscode.TerminalLinkProvider<MlflowTerminalLink>;
 }
 
 /** The composition root: builds every feature once and owns their lifetimes. Nothing here touches the store. */
@@ -51,6 +54,7 @@ export class RunLensExtension extends Disposable {
   private readonly dashboards: DashboardPanels;
   private readonly launches: LaunchController;
   private readonly imports: ImportApi;
+  private readonly terminalLinks: MlflowTerminalLinks;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -71,6 +75,8 @@ export class RunLensExtension extends Disposable {
     this.launches = this.register(new LaunchFeature(this.sessions, context, reveal, remote.registry)).controller;
     this.dashboards = this.register(new DashboardPanels(primary, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(primary, this.dashboards)) this.register(disposable);
+    this.terminalLinks = new MlflowTerminalLinks(primary, this.dashboards);
+    this.register(vscode.window.registerTerminalLinkProvider(this.terminalLinks));
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),
@@ -101,6 +107,7 @@ export class RunLensExtension extends Disposable {
       dashboards: this.dashboards,
       launches: this.launches,
       imports: this.imports,
+      terminalLinks: this.terminalLinks,
     };
   }
 

@@ -123,6 +123,28 @@ suite('Dashboards in VS Code', () => {
     await waitForAnswer(host, 'run/get', loadsBefore + 1);
   });
 
+  test("the links MLflow's client prints in a terminal open the run and experiment dashboards", async () => {
+    const endpoint = await runLens.trackingEndpoint();
+    assert.ok(endpoint);
+    const terminal = vscode.window.terminals[0] ?? vscode.window.createTerminal('links');
+    const linksIn = async (line: string) => (await runLens.terminalLinks.provideTerminalLinks({ line, terminal }, new vscode.CancellationTokenSource().token)) ?? [];
+    const runLine = `🏃 View run first at: ${endpoint.url}/#/experiments/${data.experimentId}/runs/${data.runIds[0]}`;
+    const [runLink, ...none] = await linksIn(runLine);
+    assert.deepEqual(none, []);
+    assert.equal(runLine.slice(runLink.startIndex, runLink.startIndex + runLink.length), `${endpoint.url}/#/experiments/${data.experimentId}/runs/${data.runIds[0]}`);
+    let before = runLens.dashboards.hosts;
+    await runLens.terminalLinks.handleTerminalLink(runLink);
+    assert.deepEqual((await newestHost(runLens, before, 'run')).state, { kind: 'run', runId: data.runIds[0] });
+
+    const [experimentLink] = await linksIn(`🧪 View experiment at: ${endpoint.url}/#/experiments/${data.experimentId}`);
+    before = runLens.dashboards.hosts;
+    await runLens.terminalLinks.handleTerminalLink(experimentLink);
+    assert.deepEqual((await newestHost(runLens, before, 'experiment')).state, { kind: 'experiment', experimentId: data.experimentId });
+    // Another server's links (a team's, another window's) are left to VS Code's own link detection.
+    const otherPort = Number(new URL(endpoint.url).port) + 1;
+    assert.deepEqual(await linksIn(`🧪 View experiment at: http://127.0.0.1:${otherPort}/#/experiments/${data.experimentId}`), []);
+  });
+
   test('Open Experiment Dashboard opens the runs table and charts of the experiment', async () => {
     const before = runLens.dashboards.hosts;
     await vscode.commands.executeCommand('runlens.openExperimentDashboard', data.experimentId);

@@ -280,6 +280,31 @@ with mlflow.start_run(run_name="after"):
     }
   });
 
+  test('launching a script again closes the terminals its finished launches left, unless the setting keeps them', async function () {
+    this.timeout(90_000);
+    const quick = writeFile(path.join(workspaceDir(), 'plain', 'quick.py'), 'print("quick")\n');
+    const launchQuick = async (): Promise<vscode.Terminal> => {
+      const before = new Set(vscode.window.terminals);
+      await launchAndWait('runlens.runActiveFile', vscode.Uri.file(quick));
+      const opened = vscode.window.terminals.filter((terminal) => !before.has(terminal));
+      assert.equal(opened.length, 1, 'each launch opens one terminal');
+      return opened[0];
+    };
+    const isOpen = (terminal: vscode.Terminal) => vscode.window.terminals.includes(terminal);
+    const first = await launchQuick();
+    assert.ok(isOpen(first), 'a finished launch keeps its terminal, with the output, until the script runs again');
+    const second = await launchQuick();
+    await waitFor('the first terminal to close', async () => (isOpen(first) ? undefined : true), 5_000);
+    const config = vscode.workspace.getConfiguration('runlens');
+    try {
+      await config.update('keepFinishedTerminals', true, vscode.ConfigurationTarget.Workspace);
+      const third = await launchQuick();
+      assert.ok(isOpen(second) && isOpen(third), 'the setting keeps them');
+    } finally {
+      await config.update('keepFinishedTerminals', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
+
   test('the setting turns the lenses off, and on again', async () => {
     const document = await vscode.workspace.openTextDocument(script);
     const config = vscode.workspace.getConfiguration('runlens');

@@ -15,6 +15,7 @@ import { Disposable } from '../disposable';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { captureArtifacts } from './captureArtifacts';
+import { FinishedTerminals } from './finishedTerminals';
 import { chooseInterpreter } from './interpreterChoice';
 import { launchEnvironment } from './launchEnvironment';
 import { launchImprint } from './launchImprint';
@@ -68,6 +69,7 @@ export class LaunchController extends Disposable implements LaunchApi {
   /** Fires when a launch has ended and its runs are complete. */
   readonly onDidEnd = this.endedEmitter.event;
   private readonly freezes = new AbortController();
+  private readonly finishedTerminals = new FinishedTerminals();
 
   constructor(
     private readonly sessions: WorkspaceSessions,
@@ -172,6 +174,7 @@ export class LaunchController extends Disposable implements LaunchApi {
       env = launchEnvironment(process.env, { trackingUri: endpoint.url, token, helperPath, experiment });
     }
 
+    this.finishedTerminals.closeFor(script);
     let running: RunningLaunch;
     try {
       running = new RunningLaunch({
@@ -200,7 +203,10 @@ export class LaunchController extends Disposable implements LaunchApi {
     // The launch's own emitter goes with it when it ends, and this listener with it.
     running.onDidChange(() => this.changed.fire());
     const ended = running.ended.then(
-      (report) => this.ended(running, report, remote),
+      (report) => {
+        this.finishedTerminals.add(script, running);
+        return this.ended(running, report, remote);
+      },
       (error: Error) => this.failedToEnd(running, error),
     );
     this.endings.set(launchId, ended);

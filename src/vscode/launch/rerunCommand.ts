@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { hashFile } from '../../capture/fileHash';
+import { formatCommandLine } from '../../capture/commandLine';
 import { captureGit } from '../../capture/gitCapture';
+import { patchSections } from '../../capture/patchFiles';
 import { codeDifferences, rerunPlan, type CurrentCode } from '../../core/launches/rerunPlan';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
+import { patchFile } from '../runs/runArtifactFiles';
 import { pickRuns, runIdOf } from '../runs/runTargets';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { LaunchController } from './launchController';
@@ -26,11 +30,13 @@ export function registerRerunCommand(sessions: WorkspaceSessions, controller: La
       const run = opened.store.tracking.getRun(runId);
       const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
       const plan = rerunPlan(tags, session.folder.uri.fsPath);
-      const differences = codeDifferences(tags, await currentCode(plan.script));
+      const captured = await patchFile(opened.store, run);
+      const differences = codeDifferences(tags, await currentCode(plan.script), captured ? patchSections(await readFile(captured, 'utf8')) : undefined);
       if (differences.length > 0 && !options?.confirmed) {
+        const args = plan.args.length > 0 ? `with the run's arguments: ${formatCommandLine(plan.args[0], plan.args.slice(1))}` : 'with no arguments, as the run had';
         const choice = await vscode.window.showWarningMessage(
           `The code differs from what run "${run.info.run_name}" captured.`,
-          { modal: true, detail: differences.map((d) => `• ${d}`).join('\n') },
+          { modal: true, detail: `${differences.map((d) => `• ${d}`).join('\n')}\n\nIt runs ${vscode.workspace.asRelativePath(plan.script, false)} ${args}.` },
           'Run Again Anyway',
         );
         if (choice !== 'Run Again Anyway') return undefined;
@@ -42,11 +48,9 @@ export function registerRerunCommand(sessions: WorkspaceSessions, controller: La
   );
 }
 
+/** The script and the working tree now, taken as a launch captures them, so that equal code compares equal. */
 async function currentCode(script: string): Promise<CurrentCode> {
   const [file, git] = await Promise.all([existsSync(script) ? hashFile(script) : undefined, captureGit(path.dirname(script))]);
-  return {
-    fileSha256: file?.sha256,
-    commit: git.isRepository ? git.commit : undefined,
-    dirty: git.isRepository && git.dirty,
-  };
+  if (!git.isRepository) return { fileSha256: file?.sha256, dirty: false };
+  return { fileSha256: file?.sha256, commit: git.commit, dirty: git.dirty, changes: patchSections(git.patch) };
 }

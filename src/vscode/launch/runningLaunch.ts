@@ -125,6 +125,11 @@ export class RunningLaunch extends Disposable {
     this.terminal.terminal.show();
   }
 
+  /** Closes the terminal (the launch ended: its output is in the runs' output log). */
+  closeTerminal(): void {
+    this.terminal.dispose();
+  }
+
   /** Stop: SIGTERM to the process group, then SIGKILL after the grace period; the runs end KILLED. */
   stop(reason: string): void {
     this.process.stop(reason);
