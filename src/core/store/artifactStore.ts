@@ -4,6 +4,7 @@ import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter, MlflowError, notFound } from '../errors';
+import { storeDirMode, storeFileMode } from './fileSync';
 
 /** One entry of a listing, in MLflow's FileInfo shape; directories have no size. */
 export interface ArtifactEntry {
@@ -67,7 +68,7 @@ export class ArtifactStore {
       target = await this.confined(relativePath, { allowRoot: false });
       const existing = await stat(target).catch(() => undefined);
       if (existing?.isDirectory()) throw invalidParameter(`Artifact path '${relativePath}' is a directory.`);
-      await mkdir(this.stagingDir, { recursive: true });
+      await mkdir(this.stagingDir, { recursive: true, mode: storeDirMode });
     } finally {
       source.off('error', onEarlyError);
     }
@@ -75,7 +76,7 @@ export class ArtifactStore {
     const staging = path.join(this.stagingDir, `${randomBytes(12).toString('hex')}.partial`);
     try {
       const size = await copyCapped(source, staging, this.maxFileBytes);
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: storeDirMode });
       // The directories just made may not be symlinks: re-check before the rename publishes the file.
       await this.confined(relativePath, { allowRoot: false });
       await rename(staging, target);
@@ -175,7 +176,7 @@ export class ArtifactStore {
   /** The root, made and resolved once; on first use, what a killed upload left in staging is removed. */
   private rootPath(): Promise<string> {
     this.realRoot ??= (async () => {
-      await mkdir(this.root, { recursive: true });
+      await mkdir(this.root, { recursive: true, mode: storeDirMode });
       await rm(this.stagingDir, { recursive: true, force: true });
       return realpath(this.root);
     })().catch((error: unknown) => {
@@ -242,7 +243,7 @@ function printable(text: string): string {
 function copyCapped(source: Readable, file: string, maxBytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
     // flush: the bytes reach the disk before the rename publishes the file.
-    const out = createWriteStream(file, { flags: 'wx', flush: true });
+    const out = createWriteStream(file, { flags: 'wx', flush: true, mode: storeFileMode });
     let size = 0;
     let failed = false;
     const fail = (error: Error) => {
