@@ -9,13 +9,47 @@ import { parseJson } from './json';
  * An empty body is `{}`, as MLflow treats it.
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  const text = (await readCapped(req, maxBytes)).toString('utf8');
+  const text = decodeUtf8(await readCapped(req, maxBytes));
   if (text.trim() === '') return {};
   const value = parseJson(text);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidParameter('The request body must be a JSON object.');
   }
+  // Only a `\uD800`-style escape can put half a surrogate pair into a parsed string.
+  if (surrogateEscape.test(text)) refuseLoneSurrogates(value, 0);
   return value as Record<string, unknown>;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes that are not UTF-8 would otherwise become U+FFFD without a word, changing what is stored. */
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw invalidParameter('The request body is not valid UTF-8.');
+  }
+}
+
+const surrogateEscape = /\\u[dD][89a-fA-F]/;
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * A string with half a surrogate pair is not text: the store would keep it as U+FFFD, so the value
+ * read back would differ from the one logged. Refused instead of changed.
+ */
+function refuseLoneSurrogates(value: unknown, depth: number): void {
+  if (typeof value === 'string') {
+    if (loneSurrogate.test(value)) {
+      throw invalidParameter(`Invalid value ${JSON.stringify(value.slice(0, 40))} in the request body: it holds half of a UTF-16 surrogate pair, which is not text.`);
+    }
+    return;
+  }
+  if (value === null || typeof value !== 'object' || depth > 256) return;
+  for (const [key, item] of Object.entries(value)) {
+    refuseLoneSurrogates(key, depth + 1);
+    refuseLoneSurrogates(item, depth + 1);
+  }
 }
 
 export function refuseDeclaredOversize(req: IncomingMessage, maxBytes: number, what: string): void {

@@ -44,7 +44,8 @@ export function headersFor(contentType: string, size: number): Record<string, st
 
 /**
  * Turns a failure into MLflow's `{error_code, message}`. Anything that is not an MlflowError is a
- * bug: logged, and answered 500 INTERNAL_ERROR (which the client retries, so it must stay rare).
+ * bug: logged, and answered 500 INTERNAL_ERROR (which the client retries, so it must stay rare);
+ * a full disk is logged too, but answered 507 (`diskFull`).
  * When the request still has an unread body (refused before reading, or past a cap), the
  * connection is closed after the reply instead of draining what the client is still sending.
  */
@@ -54,9 +55,7 @@ export function sendFailure(
   error: unknown,
   log: (message: string) => void,
 ): void {
-  const failure = MlflowError.is(error)
-    ? error
-    : new MlflowError(ErrorCode.InternalError, `Internal error in RunLens: ${describe(error)}`);
+  const failure = MlflowError.is(error) ? error : (diskFull(error) ?? new MlflowError(ErrorCode.InternalError, `Internal error in RunLens: ${describe(error)}`));
   if (!MlflowError.is(error)) {
     log(`runlens server: ${req.method} ${req.url} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   }
@@ -67,6 +66,22 @@ export function sendFailure(
   }
   if (hasUnreadBody(req)) res.setHeader('connection', 'close');
   sendJson(res, failure.status, failure.toJSON());
+}
+
+/**
+ * A full disk (or quota) is no bug and no passing glitch: 507 Insufficient Storage, which the MLflow
+ * client does not retry (it retries 408, 429, 500, 502, 503 and 504 for minutes), with a message
+ * that says what to do and names no server path. What was acknowledged before stays on disk (the
+ * journal takes a write back when its append fails).
+ */
+function diskFull(error: unknown): MlflowError | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return undefined;
+  return new MlflowError(
+    ErrorCode.InternalError,
+    'The disk is full: RunLens could not save this request, and nothing of it was kept. Free some disk space, then send it again.',
+    507,
+  );
 }
 
 function hasUnreadBody(req: IncomingMessage): boolean {

@@ -6,6 +6,13 @@ import { FilterScanner } from './filterScanner';
 const symbolOperators: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 const operatorList = '=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN';
 const keywords: ReadonlySet<string> = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE']);
+/**
+ * Bounds that keep a hostile filter a 400, not a crash: each comparison becomes a SQL subexpression
+ * (SQLite refuses trees deeper than 1,000: "Expression tree is too large"), and each parenthesis a
+ * level of this recursive parser (thousands would overflow the stack). Real filters use a handful.
+ */
+export const maxFilterComparisons = 200;
+export const maxFilterNesting = 50;
 
 /**
  * Parses a filter: comparisons `<field> <operator> <value>` joined by AND and OR (AND binds
@@ -22,6 +29,8 @@ export function parseFilter(text: string, fieldExample: string): FilterExpressio
 
 class FilterParser {
   private readonly faults: FaultReporter;
+  private comparisons = 0;
+  private nesting = 0;
 
   constructor(
     private readonly scanner: FilterScanner,
@@ -62,8 +71,10 @@ class FilterParser {
     scanner.skipSpace();
     if (scanner.peek() !== '(') return this.parseComparison();
     const open = scanner.position;
+    if (++this.nesting > maxFilterNesting) this.faults.fail(`parentheses nest deeper than ${maxFilterNesting} levels`, open);
     scanner.position++;
     const inner = this.parseOr();
+    this.nesting--;
     scanner.skipSpace();
     if (scanner.peek() !== ')') {
       const reason = scanner.atEnd()
@@ -78,6 +89,9 @@ class FilterParser {
   private parseComparison(): Comparison {
     const scanner = this.scanner;
     if (scanner.atEnd()) this.faults.fail(`expected a comparison such as ${this.fieldExample}`, scanner.position);
+    if (++this.comparisons > maxFilterComparisons) {
+      this.faults.fail(`a filter holds at most ${maxFilterComparisons} comparisons`, scanner.position);
+    }
     const field = parseField(scanner, this.fieldExample);
     scanner.skipSpace();
     const operatorOffset = scanner.position;

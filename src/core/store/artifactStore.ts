@@ -3,7 +3,8 @@ import { createWriteStream, type Dirent } from 'node:fs';
 import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { invalidParameter, notFound } from '../errors';
+import { invalidParameter, MlflowError, notFound } from '../errors';
+import { storeDirMode, storeFileMode } from './fileSync';
 
 /** One entry of a listing, in MLflow's FileInfo shape; directories have no size. */
 export interface ArtifactEntry {
@@ -54,6 +55,10 @@ export class ArtifactStore {
    * number of bytes written once the file is in place; refuses sources over `maxFileBytes`.
    */
   async write(relativePath: string, source: Readable): Promise<number> {
+    return refusedByPath(relativePath, () => this.writeConfined(relativePath, source));
+  }
+
+  private async writeConfined(relativePath: string, source: Readable): Promise<number> {
     // The source may fail while the path is checked; unheard, that error would be thrown process-wide.
     let early: Error | undefined;
     const onEarlyError = (error: Error) => (early ??= error);
@@ -63,7 +68,7 @@ export class ArtifactStore {
       target = await this.confined(relativePath, { allowRoot: false });
       const existing = await stat(target).catch(() => undefined);
       if (existing?.isDirectory()) throw invalidParameter(`Artifact path '${relativePath}' is a directory.`);
-      await mkdir(this.stagingDir, { recursive: true });
+      await mkdir(this.stagingDir, { recursive: true, mode: storeDirMode });
     } finally {
       source.off('error', onEarlyError);
     }
@@ -71,7 +76,7 @@ export class ArtifactStore {
     const staging = path.join(this.stagingDir, `${randomBytes(12).toString('hex')}.partial`);
     try {
       const size = await copyCapped(source, staging, this.maxFileBytes);
-      await mkdir(path.dirname(target), { recursive: true });
+      await mkdir(path.dirname(target), { recursive: true, mode: storeDirMode });
       // The directories just made may not be symlinks: re-check before the rename publishes the file.
       await this.confined(relativePath, { allowRoot: false });
       await rename(staging, target);
@@ -83,7 +88,11 @@ export class ArtifactStore {
   }
 
   /** Opens a file for reading; 404 when there is none. */
-  async read(relativePath: string): Promise<ArtifactFile> {
+  read(relativePath: string): Promise<ArtifactFile> {
+    return refusedByPath(relativePath, () => this.readConfined(relativePath));
+  }
+
+  private async readConfined(relativePath: string): Promise<ArtifactFile> {
     const target = await this.confined(relativePath, { allowRoot: false });
     const handle = await open(target, 'r').catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw notFound(`Artifact '${relativePath}' does not exist.`);
@@ -103,7 +112,11 @@ export class ArtifactStore {
    * The entries directly inside a directory, sorted by name, with paths relative to that directory
    * (as MLflow's artifact service lists them). A missing directory lists as empty, as MLflow's does.
    */
-  async list(relativeDir: string): Promise<ArtifactEntry[]> {
+  list(relativeDir: string): Promise<ArtifactEntry[]> {
+    return refusedByPath(relativeDir, () => this.listConfined(relativeDir));
+  }
+
+  private async listConfined(relativeDir: string): Promise<ArtifactEntry[]> {
     const dir = await this.confined(relativeDir, { allowRoot: true });
     const root = await this.rootPath();
     let entries: Dirent[];
@@ -130,9 +143,11 @@ export class ArtifactStore {
   }
 
   /** Removes a file or a whole directory; deleting what is not there is not an error (as MLflow). */
-  async delete(relativePath: string): Promise<void> {
-    const target = await this.confined(relativePath, { allowRoot: false });
-    await rm(target, { recursive: true, force: true });
+  delete(relativePath: string): Promise<void> {
+    return refusedByPath(relativePath, async () => {
+      const target = await this.confined(relativePath, { allowRoot: false });
+      await rm(target, { recursive: true, force: true });
+    });
   }
 
   /** The absolute path for `relativePath`, after every rule in the class comment. */
@@ -161,7 +176,7 @@ export class ArtifactStore {
   /** The root, made and resolved once; on first use, what a killed upload left in staging is removed. */
   private rootPath(): Promise<string> {
     this.realRoot ??= (async () => {
-      await mkdir(this.root, { recursive: true });
+      await mkdir(this.root, { recursive: true, mode: storeDirMode });
       await rm(this.stagingDir, { recursive: true, force: true });
       return realpath(this.root);
     })().catch((error: unknown) => {
@@ -181,9 +196,38 @@ export function artifactPathSegments(relativePath: string): string[] {
   if (relativePath.includes('\0')) throw refuse('it contains a NUL byte');
   if (relativePath.includes('\\')) throw refuse('backslashes are not allowed');
   if (relativePath.startsWith('/') || /^[A-Za-z]:/.test(relativePath)) throw refuse('it must be relative');
+  if (Buffer.byteLength(relativePath) > maxArtifactPathBytes) throw refuse(`it is longer than ${maxArtifactPathBytes} bytes`);
   const segments = relativePath.split('/').filter((s) => s !== '' && s !== '.');
   if (segments.includes('..')) throw refuse("'..' segments are not allowed");
+  if (segments.some((segment) => Buffer.byteLength(segment) > maxNameBytes)) throw refuse(`a name in it is longer than ${maxNameBytes} bytes`);
   return segments;
+}
+
+/** The longest file name most file systems take (NAME_MAX). */
+const maxNameBytes = 255;
+/** Far past any real artifact path, well inside PATH_MAX (4096) with the store's own folders before it. */
+const maxArtifactPathBytes = 1024;
+
+/** File-system refusals that the client's path causes, as they read for the client (no server path). */
+const pathRefusals: Readonly<Record<string, string>> = {
+  ENAMETOOLONG: 'it is too long for the file system',
+  EEXIST: 'a part of it is a file, not a folder',
+  ENOTDIR: 'a part of it is a file, not a folder',
+  EISDIR: 'it is a folder',
+};
+
+/**
+ * Runs `operation` on `relativePath`, turning the file system's refusals of that path into 400
+ * INVALID_PARAMETER_VALUE. Node's own messages name the absolute path, which the client must not see.
+ */
+async function refusedByPath<T>(relativePath: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    const why = pathRefusals[(error as NodeJS.ErrnoException).code ?? ''];
+    if (why === undefined || MlflowError.is(error)) throw error;
+    throw invalidParameter(`Invalid artifact path '${printable(relativePath)}': ${why}.`);
+  }
 }
 
 function isInside(root: string, candidate: string): boolean {
@@ -199,7 +243,7 @@ function printable(text: string): string {
 function copyCapped(source: Readable, file: string, maxBytes: number): Promise<number> {
   return new Promise((resolve, reject) => {
     // flush: the bytes reach the disk before the rename publishes the file.
-    const out = createWriteStream(file, { flags: 'wx', flush: true });
+    const out = createWriteStream(file, { flags: 'wx', flush: true, mode: storeFileMode });
     let size = 0;
     let failed = false;
     const fail = (error: Error) => {

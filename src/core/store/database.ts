@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
 import { nextTurn } from '../nextTurn';
 import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { saveImage } from './databaseImage';
+import { makeStoreDir } from './fileSync';
 import { frameHeaderBytes, Journal } from './journal';
 import { RecordWriter } from './journalRecord';
 import { type RecoveryReport, recoverStore } from './recovery';
@@ -146,7 +146,7 @@ export class Database implements Reader {
       return database;
     }
     const dir = options.dir;
-    mkdirSync(dir, { recursive: true });
+    makeStoreDir(dir);
     const recovered = recoverStore(SQL, dir, latestVersion(migrations));
     let journal: Journal;
     try {

@@ -1,4 +1,40 @@
-import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Everything under `.runlens/` is the user's private data (runs, artifacts, the server's token):
+ * folders 0700 and files 0600, so other local users read none of it. Every file and folder of the
+ * store is made through the helpers below, which apply these modes (POSIX only; Windows ignores them).
+ */
+export const storeDirMode = 0o700;
+export const storeFileMode = 0o600;
+
+/** Opens a file of the store, creating it private; one an older RunLens left readable is made private too. */
+export function openStoreFile(file: string, flags: string | number): number {
+  const fd = openSync(file, flags, storeFileMode);
+  if (process.platform !== 'win32') {
+    try {
+      fchmodSync(fd, storeFileMode);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+  return fd;
+}
+
+/**
+ * Makes a folder of the store, private. One that an older RunLens left readable to others is made
+ * private once, with the files directly in it (the database image and the journal).
+ */
+export function makeStoreDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: storeDirMode });
+  if (process.platform === 'win32' || (statSync(dir).mode & 0o777) === storeDirMode) return;
+  chmodSync(dir, storeDirMode);
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile()) chmodSync(path.join(dir, entry.name), storeFileMode);
+  }
+}
 
 /** Writes all of `bytes` at `position`: one writeSync may write less than asked. */
 export function writeAll(fd: number, bytes: Uint8Array, position: number): void {
@@ -20,8 +56,8 @@ export function readFully(fd: number, into: Uint8Array, position: number): numbe
 }
 
 /** Creates or replaces `file` with `bytes` and flushes it to the disk before returning. */
-export function writeFileDurably(file: string, bytes: Uint8Array, mode?: number): void {
-  const fd = openSync(file, 'w', mode);
+export function writeFileDurably(file: string, bytes: Uint8Array): void {
+  const fd = openStoreFile(file, 'w');
   try {
     writeAll(fd, bytes, 0);
     fsyncSync(fd);

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from './crc32';
-import { fsyncDirectory, readFully, writeAll } from './fileSync';
+import { fsyncDirectory, openStoreFile, readFully, writeAll } from './fileSync';
 import { decodeRecord, type JournaledStatement, type RecordWriter, UnknownRecordFormatError } from './journalRecord';
 
 /**
@@ -131,7 +131,7 @@ function createDamageFile(file: string): { path: string; fd: number } {
   for (let n = 1; ; n++) {
     const candidate = `${file}.damaged-${stamp}${n === 1 ? '' : `-${n}`}`;
     try {
-      return { path: candidate, fd: openSync(candidate, 'wx') };
+      return { path: candidate, fd: openStoreFile(candidate, 'wx') };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
@@ -155,7 +155,7 @@ export class Journal {
    */
   static open(file: string, length: number, nextSeq: number): Journal {
     const existed = existsSync(file);
-    const fd = openSync(file, constants.O_RDWR | constants.O_CREAT);
+    const fd = openStoreFile(file, constants.O_RDWR | constants.O_CREAT);
     try {
       if (fstatSync(fd).size !== length) {
         ftruncateSync(fd, length);

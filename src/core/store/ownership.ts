@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { openStoreFile, storeFileMode } from './fileSync';
 import { storeFiles } from './storeFiles';
 
 /** `owner.json`: the process that owns a `.runlens/` folder, and how to reach its server. */
@@ -122,7 +123,7 @@ function takeOver(file: string, staleRaw: string, mine: OwnerInfo): boolean {
   const lock = `${file}.takeover-${createHash('sha256').update(staleRaw).digest('hex').slice(0, 16)}`;
   let fd: number;
   try {
-    fd = openSync(lock, 'wx', 0o600);
+    fd = openStoreFile(lock, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     removeIfAbandoned(lock);
@@ -198,7 +199,7 @@ function replaceWith(file: string, owner: OwnerInfo): void {
 
 function writeTemp(file: string, owner: OwnerInfo): string {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(owner, undefined, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  writeFileSync(temp, `${JSON.stringify(owner, undefined, 2)}\n`, { mode: storeFileMode, flag: 'wx' });
   return temp;
 }
 

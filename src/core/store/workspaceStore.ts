@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactStore } from './artifactStore';
 import { Database, type OpenOptions } from './database';
+import { makeStoreDir, storeFileMode } from './fileSync';
 import { ModelRegistry } from './modelRegistry';
 import os from 'node:os';
 import { Ownership, type OwnerInfo } from './ownership';
@@ -43,7 +44,7 @@ export class WorkspaceStore {
   ) {}
 
   static async open(dir: string, options: WorkspaceStoreOptions = {}): Promise<WorkspaceStore> {
-    mkdirSync(dir, { recursive: true });
+    makeStoreDir(dir);
     writeGitignore(dir);
     const claim = Ownership.acquire(dir);
     if (claim.kind === 'owned') throw new StoreOwnedElsewhereError(dir, claim.owner);
@@ -112,7 +113,7 @@ export class WorkspaceStore {
 /** The store is the workspace's private data: keep all of it out of git, from the first use. */
 function writeGitignore(dir: string): void {
   try {
-    writeFileSync(path.join(dir, storeFiles.gitignore), '*\n', { flag: 'wx' });
+    writeFileSync(path.join(dir, storeFiles.gitignore), '*\n', { flag: 'wx', mode: storeFileMode });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }

@@ -40,6 +40,7 @@ export function createRun(tx: WriteTransaction, input: CreateRunInput, now: numb
     validateLength(`tags[${index}].key`, limits.maxEntityKeyLength, tag.key);
     validateLength(`tags[${index}].value`, limits.maxTagValueLength, tag.value);
   });
+  validateRunName(input.runName);
   const tagName = tags.find((tag) => tag.key === runNameTag)?.value;
   if (input.runName && tagName && input.runName !== tagName) {
     throw invalidParameter(
@@ -74,6 +75,7 @@ export function getRun(db: Reader, runId: string): Run {
 }
 
 export function updateRun(tx: WriteTransaction, runId: string, input: UpdateRunInput): RunInfo {
+  validateRunName(input.runName);
   const row = requireActiveRun(tx, runId);
   const updated: RunRow = {
     ...row,
@@ -89,6 +91,14 @@ export function updateRun(tx: WriteTransaction, runId: string, input: UpdateRunI
   ]);
   if (input.runName) setRunNameTag(tx, runId, input.runName);
   return runInfoFromRow(updated);
+}
+
+/**
+ * A run's name is its `mlflow.runName` tag, so it has the tag value's limit (MAX_TAG_VAL_LENGTH),
+ * whichever way it is set: runs/create, runs/update or set-tag.
+ */
+function validateRunName(name: string | undefined): void {
+  validateLength('run_name', limits.maxTagValueLength, name);
 }
 
 /** Renaming through the tag renames the run, and the other way round. */
