@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Run } from '../core/entities';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 import { CommandId } from './contributions';
 import { registerDashboardCommands } from './dashboards/dashboardCommands';
@@ -58,11 +57,7 @@ export class RunLensExtension extends Disposable {
     this.runsView = this.register(new RunsView(this.session, context.workspaceState, remote.runsTree));
     this.modelsView = this.register(new ModelsView(this.session, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
     for (const disposable of registerTrackingCommands(this.session)) this.register(disposable);
-    const reveal = {
-      revealRun: (runId: string) => this.runsView.revealRun(runId),
-      revealRemoteRun: (server: string, run: Run) => this.runsView.revealRemoteRun(server, run),
-    };
-    this.launches = this.register(new LaunchFeature(this.session, context, reveal, remote.registry)).controller;
+    this.launches = this.register(new LaunchFeature(this.session, context, remote.registry)).controller;
     this.dashboards = this.register(new DashboardPanels(this.session, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(this.session, this.dashboards)) this.register(disposable);
     this.register(
