@@ -12,6 +12,7 @@ import { RequestGuard } from './requestGuard';
 import type { RequestContext } from './route';
 import { Router } from './router';
 import { artifactRoutes } from './routes/artifactRoutes';
+import { pushRoutes } from './routes/pushRoute';
 import { registryRoutes } from './routes/registryRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
 import { serviceRoutes } from './serviceRoutes';
@@ -66,7 +67,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes]);
+  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...pushRoutes]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
