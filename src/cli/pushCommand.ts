@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { pushRuns, type PushSummary } from '../core/sync/pushRuns';
 import type { RemoteServer } from '../core/sync/remoteServer';
 import type { Command } from './command';
-import { interruptSignal, openWorkspaceStore, progressPrinter } from './storeCommandSupport';
+import { pushThroughOwner } from './pushThroughOwner';
+import { interruptSignal, openWorkspaceStoreOrOwner, progressPrinter } from './storeCommandSupport';
 
 const usage = `Usage: runlens push --to URL [--dir WORKSPACE] [--token TOKEN] [--experiment NAME|ID]... [--run ID]... [--json]
 
@@ -15,7 +16,8 @@ const usage = `Usage: runlens push --to URL [--dir WORKSPACE] [--token TOKEN] [-
   --run ID            push this run; repeat for several. Default: every active run
   --json              print the summary as JSON
 
-Pushing again sends only what is new; a push that was interrupted resumes where it stopped.`;
+Pushing again sends only what is new; a push that was interrupted resumes where it stopped.
+While a VS Code window (or runlens serve) has the workspace open, that process pushes for you.`;
 
 export const pushCommand: Command = {
   name: 'push',
@@ -48,19 +50,24 @@ export const pushCommand: Command = {
     const server = serverFrom(parsed.to, parsed.token);
     const interrupt = interruptSignal();
     try {
-      const store = await openWorkspaceStore(parsed.dir, { mustExist: true });
-      try {
-        const summary = await pushRuns(
-          { tracking: store.tracking, artifacts: store.artifacts },
-          { runIds: parsed.runs, experiments: parsed.experiments },
-          server,
-          { signal: interrupt.signal, onProgress: progressPrinter('runlens push:') },
-        );
-        console.log(parsed.json ? JSON.stringify(summary, null, 2) : report(summary));
-        return summary.failures.length > 0 ? 1 : 0;
-      } finally {
-        store.close();
+      const opened = await openWorkspaceStoreOrOwner(parsed.dir, { mustExist: true });
+      let summary: PushSummary;
+      if (opened.kind === 'owner') {
+        summary = await pushThroughOwner(opened, server, parsed, interrupt.signal);
+      } else {
+        try {
+          summary = await pushRuns(
+            { tracking: opened.store.tracking, artifacts: opened.store.artifacts },
+            { runIds: parsed.runs, experiments: parsed.experiments },
+            server,
+            { signal: interrupt.signal, onProgress: progressPrinter('runlens push:') },
+          );
+        } finally {
+          opened.store.close();
+        }
       }
+      console.log(parsed.json ? JSON.stringify(summary, null, 2) : report(summary));
+      return summary.failures.length > 0 ? 1 : 0;
     } catch (error) {
       if (interrupt.signal.aborted) {
         console.error('runlens push: cancelled; push again to resume where it stopped.');

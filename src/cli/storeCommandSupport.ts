@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { OwnerInfo } from '../core/store/ownership';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 
 /**
@@ -8,17 +9,32 @@ import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspac
  * the message says which process, and what to do instead.
  */
 export async function openWorkspaceStore(workspace: string, options: { readonly mustExist: boolean }): Promise<WorkspaceStore> {
+  const opened = await openWorkspaceStoreOrOwner(workspace, options);
+  if (opened.kind === 'store') return opened.store;
+  throw new Error(`${opened.message} Stop that process first, or do this from the VS Code window that has the workspace open.`);
+}
+
+/** A live process owns the store: the message names it; `owner` says where its server listens, once it does. */
+export interface StoreOwner {
+  readonly kind: 'owner';
+  readonly owner: OwnerInfo;
+  readonly message: string;
+}
+
+/** The store opened, or, when another process owns it, that process (a command may then ask it instead). */
+export async function openWorkspaceStoreOrOwner(
+  workspace: string,
+  options: { readonly mustExist: boolean },
+): Promise<{ readonly kind: 'store'; readonly store: WorkspaceStore } | StoreOwner> {
   const dir = path.join(path.resolve(workspace), '.runlens');
   if (options.mustExist && !existsSync(dir)) throw new Error(`there is no RunLens store in ${path.resolve(workspace)} (no .runlens/ folder).`);
   try {
     const store = await WorkspaceStore.open(dir);
     if (store.recovery.message) console.error(`runlens: ${store.recovery.message}`);
-    return store;
+    return { kind: 'store', store };
   } catch (error) {
     if (!StoreOwnedElsewhereError.is(error)) throw error;
-    throw new Error(
-      `${error.message} Stop that process first, or do this from the VS Code window that has the workspace open.`,
-    );
+    return { kind: 'owner', owner: error.owner, message: error.message };
   }
 }
 

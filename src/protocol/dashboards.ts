@@ -274,6 +274,21 @@ export interface RunHeader extends RunRef {
   readonly code: RunCodeState;
   /** `mlflow.parentRunId`, when nested. */
   readonly parentRunId?: string;
+  /** The remote server the run is on (its `runId` is then `<url>#<id>`); absent for a workspace run. */
+  readonly server?: { readonly name: string; readonly url: string };
+}
+
+/**
+ * A model the run logged (MLflow 3's logged models, found by `source_run_id`): its files live under
+ * the model's own artifact location, not the run's artifacts.
+ */
+export interface LoggedModelSummary {
+  readonly modelId: string;
+  readonly name: string;
+  /** LOGGED_MODEL_READY, LOGGED_MODEL_PENDING or LOGGED_MODEL_UPLOAD_FAILED. */
+  readonly status: string;
+  readonly artifactUri: string;
+  readonly creationTime: number;
 }
 
 /** An artifact file or folder; `path` is relative to the run's artifact root, `/`-separated. */
@@ -310,6 +325,8 @@ export interface RunDashboardModel {
   readonly tags: readonly (KeyValue & { readonly system: boolean })[];
   readonly datasets: readonly DatasetSummary[];
   readonly artifacts: ArtifactListing;
+  /** The models the run logged, newest first (at most 100). */
+  readonly loggedModels: readonly LoggedModelSummary[];
   /** Markdown from `mlflow.note.content`; empty when there is none. Render without raw HTML. */
   readonly note: string;
   /** Artifact path of the captured stdout/stderr (`runlens/output.log`) when it exists; read it with `artifact/preview`. */

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Run } from '../core/entities';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 import { CommandId } from './contributions';
 import { registerDashboardCommands } from './dashboards/dashboardCommands';
@@ -68,11 +67,7 @@ export class RunLensExtension extends Disposable {
     this.runsView = this.register(new RunsView(this.sessions, context.workspaceState, remote.runsTree));
     this.modelsView = this.register(new ModelsView(this.sessions, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
     for (const disposable of registerTrackingCommands(this.sessions)) this.register(disposable);
-    const reveal = {
-      revealRun: (runId: string) => this.runsView.revealRun(runId),
-      revealRemoteRun: (server: string, run: Run) => this.runsView.revealRemoteRun(server, run),
-    };
-    this.launches = this.register(new LaunchFeature(this.sessions, context, reveal, remote.registry)).controller;
+    this.launches = this.register(new LaunchFeature(this.sessions, context, remote.registry)).controller;
     this.dashboards = this.register(new DashboardPanels(primary, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(primary, this.dashboards)) this.register(disposable);
     this.terminalLinks = new MlflowTerminalLinks(primary, this.dashboards);

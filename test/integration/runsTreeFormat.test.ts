@@ -71,7 +71,7 @@ suite('Runs view: formatting and arrangement', () => {
       run('loop-b', { parent: 'loop-a' }),
       run('self', { parent: 'self' }),
     ];
-    assert.deepEqual(Object.fromEntries(parentsWithin(runs, parentRunIdOf)), {
+    assert.deepEqual(Object.fromEntries(parentsWithin(runs, parentRunIdOf, (r) => r.info.run_id)), {
       child: 'parent',
       grandchild: 'child',
       orphan: undefined,

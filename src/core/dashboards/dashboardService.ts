@@ -8,6 +8,7 @@ import {
   type ExperimentChartsResult,
   type ExperimentTableModel,
   type ExportCsvResult,
+  type LoggedModelSummary,
   type MetricChartOptions,
   type MetricSeriesResult,
   type MetricSummary,
@@ -142,12 +143,20 @@ export class DashboardService {
     const metrics = this.sources.summaries([resolved]).get(runId) ?? new Map<string, MetricSummary>();
     const experiment = this.experimentOf(resolved);
     const notes = this.sources.notes([resolved]);
-    const artifacts = await this.listArtifacts(resolved, '', maxArtifactItems, notes);
-    const model = buildRunModel({ run: resolved.run, experiment, metrics, artifacts, now: this.now() });
+    const [artifacts, loggedModels] = await Promise.all([
+      this.listArtifacts(resolved, '', maxArtifactItems, notes),
+      this.loggedModels(resolved, notes),
+    ]);
+    const model = buildRunModel({ run: resolved.run, experiment, metrics, artifacts, loggedModels, now: this.now() });
     const parentRunId = model.header.parentRunId;
+    const server = resolved.source.remote?.server;
     return {
       ...model,
-      ...(parentRunId === undefined ? {} : { header: { ...model.header, parentRunId: resolved.source.runAddress(parentRunId) } }),
+      header: {
+        ...model.header,
+        ...(parentRunId === undefined ? {} : { parentRunId: resolved.source.runAddress(parentRunId) }),
+        ...(server === undefined ? {} : { server: { name: server.name, url: server.url } }),
+      },
       ...(notes.length > 0 ? { notes } : {}),
     };
   }
@@ -344,6 +353,17 @@ export class DashboardService {
       if (!run.source.remote || !DashboardError.is(error, 'unavailable')) throw error;
       notes.push(`Artifacts could not be listed: ${error.message}`);
       return { items: [], truncated: false };
+    }
+  }
+
+  /** The models the run logged; like its artifacts, a remote server that cannot list them leaves a note. */
+  private async loggedModels(run: ResolvedRun, notes: string[]): Promise<LoggedModelSummary[]> {
+    try {
+      return await run.source.loggedModelsOf(run.stored);
+    } catch (error) {
+      if (!run.source.remote || !DashboardError.is(error, 'unavailable')) throw error;
+      notes.push(`Logged models could not be listed: ${error.message}`);
+      return [];
     }
   }
 

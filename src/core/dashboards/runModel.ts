@@ -1,6 +1,7 @@
 import type {
   ArtifactListing,
   KeyValue,
+  LoggedModelSummary,
   MetricSummary,
   RunDashboardModel,
   RunHeader,
@@ -48,11 +49,12 @@ export interface RunModelInput {
   readonly experiment: Experiment | undefined;
   readonly metrics: ReadonlyMap<string, MetricSummary>;
   readonly artifacts: ArtifactListing;
+  readonly loggedModels: readonly LoggedModelSummary[];
   readonly now: number;
 }
 
 /** Everything the run dashboard shows, but the charts (`run/metricSeries`) and artifact contents (`artifact/preview`). */
-export function buildRunModel({ run, experiment, metrics, artifacts, now }: RunModelInput): RunDashboardModel {
+export function buildRunModel({ run, experiment, metrics, artifacts, loggedModels, now }: RunModelInput): RunDashboardModel {
   const tags = tagMap(run);
   const files = artifacts.items.filter((item) => !item.isDir);
   const outputLog = files.find((item) => item.path === runArtifacts.outputLog);
@@ -69,6 +71,7 @@ export function buildRunModel({ run, experiment, metrics, artifacts, now }: RunM
       source: dataset.source,
     })),
     artifacts,
+    loggedModels,
     note: tags.get(runTags.note) ?? '',
     ...(outputLog ? { outputLogPath: outputLog.path } : {}),
     ...(patch ? { patchPath: patch.path } : {}),

@@ -1,4 +1,4 @@
-import type { MetricSummary, RunsChangedParams } from '../../protocol/dashboards';
+import type { LoggedModelSummary, MetricSummary, RunsChangedParams } from '../../protocol/dashboards';
 import { parseRemoteAddress, remoteAddress, type RemoteAddress } from '../../protocol/runAddress';
 import type { Experiment, Run } from '../entities';
 import { describeRemoteFailure } from '../remote/remoteBrowser';
@@ -30,6 +30,8 @@ export interface RunSource {
   readonly remote?: { readonly server: RemoteServerRef; readonly mirror: RemoteRunMirror };
   /** The run's artifacts; undefined when this source cannot reach them. */
   artifactsOf(run: Run): RunArtifacts | undefined;
+  /** The models the run logged (MLflow 3's logged models, whose files are not among the run's artifacts). */
+  loggedModelsOf(run: Run): Promise<LoggedModelSummary[]>;
   /** The run (read from `tracking`) with the protocol's ids. */
   present(run: Run): Run;
   presentExperiment(experiment: Experiment): Experiment;
@@ -81,6 +83,23 @@ export class RunSources {
           read: (path) => artifacts.read(storePathOf(run.info.artifact_uri, path)),
         };
       },
+      loggedModelsOf: (run) =>
+        Promise.resolve(
+          tracking
+            .searchLoggedModels({
+              experimentIds: [run.info.experiment_id],
+              filter: `source_run_id = '${run.info.run_id.replace(/'/g, "''")}'`,
+              orderBy: ['creation_timestamp DESC'],
+              maxResults: 100,
+            })
+            .models.map(({ info }) => ({
+              modelId: info.model_id,
+              name: info.name,
+              status: info.status,
+              artifactUri: info.artifact_uri,
+              creationTime: info.creation_timestamp_ms,
+            })),
+        ),
       present: (run) => run,
       presentExperiment: (experiment) => experiment,
       runAddress: (runId) => runId,
@@ -205,6 +224,7 @@ export class RunSources {
         list: (folder) => reachServer(server, () => mirror.artifacts.list(run.info.run_id, folder)),
         read: (path) => reachServer(server, () => mirror.artifacts.read(run.info.run_id, path)),
       }),
+      loggedModelsOf: (run) => reachServer(server, () => mirror.loggedModels(run.info.run_id)),
       present: (run) => ({
         ...run,
         info: { ...run.info, run_id: remoteAddress(server.url, run.info.run_id), run_uuid: remoteAddress(server.url, run.info.run_id), experiment_id: experimentAddress(run.info.experiment_id) },

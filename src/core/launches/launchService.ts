@@ -278,15 +278,25 @@ export class LaunchService implements LaunchGate {
    * Ends the launches a previous session left RUNNING whose process is gone (VS Code crashed or was
    * closed): their runs become FAILED with a note, and keep the output log the launch had written.
    * A remote launch keeps its files: its end has still to reach its server (settleRemoteLaunch).
+   * With `only`, just those launches (the ones a previous session left running, watched until
+   * their process is gone), never one this session is starting.
    */
-  async recoverAbandoned(): Promise<EndedLaunch[]> {
+  async recoverAbandoned(only?: ReadonlySet<string>): Promise<EndedLaunch[]> {
     const ended: EndedLaunch[] = [];
     for (const row of runningLaunches(this.db)) {
+      if (only !== undefined && !only.has(row.launch_id)) continue;
       if (row.pid !== null && this.processAlive(row.pid)) continue;
       ended.push(await this.end(row.launch_id, { kind: 'abandoned', reason: abandonedReason }));
       if (row.remote_json === null) await this.release(row.launch_id);
     }
     return ended;
+  }
+
+  /** Launches RUNNING in the store whose process is alive: at startup, those a previous session left running. */
+  liveLaunchIds(): string[] {
+    return runningLaunches(this.db)
+      .filter((row) => row.pid !== null && this.processAlive(row.pid))
+      .map((row) => row.launch_id);
   }
 
   /**

@@ -54,11 +54,11 @@ export class RemoteBrowser {
   }
 
   experiments(pageToken?: string): Promise<RemotePage<RemoteExperimentSummary>> {
-    return this.cached(`experiments/${pageToken ?? ''}`, async () => {
+    return this.listing(`experiments/${pageToken ?? ''}`, pageToken, async (token, maxResults) => {
       const reply = await this.client.post<Wire>('experiments/search', {
-        max_results: this.pageSize,
+        max_results: maxResults,
         view_type: 'ACTIVE_ONLY',
-        ...(pageToken ? { page_token: pageToken } : {}),
+        ...(token ? { page_token: token } : {}),
       });
       return page(reply, 'experiments', experimentSummary);
     });
@@ -66,13 +66,13 @@ export class RemoteBrowser {
 
   /** Newest runs first, as the local Runs view orders them. */
   runs(experimentId: string, pageToken?: string): Promise<RemotePage<RemoteRunSummary>> {
-    return this.cached(`runs/${experimentId}/${pageToken ?? ''}`, async () => {
+    return this.listing(`runs/${experimentId}/${pageToken ?? ''}`, pageToken, async (token, maxResults) => {
       const reply = await this.client.post<Wire>('runs/search', {
         experiment_ids: [experimentId],
-        max_results: this.pageSize,
+        max_results: maxResults,
         order_by: ['attributes.start_time DESC'],
         run_view_type: 'ACTIVE_ONLY',
-        ...(pageToken ? { page_token: pageToken } : {}),
+        ...(token ? { page_token: token } : {}),
       });
       return page(reply, 'runs', runSummary);
     });
@@ -96,30 +96,66 @@ export class RemoteBrowser {
   }
 
   registeredModels(pageToken?: string): Promise<RemotePage<RemoteModelSummary>> {
-    return this.cached(`models/${pageToken ?? ''}`, async () => {
+    return this.listing(`models/${pageToken ?? ''}`, pageToken, async (token, maxResults) => {
       const reply = await this.client.get<Wire>('registered-models/search', {
-        max_results: String(Math.min(this.pageSize, 1000)),
-        ...(pageToken ? { page_token: pageToken } : {}),
+        max_results: String(Math.min(maxResults, 1000)),
+        ...(token ? { page_token: token } : {}),
       });
       return page(reply, 'registered_models', modelSummary);
     });
   }
 
+  /** A registered model, with its aliases (registered-models/get). */
+  registeredModel(name: string): Promise<RemoteModelSummary> {
+    return this.cached(`model/${name}`, async () =>
+      modelSummary((await this.client.get<{ registered_model?: Wire }>('registered-models/get', { name })).registered_model ?? {}),
+    );
+  }
+
+  /**
+   * A page of a model's versions, newest first, each with its aliases. MLflow's model-versions/search
+   * answers without aliases (only the registered-model calls carry them), so they come from the
+   * model; a server that does send them per version (RunLens's) keeps its own.
+   */
   modelVersions(name: string, pageToken?: string): Promise<RemotePage<RemoteVersionSummary>> {
-    return this.cached(`versions/${name}/${pageToken ?? ''}`, async () => {
-      const reply = await this.client.get<Wire>('model-versions/search', {
-        filter: `name = ${quoteFilterString(name)}`,
-        max_results: String(Math.min(this.pageSize, 1000)),
-        order_by: 'version_number DESC',
-        ...(pageToken ? { page_token: pageToken } : {}),
-      });
-      return page(reply, 'model_versions', versionSummary);
+    return this.listing(`versions/${name}/${pageToken ?? ''}`, pageToken, async (token, maxResults) => {
+      const [reply, model] = await Promise.all([
+        this.client.get<Wire>('model-versions/search', {
+          filter: `name = ${quoteFilterString(name)}`,
+          max_results: String(Math.min(maxResults, 1000)),
+          order_by: 'version_number DESC',
+          ...(token ? { page_token: token } : {}),
+        }),
+        this.registeredModel(name),
+      ]);
+      const versions = page(reply, 'model_versions', versionSummary);
+      return { ...versions, items: versions.items.map((version) => withAliases(version, model)) };
+    });
+  }
+
+  /**
+   * One page of a listing, cached. MLflow answers a full last page with a page token, and the page
+   * after it is empty; so when a page has a token, one item past it is asked for (the same token,
+   * max_results 1), and a listing with nothing more has no token: no "Load more…" that loads nothing.
+   */
+  private listing<T>(key: string, pageToken: string | undefined, read: (token: string | undefined, maxResults: number) => Promise<RemotePage<T>>): Promise<RemotePage<T>> {
+    return this.cached(key, async () => {
+      const first = await read(pageToken, this.pageSize);
+      if (first.nextPageToken === undefined) return first;
+      const peek = await read(first.nextPageToken, 1);
+      return peek.items.length > 0 ? first : { items: first.items };
     });
   }
 
   private cached<T>(key: string, load: () => Promise<T>): Promise<T> {
     return this.cache.getOrLoad(key, load) as Promise<T>;
   }
+}
+
+function withAliases(version: RemoteVersionSummary, model: RemoteModelSummary): RemoteVersionSummary {
+  if (version.aliases.length > 0) return version;
+  const aliases = model.aliases.filter((a) => a.version === version.version).map((a) => a.alias);
+  return aliases.length > 0 ? { ...version, aliases } : version;
 }
 
 function page<T>(reply: Wire, field: string, read: (wire: Wire) => T): RemotePage<T> {

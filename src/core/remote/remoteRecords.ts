@@ -58,6 +58,15 @@ export interface RemoteVersionSummary {
   readonly creationTimestamp?: number;
 }
 
+/** A model a run logged (MLflow 3's logged models). */
+export interface RemoteLoggedModel {
+  readonly modelId: string;
+  readonly name: string;
+  readonly status: string;
+  readonly artifactUri: string;
+  readonly creationTime: number;
+}
+
 /** One page of a listing, and the token for the next when there is one. */
 export interface RemotePage<T> {
   readonly items: readonly T[];
@@ -124,6 +133,17 @@ export function modelSummary(wire: Wire): RemoteModelSummary {
     description: text(wire.description),
     latestVersion: latest.length > 0 ? Math.max(...latest) : undefined,
     aliases,
+  };
+}
+
+export function loggedModelSummary(wire: Wire): RemoteLoggedModel {
+  const info = (wire.info ?? {}) as Wire;
+  return {
+    modelId: text(info.model_id),
+    name: text(info.name),
+    status: text(info.status),
+    artifactUri: text(info.artifact_uri),
+    creationTime: optionalNumber(info.creation_timestamp_ms) ?? 0,
   };
 }
 

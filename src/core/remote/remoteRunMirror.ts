@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Metric } from '../entities';
 import { notFound } from '../errors';
+import { RemoteError } from '../sync/mlflowRestClient';
 import { nextTurn } from '../nextTurn';
 import { Database } from '../store/database';
 import { TrackingStore } from '../store/trackingStore';
@@ -8,7 +9,7 @@ import type { RemoteServer } from '../sync/remoteServer';
 import { ExpiringCache } from './expiringCache';
 import { appendPoints, removeRun, replaceRun, upsertExperiment } from './mirrorWrites';
 import { RemoteArtifacts } from './remoteArtifacts';
-import { experimentSummary, metric, runSummary, type RemoteRunSummary } from './remoteRecords';
+import { experimentSummary, loggedModelSummary, metric, runSummary, type RemoteLoggedModel, type RemoteRunSummary } from './remoteRecords';
 import { RemoteRequests } from './remoteRequests';
 import { RemoteRunSearch } from './remoteRunSearch';
 
@@ -179,15 +180,25 @@ export class RemoteRunMirror {
     return sync;
   }
 
-  /** For live views: which of these runs, running when last read, changed on the server since (one runs/get each). */
+  /**
+   * For live views: which of these runs changed on the server since they were read (one runs/get
+   * each): those running when last read, and those never copied because the server could not be
+   * reached then, which count as changed once it answers, so a panel that opened during an outage
+   * loads when the server is back.
+   */
   async changedRuns(runIds: readonly string[]): Promise<string[]> {
-    const running = [...new Set(runIds)].filter((runId) => this.runs.get(runId)?.record.status === 'RUNNING');
+    const asked = [...new Set(runIds)].filter((runId) => {
+      const copy = this.runs.get(runId);
+      return copy === undefined ? !this.loading.has(runId) : copy.record.status === 'RUNNING';
+    });
     const changed: string[] = [];
     await Promise.all(
-      running.map(async (runId) => {
+      asked.map(async (runId) => {
         const record = await this.readRun(runId).catch(() => undefined);
         const copy = this.runs.get(runId);
-        if (record && copy && printOf(record) !== copy.print) {
+        if (record === undefined) return;
+        if (copy === undefined) changed.push(runId);
+        else if (printOf(record) !== copy.print) {
           copy.fetchedAt = -Infinity;
           changed.push(runId);
         }
@@ -196,10 +207,41 @@ export class RemoteRunMirror {
     return changed;
   }
 
-  /** For live views: whether an experiment with running runs changed since its table was read. */
+  /**
+   * For live views: whether an experiment with running runs changed since its table was read, or,
+   * for one whose table could not be read (the server was down), whether it can be read now.
+   */
   async experimentChanged(remoteExperimentId: string): Promise<boolean> {
-    if (!this.experimentRuns.get(remoteExperimentId)?.running) return false;
+    const state = this.experimentRuns.get(remoteExperimentId);
+    if (state === undefined) return !this.syncing.has(remoteExperimentId) && (await this.syncExperiment(remoteExperimentId).then(() => true, () => false));
+    if (!state.running) return false;
     return (await this.syncExperiment(remoteExperimentId, { force: true })).changed;
+  }
+
+  /**
+   * The models a copied run logged, newest first (logged-models/search by source_run_id in the run's
+   * experiment): MLflow 3 keeps their files under the model's own artifact location, outside the
+   * run's artifacts. A server without logged models (MLflow 2 answers 404) has none.
+   */
+  loggedModels(runId: string): Promise<RemoteLoggedModel[]> {
+    const copy = this.runs.get(runId);
+    if (copy === undefined) return Promise.resolve([]);
+    return this.requests.cached(`logged-models/${runId}`, async () => {
+      try {
+        const reply = await this.requests.call((client) =>
+          client.post<Wire>('logged-models/search', {
+            experiment_ids: [copy.record.experimentId],
+            filter: `source_run_id = '${runId.replace(/'/g, "''")}'`,
+            order_by: [{ field_name: 'creation_timestamp', ascending: false }],
+            max_results: 100,
+          }),
+        );
+        return Array.isArray(reply.models) ? (reply.models as Wire[]).map(loggedModelSummary) : [];
+      } catch (error) {
+        if (RemoteError.is(error) && error.status === 404) return [];
+        throw error;
+      }
+    });
   }
 
   /** Sets a tag on the server's run (runs/set-tag), then on the copy. */

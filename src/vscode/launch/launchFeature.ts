@@ -5,7 +5,7 @@ import { LaunchCodeLensProvider } from './codeLensProvider';
 import { registerLaunchCommands } from './launchCommands';
 import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import { LaunchController } from './launchController';
-import { LaunchNotifier, type RunRevealers } from './launchNotifier';
+import { LaunchNotifier } from './launchNotifier';
 import { LaunchStatusBar } from './launchStatusBar';
 import { registerLaunchTargetPicker } from './launchTargetPicker';
 import { LaunchTargetStatusBar } from './launchTargetStatusBar';
@@ -20,7 +20,7 @@ import { registerRerunCommand } from './rerunCommand';
 export class LaunchFeature extends Disposable {
   readonly controller: LaunchController;
 
-  constructor(sessions: WorkspaceSessions, context: vscode.ExtensionContext, reveal: RunRevealers, remoteServers: RemoteServerRegistry) {
+  constructor(sessions: WorkspaceSessions, context: vscode.ExtensionContext, remoteServers: RemoteServerRegistry) {
     super();
     const version = (context.extension.packageJSON as { version?: string }).version ?? 'unknown';
     this.controller = this.register(new LaunchController(sessions, context.extensionUri, version, remoteServers));
@@ -28,7 +28,7 @@ export class LaunchFeature extends Disposable {
     this.register(new LaunchTargetStatusBar(remoteServers));
     this.register(registerLaunchTargetPicker(remoteServers));
     const pending = this.register(new PendingLaunchResults(sessions.primary(), remoteServers, this.controller));
-    this.register(new LaunchNotifier(this.controller, pending, reveal));
+    this.register(new LaunchNotifier(this.controller, pending));
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, this.register(new LaunchCodeLensProvider())));
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
     this.register(registerRerunCommand(sessions, this.controller));

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Run } from '../../core/entities';
 import { normalizeServerUrl } from '../../core/sync/remoteServer';
 import { remoteAddress } from '../../protocol/runAddress';
 import { CommandId } from '../contributions';
@@ -13,20 +12,15 @@ import type { LaunchReport } from './runningLaunch';
 const openRun = 'Open Run';
 const retry = 'Retry';
 
-/** Where "Open Run" leads: the run in the Runs view, in the workspace or under its remote server. */
-export interface RunRevealers {
-  /** Shows a workspace run in the Runs view: where "Open Run" leads when the run dashboard is not available. */
-  readonly revealRun: (runId: string) => Promise<void>;
-  /** Shows a run of a remote server (by its name in runlens.remoteServers) under that server's root. */
-  readonly revealRemoteRun: (server: string, run: Run) => Promise<void>;
-}
-
-/** Tells the person when a launched script ends: how, how long, its latest metrics, where its runs went, and a way to them. */
+/**
+ * Tells the person when a launched script ends: how, how long, its latest metrics, where its runs
+ * went, and "Open Run": the run's dashboard (a remote run's by its address), where what the script
+ * just did shows (charts, metrics, output).
+ */
 export class LaunchNotifier extends Disposable {
   constructor(
     controller: LaunchController,
     private readonly pending: PendingLaunchResults,
-    private readonly reveal: RunRevealers,
   ) {
     super();
     this.register(controller.onDidEnd((report) => void this.notify(report)));
@@ -66,11 +60,6 @@ export class LaunchNotifier extends Disposable {
     const where = remote ? ` · logged to ${remote.server}` : '';
     const choice = await show(`${endMessage(report.label, ended)}${where}`, ...(run ? [openRun] : []));
     if (choice !== openRun || !run) return;
-    // The dashboard where it is registered (it takes a remote run by its address); else the run in the Runs view.
-    const commands = await vscode.commands.getCommands(true);
-    if (commands.includes(CommandId.OpenRunDashboard)) {
-      await vscode.commands.executeCommand(CommandId.OpenRunDashboard, remote ? remoteAddress(normalizeServerUrl(remote.url), run.info.run_id) : run.info.run_id);
-    } else if (remote) await this.reveal.revealRemoteRun(remote.server, run);
-    else await this.reveal.revealRun(run.info.run_id);
+    await vscode.commands.executeCommand(CommandId.OpenRunDashboard, remote ? remoteAddress(normalizeServerUrl(remote.url), run.info.run_id) : run.info.run_id);
   }
 }

@@ -34,6 +34,8 @@ export interface SendOutcome {
 
 /** Long enough after activation that the window's own start-up goes first. */
 const startupDelayMs = 2000;
+/** How often the scripts a previous window left running are checked for having ended. */
+const leftRunningPollMs = 5000;
 /** Two quick tries: a server that is down is said, and tried again when the person asks. */
 const settleRequests = { retry: { maxAttempts: 2, baseDelayMs: 500, maxDelayMs: 2000 }, timeoutMs: 15_000 };
 const unlisted = 'it is no longer in runlens.remoteServers; add it again to send them';
@@ -47,9 +49,14 @@ const forget = 'Forget';
  * *RunLens: Send Pending Launch Results*, and from Retry on a launch's end notification. A server
  * that is down or no longer in `runlens.remoteServers` leaves them pending, with their files kept,
  * and is said once (Retry, Forget). The `runlens.launchResultsPending` context key shows the command.
+ * A script a previous window left running (its process still alive when this one opened the store)
+ * is watched: when it exits, its launch is ended as the crash recovery ends it, and sent.
  */
 export class PendingLaunchResults extends Disposable {
   private warned = false;
+  /** Launches a previous window left running whose process was alive at startup: checked until they end. */
+  private leftRunning = new Set<string>();
+  private leftRunningTimer: ReturnType<typeof setInterval> | undefined;
   /** The pass under way: the next waits for it, so no end is sent twice at once. */
   private sending: Promise<unknown> = Promise.resolve();
 
@@ -68,6 +75,7 @@ export class PendingLaunchResults extends Disposable {
     this.register(controller.onDidChange(() => void this.updateContext()));
     const timer = setTimeout(() => void this.sendAtStartup().catch((error: Error) => logError('Could not send the pending launch results', error)), startupDelayMs);
     this.register({ dispose: () => clearTimeout(timer) });
+    this.register({ dispose: () => clearInterval(this.leftRunningTimer) });
   }
 
   /**
@@ -141,6 +149,26 @@ export class PendingLaunchResults extends Disposable {
     if (!dir || !vscode.workspace.isTrusted || this.isDisposed) return;
     const kept = await readdir(path.join(dir, launchesFolder)).catch(() => []);
     if (kept.length === 0) return;
+    const launches = await this.ownedLaunches();
+    this.leftRunning = new Set(launches?.liveLaunchIds().filter((launchId) => !this.controller.isUnfinished(launchId)) ?? []);
+    if (this.leftRunning.size > 0 && !this.isDisposed) {
+      this.leftRunningTimer = setInterval(() => void this.endLeftRunning().catch((error: Error) => logError('launches left running', error)), leftRunningPollMs);
+    }
+    await this.sendAndTell();
+  }
+
+  /** Ends the launches left running whose process has exited since, and sends their results. */
+  private async endLeftRunning(): Promise<void> {
+    const launches = await this.ownedLaunches(false);
+    if (!launches || this.isDisposed) return;
+    const ended = await launches.recoverAbandoned(this.leftRunning);
+    for (const launch of ended) this.leftRunning.delete(launch.launchId);
+    if (this.leftRunning.size === 0) clearInterval(this.leftRunningTimer);
+    if (ended.length > 0) await this.sendAndTell();
+  }
+
+  /** Sends what is pending; says what was sent, and warns once about what could not be. */
+  private async sendAndTell(): Promise<void> {
     const outcome = await this.send();
     if (this.isDisposed) return;
     if (outcome.sent.length > 0) {

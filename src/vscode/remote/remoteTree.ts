@@ -4,6 +4,7 @@ import type { RemotePage } from '../../core/remote/remoteRecords';
 import { Disposable } from '../disposable';
 import { formatMetricValue } from '../runs/runFormat';
 import { byKey, isSystemTag } from '../runs/runTagValues';
+import { nestRemoteRuns } from './remoteRunNesting';
 import type { RemoteServerRegistry } from './remoteServerRegistry';
 import {
   RemoteExperimentNode,
@@ -58,24 +59,19 @@ export class RemoteTree extends Disposable {
       switch (node.kind) {
         case 'remoteServer':
           return this.view === 'runs'
-            ? await this.pages(node, (browser, token) => browser.experiments(token), (item) => new RemoteExperimentNode(node, item), 'No experiments')
-            : await this.pages(node, (browser, token) => browser.registeredModels(token), (item) => new RemoteModelNode(node, item), 'No registered models');
+            ? listed(node, await this.pages(node, (browser, token) => browser.experiments(token)), (items) => items.map((item) => new RemoteExperimentNode(node, item)), 'No experiments')
+            : listed(node, await this.pages(node, (browser, token) => browser.registeredModels(token)), (items) => items.map((item) => new RemoteModelNode(node, item)), 'No registered models');
         case 'remoteExperiment':
-          return await this.pages(
-            node,
-            (browser, token) => browser.runs(node.experiment.experimentId, token),
-            (run): RemoteRunNode => ({ kind: 'remoteRun', id: `${node.id}/run/${run.runId}`, parent: node, run }),
-            'No runs',
-          );
+          return listed(node, await this.pages(node, (browser, token) => browser.runs(node.experiment.experimentId, token)), (runs) => nestRemoteRuns(node, runs), 'No runs');
         case 'remoteModel':
-          return await this.pages(
+          return listed(
             node,
-            (browser, token) => browser.modelVersions(node.model.name, token),
-            (version) => ({ kind: 'remoteVersion', id: `${node.id}/version/${version.version}`, parent: node, version }),
+            await this.pages(node, (browser, token) => browser.modelVersions(node.model.name, token)),
+            (versions) => versions.map((version) => ({ kind: 'remoteVersion', id: `${node.id}/version/${version.version}`, parent: node, version })),
             'No versions',
           );
         case 'remoteRun':
-          return sectionsOf(node);
+          return [...sectionsOf(node), ...node.childRuns];
         case 'remoteSection':
           return fieldsOf(node);
         default:
@@ -106,27 +102,32 @@ export class RemoteTree extends Disposable {
     this.changed.fire([target]);
   }
 
+  /** Every item of the pages loaded below the node (from the browser's cache), and the token of the next page. */
   private async pages<T>(
     node: PagedNode & RemoteNode,
     read: (browser: RemoteBrowser, token: string | undefined) => Promise<RemotePage<T>>,
-    toNode: (item: T) => RemoteNode,
-    emptyText: string,
-  ): Promise<RemoteNode[]> {
+  ): Promise<{ items: T[]; next?: string }> {
     const browser = await this.registry.browser(serverOf(node).server);
-    const nodes: RemoteNode[] = [];
+    const items: T[] = [];
     let next: string | undefined;
     for (const token of node.pageTokens) {
       const page = await read(browser, token);
-      nodes.push(...page.items.map(toNode));
+      items.push(...page.items);
       next = page.nextPageToken;
     }
-    if (next !== undefined) {
-      const more: RemoteLoadMoreNode = { kind: 'remoteLoadMore', id: `${node.id}/more/${nodes.length}`, parent: node, loaded: nodes.length, nextPageToken: next };
-      nodes.push(more);
-    }
-    if (nodes.length === 0) return [{ kind: 'remoteMessage', id: `${node.id}/empty`, parent: node, text: emptyText, isError: false }];
-    return nodes;
+    return { items, next };
   }
+}
+
+/** The nodes made of the loaded items, then "Load more…" when there is a next page; a message when there is nothing. */
+function listed<T>(node: PagedNode & RemoteNode, loaded: { items: T[]; next?: string }, toNodes: (items: T[]) => RemoteNode[], emptyText: string): RemoteNode[] {
+  const nodes = toNodes(loaded.items);
+  if (loaded.next !== undefined) {
+    const more: RemoteLoadMoreNode = { kind: 'remoteLoadMore', id: `${node.id}/more/${loaded.items.length}`, parent: node, loaded: loaded.items.length, nextPageToken: loaded.next };
+    nodes.push(more);
+  }
+  if (nodes.length === 0) return [{ kind: 'remoteMessage', id: `${node.id}/empty`, parent: node, text: emptyText, isError: false }];
+  return nodes;
 }
 
 function sectionsOf(node: RemoteRunNode): RemoteSectionNode[] {

@@ -63,8 +63,11 @@ export class RemoteExperimentNode implements PagedNode {
 export interface RemoteRunNode {
   readonly kind: 'remoteRun';
   readonly id: string;
-  readonly parent: RemoteExperimentNode;
+  /** The experiment, or the parent run (tag mlflow.parentRunId) when that run is loaded too. */
+  readonly parent: RemoteExperimentNode | RemoteRunNode;
   readonly run: RemoteRunSummary;
+  /** Runs nested under this one, newest first, listed after its sections as in the local tree. */
+  readonly childRuns: RemoteRunNode[];
 }
 
 export type RemoteSectionKind = 'params' | 'metrics' | 'tags' | 'systemTags';

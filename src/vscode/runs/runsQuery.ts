@@ -93,12 +93,12 @@ export function firstLoggedMetric(tracking: TrackingStore, experimentId: string)
  * Where each run sits: under its parent (tag mlflow.parentRunId) when the parent is among `runs`,
  * else at the top. A cycle of parents (which a buggy script could log) leaves its runs at the top.
  */
-export function parentsWithin(runs: readonly Run[], parentOf: (run: Run) => string | undefined): Map<string, string | undefined> {
-  const ids = new Set(runs.map((r) => r.info.run_id));
-  const declared = new Map(runs.map((r) => [r.info.run_id, parentOf(r)] as const));
+export function parentsWithin<T>(runs: readonly T[], parentOf: (run: T) => string | undefined, idOf: (run: T) => string): Map<string, string | undefined> {
+  const ids = new Set(runs.map(idOf));
+  const declared = new Map(runs.map((r) => [idOf(r), parentOf(r)] as const));
   const placed = new Map<string, string | undefined>();
   for (const run of runs) {
-    const id = run.info.run_id;
+    const id = idOf(run);
     const parent = declared.get(id);
     placed.set(id, parent !== undefined && ids.has(parent) && !leadsBackTo(id, parent, declared, ids) ? parent : undefined);
   }

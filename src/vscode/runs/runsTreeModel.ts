@@ -246,7 +246,7 @@ export class RunsTreeModel extends Disposable {
 
   /** Updates the run nodes in place and hangs each under its parent; returns the page's structure and fingerprints. */
   private place(experiment: ExperimentNode, runs: readonly Run[]): Omit<LoadedPage, 'limit'> {
-    const parents = parentsWithin(runs, parentRunIdOf);
+    const parents = parentsWithin(runs, parentRunIdOf, (run) => run.info.run_id);
     const nodes = runs.map((run) => {
       let node = this.runs.get(run.info.run_id);
       if (node) node.run = run;
@@ -322,7 +322,7 @@ export class RunsTreeModel extends Disposable {
       } catch {
         continue; // the filter's error already shows in the experiment; nothing to compare
       }
-      const parents = parentsWithin(runs, parentRunIdOf);
+      const parents = parentsWithin(runs, parentRunIdOf, (run) => run.info.run_id);
       if (structureOf(runs, parents) !== page.structure) {
         // Runs came, went or moved: the experiment's children are read again when VS Code asks.
         Object.assign(page, this.place(experiment, runs));

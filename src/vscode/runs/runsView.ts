@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
 import { ContextKey, SettingKey, SettingSection, ViewId } from '../contributions';
 import { Disposable } from '../disposable';
-import type { Run } from '../../core/entities';
 import type { RemoteTree } from '../remote/remoteTree';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { registerRunEditCommands } from './runEditCommands';
 import { registerRunLifecycleCommands } from './runLifecycleCommands';
 import { noteScheme, RunNoteFileSystem } from './runNoteFileSystem';
-import { remoteRunNode } from './remoteRunReveal';
 import { registerRunOpenCommands } from './runOpenCommands';
 import { describeSort } from './runSortChoices';
 import { RunSourceDocuments, sourceScheme } from './runSourceDocuments';
@@ -32,7 +30,7 @@ export class RunsView extends Disposable {
   constructor(
     sessions: WorkspaceSessions,
     workspaceState: vscode.Memento,
-    private readonly remote?: RemoteTree,
+    remote?: RemoteTree,
   ) {
     super();
     this.state = this.register(new RunsViewState(workspaceState));
@@ -84,16 +82,6 @@ export class RunsView extends Disposable {
       await this.state.setFilter('');
       await this.state.setShowDeleted(true);
       return this.revealRun(runId);
-    }
-    await this.view.reveal(node, { select: true, focus: true, expand: false });
-  }
-
-  /** Shows a run of a remote server under the server's root, selected (a launch that logged there). */
-  async revealRemoteRun(serverName: string, run: Run): Promise<void> {
-    const node = this.remote && (await remoteRunNode(this.remote, serverName, run));
-    if (!node) {
-      void vscode.window.showInformationMessage(`RunLens: run ${run.info.run_name} is not among the newest runs of ${serverName} shown in the Runs view.`);
-      return;
     }
     await this.view.reveal(node, { select: true, focus: true, expand: false });
   }

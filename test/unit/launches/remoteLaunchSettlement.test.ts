@@ -106,6 +106,36 @@ describe('remote launches whose end did not reach the server', { skip: !hasPytho
     assert.equal((await reader.run(runId)).run.info.end_time, endTime, 'settled once');
   });
 
+  test('a script still running when the next session opens is left alone, then ended and sent once it exits in that session', async (t) => {
+    const { fixture, launchId, runId } = await crashedLaunch(t, remote.server.url);
+    // The next session finds the process alive (the script outlived its window), and watches it.
+    let alive = true;
+    const launches = new LaunchService({
+      db: fixture.db,
+      artifacts: fixture.artifacts,
+      filesDir: path.join(fixture.dir, 'launches'),
+      imprintOf: launchImprint,
+      log: (message) => fixture.logged.push(message),
+      isProcessAlive: () => alive,
+    });
+    assert.deepEqual(await launches.recoverAbandoned(), [], 'alive: left alone when the store opens');
+    const leftRunning = new Set(launches.liveLaunchIds());
+    assert.deepEqual([...leftRunning], [launchId]);
+    assert.deepEqual(await launches.recoverAbandoned(leftRunning), [], 'still alive: still left alone');
+    assert.equal(launches.get(launchId)?.status, 'RUNNING');
+    assert.deepEqual(launches.unsentRemoteLaunches(), [], 'nothing to send while it runs');
+
+    alive = false;
+    const ended = await launches.recoverAbandoned(leftRunning);
+    assert.deepEqual(ended.map((launch) => launch.launchId), [launchId], 'ended in this session, once its process is gone');
+    assert.deepEqual(launches.unsentRemoteLaunches().map(({ row }) => row.launch_id), [launchId], 'pending: the command is offered');
+    await settleRemoteLaunch({ launches, launchId, server: { url: remote.server.url, token: remote.token } });
+    const run = (await reader.run(runId)).run;
+    assert.equal(run.info.status, 'FAILED');
+    assert.equal(tagsOf(run)[LaunchTag.Note], windowEndedReason);
+    assert.deepEqual(launches.unsentRemoteLaunches(), [], 'settled');
+  });
+
   test('a server that is down: the record stays pending with the reason, the files stay, and a later try sends them', async (t) => {
     const proxy = await startFlakyProxy(remote.server.url, () => 'pass');
     t.after(() => proxy.close());

@@ -229,6 +229,7 @@ describe('dashboards on a remote server', () => {
     const first = await quick.handle('run/get', { runId: address(running) });
     assert.equal(first.header.status, 'RUNNING');
     assert.equal(first.metrics[0].points, 2);
+    await quick.handle('run/get', { runId: address(remoteRunId) });
     assert.equal(await quick.remoteChanges({ runIds: [address(running), address(remoteRunId)] }), undefined, 'nothing changed yet');
 
     remote.store.logBatch(running, { metrics: [{ key: 'loss', value: 0.8, step: 2, timestamp: 1_700_000_002_000 }] });

@@ -46,6 +46,36 @@ describe('runlens push', () => {
     assert.ok(fixtureRuns(fixture).length > defaultRuns.length, 'only the chosen experiment was pushed');
   });
 
+  test('while another process owns the store (as a VS Code window does), push goes through it', async () => {
+    const owner = await serveInChild(path.join(work, 'local'));
+    try {
+      const experiment = fixture.experiments[1];
+      const active = experiment.runs.filter((r) => !r.deleted);
+      const pushed = await runlens(['push', '--dir', path.join(work, 'local'), '--to', remote.url, '--experiment', experiment.name, '--json'], {
+        MLFLOW_TRACKING_TOKEN: remote.token,
+      });
+      assert.equal(pushed.code, 0, pushed.stderr + pushed.stdout);
+      assert.match(pushed.stderr, /in use by process \d+\. Pushing through it/);
+      assert.equal((JSON.parse(pushed.stdout) as { runs: { pushed: number } }).runs.pushed, active.length);
+      const reader = new RemoteReader(remote.url, remote.token);
+      const remoteExperiment = (await reader.get<{ experiment: { experiment_id: string } }>(`/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(experiment.name)}`)).experiment;
+      const search = await reader.post<{ runs?: { info: { run_name: string } }[] }>('/api/2.0/mlflow/runs/search', { experiment_ids: [remoteExperiment.experiment_id] });
+      assert.deepEqual(search.runs?.map((r) => r.info.run_name).sort(), active.map((r) => r.name).sort());
+      // The owner wrote where each run went into its own store: pushing again sends nothing.
+      const local = new RemoteReader(owner.url, owner.token);
+      const run = await local.get<{ run: { data: { tags?: { key: string }[] } } }>(`/api/2.0/mlflow/runs/get?run_id=${active[0].runId}`);
+      assert.ok(run.run.data.tags?.some((tag) => /^runlens\.sync\..*\.runId$/.test(tag.key)), 'the sync tags are in the owner’s store');
+      const again = await runlens(['push', '--dir', path.join(work, 'local'), '--to', remote.url, '--experiment', experiment.name, '--json'], { MLFLOW_TRACKING_TOKEN: remote.token });
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal((JSON.parse(again.stdout) as { runs: { upToDate: number } }).runs.upToDate, active.length);
+      const badUrl = await runlens(['push', '--dir', path.join(work, 'local'), '--to', 'ftp://example.com']);
+      assert.equal(badUrl.code, 1);
+      assert.match(badUrl.stderr, /not an http\(s\) URL/);
+    } finally {
+      await owner.stop();
+    }
+  });
+
   test('a refused token fails the runs with the server’s answer; bad arguments print the usage', async () => {
     const refused = await runlens(['push', '--dir', path.join(work, 'local'), '--to', remote.url, '--run', fixture.experiments[0].runs[0].runId], { MLFLOW_TRACKING_TOKEN: 'not-the-right-token-at-all' });
     assert.equal(refused.code, 1);

@@ -1,15 +1,16 @@
-import { ArtifactPreviewRequest, OpenArtifactRequest, type ArtifactListing } from '../../../src/protocol/dashboards';
+import { ArtifactPreviewRequest, OpenArtifactRequest, type ArtifactListing, type LoggedModelSummary } from '../../../src/protocol/dashboards';
 import { button } from '../components/button';
 import { dataGrid } from '../components/dataGrid';
 import { el, replaceChildren } from '../components/dom';
 import { loading } from '../components/progress';
 import { artifactPreviewView } from './artifactPreviewView';
 import type { DashboardContext } from './context';
-import { formatBytes } from './format';
+import { formatBytes, formatTime } from './format';
 
-/** The run's artifact files, and a preview of the one the person picks. */
+/** The models the run logged, the run's artifact files, and a preview of the one the person picks. */
 export class ArtifactsSection {
   readonly element: HTMLElement;
+  private readonly models = el('div', { className: 'logged-models' });
   private readonly list = el('div', { className: 'artifact-list' });
   private readonly preview = el('div', { className: 'artifact-preview', attrs: { 'data-name': 'artifact-preview' } });
   private selected: string | undefined;
@@ -18,10 +19,11 @@ export class ArtifactsSection {
     private readonly ctx: DashboardContext,
     private readonly runId: string,
   ) {
-    this.element = el('section', { className: 'artifacts' }, this.list, this.preview);
+    this.element = el('section', { className: 'artifacts' }, this.models, this.list, this.preview);
   }
 
-  show(listing: ArtifactListing): void {
+  show(listing: ArtifactListing, loggedModels: readonly LoggedModelSummary[]): void {
+    this.showModels(loggedModels);
     const rows = listing.items.map((item) => {
       const depth = item.path.split('/').length - 1;
       const name = item.path.split('/').pop() ?? item.path;
@@ -45,9 +47,44 @@ export class ArtifactsSection {
           { id: 'size', title: 'Size', numeric: true, width: 'minmax(6em, 1fr)' },
         ],
         rows,
-        empty: 'No artifacts logged.',
+        empty: loggedModels.length > 0 ? 'No artifacts logged in the run itself: its models keep their files at their own locations.' : 'No artifacts logged.',
       }),
       listing.truncated ? el('p', { className: 'chart-note', text: `Showing the first ${listing.items.length} entries.` }) : null,
+    );
+  }
+
+  /** MLflow 3 keeps a logged model's files under the model, not the run: without this, such a run looks empty. */
+  private showModels(models: readonly LoggedModelSummary[]): void {
+    if (models.length === 0) {
+      replaceChildren(this.models);
+      return;
+    }
+    replaceChildren(
+      this.models,
+      el('h2', { text: `Logged models (${models.length})` }),
+      dataGrid({
+        name: 'logged-models',
+        ariaLabel: 'Logged models',
+        columns: [
+          { id: 'name', title: 'Model', width: 'minmax(8em, 1fr)' },
+          { id: 'id', title: 'Model ID', width: 'minmax(12em, 2fr)' },
+          { id: 'status', title: 'Status', width: 'minmax(6em, 1fr)' },
+          { id: 'created', title: 'Logged', width: 'minmax(8em, 1fr)' },
+          { id: 'location', title: 'Location', width: 'minmax(12em, 3fr)' },
+        ],
+        rows: models.map((model) => ({
+          key: model.modelId,
+          cells: [
+            { text: model.name },
+            { text: model.modelId },
+            { text: model.status.replace(/^LOGGED_MODEL_/, '').toLowerCase() },
+            { text: model.creationTime ? formatTime(model.creationTime) : '' },
+            { text: model.artifactUri, title: model.artifactUri },
+          ],
+        })),
+        empty: '',
+      }),
+      el('h2', { text: 'Artifacts' }),
     );
   }
 

@@ -89,7 +89,7 @@ export class RunDashboard implements Dashboard {
       model.datasets.length > 0 ? datasetsTable(model.datasets) : null,
     );
     this.charts.setAvailableKeys(model.metrics.map((m) => m.key));
-    this.artifacts.show(model.artifacts);
+    this.artifacts.show(model.artifacts, model.loggedModels);
     this.note.show(model.note);
     if (model.notes?.length) this.ctx.status.info(model.notes.join(' '));
     this.ctx.saveState(this.state, model.header.name || model.header.runId);

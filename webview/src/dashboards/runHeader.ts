@@ -1,4 +1,5 @@
-import { OpenDiffRequest, OpenSourceRequest, type RunDashboardModel } from '../../../src/protocol/dashboards';
+import { OpenDiffRequest, OpenSourceRequest, type RunDashboardModel, type RunHeader } from '../../../src/protocol/dashboards';
+import { parseRemoteAddress } from '../../../src/protocol/runAddress';
 import { tag } from '../components/tag';
 import { button } from '../components/button';
 import { el, type Child } from '../components/dom';
@@ -16,7 +17,7 @@ export function runHeader(ctx: DashboardContext, model: RunDashboardModel): HTML
     ['Started', formatTime(header.startTime)],
     ['Duration', `${formatDuration(header.durationMs)}${header.status === 'RUNNING' ? ' (running)' : ''}`],
     ['User', header.user],
-    ['Run ID', el('code', { text: header.runId })],
+    ['Run ID', runIdFact(header)],
   ];
   if (header.parentRunId) facts.push(['Parent run', dashboardLink(ctx, header.parentRunId, { kind: 'run', runId: header.parentRunId })]);
   if (code.commit || code.branch) {
@@ -40,6 +41,18 @@ export function runHeader(ctx: DashboardContext, model: RunDashboardModel): HTML
     el('div', { className: 'title-row' }, el('h1', { text: header.name || header.runId }), statusTag(header.status),
       header.lifecycleStage === 'deleted' ? tag('deleted', 'deleted') : null),
     el('dl', { className: 'facts' }, ...facts.flatMap(([term, value]) => [el('dt', { text: term }), el('dd', {}, value)])),
+  );
+}
+
+/** The run's id as its server knows it (what MLflow's client and UI use), and the server it is on. */
+function runIdFact(header: RunHeader): HTMLElement {
+  const id = parseRemoteAddress(header.runId)?.id ?? header.runId;
+  const server = header.server;
+  return el(
+    'span',
+    { attrs: { 'data-name': 'run-id' } },
+    el('code', { text: id }),
+    server ? el('span', { className: 'run-server', text: ` on ${server.name}`, title: server.url }) : null,
   );
 }
 
