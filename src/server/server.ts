@@ -15,6 +15,7 @@ import { Router } from './router';
 import { ajaxRoutes } from './routes/ajaxRoutes';
 import { withAjaxMirror } from './routes/ajaxMirror';
 import { artifactRoutes } from './routes/artifactRoutes';
+import { genaiRoutes } from './routes/genaiRoutes';
 import { registryRoutes } from './routes/registryRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
 import { serviceRoutes } from './serviceRoutes';
@@ -69,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router(withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...ajaxRoutes, ...graphqlRoutes]));
+  const router = new Router(withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes]));
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
