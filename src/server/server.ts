@@ -16,6 +16,7 @@ import { ajaxRoutes } from './routes/ajaxRoutes';
 import { withAjaxMirror } from './routes/ajaxMirror';
 import { artifactRoutes } from './routes/artifactRoutes';
 import { pushRoutes } from './routes/pushRoute';
+import { genaiRoutes } from './routes/genaiRoutes';
 import { registryRoutes } from './routes/registryRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
 import { serviceRoutes } from './serviceRoutes';
@@ -70,7 +71,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router([...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...ajaxRoutes, ...graphqlRoutes]), ...pushRoutes]);
+  const router = new Router([
+    ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes]),
+    ...pushRoutes,
+  ]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 

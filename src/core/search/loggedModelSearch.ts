@@ -1,3 +1,4 @@
+import { pythonJson } from '../pythonJson';
 import { invalidParameter } from '../errors';
 import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
 import { compileFilter } from './compileFilter';
@@ -230,7 +231,8 @@ function tokenScope(request: LoggedModelSearchRequest): { experiment_ids: unknow
 }
 
 function encodeLoggedModelToken(request: LoggedModelSearchRequest, offset: number): string {
-  return Buffer.from(JSON.stringify({ ...tokenScope(request), offset }), 'utf8').toString('base64');
+  // Spaced as Python's json.dumps writes it, so the token reads as a real server's does.
+  return Buffer.from(pythonJson({ ...tokenScope(request), offset }), 'utf8').toString('base64');
 }
 
 function decodeLoggedModelToken(request: LoggedModelSearchRequest): number {
