@@ -109,6 +109,9 @@ export class RemoteRunMirror {
   private readonly experiments: ExpiringCache<number>;
   private readonly experimentRuns = new Map<string, ExperimentRunsCopy>();
   private readonly syncing = new Map<string, Promise<ExperimentRuns>>();
+  /** Runs and experiments whose last read failed (the server was down): live views ask again until it answers. */
+  private readonly failedRuns = new Set<string>();
+  private readonly failedExperiments = new Set<string>();
 
   static async open(server: RemoteServer, limits: Partial<MirrorLimits> = {}, now: () => number = Date.now): Promise<RemoteRunMirror> {
     return new RemoteRunMirror(server, new TrackingStore(await Database.open()), { ...defaultMirrorLimits, ...limits }, now);
@@ -174,7 +177,18 @@ export class RemoteRunMirror {
     }
     let sync = this.syncing.get(remoteExperimentId);
     if (!sync) {
-      sync = this.readExperimentRuns(remoteExperimentId).finally(() => this.syncing.delete(remoteExperimentId));
+      sync = this.readExperimentRuns(remoteExperimentId)
+        .then(
+          (runs) => {
+            this.failedExperiments.delete(remoteExperimentId);
+            return runs;
+          },
+          (error: unknown) => {
+            this.failedExperiments.add(remoteExperimentId);
+            throw error;
+          },
+        )
+        .finally(() => this.syncing.delete(remoteExperimentId));
       this.syncing.set(remoteExperimentId, sync);
     }
     return sync;
@@ -182,23 +196,24 @@ export class RemoteRunMirror {
 
   /**
    * For live views: which of these runs changed on the server since they were read (one runs/get
-   * each): those running when last read, and those never copied because the server could not be
-   * reached then, which count as changed once it answers, so a panel that opened during an outage
-   * loads when the server is back.
+   * each): those running when last read, and those whose last read failed (the server was down),
+   * which count as changed once it answers, so a panel that loaded during an outage loads again
+   * when the server is back.
    */
   async changedRuns(runIds: readonly string[]): Promise<string[]> {
-    const asked = [...new Set(runIds)].filter((runId) => {
-      const copy = this.runs.get(runId);
-      return copy === undefined ? !this.loading.has(runId) : copy.record.status === 'RUNNING';
-    });
+    const asked = [...new Set(runIds)].filter(
+      (runId) => !this.loading.has(runId) && (this.failedRuns.has(runId) || this.runs.get(runId)?.record.status === 'RUNNING'),
+    );
     const changed: string[] = [];
     await Promise.all(
       asked.map(async (runId) => {
         const record = await this.readRun(runId).catch(() => undefined);
         const copy = this.runs.get(runId);
         if (record === undefined) return;
-        if (copy === undefined) changed.push(runId);
-        else if (printOf(record) !== copy.print) {
+        if (this.failedRuns.has(runId)) {
+          if (copy) copy.fetchedAt = -Infinity;
+          changed.push(runId);
+        } else if (copy && printOf(record) !== copy.print) {
           copy.fetchedAt = -Infinity;
           changed.push(runId);
         }
@@ -209,12 +224,14 @@ export class RemoteRunMirror {
 
   /**
    * For live views: whether an experiment with running runs changed since its table was read, or,
-   * for one whose table could not be read (the server was down), whether it can be read now.
+   * for one whose last read failed (the server was down), whether it can be read now.
    */
   async experimentChanged(remoteExperimentId: string): Promise<boolean> {
+    if (this.failedExperiments.has(remoteExperimentId)) {
+      return !this.syncing.has(remoteExperimentId) && (await this.syncExperiment(remoteExperimentId, { force: true }).then(() => true, () => false));
+    }
     const state = this.experimentRuns.get(remoteExperimentId);
-    if (state === undefined) return !this.syncing.has(remoteExperimentId) && (await this.syncExperiment(remoteExperimentId).then(() => true, () => false));
-    if (!state.running) return false;
+    if (!state?.running) return false;
     return (await this.syncExperiment(remoteExperimentId, { force: true })).changed;
   }
 
@@ -261,7 +278,15 @@ export class RemoteRunMirror {
       copy.lastUsed = this.now();
       return Promise.resolve();
     }
-    const load = this.copyRun(runId, depth, share).finally(() => this.loading.delete(runId));
+    const load = this.copyRun(runId, depth, share)
+      .then(
+        () => void this.failedRuns.delete(runId),
+        (error: unknown) => {
+          this.failedRuns.add(runId);
+          throw error;
+        },
+      )
+      .finally(() => this.loading.delete(runId));
     this.loading.set(runId, load);
     return load;
   }

@@ -127,7 +127,8 @@ describe('remote servers against a real MLflow 3.6 server (replayed)', () => {
       const fresh = new DashboardService({
         tracking: local.tracking,
         artifacts: local.artifacts,
-        remote: new RemoteMirrors({ servers: () => [{ name: 'team', url: replay.url }], connection: async (url) => ({ url }) }),
+        // Every copy is stale at once, so each load asks the server, as a reload after a minute does.
+        remote: new RemoteMirrors({ servers: () => [{ name: 'team', url: replay.url }], connection: async (url) => ({ url }), limits: { ttlMs: 0 } }),
         now: () => local.now,
       });
       replay.down = true;
@@ -140,6 +141,18 @@ describe('remote servers against a real MLflow 3.6 server (replayed)', () => {
       assert.deepEqual(await fresh.remoteChanges({ runIds: [address] }), { all: false, runIds: [address] });
       assert.equal((await fresh.handle('run/get', { runId: address })).loggedModels.length, 1);
       assert.equal(await fresh.remoteChanges({ runIds: [address] }), undefined, 'loaded and finished: no more reloads');
+
+      // Loaded before the outage, reloaded during it: the same once the server is back.
+      replay.down = true;
+      try {
+        await rejectsWith(fresh.handle('run/get', { runId: address }), 'unavailable', /Unreachable/);
+        assert.equal(await fresh.remoteChanges({ runIds: [address] }), undefined);
+      } finally {
+        replay.down = false;
+      }
+      assert.deepEqual(await fresh.remoteChanges({ runIds: [address] }), { all: false, runIds: [address] });
+      assert.equal((await fresh.handle('run/get', { runId: address })).header.server?.name, 'team');
+      assert.equal(await fresh.remoteChanges({ runIds: [address] }), undefined);
     });
   });
 });
