@@ -154,7 +154,8 @@ export class TrackingSession extends Disposable {
       return [];
     });
     if (abandoned.length > 0) {
-      runLensLog().warn(`${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are FAILED: ${abandoned.flatMap((launch) => launch.runs.map((run) => run.info.run_name)).join(', ')}`);
+      const runs = abandoned.flatMap((launch) => launch.runs.map((run) => run.info.run_name));
+      runLensLog().warn(`${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; FAILED now: ${runs.join(', ')}`);
       void vscode.window.showWarningMessage(
         `RunLens: ${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are marked FAILED with a note.`,
       );

@@ -59,4 +59,19 @@ suite('activation', () => {
     assert.equal(welcome[0].when, '!runlens.hasRuns');
     assert.match(welcome[0].contents, /\[Run Active Python File Tracked\]\(command:runlens\.runActiveFile\)/);
   });
+
+  test('a command that fails says so and logs it in the RunLens log, which RunLens: Show Log opens', async function () {
+    this.timeout(30_000);
+    await runLensExtension().activate();
+    await vscode.commands.executeCommand(CommandId.RerunRun, 'no-such-run-id', { confirmed: true });
+    await vscode.commands.executeCommand(CommandId.ShowLog);
+    const deadline = Date.now() + 20_000;
+    let text = '';
+    while (!text.includes('Could not run the run again') && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const log = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.toString().includes('RunLens'));
+      text = log?.getText() ?? '';
+    }
+    assert.match(text, /\[error\] Could not run the run again: .*no-such-run-id/);
+  });
 });
