@@ -198,13 +198,16 @@ suite('Dashboards in VS Code', () => {
     const compare = await newestHost(runLens, before, 'compare');
     await waitFor('the compare to name both runs apart', () => (compare.panel.title === `Compare: lr=0.05 (${a}) vs lr=0.05 (${b})` ? true : undefined));
 
+    // Each tab opens in front and shows its run (a hidden panel's page is not loaded, so it names nothing yet).
     const tabs: WebviewHost[] = [];
     for (const runId of same) {
       const others = runLens.dashboards.hosts;
       runLens.dashboards.open({ kind: 'run', runId });
-      tabs.push(await newestHost(runLens, others, 'run'));
+      const tab = await newestHost(runLens, others, 'run');
+      await waitFor(`the tab of ${runId} to be named`, () => (tab.panel.title.startsWith('Run: lr=0.05') ? true : undefined));
+      tabs.push(tab);
     }
-    await waitFor('both run tabs told apart', () =>
+    await waitFor(`both run tabs told apart (now ${tabs.map((tab) => tab.panel.title).join(', ')})`, () =>
       tabs[0].panel.title === `Run: lr=0.05 · ${a}` && tabs[1].panel.title === `Run: lr=0.05 · ${b}` ? true : undefined,
     );
     tabs[0].panel.dispose();
