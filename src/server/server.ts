@@ -9,7 +9,7 @@ import { readJsonBody } from './body';
 import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
 import { RequestGuard } from './requestGuard';
-import type { RequestContext } from './route';
+import type { RequestContext, Route } from './route';
 import { Router } from './router';
 import { artifactRoutes } from './routes/artifactRoutes';
 import { registryRoutes } from './routes/registryRoutes';
@@ -66,7 +66,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes]);
+  const dashboards = options.dashboards;
+  const router = new Router([
+    ...serviceRoutes,
+    ...trackingRoutes,
+    ...registryRoutes,
+    ...artifactRoutes,
+    ...(dashboards ? [signInRoute(dashboards)] : []),
+  ]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
@@ -114,6 +121,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${binding.urlHost}:${port}`,
     close: () => closeServer(server),
   };
+}
+
+/**
+ * RunLens's own: a fresh one-time sign-in path for the dashboards, for a holder of the API token
+ * (`runlens serve` asks its running twin for one when it is started again on the same folder).
+ */
+export const signInPath = '/api/2.0/runlens/dashboards/sign-in-code';
+
+function signInRoute(dashboards: DashboardSite): Route {
+  return { method: 'POST', path: signInPath, handler: () => ({ path: dashboards.mintSignInPath() }) };
 }
 
 function splitUrl(url: string): { pathname: string; search: string } {
