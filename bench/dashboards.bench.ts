@@ -73,7 +73,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
 
     const token = 'bench-token-0123456789abcdef';
     const service = new DashboardService({ tracking: store.tracking, artifacts: store.artifacts });
-    const dashboards = new DashboardSite({ token, service, tracking: store.tracking, writes: store, webviewDir: path.join(root, 'dist/webview') });
+    const dashboards = new DashboardSite({ service, tracking: store.tracking, writes: store, webviewDir: path.join(root, 'dist/webview') });
     const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, dashboards });
     const browser = await launchChromium(path.join(folder, 'chromium-profile'));
     try {
@@ -87,7 +87,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
           requestAnimationFrame(() => setTimeout(() => (window.__firstPaint = performance.now())));
         }).observe(document, { childList: true, subtree: true });
       `);
-      await page.goto(`${server.url}/?token=${token}`);
+      await page.goto(`${server.url}${dashboards.mintSignInPath()}`);
       const compare = `${server.url}/compare?${runIds.map((id) => `run=${id}`).join('&')}`;
       const times: number[] = [];
       let points = 0;

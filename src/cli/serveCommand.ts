@@ -3,9 +3,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DashboardService } from '../core/dashboards/dashboardService';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
+import { storeFiles } from '../core/store/storeFiles';
 import { DashboardSite } from '../server/dashboardRoutes';
+import { signInCodeSeconds } from '../server/dashboards/dashboardAuth';
 import { startServer, type RunningServer } from '../server/server';
 import type { Command } from './command';
+import { probeOwner } from './ownerProbe';
 
 const usage = `Usage: runlens serve [--dir PATH] [--port P] [--host 127.0.0.1]
 
@@ -49,13 +52,22 @@ async function serve(args: readonly string[]): Promise<number> {
     store = await WorkspaceStore.open(storeDir);
   } catch (error) {
     if (!(error instanceof StoreOwnedElsewhereError)) throw error;
-    return reportOwner(storeDir, error.owner);
+    const verdict = await probeOwner(error.owner);
+    if (verdict.kind === 'runlens') return reportOwner(storeDir, error.owner, verdict.signInPath);
+    if (verdict.kind === 'unsure') {
+      console.error(
+        `runlens serve: ${storeDir} is claimed by pid ${error.owner.pid} (${storeFiles.owner}), but ${verdict.why}. ` +
+          `If it is running, wait or stop it; if no RunLens uses this folder any more, delete ${path.join(storeDir, storeFiles.owner)} and run this again.`,
+      );
+      return 1;
+    }
+    console.error(`runlens serve: ${storeFiles.owner} names pid ${error.owner.pid}, but ${verdict.why} (a crashed RunLens whose pid was reused): taking the store over.`);
+    store = await WorkspaceStore.open(storeDir, { staleClaim: error.owner.claim });
   }
   if (store.recovery.message) console.error(`runlens serve: ${store.recovery.message}`);
 
   // The dashboards in a browser, beside the API: the bundles are built next to this file (dist/webview).
   const dashboards = new DashboardSite({
-    token,
     service: new DashboardService({ tracking: store.tracking, artifacts: store.artifacts }),
     tracking: store.tracking,
     writes: store,
@@ -83,10 +95,14 @@ async function serve(args: readonly string[]): Promise<number> {
     `RunLens serves ${storeDir} at ${server.url}\n` +
       'Point MLflow at it by pasting this into the shell that runs your script:\n\n' +
       exportLines(server.url, token) +
-      `\n\nDashboards: ${server.url}/?token=${encodeURIComponent(token)}` +
-      '\n\nPress Ctrl+C to stop.',
+      `\n\n${signInLine(server.url, dashboards.mintSignInPath())}` +
+      `${process.stdin.isTTY ? '\nPress Enter for a fresh one.' : ''}\n\nPress Ctrl+C to stop.`,
   );
+  const freshSignIn = () => console.log(signInLine(server.url, dashboards.mintSignInPath()));
+  if (process.stdin.isTTY) process.stdin.on('data', freshSignIn);
   await stopSignal();
+  process.stdin.off('data', freshSignIn);
+  process.stdin.pause();
   console.log('RunLens: stopping (requests in flight finish, then the store is checkpointed)...');
   dashboards.close();
   await server.close();
@@ -116,14 +132,16 @@ function parseServeArgs(args: readonly string[]): ServeOptions {
   return { dir: path.resolve(values.dir ?? '.'), port, host };
 }
 
-function reportOwner(storeDir: string, owner: { pid: number; port?: number; token?: string }): number {
-  if (owner.port === undefined || owner.token === undefined) {
-    console.error(`runlens serve: pid ${owner.pid} owns ${storeDir} but is not serving it yet; try again in a moment.`);
-    return 1;
-  }
+/** The owner answered as RunLens with its recorded token: point the user at it. */
+function reportOwner(storeDir: string, owner: { pid: number; port?: number; token?: string }, signInPath: string | undefined): number {
   const url = `http://127.0.0.1:${owner.port}`;
-  console.log(`pid ${owner.pid} already serves ${storeDir} at ${url}\n\n${exportLines(url, owner.token)}`);
+  const dashboards = signInPath === undefined ? '' : `\n\n${signInLine(url, signInPath)}`;
+  console.log(`pid ${owner.pid} already serves ${storeDir} at ${url}\n\n${exportLines(url, owner.token ?? '')}${dashboards}`);
   return 0;
+}
+
+function signInLine(url: string, signInPath: string): string {
+  return `Dashboards: ${url}${signInPath}\n  (this address signs a browser in once, within ${signInCodeSeconds} seconds)`;
 }
 
 function exportLines(url: string, token: string): string {

@@ -786,7 +786,35 @@ export function parseDashboardPath(pathname: string, query: URLSearchParams): Da
  * id `bootstrapElementId`), so the first paint needs no round trip. Saved panel state, when the
  * webview has some, wins over `state`.
  */
-export type DashboardBootstrap =
+export type DashboardBootstrap = (
   | { readonly page: 'dashboard'; readonly state: DashboardState; readonly host: HostInfo }
-  | { readonly page: 'index'; readonly host: HostInfo };
+  | { readonly page: 'index'; readonly host: HostInfo }
+) & {
+  /** Browser mode, on the sign-in page only: the session's page key, which the script keeps and sends back. */
+  readonly pageKey?: string;
+};
+
+/** Browser mode: the header that carries the session's page key on every bridge request. */
+export const pageKeyHeader = 'x-runlens-page-key';
+/** Browser mode: the event stream's query parameter for the page key (EventSource sends no headers). */
+export const pageKeyParameter = 'key';
+/** Browser mode: the sign-in address's query parameter for the one-time code `runlens serve` prints. */
+export const signInCodeParameter = 'code';
+
+/**
+ * The dashboard for a link that MLflow's client prints after each run (`#/experiments/<id>/runs/<run
+ * id>`, `#/experiments/<id>`, the MLflow UI's routes), as a browser-mode path; undefined otherwise.
+ */
+export function pathForMlflowFragment(fragment: string): string | undefined {
+  const match = /^#\/experiments\/([^/?#]+)(?:\/runs\/([^/?#]+))?\/?$/.exec(fragment);
+  if (match === null) return undefined;
+  try {
+    const experimentId = decodeURIComponent(match[1]);
+    return match[2] === undefined
+      ? dashboardPath({ kind: 'experiment', experimentId })
+      : dashboardPath({ kind: 'run', runId: decodeURIComponent(match[2]) });
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+}
 export const bootstrapElementId = 'runlens-bootstrap';

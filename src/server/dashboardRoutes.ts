@@ -9,20 +9,21 @@ import {
   isHostActionMethod,
   isServiceMethod,
   OpenDashboardRequest,
+  pageKeyHeader,
+  pageKeyParameter,
   parseDashboardPath,
+  signInCodeParameter,
   type DashboardBootstrap,
   type HostInfo,
 } from '../protocol/dashboards';
 import { decodeMessage, encodeMessage, errorResponse, isRequestMessage, successResponse, type RequestMessage } from '../protocol/messages';
-import { DashboardAuth } from './dashboards/dashboardAuth';
+import { DashboardAuth, signInCodeSeconds } from './dashboards/dashboardAuth';
 import { DashboardEvents, type WriteSource } from './dashboards/dashboardEvents';
 import { dashboardHtml } from './dashboards/dashboardHtml';
 import { watchFromQuery } from './dashboards/dashboardWatch';
 import { indexModel } from './dashboards/indexModel';
 
 export interface DashboardSiteOptions {
-  /** The server's token: presented once in the URL, then kept as a session cookie. */
-  readonly token: string;
   readonly service: DashboardService;
   readonly tracking: TrackingStore;
   /** The store's write hook, which feeds the pages' live updates. */
@@ -30,6 +31,8 @@ export interface DashboardSiteOptions {
   /** The built front end: dist/webview. */
   readonly webviewDir: string;
   readonly log?: (message: string) => void;
+  /** The clock of codes and sessions (tests move it). */
+  readonly now?: () => number;
 }
 
 const browserHost: HostInfo = { kind: 'browser', hostActions: false };
@@ -55,8 +58,10 @@ const pageHeaders = {
  * The browser mode of `runlens serve`: the same dashboards as in VS Code, at http://127.0.0.1:PORT/.
  * Pages (`/`, `/run/<id>`, `/experiment/<id>`, `/compare?run=…`) are the webview's HTML shell and
  * bundles; the bridge replaces postMessage: `POST /dashboard-api` carries one protocol request and
- * answers its response, `GET /dashboard-api/events` streams notifications. Everything needs the
- * session cookie that `/?token=…` hands out; the MLflow API beside it keeps its bearer token.
+ * answers its response, `GET /dashboard-api/events` streams notifications. Who gets in is
+ * DashboardAuth's business: a one-time sign-in code (`/?code=…`, from `mintSignInCode`), then a
+ * session cookie for pages and the session's page key beside it for the bridge and the stream.
+ * The MLflow API beside them keeps its bearer token.
  */
 export class DashboardSite {
   private readonly auth: DashboardAuth;
@@ -64,7 +69,7 @@ export class DashboardSite {
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: DashboardSiteOptions) {
-    this.auth = new DashboardAuth(options.token);
+    this.auth = new DashboardAuth(options.now);
     this.log = options.log ?? ((message) => console.error(message));
     this.events = new DashboardEvents(options.writes, () => options.service.changeTracker(), this.log);
   }
@@ -99,6 +104,11 @@ export class DashboardSite {
     }
   }
 
+  /** A sign-in path, `/?code=…`, that opens the dashboards once within `signInCodeSeconds`. */
+  mintSignInPath(): string {
+    return `/?${signInCodeParameter}=${this.auth.mintCode()}`;
+  }
+
   /** Ends the pages' event streams, so the server can close without waiting for them. */
   close(): void {
     this.events.close();
@@ -115,41 +125,40 @@ export class DashboardSite {
       res.writeHead(204, pageHeaders).end();
       return;
     }
-    if (req.method === 'GET' && url.searchParams.has('token')) {
-      this.signIn(res, url);
+    if (req.method === 'GET' && url.searchParams.has(signInCodeParameter)) {
+      this.signIn(req, res, url);
       return;
     }
-    if (!this.auth.hasSession(req.headers)) {
-      sendPlain(
-        res,
-        401,
-        'Open the dashboards with the address that `runlens serve` printed: it carries the token once and signs this browser in.',
-      );
-      return;
-    }
+    if (!this.auth.hasSession(req)) return sendPlain(res, 401, signInAgain);
     if (pathname === bridgePath) {
       if (req.method !== 'POST') return sendPlain(res, 405, 'POST a protocol request here.');
+      if (!this.auth.hasSessionAndKey(req, headerValue(req.headers[pageKeyHeader]))) return sendPlain(res, 401, signInAgain);
       return this.bridge(req, res);
     }
     if (req.method !== 'GET') return sendPlain(res, 405, 'Only GET is served here.');
-    if (pathname === eventsPath) return this.events.attach(res, watchFromQuery(url.searchParams));
+    if (pathname === eventsPath) {
+      if (!this.auth.hasSessionAndKey(req, url.searchParams.get(pageKeyParameter) ?? undefined)) return sendPlain(res, 401, signInAgain);
+      return this.events.attach(res, watchFromQuery(url.searchParams));
+    }
     if (pathname.startsWith(staticPrefix)) return this.serveStatic(res, pathname.slice(staticPrefix.length));
     this.servePage(res, url);
   }
 
-  /** `?token=` once: the cookie in exchange, and the same address without the token (out of history and logs). */
-  private signIn(res: ServerResponse, url: URL): void {
-    if (!this.auth.tokenMatches(url.searchParams.get('token') ?? '')) {
-      sendPlain(res, 401, 'This token is not the one `runlens serve` printed.');
+  /**
+   * `?code=` once: a new session. The answer is the page itself, not a redirect (so there is no
+   * redirect to aim elsewhere), carrying the session's cookie and, in its bootstrap, the page key;
+   * the script then takes the code out of the address bar.
+   */
+  private signIn(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const session = this.auth.signIn(url.searchParams.get(signInCodeParameter) ?? '');
+    if (session === undefined) {
+      sendPlain(res, 401, `This sign-in address was used already or is more than ${signInCodeSeconds} seconds old. ${freshAddress}`);
       return;
     }
-    url.searchParams.delete('token');
-    const rest = url.searchParams.toString();
-    res.writeHead(303, { ...pageHeaders, 'set-cookie': this.auth.sessionCookie(), location: `${url.pathname}${rest ? `?${rest}` : ''}` });
-    res.end();
+    this.servePage(res, url, { pageKey: session.pageKey, cookie: this.auth.sessionCookie(req, session.sessionId) });
   }
 
-  private servePage(res: ServerResponse, url: URL): void {
+  private servePage(res: ServerResponse, url: URL, signedIn?: { pageKey: string; cookie: string }): void {
     let bootstrap: DashboardBootstrap;
     if (url.pathname === '/') {
       bootstrap = { page: 'index', host: browserHost };
@@ -161,6 +170,7 @@ export class DashboardSite {
       }
       bootstrap = { page: 'dashboard', state, host: browserHost };
     }
+    if (signedIn) bootstrap = { ...bootstrap, pageKey: signedIn.pageKey };
     const theme = url.searchParams.get('theme');
     const { html, csp } = dashboardHtml({
       resourceSource: "'self'",
@@ -174,6 +184,7 @@ export class DashboardSite {
     res.writeHead(200, {
       ...pageHeaders,
       'content-security-policy': `${csp}; frame-ancestors 'none'`,
+      ...(signedIn ? { 'set-cookie': signedIn.cookie } : {}),
       'content-type': 'text/html; charset=utf-8',
       'content-length': body.length,
     });
@@ -241,6 +252,14 @@ export class DashboardSite {
     }
     throw new DashboardError('invalidParams', `Unknown dashboard request: ${method}.`);
   }
+}
+
+const freshAddress =
+  'Press Enter in the terminal of `runlens serve` (or run `runlens serve` again on the same folder) for a fresh sign-in address.';
+const signInAgain = `Sign in to the dashboards with the address that \`runlens serve\` printed; it works once, for ${signInCodeSeconds} seconds. ${freshAddress}`;
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function sendPlain(res: ServerResponse, status: number, text: string): void {

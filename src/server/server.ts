@@ -10,7 +10,7 @@ import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
 import { graphqlRoutes } from './graphql/graphqlRoutes';
 import { RequestGuard } from './requestGuard';
-import type { RequestContext } from './route';
+import type { RequestContext, Route } from './route';
 import { Router } from './router';
 import { ajaxRoutes } from './routes/ajaxRoutes';
 import { withAjaxMirror } from './routes/ajaxMirror';
@@ -71,9 +71,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
+  const dashboards = options.dashboards;
   const router = new Router([
     ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes]),
     ...pushRoutes,
+    ...(dashboards ? [signInRoute(dashboards)] : []),
   ]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
@@ -123,6 +125,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     url: `http://${binding.urlHost}:${port}`,
     close: () => closeServer(server),
   };
+}
+
+/**
+ * RunLens's own: a fresh one-time sign-in path for the dashboards, for a holder of the API token
+ * (`runlens serve` asks its running twin for one when it is started again on the same folder).
+ */
+export const signInPath = '/api/2.0/runlens/dashboards/sign-in-code';
+
+function signInRoute(dashboards: DashboardSite): Route {
+  return { method: 'POST', path: signInPath, handler: () => ({ path: dashboards.mintSignInPath() }) };
 }
 
 function splitUrl(url: string): { pathname: string; search: string } {

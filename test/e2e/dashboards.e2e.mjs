@@ -213,22 +213,34 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     if (profile) rmSync(profile, { recursive: true, force: true });
   });
 
-  test('the printed address signs the browser in with an HttpOnly, SameSite=Strict cookie and drops the token', stepTimeout, async () => {
+  test('a one-time sign-in address signs the browser in with an HttpOnly, SameSite=Strict session cookie and leaves the address', stepTimeout, async () => {
     const anonymous = await fetch(new URL('/', server.url));
     assert.equal(anonymous.status, 401, 'pages need the session');
-    const wrongToken = await fetch(new URL('/?token=not-the-token', server.url), { redirect: 'manual' });
-    assert.equal(wrongToken.status, 401);
-    assert.equal(wrongToken.headers.get('set-cookie'), null);
+    const apiToken = await fetch(new URL(`/?token=${server.token}`, server.url), { redirect: 'manual' });
+    assert.equal(apiToken.status, 401, 'the API token signs nothing in');
+    assert.equal(apiToken.headers.get('set-cookie'), null);
+    const used = await fetch(new URL(server.dashboards), { redirect: 'manual' });
+    assert.equal(used.status, 401, 'the printed address was used by the first sign-in');
 
     await browser.clearCookies();
-    await page.goto(server.dashboards);
-    assert.equal(new URL(page.url()).search, '', 'the token is gone from the address');
+    await page.goto(await server.signInAddress());
+    await page.waitForFunction(() => !location.search.includes('code='));
     const [cookie] = await browser.cookies(server.url);
-    assert.equal(cookie?.name, 'runlens_token');
+    assert.match(cookie?.name ?? '', /^runlens_session_\d+$/);
     assert.equal(cookie.httpOnly, true);
     assert.equal(cookie.sameSite, 'Strict');
     assert.equal(cookie.path, '/');
     assert.notEqual(cookie.value, server.token, 'the cookie is not the API token');
+    // The cookie alone (what other apps on 127.0.0.1 receive) opens no data.
+    const bridge = await fetch(new URL('/dashboard-api', server.url), {
+      method: 'POST',
+      headers: { cookie: `${cookie.name}=${cookie.value}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'request', id: 1, method: 'index/get', params: {} }),
+    });
+    assert.equal(bridge.status, 401);
+    // An MLflow run link opens the run's dashboard.
+    await page.goto(new URL(`/#/experiments/${ids.experiment}/runs/${ids.a}`, server.url).href);
+    await page.waitForURL((url) => url.pathname === `/run/${ids.a}`);
 
     // The cookie opens the dashboards, never the MLflow API.
     const withCookie = { headers: { cookie: `${cookie.name}=${cookie.value}` } };

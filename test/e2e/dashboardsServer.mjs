@@ -46,6 +46,16 @@ export async function startRunlensServe({ timeoutMs = 30_000 } = {}) {
     dir,
     output: () => output,
     api: new MlflowApi(started.url, started.token),
+    /** A fresh one-time sign-in address (the printed one works once), asked of the server with its token. */
+    async signInAddress() {
+      const response = await fetch(`${started.url}/api/2.0/runlens/dashboards/sign-in-code`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${started.token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      if (!response.ok) throw new Error(`sign-in code: ${response.status} ${await response.text()}`);
+      return new URL((await response.json()).path, started.url).href;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill('SIGTERM');

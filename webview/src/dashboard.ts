@@ -4,6 +4,7 @@ import {
   dashboardPath,
   isDashboardState,
   OpenDashboardRequest,
+  pathForMlflowFragment,
   RunsChangedNotification,
   ShowDashboardNotification,
   StateChangedNotification,
@@ -77,7 +78,13 @@ function start(): void {
   registerToolkit();
   const root = document.getElementById('app')!;
   const bootstrap = readBootstrap();
-  const client = new HostClient(connect());
+  const client = new HostClient(connect(bootstrap.pageKey));
+  // The links MLflow's client prints after each run (`/#/experiments/1/runs/<id>`) open the same dashboards.
+  const linked = bootstrap.page === 'index' && bootstrap.host.kind === 'browser' ? pathForMlflowFragment(location.hash) : undefined;
+  if (linked !== undefined) {
+    location.replace(linked);
+    return;
+  }
   const saved = client.savedState();
   let state = bootstrap.page === 'dashboard' ? (isDashboardState(saved) ? saved : bootstrap.state) : undefined;
   let host = bootstrap.host;

@@ -40,14 +40,18 @@ export class Ownership {
     private current: OwnerInfo,
   ) {}
 
-  static acquire(dir: string): AcquireResult {
+  /**
+   * `staleClaim`: a claim the caller found to be no RunLens at all (its pid alive but reused by an
+   * unrelated process, as its server did not answer): taken over like a dead one, if still there.
+   */
+  static acquire(dir: string, staleClaim?: string): AcquireResult {
     const file = path.join(dir, storeFiles.owner);
     for (let attempt = 0; attempt < 50; attempt++) {
       const mine = newClaim();
       if (createExclusively(file, mine)) return Ownership.held(file, mine);
       const found = readClaim(file);
       if (found === undefined) continue; // released meanwhile: try again
-      if (found.owner && isAlive(found.owner)) return { kind: 'owned', owner: found.owner };
+      if (found.owner && found.owner.claim !== staleClaim && isAlive(found.owner)) return { kind: 'owned', owner: found.owner };
       if (takeOver(file, found.raw, mine)) return Ownership.held(file, mine, found.owner);
       sleep(20); // another process is taking over the same stale claim
     }

@@ -26,7 +26,10 @@ export class StoreOwnedElsewhereError extends Error {
   }
 }
 
-export type WorkspaceStoreOptions = Pick<OpenOptions, 'checkpointBytes' | 'idleCheckpointMs' | 'onBackgroundError'>;
+export type WorkspaceStoreOptions = Pick<OpenOptions, 'checkpointBytes' | 'idleCheckpointMs' | 'onBackgroundError'> & {
+  /** The claim of an owner found not to be RunLens (see Ownership.acquire): take the store over from it. */
+  readonly staleClaim?: string;
+};
 
 /**
  * A `.runlens/` folder opened by the process that owns it: the durable database and the stores
@@ -46,7 +49,7 @@ export class WorkspaceStore {
   static async open(dir: string, options: WorkspaceStoreOptions = {}): Promise<WorkspaceStore> {
     makeStoreDir(dir);
     writeGitignore(dir);
-    const claim = Ownership.acquire(dir);
+    const claim = Ownership.acquire(dir, options.staleClaim);
     if (claim.kind === 'owned') throw new StoreOwnedElsewhereError(dir, claim.owner);
     try {
       const db = await Database.open({ ...options, dir });

@@ -27,6 +27,7 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
   let site: DashboardSite;
   let server: RunningServer;
   let cookie: string;
+  let pageKey: string;
 
   function send(method: string, target: string, headers: Record<string, string> = {}, body?: string): Promise<Reply> {
     return new Promise((resolve, reject) => {
@@ -42,7 +43,7 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
   }
 
   async function bridge(method: string, params: unknown, headers: Record<string, string> = {}): Promise<Record<string, unknown>> {
-    const reply = await send('POST', '/dashboard-api', { cookie, 'content-type': 'application/json', ...headers }, encodeMessage({ kind: 'request', id: 7, method, params }));
+    const reply = await send('POST', '/dashboard-api', { cookie, 'x-runlens-page-key': pageKey, 'content-type': 'application/json', ...headers }, encodeMessage({ kind: 'request', id: 7, method, params }));
     assert.equal(reply.status, 200, reply.body);
     const message = decodeMessage(reply.body) as Record<string, unknown>;
     assert.equal(message.id, 7);
@@ -57,7 +58,7 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
     writeFileSync(path.join(folder, 'secret.txt'), 'not for the web');
     store = await WorkspaceStore.open(path.join(folder, '.runlens'), { idleCheckpointMs: 0 });
     const service = new DashboardService({ tracking: store.tracking, artifacts: store.artifacts });
-    site = new DashboardSite({ token, service, tracking: store.tracking, writes: store, webviewDir, log: () => undefined });
+    site = new DashboardSite({ service, tracking: store.tracking, writes: store, webviewDir, log: () => undefined });
     server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, dashboards: site });
   });
 
@@ -69,28 +70,34 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
   });
 
   test('a foreign Host header is refused before anything else (DNS rebinding)', async () => {
-    const reply = await send('GET', `/?token=${token}`, { host: 'attacker.example' });
+    const reply = await send('GET', site.mintSignInPath(), { host: 'attacker.example' });
     assert.equal(reply.status, 403);
     assert.equal(reply.headers['set-cookie'], undefined);
   });
 
-  test('without the session nothing is served; a wrong token gets no cookie', async () => {
+  test('without the session nothing is served; a wrong code or the API token gets no cookie', async () => {
     assert.equal((await send('GET', '/')).status, 401);
     assert.equal((await send('GET', '/webview/dashboard.js')).status, 401);
     assert.equal((await send('GET', '/dashboard-api/events')).status, 401);
-    const wrong = await send('GET', '/?token=wrong-token-0123456789');
-    assert.equal(wrong.status, 401);
-    assert.equal(wrong.headers['set-cookie'], undefined);
+    for (const target of ['/?code=wrong-code-0123456789', `/?code=${token}`, `/?token=${token}`]) {
+      const wrong = await send('GET', target);
+      assert.equal(wrong.status, 401, target);
+      assert.equal(wrong.headers['set-cookie'], undefined, target);
+    }
   });
 
-  test('the token, once, buys an HttpOnly SameSite=Strict cookie and a redirect without it', async () => {
-    const reply = await send('GET', `/compare?run=a&token=${encodeURIComponent(token)}&run=b&theme=dark`);
-    assert.equal(reply.status, 303);
-    assert.equal(reply.headers.location, '/compare?run=a&run=b&theme=dark');
+  test('a sign-in code, once, buys the page with an HttpOnly SameSite=Strict session cookie and the page key', async () => {
+    const code = site.mintSignInPath().split('code=')[1];
+    const reply = await send('GET', `/compare?run=a&code=${code}&run=b&theme=dark`);
+    assert.equal(reply.status, 200);
+    assert.equal(reply.headers.location, undefined, 'no redirect');
+    assert.ok(reply.body.includes('"runIds":["a","b"]'));
     const [setCookie] = reply.headers['set-cookie'] ?? [];
-    assert.match(setCookie, /^runlens_token=[^;]+; HttpOnly; SameSite=Strict; Path=\/$/);
+    assert.match(setCookie, new RegExp(`^runlens_session_${server.port}=[^;]+; HttpOnly; SameSite=Strict; Path=/; Max-Age=\\d+$`));
     cookie = setCookie.split(';')[0];
-    assert.ok(!cookie.includes(token), 'the cookie holds a derived value, not the API token');
+    pageKey = /"pageKey":"([^"]+)"/.exec(reply.body)?.[1] ?? '';
+    assert.ok(pageKey.length >= 32);
+    assert.ok(!cookie.includes(token), 'the cookie is not the API token');
     // The cookie opens the dashboards, never the MLflow API.
     assert.equal((await send('POST', '/api/2.0/mlflow/experiments/search', { cookie, 'content-type': 'application/json' }, '{}')).status, 401);
   });
@@ -137,9 +144,9 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
     assert.ok(index.result.runs.some((r) => r.runId === runId));
 
     const body = encodeMessage({ kind: 'request', id: 1, method: 'index/get', params: {} });
-    assert.equal((await send('POST', '/dashboard-api', { cookie, 'content-type': 'text/plain' }, body)).status, 415);
-    assert.equal((await send('POST', '/dashboard-api', { cookie, 'content-type': 'application/json', origin: 'http://attacker.example' }, body)).status, 403);
-    assert.equal((await send('POST', '/dashboard-api', { cookie, 'content-type': 'application/json' }, '{"kind":"response"}')).status, 400);
+    assert.equal((await send('POST', '/dashboard-api', { cookie, 'x-runlens-page-key': pageKey, 'content-type': 'text/plain' }, body)).status, 415);
+    assert.equal((await send('POST', '/dashboard-api', { cookie, 'x-runlens-page-key': pageKey, 'content-type': 'application/json', origin: 'http://attacker.example' }, body)).status, 403);
+    assert.equal((await send('POST', '/dashboard-api', { cookie, 'x-runlens-page-key': pageKey, 'content-type': 'application/json' }, '{"kind":"response"}')).status, 400);
     assert.equal((await send('GET', '/dashboard-api', { cookie })).status, 405);
   });
 
@@ -147,7 +154,7 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
     const watched = store.tracking.createRun({ experimentId: '0', runName: 'watched' }).info.run_id;
     const events = await new Promise<{ next: () => Promise<string>; close: () => void }>((resolve, reject) => {
       const req = request(
-        `${server.url}/dashboard-api/events?run=${watched}`,
+        `${server.url}/dashboard-api/events?run=${watched}&key=${pageKey}`,
         { headers: { host: `127.0.0.1:${server.port}`, cookie } },
         (res) => {
           assert.equal(res.statusCode, 200);

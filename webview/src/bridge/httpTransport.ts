@@ -1,4 +1,11 @@
-import { dashboardPath, RunsChangedNotification, type DashboardState } from '../../../src/protocol/dashboards';
+import {
+  dashboardPath,
+  pageKeyHeader,
+  pageKeyParameter,
+  RunsChangedNotification,
+  signInCodeParameter,
+  type DashboardState,
+} from '../../../src/protocol/dashboards';
 import {
   decodeMessage,
   encodeMessage,
@@ -12,12 +19,9 @@ import type { Transport } from './transport';
 const bridgePath = '/dashboard-api';
 const eventsPath = '/dashboard-api/events';
 
-/**
- * The browser mode's transport (`runlens serve`): each request is one POST to the bridge, answered
- * with its response; notifications from the host arrive as Server-Sent Events. The session cookie
- * rides along by itself (same origin). Messages travel as `encodeMessage` text, keeping NaN and
- * Infinity metric values.
- */
+/** Where this origin keeps the session's page key: localStorage is per origin, so per server port. */
+const pageKeyStorage = 'runlens.pageKey';
+
 /**
  * A reply as the host encoded it. Only a reply that carries NaN or ±Infinity needs the reviver; a
  * plain JSON.parse of a 5 MB chart reply is several times faster than one that visits every value.
@@ -26,10 +30,32 @@ function decodeReply(text: string): unknown {
   return text.includes('"$number"') ? decodeMessage(text) : JSON.parse(text);
 }
 
+/**
+ * The browser mode's transport (`runlens serve`): each request is one POST to the bridge, answered
+ * with its response; notifications from the host arrive as Server-Sent Events. The session cookie
+ * rides along by itself (same origin); the session's page key goes beside it, as a header (as a
+ * query parameter on the event stream, which takes no headers). The sign-in page brings the key;
+ * it is kept in this origin's localStorage, which other apps on 127.0.0.1 (other ports) cannot
+ * read, though they receive the cookie. Messages travel as `encodeMessage` text, keeping NaN and
+ * Infinity metric values.
+ */
 export class HttpTransport implements Transport {
   private readonly listeners: ((message: unknown) => void)[] = [];
   private events: EventSource | undefined;
   private eventsUrl: string | undefined;
+  private readonly pageKey: string;
+
+  /** `signInKey`: the page key of a sign-in page's bootstrap. */
+  constructor(signInKey: string | undefined) {
+    if (signInKey !== undefined) {
+      localStorage.setItem(pageKeyStorage, signInKey);
+      // The one-time code is spent: out of the address bar (and a reload).
+      const url = new URL(location.href);
+      url.searchParams.delete(signInCodeParameter);
+      history.replaceState(history.state, '', url);
+    }
+    this.pageKey = signInKey ?? localStorage.getItem(pageKeyStorage) ?? '';
+  }
 
   send(message: Message): void {
     // Notifications to the host (ready, state changes) have no use over HTTP: the page's address
@@ -58,6 +84,7 @@ export class HttpTransport implements Transport {
     if (state?.kind === 'run') query.append('run', state.runId);
     if (state?.kind === 'compare') for (const id of state.runIds) query.append('run', id);
     if (state?.kind === 'experiment') query.append('experiment', state.experimentId);
+    query.append(pageKeyParameter, this.pageKey);
     const url = `${eventsPath}?${query.toString()}`;
     if (url === this.eventsUrl) return;
     this.eventsUrl = url;
@@ -94,7 +121,7 @@ export class HttpTransport implements Transport {
     try {
       const response = await fetch(bridgePath, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', [pageKeyHeader]: this.pageKey },
         body: encodeMessage(request),
         credentials: 'same-origin',
       });
