@@ -1,3 +1,4 @@
+import { modelMetricPoints } from '../store/tracking/modelMetricWrites';
 import { pythonJson } from '../pythonJson';
 import { invalidParameter } from '../errors';
 import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
@@ -97,7 +98,7 @@ export function compileLoggedModelSearch(request: LoggedModelSearchRequest): Sea
   if (datasets.length > 0 && !comparesMetrics) {
     // Without a metric comparison, `datasets` still keeps only models with metrics on those datasets.
     const onDatasets = datasetCondition(datasets);
-    conditions.push(fragment(`EXISTS (SELECT 1 FROM metrics AS k WHERE k.model_id = logged_models.model_id AND ${onDatasets.sql})`, onDatasets.params));
+    conditions.push(fragment(`EXISTS (SELECT 1 FROM ${modelMetricPoints} AS k WHERE k.model_id = logged_models.model_id AND ${onDatasets.sql})`, onDatasets.params));
   }
 
   const entries = request.orderBy ?? [];
@@ -132,7 +133,7 @@ function modelMetricField(key: string, datasets: readonly LoggedModelDatasetFilt
       const value = test.on('k.value');
       // NaN is a NULL value with is_nan = 1; as for runs, it only differs from every number.
       const parts = [
-        fragment(`EXISTS (SELECT 1 FROM metrics AS k WHERE k.model_id = logged_models.model_id AND k.key = ? AND`, [key]),
+        fragment(`EXISTS (SELECT 1 FROM ${modelMetricPoints} AS k WHERE k.model_id = logged_models.model_id AND k.key = ? AND`, [key]),
         test.operator === '!=' ? fragment(`(k.is_nan = 1 OR ${value.sql})`, value.params) : value,
       ];
       if (datasets.length > 0) parts.push(fragment('AND'), datasetCondition(datasets));
@@ -217,7 +218,7 @@ function metricOrderTerm(key: string, ascending: boolean, dataset: LoggedModelDa
       params.push(dataset.dataset_digest);
     }
   }
-  const latest = `(SELECT k.value FROM metrics AS k WHERE ${where} ORDER BY k.timestamp DESC, k.step DESC LIMIT 1)`;
+  const latest = `(SELECT k.value FROM ${modelMetricPoints} AS k WHERE ${where} ORDER BY k.timestamp DESC, k.step DESC LIMIT 1)`;
   return { id: `metric:${index}`, joins: [], keys: [fragment(nullsLast(latest, ascending).sql, params)] };
 }
 

@@ -288,7 +288,9 @@ export const migrations: readonly Migration[] = [
         PRIMARY KEY (scorer_id, scorer_version)
       ) WITHOUT ROWID`,
       // A logged model's metrics (log-metric/log-batch with model_id), kept apart from the run's
-      // metric history wherever that lives; one row per point, as MLflow's logged_model_metrics.
+      // metric history wherever that lives, as MLflow's logged_model_metrics. MLflow's key (model,
+      // name, timestamp, step, run) would keep one of two points that differ only in value; here
+      // each distinct point is kept once, NaN (stored as NULL, is_nan = 1) included.
       `CREATE TABLE logged_model_metrics (
         model_id TEXT NOT NULL,
         metric_name TEXT NOT NULL,
@@ -298,9 +300,10 @@ export const migrations: readonly Migration[] = [
         is_nan INTEGER NOT NULL DEFAULT 0,
         run_id TEXT NOT NULL,
         dataset_name TEXT,
-        dataset_digest TEXT,
-        PRIMARY KEY (model_id, metric_name, metric_timestamp_ms, metric_step, run_id)
+        dataset_digest TEXT
       )`,
+      `CREATE UNIQUE INDEX logged_model_metrics_by_model ON logged_model_metrics
+        (model_id, metric_name, metric_step, metric_timestamp_ms, run_id, is_nan, IFNULL(metric_value, 0))`,
       // Stores made before this version kept the link on the metric points only: copy it over.
       `INSERT OR IGNORE INTO logged_model_metrics
         (model_id, metric_name, metric_timestamp_ms, metric_step, metric_value, is_nan, run_id, dataset_name, dataset_digest)

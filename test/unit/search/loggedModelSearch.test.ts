@@ -27,15 +27,18 @@ before(async () => {
       ['m2', 'alpha', '0.1'],
     ]);
     tx.runMany('INSERT INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?)', [['m1', 'env', 'prod']]);
+    // A model's metrics live in logged_model_metrics (MLflow's table), apart from run histories.
     tx.runMany(
-      'INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest) VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)',
+      `INSERT INTO logged_model_metrics (run_id, metric_name, metric_value, is_nan, metric_timestamp_ms, metric_step, model_id, dataset_name, dataset_digest)
+       VALUES (?, ?, ?, 0, ?, ?, ?, ?, ?)`,
       [
         ['r1', 'acc', 0.8, 1, 0, 'm1', 'train', 'd1'],
         ['r1', 'acc', 0.9, 2, 1, 'm1', 'eval', 'd2'],
         ['r2', 'acc', 0.85, 1, 0, 'm2', 'eval', 'd3'],
-        ['r1', 'acc', 0.99, 3, 0, null, null, null],
       ],
     );
+    // A run point without a model link is no model metric.
+    tx.run("INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step) VALUES ('r1', 'acc', 0.99, 0, 3, 0)");
   });
 });
 

@@ -27,13 +27,13 @@ describe('query plans', () => {
     assert.doesNotMatch(shown, /by_key_value/);
   });
 
-  test("logged model metric filters and orders use the schema's partial index on metrics", async () => {
+  test("logged model metric filters and orders use logged_model_metrics' index", async () => {
     const db = await openDatabase();
     const shown = plan(
       db,
       compileLoggedModelSearch({ experimentIds: ['1'], filter: 'metrics.acc > 0.5', orderBy: [{ field_name: 'metrics.acc', ascending: false }] }),
     );
-    assert.equal(shown.match(/USING INDEX metrics_by_model \(model_id=\? AND key=\?\)/g)?.length, 2, shown);
+    assert.equal(shown.match(/USING INDEX logged_model_metrics_by_model \(model_id=\? AND metric_name=\?\)/g)?.length, 2, shown);
     assert.doesNotMatch(shown, /SCAN k/);
   });
 });

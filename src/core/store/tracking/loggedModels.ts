@@ -12,7 +12,6 @@ import type { Reader, WriteTransaction } from '../database';
 import { newLoggedModelId } from '../ids';
 import { loggedModelArtifactUri } from './artifactUris';
 import { requireActiveExperiment } from './lookups';
-import { historyOrder } from './metricHistory';
 import { generateRunName } from './runNames';
 import { chunks, placeholders, runEach } from './sqlHelpers';
 
@@ -93,11 +92,7 @@ export function deleteLoggedModel(tx: WriteTransaction, modelId: string, now: nu
   ]);
 }
 
-/**
- * Models with their tags, params and metrics. A model's metrics are the run metric points logged
- * with its id; they are looked up through the runs that know the model (its source run, the runs
- * that output it or took it as input), which the metrics index covers.
- */
+/** Models with their tags, params and metrics (the points logged with the model's id, from `logged_model_metrics`). */
 export function assembleLoggedModels(db: Reader, rows: readonly LoggedModelRow[]): LoggedModel[] {
   const ids = rows.map((row) => row.model_id);
   const tags = groupByModel(db, ids, 'logged_model_tags');
@@ -122,12 +117,10 @@ function modelMetrics(db: Reader, row: LoggedModelRow): LoggedModelMetric[] {
     dataset_name: string | null;
     dataset_digest: string | null;
   }>(
-    `SELECT run_id, key, value, is_nan, timestamp, step, dataset_name, dataset_digest FROM metrics
-     WHERE model_id = ?1 AND run_id IN (
-       SELECT ?2 UNION SELECT run_id FROM run_outputs WHERE model_id = ?1
-       UNION SELECT run_id FROM run_model_inputs WHERE model_id = ?1)
-     ORDER BY key, ${historyOrder}`,
-    [row.model_id, row.source_run_id],
+    `SELECT run_id, metric_name AS key, metric_value AS value, is_nan, metric_timestamp_ms AS timestamp, metric_step AS step,
+       dataset_name, dataset_digest FROM logged_model_metrics
+     WHERE model_id = ? ORDER BY metric_name, metric_step, metric_timestamp_ms, metric_value, is_nan, rowid`,
+    [row.model_id],
   );
   return rows.map((metric) => ({
     key: metric.key,

@@ -11,6 +11,7 @@ import type { WriteTransaction } from '../database';
 import { requireActiveRun } from './lookups';
 import { chunks, placeholders, runEach } from './sqlHelpers';
 import type { MetricInput } from './metricWrites';
+import { recordModelMetrics } from './modelMetricWrites';
 import { insertMetrics } from './metricWrites';
 import { renameRun, runNameTag } from './runs';
 
@@ -37,6 +38,7 @@ export function logBatch(tx: WriteTransaction, runId: string, batch: BatchInput)
   requireActiveRun(tx, runId);
   insertParams(tx, runId, batch.params ?? []);
   insertMetrics(tx, runId, batch.metrics ?? []);
+  recordModelMetrics(tx, runId, batch.metrics ?? []);
   upsertTags(tx, runId, batch.tags ?? []);
 }
 
@@ -44,6 +46,7 @@ export function logMetric(tx: WriteTransaction, runId: string, metric: MetricInp
   validateMetric(metric);
   requireActiveRun(tx, runId);
   insertMetrics(tx, runId, [metric]);
+  recordModelMetrics(tx, runId, [metric]);
 }
 
 /** Params are immutable: the same value again is accepted, another value is refused. */
