@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 
 /** Writes all of `bytes` at `position`: one writeSync may write less than asked. */
 export function writeAll(fd: number, bytes: Uint8Array, position: number): void {
@@ -28,6 +28,20 @@ export function writeFileDurably(file: string, bytes: Uint8Array, mode?: number)
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Opens (creating it if need be) a store file for reading and writing at any position: the
+ * metric history files. Every file the store creates goes through this module, so that the
+ * rules for store files (their mode) live in one place.
+ */
+export function openStoreFile(file: string): number {
+  return openSync(file, constants.O_RDWR | constants.O_CREAT);
+}
+
+/** Creates a folder of the store (and its parents) if it does not exist yet. */
+export function makeStoreFolder(dir: string): void {
+  mkdirSync(dir, { recursive: true });
 }
 
 /**

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ArtifactStore } from './artifactStore';
 import { Database, type OpenOptions } from './database';
 import { ModelRegistry } from './modelRegistry';
+import { type HistoryMoveProgress, moveHistoriesOutOfImage } from './series/historyMove';
 import os from 'node:os';
 import { Ownership, type OwnerInfo } from './ownership';
 import type { RecoveryReport } from './recovery';
@@ -25,7 +26,10 @@ export class StoreOwnedElsewhereError extends Error {
   }
 }
 
-export type WorkspaceStoreOptions = Pick<OpenOptions, 'checkpointBytes' | 'idleCheckpointMs' | 'onBackgroundError'>;
+export interface WorkspaceStoreOptions extends Pick<OpenOptions, 'checkpointBytes' | 'idleCheckpointMs' | 'onBackgroundError'> {
+  /** Told as a store made before the history files moves its histories out of the image (first open only). */
+  readonly onMigrationProgress?: (progress: HistoryMoveProgress) => void;
+}
 
 /**
  * A `.runlens/` folder opened by the process that owns it: the durable database and the stores
@@ -48,8 +52,10 @@ export class WorkspaceStore {
     const claim = Ownership.acquire(dir);
     if (claim.kind === 'owned') throw new StoreOwnedElsewhereError(dir, claim.owner);
     try {
-      const db = await Database.open({ ...options, dir });
+      const { onMigrationProgress, ...openOptions } = options;
+      const db = await Database.open({ ...openOptions, dir });
       try {
+        await moveHistoriesOutOfImage(db, onMigrationProgress);
         return new WorkspaceStore(
           dir,
           db,
