@@ -7,6 +7,7 @@ import { LaunchService } from '../core/launches/launchService';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
 import { Disposable } from './disposable';
+import { historyMoveNotification } from './historyMoveProgress';
 import { launchImprint } from './launch/launchImprint';
 
 /** Where MLflow clients send their requests: the values of MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN. */
@@ -93,7 +94,7 @@ export class TrackingSession extends Disposable {
     if (!dir) throw new Error('RunLens keeps its runs in the workspace: open a folder first.');
     let store: WorkspaceStore;
     try {
-      store = await WorkspaceStore.open(dir);
+      store = await WorkspaceStore.open(dir, { onMigrationProgress: historyMoveNotification() });
     } catch (error) {
       if (error instanceof StoreOwnedElsewhereError) {
         const { owner } = error;
