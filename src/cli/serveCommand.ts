@@ -49,7 +49,17 @@ async function serve(args: readonly string[]): Promise<number> {
   const storeDir = path.join(options.dir, '.runlens');
   let store: WorkspaceStore;
   try {
-    store = await WorkspaceStore.open(storeDir);
+    let told = -1;
+    store = await WorkspaceStore.open(storeDir, {
+      // An older store moves its metric histories out of the database once, on this first open.
+      onMigrationProgress: ({ movedPoints, totalPoints }) => {
+        const percent = Math.floor((100 * movedPoints) / Math.max(1, totalPoints));
+        if (percent >= told + 10 || movedPoints === totalPoints) {
+          console.error(`runlens serve: moving metric histories out of the database: ${percent}% (${movedPoints} of ${totalPoints} points)`);
+          told = percent;
+        }
+      },
+    });
   } catch (error) {
     if (!(error instanceof StoreOwnedElsewhereError)) throw error;
     const verdict = await probeOwner(error.owner);

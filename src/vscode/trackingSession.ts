@@ -8,6 +8,7 @@ import { storeFiles } from '../core/store/storeFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
 import { Disposable } from './disposable';
+import { historyMoveNotification } from './historyMoveProgress';
 import { launchImprint } from './launch/launchImprint';
 import { logError, runLensLog } from './runLensLog';
 
@@ -133,7 +134,7 @@ export class TrackingSession extends Disposable {
     if (!dir) throw new Error('RunLens keeps its runs in the workspace: open a folder first.');
     let store: WorkspaceStore;
     try {
-      store = await WorkspaceStore.open(dir);
+      store = await WorkspaceStore.open(dir, { onMigrationProgress: historyMoveNotification() });
     } catch (error) {
       if (error instanceof StoreOwnedElsewhereError) {
         const { owner } = error;

@@ -48,7 +48,8 @@ export function buildMetricChart(
   const smoothed = options.smoothing > 0;
   for (const history of histories) {
     const { xs, ys } = chartPoints(history, options);
-    const left = history.values.length - ys.length;
+    // A summarized history (totalPoints) holds only some of its points: leaving some out is not news.
+    const left = history.totalPoints === undefined ? history.values.length - ys.length : 0;
     if (left > 0) {
       notes.push(`${history.label}: ${left} ${left === 1 ? 'value' : 'values'} not drawn (${options.logScale ? 'not positive or ' : ''}not finite).`);
     }
@@ -57,7 +58,7 @@ export function buildMetricChart(
     for (const i of indexes) {
       rows.push(smooth ? { run: history.label, x: xs[i], value: ys[i], smoothed: smooth[i] } : { run: history.label, x: xs[i], value: ys[i] });
     }
-    series.push({ runId: history.runId, runName: history.label, totalPoints: history.values.length, shownPoints: indexes.length });
+    series.push({ runId: history.runId, runName: history.label, totalPoints: history.totalPoints ?? history.values.length, shownPoints: indexes.length });
   }
   const spec = metricHistorySpec({
     title: key,

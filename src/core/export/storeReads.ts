@@ -1,7 +1,6 @@
 import type { KeyValue, LoggedModelRow } from '../entities';
-import { metricValue } from '../entities';
 import type { Reader } from '../store/database';
-import { historyOrder } from '../store/tracking/metricHistory';
+import { readHistory, seriesOfRun } from '../store/tracking/seriesReads';
 import { modelVersionColumns, registeredModelColumns, type ModelVersionRow, type RegisteredModelRow } from '../store/registry/registryReads';
 
 /** One point of a run's history with what the public reads leave out: its dataset and model links. */
@@ -21,21 +20,29 @@ export interface StoredPoint {
  * export keeps everything the store has). Read-only, parameterized.
  */
 export function runHistory(db: Reader, runId: string): StoredPoint[] {
-  type Row = [string, number | null, number, number, number, string | null, string | null, string | null];
-  const rows = db.values(
-    `SELECT key, value, is_nan, timestamp, step, dataset_name, dataset_digest, model_id FROM metrics
-     WHERE run_id = ? ORDER BY key, ${historyOrder}`,
-    [runId],
-  ) as Row[];
-  return rows.map(([key, value, isNan, timestamp, step, datasetName, datasetDigest, modelId]) => ({
-    key,
-    value: metricValue({ value, is_nan: isNan }),
-    timestamp,
-    step,
-    datasetName,
-    datasetDigest,
-    modelId,
-  }));
+  type Link = [key: string, seq: number, datasetName: string | null, datasetDigest: string | null, modelId: string | null];
+  const links = new Map<string, Link>();
+  for (const link of db.values('SELECT key, seq, dataset_name, dataset_digest, model_id FROM metrics WHERE run_id = ?', [runId]) as Link[]) {
+    links.set(`${link[1]}\u0000${link[0]}`, link);
+  }
+  const points: StoredPoint[] = [];
+  for (const series of seriesOfRun(db, runId)) {
+    const { points: columns, order } = readHistory(db, series);
+    for (let i = 0; i < columns.steps.length; i++) {
+      const seq = order ? order[i] : i;
+      const link = links.get(`${seq}\u0000${series.key}`);
+      points.push({
+        key: series.key,
+        value: columns.values[seq],
+        timestamp: columns.timestamps[seq],
+        step: columns.steps[seq],
+        datasetName: link?.[2] ?? null,
+        datasetDigest: link?.[3] ?? null,
+        modelId: link?.[4] ?? null,
+      });
+    }
+  }
+  return points;
 }
 
 export function runDeletedTime(db: Reader, runId: string): number | null {

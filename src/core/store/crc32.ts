@@ -11,9 +11,17 @@ export const crc32: (bytes: Uint8Array) => number =
 let table: Uint32Array | undefined;
 
 export function tableCrc32(bytes: Uint8Array): number {
-  table ??= makeTable();
+  return crc32Range(bytes, 0, bytes.length);
+}
+
+/**
+ * CRC-32 of `bytes[start, end)`, computed here: for many short ranges (a history's 24-byte points)
+ * this is several times faster than a subarray and a native call per range.
+ */
+export function crc32Range(bytes: Uint8Array, start: number, end: number): number {
+  const t = (table ??= makeTable());
   let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = table[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
+  for (let i = start; i < end; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
 }
 

@@ -10,6 +10,9 @@ import { RecordWriter } from './journalRecord';
 import { type RecoveryReport, recoverStore } from './recovery';
 import { migrations as trackingMigrations, type Migration } from './schema';
 import { loadSqlJs } from './sqlJs';
+import { applyOp, opRow, type SeriesOp } from './series/seriesJournal';
+import { SeriesFiles, type SeriesRef } from './series/seriesFiles';
+import { FolderStorage, MemoryStorage } from './series/seriesStorage';
 import { StatementCache } from './statementCache';
 import { storeFiles } from './storeFiles';
 
@@ -27,6 +30,8 @@ export interface Reader {
    * result is never held whole. `onRow` must not run the same SQL text (its statement is in use).
    */
   each(sql: string, params: readonly Param[], onRow: (row: Param[]) => void): void;
+  /** The full metric histories, outside the sql.js image (their counts are in `latest_metrics`). */
+  readonly series: SeriesFiles;
 }
 
 /**
@@ -38,6 +43,13 @@ export interface WriteTransaction extends Reader {
   run(sql: string, params?: readonly Param[]): void;
   /** One statement, many parameter rows: the fast path for metric batches. */
   runMany(sql: string, rows: readonly (readonly Param[])[]): void;
+  /**
+   * Writes points `start..` of a metric's history (packed, series/pointRecords.ts), journaled with
+   * the transaction. They count once `latest_metrics.point_count` (same transaction) says so.
+   */
+  appendPoints(series: SeriesRef, start: number, points: Uint8Array): void;
+  /** Removes a run's history files when the write commits (a purge). */
+  removeRunPoints(runId: string): void;
 }
 
 export interface OpenOptions {
@@ -116,6 +128,8 @@ export class Database implements Reader {
   private readonly slicedWaiters: (() => void)[] = [];
   private readonly tx: WriteTransaction;
   private readonly writeListeners = new Set<() => void>();
+  /** The open transaction's removals of history files, applied once it commits. */
+  private pendingSeries: SeriesOp[] = [];
 
   private constructor(
     private readonly db: SqlJsDatabase,
@@ -124,14 +138,18 @@ export class Database implements Reader {
     /** What opening found: journal records replayed, damage set aside. Show `message` to the user. */
     readonly recovery: RecoveryReport,
     private readonly reportBackgroundError: (error: Error) => void,
+    readonly series: SeriesFiles,
   ) {
     this.tx = {
+      series,
       all: (sql, params) => this.all(sql, params),
       get: (sql, params) => this.get(sql, params),
       values: (sql, params) => this.values(sql, params),
       each: (sql, params, onRow) => this.each(sql, params, onRow),
       run: (sql, params = []) => this.execute(sql, [params]),
       runMany: (sql, rows) => this.execute(sql, rows),
+      appendPoints: (series, start, points) => this.addSeriesOp({ kind: 'points', series, start, points }),
+      removeRunPoints: (runId) => this.addSeriesOp({ kind: 'remove', runId }),
     };
   }
 
@@ -141,19 +159,28 @@ export class Database implements Reader {
     const reportBackgroundError = options.onBackgroundError ?? (() => undefined);
     if (options.dir === undefined) {
       const db = openSqlJsDatabase(SQL);
-      const database = new Database(db, new StatementCache(db), undefined, nothingRecovered, reportBackgroundError);
+      const series = new SeriesFiles(new MemoryStorage());
+      const database = new Database(db, new StatementCache(db), undefined, nothingRecovered, reportBackgroundError, series);
       database.migrate(migrations);
       return database;
     }
     const dir = options.dir;
     makeStoreDir(dir);
-    const recovered = recoverStore(SQL, dir, latestVersion(migrations));
+    const series = new SeriesFiles(new FolderStorage(path.join(dir, storeFiles.metrics)));
+    let recovered: ReturnType<typeof recoverStore>;
     let journal: Journal;
+    try {
+      recovered = recoverStore(SQL, dir, latestVersion(migrations), series);
+    } catch (error) {
+      series.close();
+      throw error;
+    }
     try {
       journal = Journal.open(path.join(dir, storeFiles.journal), recovered.journalLength, recovered.nextSeq);
     } catch (error) {
       recovered.statements.clear();
       recovered.db.close();
+      series.close();
       throw error;
     }
     const checkpointBytes = options.checkpointBytes ?? defaultCheckpointBytes;
@@ -166,7 +193,7 @@ export class Database implements Reader {
       imageExists: recovered.imageExists,
       nextCheckpointAt: checkpointBytes,
     };
-    const database = new Database(recovered.db, recovered.statements, persistence, recovered.report, reportBackgroundError);
+    const database = new Database(recovered.db, recovered.statements, persistence, recovered.report, reportBackgroundError, series);
     try {
       database.migrate(migrations);
       // A new store gets its image at once; a replayed journal is folded in once things are quiet.
@@ -348,11 +375,29 @@ export class Database implements Reader {
     if (!persistence) return;
     cancelIdleCheckpoint(persistence);
     if (persistence.imageExists && persistence.journal.byteLength === 0) return;
+    // The history files first: once the journal is emptied, they alone hold the points.
+    this.series.sync();
     writeCheckpointSeq(this.db, persistence.journal.lastSeq);
     saveImage(persistence.dir, this.db.export());
     persistence.imageExists = true;
     persistence.journal.clear();
     persistence.nextCheckpointAt = persistence.checkpointBytes;
+  }
+
+  /**
+   * Gives the space of deleted rows back (VACUUM: the image then holds only live pages) and
+   * checkpoints. Changes no row, so nothing is journaled. Costs a pass over what the image holds:
+   * for after a large delete (the move of the histories out of the image), not for every day.
+   */
+  compact(): void {
+    this.assertOpen();
+    if (this.writing || this.sliced) throw new Error('Database.compact cannot run inside a write');
+    this.statements.run('VACUUM');
+    const persistence = this.persistence;
+    if (!persistence) return;
+    // The journal may be empty: the image is rewritten all the same, smaller.
+    persistence.imageExists = false;
+    this.checkpoint();
   }
 
   /** Checkpoints (for a durable database) and closes. Closing twice is harmless. */
@@ -387,10 +432,12 @@ export class Database implements Reader {
     }
     this.statements.clear();
     this.db.close();
+    this.series.close();
   }
 
   private begin(): void {
     this.changed = false;
+    this.pendingSeries = [];
     this.persistence?.writer.begin();
     this.statements.run('BEGIN');
   }
@@ -419,6 +466,7 @@ export class Database implements Reader {
       throw error;
     }
     this.writing = false;
+    this.applySeries();
     if (journaledIn) this.afterJournaledWrite(journaledIn);
     if (this.changed) this.notifyWrite();
     return result;
@@ -480,7 +528,44 @@ export class Database implements Reader {
     }
   }
 
+  private addSeriesOp(op: SeriesOp): void {
+    if (!this.writing) throw new Error('a write transaction was used after its write() returned');
+    const [sql, row] = opRow(op);
+    this.persistence?.writer.addRow(sql, row);
+    if (op.kind === 'points') {
+      // Written at once, so the transaction reads its own points. Should it roll back, the points
+      // lie past the count `latest_metrics` keeps, where the next points overwrite them. A run
+      // purged and written again in one transaction (a mirror refreshing its copy) keeps its
+      // folder: the new points overwrite the old from the start (replay removes, then writes).
+      this.pendingSeries = this.pendingSeries.filter((pending) => pending.kind !== 'remove' || pending.runId !== op.series.runId);
+      try {
+        applyOp(this.series, op);
+      } catch (error) {
+        this.persistence?.writer.undoRow();
+        throw error;
+      }
+    } else {
+      this.pendingSeries.push(op);
+    }
+    this.changed = true;
+  }
+
+  /**
+   * Removes the history files of runs a committed write purged. The write is durable in the
+   * journal already; should this fail, reopening replays it.
+   */
+  private applySeries(): void {
+    const ops = this.pendingSeries;
+    this.pendingSeries = [];
+    try {
+      for (const op of ops) applyOp(this.series, op);
+    } catch (error) {
+      this.reportBackgroundError(error as Error);
+    }
+  }
+
   private rollback(): void {
+    this.pendingSeries = [];
     try {
       this.statements.run('ROLLBACK');
     } catch {

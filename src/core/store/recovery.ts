@@ -5,6 +5,8 @@ import { openSqlJsDatabase } from './connection';
 import { loadImage, removeStaleImageTemp } from './databaseImage';
 import { type JournalScan, scanJournal, setDamageAside } from './journal';
 import { UnknownRecordFormatError } from './journalRecord';
+import type { SeriesFiles } from './series/seriesFiles';
+import { isSeriesOp, replayOp } from './series/seriesJournal';
 import { StatementCache } from './statementCache';
 import { NewerDatabaseError } from './storeErrors';
 import { storeFiles } from './storeFiles';
@@ -36,7 +38,7 @@ export interface RecoveredStore {
  * checkpoint's leftover temporary file removed. Refuses (changing nothing) a database or journal
  * from a newer RunLens and a `runlens.db` that is not SQLite.
  */
-export function recoverStore(SQL: SqlJsStatic, dir: string, latestVersion: number): RecoveredStore {
+export function recoverStore(SQL: SqlJsStatic, dir: string, latestVersion: number, series: SeriesFiles): RecoveredStore {
   const imageFile = path.join(dir, storeFiles.database);
   const journalFile = path.join(dir, storeFiles.journal);
   const image = loadImage(SQL, imageFile);
@@ -45,7 +47,7 @@ export function recoverStore(SQL: SqlJsStatic, dir: string, latestVersion: numbe
   try {
     refuseNewer(db, imageFile, latestVersion);
     const imageSeq = readCheckpointSeq(db);
-    const { scan, replayed } = replayJournal(db, statements, journalFile, imageSeq);
+    const { scan, replayed } = replayJournal(db, statements, journalFile, imageSeq, series);
     refuseNewer(db, imageFile, latestVersion);
 
     let damagedFile: string | undefined;
@@ -83,6 +85,7 @@ function replayJournal(
   statements: StatementCache,
   journalFile: string,
   imageSeq: number,
+  series: SeriesFiles,
 ): { scan: JournalScan; replayed: number } {
   let stopAt: { seq: number; reason: string } | undefined;
   for (;;) {
@@ -98,7 +101,11 @@ function replayJournal(
         }
         if (stopAt?.seq === record.seq) return stopAt.reason;
         try {
-          for (const statement of record.statements) statements.runRows(statement.sql, statement.rows);
+          // Points are written at the positions they were logged at, so writing them again is harmless.
+          for (const statement of record.statements) {
+            if (isSeriesOp(statement.sql)) replayOp(series, statement.sql, statement.rows);
+            else statements.runRows(statement.sql, statement.rows);
+          }
         } catch (error) {
           failure = { seq: record.seq, reason: `record ${record.seq} cannot be applied (${(error as Error).message})` };
           return failure.reason;

@@ -222,7 +222,21 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
-    // Number 5 (4 belongs to another change): MLflow 3's evaluation datasets, scorers, and the
+    version: 4,
+    statements: [
+      // Full metric histories leave the sql.js image for the history files (series/seriesFiles.ts,
+      // docs/STORAGE.md): `latest_metrics` names each run's metric's file (`series_id`, numbered
+      // within the run) and says whether its points were logged in history order (`in_order`: reads
+      // then need no sort). `metrics` keeps only the points linked to a model or a dataset, with
+      // the point's position in its history (`seq`). An older store's points are moved out on its
+      // first open (series/historyMove.ts), series_id NULL marking what is still to move.
+      'ALTER TABLE latest_metrics ADD COLUMN series_id INTEGER',
+      'ALTER TABLE latest_metrics ADD COLUMN in_order INTEGER NOT NULL DEFAULT 1',
+      'ALTER TABLE metrics ADD COLUMN seq INTEGER',
+    ],
+  },
+  {
+    // MLflow 3's evaluation datasets, scorers, and the
     // metrics linked to logged models in a table of their own, as MLflow's logged_model_metrics.
     version: 5,
     statements: [

@@ -8,6 +8,8 @@ export const storeFiles = {
   journal: 'journal',
   /** Which process owns the store (ownership.ts). */
   owner: 'owner.json',
+  /** Full metric histories, one folder per run (series/seriesFiles.ts). */
+  metrics: 'metrics',
   artifacts: 'artifacts',
   gitignore: '.gitignore',
 } as const;

@@ -4,6 +4,7 @@ import { ArtifactStore } from './artifactStore';
 import { Database, type OpenOptions } from './database';
 import { makeStoreDir, storeFileMode } from './fileSync';
 import { ModelRegistry } from './modelRegistry';
+import { type HistoryMoveProgress, moveHistoriesOutOfImage } from './series/historyMove';
 import os from 'node:os';
 import { Ownership, type OwnerInfo } from './ownership';
 import type { RecoveryReport } from './recovery';
@@ -26,10 +27,12 @@ export class StoreOwnedElsewhereError extends Error {
   }
 }
 
-export type WorkspaceStoreOptions = Pick<OpenOptions, 'checkpointBytes' | 'idleCheckpointMs' | 'onBackgroundError'> & {
+export interface WorkspaceStoreOptions extends Pick<OpenOptions, 'checkpointBytes' | 'idleCheckpointMs' | 'onBackgroundError'> {
   /** The claim of an owner found not to be RunLens (see Ownership.acquire): take the store over from it. */
   readonly staleClaim?: string;
-};
+  /** Told as a store made before the history files moves its histories out of the image (first open only). */
+  readonly onMigrationProgress?: (progress: HistoryMoveProgress) => void;
+}
 
 /**
  * A `.runlens/` folder opened by the process that owns it: the durable database and the stores
@@ -52,8 +55,10 @@ export class WorkspaceStore {
     const claim = Ownership.acquire(dir, options.staleClaim);
     if (claim.kind === 'owned') throw new StoreOwnedElsewhereError(dir, claim.owner);
     try {
-      const db = await Database.open({ ...options, dir });
+      const { onMigrationProgress, ...openOptions } = options;
+      const db = await Database.open({ ...openOptions, dir });
       try {
+        await moveHistoriesOutOfImage(db, onMigrationProgress);
         return new WorkspaceStore(
           dir,
           db,

@@ -1,6 +1,6 @@
 import type { Run } from '../entities';
 import { artifactFilesOf } from '../export/artifactFiles';
-import type { Reader } from '../store/database';
+import { seriesOfRun } from '../store/tracking/seriesReads';
 import { createOnce } from './createOnce';
 import { RemoteError } from './mlflowRestClient';
 import { artifactsFingerprint, uploadMissingArtifacts } from './pushArtifacts';
@@ -128,50 +128,40 @@ async function pushParamsAndTags(ctx: PushContext, run: Run, remote: RemoteRun):
   ctx.counts.tags += tags.length;
 }
 
-type PointRow = [
-  rowid: number,
-  key: string,
-  value: number | null,
-  isNan: number,
-  timestamp: number,
-  step: number,
-  modelId: string | null,
-  datasetName: string | null,
-  datasetDigest: string | null,
-];
-
-/** The run's metric points logged after `rowid`, in the order they were logged. */
-function pointsAfter(db: Reader, runId: string, rowid: number): PointRow[] {
-  return db.values(
-    `SELECT rowid, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest FROM metrics
-     WHERE run_id = ? AND rowid > ? ORDER BY rowid`,
-    [runId, rowid],
-  ) as PointRow[];
-}
-
-/** The history past the cursor, in log-batch chunks; the cursor moves after each acknowledged chunk. */
+/** Each history's points past the cursor, in the order they were logged, in log-batch chunks; the cursor moves after each acknowledged chunk. */
 async function pushMetrics(ctx: PushContext, runId: string, cursor: CursorTag, modelIds: ReadonlyMap<string, string>): Promise<void> {
-  const rows = pointsAfter(ctx.tracking.db, runId, cursor.value.metricsRowid);
-  for (let start = 0; start < rows.length; start += batchLimits.metrics) {
-    ctx.signal?.throwIfAborted();
-    const chunk = rows.slice(start, start + batchLimits.metrics);
-    ctx.onActivity?.(`run ${runId}: metric points ${start + chunk.length} of ${rows.length}`);
-    await ctx.client.post('runs/log-batch', {
-      run_id: cursor.value.remoteRunId,
-      metrics: chunk.map(([, key, value, isNan, timestamp, step, modelId, datasetName, datasetDigest]) => {
-        const remoteModel = modelId === null ? undefined : modelIds.get(modelId);
+  const db = ctx.tracking.db;
+  type Link = [key: string, seq: number, modelId: string | null, datasetName: string | null, datasetDigest: string | null];
+  const links = new Map<string, Link>();
+  for (const link of db.values('SELECT key, seq, model_id, dataset_name, dataset_digest FROM metrics WHERE run_id = ?', [runId]) as Link[]) {
+    links.set(`${link[1]}\u0000${link[0]}`, link);
+  }
+  const allSeries = seriesOfRun(db, runId);
+  const total = allSeries.reduce((n, series) => n + Math.max(0, series.count - (cursor.value.points[series.seriesId] ?? 0)), 0);
+  let sent = 0;
+  for (const series of allSeries) {
+    for (let start = cursor.value.points[series.seriesId] ?? 0; start < series.count; ) {
+      ctx.signal?.throwIfAborted();
+      const chunk = db.series.read(series, start, Math.min(batchLimits.metrics, series.count - start));
+      const metrics = Array.from(chunk.steps, (step, i) => {
+        const link = links.get(`${start + i}\u0000${series.key}`);
+        const remoteModel = link?.[2] ? modelIds.get(link[2]) : undefined;
         return {
-          key,
-          value: isNan ? NaN : value,
-          timestamp,
+          key: series.key,
+          value: chunk.values[i],
+          timestamp: chunk.timestamps[i],
           step,
           ...(remoteModel ? { model_id: remoteModel } : {}),
-          ...(datasetName && datasetDigest ? { dataset_name: datasetName, dataset_digest: datasetDigest } : {}),
+          ...(link?.[3] && link[4] ? { dataset_name: link[3], dataset_digest: link[4] } : {}),
         };
-      }),
-    });
-    cursor.move({ metricsRowid: chunk[chunk.length - 1][0] });
-    ctx.counts.metricPoints += chunk.length;
+      });
+      sent += metrics.length;
+      ctx.onActivity?.(`run ${runId}: metric points ${sent} of ${total}`);
+      await ctx.client.post('runs/log-batch', { run_id: cursor.value.remoteRunId, metrics });
+      start += metrics.length;
+      cursor.move({ points: { ...cursor.value.points, [series.seriesId]: start } });
+      ctx.counts.metricPoints += metrics.length;
+    }
   }
 }
 

@@ -29,24 +29,35 @@ export function syncTagKeys(host: string): SyncTagKeys {
 /** How far a run has been pushed to one server. Updated after each acknowledged chunk. */
 export interface RunCursor {
   readonly remoteRunId: string;
-  /** Every local metric point with a rowid up to this one has been acknowledged by the server. */
-  readonly metricsRowid: number;
+  /**
+   * Per metric history (by `latest_metrics.series_id`), how many of its points, in the order they
+   * were logged, the server has acknowledged. A cursor from before the history files (it counted
+   * rows of the old `metrics` table) has none: its points are sent again, and the server keeps
+   * each identical point once.
+   */
+  readonly points: Readonly<Record<string, number>>;
   /** A fingerprint of the artifact files (paths and sizes) when they were last all uploaded. */
   readonly artifacts?: string;
 }
 
 /** The cursor for `remoteRunId`; a missing, unreadable or other run's cursor starts from nothing. */
 export function readRunCursor(tags: readonly KeyValue[] | undefined, keys: SyncTagKeys, remoteRunId: string): RunCursor {
-  const fresh: RunCursor = { remoteRunId, metricsRowid: 0 };
+  const fresh: RunCursor = { remoteRunId, points: {} };
   const text = tags?.find((tag) => tag.key === keys.cursor)?.value;
   if (text === undefined) return fresh;
   try {
     const parsed = JSON.parse(text) as Partial<RunCursor>;
-    if (parsed.remoteRunId !== remoteRunId || !Number.isSafeInteger(parsed.metricsRowid)) return fresh;
-    return { remoteRunId, metricsRowid: parsed.metricsRowid ?? 0, ...(typeof parsed.artifacts === 'string' ? { artifacts: parsed.artifacts } : {}) };
+    if (parsed.remoteRunId !== remoteRunId) return fresh;
+    return { remoteRunId, points: validCounts(parsed.points), ...(typeof parsed.artifacts === 'string' ? { artifacts: parsed.artifacts } : {}) };
   } catch {
     return fresh;
   }
+}
+
+/** Only whole counts survive from a tag (it is run data, so it is checked). */
+function validCounts(points: unknown): Record<string, number> {
+  if (points === null || typeof points !== 'object' || Array.isArray(points)) return {};
+  return Object.fromEntries(Object.entries(points).filter(([, n]) => Number.isSafeInteger(n) && (n as number) >= 0));
 }
 
 export function tagValue(tags: readonly KeyValue[] | undefined, key: string): string | undefined {

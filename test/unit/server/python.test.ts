@@ -35,10 +35,10 @@ describe('a stdlib-only Python training script against the server', () => {
     // What the script saw through the API is what the store holds.
     const run = t.db.get<{ status: string; name: string }>('SELECT status, name FROM runs WHERE run_id = ?', [logged.run_id]);
     assert.deepEqual(run, { status: 'FINISHED', name: 'stdlib-run' });
-    const points = t.db.get<{ n: number }>("SELECT count(*) AS n FROM metrics WHERE run_id = ? AND key = 'loss'", [logged.run_id]);
+    const points = t.db.get<{ n: number }>("SELECT point_count AS n FROM latest_metrics WHERE run_id = ? AND key = 'loss'", [logged.run_id]);
     assert.equal(points?.n, 10);
-    const nan = t.db.get<{ is_nan: number }>("SELECT is_nan FROM metrics WHERE run_id = ? AND key = 'grad_norm' AND step = 1", [logged.run_id]);
-    assert.equal(nan?.is_nan, 1, 'NaN sent as a bare json.dumps literal is stored as NaN');
+    const nan = t.store.getMetricHistory(logged.run_id, 'grad_norm').metrics.find((point) => point.step === 1);
+    assert.ok(Number.isNaN(nan?.value), 'NaN sent as a bare json.dumps literal is stored as NaN');
     const version = t.db.get<{ model_id: string }>("SELECT model_id FROM model_versions WHERE name = 'stdlib_registered' AND version = 1");
     assert.equal(version?.model_id, logged.model_id);
     assert.deepEqual(t.logged, []);

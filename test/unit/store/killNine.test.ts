@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Database } from '../../../src/core/store/database';
+import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { batchSize, isBatch, killRunId, metricValue } from '../../fixtures/store/killWorkload';
 import { tempDir } from './storeTestKit';
 
@@ -11,6 +12,7 @@ import { tempDir } from './storeTestKit';
 const rounds = Number(process.env.RUNLENS_KILL_ROUNDS ?? 20);
 const seed = Number(process.env.RUNLENS_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const writer = path.join(__dirname, '../../fixtures/store/killWriter.js');
+const seriesWriter = path.join(__dirname, '../../fixtures/store/killSeriesWriter.js');
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
 function random(state: number): () => number {
@@ -32,9 +34,9 @@ interface Round {
  * Runs the writer and kills it with SIGKILL `delayMs` after it starts (`fromStart`, so the kill may
  * land while it opens and recovers) or after it reports ready. Returns the ids it acknowledged.
  */
-function runAndKill(dir: string, firstId: number, delayMs: number, fromStart: boolean): Promise<Round> {
+function runAndKill(dir: string, firstId: number, delayMs: number, fromStart: boolean, script = writer): Promise<Round> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [writer, dir, String(firstId)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, dir, String(firstId)], { stdio: ['ignore', 'pipe', 'pipe'] });
     const acknowledged: number[] = [];
     let partial = '';
     let stderr = '';
@@ -124,5 +126,51 @@ describe('kill -9', () => {
       `${acknowledged.length} acknowledged writes over ${rounds} kills; ${killsInsideCheckpoint} kills left a ` +
         `checkpoint half-written; ${damagedRounds} opens found a torn journal tail`,
     );
+  });
+
+  it(`loses no acknowledged metric point of the history files over ${rounds} random kills, across checkpoints (seed ${seed})`, { timeout: 120_000 + rounds * 3_000 }, async (t) => {
+    const dir = tempDir(t, 'runlens-kill-series-');
+    const next = random(seed + 1);
+    const acknowledged: number[] = [];
+    let nextId = 1;
+    let damagedRounds = 0;
+    for (let round = 1; round <= rounds; round++) {
+      const fromStart = round % 2 === 1;
+      // Longer than the SQL writer's: each start opens a TrackingStore before it logs.
+      const delay = Math.round(150 + next() * 650);
+      const result = await runAndKill(dir, nextId, delay, fromStart, seriesWriter);
+      const context = `seed ${seed + 1}, round ${round}, kill ${delay} ms after ${fromStart ? 'start' : 'ready'}`;
+      acknowledged.push(...result.acknowledged);
+
+      const db = await Database.open({ dir, idleCheckpointMs: 0 });
+      if (db.recovery.damagedBytes > 0) damagedRounds++;
+      const tracking = new TrackingStore(db);
+      const runId = tracking.searchRuns({ experimentIds: ['0'] }).runs[0]?.info.run_id;
+      const history = (key: string) => (runId === undefined ? [] : tracking.getMetricHistory(runId, key).metrics);
+      const singles = new Map<number, number>();
+      const batches = new Map<number, number>();
+      for (const point of history('single')) {
+        singles.set(point.step, (singles.get(point.step) ?? 0) + 1);
+        assert.ok(Object.is(point.value, metricValue(point.step, 0)), `${context}: value of single ${point.step}`);
+      }
+      const batchPoints = history('batch');
+      for (const point of batchPoints) {
+        batches.set(point.step, (batches.get(point.step) ?? 0) + 1);
+        assert.ok(Object.is(point.value, metricValue(point.step, point.timestamp)), `${context}: value of ${point.step}/${point.timestamp}`);
+      }
+      for (const id of acknowledged) {
+        if (isBatch(id)) assert.equal(batches.get(id), batchSize(id), `${context}: acknowledged batch ${id}`);
+        else assert.equal(singles.get(id), 1, `${context}: acknowledged write ${id}`);
+      }
+      for (const [id, n] of batches) assert.equal(n, batchSize(id), `${context}: batch ${id} is all or nothing`);
+      for (const [id, n] of singles) assert.equal(n, 1, `${context}: write ${id} applied once`);
+      const steps = batchPoints.map((point) => point.step);
+      assert.deepEqual(steps, [...steps].sort((a, b) => a - b), `${context}: history order`);
+
+      nextId = Math.max(nextId - 1, ...singles.keys(), ...batches.keys()) + 1;
+      if (round % 4 < 2) db.close();
+    }
+    assert.ok(acknowledged.length > rounds, `only ${acknowledged.length} writes acknowledged in ${rounds} rounds`);
+    t.diagnostic(`${acknowledged.length} acknowledged writes over ${rounds} kills; ${damagedRounds} opens found a torn journal tail`);
   });
 });

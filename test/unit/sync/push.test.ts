@@ -82,7 +82,7 @@ describe('push to a remote MLflow server', () => {
     assert.equal(summary.counts.runsCreated, 3);
     assert.ok(proxy.counts['drop-after'] > 3 && proxy.counts.unavailable > 3 && proxy.counts['drop-before'] > 2, JSON.stringify(proxy.counts));
     const localPoints = [seeded.finished, seeded.running, seeded.failed].reduce(
-      (n, id) => n + local.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM metrics WHERE run_id = ?', [id])!.n,
+      (n, id) => n + local.db.get<{ n: number }>('SELECT SUM(point_count) AS n FROM latest_metrics WHERE run_id = ?', [id])!.n,
       0,
     );
     assert.equal(summary.counts.metricPoints, localPoints);
@@ -148,8 +148,8 @@ describe('push to a remote MLflow server', () => {
     const cut = await pushRuns(local, { runIds: [longRun] }, server(), { retry: { maxAttempts: 3, baseDelayMs: 2, maxDelayMs: 5 } });
     assert.match(cut.interrupted ?? '', /failed 3 times/);
     assert.equal(cut.runs.failed, 1);
-    const cursor = JSON.parse(tagValue(local.tracking.getRun(longRun).data.tags, keys().cursor) ?? '{}') as { metricsRowid: number };
-    const acknowledged = local.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM metrics WHERE run_id = ? AND rowid <= ?', [longRun, cursor.metricsRowid])!.n;
+    const cursor = JSON.parse(tagValue(local.tracking.getRun(longRun).data.tags, keys().cursor) ?? '{}') as { points: Record<string, number> };
+    const acknowledged = Object.values(cursor.points).reduce((n, count) => n + count, 0);
     assert.equal(acknowledged, 3000, 'the cursor stands after the three acknowledged batches');
     assert.equal((await reader.history(remoteRunOf(longRun), 'loss')).length, 3000);
 

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ErrorCode } from '../../../src/core/errors';
 import type { MetricInput } from '../../../src/core/store/tracking/metricWrites';
 import type { TrackingStore } from '../../../src/core/store/trackingStore';
-import { countRows, expectMlflowError, openTrackingStore } from './support/trackingFixture';
+import { countRows, pointCount, expectMlflowError, openTrackingStore } from './support/trackingFixture';
 
 const metricsOf = (count: number, key = 'm'): MetricInput[] =>
   Array.from({ length: count }, (_, step) => ({ key, value: step, timestamp: 1, step }));
@@ -20,7 +20,7 @@ describe('params and log-batch', () => {
   afterEach(() => store.db.close());
 
   const stored = () => ({
-    metrics: countRows(store, 'metrics', 'run_id = ?', [runId]),
+    metrics: pointCount(store, runId),
     latest: countRows(store, 'latest_metrics', 'run_id = ?', [runId]),
     params: countRows(store, 'params', 'run_id = ?', [runId]),
     tags: countRows(store, 'tags', 'run_id = ?', [runId]),

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ErrorCode } from '../../../src/core/errors';
 import type { MetricInput } from '../../../src/core/store/tracking/metricWrites';
 import type { TrackingStore } from '../../../src/core/store/trackingStore';
-import { countRows, expectMlflowError, openTrackingStore } from './support/trackingFixture';
+import { pointCount, expectMlflowError, openTrackingStore } from './support/trackingFixture';
 
 interface LatestRow {
   value: number | null;
@@ -168,7 +168,7 @@ describe('metrics', () => {
     expectMlflowError(() => store.logMetric(runId, { key: 'k'.repeat(251), value: 1, timestamp: 1, step: 0 }), ErrorCode.InvalidParameterValue, /250/);
     expectMlflowError(() => store.logMetric('nope', { key: 'a', value: 1, timestamp: 1, step: 0 }), ErrorCode.ResourceDoesNotExist, /^Run with id=nope not found$/);
     store.logMetric(runId, { key: 'ok/name with spaces:and.colon-1', value: 1, timestamp: 1, step: -3 });
-    assert.equal(countRows(store, 'metrics', 'run_id = ?', [runId]), 1);
+    assert.equal(pointCount(store, runId), 1);
   });
 
   test('several histories at once, for charts', () => {

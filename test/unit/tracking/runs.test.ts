@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ErrorCode } from '../../../src/core/errors';
 import type { TrackingStore } from '../../../src/core/store/trackingStore';
-import { countRows, expectMlflowError, openTrackingStore } from './support/trackingFixture';
+import { countRows, pointCount, expectMlflowError, openTrackingStore } from './support/trackingFixture';
 
 describe('runs', () => {
   let store: TrackingStore;
@@ -124,7 +124,7 @@ describe('runs', () => {
       () => store.logOutputs(runId, [{ modelId: 'm-1', step: 0 }]),
     ];
     for (const write of refused) expectMlflowError(write, ErrorCode.InvalidParameterValue, notActive);
-    assert.equal(countRows(store, 'metrics', 'run_id = ?', [runId]), 1, 'the refused writes left nothing');
+    assert.equal(pointCount(store, runId), 1, 'the refused writes left nothing');
     assert.equal(countRows(store, 'params', 'run_id = ?', [runId]), 0);
     store.restoreRun(runId);
     assert.equal(store.getRun(runId).info.lifecycle_stage, 'active');
@@ -141,10 +141,11 @@ describe('runs', () => {
     }
     store.purgeRun(runId);
     expectMlflowError(() => store.getRun(runId), ErrorCode.ResourceDoesNotExist);
-    for (const table of ['runs', 'metrics', 'latest_metrics', 'params', 'tags', 'run_outputs']) {
+    for (const table of ['runs', 'latest_metrics', 'params', 'tags', 'run_outputs']) {
       assert.equal(countRows(store, table, 'run_id = ?', [runId]), 0, table);
       assert.ok(countRows(store, table, 'run_id = ?', [kept]) > 0, `${table} of the other run stays`);
     }
+    assert.deepEqual(store.getMetricHistory(kept, 'm').metrics.map((point) => point.value), [1], 'the other run keeps its history');
     expectMlflowError(() => store.purgeRun(runId), ErrorCode.ResourceDoesNotExist);
   });
 

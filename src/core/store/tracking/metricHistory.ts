@@ -1,24 +1,11 @@
 import type { Metric, MetricWithRunId } from '../../entities';
 import { invalidParameter } from '../../errors';
-import { decodeOffsetToken, pagedQuery } from '../../search/paging';
+import { decodeOffsetToken, encodeOffsetToken } from '../../search/paging';
 import type { Reader } from '../database';
+import type { PointColumns } from '../series/pointRecords';
 import { requireRun } from './lookups';
-import { chunks, nextPage, placeholders } from './sqlHelpers';
-
-/**
- * `SELECT value, timestamp, step`, read as arrays: histories are long, and both choices make reading
- * 25,000 points about twice as fast. NaN is the only value stored as NULL (`is_nan` says so too).
- */
-const pointColumns = 'value, timestamp, step';
-type PointValues = [value: number | null, timestamp: number, step: number];
-
-function pointOf(key: string, [value, timestamp, step]: PointValues): Metric {
-  return { key, value: value ?? NaN, timestamp, step };
-}
-
-function readPoints(db: Reader, sql: string, params: readonly (string | number)[]): PointValues[] {
-  return db.values(sql, params) as PointValues[];
-}
+import { readHistoryRange, seriesOf } from './seriesReads';
+import { nextPage } from './sqlHelpers';
 
 export interface MetricPage {
   readonly metrics: Metric[];
@@ -32,14 +19,12 @@ export interface HistoryPaging {
 }
 
 /**
- * The order of a metric's history: by step, then timestamp, then value (NaN, stored as NULL,
- * first), then the order the point was logged. MLflow leaves the order of points with equal step
- * and timestamp unspecified; this one is the `metrics_by_run_key` index (run_id, key, step,
- * timestamp, value, is_nan) with its implicit rowid, so reads of one run's history never sort, and
- * those of value, timestamp and step alone read nothing but the index. Total (rowid is unique), so
- * an offset page token resumes exactly where its page ended.
+ * The order of a metric's history: by step, then timestamp, then value (NaN first), then the order
+ * the point was logged (series/pointRecords.ts compareHistory). MLflow leaves the order of points
+ * with equal step and timestamp unspecified; this one is total, so an offset page token resumes
+ * exactly where its page ended. As SQL, for the points `metrics` keeps (those linked to a model).
  */
-export const historyOrder = 'step, timestamp, value, is_nan, rowid';
+export const historyOrder = 'step, timestamp, value, is_nan, seq';
 
 /** Takes a history's points one at a time, in history order; a NaN value arrives as NaN. */
 export type PointVisitor = (value: number, timestamp: number, step: number) => void;
@@ -67,42 +52,29 @@ export function visitMetricHistory(
 ): string | undefined {
   requireRun(db, runId);
   const offset = decodeOffsetToken(paging.pageToken);
-  const select = {
-    sql: `SELECT ${pointColumns} FROM metrics WHERE run_id = ? AND key = ? ORDER BY ${historyOrder}`,
-    params: [runId, key],
-  };
   const maxResults = paging.maxResults;
-  if (maxResults === undefined) {
-    db.each(`${select.sql} LIMIT -1 OFFSET ?`, [...select.params, offset], (row) => visitRow(visit, row as PointValues));
-    return undefined;
-  }
-  if (!Number.isSafeInteger(maxResults) || maxResults < 1) {
+  if (maxResults !== undefined && (!Number.isSafeInteger(maxResults) || maxResults < 1)) {
     throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
   }
-  const query = pagedQuery(select, maxResults, offset);
-  let rowCount = 0;
-  // The query reads one row past the page: it only tells that another page follows.
-  db.each(query.sql, query.params as (string | number)[], (row) => {
-    rowCount += 1;
-    if (rowCount <= maxResults) visitRow(visit, row as PointValues);
-  });
-  return query.nextPageToken(rowCount);
-}
-
-function visitRow(visit: PointVisitor, [value, timestamp, step]: PointValues): void {
-  visit(value ?? NaN, timestamp, step);
+  const series = seriesOf(db, runId, key);
+  if (!series) return undefined;
+  const count = maxResults ?? series.count;
+  const page = readHistoryRange(db, series, offset, count);
+  for (let i = 0; i < page.steps.length; i++) visit(page.values[i], page.timestamps[i], page.steps[i]);
+  return maxResults !== undefined && offset + maxResults < series.count ? encodeOffsetToken(offset + maxResults) : undefined;
 }
 
 /** Several metrics' full histories for one run (the extension's charts), each in `historyOrder`. */
 export function getMetricHistories(db: Reader, runId: string, keys: readonly string[]): Map<string, Metric[]> {
   const histories = new Map<string, Metric[]>(keys.map((key) => [key, []]));
-  for (const part of chunks([...new Set(keys)])) {
-    const rows = db.values(
-      `SELECT key, ${pointColumns} FROM metrics
-       WHERE run_id = ? AND key IN (${placeholders(part.length)}) ORDER BY key, ${historyOrder}`,
-      [runId, ...part],
-    ) as [string, ...PointValues][];
-    for (const [key, ...point] of rows) histories.get(key)?.push(pointOf(key, point));
+  for (const key of new Set(keys)) {
+    const series = seriesOf(db, runId, key);
+    if (!series) continue;
+    const points = readHistoryRange(db, series, 0, series.count);
+    const list = histories.get(key) as Metric[];
+    for (let i = 0; i < points.steps.length; i++) {
+      list.push({ key, value: points.values[i], timestamp: points.timestamps[i], step: points.steps[i] });
+    }
   }
   return histories;
 }
@@ -142,33 +114,34 @@ export function getMetricHistoryBulkInterval(db: Reader, request: BulkIntervalRe
       `end_step must be greater than start_step. Found start_step=${request.startStep} and end_step=${request.endStep}.`,
     );
   }
-  const stepsByRun = runIds.map((runId) =>
-    db
-      .all<{ step: number }>('SELECT DISTINCT step FROM metrics WHERE run_id = ? AND key = ? ORDER BY step', [runId, metricKey])
-      .map((row) => row.step),
-  );
+  const histories = runIds.map((runId) => {
+    const series = seriesOf(db, runId, metricKey);
+    return series ? readHistoryRange(db, series, 0, series.count) : undefined;
+  });
+  const stepsByRun = histories.map((points) => distinctSteps(points?.steps));
   const allSteps = [...new Set(stepsByRun.flat())].sort((a, b) => a - b);
   const start = request.startStep ?? 0;
   const end = request.endStep ?? allSteps[allSteps.length - 1] ?? 0;
   const ends = stepsByRun.flatMap((steps) => (steps.length > 0 ? [steps[0], steps[steps.length - 1]] : []));
   const wanted = new Set([...sampleSteps(allSteps, start, end, maxResults), ...ends.filter((s) => s >= start && s <= end)]);
-  const steps = [...wanted].sort((a, b) => a - b);
-  return runIds.flatMap((runId) => pointsAtSteps(db, runId, metricKey, steps));
+  return runIds.flatMap((runId, index) => pointsAtSteps(runId, metricKey, histories[index], wanted));
 }
 
-function pointsAtSteps(db: Reader, runId: string, key: string, steps: readonly number[]): MetricWithRunId[] {
-  const points: MetricWithRunId[] = [];
-  for (const part of chunks(steps)) {
-    const rows = readPoints(
-      db,
-      `SELECT ${pointColumns} FROM metrics
-       WHERE run_id = ? AND key = ? AND step IN (${placeholders(part.length)}) ORDER BY ${historyOrder} LIMIT ?`,
-      [runId, key, ...part, bulkIntervalLimits.maxPointsPerRun - points.length],
-    );
-    for (const row of rows) points.push({ ...pointOf(key, row), run_id: runId });
-    if (points.length >= bulkIntervalLimits.maxPointsPerRun) break;
+/** The distinct steps of a history in history order (ascending). */
+function distinctSteps(steps: Float64Array | undefined): number[] {
+  const distinct: number[] = [];
+  for (const step of steps ?? []) if (distinct.length === 0 || distinct[distinct.length - 1] !== step) distinct.push(step);
+  return distinct;
+}
+
+function pointsAtSteps(runId: string, key: string, points: PointColumns | undefined, steps: ReadonlySet<number>): MetricWithRunId[] {
+  const found: MetricWithRunId[] = [];
+  if (!points) return found;
+  for (let i = 0; i < points.steps.length && found.length < bulkIntervalLimits.maxPointsPerRun; i++) {
+    if (!steps.has(points.steps[i])) continue;
+    found.push({ key, value: points.values[i], timestamp: points.timestamps[i], step: points.steps[i], run_id: runId });
   }
-  return points;
+  return found;
 }
 
 /** Evenly spaced steps among those logged within [start, end], always keeping the last one. */

@@ -127,10 +127,11 @@ const runTables = ['metrics', 'latest_metrics', 'params', 'tags', 'run_inputs', 
 
 /**
  * Destructive, unlike deleteRun: removes the run and every row of its own (metrics, params, tags,
- * inputs, outputs). Its artifacts are files; the caller removes them. Logged models and registered
+ * inputs, outputs) and its metric history files. Its artifacts are files; the caller removes them. Logged models and registered
  * versions made from it stay, as MLflow's garbage collection leaves them.
  */
 export function purgeRun(tx: WriteTransaction, runId: string): void {
   requireRun(tx, runId);
   for (const table of runTables) tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
+  tx.removeRunPoints(runId);
 }

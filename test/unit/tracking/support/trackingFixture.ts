@@ -22,6 +22,11 @@ export function expectMlflowError(fn: () => unknown, code: ErrorCode, message?: 
 }
 
 /** Counts rows of a table, to check that a refused write left nothing behind. */
+/** Metric points a run's histories hold (they live in the history files, counted in `latest_metrics`). */
+export function pointCount(store: TrackingStore, runId: string): number {
+  return store.db.get<{ n: number | null }>('SELECT SUM(point_count) AS n FROM latest_metrics WHERE run_id = ?', [runId])?.n ?? 0;
+}
+
 export function countRows(store: TrackingStore, table: string, where = '1', params: (string | number)[] = []): number {
   return store.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table} WHERE ${where}`, params)?.n ?? -1;
 }

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { runHistory } from '../../../src/core/export/storeReads';
+import { Database, type OpenOptions } from '../../../src/core/store/database';
+import { migrations } from '../../../src/core/store/schema';
+import { type HistoryMoveProgress, moveHistoriesOutOfImage } from '../../../src/core/store/series/historyMove';
+import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { tempDir } from './storeTestKit';
+
+// No background checkpoint: a database the test leaves open is what a crashed process leaves behind.
+const manual: OpenOptions = { idleCheckpointMs: 0, checkpointBytes: 1 << 30 };
+const runs = ['a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0a0', 'b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1b1'];
+
+/** What RunLens wrote before migration 4: every point a row of `metrics`, and its latest value. */
+function writeOldStore(db: Database): void {
+  const insert = `INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+  db.write((tx) => {
+    tx.run(`INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (0, 'Default', 'x', 0, 0)`);
+    for (const runId of runs) {
+      tx.run(`INSERT INTO runs (run_id, experiment_id, status, start_time, artifact_uri) VALUES (?, 0, 'FINISHED', 0, 'x')`, [runId]);
+      const rows: (string | number | null)[][] = [];
+      // In order, long enough for several slices of the move.
+      for (let i = 0; i < 6000; i++) rows.push([runId, 'curve', Math.sin(i), 0, 1000 + i, i, null, null, null]);
+      // Out of order, with ties on step and timestamp, NaN (stored as NULL) and both infinities.
+      for (let i = 0; i < 500; i++) rows.push([runId, 'shuffled', i / 3, 0, (i * 31) % 50, (i * 7919) % 100, null, null, null]);
+      for (const value of [3, null, Infinity, -Infinity, 0.5]) rows.push([runId, 'ties', value, value === null ? 1 : 0, 10, 1, null, null, null]);
+      // Points linked to a model and a dataset keep their links.
+      rows.push([runId, 'ties', 7, 0, 10, 1, 'm-00000000000000000000000000000001', 'train', 'd1']);
+      tx.runMany(insert, rows);
+      for (const key of ['curve', 'shuffled', 'ties']) {
+        const count = rows.filter((row) => row[1] === key).length;
+        tx.run(
+          `INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step, min_value, max_value, point_count)
+           VALUES (?, ?, 0, 0, 0, 0, NULL, NULL, ?)`,
+          [runId, key, count],
+        );
+      }
+    }
+  });
+}
+
+/** Each history as the old store read it (its covering index order), with the links. */
+function oldHistories(db: Database): unknown[] {
+  return db.values(
+    `SELECT run_id, key, step, timestamp, value, is_nan, model_id, dataset_name, dataset_digest FROM metrics
+     ORDER BY run_id, key, step, timestamp, value, is_nan, rowid`,
+  ).map(([runId, key, step, timestamp, value, isNan, modelId, datasetName, datasetDigest]) => [
+    runId,
+    key,
+    step,
+    timestamp,
+    isNan ? NaN : value,
+    modelId,
+    datasetName,
+    datasetDigest,
+  ]);
+}
+
+function newHistories(db: Database): unknown[] {
+  return runs.flatMap((runId) =>
+    runHistory(db, runId).map((p) => [runId, p.key, p.step, p.timestamp, p.value, p.modelId, p.datasetName, p.datasetDigest]),
+  );
+}
+
+describe('migration 4: histories move out of the sql.js image', () => {
+  it('moves an older store on first open, resumes after a kill mid-way, keeps every point and link, and shrinks the image', async (t) => {
+    const dir = tempDir(t);
+    const old = await Database.open({ ...manual, dir, migrations: migrations.slice(0, 3) });
+    writeOldStore(old);
+    const expected = oldHistories(old);
+    assert.equal(expected.length, 2 * 6506);
+    old.close();
+    const imageBefore = statSync(path.join(dir, 'runlens.db')).size;
+
+    // A first open that dies after two slices (never closed: only the journal knows what it did).
+    const killed = await Database.open({ ...manual, dir });
+    assert.equal(killed.get<{ v: number }>('SELECT user_version AS v FROM pragma_user_version')?.v, 4);
+    let reports = 0;
+    await assert.rejects(
+      moveHistoriesOutOfImage(killed, () => {
+        if (++reports === 2) throw new Error('killed');
+      }),
+      /killed/,
+    );
+
+    const progress: HistoryMoveProgress[] = [];
+    const store = await WorkspaceStore.open(dir, { ...manual, onMigrationProgress: (p) => progress.push(p) });
+    try {
+      assert.ok(progress.length >= 1, 'progress is reported');
+      assert.ok(progress[0].movedPoints > 5000, 'the resumed move starts where the killed one stopped');
+      assert.deepEqual(progress[progress.length - 1], { movedPoints: expected.length, totalPoints: expected.length });
+      assert.deepEqual(newHistories(store.db), expected, 'every point, in history order, with its links');
+      assert.deepEqual(
+        store.db.all('SELECT key, seq, model_id FROM metrics ORDER BY run_id'),
+        runs.map(() => ({ key: 'ties', seq: 5, model_id: 'm-00000000000000000000000000000001' })),
+        'only linked points keep a row, numbered by their place in the history',
+      );
+      assert.deepEqual(
+        store.tracking.getMetricHistory(runs[0], 'ties').metrics.map((point) => point.value),
+        [NaN, -Infinity, 0.5, 3, 7, Infinity],
+      );
+      // Logging goes on after the moved points.
+      store.tracking.logMetric(runs[0], { key: 'curve', value: 42, timestamp: 99_999, step: 6000 });
+      assert.equal(store.tracking.getMetricHistory(runs[0], 'curve').metrics.at(-1)?.value, 42);
+      assert.ok(statSync(path.join(dir, 'runlens.db')).size < imageBefore / 4, 'the image no longer holds the points');
+    } finally {
+      store.close();
+    }
+
+    const again: HistoryMoveProgress[] = [];
+    const reopened = await WorkspaceStore.open(dir, { ...manual, onMigrationProgress: (p) => again.push(p) });
+    try {
+      assert.deepEqual(again, [], 'a moved store does not move again');
+      assert.equal(reopened.tracking.getMetricHistory(runs[1], 'curve').metrics.length, 6000);
+    } finally {
+      reopened.close();
+    }
+  });
+});
