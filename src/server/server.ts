@@ -6,6 +6,7 @@ import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
 import { readJsonBody } from './body';
+import { capConnections, defaultConnectionLimits, watchBodyIdle, type ConnectionLimits } from './connectionLimits';
 import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
 import { graphqlRoutes } from './graphql/graphqlRoutes';
@@ -37,6 +38,8 @@ export interface ServerOptions {
   readonly maxJsonBytes?: number;
   /** Where failures that are bugs (500s) are reported; console.error by default. */
   readonly log?: (message: string) => void;
+  /** Bounds on stalled bodies and connections per client; `defaultConnectionLimits` unless a test narrows them. */
+  readonly connectionLimits?: ConnectionLimits;
   /** The dashboards' browser mode (`runlens serve`): its pages and bridge take a session cookie instead of the bearer token. */
   readonly dashboards?: DashboardSite;
 }
@@ -80,7 +83,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
+  const limits = options.connectionLimits ?? defaultConnectionLimits;
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    watchBodyIdle(req, limits);
     try {
       if (options.dashboards?.handles(splitUrl(req.url ?? '/').pathname)) return await options.dashboards.serve(req, res);
       const caller = guard.check(req.headers);
@@ -112,9 +118,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   };
 
-  const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 60_000 }, (req, res) => {
+  // requestTimeout 0: a large upload may take long, as long as its bytes keep coming (watchBodyIdle).
+  const server = createServer({ keepAlive: true, requestTimeout: 0, headersTimeout: 20_000 }, (req, res) => {
     void handle(req, res);
   });
+  capConnections(server, limits);
   // Clients keep connections in a pool for a while; closing idle ones sooner races their next request.
   server.keepAliveTimeout = 65_000;
   await listen(server, options.port ?? 0, binding.bind);

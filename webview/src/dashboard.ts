@@ -73,17 +73,24 @@ function resolvePalette(): void {
   if (html.dataset.palette === 'auto') html.dataset.palette = matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
 }
 
+/** Opens the dashboard an MLflow UI fragment names; false when the fragment names none. */
+function followMlflowLink(): boolean {
+  const linked = pathForMlflowFragment(location.hash);
+  if (linked !== undefined) location.replace(linked);
+  return linked !== undefined;
+}
+
 function start(): void {
   resolvePalette();
   registerToolkit();
   const root = document.getElementById('app')!;
   const bootstrap = readBootstrap();
   const client = new HostClient(connect(bootstrap.pageKey));
-  // The links MLflow's client prints after each run (`/#/experiments/1/runs/<id>`) open the same dashboards.
-  const linked = bootstrap.page === 'index' && bootstrap.host.kind === 'browser' ? pathForMlflowFragment(location.hash) : undefined;
-  if (linked !== undefined) {
-    location.replace(linked);
-    return;
+  // The links MLflow's client prints after each run (`/#/experiments/1/runs/<id>`) open the same
+  // dashboards: on load, or when only the fragment changes (a same-page navigation loads nothing).
+  if (bootstrap.page === 'index' && bootstrap.host.kind === 'browser') {
+    if (followMlflowLink()) return;
+    addEventListener('hashchange', followMlflowLink);
   }
   const saved = client.savedState();
   let state = bootstrap.page === 'dashboard' ? (isDashboardState(saved) ? saved : bootstrap.state) : undefined;

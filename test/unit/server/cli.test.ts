@@ -3,7 +3,9 @@
 // a signal stops it cleanly with the data kept.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -83,6 +85,11 @@ describe('runlens serve', () => {
     assert.match(second.stdout, new RegExp(`pid ${first.child.pid} already serves`));
     assert.ok(second.stdout.includes(`export MLFLOW_TRACKING_URI=${first.url}`));
     assert.ok(second.stdout.includes(`export MLFLOW_TRACKING_TOKEN=${first.token}`));
+    // Issue 13.3: the first serve verified, the second prints a fresh one-time sign-in address (no API token in it).
+    const signIn = /Dashboards: (\S+)/.exec(second.stdout)?.[1] ?? '';
+    assert.match(signIn, /\/\?code=[\w-]+$/);
+    assert.ok(!signIn.includes(first.token));
+    assert.match(first.output(), /Dashboards: \S+\/\?code=/);
 
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0, first.output());
@@ -100,6 +107,53 @@ describe('runlens serve', () => {
     reader.close();
     again.child.kill('SIGINT');
     assert.equal(await again.exited, 0, again.output());
+  });
+
+  // Issue 13.10: an owner.json whose pid is alive but belongs to something else (reused after a crash).
+  function staleOwner(dir: string, owner: { pid: number; port?: number; token?: string }): void {
+    mkdirSync(path.join(dir, '.runlens'), { recursive: true });
+    const claim = { ...owner, hostname: os.hostname(), startedAt: Date.now() - 60_000, claim: 'c0ffee0123456789abcdef01' };
+    writeFileSync(path.join(dir, '.runlens', 'owner.json'), JSON.stringify(claim), { mode: 0o600 });
+  }
+
+  test('an owner.json naming a live process that is no RunLens server is taken over', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'runlens-stale-owner-'));
+    // An unrelated live process, and an unrelated HTTP server on the recorded port that answers 200 to anything.
+    const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    children.push(stranger as ChildProcessWithoutNullStreams);
+    const other = createServer((_req, res) => res.end('hello'));
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      staleOwner(dir, { pid: stranger.pid!, port: (other.address() as AddressInfo).port, token: 'recorded-token-0123456789' });
+      const served = await serve(dir);
+      children.push(served.child);
+      assert.match(served.output(), /taking the store over/);
+      const owner = JSON.parse(readFileSync(path.join(dir, '.runlens', 'owner.json'), 'utf8')) as { pid: number; token: string };
+      assert.equal(owner.pid, served.child.pid);
+      assert.equal(owner.token, served.token);
+      served.child.kill('SIGTERM');
+      assert.equal(await served.exited, 0, served.output());
+    } finally {
+      stranger.kill('SIGKILL');
+      other.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an owner.json naming a live process that never published a server: exit 1, saying how to recover', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'runlens-unpublished-owner-'));
+    const stranger = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    children.push(stranger as ChildProcessWithoutNullStreams);
+    try {
+      staleOwner(dir, { pid: stranger.pid! });
+      const result = await runToEnd(['serve', '--dir', dir]);
+      assert.equal(result.code, 1, result.stdout);
+      assert.match(result.stderr, new RegExp(`pid ${stranger.pid}`));
+      assert.ok(result.stderr.includes(`delete ${path.join(dir, '.runlens', 'owner.json')}`), result.stderr);
+    } finally {
+      stranger.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('refuses a non-loopback host, a bad port, a short RUNLENS_TOKEN and unknown arguments with usage', async () => {

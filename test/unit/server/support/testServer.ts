@@ -6,12 +6,14 @@ import { ArtifactStore } from '../../../../src/core/store/artifactStore';
 import { Database } from '../../../../src/core/store/database';
 import { ModelRegistry } from '../../../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../../../src/core/store/trackingStore';
+import type { ConnectionLimits } from '../../../../src/server/connectionLimits';
 import { startServer, type RunningServer } from '../../../../src/server/server';
 import { HttpClient } from './httpClient';
 
 export interface TestServerOptions {
   readonly maxJsonBytes?: number;
   readonly maxArtifactBytes?: number;
+  readonly connectionLimits?: ConnectionLimits;
 }
 
 export interface TestServer {
@@ -46,6 +48,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     artifacts,
     token,
     maxJsonBytes: options.maxJsonBytes,
+    connectionLimits: options.connectionLimits,
     log: (message) => logged.push(message),
   });
   const client = new HttpClient(server.url, token);
