@@ -1,3 +1,5 @@
+import { pythonJson } from '../../pythonJson';
+
 /**
  * The logged model's `mlflow.modelVersions` tag: the registered versions made from it, as MLflow's
  * server writes it on model-versions/create (AbstractStore.set_model_versions_tags). The value is
@@ -10,8 +12,8 @@ export const modelVersionsTagKey = 'mlflow.modelVersions';
 export function withModelVersion(existing: string | undefined, name: string, version: number): string {
   const entry = { name, version };
   const entries = parseEntries(existing);
-  const listed = entries.some((item) => pythonJsonDumps(item) === pythonJsonDumps(entry));
-  return pythonJsonDumps(listed ? entries : [...entries, entry]);
+  const listed = entries.some((item) => pythonJson(item) === pythonJson(entry));
+  return pythonJson(listed ? entries : [...entries, entry]);
 }
 
 /** A value that is not a JSON list (someone set the tag by hand) is replaced rather than failing the registration. */
@@ -23,15 +25,4 @@ function parseEntries(existing: string | undefined): unknown[] {
   } catch {
     return [];
   }
-}
-
-/** json.dumps with its defaults: `", "` and `": "` separators, non-ASCII as \u escapes. */
-function pythonJsonDumps(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
-  if (value !== null && typeof value === 'object') {
-    const members = Object.entries(value).map(([key, item]) => `${pythonJsonDumps(key)}: ${pythonJsonDumps(item)}`);
-    return `{${members.join(', ')}}`;
-  }
-  const json = JSON.stringify(value) ?? 'null';
-  return json.replace(/[\u0080-\uffff]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

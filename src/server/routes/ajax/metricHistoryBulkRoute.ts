@@ -8,8 +8,9 @@ const maxHistoryResults = 25000;
 
 /**
  * `GET /ajax-api/2.0/mlflow/metrics/get-history-bulk`: one metric's history for several runs in one
- * call (MLflow's UI charts use it). Runs in id order, each run's points by timestamp, step, value;
- * at most `max_results` (25,000 at most, and by default) points in all. MLflow's reply is a plain
+ * call (MLflow's UI charts use it). Runs in id order; of each run its first `max_results` points
+ * (history order), sorted by timestamp, step, value as MLflow's handler sorts them; at most
+ * `max_results` (25,000 at most, and by default) points in all. MLflow's reply is a plain
  * dict, so `metrics` is there even when empty.
  */
 export const metricHistoryBulkRoute: Route = {
