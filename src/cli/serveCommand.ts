@@ -68,6 +68,7 @@ async function serve(args: readonly string[]): Promise<number> {
       store: store.tracking,
       registry: store.registry,
       artifacts: store.artifacts,
+      traces: store.traces,
       token,
       port: options.port,
       host: options.host,

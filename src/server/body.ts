@@ -27,7 +27,8 @@ export function tooLarge(what: string, maxBytes: number) {
   return invalidParameter(`${what} exceeds ${maxBytes} bytes`);
 }
 
-function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
+/** Reads a raw request body of at most `maxBytes`, with the same refusals as `readJsonBody`. */
+export function readCapped(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   refuseDeclaredOversize(req, maxBytes, 'request body');
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];

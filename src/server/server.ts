@@ -5,6 +5,7 @@ import type { LaunchGate } from '../core/launches/launchService';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
+import type { TraceStore } from '../core/traces/traceStore';
 import { readJsonBody } from './body';
 import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
@@ -13,6 +14,7 @@ import type { RequestContext } from './route';
 import { Router } from './router';
 import { artifactRoutes } from './routes/artifactRoutes';
 import { registryRoutes } from './routes/registryRoutes';
+import { traceRoutes } from './routes/traceRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
 import { serviceRoutes } from './serviceRoutes';
 
@@ -20,6 +22,8 @@ export interface ServerOptions {
   readonly store: TrackingStore;
   readonly registry: ModelRegistry;
   readonly artifacts: ArtifactStore;
+  /** MLflow 3's traces (issue 16). */
+  readonly traces: TraceStore;
   /** The bearer token every request must carry. */
   readonly token: string;
   /** RunLens launches: their processes log with tokens of their own, and runs they create carry their capture. */
@@ -66,7 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     );
   }
   const guard = new RequestGuard(options.token, options.launches);
-  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes]);
+  const router = new Router([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...traceRoutes]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
   const log = options.log ?? ((message: string) => console.error(message));
 
@@ -84,6 +88,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         store: options.store,
         registry: options.registry,
         artifacts: options.artifacts,
+        traces: options.traces,
+        maxBodyBytes: maxJsonBytes,
         query: new URLSearchParams(search),
         pathParams,
         ...(caller.launchId !== undefined ? { launchId: caller.launchId } : {}),

@@ -120,7 +120,7 @@ export class TrackingSession extends Disposable {
       );
     }
     const token = randomBytes(24).toString('base64url');
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, launches });
+    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches });
     this.server = server;
     store.publish({ port: server.port, token });
     this.register(store.onDidWrite(() => this.changed.fire()));

@@ -9,5 +9,7 @@ export const storeFiles = {
   /** Which process owns the store (ownership.ts). */
   owner: 'owner.json',
   artifacts: 'artifacts',
+  /** Span payloads, one file per trace (core/traces/spanFiles.ts). */
+  traces: 'traces',
   gitignore: '.gitignore',
 } as const;

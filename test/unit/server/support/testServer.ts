@@ -8,6 +8,8 @@ import { ModelRegistry } from '../../../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../../../src/server/server';
 import { HttpClient } from './httpClient';
+import { SpanFiles } from '../../../../src/core/traces/spanFiles';
+import { TraceStore } from '../../../../src/core/traces/traceStore';
 
 export interface TestServerOptions {
   readonly maxJsonBytes?: number;
@@ -22,6 +24,7 @@ export interface TestServer {
   readonly store: TrackingStore;
   readonly registry: ModelRegistry;
   readonly artifacts: ArtifactStore;
+  readonly traces: TraceStore;
   /** A fresh temporary folder; the artifact root is `artifactRoot` inside it. */
   readonly dir: string;
   readonly artifactRoot: string;
@@ -38,12 +41,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = new TrackingStore(db);
   const registry = new ModelRegistry(db);
   const artifacts = new ArtifactStore(artifactRoot, { maxFileBytes: options.maxArtifactBytes });
+  const traces = new TraceStore(db, new SpanFiles(path.join(dir, 'traces')));
   const token = randomBytes(24).toString('base64url');
   const logged: string[] = [];
   const server = await startServer({
     store,
     registry,
     artifacts,
+    traces,
     token,
     maxJsonBytes: options.maxJsonBytes,
     log: (message) => logged.push(message),
@@ -57,6 +62,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store,
     registry,
     artifacts,
+    traces,
     dir,
     artifactRoot,
     logged,
