@@ -17,6 +17,8 @@ import type { RunsTreeProvider } from './runs/runsTreeProvider';
 import { RunsView } from './runs/runsView';
 import { registerTrackingCommands } from './trackingCommands';
 import { TrackingSession, type TrackingEndpoint } from './trackingSession';
+import { registerTraceCommands } from './traces/traceCommands';
+import { TraceLatencyLens } from './traces/traceLatencyLens';
 
 /** What `activate` returns: for tests and for other extensions. */
 export interface RunLensApi {
@@ -65,6 +67,8 @@ export class RunLensExtension extends Disposable {
     this.launches = this.register(new LaunchFeature(this.session, context, reveal, remote.registry)).controller;
     this.dashboards = this.register(new DashboardPanels(this.session, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(this.session, this.dashboards)) this.register(disposable);
+    for (const disposable of registerTraceCommands(this.dashboards, this.runsView.model)) this.register(disposable);
+    this.register(new TraceLatencyLens(this.session));
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),

@@ -166,3 +166,13 @@ export function compileTraceSearch(request: TraceSearchRequest): SearchQuery {
   const select = selectStatement({ columns: 'traces.trace_id', from: 'traces', conditions, terms });
   return pagedQuery(select, maxResults, offset);
 }
+
+/** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */
+export function traceFilterProblem(filter: string): string | undefined {
+  try {
+    compileTraceSearch({ experimentIds: [], filter });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -7,7 +7,7 @@ import { searchedIds } from '../store/tracking/sqlHelpers';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
 import { outlineOf, type SpanJson, type SpanOutline } from './spanJson';
-import type { Assessment, StartTraceInput, TraceInfo } from './traceInfo';
+import { traceMetadataKeys, type Assessment, type StartTraceInput, type TraceInfo } from './traceInfo';
 import { completeTraceIds, getTraceInfo, traceInfos, traceSummaries, type TraceSummary } from './traceReads';
 import { endTraceV2, getTraceInfoV2, startTraceV2, type TraceInfoV2 } from './traceV2';
 import {
@@ -92,6 +92,18 @@ export class TraceStore {
   searchSummaries(request: TraceSearchRequest): TracePage<TraceSummary> {
     const page = this.searchIds(request);
     return { items: traceSummaries(this.db, page.items), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  }
+
+  /** Traces in an experiment, or made in (or linked to) a run: what the sidebar counts before it lists them. */
+  countTraces(scope: { readonly experimentId: string } | { readonly runId: string }): number {
+    if ('experimentId' in scope) {
+      return (this.db.values('SELECT COUNT(*) FROM traces WHERE experiment_id = ?', [Number(scope.experimentId)])[0]?.[0] as number) ?? 0;
+    }
+    const [row] = this.db.values(
+      `SELECT COUNT(*) FROM (SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?)`,
+      [traceMetadataKeys.sourceRun, scope.runId, scope.runId],
+    );
+    return (row?.[0] as number) ?? 0;
   }
 
   /** Outlines of a trace's spans (no payloads): for latency figures and go-to-code. */

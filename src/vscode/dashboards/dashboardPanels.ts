@@ -24,6 +24,8 @@ import { Disposable } from '../disposable';
 import type { TrackingSession } from '../trackingSession';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
 import { panelTitle, WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
+import { GoToSpanCodeRequest } from '../../protocol/traceDashboard';
+import { goToSpanCode } from '../traces/spanCode';
 
 /** The view type of every dashboard panel; VS Code restores panels of this type through the serializer. */
 export const dashboardViewType = 'runlens.dashboard';
@@ -131,6 +133,10 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       return this.actions.openDiff(requiredString(params, 'runId', method), typeof other === 'string' ? other : undefined);
     }
     if (OpenArtifactRequest.is(request)) return this.actions.openArtifact(requiredString(params, 'runId', method), requiredString(params, 'path', method));
+    if (GoToSpanCodeRequest.is(request)) {
+      const { store } = await this.owned();
+      return goToSpanCode(store, this.session.folder, requiredString(params, 'traceId', method), requiredString(params, 'spanId', method));
+    }
     throw new DashboardError('invalidParams', `Unknown dashboard request: ${method}.`);
   }
 
@@ -160,7 +166,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     if (this.service?.store !== session.store) {
       this.service = {
         store: session.store,
-        service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts, remote: this.remote }),
+        service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts, traces: session.store.traces, remote: this.remote }),
       };
     }
     return this.service;

@@ -181,6 +181,8 @@ export function panelTitle(state: DashboardState, name?: string): string {
       return `Experiment: ${shown ?? idOf(state.experimentId)}`;
     case 'compare':
       return shown ?? `Compare ${state.runIds.length} runs`;
+    case 'trace':
+      return state.compareTo ? `Compare traces` : `Trace: ${shown ?? state.traceId.slice(0, 11)}`;
   }
 }
 

@@ -27,7 +27,11 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode> {
 
   getTreeItem(node: RunsTreeNode): vscode.TreeItem {
     if (isRemoteNode(node)) return remoteTreeItem(node, Date.now());
-    return treeItemOf(node, { now: Date.now(), primaryMetric: (experimentId) => this.model.primaryMetric(experimentId) });
+    return treeItemOf(node, {
+      now: Date.now(),
+      primaryMetric: (experimentId) => this.model.primaryMetric(experimentId),
+      traceFilter: this.model.traceFilter,
+    });
   }
 
   getParent(node: RunsTreeNode): RunsTreeNode | undefined {

@@ -25,7 +25,7 @@ const clockTickMs = 60_000;
 /** The Runs view: its tree, the state the person chose, and every command on runs. */
 export class RunsView extends Disposable {
   readonly provider: RunsTreeProvider;
-  private readonly model: RunsTreeModel;
+  readonly model: RunsTreeModel;
   private readonly view: vscode.TreeView<RunsTreeNode>;
   private readonly state: RunsViewState;
 
