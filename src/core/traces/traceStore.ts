@@ -56,7 +56,9 @@ export class TraceStore {
     const byTrace = new Map<string, SpanJson[]>();
     outlines.forEach((outline, i) => {
       requireSafeTraceId(outline.traceId);
-      byTrace.set(outline.traceId, [...(byTrace.get(outline.traceId) ?? []), spans[i]]);
+      const list = byTrace.get(outline.traceId);
+      if (list) list.push(spans[i]);
+      else byTrace.set(outline.traceId, [spans[i]]);
     });
     for (const [traceId, traceSpans] of byTrace) await this.spanFiles.append(traceId, traceSpans);
     this.db.write((tx) => logSpanOutlines(tx, experimentId, outlines));
