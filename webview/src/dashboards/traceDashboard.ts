@@ -181,8 +181,8 @@ export class TraceDashboard implements Dashboard {
         { className: 'feedback-form', attrs: { 'data-name': 'feedback-form' } },
         name,
         rationale,
-        button('👍 Good', () => send(true), { name: 'feedback-good' }),
-        button('👎 Bad', () => send(false), { name: 'feedback-bad' }),
+        button('Good', () => send(true), { name: 'feedback-good', title: 'Feedback: the trace (or the selected span) did well' }),
+        button('Bad', () => send(false), { name: 'feedback-bad', title: 'Feedback: the trace (or the selected span) did badly' }),
       ),
     );
   }
