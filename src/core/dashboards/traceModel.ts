@@ -1,6 +1,7 @@
 import type { SpanJson } from '../traces/spanJson';
 import { anyValueToPlain, attributeValue, base64ToHex } from '../traces/spanJson';
 import { timestampToMs } from '../traces/protoTime';
+import { compareDecimal } from '../traces/spanFiles';
 import type { Assessment, TraceInfo } from '../traces/traceInfo';
 import { traceMetadataKeys, traceTagKeys } from '../traces/traceInfo';
 import type { AssessmentModel, TraceEventModel, TraceModel, TraceSpanModel } from '../../protocol/traceDashboard';
@@ -24,6 +25,10 @@ export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): Tr
       else children.set(span.parent_span_id, [span]);
     } else roots.push(span);
   }
+  // Children by start time, whatever order the spans were stored in (they arrive as they end).
+  const byStart = (a: SpanJson, b: SpanJson) => compareDecimal(a.start_time_unix_nano, b.start_time_unix_nano);
+  roots.sort(byStart);
+  for (const siblings of children.values()) siblings.sort(byStart);
   const ordered: TraceSpanModel[] = [];
   let inputTokens = 0;
   let outputTokens = 0;
