@@ -74,7 +74,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
     const token = 'bench-token-0123456789abcdef';
     const service = new DashboardService({ tracking: store.tracking, artifacts: store.artifacts });
     const dashboards = new DashboardSite({ service, tracking: store.tracking, writes: store, webviewDir: path.join(root, 'dist/webview') });
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, dashboards });
+    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, dashboards });
     const browser = await launchChromium(path.join(folder, 'chromium-profile'));
     try {
       const page = browser.pages()[0] ?? (await browser.newPage());

@@ -23,7 +23,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
   const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-bench-server-'));
   const store = await WorkspaceStore.open(path.join(root, '.runlens'));
   const token = randomBytes(24).toString('base64url');
-  const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token });
+  const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token });
   const client = new BenchClient(server, token);
   try {
     return [

@@ -78,7 +78,7 @@ async function serve(args: readonly string[]): Promise<number> {
 
   // The dashboards in a browser, beside the API: the bundles are built next to this file (dist/webview).
   const dashboards = new DashboardSite({
-    service: new DashboardService({ tracking: store.tracking, artifacts: store.artifacts }),
+    service: new DashboardService({ tracking: store.tracking, artifacts: store.artifacts, traces: store.traces }),
     tracking: store.tracking,
     writes: store,
     webviewDir: path.join(__dirname, 'webview'),
@@ -90,6 +90,7 @@ async function serve(args: readonly string[]): Promise<number> {
       store: store.tracking,
       registry: store.registry,
       artifacts: store.artifacts,
+      traces: store.traces,
       token,
       port: options.port,
       host: options.host,

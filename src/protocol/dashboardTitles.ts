@@ -22,6 +22,8 @@ export function panelTitle(state: DashboardState, name?: string): string {
       return `Experiment: ${shown ?? idOf(state.experimentId)}`;
     case 'compare':
       return shown ?? `Compare ${state.runIds.length} runs`;
+    case 'trace':
+      return state.compareTo ? 'Compare traces' : `Trace: ${shown ?? state.traceId.slice(0, 11)}`;
   }
 }
 
@@ -57,6 +59,8 @@ function distinguishingId(state: DashboardState): string {
     }
     case 'compare':
       return state.runIds.map(shortId).join('+');
+    case 'trace':
+      return state.compareTo ? `${state.traceId.slice(0, 11)}+${state.compareTo.slice(0, 11)}` : state.traceId.slice(0, 11);
   }
 }
 

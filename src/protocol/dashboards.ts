@@ -1,5 +1,17 @@
 import type { TopLevelSpec } from 'vega-lite/build/index';
 import { NotificationType, RequestType } from './messages';
+import {
+  CompareTracesRequest,
+  GetTraceRequest,
+  LogFeedbackRequest,
+  type AssessmentModel,
+  type CompareTracesParams,
+  type GetTraceParams,
+  type LogFeedbackParams,
+  type TraceCompareModel,
+  type TraceDashboardState,
+  type TraceModel,
+} from './traceDashboard';
 
 /**
  * What the dashboards (run, experiment, compare) and their host say to each other. The host is the
@@ -190,7 +202,7 @@ export interface CompareDashboardState {
   readonly chart?: MetricChartOptions;
 }
 
-export type DashboardState = RunDashboardState | ExperimentDashboardState | CompareDashboardState;
+export type DashboardState = RunDashboardState | ExperimentDashboardState | CompareDashboardState | TraceDashboardState;
 export type DashboardKind = DashboardState['kind'];
 
 /**
@@ -208,6 +220,8 @@ export function isDashboardState(value: unknown): value is DashboardState {
       return isNonEmptyString(state.experimentId);
     case 'compare':
       return Array.isArray(state.runIds) && state.runIds.length >= 2 && state.runIds.every(isNonEmptyString);
+    case 'trace':
+      return isNonEmptyString(state.traceId) && (state.compareTo === undefined || isNonEmptyString(state.compareTo));
     default:
       return false;
   }
@@ -695,6 +709,9 @@ export const serviceRequests = [
   CompareCandidatesRequest,
   SetNoteRequest,
   ArtifactPreviewRequest,
+  GetTraceRequest,
+  LogFeedbackRequest,
+  CompareTracesRequest,
 ] as const;
 
 /** Requests the host answers itself. */
@@ -722,6 +739,9 @@ export interface ServiceMethods {
   'compare/candidates': { params: CompareCandidatesParams; result: CompareCandidatesResult };
   'note/set': { params: SetNoteParams; result: SetNoteResult };
   'artifact/preview': { params: ArtifactPreviewParams; result: ArtifactPreview };
+  'trace/get': { params: GetTraceParams; result: TraceModel };
+  'trace/logFeedback': { params: LogFeedbackParams; result: AssessmentModel };
+  'trace/compare': { params: CompareTracesParams; result: TraceCompareModel };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -763,6 +783,8 @@ export function dashboardPath(state: DashboardState): string {
       return `/experiment/${encodeURIComponent(state.experimentId)}`;
     case 'compare':
       return `/compare?${state.runIds.map((id) => `run=${encodeURIComponent(id)}`).join('&')}`;
+    case 'trace':
+      return `/trace/${encodeURIComponent(state.traceId)}${state.compareTo ? `?with=${encodeURIComponent(state.compareTo)}` : ''}`;
   }
 }
 
@@ -775,6 +797,10 @@ export function parseDashboardPath(pathname: string, query: URLSearchParams): Da
     if (first === 'run' && second !== undefined) state = { kind: 'run', runId: decodeURIComponent(second) };
     else if (first === 'experiment' && second !== undefined) state = { kind: 'experiment', experimentId: decodeURIComponent(second) };
     else if (first === 'compare' && second === undefined) state = { kind: 'compare', runIds: query.getAll('run') };
+    else if (first === 'trace' && second !== undefined) {
+      const compareTo = query.get('with');
+      state = { kind: 'trace', traceId: decodeURIComponent(second), ...(compareTo ? { compareTo } : {}) };
+    }
   } catch {
     return undefined; // malformed percent-encoding
   }

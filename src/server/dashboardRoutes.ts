@@ -56,7 +56,7 @@ const pageHeaders = {
 
 /**
  * The browser mode of `runlens serve`: the same dashboards as in VS Code, at http://127.0.0.1:PORT/.
- * Pages (`/`, `/run/<id>`, `/experiment/<id>`, `/compare?run=…`) are the webview's HTML shell and
+ * Pages (`/`, `/run/<id>`, `/experiment/<id>`, `/compare?run=…`, `/trace/<id>`) are the webview's HTML shell and
  * bundles; the bridge replaces postMessage: `POST /dashboard-api` carries one protocol request and
  * answers its response, `GET /dashboard-api/events` streams notifications. Who gets in is
  * DashboardAuth's business: a one-time sign-in code (`/?code=…`, from `mintSignInCode`), then a
@@ -84,6 +84,7 @@ export class DashboardSite {
       pathname === eventsPath ||
       pathname.startsWith('/run/') ||
       pathname.startsWith('/experiment/') ||
+      pathname.startsWith('/trace/') ||
       pathname.startsWith(staticPrefix)
     );
   }
@@ -165,7 +166,7 @@ export class DashboardSite {
     } else {
       const state = parseDashboardPath(url.pathname, url.searchParams);
       if (state === undefined) {
-        sendPlain(res, 404, 'No dashboard at this address. Dashboards live at /run/<id>, /experiment/<id> and /compare?run=<id>&run=<id>.');
+        sendPlain(res, 404, 'No dashboard at this address. Dashboards live at /run/<id>, /experiment/<id>, /compare?run=<id>&run=<id> and /trace/<id>.');
         return;
       }
       bootstrap = { page: 'dashboard', state, host: browserHost };

@@ -3,6 +3,7 @@ import type { LaunchGate } from '../core/launches/launchService';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
+import type { TraceStore } from '../core/traces/traceStore';
 
 /**
  * One endpoint of the MLflow REST API. Handlers are plain functions of the parsed request that
@@ -25,6 +26,9 @@ export interface RequestContext {
   readonly store: TrackingStore;
   readonly registry: ModelRegistry;
   readonly artifacts: ArtifactStore;
+  readonly traces: TraceStore;
+  /** The cap on a request body in bytes, for raw routes that read their own (OTLP). */
+  readonly maxBodyBytes: number;
   /** The parsed JSON body for POST/PATCH/DELETE, `{}` when there is none. */
   readonly body: Record<string, unknown>;
   readonly query: URLSearchParams;

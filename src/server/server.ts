@@ -5,6 +5,7 @@ import type { LaunchGate } from '../core/launches/launchService';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
+import type { TraceStore } from '../core/traces/traceStore';
 import { readJsonBody } from './body';
 import { capConnections, defaultConnectionLimits, watchBodyIdle, type ConnectionLimits } from './connectionLimits';
 import type { DashboardSite } from './dashboardRoutes';
@@ -19,6 +20,7 @@ import { artifactRoutes } from './routes/artifactRoutes';
 import { pushRoutes } from './routes/pushRoute';
 import { genaiRoutes } from './routes/genaiRoutes';
 import { registryRoutes } from './routes/registryRoutes';
+import { traceRoutes } from './routes/traceRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
 import { serviceRoutes } from './serviceRoutes';
 
@@ -26,6 +28,8 @@ export interface ServerOptions {
   readonly store: TrackingStore;
   readonly registry: ModelRegistry;
   readonly artifacts: ArtifactStore;
+  /** MLflow 3's traces (issue 16). */
+  readonly traces: TraceStore;
   /** The bearer token every request must carry. */
   readonly token: string;
   /** RunLens launches: their processes log with tokens of their own, and runs they create carry their capture. */
@@ -76,7 +80,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const guard = new RequestGuard(options.token, options.launches);
   const dashboards = options.dashboards;
   const router = new Router([
-    ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes]),
+    ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes, ...traceRoutes]),
     ...pushRoutes,
     ...(dashboards ? [signInRoute(dashboards)] : []),
   ]);
@@ -100,6 +104,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         store: options.store,
         registry: options.registry,
         artifacts: options.artifacts,
+        traces: options.traces,
+        maxBodyBytes: maxJsonBytes,
         query: new URLSearchParams(search),
         headers: req.headers,
         pathParams,

@@ -50,6 +50,11 @@ export const CommandId = {
   OpenRunDashboard: 'runlens.openRunDashboard',
   OpenExperimentDashboard: 'runlens.openExperimentDashboard',
   CompareRuns: 'runlens.compareRuns',
+  // GenAI traces in the Runs view and the trace viewer (src/vscode/traces)
+  OpenTrace: 'runlens.openTrace',
+  CompareTraces: 'runlens.compareTraces',
+  FilterTraces: 'runlens.filterTraces',
+  ClearTraceFilter: 'runlens.clearTraceFilter',
   // Remote MLflow servers in the Runs and Models views (src/vscode/remote)
   AddRemoteServer: 'runlens.addRemoteServer',
   RemoveRemoteServer: 'runlens.removeRemoteServer',

@@ -19,6 +19,8 @@ import { RunsView } from './runs/runsView';
 import { registerTrackingCommands } from './trackingCommands';
 import type { TrackingEndpoint } from './trackingSession';
 import { WorkspaceSessions } from './workspaceSessions';
+import { registerTraceCommands } from './traces/traceCommands';
+import { TraceLatencyLens } from './traces/traceLatencyLens';
 
 /** What `activate` returns: for tests and for other extensions. */
 export interface RunLensApi {
@@ -72,6 +74,8 @@ export class RunLensExtension extends Disposable {
     for (const disposable of registerDashboardCommands(primary, this.dashboards)) this.register(disposable);
     this.terminalLinks = new MlflowTerminalLinks(primary, this.dashboards);
     this.register(vscode.window.registerTerminalLinkProvider(this.terminalLinks));
+    for (const disposable of registerTraceCommands(this.dashboards, this.runsView.folders)) this.register(disposable);
+    this.register(new TraceLatencyLens(primary));
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),

@@ -163,7 +163,7 @@ export class TrackingSession extends Disposable {
     }
     const token = randomBytes(24).toString('base64url');
     const log = (message: string) => runLensLog().error(`Tracking server: ${message}`);
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, launches, log });
+    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches, log });
     store.publish({ port: server.port, token });
     this.owned = { store, server, writes: store.onDidWrite(() => this.changed.fire()) };
     if (store.recovery.message) {

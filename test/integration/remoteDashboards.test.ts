@@ -18,6 +18,8 @@ import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/w
 import type { RemoteExperimentNode, RemoteRunNode, RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import { children, runLensApi, waitFor } from './support';
+import { SpanFiles } from '../../src/core/traces/spanFiles';
+import { TraceStore } from '../../src/core/traces/traceStore';
 
 // The dashboards on a remote server's runs in the real VS Code: a second tracking server on loopback
 // (the server `runlens serve` runs, over its own in-memory database) is added through the command;
@@ -65,7 +67,7 @@ suite('Dashboards on a remote MLflow server', () => {
     db = await Database.open();
     const tracking = new TrackingStore(db);
     const token = randomBytes(18).toString('base64url');
-    server = await startServer({ store: tracking, registry: new ModelRegistry(db), artifacts: new ArtifactStore(path.join(dir, 'artifacts')), token, log: () => undefined });
+    server = await startServer({ store: tracking, registry: new ModelRegistry(db), artifacts: new ArtifactStore(path.join(dir, 'artifacts')), traces: new TraceStore(db, new SpanFiles(path.join(dir, 'traces'))), token, log: () => undefined });
     remoteExperimentId = tracking.createExperiment({ name: 'team-sweep' });
     remoteRunId = tracking.createRun({ experimentId: remoteExperimentId, runName: 'remote-run', startTime: Date.now() - 60_000 }).info.run_id;
     tracking.logBatch(remoteRunId, {

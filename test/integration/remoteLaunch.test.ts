@@ -25,6 +25,8 @@ import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import { git, launchAndWait, tagsOf, writeFile } from './launchSupport';
 import { children, runLensApi, waitFor, workspaceDir } from './support';
+import { SpanFiles } from '../../src/core/traces/spanFiles';
+import { TraceStore } from '../../src/core/traces/traceStore';
 
 // A launch configured to log straight to a remote MLflow server: a second tracking server on loopback
 // (the same server `runlens serve` runs, over its own in-memory store) is added as a remote, chosen as
@@ -59,7 +61,7 @@ suite('Launches that log to a remote server', () => {
     db = await Database.open();
     store = new TrackingStore(db);
     token = randomBytes(18).toString('base64url');
-    server = await startServer({ store, registry: new ModelRegistry(db), artifacts: new ArtifactStore(path.join(dir, 'artifacts')), token, log: () => undefined });
+    server = await startServer({ store, registry: new ModelRegistry(db), artifacts: new ArtifactStore(path.join(dir, 'artifacts')), traces: new TraceStore(db, new SpanFiles(path.join(dir, 'traces'))), token, log: () => undefined });
     repo = path.join(workspaceDir(), 'remote-launch-repo');
     scriptFile = writeFile(path.join(repo, 'train.py'), script);
     writeFile(path.join(repo, 'notes.md'), 'v1\n');

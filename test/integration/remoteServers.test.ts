@@ -16,6 +16,8 @@ import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
 import { labelOf } from './runsTreeSupport';
 import { children, runLensApi, waitFor } from './support';
+import { SpanFiles } from '../../src/core/traces/spanFiles';
+import { TraceStore } from '../../src/core/traces/traceStore';
 
 // A second tracking server on loopback (the same server `runlens serve` runs, over its own in-memory
 // database) added as a remote through the command, then browsed through the views' providers.
@@ -39,7 +41,7 @@ suite('Remote MLflow servers', () => {
     const tracking = new TrackingStore(db);
     const registry = new ModelRegistry(db);
     token = randomBytes(18).toString('base64url');
-    server = await startServer({ store: tracking, registry, artifacts: new ArtifactStore(path.join(dir, 'artifacts')), token, log: () => undefined });
+    server = await startServer({ store: tracking, registry, artifacts: new ArtifactStore(path.join(dir, 'artifacts')), traces: new TraceStore(db, new SpanFiles(path.join(dir, 'traces'))), token, log: () => undefined });
     experimentId = tracking.createExperiment({ name: 'shared-sweep' });
     for (let i = 0; i < runCount; i += 1) {
       newestRunId = tracking.createRun({ experimentId, runName: `sweep-${i}`, startTime: 1_700_000_000_000 + i }).info.run_id;

@@ -24,6 +24,8 @@ import { IndexPage } from './dashboards/indexPage';
 import { Refresher } from './dashboards/refresher';
 import { RunDashboard } from './dashboards/runDashboard';
 import { StatusLine } from './dashboards/statusLine';
+import { TraceCompareDashboard } from './dashboards/traceCompareDashboard';
+import { TraceDashboard } from './dashboards/traceDashboard';
 
 // The dashboards' one entry point, in a VS Code webview and in the browser alike: it reads what to
 // show from the page (the bootstrap, or the state VS Code kept for this panel), picks the transport,
@@ -59,6 +61,8 @@ function mount(root: HTMLElement, client: HostClient, host: HostInfo, state: Das
       return new ExperimentDashboard(ctx, root, state);
     case 'compare':
       return new CompareDashboard(ctx, root, state);
+    case 'trace':
+      return state.compareTo ? new TraceCompareDashboard(ctx, root, state) : new TraceDashboard(ctx, root, state);
   }
 }
 

@@ -41,6 +41,10 @@ import { compareKeys } from './runDiff';
 import { buildRunModel, runRefOf } from './runModel';
 import { RunSources, type ResolvedRun } from './runSources';
 import { buildTable, sortRows, tableCsv } from './tableModel';
+import type { TraceStore } from '../traces/traceStore';
+import { assessmentModel, buildTraceModel } from './traceModel';
+import { diffTraces } from './traceDiff';
+import type { TraceModel } from '../../protocol/traceDashboard';
 
 export interface DashboardServiceOptions {
   readonly tracking: TrackingStore;
@@ -49,6 +53,8 @@ export interface DashboardServiceOptions {
   readonly now?: () => number;
   /** The added remote MLflow servers, whose runs requests name by address (runAddress.ts); none in the browser mode. */
   readonly remote?: RemoteMirrors;
+  /** The store's traces, for the trace viewer; without them its requests are `unavailable`. */
+  readonly traces?: TraceStore;
 }
 
 /** Limits on what one request may ask for, so that no request can stall the host. */
@@ -84,11 +90,13 @@ type Handlers = { readonly [M in ServiceMethod]: (params: ParamsReader) => Promi
  */
 export class DashboardService {
   private readonly tracking: TrackingStore;
+  private readonly traces: TraceStore | undefined;
   private readonly sources: RunSources;
   private readonly now: () => number;
 
   constructor(options: DashboardServiceOptions) {
     this.tracking = options.tracking;
+    this.traces = options.traces;
     this.sources = new RunSources(options.tracking, options.artifacts, options.remote);
     this.now = options.now ?? Date.now;
   }
@@ -135,7 +143,34 @@ export class DashboardService {
     'note/set': (p) => this.setNote(p.requiredString('runId'), p.string('markdown', requestLimits.noteLength)),
     'artifact/preview': (p) =>
       this.preview(p.requiredString('runId'), p.requiredString('path'), p.oneOf('from', ['start', 'end'] as const) ?? 'start'),
+    'trace/get': (p) => this.traceModel(p.requiredString('traceId')),
+    'trace/compare': async (p) => diffTraces(await this.traceModel(p.requiredString('traceId')), await this.traceModel(p.requiredString('otherTraceId'))),
+    'trace/logFeedback': (p) => {
+      const value = p.feedbackValue('value');
+      const rationale = p.optionalString('rationale');
+      const spanId = p.optionalString('spanId');
+      const traceId = p.requiredString('traceId');
+      const assessment = this.traceStore().createAssessment(traceId, {
+        assessment_name: p.requiredString('name').slice(0, requestLimits.queryLength),
+        trace_id: traceId,
+        source: { source_type: 'HUMAN', source_id: 'RunLens' },
+        feedback: { value },
+        ...(rationale ? { rationale: rationale.slice(0, requestLimits.noteLength) } : {}),
+        ...(spanId ? { span_id: spanId } : {}),
+      });
+      return assessmentModel(assessment);
+    },
   };
+
+  private async traceModel(traceId: string): Promise<TraceModel> {
+    const traces = this.traceStore();
+    return buildTraceModel(traces.getTraceInfo(traceId), await traces.readSpans(traceId));
+  }
+
+  private traceStore(): TraceStore {
+    if (this.traces === undefined) throw new DashboardError('unavailable', 'Traces are not available here.');
+    return this.traces;
+  }
 
   private async runModel(runId: string): Promise<RunDashboardModel> {
     const [resolved] = await this.sources.runs([runId], 'full');

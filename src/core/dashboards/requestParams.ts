@@ -52,6 +52,14 @@ export class ParamsReader {
     return value;
   }
 
+  /** A feedback value: true/false, a finite number, or a string of at most 10,000 characters. */
+  feedbackValue(field: string): boolean | number | string {
+    const value = this.params[field];
+    if (typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))) return value;
+    if (typeof value === 'string' && value.length <= 10_000) return value;
+    this.fail(`'${field}' must be true, false, a number or a string of at most 10,000 characters.`);
+  }
+
   optionalBoolean(field: string): boolean | undefined {
     const value = this.params[field];
     if (value === undefined) return undefined;

@@ -21,8 +21,11 @@ export interface FilterField {
   where(test: ValueTest): SqlFragment;
 }
 
-/** Entity prefixes as MLflow spells them, in any case. `run.` is added by the runs catalog. */
-export type EntityKind = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset';
+/**
+ * Entity prefixes as MLflow spells them, in any case. `run.` is added by the runs catalog; the
+ * trace-only kinds (`request_metadata.`, `span.`, `feedback.`, `expectation.`) by the traces catalog.
+ */
+export type EntityKind = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset' | 'metadata' | 'span' | 'feedback' | 'expectation';
 const entityPrefixes: Readonly<Record<string, EntityKind>> = {
   metric: 'metric',
   metrics: 'metric',
@@ -67,8 +70,8 @@ export function resolveFilterField(catalog: FilterCatalog, field: FieldRef, faul
   const make = catalog.keyed[kind];
   if (make === undefined) faults.fail(`${catalog.subject} have no ${kind}s to filter on; ${describeCatalog(catalog)}`, field.offset);
   const resolved = make(field.key);
-  // Only datasets have a closed set of keys.
-  if (resolved === undefined) faults.fail(`unknown ${kind} field '${field.key}': use one of name, digest, context`, field.offset);
+  // Only datasets and spans have a closed set of keys.
+  if (resolved === undefined) faults.fail(`unknown ${kind} field '${field.key}': use one of ${kind === 'span' ? 'name, type, status' : 'name, digest, context'}`, field.offset);
   return resolved;
 }
 

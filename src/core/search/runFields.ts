@@ -148,8 +148,9 @@ export function runOrderTerm(clause: OrderByClause, index: number, faults: Fault
         keys: [nullsLast(`${alias}.value`, ascending)],
       };
     }
-    case 'dataset':
-      faults.fail('runs cannot be ordered by dataset fields: order by metrics, params, tags or attributes', field.offset);
+    default:
+      // Datasets; the trace-only kinds never resolve for runs.
+      faults.fail(`runs cannot be ordered by ${kind} fields: order by metrics, params, tags or attributes`, field.offset);
   }
 }
 

@@ -11,5 +11,7 @@ export const storeFiles = {
   /** Full metric histories, one folder per run (series/seriesFiles.ts). */
   metrics: 'metrics',
   artifacts: 'artifacts',
+  /** Span payloads, one file per trace (core/traces/spanFiles.ts). */
+  traces: 'traces',
   gitignore: '.gitignore',
 } as const;

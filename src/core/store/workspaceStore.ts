@@ -10,6 +10,8 @@ import { Ownership, type OwnerInfo } from './ownership';
 import type { RecoveryReport } from './recovery';
 import { storeFiles } from './storeFiles';
 import { TrackingStore } from './trackingStore';
+import { SpanFiles } from '../traces/spanFiles';
+import { TraceStore } from '../traces/traceStore';
 
 /** Another live process owns the store: talk to its server (`owner.port`, `owner.token`) instead. */
 export class StoreOwnedElsewhereError extends Error {
@@ -46,6 +48,7 @@ export class WorkspaceStore {
     readonly tracking: TrackingStore,
     readonly registry: ModelRegistry,
     readonly artifacts: ArtifactStore,
+    readonly traces: TraceStore,
     private readonly ownership: Ownership,
   ) {}
 
@@ -65,6 +68,7 @@ export class WorkspaceStore {
           new TrackingStore(db),
           new ModelRegistry(db),
           new ArtifactStore(path.join(dir, storeFiles.artifacts)),
+          new TraceStore(db, new SpanFiles(path.join(dir, storeFiles.traces))),
           claim.ownership,
         );
       } catch (error) {

@@ -14,6 +14,9 @@ export function watchOf(state: DashboardState): DashboardWatch {
       return { runIds: state.runIds };
     case 'experiment':
       return { experimentIds: [state.experimentId] };
+    case 'trace':
+      // A trace is read whole when opened; its viewer refreshes on request, not on run changes.
+      return { runIds: [] };
   }
 }
 

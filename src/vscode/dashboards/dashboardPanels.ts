@@ -26,6 +26,8 @@ import type { TrackingSession } from '../trackingSession';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
 import { WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
 import { logError } from '../runLensLog';
+import { GoToSpanCodeRequest } from '../../protocol/traceDashboard';
+import { goToSpanCode } from '../traces/spanCode';
 
 /** The view type of every dashboard panel; VS Code restores panels of this type through the serializer. */
 export const dashboardViewType = 'runlens.dashboard';
@@ -144,6 +146,10 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       return this.actions.openDiff(requiredString(params, 'runId', method), typeof other === 'string' ? other : undefined);
     }
     if (OpenArtifactRequest.is(request)) return this.actions.openArtifact(requiredString(params, 'runId', method), requiredString(params, 'path', method));
+    if (GoToSpanCodeRequest.is(request)) {
+      const { store } = await this.owned();
+      return goToSpanCode(store, this.session.folder, requiredString(params, 'traceId', method), requiredString(params, 'spanId', method));
+    }
     throw new DashboardError('invalidParams', `Unknown dashboard request: ${method}.`);
   }
 
@@ -173,7 +179,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     if (this.service?.store !== session.store) {
       this.service = {
         store: session.store,
-        service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts, remote: this.remote }),
+        service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts, traces: session.store.traces, remote: this.remote }),
       };
     }
     return this.service;

@@ -6,11 +6,13 @@ import { formatMetricValue, relativeTime } from './runFormat';
 import { sectionSize } from './runSections';
 import type { ArtifactNode, ExperimentNode, FieldNode, LocalRunsTreeNode, RunNode, SectionKind, SectionNode } from './runsTreeNodes';
 import { runTooltipMarkdown } from './runTooltip';
+import { traceItem, tracesItem } from '../traces/traceTreeItems';
 
-/** What an item needs beyond its node: the time (for "3 min ago") and each experiment's primary metric. */
+/** What an item needs beyond its node: the time (for "3 min ago"), each experiment's primary metric, the trace filter. */
 export interface ItemContext {
   readonly now: number;
   primaryMetric(experimentId: string): string | undefined;
+  readonly traceFilter: string;
 }
 
 export const statusIcons: Record<RunStatus, vscode.ThemeIcon> = {
@@ -63,6 +65,10 @@ export function treeItemOf(node: LocalRunsTreeNode, context: ItemContext): vscod
       item.command = { command: CommandId.LoadMoreRuns, title: 'Load More Runs', arguments: [node.parent] };
       return item;
     }
+    case 'traces':
+      return tracesItem(node, context.traceFilter);
+    case 'trace':
+      return traceItem(node, context.now);
     case 'message': {
       const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
       item.id = node.id;

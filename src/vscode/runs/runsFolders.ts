@@ -13,6 +13,8 @@ import type { RunsViewState } from './runsViewState';
  */
 export class RunsFolders extends Disposable {
   private readonly models: PerFolder<RunsTreeModel>;
+  /** The Traces groups' filter, the same in every folder (a folder added later gets it too). */
+  private traceFilterValue = '';
   private readonly changed = this.register(new vscode.EventEmitter<RunsTreeNode[] | undefined>());
   /** The nodes that changed, in any folder; undefined: everything. */
   readonly onDidChange = this.changed.event;
@@ -22,11 +24,21 @@ export class RunsFolders extends Disposable {
     this.models = this.register(
       new PerFolder(sessions, (session) => {
         const model = new RunsTreeModel(session, state, pageSize);
+        model.setTraceFilter(this.traceFilterValue);
         model.onDidChange((nodes) => this.changed.fire(nodes));
         return model;
       }),
     );
     this.register(this.models.onDidChangeFolders(() => this.changed.fire(undefined)));
+  }
+
+  get traceFilter(): string {
+    return this.traceFilterValue;
+  }
+
+  setTraceFilter(filter: string): void {
+    this.traceFilterValue = filter;
+    for (const model of this.all()) model.setTraceFilter(filter);
   }
 
   /** Every folder's model, in the order of the workspace folders. */

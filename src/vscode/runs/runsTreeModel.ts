@@ -20,6 +20,7 @@ import {
 import { ExperimentNode, RunNode, type MessageNode, type RunsTreeNode, type SectionNode } from './runsTreeNodes';
 import type { RunsViewState } from './runsViewState';
 import { isSystemTag, parentRunIdOf } from './runTagValues';
+import { TraceGroups } from '../traces/traceGroups';
 
 /** What is loaded of one experiment: the runs asked for, in order, and what each looked like. */
 interface LoadedPage {
@@ -54,6 +55,8 @@ export class RunsTreeModel extends Disposable {
   /** The nodes whose item or children changed; undefined: everything. */
   readonly onDidChange = this.changed.event;
   private readonly throttle = this.register(new ChangeThrottle(() => this.poll(), refreshTiming));
+  /** The trace groups shown (under experiments and runs), kept current by `poll`. */
+  private readonly traces = new TraceGroups();
 
   constructor(
     readonly session: TrackingSession,
@@ -79,9 +82,21 @@ export class RunsTreeModel extends Disposable {
     return { filter: this.state.filter, sort: this.state.sort, showDeleted: this.state.showDeleted };
   }
 
+  /** The trace filter (MLflow's trace filter language), '' for none; applies to every Traces group. */
+  get traceFilter(): string {
+    return this.traces.filter;
+  }
+
+  setTraceFilter(filter: string): void {
+    this.traces.filter = filter;
+    const groups = this.traces.shownGroups();
+    if (groups.length > 0) this.changed.fire(groups);
+  }
+
   /** Forgets every loaded page and redraws the tree from the store. */
   reload(): void {
     this.pages.clear();
+    this.traces.clear();
     // VS Code drops every element on a full refresh, so the nodes can go too.
     this.runs.clear();
     this.shownRoots = undefined;
@@ -92,10 +107,16 @@ export class RunsTreeModel extends Disposable {
     try {
       if (!node) return await this.roots();
       switch (node.kind) {
-        case 'experiment':
-          return this.runsOf(node, await this.ownerStore());
-        case 'run':
-          return [...sectionsOf(node.run).map((kind) => node.section(kind)), ...node.childRuns];
+        case 'experiment': {
+          const store = await this.ownerStore();
+          return [...this.traces.groupOf(node, store.traces), ...this.runsOf(node, store)];
+        }
+        case 'run': {
+          const store = await this.ownerStore();
+          return [...sectionsOf(node.run).map((kind) => node.section(kind)), ...this.traces.groupOf(node, store.traces), ...node.childRuns];
+        }
+        case 'traces':
+          return this.traces.list(node, (await this.ownerStore()).traces);
         case 'section':
           return await this.sectionChildren(node, await this.ownerStore());
         case 'artifact':
@@ -308,7 +329,7 @@ export class RunsTreeModel extends Disposable {
       this.changed.fire(undefined);
       return;
     }
-    const changed = new Set<RunsTreeNode>();
+    const changed = new Set<RunsTreeNode>(this.traces.changed(opened.store.traces));
     for (const summary of summaries) {
       const node = this.experiments.get(summary.experimentId);
       if (node && (node.name !== summary.name || node.runCount !== summary.runCount || node.matchCount !== summary.matchCount)) changed.add(this.upsertExperiment(summary));

@@ -1,6 +1,7 @@
 import type { Run, RunStatus } from '../../core/entities';
 import type { FolderNode } from '../perFolder';
 import type { RemoteNode } from '../remote/remoteTreeNodes';
+import type { TraceNode, TracesNode } from '../traces/traceTreeNodes';
 
 /**
  * The Runs view's elements. Experiment, run and section nodes are cached by id and updated in place,
@@ -10,7 +11,7 @@ import type { RemoteNode } from '../remote/remoteTreeNodes';
 export type RunsTreeNode = LocalRunsTreeNode | RemoteNode;
 
 /** The workspace's own elements; remote servers add theirs (src/vscode/remote) below them. */
-export type LocalRunsTreeNode = FolderNode | ExperimentNode | RunNode | SectionNode | FieldNode | ArtifactNode | LoadMoreNode | MessageNode;
+export type LocalRunsTreeNode = FolderNode | ExperimentNode | RunNode | SectionNode | FieldNode | ArtifactNode | LoadMoreNode | MessageNode | TracesNode | TraceNode;
 
 export class ExperimentNode {
   readonly kind = 'experiment';

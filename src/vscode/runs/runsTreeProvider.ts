@@ -32,7 +32,9 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsTreeNode> {
   getTreeItem(node: RunsTreeNode): vscode.TreeItem {
     if (isRemoteNode(node)) return remoteTreeItem(node, Date.now());
     const model = this.folders.modelOf(node);
-    return treeItemOf(node, { now: Date.now(), primaryMetric: (experimentId) => model?.primaryMetric(experimentId) });
+    return treeItemOf(node, { now: Date.now(), primaryMetric: (experimentId) => model?.primaryMetric(experimentId),
+      traceFilter: model?.traceFilter ?? '',
+    });
   }
 
   getParent(node: RunsTreeNode): RunsTreeNode | undefined {

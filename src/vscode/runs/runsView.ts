@@ -23,7 +23,7 @@ const clockTickMs = 60_000;
 /** The Runs view: its tree, the state the person chose, and every command on runs. */
 export class RunsView extends Disposable {
   readonly provider: RunsTreeProvider;
-  private readonly folders: RunsFolders;
+  readonly folders: RunsFolders;
   private readonly view: vscode.TreeView<RunsTreeNode>;
   private readonly state: RunsViewState;
 

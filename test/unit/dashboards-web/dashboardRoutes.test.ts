@@ -59,7 +59,7 @@ describe('the dashboards in the browser: routes, sign-in and bridge', () => {
     store = await WorkspaceStore.open(path.join(folder, '.runlens'), { idleCheckpointMs: 0 });
     const service = new DashboardService({ tracking: store.tracking, artifacts: store.artifacts });
     site = new DashboardSite({ service, tracking: store.tracking, writes: store, webviewDir, log: () => undefined });
-    server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, dashboards: site });
+    server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, dashboards: site });
   });
 
   after(async () => {

@@ -10,6 +10,9 @@ import { launchImprint } from '../../../src/vscode/launch/launchImprint';
 import { git, gitTestEnv, makeRepo, write } from '../capture/captureTestKit';
 import { HttpClient } from '../server/support/httpClient';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from './support/launchFixture';
+import path from 'node:path';
+import { SpanFiles } from '../../../src/core/traces/spanFiles';
+import { TraceStore } from '../../../src/core/traces/traceStore';
 
 async function serve(t: TestContext, f: LaunchFixture) {
   const ownerToken = randomBytes(24).toString('base64url');
@@ -17,6 +20,7 @@ async function serve(t: TestContext, f: LaunchFixture) {
     store: f.tracking,
     registry: new ModelRegistry(f.db),
     artifacts: f.artifacts,
+    traces: new TraceStore(f.db, new SpanFiles(path.join(f.dir, 'traces'))),
     token: ownerToken,
     launches: f.launches,
   });

@@ -14,6 +14,8 @@ import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../../src/server/server';
 import { repoRoot } from '../support/repoRoot';
+import { SpanFiles } from '../../../src/core/traces/spanFiles';
+import { TraceStore } from '../../../src/core/traces/traceStore';
 
 const run = promisify(execFile);
 const token = 'helper-test-token';
@@ -34,6 +36,7 @@ describe('runlens Python helper', () => {
       store: new TrackingStore(db),
       registry: new ModelRegistry(db),
       artifacts: new ArtifactStore(path.join(tmp, 'artifacts')),
+      traces: new TraceStore(db, new SpanFiles(path.join(tmp, 'traces'))),
       token,
     });
   });

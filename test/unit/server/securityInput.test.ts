@@ -12,6 +12,8 @@ import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { startServer } from '../../../src/server/server';
 import { HttpClient, type Reply } from './support/httpClient';
 import { startTestServer, type TestServer } from './support/testServer';
+import { TraceStore } from '../../../src/core/traces/traceStore';
+import { SpanFiles } from '../../../src/core/traces/spanFiles';
 
 const artifactsBase = '/api/2.0/mlflow-artifacts/artifacts';
 
@@ -108,7 +110,7 @@ describe('a full disk', () => {
       const store = new TrackingStore(db);
       const logged: string[] = [];
       const token = 'disk-full-token-0123456789';
-      const server = await startServer({ store, registry: new ModelRegistry(db), artifacts: new ArtifactStore(path.join(dir, 'artifacts')), token, log: (m) => logged.push(m) });
+      const server = await startServer({ store, registry: new ModelRegistry(db), artifacts: new ArtifactStore(path.join(dir, 'artifacts')), traces: new TraceStore(db, new SpanFiles(path.join(dir, 'traces'))), token, log: (m) => logged.push(m) });
       const client = new HttpClient(server.url, token);
       try {
         const reply = await client.api('runs/create', { run_name: 'lost' });

@@ -48,7 +48,7 @@ describe('dashboard sign-in and sessions', () => {
       now: () => served.clock,
     });
     const token = `${name}-token-0123456789abcdef`;
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, token, dashboards: site });
+    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, dashboards: site });
     return Object.assign(served, { site, server, store, token });
   }
 

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ArtifactStore } from '../../../src/core/store/artifactStore';
 import { Database } from '../../../src/core/store/database';
@@ -11,6 +12,8 @@ import { startServer } from '../../../src/server/server';
 import { mlflowApiVersion } from '../../../src/server/serviceRoutes';
 import { HttpClient } from './support/httpClient';
 import { startTestServer, type TestServer } from './support/testServer';
+import { SpanFiles } from '../../../src/core/traces/spanFiles';
+import { TraceStore } from '../../../src/core/traces/traceStore';
 
 describe('tracking server core', () => {
   let t: TestServer;
@@ -51,6 +54,7 @@ describe('tracking server core', () => {
           store: new TrackingStore(db),
           registry: new ModelRegistry(db),
           artifacts: new ArtifactStore(t.dir),
+          traces: new TraceStore(db, new SpanFiles(path.join(t.dir, 'traces'))),
           token: t.token,
           host,
         }),
@@ -78,8 +82,8 @@ describe('tracking server core', () => {
   test('an unknown endpoint is a JSON 404 ENDPOINT_NOT_FOUND, whatever the method', async () => {
     for (const [method, path] of [
       ['GET', '/api/2.0/mlflow/no-such-endpoint'],
-      ['POST', '/api/3.0/mlflow/traces'],
-      ['POST', '/v1/traces'],
+      ['POST', '/api/3.0/mlflow/no-such-endpoint'],
+      ['PUT', '/v1/traces'],
       ['DELETE', '/version'],
     ]) {
       const reply = await t.client.request(method, path, method === 'GET' ? {} : { json: {} });
@@ -119,6 +123,7 @@ describe('tracking server core', () => {
       store: new TrackingStore(db),
       registry: new ModelRegistry(db),
       artifacts: new ArtifactStore(t.dir),
+      traces: new TraceStore(db, new SpanFiles(path.join(t.dir, 'traces'))),
       token: t.token,
       log: (message) => logged.push(message),
     });

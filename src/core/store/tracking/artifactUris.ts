@@ -14,6 +14,11 @@ export function loggedModelArtifactUri(experimentLocation: string, modelId: stri
   return appendToUri(experimentLocation, 'models', modelId, 'artifacts');
 }
 
+/** Where the client would upload a trace's `traces.json` when its spans are not in the tracking store. */
+export function traceArtifactUri(experimentLocation: string, traceId: string): string {
+  return appendToUri(experimentLocation, 'traces', traceId, 'artifacts');
+}
+
 function appendToUri(base: string, ...segments: string[]): string {
   return [base.replace(/\/+$/, ''), ...segments].join('/');
 }

@@ -41,7 +41,7 @@ export function compareReply(expected: unknown, actual: unknown, at = '$'): stri
     return Object.entries(expected).flatMap(([key, value]) => {
       const path = `${at}.${key}`;
       if (!(key in ours)) return isProtoDefault(value) ? [] : [`${path}: missing (expected ${describe(value)})`];
-      if (serverTimes.has(key)) return isInt64(ours[key]) ? [] : [`${path}: expected a time, got ${describe(ours[key])}`];
+      if (serverTimes.has(key)) return isInt64(ours[key]) || isTimestampOfKind(value, ours[key]) ? [] : [`${path}: expected a time, got ${describe(ours[key])}`];
       return compareReply(value, ours[key], path);
     });
   }
@@ -61,6 +61,12 @@ function isProtoDefault(value: unknown): boolean {
   if (value === '' || value === 0 || value === false || value === null) return true;
   if (Array.isArray(value)) return value.length === 0;
   return typeof value === 'object' && Object.keys(value as object).length === 0;
+}
+
+/** Assessments carry server times as proto Timestamps ("2026-12-06T08:48:12.872Z"). */
+function isTimestampOfKind(expected: unknown, actual: unknown): boolean {
+  const timestamp = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+  return typeof expected === 'string' && typeof actual === 'string' && timestamp.test(expected) && timestamp.test(actual);
 }
 
 function isInt64(value: unknown): boolean {

@@ -40,7 +40,7 @@ export class IdMap {
     ourObject: Record<string, unknown>,
   ): void {
     if (key === 'experiment_id') setOnce(this.experiments, recorded, ours);
-    else if (idKeys.has(key) && hexId.test(recorded)) setOnce(this.hexIds, recorded, ours);
+    else if (idKeys.has(key) && hexId.test(recorded) && hexId.test(ours)) setOnce(this.hexIds, recorded, ours);
     else if (key === 'run_name') setOnce(this.runNames, recorded, ours);
     else if (key === 'version' && typeof recordedObject.name === 'string') {
       setOnce(this.versions, `${this.mapText(recordedObject.name)}\n${recorded}`, ours);
@@ -68,8 +68,13 @@ export class IdMap {
   /** Free text: hex ids anywhere, experiment ids inside `mlflow-artifacts:` URIs. */
   mapText(text: string): string {
     return text
-      .replace(/[0-9a-f]{32}/g, (id) => this.hexIds.get(id) ?? this.hexIds.get(`m-${id}`)?.slice(2) ?? id)
+      .replace(/[0-9a-f]{32}/g, (id) => this.hexIds.get(id) ?? this.hexIds.get(`m-${id}`)?.slice(2) ?? this.hexIds.get(`a-${id}`)?.slice(2) ?? id)
       .replace(/mlflow-artifacts:\/(\d+)(?=\/|$)/g, (_, id: string) => `mlflow-artifacts:/${this.experiments.get(id) ?? id}`);
+  }
+
+  /** An experiment id where one stands alone (the `x-mlflow-experiment-id` header). */
+  mapExperimentId(id: string): string {
+    return this.experiments.get(id) ?? id;
   }
 
   /** A path inside the artifact store: `<experiment>/<run>/artifacts/...` or `<experiment>/models/...`. */
@@ -89,8 +94,9 @@ export class IdMap {
   }
 }
 
-const hexId = /^(m-)?[0-9a-f]{32}$/;
-const idKeys = new Set(['run_id', 'run_uuid', 'source_run_id', 'model_id']);
+const hexId = /^(m-|a-)?[0-9a-f]{32}$/;
+/** Server-made ids: runs, logged models (`m-`), assessments (`a-`), v2 trace request ids. */
+const idKeys = new Set(['run_id', 'run_uuid', 'source_run_id', 'model_id', 'assessment_id', 'request_id']);
 
 function setOnce(map: Map<string, string>, recorded: string, ours: string): void {
   if (!map.has(recorded)) map.set(recorded, ours);

@@ -9,6 +9,8 @@ import { TrackingStore } from '../../../../src/core/store/trackingStore';
 import type { ConnectionLimits } from '../../../../src/server/connectionLimits';
 import { startServer, type RunningServer } from '../../../../src/server/server';
 import { HttpClient } from './httpClient';
+import { SpanFiles } from '../../../../src/core/traces/spanFiles';
+import { TraceStore } from '../../../../src/core/traces/traceStore';
 
 export interface TestServerOptions {
   readonly maxJsonBytes?: number;
@@ -24,6 +26,7 @@ export interface TestServer {
   readonly store: TrackingStore;
   readonly registry: ModelRegistry;
   readonly artifacts: ArtifactStore;
+  readonly traces: TraceStore;
   /** A fresh temporary folder; the artifact root is `artifactRoot` inside it. */
   readonly dir: string;
   readonly artifactRoot: string;
@@ -40,12 +43,14 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const store = new TrackingStore(db);
   const registry = new ModelRegistry(db);
   const artifacts = new ArtifactStore(artifactRoot, { maxFileBytes: options.maxArtifactBytes });
+  const traces = new TraceStore(db, new SpanFiles(path.join(dir, 'traces')));
   const token = randomBytes(24).toString('base64url');
   const logged: string[] = [];
   const server = await startServer({
     store,
     registry,
     artifacts,
+    traces,
     token,
     maxJsonBytes: options.maxJsonBytes,
     connectionLimits: options.connectionLimits,
@@ -60,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     store,
     registry,
     artifacts,
+    traces,
     dir,
     artifactRoot,
     logged,

@@ -1,0 +1,180 @@
+import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
+import { compileFilter } from './compileFilter';
+import { experimentCondition } from './experimentIds';
+import { FaultReporter } from './filterError';
+import { columnField, keyValueField, type FilterCatalog, type FilterField } from './filterFields';
+import { parseOrderByList } from './orderByParser';
+import { columnTerm, orderedIds, selectStatement } from './orderTerms';
+import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
+import { fragment, type SqlFragment } from './sqlFragment';
+
+/** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
+export interface TraceSearchRequest {
+  readonly experimentIds: readonly string[];
+  readonly filter?: string;
+  /** 1 to 50,000; 100 when absent (MLflow's SEARCH_TRACES_DEFAULT_MAX_RESULTS). */
+  readonly maxResults?: number | string;
+  /** Clauses such as `timestamp_ms DESC`; newest first when absent. */
+  readonly orderBy?: readonly string[];
+  readonly pageToken?: string;
+}
+
+const traceSearchLimits = { defaultValue: 100, max: 50000 } as const;
+const fieldExample = "status, tags.env, request_metadata.`mlflow.sourceRun` or span.name";
+
+const requestTime = columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time');
+// Unary + keeps a latency range from choosing the latency index over the order's own index
+// (a range over many traces, then a sort, is slower than walking newest first to a page).
+const executionTime = columnField("attribute 'execution_time_ms'", 'number', '+traces.execution_ms');
+const endTime = columnField("attribute 'end_time_ms'", 'number', '(traces.request_time + traces.execution_ms)');
+const state = columnField("attribute 'status'", 'string', 'traces.state');
+const traceId = columnField("attribute 'request_id'", 'string', 'traces.trace_id');
+
+/** A trace's run: the run it was made in (metadata mlflow.sourceRun) or one it was linked to. */
+const runIdField: FilterField = {
+  label: "attribute 'run_id'",
+  type: 'string',
+  where: (test) => {
+    const inMetadata = test.on('m.value');
+    const linked = test.on('l.run_id');
+    return fragment(
+      `(EXISTS (SELECT 1 FROM trace_metadata AS m WHERE m.trace_id = traces.trace_id AND m.key = 'mlflow.sourceRun' AND ${inMetadata.sql})` +
+        ` OR EXISTS (SELECT 1 FROM trace_run_links AS l WHERE l.trace_id = traces.trace_id AND ${linked.sql}))`,
+      [...inMetadata.params, ...linked.params],
+    );
+  },
+};
+
+/** Free text: the request and response previews and the trace's name. */
+const textField: FilterField = {
+  label: "attribute 'text'",
+  type: 'string',
+  where: (test) => {
+    const text = test.on(
+      "(traces.request_preview || ' ' || traces.response_preview || ' ' || COALESCE((SELECT value FROM trace_tags WHERE trace_id = traces.trace_id AND key = 'mlflow.traceName'), ''))",
+    );
+    return text;
+  },
+};
+
+const traceAttributes: Readonly<Record<string, FilterField>> = {
+  request_id: traceId,
+  trace_id: traceId,
+  timestamp: requestTime,
+  timestamp_ms: requestTime,
+  execution_time: executionTime,
+  execution_time_ms: executionTime,
+  end_time: endTime,
+  end_time_ms: endTime,
+  status: state,
+  state,
+  name: keyValueField("attribute 'name'", 'trace_tags', 'k.trace_id = traces.trace_id', 'mlflow.traceName'),
+  run_id: runIdField,
+  client_request_id: columnField("attribute 'client_request_id'", 'string', 'traces.client_request_id'),
+  text: textField,
+};
+
+const spanColumns: Readonly<Record<string, string>> = { name: 's.name', type: 's.span_type', status: 's.status' };
+
+function spanField(key: string): FilterField | undefined {
+  const column = spanColumns[key.toLowerCase()];
+  if (column === undefined) return undefined;
+  return {
+    label: `span '${key}'`,
+    type: 'string',
+    where: (test) => {
+      const value = test.on(column);
+      return fragment(`EXISTS (SELECT 1 FROM trace_spans AS s WHERE s.trace_id = traces.trace_id AND ${value.sql})`, value.params);
+    },
+  };
+}
+
+/**
+ * `feedback.<name>` / `expectation.<name>`: a valid assessment of that name whose value, as text
+ * (a string as it is, anything else as JSON: `0.3`, `true`), passes the test.
+ */
+function assessmentField(kind: 'feedback' | 'expectation', name: string): FilterField {
+  return {
+    label: `${kind} '${name}'`,
+    type: 'string',
+    where: (test) => {
+      const value = test.on('a.value_text');
+      return fragment(
+        `EXISTS (SELECT 1 FROM assessments AS a WHERE a.trace_id = traces.trace_id AND a.kind = ? AND a.name = ? AND a.valid = 1 AND ${value.sql})`,
+        [kind, name, ...value.params],
+      );
+    },
+  };
+}
+
+const traceCatalog: FilterCatalog = {
+  subject: 'traces',
+  attributes: traceAttributes,
+  attributeNames: ['request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'status', 'name', 'run_id', 'client_request_id', 'text'],
+  keyed: {
+    tag: (key) => keyValueField(`tag '${key}'`, 'trace_tags', 'k.trace_id = traces.trace_id', key),
+    metadata: (key) => keyValueField(`request_metadata '${key}'`, 'trace_metadata', 'k.trace_id = traces.trace_id', key),
+    span: spanField,
+    feedback: (key) => assessmentField('feedback', key),
+    expectation: (key) => assessmentField('expectation', key),
+  },
+  extraPrefixes: {
+    trace: 'attribute',
+    request_metadata: 'metadata',
+    metadata: 'metadata',
+    span: 'span',
+    spans: 'span',
+    feedback: 'feedback',
+    expectation: 'expectation',
+  },
+};
+
+const requestTimeOrder: OrderableAttribute = { id: 'timestamp_ms', column: 'traces.request_time' };
+const executionOrder: OrderableAttribute = { id: 'execution_time_ms', column: 'traces.execution_ms' };
+const stateOrder: OrderableAttribute = { id: 'status', column: 'traces.state' };
+const idOrder: OrderableAttribute = { id: 'request_id', column: 'traces.trace_id' };
+const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
+  timestamp: requestTimeOrder,
+  timestamp_ms: requestTimeOrder,
+  execution_time: executionOrder,
+  execution_time_ms: executionOrder,
+  status: stateOrder,
+  state: stateOrder,
+  request_id: idOrder,
+  trace_id: idOrder,
+  experiment_id: { id: 'experiment_id', column: 'traces.experiment_id' },
+};
+
+/**
+ * Compiles a trace search to one parameterized statement selecting `trace_id` from `traces`, in
+ * order (newest first by default, then by id, as MLflow's tie-breakers), one page plus one row.
+ * Throws a 400 MlflowError on a bad filter, order or page token.
+ */
+export function compileTraceSearch(request: TraceSearchRequest): SearchQuery {
+  const maxResults = resolveMaxResults(request.maxResults, traceSearchLimits);
+  const offset = decodeOffsetToken(request.pageToken);
+  const conditions: SqlFragment[] = [experimentCondition('traces.experiment_id', request.experimentIds, 'locations')];
+  const filter = compileFilter(request.filter ?? '', traceCatalog, fieldExample);
+  if (filter !== undefined) conditions.push(filter.where);
+
+  const clauses = parseOrderByList(request.orderBy, 'timestamp_ms DESC');
+  const terms = clauses.map((clause) =>
+    attributeOrderTerm(clause, orderableAttributes, traceCatalog, new FaultReporter(clause.text, 'order_by clause')),
+  );
+  const ordered = orderedIds(terms);
+  if (!ordered.has('timestamp_ms')) terms.push(columnTerm('timestamp_ms', 'traces.request_time', false));
+  if (!ordered.has('request_id')) terms.push(columnTerm('request_id', 'traces.trace_id', true));
+
+  const select = selectStatement({ columns: 'traces.trace_id', from: 'traces', conditions, terms });
+  return pagedQuery(select, maxResults, offset);
+}
+
+/** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */
+export function traceFilterProblem(filter: string): string | undefined {
+  try {
+    compileTraceSearch({ experimentIds: [], filter });
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}

@@ -1,0 +1,231 @@
+import type { KeyValue } from '../entities';
+import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
+import { encodeOffsetToken } from '../search/paging';
+import type { Database } from '../store/database';
+import { requireExperiment } from '../store/tracking/lookups';
+import { searchedIds } from '../store/tracking/sqlHelpers';
+import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
+import type { SpanFiles } from './spanFiles';
+import { outlineOf, type SpanJson, type SpanOutline } from './spanJson';
+import { traceMetadataKeys, type Assessment, type StartTraceInput, type TraceInfo } from './traceInfo';
+import { completeTraceIds, getTraceInfo, traceInfos, traceSummaries, type TraceSummary } from './traceReads';
+import { endTraceV2, getTraceInfoV2, startTraceV2, type TraceInfoV2 } from './traceV2';
+import {
+  deleteTraceTag,
+  deleteTraces,
+  linkTracesToRun,
+  logSpanOutlines,
+  requireSafeTraceId,
+  setTraceTag,
+  startTrace,
+  type DeleteTracesInput,
+} from './traceWrites';
+
+export interface TracePage<T> {
+  readonly items: T[];
+  readonly nextPageToken?: string;
+}
+
+/** A trace with its spans, as `traces/batchGet` serves it. */
+export interface TraceWithSpans {
+  readonly trace_info: TraceInfo;
+  readonly spans: SpanJson[];
+}
+
+/**
+ * MLflow 3's traces over the Database (infos, tags, metadata, span outlines, assessments) and
+ * SpanFiles (span payloads). Writes to the database are one `db.write` each, durable on return;
+ * span payloads are flushed to their file before their outlines are written, so an outline never
+ * names a span that is not on disk.
+ */
+export class TraceStore {
+  constructor(
+    readonly db: Database,
+    private readonly spanFiles: SpanFiles,
+  ) {}
+
+  startTrace(input: StartTraceInput): TraceInfo {
+    this.db.write((tx) => startTrace(tx, input));
+    return getTraceInfo(this.db, input.traceId);
+  }
+
+  /** Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header). */
+  async logSpans(experimentId: string, spans: readonly SpanJson[]): Promise<void> {
+    requireExperiment(this.db, experimentId);
+    const outlines = spans.map(outlineOf);
+    const byTrace = new Map<string, SpanJson[]>();
+    outlines.forEach((outline, i) => {
+      requireSafeTraceId(outline.traceId);
+      const list = byTrace.get(outline.traceId);
+      if (list) list.push(spans[i]);
+      else byTrace.set(outline.traceId, [spans[i]]);
+    });
+    for (const [traceId, traceSpans] of byTrace) await this.spanFiles.append(traceId, traceSpans);
+    this.db.write((tx) => logSpanOutlines(tx, experimentId, outlines));
+  }
+
+  getTraceInfo(traceId: string): TraceInfo {
+    return getTraceInfo(this.db, traceId);
+  }
+
+  /** The traces whose spans are all stored, with their spans, in the order asked; the rest are left out, as MLflow. */
+  async batchGet(traceIds: readonly string[]): Promise<TraceWithSpans[]> {
+    const infos = traceInfos(this.db, [...new Set(traceIds)]);
+    const complete = completeTraceIds(this.db, infos);
+    const result: TraceWithSpans[] = [];
+    for (const info of infos) {
+      if (complete.has(info.trace_id)) result.push({ trace_info: info, spans: await this.spanFiles.read(info.trace_id) });
+    }
+    return result;
+  }
+
+  /** A trace's spans (for the viewer); none when it has no stored spans. */
+  readSpans(traceId: string): Promise<SpanJson[]> {
+    requireSafeTraceId(traceId);
+    return this.spanFiles.read(traceId);
+  }
+
+  search(request: TraceSearchRequest): TracePage<TraceInfo> {
+    const page = this.searchIds(request);
+    return { items: traceInfos(this.db, page.items), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  }
+
+  /** The same search, summarised for the sidebar and dashboards. */
+  searchSummaries(request: TraceSearchRequest): TracePage<TraceSummary> {
+    const page = this.searchIds(request);
+    return { items: traceSummaries(this.db, page.items), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  }
+
+  /** Traces in an experiment, or made in (or linked to) a run: what the sidebar counts before it lists them. */
+  countTraces(scope: { readonly experimentId: string } | { readonly runId: string }): number {
+    if ('experimentId' in scope) {
+      return (this.db.values('SELECT COUNT(*) FROM traces WHERE experiment_id = ?', [Number(scope.experimentId)])[0]?.[0] as number) ?? 0;
+    }
+    const [row] = this.db.values(
+      `SELECT COUNT(*) FROM (SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?)`,
+      [traceMetadataKeys.sourceRun, scope.runId, scope.runId],
+    );
+    return (row?.[0] as number) ?? 0;
+  }
+
+  /** Outlines of a trace's spans (no payloads): for latency figures and go-to-code. */
+  spanOutlines(traceId: string): SpanOutline[] {
+    return this.db
+      .values(
+        `SELECT s.trace_id, span_id, parent_span_id, name, span_type, status, start_ns, end_ns, input_tokens, output_tokens, function_name
+         FROM trace_spans AS s WHERE s.trace_id = ?`,
+        [traceId],
+      )
+      .map(outlineFromRow);
+  }
+
+  /**
+   * Durations in ms of the latest `limit` spans made by a function (`mlflow.spanFunctionName`),
+   * newest first: for the latency CodeLens.
+   */
+  functionLatencies(functionName: string, limit = 50): number[] {
+    return this.db
+      .values(
+        `SELECT s.start_ns, s.end_ns FROM trace_spans AS s JOIN traces AS t ON t.trace_id = s.trace_id
+         WHERE s.function_name = ? ORDER BY t.request_time DESC LIMIT ?`,
+        [functionName, limit],
+      )
+      .map(([start, end]) => nsDifferenceMs(start as string, end as string));
+  }
+
+  /** Function names that have spans, with how many: what the CodeLens looks for in a file. */
+  tracedFunctionNames(): Map<string, number> {
+    return new Map(
+      this.db
+        .values('SELECT function_name, COUNT(*) FROM trace_spans WHERE function_name IS NOT NULL GROUP BY function_name')
+        .map(([name, count]) => [name as string, count as number]),
+    );
+  }
+
+  setTag(traceId: string, key: string, value: string): void {
+    this.db.write((tx) => setTraceTag(tx, traceId, key, value));
+  }
+
+  deleteTag(traceId: string, key: string): void {
+    this.db.write((tx) => deleteTraceTag(tx, traceId, key));
+  }
+
+  /** Returns how many traces went; their span files go after the database forgot them. */
+  async deleteTraces(input: DeleteTracesInput): Promise<number> {
+    const ids = this.db.write((tx) => deleteTraces(tx, input));
+    await this.spanFiles.remove(ids);
+    return ids.length;
+  }
+
+  linkToRun(traceIds: readonly string[], runId: string): void {
+    this.db.write((tx) => linkTracesToRun(tx, traceIds, runId));
+  }
+
+  createAssessment(traceId: string, assessment: Readonly<Record<string, unknown>>): Assessment {
+    return this.db.write((tx) => createAssessment(tx, traceId, assessment, Date.now()));
+  }
+
+  getAssessment(traceId: string, assessmentId: string): Assessment {
+    return getAssessment(this.db, traceId, assessmentId);
+  }
+
+  updateAssessment(traceId: string, assessmentId: string, patch: Readonly<Record<string, unknown>>, updateMask: string): Assessment {
+    return this.db.write((tx) => updateAssessment(tx, traceId, assessmentId, patch, updateMask, Date.now()));
+  }
+
+  deleteAssessment(traceId: string, assessmentId: string): void {
+    this.db.write((tx) => deleteAssessment(tx, traceId, assessmentId));
+  }
+
+  startTraceV2(experimentId: string, timestampMs: number, metadata: readonly KeyValue[], tags: readonly KeyValue[]): TraceInfoV2 {
+    const requestId = this.db.write((tx) => startTraceV2(tx, experimentId, timestampMs, metadata, tags));
+    return getTraceInfoV2(this.db, requestId);
+  }
+
+  endTraceV2(requestId: string, endMs: number, status: string, metadata: readonly KeyValue[], tags: readonly KeyValue[]): TraceInfoV2 {
+    this.db.write((tx) => endTraceV2(tx, requestId, endMs, status, metadata, tags));
+    return getTraceInfoV2(this.db, requestId);
+  }
+
+  getTraceInfoV2(requestId: string): TraceInfoV2 {
+    return getTraceInfoV2(this.db, requestId);
+  }
+
+  /** v2 `GET /api/2.0/mlflow/traces`: the same search, answered with v2 infos. */
+  searchV2(request: TraceSearchRequest): TracePage<TraceInfoV2> {
+    const page = this.searchIds(request);
+    return { items: page.items.map((id) => getTraceInfoV2(this.db, id)), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  }
+
+  private searchIds(request: TraceSearchRequest): TracePage<string> {
+    const query = compileTraceSearch(request);
+    const page = query.page(searchedIds<string>(this.db, query.sql, query.params));
+    // MLflow's server hands out a token whenever a page is full, even when nothing follows.
+    if (page.nextPageToken === undefined && page.items.length === query.maxResults) {
+      return { items: page.items, nextPageToken: encodeOffsetToken(query.offset + query.maxResults) };
+    }
+    return page;
+  }
+}
+
+function outlineFromRow(row: unknown[]): SpanOutline {
+  const [traceId, spanId, parentSpanId, name, spanType, status, startNs, endNs, inputTokens, outputTokens, functionName] = row;
+  return {
+    traceId: traceId as string,
+    spanId: spanId as string,
+    parentSpanId: parentSpanId as string | null,
+    name: name as string,
+    spanType: spanType as string,
+    status: status as string,
+    startNs: startNs as string,
+    endNs: endNs as string,
+    inputTokens: inputTokens as number | null,
+    outputTokens: outputTokens as number | null,
+    functionName: functionName as string | null,
+  };
+}
+
+/** end - start in ms, from decimal nanosecond strings past 2^53. */
+export function nsDifferenceMs(startNs: string, endNs: string): number {
+  return Number(BigInt(endNs) - BigInt(startNs)) / 1e6;
+}

@@ -1,0 +1,125 @@
+import { RequestType } from './messages';
+
+/**
+ * The trace viewer's messages (issue 16): a trace's span tree with everything each span carries,
+ * and feedback added from the viewer. Strings come from the traced app and are untrusted: the
+ * webview shows them as text. Times are milliseconds: `startMs` from the trace's first span.
+ */
+export interface TraceDashboardState {
+  readonly kind: 'trace';
+  readonly traceId: string;
+  /** A second trace shown beside it (span tree diff), when comparing. */
+  readonly compareTo?: string;
+}
+
+export interface TraceSpanModel {
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  /** 0 for a root; the viewer indents by it. Spans come in tree order (depth first, by start). */
+  readonly depth: number;
+  readonly name: string;
+  /** MLflow's span type: LLM, CHAIN, TOOL, RETRIEVER, ... ('' when unset). */
+  readonly spanType: string;
+  readonly status: 'OK' | 'ERROR' | 'UNSET';
+  readonly statusMessage?: string;
+  readonly startMs: number;
+  readonly durationMs: number;
+  /** `@mlflow.trace`'s function name, for go-to-code. */
+  readonly functionName?: string;
+  readonly inputs?: unknown;
+  readonly outputs?: unknown;
+  /** The other attributes, JSON-decoded. */
+  readonly attributes: readonly { readonly key: string; readonly value: unknown }[];
+  readonly events: readonly TraceEventModel[];
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+}
+
+export interface TraceEventModel {
+  readonly name: string;
+  /** From the trace's start. */
+  readonly timeMs: number;
+  readonly attributes: readonly { readonly key: string; readonly value: unknown }[];
+}
+
+export interface AssessmentModel {
+  readonly assessmentId: string;
+  readonly name: string;
+  readonly kind: 'feedback' | 'expectation';
+  readonly value: unknown;
+  readonly rationale?: string;
+  /** `HUMAN: alice`, `LLM_JUDGE: gpt-judge`, `CODE: exact_match`. */
+  readonly source: string;
+  readonly spanId?: string;
+  /** False when another assessment overrode it. */
+  readonly valid: boolean;
+  readonly error?: string;
+  readonly time: number;
+}
+
+export interface TraceModel {
+  readonly traceId: string;
+  readonly name: string;
+  readonly state: string;
+  readonly experimentId: string;
+  readonly runId?: string;
+  readonly requestTime: number;
+  readonly executionMs?: number;
+  readonly request?: unknown;
+  readonly response?: unknown;
+  readonly spans: readonly TraceSpanModel[];
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  readonly tags: readonly { readonly key: string; readonly value: string }[];
+  readonly metadata: readonly { readonly key: string; readonly value: string }[];
+  readonly assessments: readonly AssessmentModel[];
+}
+
+export interface GetTraceParams {
+  readonly traceId: string;
+}
+export const GetTraceRequest = new RequestType<GetTraceParams, TraceModel>('trace/get');
+
+/** Feedback from the viewer: a human's value on the trace, or on one span. */
+export interface LogFeedbackParams {
+  readonly traceId: string;
+  readonly name: string;
+  readonly value: boolean | number | string;
+  readonly rationale?: string;
+  readonly spanId?: string;
+}
+export const LogFeedbackRequest = new RequestType<LogFeedbackParams, AssessmentModel>('trace/logFeedback');
+
+/** Open the function that made a span (VS Code only): the host resolves it in the workspace. */
+export interface GoToSpanCodeParams {
+  readonly traceId: string;
+  readonly spanId: string;
+}
+export const GoToSpanCodeRequest = new RequestType<GoToSpanCodeParams, { readonly opened: boolean }>('trace/goToCode');
+
+/** One span of a trace compare, matched by its place in the tree (ancestor names, name, and its rank among same-named siblings). */
+export interface TraceDiffRow {
+  readonly path: string;
+  readonly depth: number;
+  readonly name: string;
+  readonly left?: { readonly durationMs: number; readonly status: string };
+  readonly right?: { readonly durationMs: number; readonly status: string };
+  /** `added`: only in the second trace; `removed`: only in the first. */
+  readonly change: 'same' | 'changed' | 'added' | 'removed';
+  /** What differs in a `changed` span. */
+  readonly changed: readonly ('inputs' | 'outputs' | 'status')[];
+  /** The inputs and outputs on each side, for a changed span. */
+  readonly detail?: { readonly left: { readonly inputs?: unknown; readonly outputs?: unknown }; readonly right: { readonly inputs?: unknown; readonly outputs?: unknown } };
+}
+
+export interface TraceCompareModel {
+  readonly left: Omit<TraceModel, 'spans'>;
+  readonly right: Omit<TraceModel, 'spans'>;
+  readonly rows: readonly TraceDiffRow[];
+}
+
+export interface CompareTracesParams {
+  readonly traceId: string;
+  readonly otherTraceId: string;
+}
+export const CompareTracesRequest = new RequestType<CompareTracesParams, TraceCompareModel>('trace/compare');

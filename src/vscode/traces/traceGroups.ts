@@ -1,0 +1,94 @@
+import type { TraceStore } from '../../core/traces/traceStore';
+import type { ExperimentNode, RunNode, RunsTreeNode } from '../runs/runsTreeNodes';
+import { TracesNode, type TraceNode } from './traceTreeNodes';
+
+/** How many traces a group lists; the rest are a search away (the filter). */
+export const tracesShownPerGroup = 100;
+
+interface Shown {
+  readonly node: TracesNode;
+  /** Ids, states, latencies and span counts of the listed traces, when the group was expanded. */
+  fingerprint?: string;
+}
+
+/**
+ * The Runs view's trace groups: a "Traces" node under each experiment and run that has traces,
+ * listing them newest first (filtered by the trace filter), kept live: each refresh tick compares
+ * the counts and the listed traces of what is shown and names the nodes that changed.
+ */
+export class TraceGroups {
+  filter = '';
+  private readonly shown = new Map<string, Shown>();
+  /** Experiments and runs whose children were read, with the trace count they showed. */
+  private readonly parents = new Map<string, { readonly parent: ExperimentNode | RunNode; count: number }>();
+
+  clear(): void {
+    this.shown.clear();
+    this.parents.clear();
+  }
+
+  /** The group under `parent`, or nothing when it has no traces. */
+  groupOf(parent: ExperimentNode | RunNode, traces: TraceStore): TracesNode[] {
+    const count = countOf(parent, traces);
+    this.parents.set(parent.id, { parent, count });
+    if (count === 0) return [];
+    let entry = this.shown.get(`${parent.id}/traces`);
+    if (entry === undefined) this.shown.set(`${parent.id}/traces`, (entry = { node: new TracesNode(parent, count) }));
+    entry.node.count = count;
+    return [entry.node];
+  }
+
+  /** The group's traces, newest first. A bad filter shows as the error it is. */
+  list(group: TracesNode, traces: TraceStore): RunsTreeNode[] {
+    const items = this.search(group, traces);
+    const entry = this.shown.get(group.id);
+    if (entry) entry.fingerprint = fingerprintOf(items);
+    if (items.length === 0) return [{ kind: 'message', id: `${group.id}/empty`, parent: group, text: this.filter ? 'No traces match the filter' : 'No traces' }];
+    return items.map((trace) => ({ kind: 'trace', id: `${group.id}/${trace.traceId}`, parent: group, trace }) satisfies TraceNode);
+  }
+
+  shownGroups(): TracesNode[] {
+    return [...this.shown.values()].map((entry) => entry.node);
+  }
+
+  /** The nodes whose trace children changed since they were read. */
+  changed(traces: TraceStore): RunsTreeNode[] {
+    const changed: RunsTreeNode[] = [];
+    for (const entry of this.parents.values()) {
+      const count = countOf(entry.parent, traces);
+      if (count !== entry.count) {
+        entry.count = count;
+        changed.push(entry.parent);
+      }
+    }
+    for (const entry of this.shown.values()) {
+      if (entry.fingerprint === undefined) continue;
+      let fingerprint: string;
+      try {
+        fingerprint = fingerprintOf(this.search(entry.node, traces));
+      } catch {
+        continue; // the filter's error already shows in the group
+      }
+      if (fingerprint !== entry.fingerprint) {
+        entry.fingerprint = fingerprint;
+        changed.push(entry.node);
+      }
+    }
+    return changed;
+  }
+
+  private search(group: TracesNode, traces: TraceStore) {
+    const runId = group.runId;
+    const scope = runId === undefined ? '' : `run_id = '${runId.replace(/'/g, "''")}'`;
+    const filter = [this.filter && `(${this.filter})`, scope].filter(Boolean).join(' AND ');
+    return traces.searchSummaries({ experimentIds: [group.experimentId], filter, maxResults: tracesShownPerGroup }).items;
+  }
+}
+
+function countOf(parent: ExperimentNode | RunNode, traces: TraceStore): number {
+  return parent.kind === 'experiment' ? traces.countTraces({ experimentId: parent.experimentId }) : traces.countTraces({ runId: parent.runId });
+}
+
+function fingerprintOf(items: readonly { traceId: string; state: string; executionMs: number | null; spanCount: number }[]): string {
+  return items.map((t) => `${t.traceId}:${t.state}:${t.executionMs}:${t.spanCount}`).join(',');
+}

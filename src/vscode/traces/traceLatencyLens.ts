@@ -1,0 +1,70 @@
+import * as vscode from 'vscode';
+import { findFunctionDefinitions, median } from '../../core/traces/functionLocator';
+import type { TraceStore } from '../../core/traces/traceStore';
+import { CommandId } from '../contributions';
+import { Disposable } from '../disposable';
+import type { TrackingSession } from '../trackingSession';
+import { formatLatency } from './traceFormat';
+
+/** Spans a latency figure is taken over: the latest ones of the function. */
+const latestSpans = 50;
+
+/**
+ * A CodeLens above each function that traces recorded (`@mlflow.trace`): its median latency over
+ * its latest spans ("p50 120 ms over the last 50 traces"). A click lists its traces in the Runs
+ * view (the trace filter `span.name = '<function>'`). Ranges are found cheaply from the function
+ * names the store knows; the figure is computed when VS Code resolves the lens.
+ */
+export class TraceLatencyLens extends Disposable implements vscode.CodeLensProvider {
+  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private refresh: NodeJS.Timeout | undefined;
+
+  constructor(private readonly session: TrackingSession) {
+    super();
+    this.register(vscode.languages.registerCodeLensProvider({ language: 'python' }, this));
+    // Traces arrive while an app runs: refresh the figures, at most every two seconds.
+    this.register(
+      session.onDidChange(() => {
+        this.refresh ??= setTimeout(() => {
+          this.refresh = undefined;
+          this.changed.fire();
+        }, 2000);
+      }),
+    );
+    this.register({ dispose: () => clearTimeout(this.refresh) });
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
+    const traces = await this.traces();
+    if (traces === undefined) return [];
+    const names = new Set(traces.tracedFunctionNames().keys());
+    if (names.size === 0) return [];
+    return findFunctionDefinitions(document.getText(), names).map(({ name, line }) => {
+      const lens = new vscode.CodeLens(new vscode.Range(line, 0, line, 0));
+      (lens as vscode.CodeLens & { functionName?: string }).functionName = name;
+      return lens;
+    });
+  }
+
+  async resolveCodeLens(lens: vscode.CodeLens & { functionName?: string }): Promise<vscode.CodeLens> {
+    const traces = await this.traces();
+    const name = lens.functionName ?? '';
+    const latencies = traces?.functionLatencies(name, latestSpans) ?? [];
+    const p50 = median(latencies);
+    lens.command = {
+      title: p50 === undefined ? 'no traces yet' : `$(pulse) p50 ${formatLatency(p50)} over the last ${latencies.length} trace${latencies.length === 1 ? '' : 's'}`,
+      tooltip: `Median latency of ${name}() in its latest spans; click to list its traces in the Runs view`,
+      command: CommandId.FilterTraces,
+      arguments: [`span.name = '${name}'`],
+    };
+    return lens;
+  }
+
+  /** The store's traces when this window owns an open store; never opens one just for a lens. */
+  private async traces(): Promise<TraceStore | undefined> {
+    if (!this.session.storeExists()) return undefined;
+    const opened = await this.session.settledOpenedSession();
+    return opened?.kind === 'owner' ? opened.store.traces : undefined;
+  }
+}

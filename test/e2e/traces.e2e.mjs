@@ -1,0 +1,94 @@
+// The trace viewer in a browser, end to end: `runlens serve` (the built CLI) gets the spans and trace infos the real
+// MLflow 3.6 client sent in the captured session (OTLP protobuf bodies and StartTraceV3, from
+// test/fixtures/mlflow-contract/traces.jsonl), and Chromium opens /trace/<id>: the span waterfall, a chat span's
+// messages as a conversation, an exception, and feedback added from the page, read back over the MLflow API.
+// Screenshot: test-results/trace-viewer.png.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchChromium } from '../../scripts/codeServerLaunch.mjs';
+import { repoRoot } from '../../scripts/codeServerPaths.mjs';
+import { startRunlensServe } from './dashboardsServer.mjs';
+
+const resultsDir = path.join(repoRoot, 'test-results');
+const stepTimeout = { timeout: 120_000 };
+const records = readFileSync(path.join(repoRoot, 'test/fixtures/mlflow-contract/traces.jsonl'), 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((line) => JSON.parse(line));
+
+/** seq 5-9: outer → middle → leaf(-1) raising, leaf(3); seq 18-20: manual_root with the llm_call chat span. */
+const replayed = new Set([5, 6, 7, 8, 9, 18, 19, 20]);
+
+describe('the trace viewer in a browser, served by runlens serve', () => {
+  let server;
+  let browser;
+  let page;
+  let profile;
+
+  before(async () => {
+    server = await startRunlensServe();
+    const experimentId = await server.api.createExperiment('genai e2e');
+    for (const record of records.filter((r) => replayed.has(r.seq))) {
+      const isOtlp = record.path === '/v1/traces';
+      const body = isOtlp ? Buffer.from(record.req_body.base64, 'base64') : JSON.stringify(withExperiment(record.req_body, experimentId));
+      const reply = await fetch(`${server.url}${record.path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${server.token}`,
+          'content-type': record.req_content_type,
+          ...(isOtlp ? { 'x-mlflow-experiment-id': experimentId } : {}),
+        },
+        body,
+      });
+      assert.equal(reply.status, 200, `#${record.seq}: ${await reply.text()}`);
+    }
+    profile = mkdtempSync(path.join(os.tmpdir(), 'runlens-traces-chromium-'));
+    browser = await launchChromium(profile);
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await page.goto(server.dashboards);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('the span tree, a conversation, an exception, and feedback from the page', stepTimeout, async () => {
+    await page.goto(new URL('/trace/tr-c76531b3abc24a2a1d486224350c9803', server.url).href);
+    await page.waitForFunction(() => document.querySelectorAll('[data-name="trace-waterfall"] .span-row').length === 4, null, { timeout: 20_000 }).catch(async (error) => {
+      throw new Error(`${error.message}\nThe page shows: ${await page.evaluate(() => document.body.innerText)}`);
+    });
+    const names = await page.$$eval('[data-name="trace-waterfall"] .span-name > span:first-child', (spans) => spans.map((s) => s.textContent));
+    assert.deepEqual(names, ['outer_entry', 'middle', 'leaf', 'leaf']);
+    await page.locator('.span-row', { hasText: 'leaf' }).first().click();
+    await page.locator('[data-name="exception"]').waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('[data-name="exception"]').textContent(), /negative input not allowed/);
+
+    await page.goto(new URL('/trace/tr-5b00417ed8c0fcf25651509ec05eba6d?theme=light', server.url).href);
+    await page.locator('.span-row', { hasText: 'llm_call' }).click();
+    await page.locator('[data-name="chat"]').first().waitFor({ timeout: 10_000 });
+    const roles = await page.$$eval('[data-name="chat"] .chat-role', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(roles, ['user', 'assistant']);
+
+    await page.locator('[data-name="feedback-good"]').click();
+    await page.locator('[data-name="assessment"]').first().waitFor({ timeout: 10_000 });
+    const stored = await (
+      await fetch(`${server.url}/api/3.0/mlflow/traces/tr-5b00417ed8c0fcf25651509ec05eba6d`, { headers: { authorization: `Bearer ${server.token}` } })
+    ).json();
+    const [feedback] = stored.trace.trace_info.assessments;
+    assert.equal(feedback.assessment_name, 'helpfulness');
+    assert.deepEqual(feedback.feedback, { value: true });
+    mkdirSync(resultsDir, { recursive: true });
+    await page.screenshot({ path: path.join(resultsDir, 'trace-viewer.png'), fullPage: true });
+  });
+});
+
+/** A StartTraceV3 body, in the experiment this server made. */
+function withExperiment(body, experimentId) {
+  const info = body.trace.trace_info;
+  return { trace: { trace_info: { ...info, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } } } } };
+}

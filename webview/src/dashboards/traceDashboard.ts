@@ -1,0 +1,215 @@
+import {
+  GetTraceRequest,
+  GoToSpanCodeRequest,
+  LogFeedbackRequest,
+  type AssessmentModel,
+  type TraceDashboardState,
+  type TraceModel,
+  type TraceSpanModel,
+} from '../../../src/protocol/traceDashboard';
+import { button } from '../components/button';
+import { el, replaceChildren } from '../components/dom';
+import { loading } from '../components/progress';
+import { tag } from '../components/tag';
+import { textField } from '../components/textField';
+import { chatMessagesOf, conversation } from './chatMessages';
+import type { Dashboard, DashboardContext } from './context';
+import { jsonTree } from './jsonTree';
+
+/**
+ * The trace viewer: the span tree as a waterfall (one row per span, indented by depth, its bar
+ * placed on the trace's timeline), and the selected span's inputs and outputs (chat messages as a
+ * conversation, anything else as a JSON tree), attributes, events and exceptions; token totals and
+ * assessments, with feedback added from here.
+ */
+export class TraceDashboard implements Dashboard {
+  private readonly header = el('header', { className: 'trace-header' });
+  private readonly waterfall = el('div', { className: 'trace-waterfall', attrs: { 'data-name': 'trace-waterfall', role: 'tree' } });
+  private readonly details = el('div', { className: 'trace-details', attrs: { 'data-name': 'span-details' } });
+  private readonly assessments = el('div', { className: 'trace-assessments', attrs: { 'data-name': 'assessments' } });
+  private model: TraceModel | undefined;
+  private selected: string | undefined;
+  private readonly rows = new Map<string, HTMLElement>();
+
+  constructor(
+    private readonly ctx: DashboardContext,
+    root: HTMLElement,
+    private readonly state: TraceDashboardState,
+  ) {
+    replaceChildren(
+      root,
+      ctx.status.element,
+      this.header,
+      el('div', { className: 'trace-body' }, this.waterfall, this.details),
+      el('h2', { text: 'Assessments' }),
+      this.assessments,
+    );
+    replaceChildren(this.waterfall, loading('Reading the trace…'));
+  }
+
+  get runIds(): readonly string[] {
+    return [];
+  }
+
+  async refresh(): Promise<void> {
+    await this.ctx.status.guard('read the trace', async () => {
+      const model = await this.ctx.client.request(GetTraceRequest, { traceId: this.state.traceId });
+      this.model = model;
+      this.ctx.saveState(this.state, model.name || model.traceId);
+      this.render(model);
+    });
+  }
+
+  private render(model: TraceModel): void {
+    const total = Math.max(model.executionMs ?? 0, ...model.spans.map((span) => span.startMs + span.durationMs), 0.001);
+    const errors = model.spans.filter((span) => span.status === 'ERROR').length;
+    replaceChildren(
+      this.header,
+      el('h1', { text: model.name || model.traceId }),
+      el(
+        'div',
+        { className: 'trace-facts', attrs: { 'data-name': 'trace-facts' } },
+        tag(model.state, `status status-${model.state === 'OK' ? 'finished' : model.state === 'ERROR' ? 'failed' : 'running'}`),
+        el('span', { text: `${formatMs(total)} · ${model.spans.length} span${model.spans.length === 1 ? '' : 's'}${errors > 0 ? ` · ${errors} failed` : ''}` }),
+        model.inputTokens + model.outputTokens > 0
+          ? el('span', { attrs: { 'data-name': 'token-totals' }, text: `Tokens: ${model.inputTokens} in · ${model.outputTokens} out · ${model.inputTokens + model.outputTokens} total` })
+          : null,
+        el('span', { className: 'trace-id', text: model.traceId }),
+      ),
+    );
+    this.rows.clear();
+    const fragment = document.createDocumentFragment();
+    for (const span of model.spans) {
+      const row = this.spanRow(span, total);
+      this.rows.set(span.spanId, row);
+      fragment.append(row);
+    }
+    replaceChildren(this.waterfall, fragment);
+    const keep = this.selected !== undefined && this.rows.has(this.selected) ? this.selected : model.spans[0]?.spanId;
+    if (keep !== undefined) this.select(keep);
+    else replaceChildren(this.details, el('p', { text: 'This trace has no spans stored.' }));
+    this.renderAssessments(model.assessments);
+  }
+
+  private spanRow(span: TraceSpanModel, total: number): HTMLElement {
+    const bar = el('div', { className: `span-bar span-bar-${span.status.toLowerCase()}` });
+    bar.style.marginLeft = `${(span.startMs / total) * 100}%`;
+    bar.style.width = `${Math.max((span.durationMs / total) * 100, 0.3)}%`;
+    const name = el('div', { className: 'span-name', title: span.name }, el('span', { text: span.name }), span.spanType ? el('span', { className: 'span-type', text: span.spanType }) : null);
+    name.style.paddingLeft = `${span.depth * 12}px`;
+    const row = el(
+      'div',
+      { className: 'span-row', attrs: { role: 'treeitem', 'data-span-id': span.spanId, tabindex: '0' } },
+      name,
+      el('div', { className: 'span-track' }, bar),
+      el('div', { className: 'span-duration', text: formatMs(span.durationMs) }),
+    );
+    row.addEventListener('click', () => this.select(span.spanId));
+    row.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') this.select(span.spanId);
+    });
+    return row;
+  }
+
+  private select(spanId: string): void {
+    const span = this.model?.spans.find((candidate) => candidate.spanId === spanId);
+    if (span === undefined) return;
+    if (this.selected !== undefined) this.rows.get(this.selected)?.classList.remove('selected');
+    this.selected = spanId;
+    this.rows.get(spanId)?.classList.add('selected');
+    const exceptions = span.events.filter((event) => event.name === 'exception');
+    const otherEvents = span.events.filter((event) => event.name !== 'exception');
+    replaceChildren(
+      this.details,
+      el('h2', { text: span.name }),
+      el(
+        'div',
+        { className: 'span-facts' },
+        tag(span.status, `status status-${span.status === 'ERROR' ? 'failed' : 'finished'}`),
+        el('span', { text: `${span.spanType || 'span'} · ${formatMs(span.durationMs)} · starts at ${formatMs(span.startMs)}` }),
+        span.inputTokens !== undefined || span.outputTokens !== undefined ? el('span', { text: `Tokens: ${span.inputTokens ?? 0} in · ${span.outputTokens ?? 0} out` }) : null,
+        span.functionName !== undefined && this.ctx.host.kind === 'vscode'
+          ? button('Go to code', () => void this.goToCode(span), { name: 'go-to-code', title: `Open the function ${span.functionName} in the editor` })
+          : null,
+      ),
+      span.statusMessage ? el('p', { className: 'span-error', text: span.statusMessage }) : null,
+      section('Inputs', span.inputs),
+      section('Outputs', span.outputs),
+      ...exceptions.map((event) => exceptionBlock(event.attributes)),
+      span.attributes.length > 0 ? el('h3', { text: 'Attributes' }) : null,
+      span.attributes.length > 0 ? jsonTree(Object.fromEntries(span.attributes.map((a) => [a.key, a.value]))) : null,
+      otherEvents.length > 0 ? el('h3', { text: 'Events' }) : null,
+      ...otherEvents.map((event) => jsonTree(Object.fromEntries(event.attributes.map((a) => [a.key, a.value])), `${event.name} at ${formatMs(event.timeMs)}`, false)),
+    );
+  }
+
+  private async goToCode(span: TraceSpanModel): Promise<void> {
+    await this.ctx.status.guard('go to the code of the span', () => this.ctx.client.request(GoToSpanCodeRequest, { traceId: this.state.traceId, spanId: span.spanId }));
+  }
+
+  private renderAssessments(assessments: readonly AssessmentModel[]): void {
+    const list = assessments.map((assessment) =>
+      el(
+        'div',
+        { className: `assessment${assessment.valid ? '' : ' assessment-overridden'}`, attrs: { 'data-name': 'assessment' } },
+        el('span', { className: 'assessment-name', text: assessment.name }),
+        el('span', { className: 'assessment-value', text: assessment.error ?? JSON.stringify(assessment.value) }),
+        el('span', { className: 'assessment-source', text: `${assessment.kind} · ${assessment.source}${assessment.valid ? '' : ' · overridden'}` }),
+        assessment.rationale ? el('div', { className: 'assessment-rationale', text: assessment.rationale }) : null,
+      ),
+    );
+    const name = textField({ ariaLabel: 'Feedback name', placeholder: 'name, e.g. helpfulness', value: 'helpfulness', name: 'feedback-name' });
+    const rationale = textField({ ariaLabel: 'Rationale', placeholder: 'why (optional)', name: 'feedback-rationale' });
+    const send = (value: boolean | string) =>
+      void this.ctx.status.guard('add the feedback', async () => {
+        const feedbackName = name.value.trim();
+        if (feedbackName === '') throw new Error('name the feedback');
+        await this.ctx.client.request(LogFeedbackRequest, {
+          traceId: this.state.traceId,
+          name: feedbackName,
+          value,
+          ...(rationale.value.trim() ? { rationale: rationale.value.trim() } : {}),
+          ...(this.selected !== undefined && this.selected !== this.model?.spans[0]?.spanId ? { spanId: this.selected } : {}),
+        });
+        await this.refresh();
+      });
+    replaceChildren(
+      this.assessments,
+      ...(list.length > 0 ? list : [el('p', { text: 'No feedback or expectations yet.' })]),
+      el(
+        'div',
+        { className: 'feedback-form', attrs: { 'data-name': 'feedback-form' } },
+        name,
+        rationale,
+        button('Good', () => send(true), { name: 'feedback-good', title: 'Feedback: the trace (or the selected span) did well' }),
+        button('Bad', () => send(false), { name: 'feedback-bad', title: 'Feedback: the trace (or the selected span) did badly' }),
+      ),
+    );
+  }
+}
+
+function section(title: string, value: unknown): HTMLElement | null {
+  if (value === undefined) return null;
+  const messages = chatMessagesOf(value);
+  return el('div', { className: 'span-io' }, el('h3', { text: title }), messages ? conversation(messages) : jsonTree(value));
+}
+
+function exceptionBlock(attributes: readonly { readonly key: string; readonly value: unknown }[]): HTMLElement {
+  const get = (key: string) => {
+    const found = attributes.find((a) => a.key === key)?.value;
+    return found === undefined ? '' : String(found);
+  };
+  return el(
+    'div',
+    { className: 'span-exception', attrs: { 'data-name': 'exception' } },
+    el('h3', { text: `Exception: ${get('exception.type')}` }),
+    el('p', { text: get('exception.message') }),
+    get('exception.stacktrace') ? el('pre', { text: get('exception.stacktrace') }) : null,
+  );
+}
+
+function formatMs(ms: number): string {
+  if (ms < 1) return `${ms.toFixed(2)} ms`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
