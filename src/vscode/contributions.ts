@@ -14,6 +14,8 @@ export const CommandId = {
   RunActiveFileWithArguments: 'runlens.runActiveFileWithArguments',
   StopRun: 'runlens.stopRun',
   RerunRun: 'runlens.rerunRun',
+  OpenRunCode: 'runlens.openRunCode',
+  ApplyRunCode: 'runlens.applyRunCode',
   ShowRunningLaunches: 'runlens.showRunningLaunches',
   LaunchUnavailable: 'runlens.launchUnavailable',
   ChooseLaunchTarget: 'runlens.chooseLaunchTarget',

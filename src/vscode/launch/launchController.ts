@@ -317,7 +317,7 @@ async function withArgumentData(capture: LaunchCapture, workspaceRoot: string, d
 }
 
 /** VS Code's `git.path` setting: a path, a list of candidates (the first is taken), or unset. */
-function gitPathSetting(): string | undefined {
+export function gitPathSetting(): string | undefined {
   const setting = vscode.workspace.getConfiguration('git').get<string | string[] | null>('path');
   const first = Array.isArray(setting) ? setting[0] : setting;
   return typeof first === 'string' && first.trim() ? first.trim() : undefined;
