@@ -20,7 +20,7 @@ export class CodeRestoreError extends Error {
 
 /** The code a run ran: its commit, and the captured uncommitted diff (untracked files included) when it was dirty. */
 export interface RunCode {
-  /** A folder inside the repository (the workspace folder). */
+  /** A folder inside the repository: where the launch read git from (the script's folder). */
   readonly cwd: string;
   readonly commit: string;
   /** The captured patch (`runlens/diff.patch`) on disk. */
@@ -28,7 +28,7 @@ export interface RunCode {
 }
 
 export interface Restored {
-  /** Where `cwd` is in the restored tree: the worktree's own copy of the workspace folder. */
+  /** Where `cwd` is in the restored tree: the worktree's own copy of that folder. */
   readonly folder: string;
   /** The repository's root in the restored tree. */
   readonly root: string;

@@ -11,6 +11,7 @@ import { registerLaunchTargetPicker } from './launchTargetPicker';
 import { LaunchTargetStatusBar } from './launchTargetStatusBar';
 import { PendingLaunchResults } from './pendingLaunchResults';
 import { registerRerunCommand } from './rerunCommand';
+import { registerReproduceCommand } from './reproduceCommand';
 import { registerRunCodeCommands } from './runCodeCommands';
 
 /**
@@ -34,5 +35,6 @@ export class LaunchFeature extends Disposable {
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
     this.register(registerRerunCommand(sessions, this.controller));
     for (const disposable of registerRunCodeCommands(sessions)) this.register(disposable);
+    this.register(registerReproduceCommand(sessions, this.controller));
   }
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
@@ -17,6 +18,10 @@ export interface RunCodeSource {
   readonly store: WorkspaceStore;
   readonly run: Run;
   readonly tags: Readonly<Record<string, string>>;
+  /** The run's workspace folder. */
+  readonly folder: string;
+  /** The script the run ran, absolute, where it is in the workspace. */
+  readonly script: string;
   readonly code: RunCode;
   /** `.runlens/worktrees/<run id>` of the run's workspace folder. */
   readonly worktree: string;
@@ -38,7 +43,17 @@ async function sourceOf(opened: OwnerSession, runId: string, folder: string, sto
   const commit = tags[CaptureTag.GitCommit];
   if (!commit) throw new Error(`run "${run.info.run_name}" recorded no git commit: it was not launched from a git repository`);
   const patch = tags[CaptureTag.GitDirty] === 'true' ? await patchFile(opened.store, run) : undefined;
-  return { store: opened.store, run, tags, code: { cwd: folder, commit, patchFile: patch }, worktree: path.join(storeDir, 'worktrees', runId) };
+  // The launch read git from the script's folder (the repository may be a folder inside the workspace).
+  const script = path.resolve(folder, tags[CaptureTag.SourceName] ?? '.');
+  return {
+    store: opened.store,
+    run,
+    tags,
+    folder,
+    script,
+    code: { cwd: existsSync(path.dirname(script)) ? path.dirname(script) : folder, commit, patchFile: patch },
+    worktree: path.join(storeDir, 'worktrees', runId),
+  };
 }
 
 /**

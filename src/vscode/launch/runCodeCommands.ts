@@ -24,13 +24,13 @@ export function registerRunCodeCommands(sessions: WorkspaceSessions): vscode.Dis
         const restored = await restoreRunWorktree(source, { gitPath: gitPathSetting() });
         if (!restored) return undefined;
         const where = options?.open ?? (await askWhere(source.run.info.run_name));
-        const uri = vscode.Uri.file(restored.folder);
+        const uri = vscode.Uri.file(restored.root);
         if (where === 'newWindow') await vscode.commands.executeCommand('vscode.openFolder', uri, { forceNewWindow: true });
         if (where === 'addToWorkspace') {
           const count = vscode.workspace.workspaceFolders?.length ?? 0;
           vscode.workspace.updateWorkspaceFolders(count, 0, { uri, name: `${source.run.info.run_name} (code of run)` });
         }
-        return { folder: restored.folder, created: restored.created };
+        return { root: restored.root, folder: restored.folder, created: restored.created };
       }),
     ),
     vscode.commands.registerCommand(CommandId.ApplyRunCode, (target?: unknown, options?: { confirmed?: boolean; stash?: boolean }) =>
