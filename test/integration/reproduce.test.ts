@@ -52,8 +52,11 @@ suite('Reproduce a run', () => {
     assert.equal(readFileSync(path.join(repo, 'config.py'), 'utf8'), 'lr = 9\n', "the user's working tree stays");
 
     const api = await runLensApi();
-    const started = await vscode.commands.executeCommand<{ launchId: string; worktree: string } | undefined>('runlens.reproduceRun', runId, { confirmed: true });
+    const started = await vscode.commands.executeCommand<{ launchId: string; worktree: string; environment: string[] } | undefined>('runlens.reproduceRun', runId, {
+      confirmed: true,
+    });
     assert.ok(started?.launchId, 'Reproduce started a launch');
+    assert.deepEqual(started.environment, [], 'the same interpreter and packages: no environment difference');
     assert.equal(started.worktree, opened.root, 'the worktree is reused');
     const report = await api.launches.whenEnded(started.launchId);
     assert.ok(report);

@@ -3,12 +3,15 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCommandLine } from '../../capture/commandLine';
 import { CaptureTag } from '../../capture/tags';
+import { describeEnvironmentDiff } from '../../core/launches/environmentDiff';
 import { rerunPlan } from '../../core/launches/rerunPlan';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { gitPathSetting, type LaunchController } from './launchController';
+import { chooseInterpreter } from './interpreterChoice';
 import { restoreRunWorktree, runCodeSource } from './runCode';
+import { runEnvironmentDiff } from './runEnvironment';
 
 const reproduce = 'Reproduce';
 
@@ -31,11 +34,16 @@ export function registerReproduceCommand(sessions: WorkspaceSessions, controller
       if (!existsSync(script)) throw new Error(`${path.basename(plan.script)} is not in the run's restored code (${restored.folder})`);
       const ranWith = tags[CaptureTag.PythonPath];
       const interpreter = ranWith && existsSync(ranWith) ? ranWith : undefined;
+      const environment = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Comparing the environment of run "${run.info.run_name}" with this one…` },
+        async () => describeEnvironmentDiff(await runEnvironmentDiff(source.store, run, interpreter ?? (await chooseInterpreter(vscode.Uri.file(script))).path, source.folder)),
+      );
       if (!options?.confirmed) {
         const detail = [
           `Code: commit ${source.code.commit.slice(0, 12)}${source.code.patchFile ? " with the run's uncommitted diff" : ''}, in ${vscode.workspace.asRelativePath(restored.root, false)}`,
           `Command: ${formatCommandLine(interpreter ?? 'the interpreter chosen for the script', [path.basename(script), ...plan.args])}`,
           interpreter ? undefined : `The run's interpreter (${ranWith ?? 'not recorded'}) is not on this machine: the one chosen for the script runs it.`,
+          environment.length > 0 ? `\nThe environment differs from the run's:\n${environment.map((line) => `• ${line}`).join('\n')}` : 'The environment is the same as the run\'s (packages, Python, data).',
         ];
         const choice = await vscode.window.showInformationMessage(
           `Reproduce run "${run.info.run_name}"?`,
@@ -50,7 +58,7 @@ export function registerReproduceCommand(sessions: WorkspaceSessions, controller
         const reproduction = report.ended.runs[0]?.info.run_id;
         if (reproduction) void vscode.commands.executeCommand(CommandId.CompareRuns, [run.info.run_id, reproduction]);
       });
-      return { launchId: launch.launchId, worktree: restored.root };
+      return { launchId: launch.launchId, worktree: restored.root, environment };
     }),
   );
 }
