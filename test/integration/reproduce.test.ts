@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureTag } from '../../src/capture/tags';
@@ -9,12 +9,12 @@ import { runLensApi, workspaceDir } from './support';
 // Open Code of Run and Reproduce Run: a run made from a dirty tree comes back, byte for byte, in a
 // worktree, and runs again there with the same arguments.
 
-/** Every file under `root` but `.git` and Python's caches: relative path to its bytes. */
+/** Every file under `root` but `.git`, Python's caches and the ignored data: relative path to its bytes. */
 function treeOf(root: string): Map<string, string> {
   const files = new Map<string, string>();
   for (const entry of readdirSync(root, { recursive: true, encoding: 'utf8' }).sort()) {
     const relative = entry.split(path.sep).join('/');
-    if (relative === '.git' || relative.startsWith('.git/') || relative.includes('__pycache__')) continue;
+    if (relative === '.git' || relative.startsWith('.git/') || relative.includes('__pycache__') || relative.startsWith('data/')) continue;
     const absolute = path.join(root, entry);
     if (statSync(absolute).isFile()) files.set(relative, readFileSync(absolute).toString('base64'));
   }
@@ -28,6 +28,9 @@ suite('Reproduce a run', () => {
     const script = writeFile(path.join(repo, 'train.py'), 'import sys\nfrom config import lr\nprint("lr", lr, sys.argv[1:])\n');
     writeFile(path.join(repo, 'config.py'), 'lr = 0.1\n');
     writeFile(path.join(repo, 'old.txt'), 'removed before the run\n');
+    // Data outside git, fingerprinted at launch (runlens.dataPaths).
+    writeFile(path.join(repo, '.gitignore'), 'data/\n');
+    const data = writeFile(path.join(repo, 'data', 'train.csv'), 'x\n1\n');
     git(repo, 'init', '-q', '-b', 'main');
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'first');
@@ -37,17 +40,26 @@ suite('Reproduce a run', () => {
     writeFile(path.join(repo, 'notes', 'idea.md'), 'try a smaller lr\n');
     const ran = treeOf(repo);
 
-    const first = await launchAndWait('runlens.runActiveFileWithArguments', vscode.Uri.file(script).toString(), '--epochs 2');
+    const config = vscode.workspace.getConfiguration('runlens');
+    await config.update('dataPaths', ['reproduce-repo/data/*.csv'], vscode.ConfigurationTarget.Workspace);
+    let first;
+    try {
+      first = await launchAndWait('runlens.runActiveFileWithArguments', vscode.Uri.file(script).toString(), '--epochs 2');
+    } finally {
+      await config.update('dataPaths', undefined, vscode.ConfigurationTarget.Workspace);
+    }
     const runId = first.ended.runs[0].info.run_id;
     // Work moves on: a commit, and new uncommitted changes.
     git(repo, 'add', '-A');
     git(repo, 'commit', '-q', '-m', 'later');
     writeFile(path.join(repo, 'config.py'), 'lr = 9\n');
+    writeFile(data, 'x\n2\n');
 
     const opened = await vscode.commands.executeCommand<{ root: string; created: boolean } | undefined>('runlens.openRunCode', runId, { open: 'none' });
     assert.ok(opened?.created, 'a worktree was made');
     assert.equal(opened.root, path.join(workspaceDir(), '.runlens', 'worktrees', runId));
     assert.deepEqual(treeOf(opened.root), ran, 'the worktree holds exactly the files that ran');
+    assert.equal(existsSync(path.join(opened.root, 'data')), false, 'ignored data is not code: it stays in the workspace');
     assert.equal(git(repo, 'rev-parse', '--abbrev-ref', 'HEAD').trim(), 'main', "the user's branch stays");
     assert.equal(readFileSync(path.join(repo, 'config.py'), 'utf8'), 'lr = 9\n', "the user's working tree stays");
 
@@ -56,7 +68,7 @@ suite('Reproduce a run', () => {
       confirmed: true,
     });
     assert.ok(started?.launchId, 'Reproduce started a launch');
-    assert.deepEqual(started.environment, [], 'the same interpreter and packages: no environment difference');
+    assert.deepEqual(started.environment, [`Data changed since the run: ${data}`], 'the same interpreter and packages; the data changed');
     assert.equal(started.worktree, opened.root, 'the worktree is reused');
     const report = await api.launches.whenEnded(started.launchId);
     assert.ok(report);
