@@ -41,6 +41,8 @@ export interface CaptureRecord {
   readonly data: FingerprintResult;
   /** Set by the launcher when the package listing (started in the background) ends. */
   readonly environment?: EnvironmentSummary;
+  /** The run this launch reproduces (Reproduce Run), by id. */
+  readonly reproduces?: string;
   /** Parts of the capture that failed, in words; the rest of the record stands. */
   readonly problems: readonly string[];
 }

@@ -25,6 +25,7 @@ export const CaptureTag = {
   Platform: 'runlens.platform',
   Version: 'runlens.version',
   EnvSha256: 'runlens.env.sha256',
+  Reproduces: 'runlens.reproduces',
   LaunchId: LaunchTag.LaunchId,
 } as const;
 
@@ -63,6 +64,7 @@ export function captureTags(record: CaptureRecord): Record<string, string> {
     [CaptureTag.Version]: host.runlensVersion,
     [CaptureTag.EnvSha256]: record.environment && 'sha256' in record.environment ? record.environment.sha256 : undefined,
     [CaptureTag.LaunchId]: record.launchId,
+    [CaptureTag.Reproduces]: record.reproduces,
   };
   if (git.isRepository) {
     tags[CaptureTag.GitCommit] = git.commit;

@@ -31,6 +31,10 @@ export interface LaunchRequest {
   readonly dataPaths?: readonly string[];
   /** Where its runs go; `runlens.launchTarget` decides when absent. */
   readonly target?: LaunchTarget;
+  /** The interpreter to run it with (a reproduction takes the run's); chosen as usual when absent. */
+  readonly interpreter?: string;
+  /** The run this launch reproduces: its runs get the tag `runlens.reproduces`. */
+  readonly reproduces?: string;
 }
 
 /** What the extension's API tells tests and other extensions about launches. */
@@ -131,7 +135,7 @@ export class LaunchController extends Disposable implements LaunchApi {
     const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
     const { cwd } = launchFolders(script);
     const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
-    const chosen = await chooseInterpreter(script);
+    const chosen = request.interpreter ? { path: request.interpreter } : await chooseInterpreter(script);
     // The launch's PATH is this process's (launchEnvironment adds only PYTHONPATH and MLflow's variables).
     const interpreter = { ...chosen, path: (await resolveExecutable(chosen.path, process.env, cwd)) ?? chosen.path };
     const launchId = newLaunchId();
@@ -262,7 +266,8 @@ export class LaunchController extends Disposable implements LaunchApi {
       dataGlobs: vscode.workspace.getConfiguration(SettingSection, request.script).get<string[]>(SettingKey.DataPaths) ?? [],
       gitPath: gitPathSetting(),
     });
-    return withArgumentData(captured, workspaceRoot, request.dataPaths ?? []);
+    const withData = await withArgumentData(captured, workspaceRoot, request.dataPaths ?? []);
+    return request.reproduces ? { ...withData, record: { ...withData.record, reproduces: request.reproduces } } : withData;
   }
 
   /** The store could not take the end (it is closing with VS Code, or a write failed): the launch is gone all the same. */
@@ -317,7 +322,7 @@ async function withArgumentData(capture: LaunchCapture, workspaceRoot: string, d
 }
 
 /** VS Code's `git.path` setting: a path, a list of candidates (the first is taken), or unset. */
-function gitPathSetting(): string | undefined {
+export function gitPathSetting(): string | undefined {
   const setting = vscode.workspace.getConfiguration('git').get<string | string[] | null>('path');
   const first = Array.isArray(setting) ? setting[0] : setting;
   return typeof first === 'string' && first.trim() ? first.trim() : undefined;

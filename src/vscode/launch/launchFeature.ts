@@ -11,6 +11,8 @@ import { registerLaunchTargetPicker } from './launchTargetPicker';
 import { LaunchTargetStatusBar } from './launchTargetStatusBar';
 import { PendingLaunchResults } from './pendingLaunchResults';
 import { registerRerunCommand } from './rerunCommand';
+import { registerReproduceCommand } from './reproduceCommand';
+import { registerRunCodeCommands } from './runCodeCommands';
 
 /**
  * Launching tracked runs: the lenses, the commands, the live launches, the status bar, the
@@ -32,5 +34,7 @@ export class LaunchFeature extends Disposable {
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, this.register(new LaunchCodeLensProvider())));
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
     this.register(registerRerunCommand(sessions, this.controller));
+    for (const disposable of registerRunCodeCommands(sessions)) this.register(disposable);
+    this.register(registerReproduceCommand(sessions, this.controller));
   }
 }

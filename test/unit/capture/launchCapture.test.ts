@@ -108,6 +108,14 @@ describe('launch capture', () => {
     assert.match(record.problems[0], /missing\.py/);
     assert.equal(captureTags(record)[CaptureTag.SourceName], 'missing.py');
   });
+
+  test('a reproduction names the run it reproduces; other launches carry no such tag', async (t) => {
+    const folder = tempDir(t);
+    write(folder, 'train.py', 'print(1)\n');
+    const { record } = await captureLaunch(request(folder));
+    assert.equal(captureTags(record)[CaptureTag.Reproduces], undefined);
+    assert.equal(captureTags({ ...record, reproduces: 'run-123' })[CaptureTag.Reproduces], 'run-123');
+  });
 });
 
 describe('capture tags', () => {
