@@ -144,8 +144,10 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     if (OpenDashboardRequest.is(request)) {
       const state = (params as { state?: unknown } | undefined)?.state;
       if (!isDashboardState(state)) throw new DashboardError('invalidParams', 'dashboard/open needs a dashboard state.');
-      // What a panel links to (an experiment's run, a run's experiment) is in the panel's own folder.
-      const folder = state.folder ?? (await this.sessionOfPanel(host)).folder?.uri.toString();
+      // What a panel links to (an experiment's run, a run's experiment) is in the panel's own folder;
+      // with one folder, states name none, as they always did.
+      const several = this.sessions.all().length > 1;
+      const folder = state.folder ?? (several ? (await this.sessionOfPanel(host)).folder?.uri.toString() : undefined);
       this.open(folder === undefined ? state : { ...state, folder });
       return {};
     }
