@@ -210,6 +210,8 @@ export type DashboardKind = DashboardState['kind'];
 export function isDashboardState(value: unknown): value is DashboardState {
   if (typeof value !== 'object' || value === null) return false;
   const state = value as Record<string, unknown>;
+  // Which store to read is identifying too: a folder that is not a URI string names none.
+  if (state.folder !== undefined && !isNonEmptyString(state.folder)) return false;
   switch (state.kind) {
     case 'run':
       return isNonEmptyString(state.runId);
