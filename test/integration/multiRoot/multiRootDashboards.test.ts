@@ -4,7 +4,7 @@ import { CommandId } from '../../../src/vscode/contributions';
 import type { WebviewHost } from '../../../src/vscode/dashboards/webviewHost';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { ExperimentNode, RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
-import { runLensApi, waitFor } from '../support';
+import { mlflowPost, runLensApi, waitFor } from '../support';
 
 // Dashboards in a multi-root workspace: each folder's store numbers its experiments alike, so a panel
 // must read the store of the folder it was opened on (a tree node's, a terminal link's server's), and
@@ -22,15 +22,7 @@ interface Seeded {
 async function seed(api: RunLensApi, folder: vscode.WorkspaceFolder): Promise<Seeded> {
   const endpoint = await api.trackingEndpoint(folder.uri);
   assert.ok(endpoint, `this window serves ${folder.name}'s store`);
-  const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
-    return (await response.json()) as unknown;
-  };
+  const post = mlflowPost(endpoint);
   const experimentName = `${folder.name}-dashboards`;
   const runName = `${folder.name}-dashboard-run`;
   const { experiment_id: experimentId } = (await post('experiments/create', { name: experimentName })) as { experiment_id: string };
