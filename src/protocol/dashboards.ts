@@ -158,7 +158,16 @@ export function knownTab<T extends string>(tabs: readonly [T, ...T[]], value: un
   return tabs.find((tab) => tab === value) ?? tabs[0];
 }
 
-export interface RunDashboardState {
+/**
+ * In a VS Code window with several workspace folders: the folder (its URI) whose store the panel
+ * reads. Experiment ids repeat across stores ("1" in each), run ids do not; a state without it (saved
+ * before folders were told apart, or with one folder) means the folder holding its runs, else the first.
+ */
+interface InWorkspaceFolder {
+  readonly folder?: string;
+}
+
+export interface RunDashboardState extends InWorkspaceFolder {
   readonly kind: 'run';
   readonly runId: string;
   /** The tab in view, so a panel VS Code reloads after hiding it opens where it was. */
@@ -173,7 +182,7 @@ export interface TableSort {
   readonly direction: 'asc' | 'desc';
 }
 
-export interface ExperimentDashboardState {
+export interface ExperimentDashboardState extends InWorkspaceFolder {
   readonly kind: 'experiment';
   readonly experimentId: string;
   /** The chart tab in view. */
@@ -192,7 +201,7 @@ export interface ExperimentDashboardState {
   readonly parallel?: { readonly keys: readonly FieldRef[]; readonly color?: FieldRef };
 }
 
-export interface CompareDashboardState {
+export interface CompareDashboardState extends InWorkspaceFolder {
   readonly kind: 'compare';
   /** Two or more; the first is the baseline deltas are measured from. */
   readonly runIds: readonly string[];
@@ -213,6 +222,8 @@ export type DashboardKind = DashboardState['kind'];
 export function isDashboardState(value: unknown): value is DashboardState {
   if (typeof value !== 'object' || value === null) return false;
   const state = value as Record<string, unknown>;
+  // Which store to read is identifying too: a folder that is not a URI string names none.
+  if (state.folder !== undefined && !isNonEmptyString(state.folder)) return false;
   switch (state.kind) {
     case 'run':
       return isNonEmptyString(state.runId);

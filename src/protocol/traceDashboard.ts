@@ -10,6 +10,8 @@ export interface TraceDashboardState {
   readonly traceId: string;
   /** A second trace shown beside it (span tree diff), when comparing. */
   readonly compareTo?: string;
+  /** The workspace folder (URI) whose store holds the trace, in a window of several folders. */
+  readonly folder?: string;
 }
 
 export interface TraceSpanModel {

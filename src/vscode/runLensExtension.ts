@@ -62,20 +62,18 @@ export class RunLensExtension extends Disposable {
     this.register({ dispose: disposeRunLensLog });
     this.register(vscode.commands.registerCommand(CommandId.ShowLog, () => runLensLog().show()));
     this.sessions = this.register(new WorkspaceSessions());
-    // What is not yet per folder (imports, dashboards, the ends of remote launches) uses the first folder's store.
-    const primary = this.sessions.primary();
     const remote = this.register(new RemoteServersFeature(context.secrets));
-    this.imports = this.register(new ImportFeature(primary, context.workspaceState, remote.registry)).api;
+    this.imports = this.register(new ImportFeature(this.sessions, context.workspaceState, remote.registry)).api;
     this.runsView = this.register(new RunsView(this.sessions, context.workspaceState, remote.runsTree));
     this.modelsView = this.register(new ModelsView(this.sessions, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
     for (const disposable of registerTrackingCommands(this.sessions)) this.register(disposable);
     this.launches = this.register(new LaunchFeature(this.sessions, context, remote.registry)).controller;
-    this.dashboards = this.register(new DashboardPanels(primary, context.extensionUri, remote.mirrors));
-    for (const disposable of registerDashboardCommands(primary, this.dashboards)) this.register(disposable);
-    this.terminalLinks = new MlflowTerminalLinks(primary, this.dashboards);
+    this.dashboards = this.register(new DashboardPanels(this.sessions, context.extensionUri, remote.mirrors));
+    for (const disposable of registerDashboardCommands(this.sessions, this.dashboards)) this.register(disposable);
+    this.terminalLinks = new MlflowTerminalLinks(this.sessions, this.dashboards);
     this.register(vscode.window.registerTerminalLinkProvider(this.terminalLinks));
     for (const disposable of registerTraceCommands(this.dashboards, this.runsView.folders)) this.register(disposable);
-    this.register(new TraceLatencyLens(primary));
+    this.register(new TraceLatencyLens(this.sessions.primary()));
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),

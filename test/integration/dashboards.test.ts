@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { DashboardState } from '../../src/protocol/dashboards';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/webviewHost';
+import { mlflowPost } from './support';
 
 // The dashboards in the real VS Code: the commands open webview panels, the page in each panel loads
 // under its CSP and asks its host for data, the host answers from the store, live changes reach an
@@ -50,15 +51,7 @@ interface Seeded {
 async function seed(runLens: RunLensApi): Promise<Seeded> {
   const endpoint = await runLens.trackingEndpoint();
   assert.ok(endpoint, 'this window owns the store and serves it');
-  const post = async (route: string, body: unknown) => {
-    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
-    return (await response.json()) as unknown;
-  };
+  const post = mlflowPost(endpoint);
   const { experiment_id: experimentId } = (await post('experiments/create', { name: `dashboards-${Date.now()}` })) as { experiment_id: string };
   const runIds: string[] = [];
   for (const [name, lr] of [['first', '0.1'], ['second', '0.2']]) {

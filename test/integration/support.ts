@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
+import type { TrackingEndpoint } from '../../src/vscode/trackingSession';
 import type { RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
 
 // Shared by every integration suite: the activated extension's API, the workspace folder, the Runs
@@ -31,4 +32,17 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/** POSTs to a tracking server's MLflow REST API as an MLflow client does, asserting the call succeeded. */
+export function mlflowPost(endpoint: TrackingEndpoint): (route: string, body: unknown) => Promise<unknown> {
+  return async (route, body) => {
+    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
+    return (await response.json()) as unknown;
+  };
 }

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { children, runLensApi, waitFor, workspaceDir } from './support';
+import { children, mlflowPost, runLensApi, waitFor, workspaceDir } from './support';
 
 // The workspace's tracking server as a person reaches it: through the commands, the clipboard,
 // a terminal running a script, and the Runs view. Real HTTP on loopback, real Python in a real terminal.
@@ -32,15 +32,7 @@ suite('Tracking server in the workspace', () => {
     const runLens = await runLensApi();
     const endpoint = await runLens.trackingEndpoint();
     assert.ok(endpoint);
-    const post = async (route: string, body: unknown) => {
-      const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${endpoint.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
-      return (await response.json()) as unknown;
-    };
+    const post = mlflowPost(endpoint);
     const { experiment_id } = (await post('experiments/create', { name: 'tree-test' })) as { experiment_id: string };
     const created = (await post('runs/create', { experiment_id, run_name: 'shown-in-tree', start_time: Date.now() })) as {
       run: { info: { run_id: string } };

@@ -5,31 +5,46 @@ import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
 import { remoteExperimentAddressOf, remoteRunAddressOf } from '../remote/remoteAddresses';
 import { pickRuns, runIdOf, runIdsOf } from '../runs/runTargets';
+import type { DashboardState } from '../../protocol/dashboards';
 import type { TrackingSession } from '../trackingSession';
+import { folderUriOf, type WorkspaceSessions } from '../workspaceSessions';
 import type { DashboardPanels } from './dashboardPanels';
 
 /**
  * The commands that open dashboards, from the palette (they ask which runs), from the Runs view's
  * menus (they get the clicked node and the selection, local and remote runs alike), or from code
- * (ids, or remote addresses `<server URL>#<id>`).
+ * (ids, or remote addresses `<server URL>#<id>`). With several workspace folders, a panel is opened
+ * on the clicked node's folder, or for what is picked, the active editor's folder's.
  */
-export function registerDashboardCommands(session: TrackingSession, panels: DashboardPanels): vscode.Disposable[] {
+export function registerDashboardCommands(sessions: WorkspaceSessions, panels: DashboardPanels): vscode.Disposable[] {
+  /** The state with its folder, when the workspace has several (with one, states stay as they always were). */
+  const inFolder = (state: DashboardState, folderUri: string | undefined): DashboardState =>
+    folderUri === undefined || sessions.all().length < 2 ? state : { ...state, folder: folderUri };
+  const folderUri = (session: TrackingSession) => session.folder?.uri.toString();
   return [
     vscode.commands.registerCommand(CommandId.OpenRunDashboard, (argument?: unknown) =>
       withErrorMessage('open the run dashboard', async () => {
-        const runId = runIdsOf(argument, undefined, dashboardRunIdOf)[0] ?? (await pickRuns(await ownedStore(session), { title: 'Open the dashboard of run' }))?.[0];
-        if (runId !== undefined) panels.open({ kind: 'run', runId });
+        const given = runIdsOf(argument, undefined, dashboardRunIdOf)[0];
+        if (given !== undefined) return void panels.open(inFolder({ kind: 'run', runId: given }, folderUriOf(argument)));
+        const session = sessions.active();
+        const runId = (await pickRuns(await ownedStore(session), { title: 'Open the dashboard of run' }))?.[0];
+        if (runId !== undefined) panels.open(inFolder({ kind: 'run', runId }, folderUri(session)));
       }),
     ),
     vscode.commands.registerCommand(CommandId.OpenExperimentDashboard, (argument?: unknown) =>
       withErrorMessage('open the experiment dashboard', async () => {
-        const experimentId = experimentIdOf(argument) ?? (await pickExperiment(await ownedStore(session)));
-        if (experimentId !== undefined) panels.open({ kind: 'experiment', experimentId });
+        const given = experimentIdOf(argument);
+        if (given !== undefined) return void panels.open(inFolder({ kind: 'experiment', experimentId: given }, folderUriOf(argument)));
+        const session = sessions.active();
+        const experimentId = await pickExperiment(await ownedStore(session));
+        if (experimentId !== undefined) panels.open(inFolder({ kind: 'experiment', experimentId }, folderUri(session)));
       }),
     ),
     vscode.commands.registerCommand(CommandId.CompareRuns, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('compare runs', async () => {
         let runIds = [...new Set(runIdsOf(argument, selection, dashboardRunIdOf))];
+        // The compared runs are read from one store: the clicked node's folder's, else the active editor's.
+        const session = sessions.sessionOf(argument);
         if (runIds.length < 2) {
           const picked = await pickRuns(await ownedStore(session), {
             title: runIds.length === 1 ? 'Compare with…' : 'Compare runs (pick two or more)',
@@ -40,7 +55,7 @@ export function registerDashboardCommands(session: TrackingSession, panels: Dash
           runIds = [...runIds, ...picked];
         }
         if (runIds.length < 2) throw new Error('a compare needs two runs or more');
-        panels.open({ kind: 'compare', runIds });
+        panels.open(inFolder({ kind: 'compare', runIds }, folderUri(session)));
       }),
     ),
   ];

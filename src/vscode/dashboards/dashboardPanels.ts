@@ -23,6 +23,7 @@ import { isRemoteAddress } from '../../protocol/runAddress';
 import { watchOf, type DashboardWatch } from '../../server/dashboards/dashboardWatch';
 import { Disposable } from '../disposable';
 import type { TrackingSession } from '../trackingSession';
+import type { WorkspaceSessions } from '../workspaceSessions';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
 import { WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
 import { logError } from '../runLensLog';
@@ -41,6 +42,8 @@ interface OpenPanel {
   readonly host: WebviewHost;
   /** Made when the panel first asks for data: from then on it hears what changed since. */
   tracker?: RunChangeTracker;
+  /** The folder's session the panel reads, found on its first request. */
+  session?: TrackingSession;
 }
 
 /**
@@ -51,7 +54,11 @@ interface OpenPanel {
 export class DashboardPanels extends Disposable implements vscode.WebviewPanelSerializer<unknown> {
   private readonly panels = new Map<WebviewHost, OpenPanel>();
   private readonly actions: DashboardHostActions;
-  private service: { readonly store: WorkspaceStore; readonly service: DashboardService } | undefined;
+  /** One service per opened store (a store per workspace folder). */
+  private readonly services = new WeakMap<WorkspaceStore, DashboardService>();
+  /** Any service, for remote runs, which are the same from every folder. */
+  private lastService: DashboardService | undefined;
+  private readonly watchedSessions = new Map<TrackingSession, vscode.Disposable>();
   private pendingChange: NodeJS.Timeout | undefined;
   private remotePoll: NodeJS.Timeout | undefined;
   private remotePolling = false;
@@ -60,15 +67,17 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   readonly onDidAnswer = this.answered.event;
 
   constructor(
-    private readonly session: TrackingSession,
+    private readonly sessions: WorkspaceSessions,
     private readonly extensionUri: vscode.Uri,
     /** The added remote servers, whose runs panels may show beside the workspace's. */
     private readonly remote?: RemoteMirrors,
   ) {
     super();
-    this.actions = this.register(new DashboardHostActions(() => this.owned(), session.folder?.uri.fsPath));
+    this.actions = this.register(new DashboardHostActions((runId) => this.ownedForRun(runId)));
     this.register(vscode.window.registerWebviewPanelSerializer(dashboardViewType, this));
-    this.register(session.onDidChange(() => this.scheduleChange()));
+    this.watchSessions();
+    this.register(sessions.onDidChangeFolders(() => this.watchSessions()));
+    this.register({ dispose: () => this.watchedSessions.forEach((subscription) => subscription.dispose()) });
     this.register({ dispose: () => clearTimeout(this.pendingChange) });
     this.register({ dispose: () => clearInterval(this.remotePoll) });
   }
@@ -128,16 +137,20 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
 
   private async handle(request: RequestMessage, host: WebviewHost): Promise<unknown> {
     const { method, params } = request;
-    if (ExportCsvRequest.is(request)) return this.exportCsv(params);
+    if (ExportCsvRequest.is(request)) return this.exportCsv(host, params);
     if (isServiceMethod(method)) {
-      const { service } = await this.owned();
+      const { service } = await this.owned(await this.sessionOfPanel(host));
       this.track(host, service);
       return service.handle(method, params);
     }
     if (OpenDashboardRequest.is(request)) {
       const state = (params as { state?: unknown } | undefined)?.state;
       if (!isDashboardState(state)) throw new DashboardError('invalidParams', 'dashboard/open needs a dashboard state.');
-      this.open(state);
+      // What a panel links to (an experiment's run, a run's experiment) is in the panel's own folder;
+      // with one folder, states name none, as they always did.
+      const several = this.sessions.all().length > 1;
+      const folder = state.folder ?? (several ? (await this.sessionOfPanel(host)).folder?.uri.toString() : undefined);
+      this.open(folder === undefined ? state : { ...state, folder });
       return {};
     }
     if (OpenSourceRequest.is(request)) return this.actions.openSource(requiredString(params, 'runId', method));
@@ -147,16 +160,18 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     }
     if (OpenArtifactRequest.is(request)) return this.actions.openArtifact(requiredString(params, 'runId', method), requiredString(params, 'path', method));
     if (GoToSpanCodeRequest.is(request)) {
-      const { store } = await this.owned();
-      return goToSpanCode(store, this.session.folder, requiredString(params, 'traceId', method), requiredString(params, 'spanId', method));
+      const session = await this.sessionOfPanel(host);
+      const { store } = await this.owned(session);
+      return goToSpanCode(store, session.folder, requiredString(params, 'traceId', method), requiredString(params, 'spanId', method));
     }
     throw new DashboardError('invalidParams', `Unknown dashboard request: ${method}.`);
   }
 
   /** In VS Code the host writes the CSV where the person chooses; the webview learns where. */
-  private async exportCsv(params: unknown): Promise<ExportCsvResult> {
-    const result = await (await this.owned()).service.handle('experiment/exportCsv', params);
-    const folder = this.session.folder?.uri;
+  private async exportCsv(host: WebviewHost, params: unknown): Promise<ExportCsvResult> {
+    const session = await this.sessionOfPanel(host);
+    const result = await (await this.owned(session)).service.handle('experiment/exportCsv', params);
+    const folder = session.folder?.uri;
     const target = await vscode.window.showSaveDialog({
       title: 'Export runs as CSV',
       saveLabel: 'Export',
@@ -168,21 +183,75 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     return { ...result, savedTo: target.fsPath };
   }
 
-  /** The store's dashboard service; only the window that owns the store can answer from it. */
-  private async owned(): Promise<OwnedDashboardStore> {
+  /**
+   * The folder's session a panel reads: the folder its state names; else, for runs, the folder whose
+   * store holds its first local run (run ids are unique across stores); else the first folder.
+   */
+  private async sessionOfPanel(host: WebviewHost): Promise<TrackingSession> {
+    const entry = this.panels.get(host);
+    if (entry?.session) return entry.session;
+    const state = host.state;
+    let session: TrackingSession | undefined;
+    if (state.folder !== undefined) {
+      session = this.sessions.forFolder(state.folder);
+      if (!session) throw new DashboardError('notFound', `The folder ${vscode.Uri.parse(state.folder).fsPath} is not in this workspace any more.`);
+    } else {
+      const runId = (state.kind === 'run' ? [state.runId] : state.kind === 'compare' ? state.runIds : []).find((id) => !isRemoteAddress(id));
+      session = runId === undefined ? undefined : await this.sessionHoldingRun(runId);
+    }
+    session ??= this.sessions.primary();
+    if (entry) entry.session = session;
+    return session;
+  }
+
+  /** The first folder's session whose store has the run; with one folder, that folder's without a look. */
+  private async sessionHoldingRun(runId: string): Promise<TrackingSession | undefined> {
+    const sessions = this.sessions.all();
+    if (sessions.length < 2) return sessions[0];
+    for (const session of sessions) {
+      // A folder without a store holds no run: looking must not create one.
+      if (!session.storeExists()) continue;
+      const opened = await session.settledSession().catch(() => undefined);
+      if (opened?.kind === 'owner' && session.ownsRun(runId)) return session;
+    }
+    return undefined;
+  }
+
+  /** For host actions, which name only a run: the store holding it (a remote run's: any folder's service reads it). */
+  private async ownedForRun(runId: string): Promise<OwnedDashboardStore> {
+    const session = (isRemoteAddress(runId) ? undefined : await this.sessionHoldingRun(runId)) ?? this.sessions.primary();
+    return this.owned(session);
+  }
+
+  /** A folder store's dashboard service; only the window that owns the store can answer from it. */
+  private async owned(folderSession: TrackingSession): Promise<OwnedDashboardStore> {
     // Settled: its answers (reads and writes) never see half an import, as the server's requests don't.
-    const session = await this.session.settledSession();
+    const session = await folderSession.settledSession();
     if (session.kind === 'guest') {
       const where = session.endpoint ? ` Its dashboards are at ${session.endpoint.url}/ (runlens serve prints the address with its token).` : '';
       throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}).${where}`);
     }
-    if (this.service?.store !== session.store) {
-      this.service = {
-        store: session.store,
-        service: new DashboardService({ tracking: session.store.tracking, artifacts: session.store.artifacts, traces: session.store.traces, remote: this.remote }),
-      };
+    const { store } = session;
+    let service = this.services.get(store);
+    if (!service) {
+      service = new DashboardService({ tracking: store.tracking, artifacts: store.artifacts, traces: store.traces, remote: this.remote });
+      this.services.set(store, service);
     }
-    return this.service;
+    this.lastService = service;
+    return { store, service, workspaceFolder: folderSession.folder?.uri.fsPath };
+  }
+
+  /** Open panels hear of writes to any folder's store (each checks only its own runs). */
+  private watchSessions(): void {
+    const current = this.sessions.all();
+    for (const [session, subscription] of this.watchedSessions) {
+      if (current.includes(session)) continue;
+      subscription.dispose();
+      this.watchedSessions.delete(session);
+    }
+    for (const session of current) {
+      if (!this.watchedSessions.has(session)) this.watchedSessions.set(session, session.onDidChange(() => this.scheduleChange()));
+    }
   }
 
   private scheduleChange(): void {
@@ -216,7 +285,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       this.remotePoll = undefined;
       return;
     }
-    const service = this.service?.service;
+    const service = this.lastService;
     if (this.remotePolling || service === undefined) return;
     this.remotePolling = true;
     try {

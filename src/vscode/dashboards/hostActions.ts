@@ -21,6 +21,8 @@ export const runSourceScheme = 'runlens-source';
 export interface OwnedDashboardStore {
   readonly store: WorkspaceStore;
   readonly service: DashboardService;
+  /** The workspace folder the store is in: where the runs' code is looked up in git. */
+  readonly workspaceFolder: string | undefined;
 }
 
 /** Largest remote artifact downloaded to open it in an editor. */
@@ -41,8 +43,8 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
   private downloads: Promise<string> | undefined;
 
   constructor(
-    private readonly owned: () => Promise<OwnedDashboardStore>,
-    private readonly workspaceFolder: string | undefined,
+    /** The store holding a run (any folder's for a remote run, whose service reads remote servers). */
+    private readonly owned: (runId: string) => Promise<OwnedDashboardStore>,
   ) {
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(runSourceScheme, this));
@@ -88,20 +90,21 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     const runId = uri.query;
     const model = await this.run(runId);
     const { commit, sourceFile } = model.header.code;
-    if (!commit || !sourceFile || !this.workspaceFolder) throw new Error(`Run ${runId} has no captured code.`);
+    const { workspaceFolder } = await this.owned(runId);
+    if (!commit || !sourceFile || !workspaceFolder) throw new Error(`Run ${runId} has no captured code.`);
     const patch = model.patchPath ? await this.artifactOf(model, model.patchPath) : undefined;
-    return fileAtRun({ cwd: this.workspaceFolder, commit, file: sourceFile, patch });
+    return fileAtRun({ cwd: workspaceFolder, commit, file: sourceFile, patch });
   }
 
   private async run(runId: string): Promise<RunDashboardModel> {
-    const { service } = await this.owned();
+    const { service } = await this.owned(runId);
     return service.handle('run/get', { runId });
   }
 
   private async sourceView(model: RunDashboardModel): Promise<SourceView> {
     const { commit, sourceFile } = model.header.code;
     if (!sourceFile) throw new DashboardError('notFound', `Run ${model.header.name || model.header.runId} did not record its source file.`);
-    const folder = this.workspaceFolder;
+    const folder = (await this.owned(model.header.runId)).workspaceFolder;
     const current = vscode.Uri.file(path.resolve(folder ?? '', sourceFile));
     if (!commit) return { kind: 'current', uri: current, why: 'The run’s code capture is not there (yet).' };
     const location = folder ? await locate(sourceFile, folder).catch((error: unknown) => (FileAtRunError.is(error) ? undefined : Promise.reject(error))) : undefined;
@@ -127,18 +130,18 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
   private async artifactOf(model: RunDashboardModel, artifactPath: string): Promise<string> {
     const runId = model.header.runId;
     if (isRemoteAddress(runId)) return this.download(runId, artifactPath);
-    const { store } = await this.owned();
+    const { store } = await this.owned(runId);
     return this.artifactFile(store, model.header.artifactUri, artifactPath);
   }
 
   private async localArtifact(runId: string, artifactPath: string): Promise<string> {
-    const { store } = await this.owned();
+    const { store } = await this.owned(runId);
     return this.artifactFile(store, store.tracking.getRun(runId).info.artifact_uri, artifactPath);
   }
 
   /** Downloads a remote run's artifact into this window's temporary folder (read-only use; removed on close). */
   private async download(runId: string, artifactPath: string): Promise<string> {
-    const { service } = await this.owned();
+    const { service } = await this.owned(runId);
     const file = await service.readArtifact(runId, artifactPath);
     if (file.size > maxRemoteArtifactBytes) {
       file.stream.destroy();

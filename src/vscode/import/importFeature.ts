@@ -5,7 +5,8 @@ import { Disposable } from '../disposable';
 import { withErrorMessage } from '../errorBoundary';
 import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { TrackingSession } from '../trackingSession';
-import { importMlflowDataCommand, type ImportArgument } from './importMlflowDataCommand';
+import type { WorkspaceSessions } from '../workspaceSessions';
+import { givenSource, importMlflowDataCommand, type ImportArgument } from './importMlflowDataCommand';
 import { ImportNotices, type ImportApi } from './importNotices';
 import { pushToRemoteCommand } from './pushToRemoteCommand';
 
@@ -21,32 +22,39 @@ const mlflowDataGlob = '{mlflow.db,mlruns/*/meta.yaml}';
 /**
  * Bringing MLflow data in (mlruns/, mlflow.db) and taking runs out to a remote MLflow server:
  * the two commands, and a one-time offer when the workspace holds MLflow data, when it opens or
- * when such data appears in it (a script run without RunLens wrote it).
+ * when such data appears in it (a script run without RunLens wrote it). With several workspace
+ * folders, an import goes to one folder's store (importTarget); the offer looks at the first folder.
  */
 export class ImportFeature extends Disposable {
   private readonly notices = this.register(new ImportNotices());
   /** Set as the offer is made, before the memento has stored it, so two triggers at once make one offer. */
   private offering = false;
 
+  private readonly session: TrackingSession;
+
   constructor(
-    private readonly session: TrackingSession,
+    private readonly sessions: WorkspaceSessions,
     private readonly workspaceState: vscode.Memento,
     registry: RemoteServerRegistry,
   ) {
     super();
+    this.session = sessions.primary();
     this.register(
       vscode.commands.registerCommand(CommandId.ImportMlflowData, (argument?: ImportArgument) =>
-        withErrorMessage('import the MLflow data', () => importMlflowDataCommand(this.session, this.notices, argument)),
+        withErrorMessage('import the MLflow data', async () => {
+          const target = await this.importTarget(argument);
+          return target && importMlflowDataCommand(target, this.notices, argument);
+        }),
       ),
     );
     this.register(
       vscode.commands.registerCommand(CommandId.PushToRemote, (node?: unknown, selection?: unknown) =>
-        withErrorMessage('push the runs', () => pushToRemoteCommand(this.session, registry, node, selection)),
+        withErrorMessage('push the runs', () => pushToRemoteCommand(sessions.sessionOf(node), registry, node, selection)),
       ),
     );
     const timer = setTimeout(() => void this.offerImport(), offerDelayMs);
     this.register({ dispose: () => clearTimeout(timer) });
-    const folder = session.folder;
+    const folder = this.session.folder;
     if (folder && !workspaceState.get<boolean>(offeredKey)) {
       const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, mlflowDataGlob), false, true, true));
       this.register(watcher.onDidCreate(() => void this.offerImport()));
@@ -56,6 +64,21 @@ export class ImportFeature extends Disposable {
   /** The import feature's notifications and progress, as events. */
   get api(): ImportApi {
     return this.notices;
+  }
+
+  /**
+   * The folder whose store an import goes to: with one folder, it; with several, the one holding the
+   * given source, else the active editor's, else the one the person picks (undefined if dismissed).
+   */
+  private async importTarget(argument: ImportArgument | undefined): Promise<TrackingSession | undefined> {
+    const all = this.sessions.all();
+    if (all.length < 2) return all[0];
+    const source = givenSource(argument)?.path;
+    const editor = vscode.window.activeTextEditor?.document.uri;
+    const known = (source && this.sessions.forUri(vscode.Uri.file(source))) || (editor && this.sessions.forUri(editor));
+    if (known) return known;
+    const folder = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Import the MLflow data into which folder’s RunLens store?' });
+    return folder && this.sessions.forFolder(folder.uri.toString());
   }
 
   private async offerImport(): Promise<void> {

@@ -26,7 +26,7 @@ export async function importMlflowDataCommand(
   argument?: ImportArgument,
 ): Promise<ImportSummary | undefined> {
   const store = await ownedStore(session);
-  const given = typeof argument === 'string' ? { path: argument } : argument instanceof vscode.Uri ? { path: argument.fsPath } : argument;
+  const given = givenSource(argument);
   const source = given?.path ?? (await chooseSource(session.folder));
   if (!source) return undefined;
   const artifacts = given?.artifacts ?? (given ? 'copy' : await chooseArtifactMode());
@@ -54,6 +54,11 @@ export async function importMlflowDataCommand(
     .show('summary', `RunLens: ${importHeadline(summary)}`, { warning: summary.skipped.length > 0 }, 'Show Report')
     .then((choice) => choice && log.show(true));
   return summary;
+}
+
+/** The source and artifact mode an argument gives, if any. */
+export function givenSource(argument: ImportArgument | undefined): { readonly path: string; readonly artifacts?: 'copy' | 'reference' } | undefined {
+  return typeof argument === 'string' ? { path: argument } : argument instanceof vscode.Uri ? { path: argument.fsPath } : argument;
 }
 
 async function chooseSource(folder: vscode.WorkspaceFolder | undefined): Promise<string | undefined> {

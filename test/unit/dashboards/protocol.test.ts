@@ -64,6 +64,11 @@ describe('dashboard protocol', () => {
     assert.ok(isDashboardState({ kind: 'run', runId: 'abc' }));
     assert.ok(isDashboardState({ kind: 'experiment', experimentId: '0', filter: 'metrics.rmse < 1' }));
     assert.ok(isDashboardState({ kind: 'compare', runIds: ['a', 'b'] }));
+    // With several workspace folders a state names its folder; states saved before (or with one folder) name none.
+    assert.ok(isDashboardState({ kind: 'experiment', experimentId: '1', folder: 'file:///work/beta' }));
+    for (const folder of ['', 3, null, { uri: 'file:///work/beta' }]) {
+      assert.ok(!isDashboardState({ kind: 'experiment', experimentId: '1', folder }), `folder ${JSON.stringify(folder)}`);
+    }
     for (const bad of [null, {}, { kind: 'run' }, { kind: 'run', runId: '' }, { kind: 'compare', runIds: ['a'] }, { kind: 'compare', runIds: ['a', 3] }, { kind: 'plot' }]) {
       assert.ok(!isDashboardState(bad), JSON.stringify(bad));
     }
