@@ -25,7 +25,8 @@ describe('a compare of 100 runs x 10,000 steps', () => {
   });
   after(() => fixture.close());
 
-  test('builds the diff and the overlaid, downsampled chart in well under a second', async () => {
+  // How fast is `npm run bench`'s (the compare's first paint, budget 1 s); the times here are only printed.
+  test('builds the diff and the overlaid, downsampled chart, keeping every run\'s spike', async () => {
     const started = performance.now();
     const model = await fixture.service.handle('compare/get', { runIds, onlyDifferences: true });
     const compared = performance.now();
@@ -49,6 +50,5 @@ describe('a compare of 100 runs x 10,000 steps', () => {
     for (let r = 0; r < runCount; r += 1) {
       assert.ok(values.some((row) => row.run === `run ${r}` && row.value === 5 + r && row.x === (r * 97) % steps), `run ${r}'s maximum`);
     }
-    assert.ok(charted - started < 3000, `took ${(charted - started).toFixed(0)} ms`);
   });
 });

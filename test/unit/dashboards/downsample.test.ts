@@ -53,7 +53,8 @@ describe('downsampling', () => {
     assert.throws(() => downsampleIndexes([1, 2], [1, 2], 3), RangeError);
   });
 
-  test('100 series of 10,000 points downsample in well under 100 ms', () => {
+  // Its speed is part of `npm run bench`'s compare first paint (bench/dashboards.bench.ts); here it is only printed.
+  test('100 series of 10,000 points each come down to the bound', () => {
     const all = Array.from({ length: 100 }, (_, seed) => series(10_000, seed + 1));
     const started = performance.now();
     let kept = 0;
@@ -61,6 +62,5 @@ describe('downsampling', () => {
     const elapsed = performance.now() - started;
     console.log(`downsample 100 x 10,000 points to <= 2,000 each: ${elapsed.toFixed(1)} ms (${kept} points kept)`);
     assert.ok(kept <= 100 * 2000);
-    assert.ok(elapsed < 250, `took ${elapsed.toFixed(1)} ms`);
   });
 });

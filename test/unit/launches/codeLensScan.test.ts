@@ -56,14 +56,11 @@ describe('where the Run tracked lenses go', () => {
     assert.deepEqual(anchors(text), ['7:startRun']);
   });
 
-  test('a large file is scanned in a few milliseconds, so lenses can follow every keystroke', () => {
+  // How fast it is, `npm run bench` measures (bench/codeLens.bench.ts): a wall-clock bound here would flake under load.
+  test('a large file gets its one lens, at the main guard after 20,000 lines', () => {
     const block = 'import mlflow\nfor i in range(10):\n    mlflow.log_metric("loss", i)\n"""doc"""\n';
     const text = block.repeat(5_000) + 'if __name__ == "__main__":\n    pass\n';
-    const started = performance.now();
-    const found = findLensAnchors(text);
-    const elapsed = performance.now() - started;
-    assert.deepEqual(found, [{ line: 20_000, reason: 'main' }]);
-    assert.ok(elapsed < 100, `20,000 lines took ${elapsed.toFixed(1)} ms`);
+    assert.deepEqual(findLensAnchors(text), [{ line: 20_000, reason: 'main' }]);
   });
 });
 

