@@ -5,6 +5,7 @@ import { newDatasetId } from '../core/store/ids';
 import { canonicalStage, deletedStage } from '../core/store/registry/stages';
 import { experimentArtifactLocation } from '../core/store/tracking/artifactUris';
 import { insertMetrics } from '../core/store/tracking/metricWrites';
+import { recordModelMetrics } from '../core/store/tracking/modelMetricWrites';
 import { runNameTag } from '../core/store/tracking/runs';
 import { runEach } from '../core/store/tracking/sqlHelpers';
 import type { ImportPlan } from './importPlan';
@@ -203,7 +204,8 @@ function writeLoggedModel(
   runEach(tx, 'INSERT OR REPLACE INTO logged_model_params (model_id, key, value) VALUES (?, ?, ?)', model.params.map((p) => [model.modelId, p.key, p.value]));
   runEach(tx, 'INSERT OR REPLACE INTO logged_model_tags (model_id, key, value) VALUES (?, ?, ?)', model.tags.map((t) => [model.modelId, t.key, t.value]));
   // A model's metrics are run metric points linked to it: an identical point already in the run's
-  // history is linked, a new one is added (insertMetrics).
+  // history is linked, a new one is added (insertMetrics); the model keeps its own copy, as
+  // log-metric with a model_id does (recordModelMetrics).
   const byRun = new Map<string, StagedModelMetric[]>();
   for (const point of model.metrics) {
     const points = byRun.get(point.runId) ?? [];
@@ -216,6 +218,7 @@ function writeLoggedModel(
       continue;
     }
     insertMetrics(tx, runId, points);
+    recordModelMetrics(tx, runId, points);
   }
 }
 

@@ -5,6 +5,8 @@ import { migrations } from '../../../src/core/store/schema';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { tempDir } from './storeTestKit';
 
+const latestSchemaVersion = Math.max(...migrations.map((migration) => migration.version));
+
 const manual: OpenOptions = { idleCheckpointMs: 0, checkpointBytes: 1 << 30 };
 
 describe('migration 5: evaluation datasets, scorers, logged_model_metrics', () => {
@@ -33,7 +35,7 @@ describe('migration 5: evaluation datasets, scorers, logged_model_metrics', () =
     old.close();
 
     const upgraded = await Database.open({ ...manual, dir });
-    assert.equal(upgraded.get<{ user_version: number }>('PRAGMA user_version')?.user_version, 5);
+    assert.equal(upgraded.get<{ user_version: number }>('PRAGMA user_version')?.user_version, latestSchemaVersion);
     const model = new TrackingStore(upgraded).getLoggedModel(modelId);
     assert.deepEqual(model.data.metrics, [
       { key: 'acc', value: 0.9, timestamp: 10, step: 0, dataset_name: 'eval', dataset_digest: 'abc', model_id: modelId, run_id: runId },
