@@ -44,7 +44,12 @@ interface OwnedResources {
   readonly store: WorkspaceStore;
   readonly server: RunningServer;
   readonly writes: vscode.Disposable;
+  /** Looks for the folder now and then: a file watcher can miss a deletion (busy machine, watcher limits). */
+  readonly presence: NodeJS.Timeout;
 }
+
+/** How often an owned store's folder is looked for, besides the watcher's events. */
+const presenceCheckMs = 2_000;
 
 /**
  * The workspace's `.runlens/` store and its tracking server, opened on first use (never during
@@ -165,7 +170,11 @@ export class TrackingSession extends Disposable {
     const log = (message: string) => runLensLog().error(`Tracking server: ${message}`);
     const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches, log });
     store.publish({ port: server.port, token });
-    this.owned = { store, server, writes: store.onDidWrite(() => this.changed.fire()) };
+    const presence = setInterval(() => {
+      if (!this.storeExists()) void this.storeMoved();
+    }, presenceCheckMs);
+    presence.unref();
+    this.owned = { store, server, writes: store.onDidWrite(() => this.changed.fire()), presence };
     if (store.recovery.message) {
       runLensLog().warn(store.recovery.message);
       void vscode.window.showWarningMessage(`RunLens: ${store.recovery.message}`);
@@ -194,6 +203,7 @@ export class TrackingSession extends Disposable {
     this.owned = undefined;
     if (!owned) return;
     owned.writes.dispose();
+    clearInterval(owned.presence);
     // Close the server first so no request writes while the store checkpoints and releases ownership.
     // A deleted folder gets no last checkpoint: a store made meanwhile in its place must stay whole.
     void owned.server.close().finally(() => (deleted ? owned.store.abandon() : owned.store.close()));
