@@ -40,6 +40,33 @@ export function invalidValueMessage(path: string, value: unknown, message?: stri
     : `Invalid value ${shown} for parameter '${path}' supplied.`;
 }
 
+/** What MLflow's handlers append to a schema check's failure. */
+export const apiDocsHint = ' See the API docs for more information about request parameters.';
+
+/**
+ * A value that fails one of the checks of an MLflow handler's request schema (wrong type, or a
+ * bound such as search_runs' `max_results <= 50000`, which raises with no message of its own):
+ * MLflow words them all alike, naming the value's Python type.
+ */
+export function schemaViolationMessage(path: string, value: unknown): string {
+  return invalidValueMessage(path, value, ` Hint: Value was of type '${pythonTypeName(value)}'.`) + apiDocsHint;
+}
+
+function pythonTypeName(value: unknown): string {
+  if (value === null) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  switch (typeof value) {
+    case 'number':
+      return Number.isInteger(value) ? 'int' : 'float';
+    case 'boolean':
+      return 'bool';
+    case 'string':
+      return 'str';
+    default:
+      return 'dict';
+  }
+}
+
 export function missingValueMessage(path: string): string {
   return `Missing value for required parameter '${path}'.`;
 }

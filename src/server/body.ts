@@ -1,22 +1,27 @@
 import type { IncomingMessage } from 'node:http';
 import { invalidParameter } from '../core/errors';
+import { stringifyExperimentIds } from './experimentIds';
 import { parseJson } from './json';
 
 /**
  * Reads a JSON request body of at most `maxBytes`. A declared Content-Length over the cap is refused
  * before a byte is read; a chunked body is refused as soon as it passes the cap, and what was read
  * so far is dropped (the server then closes the connection rather than draining the rest).
- * An empty body is `{}`, as MLflow treats it.
+ * An empty body is `{}`, as MLflow treats it. Read as MLflow's server reads it: a body that is a JSON
+ * string holding the object (older clients double-encode) is decoded a second time, and integer
+ * experiment ids become strings (see experimentIds.ts).
  */
 export async function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
   const text = decodeUtf8(await readCapped(req, maxBytes));
   if (text.trim() === '') return {};
-  const value = parseJson(text);
+  const parsed = parseJson(text);
+  const value = typeof parsed === 'string' ? parseJson(parsed) : parsed;
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidParameter('The request body must be a JSON object.');
   }
   // Only a `\uD800`-style escape can put half a surrogate pair into a parsed string.
   if (surrogateEscape.test(text)) refuseLoneSurrogates(value, 0);
+  stringifyExperimentIds(value);
   return value as Record<string, unknown>;
 }
 

@@ -21,7 +21,7 @@ export interface ExperimentSearchRequest {
   readonly pageToken?: string;
 }
 
-const experimentSearchLimits = { defaultValue: 1000, max: 50000 } as const;
+const experimentSearchLimits = { defaultValue: 1000, max: 50000, maxCheckedBy: 'store' } as const;
 
 const fieldExample = 'name, creation_time or tags.team';
 

@@ -40,7 +40,7 @@ export interface LoggedModelSearchRequest {
   readonly pageToken?: string;
 }
 
-const loggedModelSearchLimits = { defaultValue: 100, max: 50000 } as const;
+const loggedModelSearchLimits = { defaultValue: 100, max: 50000, maxCheckedBy: 'store' } as const;
 
 const fieldExample = 'name, status, metrics.accuracy or params.alpha';
 

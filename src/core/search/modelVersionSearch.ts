@@ -20,7 +20,7 @@ export interface ModelVersionSearchRequest {
   readonly pageToken?: string;
 }
 
-const modelVersionSearchLimits = { defaultValue: 1000, max: 200000 } as const;
+const modelVersionSearchLimits = { defaultValue: 1000, max: 200000, maxCheckedBy: 'schema' } as const;
 
 const fieldExample = 'name, run_id or tags.team';
 

@@ -1,4 +1,5 @@
 import { invalidParameter } from '../errors';
+import { schemaViolationMessage } from '../validation';
 import type { SqlParam } from './sqlFragment';
 
 /** One page of results and, when more follow, the token that fetches the next page. */
@@ -83,6 +84,12 @@ export function decodeTokenJson(token: string): Record<string, unknown> {
 export interface MaxResultsLimits {
   readonly defaultValue: number;
   readonly max: number;
+  /**
+   * Who enforces `max` in MLflow, which decides the words of the refusal: the handler's request
+   * schema (search_runs, registered models, model versions, traces: "Invalid value … Hint: Value was
+   * of type 'int'", the value as sent) or the store ("It must be at most 50000").
+   */
+  readonly maxCheckedBy: 'schema' | 'store';
 }
 
 /** `max_results` as a page size: the default when absent; a positive integer up to `max`, else a 400. */
@@ -94,7 +101,11 @@ export function resolveMaxResults(value: number | string | undefined, limits: Ma
     throw invalidParameter(`Invalid value ${JSON.stringify(value)} for parameter 'max_results' supplied. It must be a positive integer`);
   }
   if (number > limits.max) {
-    throw invalidParameter(`Invalid value ${number} for parameter 'max_results' supplied. It must be at most ${limits.max}`);
+    throw invalidParameter(
+      limits.maxCheckedBy === 'schema'
+        ? schemaViolationMessage('max_results', value)
+        : `Invalid value ${number} for parameter 'max_results' supplied. It must be at most ${limits.max}`,
+    );
   }
   return number;
 }

@@ -19,7 +19,7 @@ export interface RegisteredModelSearchRequest {
   readonly pageToken?: string;
 }
 
-const registeredModelSearchLimits = { defaultValue: 100, max: 1000 } as const;
+const registeredModelSearchLimits = { defaultValue: 100, max: 1000, maxCheckedBy: 'schema' } as const;
 
 const fieldExample = 'name or tags.team';
 

@@ -23,7 +23,7 @@ export interface RunSearchRequest {
 }
 
 /** MLflow's SEARCH_MAX_RESULTS_DEFAULT and SEARCH_MAX_RESULTS_THRESHOLD. */
-const runSearchLimits = { defaultValue: 1000, max: 50000 } as const;
+const runSearchLimits = { defaultValue: 1000, max: 50000, maxCheckedBy: 'schema' } as const;
 
 /**
  * Compiles a run search to one parameterized statement that selects `run_id` from `runs` (the

@@ -12,14 +12,14 @@ import { fragment, type SqlFragment } from './sqlFragment';
 export interface TraceSearchRequest {
   readonly experimentIds: readonly string[];
   readonly filter?: string;
-  /** 1 to 50,000; 100 when absent (MLflow's SEARCH_TRACES_DEFAULT_MAX_RESULTS). */
+  /** 1 to 500 (MLflow's search_traces handler); 100 when absent (MLflow's SEARCH_TRACES_DEFAULT_MAX_RESULTS). */
   readonly maxResults?: number | string;
   /** Clauses such as `timestamp_ms DESC`; newest first when absent. */
   readonly orderBy?: readonly string[];
   readonly pageToken?: string;
 }
 
-const traceSearchLimits = { defaultValue: 100, max: 50000 } as const;
+const traceSearchLimits = { defaultValue: 100, max: 500, maxCheckedBy: 'schema' } as const;
 const fieldExample = "status, tags.env, request_metadata.`mlflow.sourceRun` or span.name";
 
 const requestTime = columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time');

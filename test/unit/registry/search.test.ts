@@ -114,7 +114,7 @@ describe('registry searches', () => {
       assert.equal(first.items.length, 100);
       assert.notEqual(first.nextPageToken, undefined);
       assert.equal(registry.searchRegisteredModels({ maxResults: 1000 }).items.length, 105);
-      assert.match(errorOf(() => registry.searchRegisteredModels({ maxResults: 1001 })).message, /at most 1000/);
+      assert.match(errorOf(() => registry.searchRegisteredModels({ maxResults: 1001 })).message, /^Invalid value 1001 for parameter 'max_results' supplied: /);
       assert.equal(errorOf(() => registry.searchRegisteredModels({ maxResults: 0 })).code, 'INVALID_PARAMETER_VALUE');
     });
 

@@ -40,7 +40,7 @@ interface DatasetRow {
 }
 
 const userTag = 'mlflow.user';
-const searchLimits = { defaultValue: 1000, max: 50000 } as const;
+const searchLimits = { defaultValue: 1000, max: 50000, maxCheckedBy: 'store' } as const;
 const fieldExample = 'name, created_time or tags.stage';
 
 const filterCatalog: FilterCatalog = {

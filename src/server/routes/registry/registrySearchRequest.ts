@@ -6,7 +6,7 @@ import type { RequestFields } from '../tracking/requestFields';
 export function registrySearchRequest(fields: RequestFields): RegisteredModelSearchRequest & ModelVersionSearchRequest {
   return {
     filter: fields.optionalString('filter'),
-    maxResults: fields.optionalInt('max_results'),
+    maxResults: fields.optionalMaxResults(),
     orderBy: fields.strings('order_by'),
     pageToken: fields.optionalString('page_token'),
   };

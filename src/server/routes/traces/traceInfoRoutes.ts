@@ -46,7 +46,7 @@ export const traceInfoRoutes: readonly Route[] = [
       const page = context.traces.search({
         experimentIds,
         filter: fields.optionalString('filter') || undefined,
-        maxResults: fields.optionalInt('max_results'),
+        maxResults: fields.optionalMaxResults(),
         orderBy: fields.strings('order_by'),
         pageToken: fields.optionalString('page_token') || undefined,
       });
@@ -96,7 +96,7 @@ export const traceInfoRoutes: readonly Route[] = [
       const page = context.traces.searchV2({
         experimentIds: fields.strings('experiment_ids', 'experiment_ids', true),
         filter: fields.optionalString('filter') || undefined,
-        maxResults: fields.optionalInt('max_results'),
+        maxResults: fields.optionalMaxResults(),
         orderBy: fields.strings('order_by'),
         pageToken: fields.optionalString('page_token') || undefined,
       });

@@ -1,9 +1,7 @@
 import type { KeyValue } from '../../../core/entities';
 import { invalidParameter } from '../../../core/errors';
-import { invalidValueMessage, missingValueMessage } from '../../../core/validation';
+import { apiDocsHint, missingValueMessage, schemaViolationMessage } from '../../../core/validation';
 import type { RequestContext } from '../../route';
-
-const apiDocsHint = ' See the API docs for more information about request parameters.';
 
 /**
  * A request's parameters, read as MLflow's server reads them: from the query string for GET, from
@@ -58,6 +56,15 @@ export class RequestFields {
     const number = typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
     if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw mistyped(path, value);
     return number;
+  }
+
+  /**
+   * A page size checked as an int64, kept as the client wrote it (digits in a query string stay a
+   * string): MLflow's refusal of a size over the endpoint's bound shows the value as sent.
+   */
+  optionalMaxResults(): number | string | undefined {
+    if (this.optionalInt('max_results') === undefined) return undefined;
+    return this.raw('max_results') as number | string;
   }
 
   /** A double, NaN and the infinities included in any of their JSON spellings. */
@@ -153,20 +160,5 @@ function throwMissing(path: string): never {
 }
 
 function mistyped(path: string, value: unknown): Error {
-  return invalidParameter(invalidValueMessage(path, value, ` Hint: Value was of type '${pythonTypeName(value)}'.`) + apiDocsHint);
-}
-
-function pythonTypeName(value: unknown): string {
-  if (value === null) return 'NoneType';
-  if (Array.isArray(value)) return 'list';
-  switch (typeof value) {
-    case 'number':
-      return Number.isInteger(value) ? 'int' : 'float';
-    case 'boolean':
-      return 'bool';
-    case 'string':
-      return 'str';
-    default:
-      return 'dict';
-  }
+  return invalidParameter(schemaViolationMessage(path, value));
 }

@@ -71,7 +71,7 @@ export const runRoutes: readonly Route[] = [
         experimentIds: fields.strings('experiment_ids'),
         filter: fields.optionalString('filter'),
         runViewType: fields.enumValue('run_view_type', viewTypes, 1),
-        maxResults: fields.optionalInt('max_results'),
+        maxResults: fields.optionalMaxResults(),
         orderBy: fields.strings('order_by'),
         pageToken: fields.optionalString('page_token'),
       });
