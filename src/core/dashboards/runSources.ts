@@ -10,6 +10,7 @@ import { RemoteError, RemoteUnavailableError } from '../sync/mlflowRestClient';
 import { DashboardError } from './dashboardError';
 import { readMetricSummaries } from './metricSummaries';
 import { storePathOf, storeRootOf } from './runArtifactRoot';
+import { filterLiteral } from '../search/filterLiteral';
 
 /** A run's artifacts, by paths relative to its artifact root. */
 export interface RunArtifacts {
@@ -88,7 +89,7 @@ export class RunSources {
           tracking
             .searchLoggedModels({
               experimentIds: [run.info.experiment_id],
-              filter: `source_run_id = '${run.info.run_id.replace(/'/g, "''")}'`,
+              filter: `source_run_id = ${filterLiteral(run.info.run_id)}`,
               orderBy: ['creation_timestamp DESC'],
               maxResults: 100,
             })

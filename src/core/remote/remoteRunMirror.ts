@@ -12,6 +12,7 @@ import { RemoteArtifacts } from './remoteArtifacts';
 import { experimentSummary, loggedModelSummary, metric, runSummary, type RemoteLoggedModel, type RemoteRunSummary } from './remoteRecords';
 import { RemoteRequests } from './remoteRequests';
 import { RemoteRunSearch } from './remoteRunSearch';
+import { filterLiteral } from '../search/filterLiteral';
 
 /** `summary`: the run with the latest value of each metric (what a table needs); `full`: every metric point. */
 export type MirrorDepth = 'summary' | 'full';
@@ -248,7 +249,7 @@ export class RemoteRunMirror {
         const reply = await this.requests.call((client) =>
           client.post<Wire>('logged-models/search', {
             experiment_ids: [copy.record.experimentId],
-            filter: `source_run_id = '${runId.replace(/'/g, "''")}'`,
+            filter: `source_run_id = ${filterLiteral(runId)}`,
             order_by: [{ field_name: 'creation_timestamp', ascending: false }],
             max_results: 100,
           }),

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelRegistry } from '../../core/store/modelRegistry';
+import { filterLiteral } from '../../core/search/filterLiteral';
 import type { ModelVersion, RegisteredModel } from '../../core/store/registry/registryEntities';
 import { Disposable } from '../disposable';
 import { ChangeThrottle } from '../runs/changeThrottle';
@@ -11,14 +12,9 @@ import type { ModelsTreeNode, ModelVersionNode } from './modelsTreeNodes';
 const maxModels = 1000;
 const maxVersions = 1000;
 
-/** A string literal in MLflow's filter language. */
-function filterString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-}
-
 /** Newest version first. */
 function versionsOf(registry: ModelRegistry, name: string): ModelVersion[] {
-  return registry.searchModelVersions({ filter: `name = ${filterString(name)}`, orderBy: ['version_number DESC'], maxResults: maxVersions }).items;
+  return registry.searchModelVersions({ filter: `name = ${filterLiteral(name)}`, orderBy: ['version_number DESC'], maxResults: maxVersions }).items;
 }
 
 function modelsIn(registry: ModelRegistry): RegisteredModel[] {

@@ -8,6 +8,7 @@ import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
 import { targetRuns } from '../runs/runTargets';
 import type { WorkspaceSessions } from '../workspaceSessions';
+import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** A model a run logged, as the registry takes it for a version's source. */
 export interface ModelSource {
@@ -25,7 +26,7 @@ async function modelSourcesOf(store: WorkspaceStore, run: Run): Promise<ModelSou
   const sources: ModelSource[] = [];
   const logged = store.tracking.searchLoggedModels({
     experimentIds: [run.info.experiment_id],
-    filter: `source_run_id = '${runId.replace(/'/g, "''")}'`,
+    filter: `source_run_id = ${filterLiteral(runId)}`,
     maxResults: 100,
   }).models;
   const outputIds = new Set((run.outputs.model_outputs ?? []).map((output) => output.model_id));

@@ -21,6 +21,7 @@ import { ExperimentNode, RunNode, type MessageNode, type RunsTreeNode, type Sect
 import type { RunsViewState } from './runsViewState';
 import { isSystemTag, parentRunIdOf } from './runTagValues';
 import { TraceGroups } from '../traces/traceGroups';
+import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** What is loaded of one experiment: the runs asked for, in order, and what each looked like. */
 interface LoadedPage {
@@ -202,7 +203,7 @@ export class RunsTreeModel extends Disposable {
     const query = this.query;
     const visible = store.tracking.searchRuns({
       experimentIds: [experimentId],
-      filter: [query.filter && `(${query.filter})`, `attributes.run_id = '${runId.replace(/'/g, "''")}'`].filter(Boolean).join(' AND '),
+      filter: [query.filter && `(${query.filter})`, `attributes.run_id = ${filterLiteral(runId)}`].filter(Boolean).join(' AND '),
       runViewType: query.showDeleted ? 'ALL' : 'ACTIVE_ONLY',
       maxResults: 1,
     });

@@ -1,6 +1,7 @@
 import type { TraceStore } from '../../core/traces/traceStore';
 import type { ExperimentNode, RunNode, RunsTreeNode } from '../runs/runsTreeNodes';
 import { TracesNode, type TraceNode } from './traceTreeNodes';
+import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** How many traces a group lists; the rest are a search away (the filter). */
 export const tracesShownPerGroup = 100;
@@ -79,7 +80,7 @@ export class TraceGroups {
 
   private search(group: TracesNode, traces: TraceStore) {
     const runId = group.runId;
-    const scope = runId === undefined ? '' : `run_id = '${runId.replace(/'/g, "''")}'`;
+    const scope = runId === undefined ? '' : `run_id = ${filterLiteral(runId)}`;
     const filter = [this.filter && `(${this.filter})`, scope].filter(Boolean).join(' AND ');
     return traces.searchSummaries({ experimentIds: [group.experimentId], filter, maxResults: tracesShownPerGroup }).items;
   }
