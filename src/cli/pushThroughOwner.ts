@@ -13,7 +13,7 @@ import type { StoreOwner } from './storeCommandSupport';
 export async function pushThroughOwner(
   found: StoreOwner,
   server: RemoteServer,
-  selection: { readonly experiments: readonly string[]; readonly runs: readonly string[] },
+  selection: { readonly experiments: readonly string[]; readonly runs: readonly string[]; readonly models: readonly string[] },
   signal: AbortSignal,
 ): Promise<PushSummary> {
   const { owner } = found;
@@ -27,6 +27,7 @@ export async function pushThroughOwner(
     ...(server.username ? { username: server.username, password: server.password ?? '' } : {}),
     experiments: selection.experiments,
     runs: selection.runs,
+    models: selection.models,
   };
   const reply = await fetch(url, {
     method: 'POST',

@@ -66,6 +66,7 @@ export const CommandId = {
   // Import of MLflow data and push to a remote server (src/vscode/import)
   ImportMlflowData: 'runlens.importMlflowData',
   PushToRemote: 'runlens.pushToRemote',
+  PromoteModelToRemote: 'runlens.promoteModelToRemote',
 } as const;
 export type CommandId = (typeof CommandId)[keyof typeof CommandId];
 

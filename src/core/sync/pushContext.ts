@@ -12,11 +12,14 @@ export interface PushCounts extends UploadCounts {
   params: number;
   tags: number;
   loggedModelsCreated: number;
+  registeredModelsCreated: number;
+  modelVersionsCreated: number;
 }
 
 /** Something the push left as it was, and why (a param the server holds with another value, say). */
 export interface PushNote {
-  readonly runId: string;
+  /** What it concerns: `run <id>` or `model <name>`. */
+  readonly subject: string;
   readonly message: string;
 }
 

@@ -110,7 +110,7 @@ async function pushParamsAndTags(ctx: PushContext, run: Run, remote: RemoteRun):
   const params = (run.data.params ?? []).filter((param) => {
     const held = remoteParams.get(param.key);
     if (held !== undefined && held !== param.value) {
-      ctx.notes.push({ runId: run.info.run_id, message: `param '${param.key}' is '${held}' on the server, '${param.value}' here; left as it is` });
+      ctx.notes.push({ subject: `run ${run.info.run_id}`, message: `param '${param.key}' is '${held}' on the server, '${param.value}' here; left as it is` });
     }
     return held === undefined;
   });
@@ -193,7 +193,7 @@ async function pushInputsAndOutputs(ctx: PushContext, run: Run, remote: RemoteRu
 async function pushArtifacts(ctx: PushContext, run: Run, remote: RemoteRun, cursor: CursorTag): Promise<void> {
   const files = artifactFilesOf(ctx.artifacts, run.info.artifact_uri);
   if (!files) {
-    ctx.notes.push({ runId: run.info.run_id, message: `its artifacts at ${run.info.artifact_uri} are not on this machine; not pushed` });
+    ctx.notes.push({ subject: `run ${run.info.run_id}`, message: `its artifacts at ${run.info.artifact_uri} are not on this machine; not pushed` });
     return;
   }
   const entries = await files.list();

@@ -1,7 +1,10 @@
+import { filterLiteral } from '../search/filterLiteral';
 import type { ArtifactStore } from '../store/artifactStore';
+import type { ModelRegistry } from '../store/modelRegistry';
 import type { TrackingStore } from '../store/trackingStore';
 import { MlflowRestClient, RemoteUnavailableError, type RestClientOptions } from './mlflowRestClient';
 import type { PushCounts, PushContext, PushNote } from './pushContext';
+import { pushRegisteredModel } from './pushRegistry';
 import { pushRun } from './pushRun';
 import { RemoteExperiments } from './remoteExperiments';
 import { hostKey, type RemoteServer } from './remoteServer';
@@ -10,12 +13,18 @@ import { syncTagKeys } from './syncTags';
 export interface PushSource {
   readonly tracking: TrackingStore;
   readonly artifacts: ArtifactStore;
+  readonly registry: ModelRegistry;
 }
 
-/** Which local runs to push: these runs, the active runs of these experiments (names or ids), or every active run. */
+/**
+ * What to push: these runs, the active runs of these experiments (names or ids), these registered
+ * models (with the runs their versions come from), or, when nothing is chosen, every active run and
+ * every registered model.
+ */
 export interface PushSelection {
   readonly runIds?: readonly string[];
   readonly experiments?: readonly string[];
+  readonly models?: readonly string[];
 }
 
 export interface PushOptions extends RestClientOptions {
@@ -25,9 +34,11 @@ export interface PushOptions extends RestClientOptions {
 export interface PushSummary {
   readonly server: string;
   readonly runs: { readonly pushed: number; readonly upToDate: number; readonly failed: number };
+  readonly models: { readonly pushed: number; readonly failed: number };
   readonly counts: Readonly<PushCounts>;
   readonly notes: readonly PushNote[];
-  readonly failures: readonly { readonly runId: string; readonly reason: string }[];
+  /** What failed (`run <id>`, `model <name>`) and why. */
+  readonly failures: readonly { readonly subject: string; readonly reason: string }[];
   /** Set when the server stayed unreachable: the push stopped there, and running it again resumes. */
   readonly interrupted?: string;
   readonly durationMs: number;
@@ -42,7 +53,9 @@ export interface PushSummary {
 export async function pushRuns(source: PushSource, selection: PushSelection, server: RemoteServer, options: PushOptions = {}): Promise<PushSummary> {
   const started = Date.now();
   const client = new MlflowRestClient(server, options);
-  const runIds = selectRuns(source.tracking, selection);
+  const models = selectModels(source.registry, selection);
+  const runIds = [...new Set([...selectRuns(source.tracking, selection), ...runsOfVersions(source.registry, models)])];
+  const total = runIds.length + models.length;
   let done = 0;
   const context: PushContext = {
     client,
@@ -50,33 +63,61 @@ export async function pushRuns(source: PushSource, selection: PushSelection, ser
     artifacts: source.artifacts,
     keys: syncTagKeys(hostKey(client.baseUrl)),
     experiments: new RemoteExperiments(client),
-    counts: { runsCreated: 0, metricPoints: 0, params: 0, tags: 0, loggedModelsCreated: 0, files: 0, bytes: 0 },
+    counts: {
+      runsCreated: 0,
+      metricPoints: 0,
+      params: 0,
+      tags: 0,
+      loggedModelsCreated: 0,
+      registeredModelsCreated: 0,
+      modelVersionsCreated: 0,
+      files: 0,
+      bytes: 0,
+    },
     notes: [],
     signal: options.signal,
-    onActivity: (message) => options.onProgress?.({ done, total: runIds.length, message }),
+    onActivity: (message) => options.onProgress?.({ done, total, message }),
   };
-  let pushed = 0;
   let interrupted: string | undefined;
-  const failures: { runId: string; reason: string }[] = [];
-  for (const runId of runIds) {
+  const failures: { subject: string; reason: string }[] = [];
+  /** Runs one step; false when it failed (and the push stops when the server stayed unreachable). */
+  const step = async (subject: string, work: () => Promise<void>): Promise<boolean> => {
     options.signal?.throwIfAborted();
     try {
-      if (await pushRun(context, runId)) pushed += 1;
+      await work();
+      return true;
     } catch (error) {
       if (options.signal?.aborted) throw options.signal.reason;
-      if (RemoteUnavailableError.is(error)) {
-        interrupted = error.message;
-        failures.push({ runId, reason: error.message });
-        break;
-      }
-      failures.push({ runId, reason: (error as Error).message });
+      failures.push({ subject, reason: (error as Error).message });
+      if (RemoteUnavailableError.is(error)) interrupted = error.message;
+      return false;
+    } finally {
+      done += 1;
+      options.onProgress?.({ done, total, message: subject });
     }
-    done += 1;
-    options.onProgress?.({ done, total: runIds.length, message: `run ${runId}` });
+  };
+  const runs = { pushed: 0, upToDate: 0, failed: 0 };
+  for (const runId of runIds) {
+    if (interrupted) break;
+    let changed = false;
+    const ok = await step(`run ${runId}`, async () => {
+      changed = await pushRun(context, runId);
+    });
+    if (!ok) runs.failed += 1;
+    else if (changed) runs.pushed += 1;
+    else runs.upToDate += 1;
+  }
+  // A model whose version's run failed to push still gets its other versions (that one is noted).
+  const modelCounts = { pushed: 0, failed: 0 };
+  for (const name of models) {
+    if (interrupted) break;
+    if (await step(`model ${name}`, () => pushRegisteredModel(context, source.registry, name))) modelCounts.pushed += 1;
+    else modelCounts.failed += 1;
   }
   return {
     server: client.baseUrl,
-    runs: { pushed, upToDate: done - pushed - failures.length + (interrupted ? 1 : 0), failed: failures.length },
+    runs,
+    models: modelCounts,
     counts: context.counts,
     notes: context.notes,
     failures,
@@ -85,8 +126,41 @@ export async function pushRuns(source: PushSource, selection: PushSelection, ser
   };
 }
 
+/** The registered models chosen by name; every one when nothing at all is chosen. */
+function selectModels(registry: ModelRegistry, selection: PushSelection): string[] {
+  if (selection.models && selection.models.length > 0) {
+    for (const name of selection.models) registry.getRegisteredModel(name); // An unknown name is refused before anything is sent.
+    return [...new Set(selection.models)];
+  }
+  if (selection.runIds?.length || selection.experiments?.length) return [];
+  const names: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = registry.searchRegisteredModels({ orderBy: ['name ASC'], maxResults: 1000, pageToken });
+    names.push(...page.items.map((model) => model.name));
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return names;
+}
+
+/** The runs the models' versions come from: pushed first, so that the versions can point at their copies. */
+function runsOfVersions(registry: ModelRegistry, models: readonly string[]): string[] {
+  const runIds: string[] = [];
+  for (const name of models) {
+    let pageToken: string | undefined;
+    do {
+      const page = registry.searchModelVersions({ filter: `name = ${filterLiteral(name)}`, maxResults: 1000, pageToken });
+      runIds.push(...page.items.map((version) => version.runId).filter(Boolean));
+      pageToken = page.nextPageToken;
+    } while (pageToken);
+  }
+  return runIds;
+}
+
 function selectRuns(tracking: TrackingStore, selection: PushSelection): string[] {
   if (selection.runIds && selection.runIds.length > 0) return [...new Set(selection.runIds)];
+  // Models alone: only their versions' runs.
+  if (selection.models?.length && !selection.experiments?.length) return [];
   const experiments = tracking.listExperiments('ACTIVE_ONLY');
   const chosen = (selection.experiments ?? []).map((selector) => {
     const found = experiments.find((e) => e.name === selector) ?? experiments.find((e) => e.experiment_id === selector);

@@ -11,6 +11,8 @@ import type { KeyValue } from '../entities';
 const syncTagPrefix = 'runlens.sync.';
 export const sourceRunTag = 'runlens.sync.sourceRunId';
 export const sourceModelTag = 'runlens.sync.sourceModelId';
+/** On a model version a push made: the number of the local version it copies (the model's name is the same on both sides). */
+export const sourceVersionTag = 'runlens.sync.sourceVersion';
 
 export interface SyncTagKeys {
   readonly runId: string;

@@ -8,7 +8,7 @@ import type { Route } from '../route';
 /** Where `runlens push` asks the process that owns the store (a VS Code window, `runlens serve`) to push for it. */
 export const pushPath = '/api/2.0/runlens/push';
 
-/** What `runlens push` sends: the server to push to, its credentials, and which runs. */
+/** What `runlens push` sends: the server to push to, its credentials, and which runs and registered models. */
 export interface PushRequest {
   readonly to: string;
   readonly token?: string;
@@ -16,6 +16,7 @@ export interface PushRequest {
   readonly password?: string;
   readonly experiments?: readonly string[];
   readonly runs?: readonly string[];
+  readonly models?: readonly string[];
 }
 
 const maxPushRequestBytes = 1024 * 1024;
@@ -31,7 +32,7 @@ export const pushRoutes: readonly Route[] = [
     method: 'POST',
     path: pushPath,
     raw: true,
-    handler: async ({ req, res, store, artifacts, launchId }) => {
+    handler: async ({ req, res, store, artifacts, registry, launchId }) => {
       if (launchId !== undefined) throw new MlflowError(ErrorCode.PermissionDenied, 'A launched script may not push the store.');
       const request = pushRequestOf(await readJsonBody(req!, maxPushRequestBytes));
       const cancel = new AbortController();
@@ -39,8 +40,8 @@ export const pushRoutes: readonly Route[] = [
         if (!res!.writableFinished) cancel.abort(new Error('runlens push disconnected'));
       });
       const summary = await pushRuns(
-        { tracking: store, artifacts },
-        { runIds: request.runs ?? [], experiments: request.experiments ?? [] },
+        { tracking: store, artifacts, registry },
+        { runIds: request.runs ?? [], experiments: request.experiments ?? [], models: request.models ?? [] },
         serverOf(request),
         { signal: cancel.signal },
       );
@@ -69,7 +70,7 @@ function pushRequestOf(body: Record<string, unknown>): PushRequest {
   } catch (error) {
     throw new MlflowError(ErrorCode.InvalidParameterValue, (error as Error).message);
   }
-  return { to, token: text('token'), username: text('username'), password: text('password'), experiments: list('experiments'), runs: list('runs') };
+  return { to, token: text('token'), username: text('username'), password: text('password'), experiments: list('experiments'), runs: list('runs'), models: list('models') };
 }
 
 function serverOf(request: PushRequest): RemoteServer {

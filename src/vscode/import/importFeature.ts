@@ -8,7 +8,7 @@ import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { givenSource, importMlflowDataCommand, type ImportArgument } from './importMlflowDataCommand';
 import { ImportNotices, type ImportApi } from './importNotices';
-import { pushToRemoteCommand } from './pushToRemoteCommand';
+import { promoteModelCommand, pushToRemoteCommand } from './pushToRemoteCommand';
 
 /** workspaceState key: the import offer is made once per workspace. */
 const offeredKey = 'runlens.importOffered';
@@ -50,6 +50,11 @@ export class ImportFeature extends Disposable {
     this.register(
       vscode.commands.registerCommand(CommandId.PushToRemote, (node?: unknown, selection?: unknown) =>
         withErrorMessage('push the runs', () => pushToRemoteCommand(sessions.sessionOf(node), registry, node, selection)),
+      ),
+    );
+    this.register(
+      vscode.commands.registerCommand(CommandId.PromoteModelToRemote, (node?: unknown) =>
+        withErrorMessage('promote the model', () => promoteModelCommand(sessions.sessionOf(node), registry, node)),
       ),
     );
     const timer = setTimeout(() => void this.offerImport(), offerDelayMs);

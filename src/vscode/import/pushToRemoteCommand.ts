@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { pushRuns, type PushSelection, type PushSummary } from '../../core/sync/pushRuns';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CommandId } from '../contributions';
+import type { ModelsTreeNode } from '../models/modelsTreeNodes';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import { ownedStore } from '../runs/ownedStore';
 import { runIdsOf } from '../runs/runTargets';
@@ -22,13 +23,30 @@ export async function pushToRemoteCommand(
 ): Promise<PushSummary | undefined> {
   const store = await ownedStore(session);
   const what = selectionOf(node, selection) ?? (await chooseExperiment(store));
-  if (!what) return undefined;
+  return what && (await pushChosen(store, registry, what));
+}
+
+/**
+ * "Promote to Remote Server…": the registered model clicked in the Models view (or of the version
+ * clicked), or one chosen in a quick pick, pushed with its versions, their runs and logged models,
+ * stages, aliases, tags and descriptions, so the team's server has it.
+ */
+export async function promoteModelCommand(session: TrackingSession, registry: RemoteServerRegistry, node?: unknown): Promise<PushSummary | undefined> {
+  const store = await ownedStore(session);
+  const name = modelNameOf(node) ?? (await chooseModel(store));
+  return name === undefined ? undefined : await pushChosen(store, registry, { models: [name] });
+}
+
+async function pushChosen(store: WorkspaceStore, registry: RemoteServerRegistry, what: PushSelection): Promise<PushSummary | undefined> {
   const entry = await chooseServer(registry);
   if (!entry) return undefined;
   const server = await registry.connection(entry.url);
 
   const summary = await withCancellableProgress(`RunLens: pushing to ${entry.name}`, (signal, progress) =>
-    pushRuns({ tracking: store.tracking, artifacts: store.artifacts }, what, server, { signal, onProgress: pushProgressReporter(progress) }),
+    pushRuns({ tracking: store.tracking, artifacts: store.artifacts, registry: store.registry }, what, server, {
+      signal,
+      onProgress: pushProgressReporter(progress),
+    }),
   );
   if (!summary) {
     runLensLog().info(`Push to ${entry.url} cancelled; pushing again resumes where it stopped.`);
@@ -37,13 +55,15 @@ export async function pushToRemoteCommand(
   }
   const log = runLensLog();
   log.info(report(entry, summary));
-  const { runs, counts } = summary;
+  const { runs, models, counts } = summary;
+  const failed = runs.failed + models.failed;
   const headline =
     `RunLens: pushed to ${entry.name}: ${runs.pushed} runs updated (${counts.runsCreated} new), ${runs.upToDate} already up to date, ` +
     `${counts.metricPoints.toLocaleString('en-US')} metric points, ${counts.files} artifact files` +
-    (runs.failed > 0 ? `; ${runs.failed} failed` : '') +
+    (models.pushed > 0 ? `, ${models.pushed} registered models (${counts.modelVersionsCreated} new versions)` : '') +
+    (failed > 0 ? `; ${failed} failed` : '') +
     (summary.interrupted ? '. The server stopped answering: push again to resume.' : '.');
-  const show = runs.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+  const show = failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   void show(headline, 'Show Report').then((choice) => choice && log.show(true));
   return summary;
 }
@@ -54,6 +74,26 @@ function selectionOf(node: unknown, selection: unknown): PushSelection | undefin
   const experiment = node as { kind?: string; experimentId?: string } | undefined;
   if (experiment?.kind === 'experiment' && experiment.experimentId !== undefined) return { experiments: [experiment.experimentId] };
   return undefined;
+}
+
+function modelNameOf(node: unknown): string | undefined {
+  const clicked = node as ModelsTreeNode | undefined;
+  if (clicked?.kind === 'model') return clicked.model.name;
+  if (clicked?.kind === 'version') return clicked.parent.model.name;
+  return undefined;
+}
+
+async function chooseModel(store: WorkspaceStore): Promise<string | undefined> {
+  const models = store.registry.searchRegisteredModels({ orderBy: ['name ASC'], maxResults: 1000 }).items;
+  if (models.length === 0) {
+    void vscode.window.showInformationMessage('RunLens: there is no registered model to promote yet. Register a run\'s model first.');
+    return undefined;
+  }
+  const chosen = await vscode.window.showQuickPick(
+    models.map((model) => ({ label: model.name, description: model.latestVersions.map((v) => `v${v.version} ${v.currentStage}`).join(', ') })),
+    { title: 'Promote to Remote Server', placeHolder: 'The registered model to push with its versions' },
+  );
+  return chosen?.label;
 }
 
 async function chooseExperiment(store: WorkspaceStore): Promise<PushSelection | undefined> {
@@ -89,8 +129,9 @@ function report(entry: RemoteServerEntry, summary: PushSummary): string {
     `Pushed to ${entry.name} (${summary.server}) in ${(summary.durationMs / 1000).toFixed(1)} s`,
     `  runs: ${summary.runs.pushed} updated, ${counts.runsCreated} created, ${summary.runs.upToDate} up to date, ${summary.runs.failed} failed`,
     `  sent: ${counts.metricPoints} metric points, ${counts.params} params, ${counts.tags} tags, ${counts.files} files (${counts.bytes} bytes), ${counts.loggedModelsCreated} logged models`,
+    `  registry: ${summary.models.pushed} models pushed (${counts.registeredModelsCreated} created, ${counts.modelVersionsCreated} versions created), ${summary.models.failed} failed`,
   ];
-  for (const note of summary.notes) lines.push(`  note: run ${note.runId}: ${note.message}`);
-  for (const failure of summary.failures) lines.push(`  failed: run ${failure.runId}: ${failure.reason}`);
+  for (const note of summary.notes) lines.push(`  note: ${note.subject}: ${note.message}`);
+  for (const failure of summary.failures) lines.push(`  failed: ${failure.subject}: ${failure.reason}`);
   return lines.join('\n');
 }

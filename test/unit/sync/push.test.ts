@@ -120,7 +120,10 @@ describe('push to a remote MLflow server', () => {
     proxy.decide = () => 'pass';
     const again = await pushRuns(local, {}, server(), quick);
     assert.deepEqual(again.runs, { pushed: 0, upToDate: 3, failed: 0 });
-    assert.deepEqual({ ...again.counts }, { runsCreated: 0, metricPoints: 0, params: 0, tags: 0, loggedModelsCreated: 0, files: 0, bytes: 0 });
+    assert.deepEqual(
+      { ...again.counts },
+      { runsCreated: 0, metricPoints: 0, params: 0, tags: 0, loggedModelsCreated: 0, registeredModelsCreated: 0, modelVersionsCreated: 0, files: 0, bytes: 0 },
+    );
 
     const { running } = seeded;
     logPoints(local, running, points(['loss', 'acc'], 300, 800));
