@@ -314,6 +314,19 @@ export interface LoggedModelSummary {
   readonly status: string;
   readonly artifactUri: string;
   readonly creationTime: number;
+  /** The metrics logged against the model (MLflow 3's `log_metric(..., model_id=)`), every point the store keeps. */
+  readonly metrics: readonly LoggedModelMetricSummary[];
+}
+
+/** A model's metric, with the evaluation dataset it was computed on when the script named one. */
+export interface LoggedModelMetricSummary {
+  readonly key: string;
+  /** May be NaN or ±Infinity. */
+  readonly value: number;
+  readonly step: number;
+  readonly timestamp: number;
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
 }
 
 /** An artifact file or folder; `path` is relative to the run's artifact root, `/`-separated. */

@@ -93,12 +93,20 @@ export class RunSources {
               orderBy: ['creation_timestamp DESC'],
               maxResults: 100,
             })
-            .models.map(({ info }) => ({
+            .models.map(({ info, data }) => ({
               modelId: info.model_id,
               name: info.name,
               status: info.status,
               artifactUri: info.artifact_uri,
               creationTime: info.creation_timestamp_ms,
+              metrics: (data.metrics ?? []).map((metric) => ({
+                key: metric.key,
+                value: metric.value,
+                step: metric.step,
+                timestamp: metric.timestamp,
+                ...(metric.dataset_name ? { datasetName: metric.dataset_name } : {}),
+                ...(metric.dataset_digest ? { datasetDigest: metric.dataset_digest } : {}),
+              })),
             })),
         ),
       present: (run) => run,

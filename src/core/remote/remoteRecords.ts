@@ -65,6 +65,17 @@ export interface RemoteLoggedModel {
   readonly status: string;
   readonly artifactUri: string;
   readonly creationTime: number;
+  readonly metrics: readonly ModelMetric[];
+}
+
+/** A metric logged against a model, with the dataset it was computed on. */
+export interface ModelMetric {
+  readonly key: string;
+  readonly value: number;
+  readonly step: number;
+  readonly timestamp: number;
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
 }
 
 /** One page of a listing, and the token for the next when there is one. */
@@ -144,6 +155,20 @@ export function loggedModelSummary(wire: Wire): RemoteLoggedModel {
     status: text(info.status),
     artifactUri: text(info.artifact_uri),
     creationTime: optionalNumber(info.creation_timestamp_ms) ?? 0,
+    metrics: Array.isArray((wire.data as Wire | undefined)?.metrics) ? ((wire.data as Wire).metrics as Wire[]).map(modelMetric) : [],
+  };
+}
+
+function modelMetric(wire: Wire): ModelMetric {
+  const datasetName = text(wire.dataset_name);
+  const datasetDigest = text(wire.dataset_digest);
+  return {
+    key: text(wire.key),
+    value: metricNumber(wire.value),
+    step: optionalNumber(wire.step) ?? 0,
+    timestamp: optionalNumber(wire.timestamp) ?? 0,
+    ...(datasetName ? { datasetName } : {}),
+    ...(datasetDigest ? { datasetDigest } : {}),
   };
 }
 

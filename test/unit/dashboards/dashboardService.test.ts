@@ -86,6 +86,36 @@ describe('DashboardService', () => {
     assert.equal(model.artifacts.truncated, false);
   });
 
+  test("run/get: the run's logged models with the metrics they were scored with and the evaluation dataset of each", async () => {
+    const { tracking } = fixture;
+    const scored = seedRun(tracking, { experimentId, name: 'scored' });
+    const model = tracking.createLoggedModel({ experimentId, name: 'clf', sourceRunId: scored });
+    const modelId = model.info.model_id;
+    tracking.logBatch(scored, {
+      metrics: [
+        { key: 'accuracy', value: 0.91, timestamp: 1_700_000_100_000, step: 0, modelId, datasetName: 'holdout', datasetDigest: 'abc123ef99' },
+        { key: 'accuracy', value: NaN, timestamp: 1_700_000_100_001, step: 1, modelId, datasetName: 'holdout', datasetDigest: 'abc123ef99' },
+        { key: 'rmse', value: 0.2, timestamp: 1_700_000_100_002, step: 0, modelId },
+      ],
+    });
+    const run = await fixture.service.handle('run/get', { runId: scored });
+    assert.deepEqual(
+      run.loggedModels.map((m) => m.modelId),
+      [modelId],
+    );
+    const metrics = [...run.loggedModels[0].metrics].sort((a, b) => a.key.localeCompare(b.key) || a.step - b.step);
+    assert.deepEqual(
+      metrics.map(({ key, step, datasetName, datasetDigest }) => ({ key, step, datasetName, datasetDigest })),
+      [
+        { key: 'accuracy', step: 0, datasetName: 'holdout', datasetDigest: 'abc123ef99' },
+        { key: 'accuracy', step: 1, datasetName: 'holdout', datasetDigest: 'abc123ef99' },
+        { key: 'rmse', step: 0, datasetName: undefined, datasetDigest: undefined },
+      ],
+    );
+    assert.equal(metrics[0].value, 0.91);
+    assert.ok(Number.isNaN(metrics[1].value), 'NaN stays NaN');
+  });
+
   test('artifact listings stop at their cap and say so', async () => {
     const root = storeRootOf(fixture.tracking.getRun(runId).info.artifact_uri)!;
     const capped = await listArtifactsDeep(fixture.artifacts, root, 3);

@@ -6,6 +6,7 @@ import { loading } from '../components/progress';
 import { artifactPreviewView } from './artifactPreviewView';
 import type { DashboardContext } from './context';
 import { formatBytes, formatTime } from './format';
+import { modelMetricsGrid } from './modelMetricsGrid';
 
 /** The models the run logged, the run's artifact files, and a preview of the one the person picks. */
 export class ArtifactsSection {
@@ -84,6 +85,7 @@ export class ArtifactsSection {
         })),
         empty: '',
       }),
+      ...modelMetricsGrid(models),
       el('h2', { text: 'Artifacts' }),
     );
   }
