@@ -130,6 +130,8 @@ export class Database implements Reader {
   private readonly writeListeners = new Set<() => void>();
   /** The open transaction's removals of history files, applied once it commits. */
   private pendingSeries: SeriesOp[] = [];
+  /** A size or idle checkpoint flushing the history files before it runs. */
+  private backgroundCheckpoint: Promise<void> | undefined;
 
   private constructor(
     private readonly db: SqlJsDatabase,
@@ -578,14 +580,49 @@ export class Database implements Reader {
       this.scheduleIdleCheckpoint();
       return;
     }
-    try {
-      this.checkpoint();
-    } catch (error) {
-      // The write itself is safe in the journal; try again after another `checkpointBytes`.
-      persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
-      this.scheduleIdleCheckpoint();
-      this.reportBackgroundError(error as Error);
+    this.checkpointInBackground(persistence, 'size');
+  }
+
+  /**
+   * A checkpoint no caller waits for (on size, on idle). The history files written since the last
+   * one are flushed first off the event loop (with many files that takes many disk flushes), then
+   * the checkpoint itself runs with only what was written meanwhile left to flush. Writes go on
+   * while the files are flushed; they stay in the journal until the checkpoint.
+   */
+  private checkpointInBackground(persistence: Persistence, trigger: 'size' | 'idle'): void {
+    if (this.backgroundCheckpoint) return;
+    const checkpointNow = (): void => {
+      try {
+        this.checkpoint();
+      } catch (error) {
+        // The writes are safe in the journal; try again after another `checkpointBytes` (or when
+        // idle after the next write: an idle checkpoint failing does not retry by itself).
+        persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
+        if (trigger === 'size') this.scheduleIdleCheckpoint();
+        this.reportBackgroundError(error as Error);
+      }
+    };
+    if (!this.series.unflushed) {
+      checkpointNow();
+      return;
     }
+    this.backgroundCheckpoint = this.series
+      .syncInBackground()
+      .then(
+        () => {
+          if (this.closed) return;
+          // Exporting the image would end a long write's transaction: try again after it.
+          if (this.sliced) this.scheduleIdleCheckpoint();
+          else checkpointNow();
+        },
+        (error: unknown) => {
+          persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
+          this.reportBackgroundError(error as Error);
+        },
+      )
+      .finally(() => {
+        this.backgroundCheckpoint = undefined;
+      });
   }
 
   private scheduleIdleCheckpoint(): void {
@@ -603,11 +640,7 @@ export class Database implements Reader {
         this.scheduleIdleCheckpoint();
         return;
       }
-      try {
-        this.checkpoint();
-      } catch (error) {
-        this.reportBackgroundError(error as Error);
-      }
+      this.checkpointInBackground(persistence, 'idle');
     }, persistence.idleCheckpointMs);
     persistence.idleTimer.unref();
   }
