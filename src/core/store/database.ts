@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
 import { nextTurn } from '../nextTurn';
@@ -132,6 +133,8 @@ export class Database implements Reader {
   private pendingSeries: SeriesOp[] = [];
   /** A size or idle checkpoint flushing the history files before it runs. */
   private backgroundCheckpoint: Promise<void> | undefined;
+  /** Set inside `groupCommit`: writes there leave their journal flush to be shared. */
+  private readonly grouped = new AsyncLocalStorage<true>();
 
   private constructor(
     private readonly db: SqlJsDatabase,
@@ -206,6 +209,11 @@ export class Database implements Reader {
       database.release();
       throw error;
     }
+  }
+
+  /** Journal flushes (fdatasync) since the database was opened: group commit shares them. */
+  get journalFlushes(): number {
+    return this.persistence?.journal.flushes ?? 0;
   }
 
   /** The `.runlens/` folder, or undefined for an in-memory database. */
@@ -350,6 +358,23 @@ export class Database implements Reader {
   }
 
   /**
+   * Runs `work` (a request's handling) with group commit: the writes it makes are journaled but not
+   * flushed one by one; this resolves only once the journal holds them on the disk, one flush shared
+   * by every request committing meanwhile. So concurrent requests pay one disk flush between them,
+   * and the caller acknowledges (replies) only after it, as `write` does after its own flush. Until
+   * then other readers may already see the writes (as MLflow's clients never rely on otherwise).
+   * If `work` throws, its earlier writes are still flushed before the error is passed on. Rejects
+   * when the flush fails: the writes' fate is then unknown and the store must be reopened.
+   */
+  async groupCommit<R>(work: () => R | Promise<R>): Promise<R> {
+    try {
+      return await this.grouped.run(true, work);
+    } finally {
+      await this.persistence?.journal.flushed();
+    }
+  }
+
+  /**
    * Resolves once no long write (`writeInSlices`) has its transaction open: at once when none has.
    * A caller that reads right after awaiting it (no other await between) sees only committed rows:
    * a queued long write opens its transaction a turn later.
@@ -453,7 +478,7 @@ export class Database implements Reader {
     let journaledIn: Persistence | undefined;
     try {
       if (persistence && !persistence.writer.isEmpty) {
-        persistence.journal.append(persistence.writer);
+        persistence.journal.append(persistence.writer, this.grouped.getStore() === undefined);
         journaledIn = persistence;
       }
     } catch (error) {

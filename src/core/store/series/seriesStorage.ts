@@ -32,8 +32,8 @@ export interface SeriesStorage {
 
 /** Open files kept at once: a sweep logs to many runs, each with its own files. */
 const maxOpenFiles = 64;
-/** Files flushed at once by `syncInBackground`: enough to keep the disk's queue busy. */
-const parallelFlushes = 8;
+/** Files flushed at once by `syncInBackground`: few, so that the thread pool keeps room for the journal's flushes (group commit). */
+const parallelFlushes = 2;
 
 export class FolderStorage implements SeriesStorage {
   private readonly open = new Map<string, number>();
