@@ -9,14 +9,14 @@ import { type BenchRow, formatCount, formatMs, progress, runInFreshProcess, type
 
 /**
  * The store at scale (issue 12): one run logging 10 metrics in log-batches of 1,000 points, up to
- * 1M points by default; `RUNLENS_BENCH_SCALE=1M,10M,50M npm run bench -- scale` for the larger
+ * 1M points by default; `RUNLENS_BENCH_SCALE=1M,5M,10M,50M npm run bench -- scale` for the larger
  * stores (10M takes minutes, 50M tens of minutes on this machine). The 50M store logs 5 metrics,
  * so that its metrics hold 10M points each (the chart budget's size). Each size runs in its own
  * process, so that RSS is that store's alone. Ingestion is TrackingStore.logBatch in-process, the
  * event loop turning between batches as the server's does between requests; a ticker measures the
  * longest the loop was held (batches, checkpoints).
  */
-const sizes: Readonly<Record<string, number>> = { '1M': 1_000_000, '10M': 10_000_000, '50M': 50_000_000 };
+const sizes: Readonly<Record<string, number>> = { '1M': 1_000_000, '5M': 5_000_000, '10M': 10_000_000, '50M': 50_000_000 };
 const historyPage = 25_000;
 
 interface ScaleResult {
@@ -26,6 +26,10 @@ interface ScaleResult {
   readonly longestStallMs: number;
   /** The longest single synchronous call (a batch, with any checkpoint it set off). */
   readonly longestStepMs: number;
+  /** The CPU time of the most CPU-hungry such call: its length on an idle machine, less its disk waits. */
+  readonly longestStepCpuMs: number;
+  /** The CPU time of the first batch, which warms the process up. */
+  readonly firstStepCpuMs: number;
   /** Points per second of this process's CPU time: the rate on an idle machine, whatever else runs. */
   readonly cpuRate: number;
   readonly rates: number[];
@@ -75,6 +79,8 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
   const rates: number[] = [];
   let quarterStart = performance.now();
   let longestStepMs = 0;
+  let longestStepCpuMs = 0;
+  let firstStepCpuMs = 0;
   const cpuStart = process.cpuUsage();
   for (let n = 0; n < batches; n++) {
     const metrics = [];
@@ -83,8 +89,15 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
       for (let k = 0; k < keys; k++) metrics.push({ key: `metric_${k}`, value: Math.sin(step / 50 + k) * (k + 1), timestamp: 1_700_000_000_000 + step, step });
     }
     const stepStart = performance.now();
+    const stepCpu = process.cpuUsage();
     tracking.logBatch(runId, { metrics });
-    longestStepMs = Math.max(longestStepMs, performance.now() - stepStart);
+    const stepCpuMs = cpuMs(process.cpuUsage(stepCpu));
+    // The process's first write warms up (compiles code and SQL, makes the files): told apart.
+    if (n === 0) firstStepCpuMs = stepCpuMs;
+    else {
+      longestStepMs = Math.max(longestStepMs, performance.now() - stepStart);
+      longestStepCpuMs = Math.max(longestStepCpuMs, stepCpuMs);
+    }
     // As the server between requests: timers (the ticker) and I/O run.
     if (n % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 0));
     else await nextTurn();
@@ -97,7 +110,11 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
   }
   const cpu = process.cpuUsage(cpuStart);
   const cpuRate = total / ((cpu.user + cpu.system) / 1e6);
+  // As a checkpoint on idle does: the history files flushed in the thread pool, then the rest.
+  await db.series.syncInBackground();
+  const checkpointCpu = process.cpuUsage();
   longestStepMs = Math.max(longestStepMs, timeMs(() => db.checkpoint()));
+  longestStepCpuMs = Math.max(longestStepCpuMs, cpuMs(process.cpuUsage(checkpointCpu)));
   await new Promise((resolve) => setTimeout(resolve, 20));
   clearInterval(ticker);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
@@ -123,6 +140,8 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
     rssMb,
     longestStallMs,
     longestStepMs,
+    longestStepCpuMs,
+    firstStepCpuMs,
     cpuRate,
     rates,
     historyMs,
@@ -133,6 +152,10 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
     openMs: opened.openMs,
     openRssMb: opened.rssMb,
   };
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 function folderBytes(dir: string): number {
@@ -156,8 +179,8 @@ export async function measure(): Promise<readonly BenchRow[]> {
     rows.push(
       { what: `${size}: RSS after ingestion`, figure: `${r.rssMb.toFixed(0)} MiB`, budget: `<= ${rssBudget} MB`, ok: r.rssMb <= rssBudget },
       {
-        what: `${size}: longest synchronous step while ingesting and checkpointing (longest timer gap ${formatMs(r.longestStallMs)})`,
-        figure: formatMs(r.longestStepMs),
+        what: `${size}: longest synchronous step while ingesting and checkpointing, after the first batch (its CPU ${formatMs(r.firstStepCpuMs)}; longest timer gap ${formatMs(r.longestStallMs)})`,
+        figure: `${formatMs(r.longestStepMs)} (most CPU in one step ${formatMs(r.longestStepCpuMs)})`,
         budget: '<= 50 ms',
         ok: r.longestStepMs <= 50,
       },

@@ -116,8 +116,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       };
       // While an import's long write is open, requests wait for it to end: their writes never
       // restart it (Database.writeInSlices) and their reads never see half an import.
-      await options.store.db.longWriteSettled();
-      const result = await route.handler(context);
+      const db = options.store.db;
+      await db.longWriteSettled();
+      // A reply acknowledges the request's writes: concurrent requests share one journal flush
+      // before their replies (group commit). A raw route replies by itself, so its writes flush as made.
+      const result = route.raw ? await route.handler(context) : await db.groupCommit(() => route.handler(context));
       if (!res.headersSent) sendJson(res, 200, result ?? {});
     } catch (error) {
       sendFailure(req, res, error, log);

@@ -19,10 +19,15 @@ export function tableCrc32(bytes: Uint8Array): number {
  * this is several times faster than a subarray and a native call per range.
  */
 export function crc32Range(bytes: Uint8Array, start: number, end: number): number {
-  const t = (table ??= makeTable());
+  const t = crc32Table();
   let crc = 0xffffffff;
   for (let i = start; i < end; i++) crc = t[(crc ^ bytes[i]) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The byte-at-a-time table of crc32Range, for loops that inline it. */
+export function crc32Table(): Uint32Array {
+  return (table ??= makeTable());
 }
 
 function makeTable(): Uint32Array {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import path from 'node:path';
 import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
 import { nextTurn } from '../nextTurn';
@@ -130,6 +131,10 @@ export class Database implements Reader {
   private readonly writeListeners = new Set<() => void>();
   /** The open transaction's removals of history files, applied once it commits. */
   private pendingSeries: SeriesOp[] = [];
+  /** A size or idle checkpoint flushing the history files before it runs. */
+  private backgroundCheckpoint: Promise<void> | undefined;
+  /** Set inside `groupCommit`: writes there leave their journal flush to be shared. */
+  private readonly grouped = new AsyncLocalStorage<true>();
 
   private constructor(
     private readonly db: SqlJsDatabase,
@@ -204,6 +209,11 @@ export class Database implements Reader {
       database.release();
       throw error;
     }
+  }
+
+  /** Journal flushes (fdatasync) since the database was opened: group commit shares them. */
+  get journalFlushes(): number {
+    return this.persistence?.journal.flushes ?? 0;
   }
 
   /** The `.runlens/` folder, or undefined for an in-memory database. */
@@ -348,6 +358,23 @@ export class Database implements Reader {
   }
 
   /**
+   * Runs `work` (a request's handling) with group commit: the writes it makes are journaled but not
+   * flushed one by one; this resolves only once the journal holds them on the disk, one flush shared
+   * by every request committing meanwhile. So concurrent requests pay one disk flush between them,
+   * and the caller acknowledges (replies) only after it, as `write` does after its own flush. Until
+   * then other readers may already see the writes (as MLflow's clients never rely on otherwise).
+   * If `work` throws, its earlier writes are still flushed before the error is passed on. Rejects
+   * when the flush fails: the writes' fate is then unknown and the store must be reopened.
+   */
+  async groupCommit<R>(work: () => R | Promise<R>): Promise<R> {
+    try {
+      return await this.grouped.run(true, work);
+    } finally {
+      await this.persistence?.journal.flushed();
+    }
+  }
+
+  /**
    * Resolves once no long write (`writeInSlices`) has its transaction open: at once when none has.
    * A caller that reads right after awaiting it (no other await between) sees only committed rows:
    * a queued long write opens its transaction a turn later.
@@ -451,7 +478,7 @@ export class Database implements Reader {
     let journaledIn: Persistence | undefined;
     try {
       if (persistence && !persistence.writer.isEmpty) {
-        persistence.journal.append(persistence.writer);
+        persistence.journal.append(persistence.writer, this.grouped.getStore() === undefined);
         journaledIn = persistence;
       }
     } catch (error) {
@@ -578,14 +605,49 @@ export class Database implements Reader {
       this.scheduleIdleCheckpoint();
       return;
     }
-    try {
-      this.checkpoint();
-    } catch (error) {
-      // The write itself is safe in the journal; try again after another `checkpointBytes`.
-      persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
-      this.scheduleIdleCheckpoint();
-      this.reportBackgroundError(error as Error);
+    this.checkpointInBackground(persistence, 'size');
+  }
+
+  /**
+   * A checkpoint no caller waits for (on size, on idle). The history files written since the last
+   * one are flushed first off the event loop (with many files that takes many disk flushes), then
+   * the checkpoint itself runs with only what was written meanwhile left to flush. Writes go on
+   * while the files are flushed; they stay in the journal until the checkpoint.
+   */
+  private checkpointInBackground(persistence: Persistence, trigger: 'size' | 'idle'): void {
+    if (this.backgroundCheckpoint) return;
+    const checkpointNow = (): void => {
+      try {
+        this.checkpoint();
+      } catch (error) {
+        // The writes are safe in the journal; try again after another `checkpointBytes` (or when
+        // idle after the next write: an idle checkpoint failing does not retry by itself).
+        persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
+        if (trigger === 'size') this.scheduleIdleCheckpoint();
+        this.reportBackgroundError(error as Error);
+      }
+    };
+    if (!this.series.unflushed) {
+      checkpointNow();
+      return;
     }
+    this.backgroundCheckpoint = this.series
+      .syncInBackground()
+      .then(
+        () => {
+          if (this.closed) return;
+          // Exporting the image would end a long write's transaction: try again after it.
+          if (this.sliced) this.scheduleIdleCheckpoint();
+          else checkpointNow();
+        },
+        (error: unknown) => {
+          persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
+          this.reportBackgroundError(error as Error);
+        },
+      )
+      .finally(() => {
+        this.backgroundCheckpoint = undefined;
+      });
   }
 
   private scheduleIdleCheckpoint(): void {
@@ -603,11 +665,7 @@ export class Database implements Reader {
         this.scheduleIdleCheckpoint();
         return;
       }
-      try {
-        this.checkpoint();
-      } catch (error) {
-        this.reportBackgroundError(error as Error);
-      }
+      this.checkpointInBackground(persistence, 'idle');
     }, persistence.idleCheckpointMs);
     persistence.idleTimer.unref();
   }

@@ -2,6 +2,7 @@ import {
   closeSync,
   constants,
   existsSync,
+  fdatasync,
   fdatasyncSync,
   fstatSync,
   ftruncateSync,
@@ -138,10 +139,21 @@ function createDamageFile(file: string): { path: string; fd: number } {
   }
 }
 
-/** The open journal of a durable database: appends records and is emptied by checkpoints. */
+/**
+ * The open journal of a durable database: appends records and is emptied by checkpoints.
+ *
+ * An append either flushes at once or leaves the flush to `flushed()`, which many appends share
+ * (group commit): requests that commit while one flush runs wait for the next, which covers them
+ * all. `appended` and `synced` count bytes ever appended and known on disk, so that a waiter knows
+ * whether the flush it waits for covers its record, across checkpoints that empty the file.
+ */
 export class Journal {
   private lastRecordStart = 0;
   private broken: Error | undefined;
+  private appended = 0;
+  private synced = 0;
+  private flushing: Promise<void> | undefined;
+  private flushCount = 0;
 
   private constructor(
     private readonly fd: number,
@@ -173,6 +185,11 @@ export class Journal {
     return this.size;
   }
 
+  /** Disk flushes of appended records so far: with group commit, fewer than the records. */
+  get flushes(): number {
+    return this.flushCount;
+  }
+
   /** Sequence number of the last record ever appended (or that the image was checkpointed at). */
   get lastSeq(): number {
     return this.nextSeq - 1;
@@ -183,7 +200,7 @@ export class Journal {
    * cut back to where it was, so that it holds exactly the committed transactions; if even that
    * fails, the journal refuses further appends (the store must be reopened).
    */
-  append(writer: RecordWriter): void {
+  append(writer: RecordWriter, flush = true): void {
     if (this.broken) throw new Error(`the journal cannot be written since an earlier failure: ${this.broken.message}`);
     const frame = writer.bytes();
     frame.writeUInt32LE(frame.length - frameHeaderBytes, 0);
@@ -193,7 +210,7 @@ export class Journal {
     const start = this.size;
     try {
       writeAll(this.fd, frame, start);
-      fdatasyncSync(this.fd);
+      if (flush) fdatasyncSync(this.fd);
     } catch (error) {
       try {
         this.cutBackTo(start);
@@ -205,11 +222,46 @@ export class Journal {
     this.lastRecordStart = start;
     this.size = start + frame.length;
     this.nextSeq++;
+    this.appended += frame.length;
+    if (flush) {
+      this.synced = this.appended;
+      this.flushCount++;
+    }
+  }
+
+  /**
+   * Resolves once every record appended so far is on the disk, sharing one flush (fdatasync, off
+   * the event loop) with every other caller waiting meanwhile. Rejects if the flush fails; the
+   * journal then refuses further appends (the records' fate is unknown: the store must be reopened).
+   */
+  async flushed(): Promise<void> {
+    const wanted = this.appended;
+    while (this.synced < wanted) {
+      if (this.broken) throw new Error(`the journal cannot be flushed since an earlier failure: ${this.broken.message}`);
+      this.flushing ??= this.flushInBackground();
+      await this.flushing;
+    }
+  }
+
+  private async flushInBackground(): Promise<void> {
+    const covers = this.appended;
+    try {
+      await new Promise<void>((resolve, reject) => fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
+      this.synced = Math.max(this.synced, covers);
+      this.flushCount++;
+    } catch (error) {
+      // A checkpoint meanwhile may have made these records durable in the image: then all is well.
+      if (this.synced < covers) this.broken = error as Error;
+    } finally {
+      this.flushing = undefined;
+    }
   }
 
   /** Takes back the record just appended: its transaction failed to commit after all. */
   retractLast(): void {
     this.cutBackTo(this.lastRecordStart);
+    this.appended -= this.size - this.lastRecordStart;
+    this.synced = this.appended;
     this.size = this.lastRecordStart;
     this.nextSeq--;
   }
@@ -219,6 +271,8 @@ export class Journal {
     this.cutBackTo(0);
     this.size = 0;
     this.lastRecordStart = 0;
+    // The image that the checkpoint wrote and flushed holds every record.
+    this.synced = this.appended;
   }
 
   close(): void {

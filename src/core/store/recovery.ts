@@ -6,7 +6,7 @@ import { loadImage, removeStaleImageTemp } from './databaseImage';
 import { type JournalScan, scanJournal, setDamageAside } from './journal';
 import { UnknownRecordFormatError } from './journalRecord';
 import type { SeriesFiles } from './series/seriesFiles';
-import { isSeriesOp, replayOp } from './series/seriesJournal';
+import { isSeriesOp, SeriesReplay } from './series/seriesJournal';
 import { StatementCache } from './statementCache';
 import { NewerDatabaseError } from './storeErrors';
 import { storeFiles } from './storeFiles';
@@ -91,6 +91,7 @@ function replayJournal(
   for (;;) {
     let replayed = 0;
     let failure: { seq: number; reason: string } | undefined;
+    const seriesReplay = new SeriesReplay(series);
     db.run('BEGIN');
     let scan: JournalScan;
     try {
@@ -103,7 +104,7 @@ function replayJournal(
         try {
           // Points are written at the positions they were logged at, so writing them again is harmless.
           for (const statement of record.statements) {
-            if (isSeriesOp(statement.sql)) replayOp(series, statement.sql, statement.rows);
+            if (isSeriesOp(statement.sql)) seriesReplay.apply(statement.sql, statement.rows);
             else statements.runRows(statement.sql, statement.rows);
           }
         } catch (error) {
@@ -113,6 +114,8 @@ function replayJournal(
         replayed++;
         return undefined;
       });
+      // Points of the records replayed (and perhaps of the one that failed: past the counts, harmless).
+      seriesReplay.finish();
     } catch (error) {
       db.run('ROLLBACK');
       throw error;

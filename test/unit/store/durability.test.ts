@@ -148,6 +148,44 @@ describe('durable database', () => {
     assert.deepEqual(rows(reopened), [[1, 'before', null], [2, 'after', null]]);
   });
 
+  it('shares one journal flush between concurrent group commits, each acknowledged once its writes are flushed', async (t) => {
+    const dir = tempDir(t);
+    const db = await open(dir);
+    const before = db.journalFlushes;
+    const acknowledged: number[] = [];
+    const requests = Array.from({ length: 20 }, async (_, i) => {
+      // As requests of a server: each arrives on its own turn, writes, then waits to reply.
+      await new Promise((resolve) => setImmediate(resolve));
+      await db.groupCommit(() => insert(db, i + 1, `request ${i}`));
+      acknowledged.push(i + 1);
+    });
+    await Promise.all(requests);
+    const flushes = db.journalFlushes - before;
+    assert.equal(acknowledged.length, 20);
+    assert.ok(flushes >= 1 && flushes < 20, `${flushes} flushes for 20 writes`);
+    // Outside groupCommit a write flushes on its own, as always.
+    insert(db, 21);
+    assert.equal(db.journalFlushes - before, flushes + 1);
+    const reopened = await open(dir); // as after a crash: the journal alone has the writes
+    assert.equal(reopened.recovery.replayedRecords, 21);
+    assert.deepEqual(rows(reopened).map((r) => r[0]), Array.from({ length: 21 }, (_, i) => i + 1));
+  });
+
+  it('flushes the writes of a group commit whose work fails before passing its error on', async (t) => {
+    const dir = tempDir(t);
+    const db = await open(dir);
+    const before = db.journalFlushes;
+    await assert.rejects(
+      db.groupCommit(() => {
+        insert(db, 1);
+        throw new Error('the request fails after its first write');
+      }),
+      /fails after its first write/,
+    );
+    assert.equal(db.journalFlushes - before, 1);
+    assert.deepEqual(rows(await open(dir)), [[1, 1, null]]);
+  });
+
   it('checkpoints by itself once the journal reaches checkpointBytes, and when idle', async (t) => {
     const dir = tempDir(t);
     const sized = await open(dir, { ...manual, checkpointBytes: 600 });

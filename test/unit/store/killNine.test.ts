@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Database } from '../../../src/core/store/database';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { batchSize, isBatch, killRunId, metricValue } from '../../fixtures/store/killWorkload';
@@ -13,6 +13,7 @@ const rounds = Number(process.env.RUNLENS_KILL_ROUNDS ?? 20);
 const seed = Number(process.env.RUNLENS_KILL_SEED ?? Math.floor(Math.random() * 2 ** 31));
 const writer = path.join(__dirname, '../../fixtures/store/killWriter.js');
 const seriesWriter = path.join(__dirname, '../../fixtures/store/killSeriesWriter.js');
+const groupWriter = path.join(__dirname, '../../fixtures/store/killGroupWriter.js');
 
 /** mulberry32: a small seeded generator, so a failing run can be repeated exactly. */
 function random(state: number): () => number {
@@ -129,48 +130,63 @@ describe('kill -9', () => {
   });
 
   it(`loses no acknowledged metric point of the history files over ${rounds} random kills, across checkpoints (seed ${seed})`, { timeout: 120_000 + rounds * 3_000 }, async (t) => {
-    const dir = tempDir(t, 'runlens-kill-series-');
-    const next = random(seed + 1);
-    const acknowledged: number[] = [];
-    let nextId = 1;
-    let damagedRounds = 0;
-    for (let round = 1; round <= rounds; round++) {
-      const fromStart = round % 2 === 1;
-      // Longer than the SQL writer's: each start opens a TrackingStore before it logs.
-      const delay = Math.round(150 + next() * 650);
-      const result = await runAndKill(dir, nextId, delay, fromStart, seriesWriter);
-      const context = `seed ${seed + 1}, round ${round}, kill ${delay} ms after ${fromStart ? 'start' : 'ready'}`;
-      acknowledged.push(...result.acknowledged);
+    await killAndCheckHistories(t, seriesWriter, seed + 1, 150);
+  });
 
-      const db = await Database.open({ dir, idleCheckpointMs: 0 });
-      if (db.recovery.damagedBytes > 0) damagedRounds++;
-      const tracking = new TrackingStore(db);
-      const runId = tracking.searchRuns({ experimentIds: ['0'] }).runs[0]?.info.run_id;
-      const history = (key: string) => (runId === undefined ? [] : tracking.getMetricHistory(runId, key).metrics);
-      const singles = new Map<number, number>();
-      const batches = new Map<number, number>();
-      for (const point of history('single')) {
+  it(`loses no point acknowledged by a shared flush (group commit) of many runs' history files over ${rounds} random kills (seed ${seed})`, { timeout: 120_000 + rounds * 3_000 }, async (t) => {
+    // Longer still: the writer makes its 40 runs before it logs.
+    await killAndCheckHistories(t, groupWriter, seed + 2, 1200);
+  });
+});
+
+/**
+ * Kills `script` (a writer of 'single' and 'batch' metric points, ids spread over one or more runs)
+ * at random moments, many rounds over, and after each checks every run's histories: each
+ * acknowledged point there exactly once, batches all or nothing, values exact, steps in order.
+ */
+async function killAndCheckHistories(t: TestContext, script: string, roundSeed: number, minDelayMs: number): Promise<void> {
+  const dir = tempDir(t, 'runlens-kill-series-');
+  const next = random(roundSeed);
+  const acknowledged: number[] = [];
+  let nextId = 1;
+  let damagedRounds = 0;
+  for (let round = 1; round <= rounds; round++) {
+    const fromStart = round % 2 === 1;
+    // Longer than the SQL writer's: each start opens a TrackingStore before it logs.
+    const delay = Math.round(minDelayMs + next() * 650);
+    const result = await runAndKill(dir, nextId, delay, fromStart, script);
+    const context = `seed ${roundSeed}, round ${round}, kill ${delay} ms after ${fromStart ? 'start' : 'ready'}`;
+    acknowledged.push(...result.acknowledged);
+
+    const db = await Database.open({ dir, idleCheckpointMs: 0 });
+    if (db.recovery.damagedBytes > 0) damagedRounds++;
+    const tracking = new TrackingStore(db);
+    const runIds = tracking.searchRuns({ experimentIds: ['0'], maxResults: 1000 }).runs.map((run) => run.info.run_id);
+    const singles = new Map<number, number>();
+    const batches = new Map<number, number>();
+    for (const runId of runIds) {
+      for (const point of tracking.getMetricHistory(runId, 'single').metrics) {
         singles.set(point.step, (singles.get(point.step) ?? 0) + 1);
         assert.ok(Object.is(point.value, metricValue(point.step, 0)), `${context}: value of single ${point.step}`);
       }
-      const batchPoints = history('batch');
+      const batchPoints = tracking.getMetricHistory(runId, 'batch').metrics;
       for (const point of batchPoints) {
         batches.set(point.step, (batches.get(point.step) ?? 0) + 1);
         assert.ok(Object.is(point.value, metricValue(point.step, point.timestamp)), `${context}: value of ${point.step}/${point.timestamp}`);
       }
-      for (const id of acknowledged) {
-        if (isBatch(id)) assert.equal(batches.get(id), batchSize(id), `${context}: acknowledged batch ${id}`);
-        else assert.equal(singles.get(id), 1, `${context}: acknowledged write ${id}`);
-      }
-      for (const [id, n] of batches) assert.equal(n, batchSize(id), `${context}: batch ${id} is all or nothing`);
-      for (const [id, n] of singles) assert.equal(n, 1, `${context}: write ${id} applied once`);
       const steps = batchPoints.map((point) => point.step);
       assert.deepEqual(steps, [...steps].sort((a, b) => a - b), `${context}: history order`);
-
-      nextId = Math.max(nextId - 1, ...singles.keys(), ...batches.keys()) + 1;
-      if (round % 4 < 2) db.close();
     }
-    assert.ok(acknowledged.length > rounds, `only ${acknowledged.length} writes acknowledged in ${rounds} rounds`);
-    t.diagnostic(`${acknowledged.length} acknowledged writes over ${rounds} kills; ${damagedRounds} opens found a torn journal tail`);
-  });
-});
+    for (const id of acknowledged) {
+      if (isBatch(id)) assert.equal(batches.get(id), batchSize(id), `${context}: acknowledged batch ${id}`);
+      else assert.equal(singles.get(id), 1, `${context}: acknowledged write ${id}`);
+    }
+    for (const [id, n] of batches) assert.equal(n, batchSize(id), `${context}: batch ${id} is all or nothing`);
+    for (const [id, n] of singles) assert.equal(n, 1, `${context}: write ${id} applied once`);
+
+    nextId = Math.max(nextId - 1, ...singles.keys(), ...batches.keys()) + 1;
+    if (round % 4 < 2) db.close();
+  }
+  assert.ok(acknowledged.length > rounds, `only ${acknowledged.length} writes acknowledged in ${rounds} rounds`);
+  t.diagnostic(`${acknowledged.length} acknowledged writes over ${rounds} kills; ${damagedRounds} opens found a torn journal tail`);
+}

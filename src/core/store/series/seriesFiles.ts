@@ -90,6 +90,16 @@ export class SeriesFiles {
     this.storage.sync();
   }
 
+  /** Whether `sync` has anything to flush. */
+  get unflushed(): boolean {
+    return this.storage.unflushed;
+  }
+
+  /** Flushes what was written so far off the event loop, leaving `sync` little to do. */
+  syncInBackground(): Promise<void> {
+    return this.storage.syncInBackground();
+  }
+
   close(): void {
     this.storage.close();
   }

@@ -1,4 +1,5 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, rmSync } from 'node:fs';
+import { open as openAsync } from 'node:fs/promises';
 import path from 'node:path';
 import { fsyncDirectory, makeStoreDir, openStoreFile, readFully, writeAll } from '../fileSync';
 
@@ -17,6 +18,13 @@ export interface SeriesStorage {
   truncate(name: string, length: number): void;
   /** Flushes every file written (and every folder created) since the last sync. */
   sync(): void;
+  /**
+   * Flushes the files written so far off the event loop (the thread pool, several at once), so that
+   * a following `sync` has only what was written meanwhile left to do. Writes may go on meanwhile.
+   */
+  syncInBackground(): Promise<void>;
+  /** Whether anything was written since the last sync. */
+  readonly unflushed: boolean;
   /** Removes a folder and its files (a purged run). */
   removeFolder(folder: string): void;
   close(): void;
@@ -24,9 +32,12 @@ export interface SeriesStorage {
 
 /** Open files kept at once: a sweep logs to many runs, each with its own files. */
 const maxOpenFiles = 64;
+/** Files flushed at once by `syncInBackground`: few, so that the thread pool keeps room for the journal's flushes (group commit). */
+const parallelFlushes = 2;
 
 export class FolderStorage implements SeriesStorage {
   private readonly open = new Map<string, number>();
+  /** Files written since they were last flushed, open or not: closing a file does not flush it. */
   private readonly dirty = new Set<string>();
   private readonly newFolders = new Set<string>();
   private readonly knownFolders = new Set<string>();
@@ -57,15 +68,38 @@ export class FolderStorage implements SeriesStorage {
   }
 
   sync(): void {
-    for (const name of this.dirty) {
-      // A file closed since its write was flushed when it was closed.
+    for (const name of [...this.dirty]) {
       const fd = this.open.get(name);
       if (fd !== undefined) fdatasyncSync(fd);
+      else flushClosedFile(path.join(this.root, name));
+      this.dirty.delete(name);
     }
-    this.dirty.clear();
     for (const folder of this.newFolders) fsyncDirectory(path.dirname(path.join(this.root, folder)));
     for (const folder of this.newFolders) fsyncDirectory(path.join(this.root, folder));
     this.newFolders.clear();
+  }
+
+  get unflushed(): boolean {
+    return this.dirty.size > 0 || this.newFolders.size > 0;
+  }
+
+  async syncInBackground(): Promise<void> {
+    const names = [...this.dirty];
+    let next = 0;
+    const flushNext = async (): Promise<void> => {
+      while (next < names.length) {
+        const name = names[next++];
+        // A write while this flush runs may not be in it: only a file not written since stays clean.
+        this.dirty.delete(name);
+        try {
+          await flushFileAsync(path.join(this.root, name));
+        } catch (error) {
+          this.dirty.add(name);
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(parallelFlushes, names.length) }, flushNext));
   }
 
   removeFolder(folder: string): void {
@@ -73,9 +107,9 @@ export class FolderStorage implements SeriesStorage {
       if (name.startsWith(`${folder}/`)) {
         closeSync(fd);
         this.open.delete(name);
-        this.dirty.delete(name);
       }
     }
+    for (const name of this.dirty) if (name.startsWith(`${folder}/`)) this.dirty.delete(name);
     this.knownFolders.delete(folder);
     this.newFolders.delete(folder);
     rmSync(path.join(this.root, folder), { recursive: true, force: true });
@@ -109,10 +143,9 @@ export class FolderStorage implements SeriesStorage {
     return fd;
   }
 
+  /** Closes the least recently used file. Not flushed: `sync` reopens it if it was written (a flush per eviction made a write to many runs wait for the disk many times). */
   private closeOldest(): void {
     const [name, fd] = this.open.entries().next().value as [string, number];
-    if (this.dirty.has(name)) fdatasyncSync(fd);
-    this.dirty.delete(name);
     closeSync(fd);
     this.open.delete(name);
   }
@@ -122,6 +155,37 @@ export class FolderStorage implements SeriesStorage {
     makeStoreDir(path.join(this.root, folder));
     this.knownFolders.add(folder);
     this.newFolders.add(folder);
+  }
+}
+
+/** Flushes a file that is no longer open: any descriptor of a file flushes its data. A file removed since (a purge) needs none. */
+function flushClosedFile(file: string): void {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function flushFileAsync(file: string): Promise<void> {
+  let handle;
+  try {
+    handle = await openAsync(file, 'r+');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
   }
 }
 
@@ -164,6 +228,12 @@ export class MemoryStorage implements SeriesStorage {
   sync(): void {
     // Memory is as durable as it gets.
   }
+
+  syncInBackground(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  readonly unflushed = false;
 
   removeFolder(folder: string): void {
     for (const name of [...this.files.keys()]) if (name.startsWith(`${folder}/`)) this.files.delete(name);
