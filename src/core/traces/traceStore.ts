@@ -6,6 +6,7 @@ import { requireExperiment } from '../store/tracking/lookups';
 import { searchedIds } from '../store/tracking/sqlHelpers';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
+import { SpanIngest } from './spanIngest';
 import { outlineOf, type SpanJson, type SpanOutline } from './spanJson';
 import { traceMetadataKeys, type Assessment, type StartTraceInput, type TraceInfo } from './traceInfo';
 import { completeTraceIds, getTraceInfo, traceInfos, traceSummaries, type TraceSummary } from './traceReads';
@@ -14,7 +15,6 @@ import {
   deleteTraceTag,
   deleteTraces,
   linkTracesToRun,
-  logSpanOutlines,
   requireSafeTraceId,
   setTraceTag,
   startTrace,
@@ -35,33 +35,33 @@ export interface TraceWithSpans {
 /**
  * MLflow 3's traces over the Database (infos, tags, metadata, span outlines, assessments) and
  * SpanFiles (span payloads). Writes to the database are one `db.write` each, durable on return;
- * span payloads are flushed to their file before their outlines are written, so an outline never
- * names a span that is not on disk.
+ * spans go through SpanIngest, which flushes their payloads to their files before their outlines
+ * are written, so an outline never names a span that is not on disk.
  */
 export class TraceStore {
+  private readonly ingest: SpanIngest;
+
   constructor(
     readonly db: Database,
     private readonly spanFiles: SpanFiles,
-  ) {}
+  ) {
+    this.ingest = new SpanIngest(db, spanFiles);
+  }
 
   startTrace(input: StartTraceInput): TraceInfo {
     this.db.write((tx) => startTrace(tx, input));
     return getTraceInfo(this.db, input.traceId);
   }
 
-  /** Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header). */
+  /**
+   * Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header): checked here, so
+   * that a bad request fails alone, then durable through the group commit shared with concurrent requests.
+   */
   async logSpans(experimentId: string, spans: readonly SpanJson[]): Promise<void> {
     requireExperiment(this.db, experimentId);
     const outlines = spans.map(outlineOf);
-    const byTrace = new Map<string, SpanJson[]>();
-    outlines.forEach((outline, i) => {
-      requireSafeTraceId(outline.traceId);
-      const list = byTrace.get(outline.traceId);
-      if (list) list.push(spans[i]);
-      else byTrace.set(outline.traceId, [spans[i]]);
-    });
-    for (const [traceId, traceSpans] of byTrace) await this.spanFiles.append(traceId, traceSpans);
-    this.db.write((tx) => logSpanOutlines(tx, experimentId, outlines));
+    for (const outline of outlines) requireSafeTraceId(outline.traceId);
+    await this.ingest.add(experimentId, spans, outlines);
   }
 
   getTraceInfo(traceId: string): TraceInfo {
