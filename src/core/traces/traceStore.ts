@@ -101,11 +101,20 @@ export class TraceStore {
     if ('experimentId' in scope) {
       return (this.db.values('SELECT COUNT(*) FROM traces WHERE experiment_id = ?', [Number(scope.experimentId)])[0]?.[0] as number) ?? 0;
     }
-    const [row] = this.db.values(
-      `SELECT COUNT(*) FROM (SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?)`,
-      [traceMetadataKeys.sourceRun, scope.runId, scope.runId],
-    );
+    const [row] = this.db.values(`SELECT COUNT(*) FROM (${runTraceIds})`, [traceMetadataKeys.sourceRun, scope.runId, scope.runId]);
     return (row?.[0] as number) ?? 0;
+  }
+
+  /** How many traces a run has (made in it or linked to it), and the median latency of those that ended: for the compare view. */
+  runTraceStats(runId: string): { count: number; medianMs?: number } {
+    const scope = [traceMetadataKeys.sourceRun, runId, runId];
+    const ended = `SELECT execution_ms FROM traces WHERE trace_id IN (${runTraceIds}) AND execution_ms IS NOT NULL`;
+    const timed = (this.db.values(`SELECT COUNT(*) FROM (${ended})`, scope)[0]?.[0] as number) ?? 0;
+    const count = this.countTraces({ runId });
+    if (timed === 0) return { count };
+    // The middle one or two by latency, without reading every latency into memory.
+    const middle = this.db.values(`${ended} ORDER BY execution_ms LIMIT ? OFFSET ?`, [...scope, timed % 2 === 1 ? 1 : 2, Math.floor((timed - 1) / 2)]);
+    return { count, medianMs: middle.reduce((sum, [ms]) => sum + (ms as number), 0) / middle.length };
   }
 
   /** Outlines of a trace's spans (no payloads): for latency figures and go-to-code. */
@@ -206,6 +215,14 @@ export class TraceStore {
     }
     return page;
   }
+}
+
+/** The ids of a run's traces: made in it (`mlflow.sourceRun`) or linked to it. Params: the metadata key, the run id twice. */
+const runTraceIds = 'SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?';
+
+/** MLflow's trace filter for a run's traces (made in it or linked to it). */
+export function runTraceFilter(runId: string): string {
+  return `run_id = '${runId.replace(/'/g, "''")}'`;
 }
 
 function outlineFromRow(row: unknown[]): SpanOutline {

@@ -1,4 +1,4 @@
-import type { TraceStore } from '../../core/traces/traceStore';
+import { runTraceFilter, type TraceStore } from '../../core/traces/traceStore';
 import type { ExperimentNode, RunNode, RunsTreeNode } from '../runs/runsTreeNodes';
 import { TracesNode, type TraceNode } from './traceTreeNodes';
 
@@ -79,7 +79,7 @@ export class TraceGroups {
 
   private search(group: TracesNode, traces: TraceStore) {
     const runId = group.runId;
-    const scope = runId === undefined ? '' : `run_id = '${runId.replace(/'/g, "''")}'`;
+    const scope = runId === undefined ? '' : runTraceFilter(runId);
     const filter = [this.filter && `(${this.filter})`, scope].filter(Boolean).join(' AND ');
     return traces.searchSummaries({ experimentIds: [group.experimentId], filter, maxResults: tracesShownPerGroup }).items;
   }
