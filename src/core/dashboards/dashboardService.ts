@@ -205,7 +205,8 @@ export class DashboardService {
     const runId = run.info.run_id;
     const total = traces.countTraces({ runId });
     if (total === 0) return { total, items: [] };
-    const { items } = traces.searchSummaries({ experimentIds: [run.info.experiment_id], filter: runTraceFilter(runId), maxResults: requestLimits.runTraces });
+    const experimentIds = traces.runTraceExperimentIds(runId);
+    const { items } = traces.searchSummaries({ experimentIds, filter: runTraceFilter(runId), maxResults: requestLimits.runTraces });
     return {
       total,
       items: items.map((trace) => ({

@@ -105,6 +105,13 @@ export class TraceStore {
     return (row?.[0] as number) ?? 0;
   }
 
+  /** The experiments holding a run's traces: a trace linked to a run may be in another experiment than the run. */
+  runTraceExperimentIds(runId: string): string[] {
+    return this.db
+      .values(`SELECT DISTINCT experiment_id FROM traces WHERE trace_id IN (${runTraceIds})`, [traceMetadataKeys.sourceRun, runId, runId])
+      .map(([id]) => String(id));
+  }
+
   /** How many traces a run has (made in it or linked to it), and the median latency of those that ended: for the compare view. */
   runTraceStats(runId: string): { count: number; medianMs?: number } {
     const scope = [traceMetadataKeys.sourceRun, runId, runId];

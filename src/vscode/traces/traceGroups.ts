@@ -81,7 +81,10 @@ export class TraceGroups {
     const runId = group.runId;
     const scope = runId === undefined ? '' : runTraceFilter(runId);
     const filter = [this.filter && `(${this.filter})`, scope].filter(Boolean).join(' AND ');
-    return traces.searchSummaries({ experimentIds: [group.experimentId], filter, maxResults: tracesShownPerGroup }).items;
+    // A run's traces include those linked to it from other experiments.
+    const experimentIds = runId === undefined ? [group.experimentId] : traces.runTraceExperimentIds(runId);
+    if (experimentIds.length === 0) return [];
+    return traces.searchSummaries({ experimentIds, filter, maxResults: tracesShownPerGroup }).items;
   }
 }
 

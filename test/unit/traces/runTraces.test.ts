@@ -60,7 +60,12 @@ describe("a run's traces on the dashboards", () => {
     await logTrace('failed', 3000, 900, { runId: tracedRun, error: true });
     await logTrace('elsewhere', 4000, 10);
     await logTrace('linked', 5000, 300);
-    traces.linkToRun([made.linked], linkedRun);
+    // A trace of another experiment, linked to the run afterwards (link_traces_to_run takes any trace).
+    const home = experimentId;
+    experimentId = tracking.createExperiment({ name: 'evaluation' });
+    await logTrace('from elsewhere', 5500, 50);
+    experimentId = home;
+    traces.linkToRun([made.linked, made['from elsewhere']], linkedRun);
   });
   after(() => {
     db.close();
@@ -81,11 +86,12 @@ describe("a run's traces on the dashboards", () => {
     assert.equal(model.traces?.items[0].traceId, made.failed);
   });
 
-  test('a trace linked to a run is listed with it; a run without traces says so with an empty list', async () => {
+  test("traces linked to a run are listed with it, from any experiment; a run without traces has an empty list", async () => {
     const linked = await service.handle('run/get', { runId: linkedRun });
+    assert.equal(linked.traces?.total, 2);
     assert.deepEqual(
       linked.traces?.items.map((trace) => trace.traceId),
-      [made.linked],
+      [made['from elsewhere'], made.linked],
     );
     assert.deepEqual((await service.handle('run/get', { runId: quietRun })).traces, { total: 0, items: [] });
   });
@@ -94,7 +100,7 @@ describe("a run's traces on the dashboards", () => {
     const before = await service.handle('compare/get', { runIds: [tracedRun, linkedRun, quietRun] });
     assert.deepEqual(
       before.runs.map((run) => run.traces),
-      [{ count: 3, medianMs: 120 }, { count: 1, medianMs: 300 }, { count: 0 }],
+      [{ count: 3, medianMs: 120 }, { count: 2, medianMs: (50 + 300) / 2 }, { count: 0 }],
     );
     // Four traces: the median is halfway between the middle two (120 and 900).
     await logTrace('slow', 6000, 2000, { runId: tracedRun });
