@@ -40,7 +40,11 @@ export class SpanIngest {
   private async flushAll(): Promise<void> {
     this.flushing = true;
     try {
-      while (this.pending.length > 0) await this.flush(this.pending.splice(0));
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0);
+        // Whatever fails unforeseen, no request is left waiting (a settled one ignores this).
+        await this.flush(batch).catch((error: unknown) => batch.forEach((request) => request.reject(error)));
+      }
     } finally {
       this.flushing = false;
     }
