@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { median } from '../../src/core/traces/functionLocator';
-import type { DashboardState } from '../../src/protocol/dashboards';
+import { CompareRequest, GetRunRequest, type CompareModel, type DashboardState, type RunDashboardModel } from '../../src/protocol/dashboards';
 import { CompareTracesRequest, GetTraceRequest, GoToSpanCodeRequest, type TraceCompareModel, type TraceModel } from '../../src/protocol/traceDashboard';
 import { CommandId } from '../../src/vscode/contributions';
 import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/webviewHost';
@@ -11,7 +11,7 @@ import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { MessageNode, RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
 import { formatLatency } from '../../src/vscode/traces/traceFormat';
 import type { TraceNode, TracesNode } from '../../src/vscode/traces/traceTreeNodes';
-import { experimentNode, labelOf, runNodes } from './runsTreeSupport';
+import { experimentNode, labelOf, runNodes, tracking } from './runsTreeSupport';
 import { children, runLensApi, waitFor, workspaceDir } from './support';
 import { recordedSpans, recordedTraces, recordedTraceWrites, TraceReplay, type RecordedTrace } from './tracesSupport';
 import { untilShown, ViewMirror } from './viewMirror';
@@ -289,6 +289,26 @@ suite('Traces in VS Code', () => {
     assert.equal(root?.change, 'changed');
     assert.ok(root?.changed.includes('inputs'), 'outer(1, 2) against outer(3, 4)');
     assert.equal(host.panel.title, 'Compare traces');
+  });
+
+  test("the run's dashboard lists the traces made in it, and the compare view counts them", async () => {
+    const inRun = traces.find((trace) => trace.sourceRun !== undefined)!;
+    const runId = replay.idOf(inRun.sourceRun!);
+    const host = await openPanel({ kind: 'run', runId }, () => vscode.commands.executeCommand(CommandId.OpenRunDashboard, runId));
+    await waitForAnswer(host, GetRunRequest.method);
+    const model = (await api.dashboards.request(host, GetRunRequest.request(1, { runId }))) as RunDashboardModel;
+    assert.deepEqual(
+      model.traces?.items.map((trace) => [trace.traceId, trace.state, trace.executionMs, trace.spanCount]),
+      [[inRun.traceId, inRun.state, inRun.executionMs, recordedSpans().filter((span) => span.traceId === inRun.traceId).length]],
+    );
+    const other = await tracking(api).then((server) => server.createRun(experimentId, { name: 'untraced' }));
+    const compare = await openPanel({ kind: 'compare', runIds: [runId, other] }, () => vscode.commands.executeCommand(CommandId.CompareRuns, runId, [runId, other]));
+    await waitForAnswer(compare, CompareRequest.method);
+    const diff = (await api.dashboards.request(compare, CompareRequest.request(1, { runIds: [runId, other] }))) as CompareModel;
+    assert.deepEqual(
+      diff.runs.map((run) => run.traces),
+      [{ count: 1, medianMs: inRun.executionMs }, { count: 0 }],
+    );
   });
 
   async function openPanel(state: DashboardState, open: () => Thenable<unknown>): Promise<WebviewHost> {
