@@ -261,7 +261,7 @@ suite('Traces in VS Code', () => {
       const durations = recordedSpans()
         .filter((span) => span.functionName === functionName)
         .map((span) => span.durationMs);
-      assert.match(lens.command!.title, new RegExp(`p50 ${formatLatency(median(durations)!)} over the last ${durations.length} `), functionName);
+      assert.match(lens.command!.title, new RegExp(`p50 ${formatLatency(median(durations)!)} over its last ${durations.length} call${durations.length === 1 ? '' : 's'}$`), functionName);
       assert.equal(lens.command!.command, CommandId.FilterTraces);
       assert.deepEqual(lens.command!.arguments, [`span.name = '${functionName}'`]);
     }
