@@ -8,6 +8,8 @@ import {
   type CompareTracesParams,
   type GetTraceParams,
   type LogFeedbackParams,
+  type RunTraceStats,
+  type RunTracesModel,
   type TraceCompareModel,
   type TraceDashboardState,
   type TraceModel,
@@ -373,6 +375,8 @@ export interface RunDashboardModel {
   readonly patchPath?: string;
   /** What the view should say it leaves out (a remote run's history cut at a cap, artifacts that could not be listed). */
   readonly notes?: readonly string[];
+  /** The run's traces; absent where the store keeps none (a remote server's run). */
+  readonly traces?: RunTracesModel;
 }
 
 export const GetRunRequest = new RequestType<GetRunParams, RunDashboardModel>('run/get');
@@ -568,6 +572,8 @@ export interface CompareRun extends RunRef {
   readonly durationMs: number;
   /** Artifact path of the captured uncommitted diff, when there is one. */
   readonly patchPath?: string;
+  /** The run's traces; absent where the store keeps none (a remote server's run). */
+  readonly traces?: RunTraceStats;
 }
 
 export interface CompareModel {

@@ -77,6 +77,35 @@ export interface TraceModel {
   readonly assessments: readonly AssessmentModel[];
 }
 
+/** A trace in a list (a run's traces on its dashboard): what shows without reading its spans. */
+export interface TraceListItem {
+  readonly traceId: string;
+  readonly name: string;
+  /** OK, ERROR or IN_PROGRESS. */
+  readonly state: string;
+  readonly requestTime: number;
+  /** Absent while the trace is in progress. */
+  readonly executionMs?: number;
+  readonly spanCount: number;
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+}
+
+/** A run's traces (made in it or linked to it) on its dashboard. */
+export interface RunTracesModel {
+  /** How many the run has; `items` holds the newest of them. */
+  readonly total: number;
+  /** Newest first. */
+  readonly items: readonly TraceListItem[];
+}
+
+/** What the compare view says of a run's traces. */
+export interface RunTraceStats {
+  readonly count: number;
+  /** The median latency of the run's traces that ended; absent when none has. */
+  readonly medianMs?: number;
+}
+
 export interface GetTraceParams {
   readonly traceId: string;
 }

@@ -85,6 +85,34 @@ describe('the trace viewer in a browser, served by runlens serve', () => {
     mkdirSync(resultsDir, { recursive: true });
     await page.screenshot({ path: path.join(resultsDir, 'trace-viewer.png'), fullPage: true });
   });
+
+  test("a run's dashboard lists its traces, a click opens one in the viewer; the compare view counts them", stepTimeout, async () => {
+    const experimentId = await server.api.createExperiment('genai e2e runs');
+    const traced = await server.api.createRun(experimentId, 'agent run');
+    const plain = await server.api.createRun(experimentId, 'no traces');
+    await server.api.post('traces/link-to-run', { trace_ids: ['tr-c76531b3abc24a2a1d486224350c9803', 'tr-5b00417ed8c0fcf25651509ec05eba6d'], run_id: traced });
+
+    await page.goto(new URL(`/run/${traced}`, server.url).href);
+    const rows = page.locator('[data-name="traces"] vscode-data-grid-row[data-key]');
+    await rows.nth(1).waitFor({ timeout: 20_000 }).catch(async (error) => {
+      throw new Error(`${error.message}\nThe page shows: ${await page.evaluate(() => document.body.innerText)}`);
+    });
+    // Newest first: manual_root (08:48:04.152) after outer_entry (08:48:03.408).
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-key'))), [
+      'tr-5b00417ed8c0fcf25651509ec05eba6d',
+      'tr-c76531b3abc24a2a1d486224350c9803',
+    ]);
+    assert.match(await rows.nth(1).innerText(), /outer_entry[\s\S]*OK[\s\S]*186 ms[\s\S]*4/);
+    await rows.nth(1).getByRole('link', { name: 'outer_entry' }).click();
+    await page.waitForURL(/\/trace\/tr-c76531b3abc24a2a1d486224350c9803/, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll('[data-name="trace-waterfall"] .span-row').length === 4, null, { timeout: 20_000 });
+
+    await page.goto(new URL(`/compare?run=${traced}&run=${plain}`, server.url).href);
+    const stats = page.locator('[data-name="trace-stats"] vscode-data-grid-row[data-key]');
+    await stats.nth(1).waitFor({ timeout: 20_000 });
+    assert.match(await stats.nth(0).innerText(), /agent run\s+2\s+(\d+) ms/);
+    assert.match(await stats.nth(1).innerText(), /no traces\s+0/);
+  });
 });
 
 /** A StartTraceV3 body, in the experiment this server made. */

@@ -6,6 +6,7 @@ import type {
   MetricDirection,
   MetricSummary,
 } from '../../protocol/dashboards';
+import type { RunTraceStats } from '../../protocol/traceDashboard';
 import type { Experiment, Run } from '../entities';
 import { codeStateOf, isPatchArtifact } from './codeState';
 import { diffKeyValues, diffMetrics, onlyDiffering } from './runDiff';
@@ -19,6 +20,8 @@ export interface CompareInput {
     readonly metrics: ReadonlyMap<string, MetricSummary>;
     /** The run's launch artifacts (`runlens/`), to find its captured diff; empty when unknown. */
     readonly launchArtifacts: ArtifactListing;
+    /** Its traces' count and latency, where the store keeps traces. */
+    readonly traces?: RunTraceStats;
   }[];
   readonly directions?: Readonly<Record<string, MetricDirection>>;
   readonly aggregation?: MetricAggregation;
@@ -28,13 +31,14 @@ export interface CompareInput {
 
 /** The compare view: params, metrics, tags and datasets of two or more runs side by side; the first run is the baseline. */
 export function buildCompareModel(input: CompareInput): CompareModel {
-  const runs: CompareRun[] = input.runs.map(({ run, experiment, launchArtifacts }) => {
+  const runs: CompareRun[] = input.runs.map(({ run, experiment, launchArtifacts, traces }) => {
     const patch = launchArtifacts.items.find((item) => !item.isDir && isPatchArtifact(item.path));
     return {
       ...runRefOf(run, experiment?.name ?? ''),
       code: codeStateOf(tagMap(run)),
       durationMs: durationOf(run.info.start_time, run.info.end_time, run.info.status, input.now) ?? 0,
       ...(patch ? { patchPath: patch.path } : {}),
+      ...(traces ? { traces } : {}),
     };
   });
   const params = diffKeyValues(input.runs.map(({ run }) => new Map((run.data.params ?? []).map((p) => [p.key, p.value]))));

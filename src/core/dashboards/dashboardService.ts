@@ -41,10 +41,10 @@ import { compareKeys } from './runDiff';
 import { buildRunModel, runRefOf } from './runModel';
 import { RunSources, type ResolvedRun } from './runSources';
 import { buildTable, sortRows, tableCsv } from './tableModel';
-import type { TraceStore } from '../traces/traceStore';
+import { runTraceFilter, type TraceStore } from '../traces/traceStore';
 import { assessmentModel, buildTraceModel } from './traceModel';
 import { diffTraces } from './traceDiff';
-import type { TraceModel } from '../../protocol/traceDashboard';
+import type { RunTracesModel, TraceModel } from '../../protocol/traceDashboard';
 
 export interface DashboardServiceOptions {
   readonly tracking: TrackingStore;
@@ -69,6 +69,8 @@ export const requestLimits = {
   candidates: 200,
   defaultCandidates: 50,
   noteLength: 100_000,
+  /** A run dashboard lists this many of the run's newest traces. */
+  runTraces: 100,
   queryLength: 500,
   filterLength: 10_000,
   /** Remote runs whose whole histories one table or chart may copy (for min and max). */
@@ -193,6 +195,30 @@ export class DashboardService {
         ...(server === undefined ? {} : { server: { name: server.name, url: server.url } }),
       },
       ...(notes.length > 0 ? { notes } : {}),
+      ...(this.traces && !resolved.source.remote ? { traces: this.runTraces(resolved.run) } : {}),
+    };
+  }
+
+  /** The run's newest traces for its dashboard, and how many it has. */
+  private runTraces(run: Run): RunTracesModel {
+    const traces = this.traceStore();
+    const runId = run.info.run_id;
+    const total = traces.countTraces({ runId });
+    if (total === 0) return { total, items: [] };
+    const experimentIds = traces.runTraceExperimentIds(runId);
+    const { items } = traces.searchSummaries({ experimentIds, filter: runTraceFilter(runId), maxResults: requestLimits.runTraces });
+    return {
+      total,
+      items: items.map((trace) => ({
+        traceId: trace.traceId,
+        name: trace.name,
+        state: trace.state,
+        requestTime: trace.requestTimeMs,
+        ...(trace.executionMs === null ? {} : { executionMs: trace.executionMs }),
+        spanCount: trace.spanCount,
+        inputTokens: trace.inputTokens,
+        outputTokens: trace.outputTokens,
+      })),
     };
   }
 
@@ -358,11 +384,12 @@ export class DashboardService {
     const experiments = resolved.map((run) => this.experimentOf(run));
     const notes = this.sources.notes(resolved);
     const launchArtifacts = await Promise.all(resolved.map((run) => this.launchArtifacts(run)));
-    const entries = resolved.map(({ run, address }, index) => ({
+    const entries = resolved.map(({ run, address, source }, index) => ({
       run,
       experiment: experiments[index],
       metrics: summaries.get(address) ?? new Map<string, MetricSummary>(),
       launchArtifacts: launchArtifacts[index],
+      ...(this.traces && !source.remote ? { traces: this.traces.runTraceStats(run.info.run_id) } : {}),
     }));
     const model = buildCompareModel({ runs: entries, directions, aggregation, onlyDifferences, now: this.now() });
     return notes.length > 0 ? { ...model, notes } : model;

@@ -1,4 +1,5 @@
 import type { KeyValue } from '../entities';
+import { filterLiteral } from '../search/filterLiteral';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
 import { encodeOffsetToken } from '../search/paging';
 import type { Database } from '../store/database';
@@ -6,6 +7,7 @@ import { requireExperiment } from '../store/tracking/lookups';
 import { searchedIds } from '../store/tracking/sqlHelpers';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
+import { SpanIngest } from './spanIngest';
 import { outlineOf, type SpanJson, type SpanOutline } from './spanJson';
 import { traceMetadataKeys, type Assessment, type StartTraceInput, type TraceInfo } from './traceInfo';
 import { completeTraceIds, getTraceInfo, traceInfos, traceSummaries, type TraceSummary } from './traceReads';
@@ -14,7 +16,6 @@ import {
   deleteTraceTag,
   deleteTraces,
   linkTracesToRun,
-  logSpanOutlines,
   requireSafeTraceId,
   setTraceTag,
   startTrace,
@@ -35,33 +36,33 @@ export interface TraceWithSpans {
 /**
  * MLflow 3's traces over the Database (infos, tags, metadata, span outlines, assessments) and
  * SpanFiles (span payloads). Writes to the database are one `db.write` each, durable on return;
- * span payloads are flushed to their file before their outlines are written, so an outline never
- * names a span that is not on disk.
+ * spans go through SpanIngest, which flushes their payloads to their files before their outlines
+ * are written, so an outline never names a span that is not on disk.
  */
 export class TraceStore {
+  private readonly ingest: SpanIngest;
+
   constructor(
     readonly db: Database,
     private readonly spanFiles: SpanFiles,
-  ) {}
+  ) {
+    this.ingest = new SpanIngest(db, spanFiles);
+  }
 
   startTrace(input: StartTraceInput): TraceInfo {
     this.db.write((tx) => startTrace(tx, input));
     return getTraceInfo(this.db, input.traceId);
   }
 
-  /** Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header). */
+  /**
+   * Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header): checked here, so
+   * that a bad request fails alone, then durable through the group commit shared with concurrent requests.
+   */
   async logSpans(experimentId: string, spans: readonly SpanJson[]): Promise<void> {
     requireExperiment(this.db, experimentId);
     const outlines = spans.map(outlineOf);
-    const byTrace = new Map<string, SpanJson[]>();
-    outlines.forEach((outline, i) => {
-      requireSafeTraceId(outline.traceId);
-      const list = byTrace.get(outline.traceId);
-      if (list) list.push(spans[i]);
-      else byTrace.set(outline.traceId, [spans[i]]);
-    });
-    for (const [traceId, traceSpans] of byTrace) await this.spanFiles.append(traceId, traceSpans);
-    this.db.write((tx) => logSpanOutlines(tx, experimentId, outlines));
+    for (const outline of outlines) requireSafeTraceId(outline.traceId);
+    await this.ingest.add(experimentId, spans, outlines);
   }
 
   getTraceInfo(traceId: string): TraceInfo {
@@ -101,11 +102,27 @@ export class TraceStore {
     if ('experimentId' in scope) {
       return (this.db.values('SELECT COUNT(*) FROM traces WHERE experiment_id = ?', [Number(scope.experimentId)])[0]?.[0] as number) ?? 0;
     }
-    const [row] = this.db.values(
-      `SELECT COUNT(*) FROM (SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?)`,
-      [traceMetadataKeys.sourceRun, scope.runId, scope.runId],
-    );
+    const [row] = this.db.values(`SELECT COUNT(*) FROM (${runTraceIds})`, [traceMetadataKeys.sourceRun, scope.runId, scope.runId]);
     return (row?.[0] as number) ?? 0;
+  }
+
+  /** The experiments holding a run's traces: a trace linked to a run may be in another experiment than the run. */
+  runTraceExperimentIds(runId: string): string[] {
+    return this.db
+      .values(`SELECT DISTINCT experiment_id FROM traces WHERE trace_id IN (${runTraceIds})`, [traceMetadataKeys.sourceRun, runId, runId])
+      .map(([id]) => String(id));
+  }
+
+  /** How many traces a run has (made in it or linked to it), and the median latency of those that ended: for the compare view. */
+  runTraceStats(runId: string): { count: number; medianMs?: number } {
+    const scope = [traceMetadataKeys.sourceRun, runId, runId];
+    const ended = `SELECT execution_ms FROM traces WHERE trace_id IN (${runTraceIds}) AND execution_ms IS NOT NULL`;
+    const timed = (this.db.values(`SELECT COUNT(*) FROM (${ended})`, scope)[0]?.[0] as number) ?? 0;
+    const count = this.countTraces({ runId });
+    if (timed === 0) return { count };
+    // The middle one or two by latency, without reading every latency into memory.
+    const middle = this.db.values(`${ended} ORDER BY execution_ms LIMIT ? OFFSET ?`, [...scope, timed % 2 === 1 ? 1 : 2, Math.floor((timed - 1) / 2)]);
+    return { count, medianMs: middle.reduce((sum, [ms]) => sum + (ms as number), 0) / middle.length };
   }
 
   /** Outlines of a trace's spans (no payloads): for latency figures and go-to-code. */
@@ -206,6 +223,14 @@ export class TraceStore {
     }
     return page;
   }
+}
+
+/** The ids of a run's traces: made in it (`mlflow.sourceRun`) or linked to it. Params: the metadata key, the run id twice. */
+const runTraceIds = 'SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?';
+
+/** MLflow's trace filter for a run's traces (made in it or linked to it). */
+export function runTraceFilter(runId: string): string {
+  return `run_id = ${filterLiteral(runId)}`;
 }
 
 function outlineFromRow(row: unknown[]): SpanOutline {

@@ -135,6 +135,15 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     super.dispose();
   }
 
+  /**
+   * Answers `request` as if the panel's page had sent it, through the same dispatch. The page's
+   * host actions (go to code, open source) only send such requests, so tests in VS Code, which
+   * cannot click inside a webview, ask through here what a click asks.
+   */
+  request(host: WebviewHost, request: RequestMessage): Promise<unknown> {
+    return this.handle(request, host);
+  }
+
   private async handle(request: RequestMessage, host: WebviewHost): Promise<unknown> {
     const { method, params } = request;
     if (ExportCsvRequest.is(request)) return this.exportCsv(host, params);

@@ -1,7 +1,6 @@
-import type { TraceStore } from '../../core/traces/traceStore';
+import { runTraceFilter, type TraceStore } from '../../core/traces/traceStore';
 import type { ExperimentNode, RunNode, RunsTreeNode } from '../runs/runsTreeNodes';
 import { TracesNode, type TraceNode } from './traceTreeNodes';
-import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** How many traces a group lists; the rest are a search away (the filter). */
 export const tracesShownPerGroup = 100;
@@ -80,9 +79,12 @@ export class TraceGroups {
 
   private search(group: TracesNode, traces: TraceStore) {
     const runId = group.runId;
-    const scope = runId === undefined ? '' : `run_id = ${filterLiteral(runId)}`;
+    const scope = runId === undefined ? '' : runTraceFilter(runId);
     const filter = [this.filter && `(${this.filter})`, scope].filter(Boolean).join(' AND ');
-    return traces.searchSummaries({ experimentIds: [group.experimentId], filter, maxResults: tracesShownPerGroup }).items;
+    // A run's traces include those linked to it from other experiments.
+    const experimentIds = runId === undefined ? [group.experimentId] : traces.runTraceExperimentIds(runId);
+    if (experimentIds.length === 0) return [];
+    return traces.searchSummaries({ experimentIds, filter, maxResults: tracesShownPerGroup }).items;
   }
 }
 

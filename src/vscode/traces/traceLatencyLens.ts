@@ -11,7 +11,7 @@ const latestSpans = 50;
 
 /**
  * A CodeLens above each function that traces recorded (`@mlflow.trace`): its median latency over
- * its latest spans ("p50 120 ms over the last 50 traces"). A click lists its traces in the Runs
+ * its latest spans ("p50 120 ms over its last 50 calls"). A click lists its traces in the Runs
  * view (the trace filter `span.name = '<function>'`). Ranges are found cheaply from the function
  * names the store knows; the figure is computed when VS Code resolves the lens.
  */
@@ -53,7 +53,8 @@ export class TraceLatencyLens extends Disposable implements vscode.CodeLensProvi
     const latencies = traces?.functionLatencies(name, latestSpans) ?? [];
     const p50 = median(latencies);
     lens.command = {
-      title: p50 === undefined ? 'no traces yet' : `$(pulse) p50 ${formatLatency(p50)} over the last ${latencies.length} trace${latencies.length === 1 ? '' : 's'}`,
+      title: p50 === undefined ? 'no traces yet' : `$(pulse) p50 ${formatLatency(p50)} over its last ${latencies.length} call${latencies.length === 1 ? '' : 's'}`,
+      // One trace may call the function many times: the figure is over its spans (calls), not traces.
       tooltip: `Median latency of ${name}() in its latest spans; click to list its traces in the Runs view`,
       command: CommandId.FilterTraces,
       arguments: [`span.name = '${name}'`],

@@ -19,6 +19,7 @@ import type { Dashboard, DashboardContext } from './context';
 import { formatDuration, shortCommit } from './format';
 import { MetricChartsSection } from './metricChartsSection';
 import { runLink } from './navigation';
+import { compareTracesSection } from './traceLists';
 import { RunPicker } from './runPicker';
 import { statusTag } from './statusTag';
 
@@ -110,6 +111,7 @@ export class CompareDashboard implements Dashboard {
       keyValueDiff('tag-diff', 'Tag', model.runs, model.tags, only ? 'No tags differ.' : 'No tags.'),
       model.datasets.length > 0 ? el('h2', { text: 'Datasets' }) : null,
       model.datasets.length > 0 ? keyValueDiff('dataset-diff', 'Dataset', model.runs, model.datasets, '') : null,
+      ...compareTracesSection(model.runs),
     );
     replaceChildren(this.code, this.codeTable(model));
   }

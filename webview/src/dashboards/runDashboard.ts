@@ -17,6 +17,7 @@ import { NoteSection } from './noteSection';
 import { OutputSection } from './outputSection';
 import { runHeader } from './runHeader';
 import { datasetsTable, metricsTable, paramsTable, tagsTable } from './runTables';
+import { runTracesSection } from './traceLists';
 
 /** One run: header, params, metrics, charts, artifacts, output and note; live while the run runs. */
 export class RunDashboard implements Dashboard {
@@ -87,6 +88,7 @@ export class RunDashboard implements Dashboard {
       tagsTable(model.tags),
       model.datasets.length > 0 ? el('h2', { text: 'Datasets' }) : null,
       model.datasets.length > 0 ? datasetsTable(model.datasets) : null,
+      ...(model.traces && model.traces.total > 0 ? runTracesSection(this.ctx, model.traces) : []),
     );
     this.charts.setAvailableKeys(model.metrics.map((m) => m.key));
     this.artifacts.show(model.artifacts, model.loggedModels);

@@ -14,7 +14,9 @@ import { tag } from '../components/tag';
 import { textField } from '../components/textField';
 import { chatMessagesOf, conversation } from './chatMessages';
 import type { Dashboard, DashboardContext } from './context';
+import { formatMs } from './format';
 import { jsonTree } from './jsonTree';
+import { traceStateTag } from './traceLists';
 
 /**
  * The trace viewer: the span tree as a waterfall (one row per span, indented by depth, its bar
@@ -69,7 +71,7 @@ export class TraceDashboard implements Dashboard {
       el(
         'div',
         { className: 'trace-facts', attrs: { 'data-name': 'trace-facts' } },
-        tag(model.state, `status status-${model.state === 'OK' ? 'finished' : model.state === 'ERROR' ? 'failed' : 'running'}`),
+        traceStateTag(model.state),
         el('span', { text: `${formatMs(total)} · ${model.spans.length} span${model.spans.length === 1 ? '' : 's'}${errors > 0 ? ` · ${errors} failed` : ''}` }),
         model.inputTokens + model.outputTokens > 0
           ? el('span', { attrs: { 'data-name': 'token-totals' }, text: `Tokens: ${model.inputTokens} in · ${model.outputTokens} out · ${model.inputTokens + model.outputTokens} total` })
@@ -206,10 +208,4 @@ function exceptionBlock(attributes: readonly { readonly key: string; readonly va
     el('p', { text: get('exception.message') }),
     get('exception.stacktrace') ? el('pre', { text: get('exception.stacktrace') }) : null,
   );
-}
-
-function formatMs(ms: number): string {
-  if (ms < 1) return `${ms.toFixed(2)} ms`;
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  return `${(ms / 1000).toFixed(2)} s`;
 }

@@ -1,0 +1,101 @@
+import type { Database } from '../store/database';
+import type { SpanFiles } from './spanFiles';
+import type { SpanJson, SpanOutline } from './spanJson';
+import { logSpanOutlines } from './traceWrites';
+
+/** One OTLP request's spans, waiting for the flush that makes them durable. */
+interface Pending {
+  readonly experimentId: string;
+  readonly spans: readonly SpanJson[];
+  readonly outlines: readonly SpanOutline[];
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for OTLP spans (DESIGN.md: concurrent requests share flushes). MLflow's client
+ * exports each span as it ends, one request per span; flushing each alone costs a file flush and a
+ * journal flush per span. Requests that arrive while a flush is under way wait for the next one,
+ * which appends all their spans (one write and one flush per trace file, the files in parallel),
+ * then records all their outlines in one database write (one journal flush). Each request is
+ * answered once its spans are durable; payloads are on disk before their outlines are written.
+ */
+export class SpanIngest {
+  private pending: Pending[] = [];
+  private flushing = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly spanFiles: SpanFiles,
+  ) {}
+
+  /** Resolves once the spans are durable; callers validate first, so a failure here is the disk's or the store's. */
+  add(experimentId: string, spans: readonly SpanJson[], outlines: readonly SpanOutline[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ experimentId, spans, outlines, resolve, reject });
+      if (!this.flushing) void this.flushAll();
+    });
+  }
+
+  private async flushAll(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending.splice(0);
+        // Whatever fails unforeseen, no request is left waiting (a settled one ignores this).
+        await this.flush(batch).catch((error: unknown) => batch.forEach((request) => request.reject(error)));
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async flush(batch: readonly Pending[]): Promise<void> {
+    const failedTraces = await this.appendPayloads(batch);
+    const written: Pending[] = [];
+    for (const request of batch) {
+      const failure = request.outlines.map((outline) => failedTraces.get(outline.traceId)).find((error) => error !== undefined);
+      if (failure === undefined) written.push(request);
+      else request.reject(failure);
+    }
+    if (written.length === 0) return;
+    try {
+      this.db.write((tx) => {
+        for (const request of written) logSpanOutlines(tx, request.experimentId, request.outlines);
+      });
+      for (const request of written) request.resolve();
+    } catch {
+      // One request's outlines failed the shared write (its experiment went meanwhile): the others
+      // must not fail with it, so each is written alone and answered with its own outcome.
+      for (const request of written) {
+        try {
+          this.db.write((tx) => logSpanOutlines(tx, request.experimentId, request.outlines));
+          request.resolve();
+        } catch (error) {
+          request.reject(error);
+        }
+      }
+    }
+  }
+
+  /** Appends the batch's spans, one append per trace; returns the traces whose append failed, with why. */
+  private async appendPayloads(batch: readonly Pending[]): Promise<Map<string, unknown>> {
+    const byTrace = new Map<string, SpanJson[]>();
+    for (const request of batch) {
+      request.outlines.forEach((outline, i) => {
+        const list = byTrace.get(outline.traceId);
+        if (list) list.push(request.spans[i]);
+        else byTrace.set(outline.traceId, [request.spans[i]]);
+      });
+    }
+    const failed = new Map<string, unknown>();
+    await Promise.all(
+      [...byTrace].map(([traceId, spans]) =>
+        this.spanFiles.append(traceId, spans).catch((error: unknown) => {
+          failed.set(traceId, error);
+        }),
+      ),
+    );
+    return failed;
+  }
+}
