@@ -14,6 +14,7 @@ import { PendingLaunchResults } from './pendingLaunchResults';
 import { registerRerunCommand } from './rerunCommand';
 import { registerReproduceCommand } from './reproduceCommand';
 import { registerRunCodeCommands } from './runCodeCommands';
+import { registerRunWorktreeCleanup } from './runWorktreeCleanup';
 
 /**
  * Launching tracked runs: the lenses, the commands, the live launches, the status bar, the
@@ -37,6 +38,7 @@ export class LaunchFeature extends Disposable {
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
     this.register(registerRerunCommand(sessions, this.controller));
     for (const disposable of registerRunCodeCommands(sessions)) this.register(disposable);
+    this.register(registerRunWorktreeCleanup(sessions));
     this.register(registerReproduceCommand(sessions, this.controller));
   }
 }
