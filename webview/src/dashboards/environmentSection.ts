@@ -8,7 +8,8 @@ import type { DashboardContext } from './context';
 /**
  * How the run's environment differs from this machine's now: packages added, removed or at another
  * version, the Python version, data files changed or missing. Comparing runs the interpreter, so it
- * happens when the tab is opened (and again on request), never when the dashboard opens.
+ * happens when the tab is opened (and again on request), never when the dashboard opens; only in
+ * VS Code (the run dashboard shows the tab there alone).
  */
 export class EnvironmentSection {
   readonly element = el('section', { className: 'environment', attrs: { 'data-name': 'environment' } });
@@ -27,10 +28,6 @@ export class EnvironmentSection {
   }
 
   private async compare(): Promise<void> {
-    if (!this.ctx.host.hostActions) {
-      replaceChildren(this.element, el('p', { className: 'empty', text: "The environment is compared in VS Code, where the run's interpreter can be asked." }));
-      return;
-    }
     replaceChildren(this.element, loading("Comparing the run's environment with this machine's…"));
     try {
       this.show(await this.ctx.client.request(EnvironmentDiffRequest, { runId: this.runId }));

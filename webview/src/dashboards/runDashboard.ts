@@ -43,7 +43,9 @@ export class RunDashboard implements Dashboard {
     private state: RunDashboardState,
   ) {
     this.runIds = [state.runId];
-    this.activeTab = knownTab(runDashboardTabs, state.tab);
+    // The environment is compared by VS Code (it asks the interpreter): a browser has no such tab.
+    const saved = knownTab(runDashboardTabs, state.tab);
+    this.activeTab = saved === 'environment' && !ctx.host.hostActions ? runDashboardTabs[0] : saved;
     this.charts = new MetricChartsSection({
       ctx,
       settings: { chartKeys: state.chartKeys, chart: state.chart ?? defaultMetricChartOptions },
@@ -61,7 +63,7 @@ export class RunDashboard implements Dashboard {
         { id: 'charts', label: 'Charts', content: this.charts.element },
         { id: 'artifacts', label: 'Artifacts', content: this.artifacts.element },
         { id: 'output', label: 'Output', content: this.output.element },
-        { id: 'environment', label: 'Environment', content: this.environment.element },
+        ...(ctx.host.hostActions ? [{ id: 'environment', label: 'Environment', content: this.environment.element }] : []),
         { id: 'note', label: 'Note', content: this.note.element },
       ],
       { active: this.activeTab, onChange: (id) => void this.openTab(knownTab(runDashboardTabs, id)) },
