@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { gitOutput, runGit, type GitOptions } from './gitCommand';
+import { recordRestoredState } from './runWorktrees';
 
 /** Why a run's code could not be restored, worded for the person; `kind` lets the caller offer a way out. */
 export class CodeRestoreError extends Error {
@@ -59,6 +60,7 @@ export async function restoreInWorktree(code: RunCode, target: string, options: 
       throw error;
     }
   }
+  await recordRestoredState(target, options);
   return { folder, root: target, created: true };
 }
 

@@ -145,7 +145,7 @@ export interface MetricChartModel extends ChartModel {
 // ---------------------------------------------------------------------------------------------
 
 /** The run dashboard's tabs, the first shown when the state names none (or one this version lacks). */
-export const runDashboardTabs = ['summary', 'charts', 'artifacts', 'output', 'note'] as const;
+export const runDashboardTabs = ['summary', 'charts', 'artifacts', 'output', 'environment', 'note'] as const;
 export type RunDashboardTab = (typeof runDashboardTabs)[number];
 
 /** The experiment dashboard's chart tabs, the first shown when the state names none (or one this version lacks). */
@@ -251,7 +251,7 @@ function isNonEmptyString(value: unknown): value is string {
 /** Where the dashboard runs: host actions (open an editor) exist only in VS Code. */
 export interface HostInfo {
   readonly kind: 'vscode' | 'browser';
-  /** Whether `run/openSource`, `run/openDiff` and `artifact/open` can succeed here. */
+  /** Whether `run/openSource`, `run/openDiff`, `artifact/open` and `run/environmentDiff` can succeed here. */
   readonly hostActions: boolean;
 }
 
@@ -724,6 +724,38 @@ export interface OpenArtifactParams {
 }
 export const OpenArtifactRequest = new RequestType<OpenArtifactParams, HostActionResult>('artifact/open');
 
+/** The run's environment against this machine's now; asked only when the person opens it (it runs Python). */
+export interface EnvironmentDiffParams {
+  readonly runId: string;
+}
+
+/** A package whose version differs: `then` absent for one installed since, `now` absent for one gone. */
+export interface PackageVersionChange {
+  readonly name: string;
+  readonly then?: string;
+  readonly now?: string;
+}
+
+export interface EnvironmentDiffModel {
+  /** The interpreter compared with: the run's own when it is still on this machine, else the one chosen for the script. */
+  readonly interpreter: string;
+  /** False when the run's interpreter is gone and another one was compared with. */
+  readonly sameInterpreter: boolean;
+  /** Absent when either listing is unknown (the run kept no `runlens/requirements.txt`, or the interpreter could not list its packages). */
+  readonly packages?: {
+    readonly added: readonly PackageVersionChange[];
+    readonly removed: readonly PackageVersionChange[];
+    readonly changed: readonly PackageVersionChange[];
+  };
+  /** Present only when the versions differ. */
+  readonly python?: { readonly then: string; readonly now: string };
+  /** Data files the run fingerprinted (its dataset inputs) that differ now, by path. */
+  readonly data: { readonly changed: readonly string[]; readonly missing: readonly string[] };
+  /** The same differences in words, one line each ("Changed packages: numpy 1.26 → 2.0"); empty when the environment is the same. */
+  readonly summary: readonly string[];
+}
+export const EnvironmentDiffRequest = new RequestType<EnvironmentDiffParams, EnvironmentDiffModel>('run/environmentDiff');
+
 // ---------------------------------------------------------------------------------------------
 // Method lists, for dispatch
 // ---------------------------------------------------------------------------------------------
@@ -745,10 +777,10 @@ export const serviceRequests = [
 ] as const;
 
 /** Requests the host answers itself. */
-export const hostActionRequests = [OpenSourceRequest, OpenDiffRequest, OpenArtifactRequest] as const;
+export const hostActionRequests = [OpenSourceRequest, OpenDiffRequest, OpenArtifactRequest, EnvironmentDiffRequest] as const;
 
 export type ServiceMethod = keyof ServiceMethods;
-export type HostActionMethod = 'run/openSource' | 'run/openDiff' | 'artifact/open';
+export type HostActionMethod = 'run/openSource' | 'run/openDiff' | 'artifact/open' | 'run/environmentDiff';
 
 export function isServiceMethod(method: string): method is ServiceMethod {
   return serviceRequests.some((request) => request.method === method);

@@ -16,6 +16,7 @@ export const CommandId = {
   RerunRun: 'runlens.rerunRun',
   OpenRunCode: 'runlens.openRunCode',
   ApplyRunCode: 'runlens.applyRunCode',
+  CleanUpRunWorktrees: 'runlens.cleanUpRunWorktrees',
   ReproduceRun: 'runlens.reproduceRun',
   ShowRunningLaunches: 'runlens.showRunningLaunches',
   LaunchUnavailable: 'runlens.launchUnavailable',

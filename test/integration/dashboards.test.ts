@@ -177,6 +177,35 @@ suite('Dashboards in VS Code', () => {
     await waitFor('the restored panel to be titled', () => (host.panel.title.startsWith('Compare: second vs first') ? true : undefined));
   });
 
+  test("the Environment tab compares the run's environment with this machine's when it is opened, not before", async function () {
+    this.timeout(60_000);
+    const tags = [
+      { key: 'runlens.python.version', value: '3.0.1' },
+      { key: 'runlens.python.path', value: '/nonexistent/bin/python' },
+    ];
+    const { run } = (await data.post('runs/create', { experiment_id: data.experimentId, run_name: 'env-run', start_time: Date.now(), tags })) as {
+      run: { info: { run_id: string } };
+    };
+    const runId = run.info.run_id;
+    const before = runLens.dashboards.hosts;
+    await vscode.commands.executeCommand('runlens.openRunDashboard', runId);
+    const onSummary = await newestHost(runLens, before, 'run');
+    await waitForAnswer(onSummary, 'run/get');
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.deepEqual(answered(onSummary, 'run/environmentDiff'), [], 'opening the dashboard runs no Python');
+
+    // The same run on its Environment tab (as a panel VS Code restores): the page asks, the host compares.
+    const panel = vscode.window.createWebviewPanel('runlens.dashboard', 'restoring', vscode.ViewColumn.Active, { enableScripts: true });
+    const others = runLens.dashboards.hosts;
+    await runLens.dashboards.deserializeWebviewPanel(panel, { kind: 'run', runId, tab: 'environment' });
+    const onEnvironment = await newestHost(runLens, others, 'run');
+    await waitForAnswer(onEnvironment, 'run/get');
+    await waitFor('the environment comparison', () => answered(onEnvironment, 'run/environmentDiff')[0], 45_000);
+    const [answer] = answered(onEnvironment, 'run/environmentDiff');
+    assert.ok(answer.ok, `run/environmentDiff failed: ${answer.error}`);
+    assert.equal(answered(onEnvironment, 'run/environmentDiff').length, 1, 'compared once');
+  });
+
   test('runs of the same name: their tabs and their compare carry short ids; a tab left alone loses its id', async () => {
     const same: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -6,6 +6,7 @@ import type { RunChangeTracker } from '../../core/dashboards/runChanges';
 import type { RemoteMirrors } from '../../core/remote/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
+  EnvironmentDiffRequest,
   ExportCsvRequest,
   isDashboardState,
   isServiceMethod,
@@ -167,6 +168,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       const other = (params as { otherRunId?: unknown } | undefined)?.otherRunId;
       return this.actions.openDiff(requiredString(params, 'runId', method), typeof other === 'string' ? other : undefined);
     }
+    if (EnvironmentDiffRequest.is(request)) return this.actions.environmentDiff(requiredString(params, 'runId', method));
     if (OpenArtifactRequest.is(request)) return this.actions.openArtifact(requiredString(params, 'runId', method), requiredString(params, 'path', method));
     if (GoToSpanCodeRequest.is(request)) {
       const session = await this.sessionOfPanel(host);

@@ -10,9 +10,12 @@ import type { DashboardService } from '../../core/dashboards/dashboardService';
 import { storePathOf } from '../../core/dashboards/runArtifactRoot';
 import { artifactPathSegments } from '../../core/store/artifactStore';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import type { HostActionResult, RunDashboardModel } from '../../protocol/dashboards';
+import { describeEnvironmentDiff } from '../../core/launches/environmentDiff';
+import type { EnvironmentDiffModel, HostActionResult, RunDashboardModel } from '../../protocol/dashboards';
 import { isRemoteAddress } from '../../protocol/runAddress';
 import { Disposable } from '../disposable';
+import { interpreterNowFor, runEnvironmentDiff } from '../launch/runEnvironment';
+import { scriptOfRun } from '../launch/runFailure';
 import { FileAtRunError, fileAtRun, locate } from '../runs/gitFileAtRun';
 
 /** Read-only documents holding a run's source file as it was: `runlens-source:/<run8>/<path>?<runId>`. */
@@ -94,6 +97,18 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     if (!commit || !sourceFile || !workspaceFolder) throw new Error(`Run ${runId} has no captured code.`);
     const patch = model.patchPath ? await this.artifactOf(model, model.patchPath) : undefined;
     return fileAtRun({ cwd: workspaceFolder, commit, file: sourceFile, patch });
+  }
+
+  /** The run's packages, Python version and data against this machine's now (runs the interpreter: asked for, never on open). */
+  async environmentDiff(runId: string): Promise<EnvironmentDiffModel> {
+    if (isRemoteAddress(runId)) throw new DashboardError('invalidParams', "A remote run's environment is compared on the machine that ran it.");
+    const { store, workspaceFolder } = await this.owned(runId);
+    if (workspaceFolder === undefined) throw new DashboardError('notFound', 'The run is not in a workspace folder here.');
+    const run = store.tracking.getRun(runId);
+    const script = scriptOfRun(run, workspaceFolder) ?? workspaceFolder;
+    const interpreter = await interpreterNowFor(run, vscode.Uri.file(script));
+    const diff = await runEnvironmentDiff(store, run, interpreter.path, workspaceFolder);
+    return { ...diff, interpreter: interpreter.path, sameInterpreter: interpreter.own, summary: describeEnvironmentDiff(diff) };
   }
 
   private async run(runId: string): Promise<RunDashboardModel> {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { LaunchCodeLensProvider } from './codeLensProvider';
+import { FailureDiagnostics } from './failureDiagnostics';
 import { registerLaunchCommands } from './launchCommands';
 import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import { LaunchController } from './launchController';
@@ -13,10 +14,11 @@ import { PendingLaunchResults } from './pendingLaunchResults';
 import { registerRerunCommand } from './rerunCommand';
 import { registerReproduceCommand } from './reproduceCommand';
 import { registerRunCodeCommands } from './runCodeCommands';
+import { registerRunWorktreeCleanup } from './runWorktreeCleanup';
 
 /**
  * Launching tracked runs: the lenses, the commands, the live launches, the status bar, the
- * notifications, where launches log (the workspace or a remote server), and the ends of remote
+ * notifications, failed runs at their failing line, where launches log (the workspace or a remote server), and the ends of remote
  * launches still to send.
  */
 export class LaunchFeature extends Disposable {
@@ -31,10 +33,12 @@ export class LaunchFeature extends Disposable {
     this.register(registerLaunchTargetPicker(remoteServers));
     const pending = this.register(new PendingLaunchResults(sessions.primary(), remoteServers, this.controller));
     this.register(new LaunchNotifier(this.controller, pending));
+    this.register(new FailureDiagnostics(sessions, this.controller));
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python', scheme: 'file' }, this.register(new LaunchCodeLensProvider())));
     for (const disposable of registerLaunchCommands(this.controller, context.workspaceState)) this.register(disposable);
     this.register(registerRerunCommand(sessions, this.controller));
     for (const disposable of registerRunCodeCommands(sessions)) this.register(disposable);
+    this.register(registerRunWorktreeCleanup(sessions));
     this.register(registerReproduceCommand(sessions, this.controller));
   }
 }

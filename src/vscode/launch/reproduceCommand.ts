@@ -9,9 +9,8 @@ import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { gitPathSetting, type LaunchController } from './launchController';
-import { chooseInterpreter } from './interpreterChoice';
 import { restoreRunWorktree, runCodeSource } from './runCode';
-import { runEnvironmentDiff } from './runEnvironment';
+import { interpreterNowFor, runEnvironmentDiff } from './runEnvironment';
 
 const reproduce = 'Reproduce';
 
@@ -33,10 +32,11 @@ export function registerReproduceCommand(sessions: WorkspaceSessions, controller
       const script = path.join(restored.folder, path.basename(plan.script));
       if (!existsSync(script)) throw new Error(`${path.basename(plan.script)} is not in the run's restored code (${restored.folder})`);
       const ranWith = tags[CaptureTag.PythonPath];
-      const interpreter = ranWith && existsSync(ranWith) ? ranWith : undefined;
+      const now = await interpreterNowFor(run, vscode.Uri.file(script));
+      const interpreter = now.own ? now.path : undefined;
       const environment = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Comparing the environment of run "${run.info.run_name}" with this one…` },
-        async () => describeEnvironmentDiff(await runEnvironmentDiff(source.store, run, interpreter ?? (await chooseInterpreter(vscode.Uri.file(script))).path, source.folder)),
+        async () => describeEnvironmentDiff(await runEnvironmentDiff(source.store, run, now.path, source.folder)),
       );
       if (!options?.confirmed) {
         const detail = [

@@ -13,6 +13,9 @@ import { pickRuns, runIdOf } from '../runs/runTargets';
 import type { OwnerSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 
+/** The folder of `.runlens/` that holds a worktree per run whose code was restored. */
+export const runWorktreesFolder = 'worktrees';
+
 /** A run whose code can be restored: the run, its tags, and its commit and captured diff. */
 export interface RunCodeSource {
   readonly store: WorkspaceStore;
@@ -52,7 +55,7 @@ async function sourceOf(opened: OwnerSession, runId: string, folder: string, sto
     folder,
     script,
     code: { cwd: existsSync(path.dirname(script)) ? path.dirname(script) : folder, commit, patchFile: patch },
-    worktree: path.join(storeDir, 'worktrees', runId),
+    worktree: path.join(storeDir, runWorktreesFolder, runId),
   };
 }
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { fingerprintPaths } from '../../capture/dataFingerprint';
@@ -8,7 +9,16 @@ import type { Run } from '../../core/entities';
 import { environmentDiff, type EnvironmentDiff, type EnvironmentSide } from '../../core/launches/environmentDiff';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type * as vscode from 'vscode';
 import { artifactFile } from '../runs/runArtifactFiles';
+import { chooseInterpreter } from './interpreterChoice';
+
+/** The interpreter to compare a run with: its own (`runlens.python.path`) while that is on this machine, else the one chosen for `script`. */
+export async function interpreterNowFor(run: Run, script: vscode.Uri): Promise<{ readonly path: string; readonly own: boolean }> {
+  const ranWith = run.data.tags?.find((tag) => tag.key === CaptureTag.PythonPath)?.value;
+  if (ranWith && existsSync(ranWith)) return { path: ranWith, own: true };
+  return { path: (await chooseInterpreter(script)).path, own: false };
+}
 
 /**
  * The run's environment (its `runlens/requirements.txt`, Python version and data fingerprints)

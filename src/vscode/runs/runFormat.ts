@@ -39,3 +39,11 @@ export function formatMetricValue(value: number): string {
   const rounded = Number(value.toPrecision(4));
   return Math.abs(rounded) >= 1e6 || (rounded !== 0 && Math.abs(rounded) < 1e-4) ? rounded.toExponential(3) : String(rounded);
 }
+
+/** `512 B`, `3.4 KB`, `12.0 MB`, `1.2 GB`: an artifact's or a folder's size. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}

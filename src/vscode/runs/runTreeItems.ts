@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { folderItem } from '../perFolder';
 import type { RunStatus } from '../../core/entities';
 import { ColorId, CommandId } from '../contributions';
-import { formatMetricValue, relativeTime } from './runFormat';
+import { formatBytes, formatMetricValue, relativeTime } from './runFormat';
 import { sectionSize } from './runSections';
 import type { ArtifactNode, ExperimentNode, FieldNode, LocalRunsTreeNode, RunNode, SectionKind, SectionNode } from './runsTreeNodes';
 import { runTooltipMarkdown } from './runTooltip';
@@ -166,11 +166,4 @@ function artifactItem(node: ArtifactNode): vscode.TreeItem {
   // vscode.open shows images in the image preview and text in an editor.
   if (!node.isDir) item.command = { command: 'vscode.open', title: 'Open Artifact', arguments: [uri] };
   return item;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }

@@ -12,6 +12,7 @@ import { loading } from '../components/progress';
 import { tabs } from '../components/tabs';
 import { ArtifactsSection } from './artifactsSection';
 import type { Dashboard, DashboardContext } from './context';
+import { EnvironmentSection } from './environmentSection';
 import { MetricChartsSection } from './metricChartsSection';
 import { NoteSection } from './noteSection';
 import { OutputSection } from './outputSection';
@@ -19,7 +20,7 @@ import { runHeader } from './runHeader';
 import { datasetsTable, metricsTable, paramsTable, tagsTable } from './runTables';
 import { runTracesSection } from './traceLists';
 
-/** One run: header, params, metrics, charts, artifacts, output and note; live while the run runs. */
+/** One run: header, params, metrics, charts, artifacts, output, environment and note; live while the run runs. */
 export class RunDashboard implements Dashboard {
   readonly runIds: readonly string[];
   private readonly header = el('div');
@@ -27,6 +28,7 @@ export class RunDashboard implements Dashboard {
   private readonly charts: MetricChartsSection;
   private readonly artifacts: ArtifactsSection;
   private readonly output: OutputSection;
+  private readonly environment: EnvironmentSection;
   private readonly note: NoteSection;
   private activeTab: RunDashboardTab;
   private model: RunDashboardModel | undefined;
@@ -42,7 +44,9 @@ export class RunDashboard implements Dashboard {
     private state: RunDashboardState,
   ) {
     this.runIds = [state.runId];
-    this.activeTab = knownTab(runDashboardTabs, state.tab);
+    // The environment is compared by VS Code (it asks the interpreter): a browser has no such tab.
+    const saved = knownTab(runDashboardTabs, state.tab);
+    this.activeTab = saved === 'environment' && !ctx.host.hostActions ? runDashboardTabs[0] : saved;
     this.charts = new MetricChartsSection({
       ctx,
       settings: { chartKeys: state.chartKeys, chart: state.chart ?? defaultMetricChartOptions },
@@ -51,6 +55,7 @@ export class RunDashboard implements Dashboard {
     this.charts.setRuns(this.runIds);
     this.artifacts = new ArtifactsSection(ctx, state.runId);
     this.output = new OutputSection(ctx, state.runId);
+    this.environment = new EnvironmentSection(ctx, state.runId);
     this.note = new NoteSection(ctx, state.runId);
     replaceChildren(this.header, loading('Loading the run…'));
     const panels = tabs(
@@ -59,6 +64,7 @@ export class RunDashboard implements Dashboard {
         { id: 'charts', label: 'Charts', content: this.charts.element },
         { id: 'artifacts', label: 'Artifacts', content: this.artifacts.element },
         { id: 'output', label: 'Output', content: this.output.element },
+        ...(ctx.host.hostActions ? [{ id: 'environment', label: 'Environment', content: this.environment.element }] : []),
         { id: 'note', label: 'Note', content: this.note.element },
       ],
       { active: this.activeTab, onChange: (id) => void this.openTab(knownTab(runDashboardTabs, id)) },
@@ -73,6 +79,7 @@ export class RunDashboard implements Dashboard {
       this.show(model);
       this.stale.add('charts').add('output');
       await this.refreshTab(this.activeTab, model);
+      await this.openEnvironment(this.activeTab);
     });
   }
 
@@ -103,12 +110,18 @@ export class RunDashboard implements Dashboard {
     this.save({ ...this.state, tab });
     const model = this.model;
     if (model) await this.ctx.status.guard(`load ${tab}`, () => this.refreshTab(tab, model));
+    await this.openEnvironment(tab);
   }
 
   private async refreshTab(tab: RunDashboardTab, model: RunDashboardModel): Promise<void> {
     if (!this.stale.delete(tab)) return;
     if (tab === 'charts') await this.charts.refresh();
     else if (tab === 'output') await this.output.refresh(model.outputLogPath);
+  }
+
+  /** The environment is compared when its tab shows (it runs Python), once; not with every refresh. */
+  private async openEnvironment(tab: RunDashboardTab): Promise<void> {
+    if (tab === 'environment') await this.environment.open();
   }
 
   private save(state: RunDashboardState): void {
