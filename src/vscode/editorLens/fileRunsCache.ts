@@ -7,6 +7,7 @@ import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { FileRunsReader } from './fileRunsReader';
 import { hoverRows } from './fileRunsText';
+import { fileRunsRefreshTiming } from './refreshTiming';
 
 /** One file's runs as last read, and the metric histories its hovers asked for. */
 interface Entry {
@@ -16,12 +17,6 @@ interface Entry {
   fingerprint: string;
   readonly histories: Map<string, Promise<number[]>>;
 }
-
-/**
- * A store write shows in the lens within this: a change waits `delayMs` for its burst, and a script
- * logging without pause refreshes the open files at most every `minIntervalMs`.
- */
-const refreshTiming = { delayMs: 150, minIntervalMs: 500 };
 
 /**
  * The runs of each open Python file, read once in the background and kept: lenses and hovers are
@@ -34,7 +29,7 @@ export class FileRunsCache extends Disposable {
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires after a refresh changed what some file's lens or hovers show. */
   readonly onDidChange = this.changed.event;
-  private readonly throttle = this.register(new ChangeThrottle(() => this.refresh(), refreshTiming));
+  private readonly throttle = this.register(new ChangeThrottle(() => this.refresh(), fileRunsRefreshTiming));
   private subscriptions: vscode.Disposable[] = [];
 
   constructor(

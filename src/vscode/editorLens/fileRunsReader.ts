@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { readFileRuns, type FileRuns } from '../../core/editorLens/fileRuns';
+import type { TrackingStore } from '../../core/store/trackingStore';
 import type { TrackingSession } from '../trackingSession';
 import { patchFile } from '../runs/runArtifactFiles';
 import { firstLoggedMetric } from '../runs/runsQuery';
@@ -32,6 +33,11 @@ const sparklinePoints = 5_000;
 
 export class StoreFileRunsReader implements FileRunsReader {
   reads = 0;
+  /**
+   * Each experiment's default primary metric once known: the oldest run's first metric stays the
+   * same as runs come and go (a refresh after every write would otherwise look it up again).
+   */
+  private readonly defaultMetrics = new Map<string, string>();
 
   async fileRuns(session: TrackingSession, request: FileRunsRequest): Promise<FileRuns | undefined> {
     const tracking = await this.tracking(session);
@@ -40,8 +46,16 @@ export class StoreFileRunsReader implements FileRunsReader {
     return readFileRuns(tracking, {
       sourceNames: request.sourceNames,
       recent: request.recent,
-      primaryMetricOf: (experimentId) => request.chosenPrimaryMetric(experimentId) ?? firstLoggedMetric(tracking, experimentId),
+      primaryMetricOf: (experimentId) => request.chosenPrimaryMetric(experimentId) ?? this.defaultMetric(tracking, experimentId),
     });
+  }
+
+  private defaultMetric(tracking: TrackingStore, experimentId: string): string | undefined {
+    const known = this.defaultMetrics.get(experimentId);
+    if (known !== undefined) return known;
+    const found = firstLoggedMetric(tracking, experimentId);
+    if (found !== undefined) this.defaultMetrics.set(experimentId, found);
+    return found;
   }
 
   async metricValues(session: TrackingSession, runId: string, key: string): Promise<number[]> {
