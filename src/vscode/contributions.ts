@@ -64,6 +64,8 @@ export const CommandId = {
   RemoveRemoteServer: 'runlens.removeRemoteServer',
   RefreshRemoteServer: 'runlens.refreshRemoteServer',
   LoadMoreRemote: 'runlens.loadMoreRemote',
+  // The editor knows your experiments (src/vscode/editorLens)
+  DiffSinceBestRun: 'runlens.diffSinceBestRun',
   // Import of MLflow data and push to a remote server (src/vscode/import)
   ImportMlflowData: 'runlens.importMlflowData',
   PushToRemote: 'runlens.pushToRemote',
@@ -89,6 +91,7 @@ export const SettingKey = {
   RemoteServers: 'remoteServers',
   LaunchTarget: 'launchTarget',
   KeepFinishedTerminals: 'keepFinishedTerminals',
+  BestRunGutter: 'editor.bestRunGutter',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

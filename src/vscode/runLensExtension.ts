@@ -6,6 +6,7 @@ import { DashboardPanels } from './dashboards/dashboardPanels';
 import { MlflowTerminalLinks, type MlflowTerminalLink } from './dashboards/mlflowTerminalLinks';
 import { Disposable } from './disposable';
 import { withErrorMessage } from './errorBoundary';
+import { EditorLensFeature, type EditorLensApi } from './editorLens/editorLensFeature';
 import { ImportFeature } from './import/importFeature';
 import type { ImportApi } from './import/importNotices';
 import type { LaunchApi, LaunchController } from './launch/launchController';
@@ -39,6 +40,8 @@ export interface RunLensApi {
   workspaceStore(folder?: vscode.Uri): Promise<WorkspaceStore | undefined>;
   /** The dashboard panels: open ones, and every request they have had answered. */
   readonly dashboards: DashboardPanels;
+  /** The editor's lenses and hovers on runs: their store reads, and a refresh for tests. */
+  readonly editorLens: EditorLensApi;
   /** Scripts launched as tracked runs: follow one to its end. */
   readonly launches: LaunchApi;
   /** Imports of MLflow data: the notifications shown and the progress of a running import. */
@@ -56,6 +59,7 @@ export class RunLensExtension extends Disposable {
   private readonly launches: LaunchController;
   private readonly imports: ImportApi;
   private readonly terminalLinks: MlflowTerminalLinks;
+  private readonly editorLens: EditorLensApi;
 
   constructor(private readonly context: vscode.ExtensionContext) {
     super();
@@ -74,6 +78,7 @@ export class RunLensExtension extends Disposable {
     this.register(vscode.window.registerTerminalLinkProvider(this.terminalLinks));
     for (const disposable of registerTraceCommands(this.dashboards, this.runsView.folders)) this.register(disposable);
     this.register(new TraceLatencyLens(this.sessions.primary()));
+    this.editorLens = this.register(new EditorLensFeature(this.sessions, this.runsView.sources, this.runsView.state)).api;
     this.register(
       vscode.commands.registerCommand(CommandId.ShowReadme, () =>
         vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.joinPath(this.context.extensionUri, 'README.md')),
@@ -103,6 +108,7 @@ export class RunLensExtension extends Disposable {
       },
       dashboards: this.dashboards,
       launches: this.launches,
+      editorLens: this.editorLens,
       imports: this.imports,
       terminalLinks: this.terminalLinks,
     };

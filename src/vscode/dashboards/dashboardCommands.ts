@@ -34,7 +34,10 @@ export function registerDashboardCommands(sessions: WorkspaceSessions, panels: D
     vscode.commands.registerCommand(CommandId.OpenExperimentDashboard, (argument?: unknown) =>
       withErrorMessage('open the experiment dashboard', async () => {
         const given = experimentIdOf(argument);
-        if (given !== undefined) return void panels.open(inFolder({ kind: 'experiment', experimentId: given }, folderUriOf(argument)));
+        if (given !== undefined) {
+          const filter = filterOf(argument);
+          return void panels.open(inFolder({ kind: 'experiment', experimentId: given, ...(filter ? { filter } : {}) }, folderUriOf(argument)));
+        }
         const session = sessions.active();
         const experimentId = await pickExperiment(await ownedStore(session));
         if (experimentId !== undefined) panels.open(inFolder({ kind: 'experiment', experimentId }, folderUri(session)));
@@ -76,6 +79,12 @@ function experimentIdOf(argument: unknown): string | undefined {
     return typeof id === 'string' ? id : undefined;
   }
   return undefined;
+}
+
+/** A filter the dashboard opens with, from `{ experimentId, filter }` (the editor's summary lens gives one). */
+function filterOf(argument: unknown): string | undefined {
+  const filter = typeof argument === 'object' && argument !== null && 'filter' in argument ? (argument as { filter: unknown }).filter : undefined;
+  return typeof filter === 'string' && filter !== '' ? filter : undefined;
 }
 
 async function pickExperiment(store: WorkspaceStore): Promise<string | undefined> {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { WorkspaceSessions } from '../workspaceSessions';
@@ -9,7 +10,8 @@ import { sourceOf } from './runTagValues';
 export const sourceScheme = 'runlens-run-source';
 
 /**
- * Read-only documents of a run's source file as it was when it ran: `runlens-source:/<run>/<file>`.
+ * Read-only documents of a run's files as they were when it ran: `runlens-run-source:/<run>/<file>`,
+ * the file relative to the run's workspace folder (its source file, or another file of its code).
  * The content comes from git at the run's commit with the captured diff applied (gitFileAtRun), and
  * is kept once read: a run's code never changes.
  */
@@ -26,24 +28,40 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
     if (!source.file) {
       throw new Error('the run does not record which file ran (tag mlflow.source.name); runs launched by RunLens do');
     }
-    const uri = vscode.Uri.from({ scheme: sourceScheme, path: `/${runId}/${source.file.replace(/^\/+/, '')}` });
-    if (!this.contents.has(uri.toString())) this.contents.set(uri.toString(), await this.read(store, runId, session.folder));
+    // A script run by hand may name itself by its absolute path: the document's path is folder-relative.
+    const folder = session.folder?.uri.fsPath;
+    const file = folder && path.isAbsolute(source.file) ? path.relative(folder, source.file).split(path.sep).join('/') : source.file;
+    const uri = await this.load(runId, file);
     return vscode.window.showTextDocument(uri, { preview: true });
+  }
+
+  /**
+   * The document of a file (relative to the run's workspace folder) as the run had it, read now so
+   * that an error says why it cannot be had, before an editor shows it.
+   */
+  async load(runId: string, file: string): Promise<vscode.Uri> {
+    const uri = vscode.Uri.from({ scheme: sourceScheme, path: `/${runId}/${file.replace(/^\/+/, '')}` });
+    if (!this.contents.has(uri.toString())) this.contents.set(uri.toString(), await this.readUri(uri));
+    return uri;
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const cached = this.contents.get(uri.toString());
     if (cached !== undefined) return cached;
     // After a reload VS Code asks again for the editors it restores.
-    const runId = uri.path.split('/')[1] ?? '';
-    const session = this.sessions.sessionOf(runId);
-    const content = await this.read(await ownedStore(session), runId, session.folder);
+    const content = await this.readUri(uri);
     this.contents.set(uri.toString(), content);
     return content;
   }
 
+  private async readUri(uri: vscode.Uri): Promise<string> {
+    const [, runId = '', ...file] = uri.path.split('/');
+    const session = this.sessions.sessionOf(runId);
+    return this.read(await ownedStore(session), runId, file.join('/'), session.folder);
+  }
+
   /** The file from git in `folder`, the workspace folder whose store holds the run. */
-  private async read(store: WorkspaceStore, runId: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
+  private async read(store: WorkspaceStore, runId: string, file: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
     const run = store.tracking.getRun(runId);
     const source = sourceOf(run);
     if (!source.commit) {
@@ -56,6 +74,6 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
     if (source.dirty && !patch) {
       throw new Error('the run had uncommitted changes but its captured diff (runlens/diff.patch) is missing, so its exact code is unknown');
     }
-    return fileAtRun({ cwd: folder.uri.fsPath, commit: source.commit, file: source.file ?? '', patch });
+    return fileAtRun({ cwd: folder.uri.fsPath, commit: source.commit, file, patch });
   }
 }

@@ -25,7 +25,10 @@ export class RunsView extends Disposable {
   readonly provider: RunsTreeProvider;
   readonly folders: RunsFolders;
   private readonly view: vscode.TreeView<RunsTreeNode>;
-  private readonly state: RunsViewState;
+  /** The person's choices: filter, order, primary metrics (the editor's lenses follow the primary metrics too). */
+  readonly state: RunsViewState;
+  /** A run's files as they were when it ran, as read-only documents. */
+  readonly sources: RunSourceDocuments;
 
   constructor(
     sessions: WorkspaceSessions,
@@ -56,7 +59,7 @@ export class RunsView extends Disposable {
       }),
     );
 
-    const sources = new RunSourceDocuments(sessions);
+    const sources = (this.sources = new RunSourceDocuments(sessions));
     this.register(vscode.workspace.registerTextDocumentContentProvider(sourceScheme, sources));
     const notes = this.register(new RunNoteFileSystem(sessions));
     this.register(vscode.workspace.registerFileSystemProvider(noteScheme, notes, { isCaseSensitive: true }));

@@ -1,0 +1,80 @@
+import type { Run } from '../entities';
+import type { MetricDirection } from '../../protocol/dashboards';
+import { resolveDirection } from '../dashboards/metricDirection';
+import type { TrackingStore } from '../store/trackingStore';
+
+/** The tag MLflow's client and RunLens's launcher set to the file that ran. */
+export const sourceNameTag = 'mlflow.source.name';
+
+/** The metric a file's runs are judged by, and which way is better. */
+export interface PrimaryMetric {
+  readonly key: string;
+  readonly direction: MetricDirection;
+}
+
+/** What the editor shows about one file: its runs in the store, newest first, and the best of them. */
+export interface FileRuns {
+  /** Every active run of the file. */
+  readonly total: number;
+  /** The experiment of the newest run: the one the lens's dashboard opens. */
+  readonly experimentId: string;
+  /** The newest runs (up to the limit asked for), newest first. */
+  readonly recent: readonly Run[];
+  readonly primary?: PrimaryMetric;
+  /** The run with the best value of the primary metric, among all the file's runs of the experiment. */
+  readonly best?: Run;
+  /** The filter (MLflow's language) that selects the file's runs: the dashboard opens with it. */
+  readonly filter: string;
+}
+
+export interface FileRunsQuery {
+  /** The names the file's runs may carry in `mlflow.source.name` (workspace-relative, absolute). */
+  readonly sourceNames: readonly string[];
+  /** How many of the newest runs to return. */
+  readonly recent: number;
+  /** The experiment's primary metric key (the person's choice or the default), or undefined. */
+  readonly primaryMetricOf: (experimentId: string) => string | undefined;
+}
+
+/**
+ * The runs of a file, read with three indexed searches whatever the store's size: the newest
+ * page, the count, and the best run by the primary metric (MLflow orders runs lacking it last).
+ * Undefined when the store holds no active run of the file.
+ */
+export function readFileRuns(tracking: TrackingStore, query: FileRunsQuery): FileRuns | undefined {
+  const filter = sourceFilter(query.sourceNames);
+  const experimentIds = tracking.listExperiments().map((e) => e.experiment_id);
+  if (experimentIds.length === 0) return undefined;
+  const recent = tracking.searchRuns({ experimentIds, filter, orderBy: ['attributes.start_time DESC'], maxResults: query.recent }).runs;
+  const newest = recent[0];
+  if (!newest) return undefined;
+  const total = tracking.countRuns(experimentIds, 'ACTIVE_ONLY', filter);
+  const experimentId = newest.info.experiment_id;
+  const key = query.primaryMetricOf(experimentId);
+  if (key === undefined) return { total, experimentId, recent, filter };
+  const primary: PrimaryMetric = { key, direction: resolveDirection(key).direction };
+  const order = `metrics.${quotedKey(key)} ${primary.direction === 'lower' ? 'ASC' : 'DESC'}`;
+  const [candidate] = tracking.searchRuns({ experimentIds: [experimentId], filter, orderBy: [order, 'attributes.start_time DESC'], maxResults: 1 }).runs;
+  const best = candidate && metricValue(candidate, key) !== undefined ? candidate : undefined;
+  return { total, experimentId, recent, primary, best, filter };
+}
+
+/** The run's latest value of a metric, when it logged one that is a number (not NaN). */
+export function metricValue(run: Run, key: string): number | undefined {
+  const value = run.data.metrics?.find((m) => m.key === key)?.value;
+  return value === undefined || Number.isNaN(value) ? undefined : value;
+}
+
+/**
+ * `tags.\`mlflow.source.name\` IN ('a', 'b')`. The names are string literals of the filter language
+ * (a backslash escapes a quote or itself there, and a doubled quote is one), never SQL.
+ */
+export function sourceFilter(sourceNames: readonly string[]): string {
+  const names = [...new Set(sourceNames)].map((name) => `'${name.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`);
+  return `tags.\`${sourceNameTag}\` IN (${names.join(', ')})`;
+}
+
+/** A metric key inside backticks, so that keys with dots, slashes or spaces order as one key. */
+function quotedKey(key: string): string {
+  return `\`${key.replace(/`/g, '``')}\``;
+}
