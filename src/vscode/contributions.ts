@@ -21,6 +21,10 @@ export const CommandId = {
   LaunchUnavailable: 'runlens.launchUnavailable',
   ChooseLaunchTarget: 'runlens.chooseLaunchTarget',
   SendPendingLaunchResults: 'runlens.sendPendingLaunchResults',
+  // Sweeps (src/vscode/sweeps)
+  RunSweep: 'runlens.runSweep',
+  StopSweep: 'runlens.stopSweep',
+  RetryFailedSweep: 'runlens.retryFailedSweep',
   // The Runs view (src/vscode/runs)
   FilterRuns: 'runlens.filterRuns',
   ClearRunFilter: 'runlens.clearRunFilter',
@@ -87,6 +91,7 @@ export const SettingKey = {
   RemoteServers: 'remoteServers',
   LaunchTarget: 'launchTarget',
   KeepFinishedTerminals: 'keepFinishedTerminals',
+  SweepConcurrency: 'sweep.concurrency',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 
