@@ -29,12 +29,19 @@ export interface SweepStarted {
   readonly points: number;
 }
 
+/** What the extension's API tells tests and other extensions about sweeps. */
+export interface SweepApi {
+  /** Resolves when the sweep's queue is idle (every point ended, or it was stopped); undefined for a sweep not run here. */
+  whenIdle(sweepId: string): Promise<void> | undefined;
+  pointStates(sweepId: string): readonly PointState[] | undefined;
+}
+
 /**
  * Runs sweeps: a parent run that groups them, a queue of points with the concurrency limit, each
  * point a normal launch (capture, token, tags) with the sweep's tags, the queue kept in the store
  * so that the next window resumes it, and the experiment dashboard on the sweep's runs at the end.
  */
-export class SweepController extends Disposable {
+export class SweepController extends Disposable implements SweepApi {
   private readonly live = new Map<string, LiveSweep>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when a point of any sweep changes. */
@@ -239,7 +246,9 @@ export class SweepController extends Disposable {
       }
     });
     const metric = record.spec.metric?.name ?? (await this.chooseMetric([...new Set(runs.flatMap((run) => (run.data.metrics ?? []).map((m) => m.key)))].sort()));
-    const varied = Object.keys(queue.pointStates()[0]?.point.values ?? {});
+    // Axes for what the sweep varied: a value all points share says nothing.
+    const points = queue.pointStates().map((state) => state.point.values);
+    const varied = Object.keys(points[0] ?? {}).filter((key) => new Set(points.map((values) => values[key])).size > 1);
     const keys: FieldRef[] = [...varied.map((key): FieldRef => ({ kind: 'param', key })), ...(metric ? [{ kind: 'metric', key: metric } as const] : [])];
     const goal = record.spec.metric?.goal;
     return {
