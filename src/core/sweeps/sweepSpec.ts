@@ -81,7 +81,8 @@ export function validateSweepSpec(input: unknown): SweepSpec {
   if (method !== 'list' && points.length > 0) fail(`points: only a list sweep takes points (method is ${method})`);
   if (method !== 'list' && Object.keys(parameters).length + Object.keys(env).length === 0) fail('parameters: name at least one argument (or env variable) to vary');
   if (method === 'grid') {
-    for (const [name, parameter] of Object.entries({ ...parameters, ...prefixed(env) })) {
+    const named = { ...Object.fromEntries(Object.entries(parameters).map(([name, parameter]) => [`parameters.${name}`, parameter])), ...prefixed(env) };
+    for (const [name, parameter] of Object.entries(named)) {
       if (!isValueList(parameter)) fail(`${name}: a grid takes a list of values, not a range (use method random to sample a range)`);
     }
   }
