@@ -43,6 +43,8 @@ export interface CaptureRecord {
   readonly environment?: EnvironmentSummary;
   /** The run this launch reproduces (Reproduce Run), by id. */
   readonly reproduces?: string;
+  /** The sweep this launch is a point of: its runs nest under the sweep's parent run. */
+  readonly sweep?: { readonly sweepId: string; readonly parentRunId: string; readonly values: Readonly<Record<string, string>> };
   /** Parts of the capture that failed, in words; the rest of the record stands. */
   readonly problems: readonly string[];
 }

@@ -1,4 +1,5 @@
 import { LaunchTag } from '../core/launches/launchTags';
+import { SweepTag } from '../core/sweeps/sweepTags';
 import { limits } from '../core/validation';
 import type { CaptureRecord } from './captureRecord';
 import { formatCommandLine } from './commandLine';
@@ -65,6 +66,9 @@ export function captureTags(record: CaptureRecord): Record<string, string> {
     [CaptureTag.EnvSha256]: record.environment && 'sha256' in record.environment ? record.environment.sha256 : undefined,
     [CaptureTag.LaunchId]: record.launchId,
     [CaptureTag.Reproduces]: record.reproduces,
+    [SweepTag.SweepId]: record.sweep?.sweepId,
+    [SweepTag.ParentRunId]: record.sweep?.parentRunId,
+    [SweepTag.Values]: record.sweep && JSON.stringify(record.sweep.values),
   };
   if (git.isRepository) {
     tags[CaptureTag.GitCommit] = git.commit;

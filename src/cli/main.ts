@@ -4,9 +4,10 @@ import { asksForHelp, helpCommand, printUsage } from './helpCommand';
 import { importCommand } from './importCommand';
 import { pushCommand } from './pushCommand';
 import { serveCommand } from './serveCommand';
+import { sweepCommand } from './sweepCommand';
 import type { Command } from './command';
 
-const commands: readonly Command[] = [serveCommand, importCommand, exportCommand, pushCommand, helpCommand];
+const commands: readonly Command[] = [serveCommand, importCommand, exportCommand, pushCommand, sweepCommand, helpCommand];
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name = 'help', ...rest] = argv;

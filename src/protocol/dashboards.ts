@@ -184,6 +184,14 @@ export interface TableSort {
   readonly direction: 'asc' | 'desc';
 }
 
+/** Parallel coordinates: the axes, the colour, and which way the colour metric is better (its best run is drawn bold). */
+export interface ParallelChartSettings {
+  readonly keys: readonly FieldRef[];
+  readonly color?: FieldRef;
+  /** Guessed from the colour metric's name when absent (loss, error: lower). */
+  readonly direction?: MetricDirection;
+}
+
 export interface ExperimentDashboardState extends InWorkspaceFolder {
   readonly kind: 'experiment';
   readonly experimentId: string;
@@ -200,7 +208,7 @@ export interface ExperimentDashboardState extends InWorkspaceFolder {
   readonly overlayKeys?: readonly string[];
   readonly chart?: MetricChartOptions;
   readonly scatter?: { readonly x: FieldRef; readonly y: FieldRef };
-  readonly parallel?: { readonly keys: readonly FieldRef[]; readonly color?: FieldRef };
+  readonly parallel?: ParallelChartSettings;
 }
 
 export interface CompareDashboardState extends InWorkspaceFolder {
@@ -474,7 +482,7 @@ export interface ExperimentChartsParams {
   readonly overlay?: { readonly keys: readonly string[]; readonly chart?: MetricChartOptions };
   readonly scatter?: { readonly x: FieldRef; readonly y: FieldRef };
   /** Parallel coordinates over `keys` (two or more), lines coloured by `color` (a metric, usually). */
-  readonly parallel?: { readonly keys: readonly FieldRef[]; readonly color?: FieldRef };
+  readonly parallel?: ParallelChartSettings;
 }
 
 export interface ExperimentChartsResult {

@@ -22,6 +22,10 @@ export const CommandId = {
   LaunchUnavailable: 'runlens.launchUnavailable',
   ChooseLaunchTarget: 'runlens.chooseLaunchTarget',
   SendPendingLaunchResults: 'runlens.sendPendingLaunchResults',
+  // Sweeps (src/vscode/sweeps)
+  RunSweep: 'runlens.runSweep',
+  StopSweep: 'runlens.stopSweep',
+  RetryFailedSweep: 'runlens.retryFailedSweep',
   // The Runs view (src/vscode/runs)
   FilterRuns: 'runlens.filterRuns',
   ClearRunFilter: 'runlens.clearRunFilter',
@@ -92,6 +96,7 @@ export const SettingKey = {
   LaunchTarget: 'launchTarget',
   KeepFinishedTerminals: 'keepFinishedTerminals',
   BestRunGutter: 'editor.bestRunGutter',
+  SweepConcurrency: 'sweep.concurrency',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

@@ -11,6 +11,7 @@ import { ImportFeature } from './import/importFeature';
 import type { ImportApi } from './import/importNotices';
 import type { LaunchApi, LaunchController } from './launch/launchController';
 import { LaunchFeature } from './launch/launchFeature';
+import type { SweepApi } from './sweeps/sweepController';
 import type { ModelsTreeProvider } from './models/modelsTreeProvider';
 import { RemoteServersFeature } from './remote/remoteServersFeature';
 import { ModelsView } from './models/modelsView';
@@ -44,6 +45,8 @@ export interface RunLensApi {
   readonly editorLens: EditorLensApi;
   /** Scripts launched as tracked runs: follow one to its end. */
   readonly launches: LaunchApi;
+  /** Sweeps this window runs: follow one until its queue is idle. */
+  readonly sweeps: SweepApi;
   /** Imports of MLflow data: the notifications shown and the progress of a running import. */
   readonly imports: ImportApi;
   /** The terminal link provider that opens MLflow's printed run and experiment links as dashboards. */
@@ -57,6 +60,7 @@ export class RunLensExtension extends Disposable {
   private readonly modelsView: ModelsView;
   private readonly dashboards: DashboardPanels;
   private readonly launches: LaunchController;
+  private readonly sweeps: SweepApi;
   private readonly imports: ImportApi;
   private readonly terminalLinks: MlflowTerminalLinks;
   private readonly editorLens: EditorLensApi;
@@ -71,7 +75,9 @@ export class RunLensExtension extends Disposable {
     this.runsView = this.register(new RunsView(this.sessions, context.workspaceState, remote.runsTree));
     this.modelsView = this.register(new ModelsView(this.sessions, (runId) => this.runsView.revealRun(runId), remote.modelsTree));
     for (const disposable of registerTrackingCommands(this.sessions)) this.register(disposable);
-    this.launches = this.register(new LaunchFeature(this.sessions, context, remote.registry)).controller;
+    const launchFeature = this.register(new LaunchFeature(this.sessions, context, remote.registry));
+    this.launches = launchFeature.controller;
+    this.sweeps = launchFeature.sweeps;
     this.dashboards = this.register(new DashboardPanels(this.sessions, context.extensionUri, remote.mirrors));
     for (const disposable of registerDashboardCommands(this.sessions, this.dashboards)) this.register(disposable);
     this.terminalLinks = new MlflowTerminalLinks(this.sessions, this.dashboards);
@@ -109,6 +115,7 @@ export class RunLensExtension extends Disposable {
       dashboards: this.dashboards,
       launches: this.launches,
       editorLens: this.editorLens,
+      sweeps: this.sweeps,
       imports: this.imports,
       terminalLinks: this.terminalLinks,
     };

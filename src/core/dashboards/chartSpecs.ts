@@ -152,6 +152,8 @@ export interface ParallelRow {
   readonly shown: string;
   /** The colour metric's value, when colouring. */
   readonly color?: number;
+  /** The run with the best colour metric: its line is drawn bold. */
+  readonly best?: boolean;
 }
 
 const parallelHeight = 300;
@@ -192,14 +194,15 @@ export function parallelCoordinatesSpec(rows: readonly ParallelRow[], axes: read
     layer: [
       { mark: { type: 'rule', color: themeColors.muted }, encoding: { detail: { aggregate: 'count' }, x } },
       {
-        mark: { type: 'line', strokeWidth: 1.5 },
+        mark: { type: 'line' },
         encoding: {
           color:
             colorTitle === undefined
               ? { value: themeColors.accent }
               : { field: 'color', type: 'quantitative', title: colorTitle },
           detail: { field: 'index', type: 'nominal' },
-          opacity: { value: 0.6 },
+          opacity: { condition: { test: 'datum.best', value: 1 }, value: 0.6 },
+          strokeWidth: { condition: { test: 'datum.best', value: 4 }, value: 1.5 },
           x,
           y: { field: 'norm', type: 'quantitative', axis: null },
           tooltip: [

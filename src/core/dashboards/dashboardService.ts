@@ -346,7 +346,11 @@ export class DashboardService {
     const parallel = p.has('parallel') ? p.nested('parallel') : undefined;
     const scatterAxes = scatter ? ([scatter.fieldRef('x'), scatter.fieldRef('y')] as const) : undefined;
     const parallelAxes = parallel
-      ? { keys: parallel.fieldRefList('keys', { min: 2, max: requestLimits.parallelAxes }), color: parallel.optionalFieldRef('color') }
+      ? {
+          keys: parallel.fieldRefList('keys', { min: 2, max: requestLimits.parallelAxes }),
+          color: parallel.optionalFieldRef('color'),
+          direction: parallel.optionalDirection('direction'),
+        }
       : undefined;
     const fields = [...(scatterAxes ?? []), ...(parallelAxes?.keys ?? []), ...(parallelAxes?.color ? [parallelAxes.color] : [])];
     const needsHistories = fields.some((field) => field.kind === 'metric' && field.aggregation !== undefined && field.aggregation !== 'last');
@@ -370,7 +374,7 @@ export class DashboardService {
       fields: availableFields(chartRuns),
       ...(overlay ? { overlay } : {}),
       ...(scatterAxes ? { scatter: buildScatterChart(chartRuns, scatterAxes[0], scatterAxes[1], now) } : {}),
-      ...(parallelAxes ? { parallel: buildParallelChart(chartRuns, parallelAxes.keys, parallelAxes.color, now) } : {}),
+      ...(parallelAxes ? { parallel: buildParallelChart(chartRuns, parallelAxes.keys, parallelAxes.color, now, parallelAxes.direction) } : {}),
     };
   }
 

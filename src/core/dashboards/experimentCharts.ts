@@ -1,6 +1,7 @@
-import type { ChartModel, FieldRef, MetricSummary, RunAttribute } from '../../protocol/dashboards';
+import type { ChartModel, FieldRef, MetricDirection, MetricSummary, RunAttribute } from '../../protocol/dashboards';
 import type { Run } from '../entities';
 import { parallelCoordinatesSpec, scatterSpec, type ParallelRow, type ScatterRow } from './chartSpecs';
+import { directionByName } from './metricDirection';
 import { compareKeys } from './runDiff';
 import { durationOf, isNumericText } from './tableModel';
 
@@ -89,9 +90,17 @@ export function buildScatterChart(runs: readonly ChartRun[], x: FieldRef, y: Fie
 
 /**
  * Parallel coordinates over `axes` (runs lacking any of them are left out). A text-valued axis
- * places its values in sorted order, evenly spaced; the notes say which rank is which value.
+ * places its values in sorted order, evenly spaced; the notes say which rank is which value. When
+ * the colour is a metric, the run best on it (lowest for loss-like names, or as `direction` says)
+ * is drawn bold and named in the notes: a sweep's answer at a glance.
  */
-export function buildParallelChart(runs: readonly ChartRun[], axes: readonly FieldRef[], color: FieldRef | undefined, now: number): ChartModel {
+export function buildParallelChart(
+  runs: readonly ChartRun[],
+  axes: readonly FieldRef[],
+  color: FieldRef | undefined,
+  now: number,
+  direction?: MetricDirection,
+): ChartModel {
   const labels = axes.map(fieldLabel);
   const complete = runs.flatMap((entry) => {
     const values = axes.map((axis) => fieldValue(entry, axis, now));
@@ -105,6 +114,10 @@ export function buildParallelChart(runs: readonly ChartRun[], axes: readonly Fie
   placers.forEach((place, axis) => {
     if (place.categories) notes.push(`${labels[axis]}: ${place.categories.map((value, rank) => `${rank} = ${value}`).join(', ')}`);
   });
+  const best = color?.kind === 'metric' ? bestIndex(complete.map((run) => Number(run.colorValue)), direction ?? directionByName(color.key)) : undefined;
+  if (best !== undefined) {
+    notes.push(`Best run (${(direction ?? directionByName(color!.key)) === 'lower' ? 'lowest' : 'highest'} ${fieldLabel(color!)}): ${complete[best].entry.label}, ${String(complete[best].colorValue)}`);
+  }
   const rows: ParallelRow[] = complete.flatMap(({ entry, values, colorValue }, index) =>
     values.map((value, axis) => ({
       index,
@@ -114,9 +127,19 @@ export function buildParallelChart(runs: readonly ChartRun[], axes: readonly Fie
       value: placers[axis].place(value),
       shown: String(value),
       ...(colorValue === undefined ? {} : { color: Number(colorValue) }),
+      ...(index === best ? { best: true } : {}),
     })),
   );
   return { spec: parallelCoordinatesSpec(rows, labels, color === undefined ? undefined : fieldLabel(color)), notes };
+}
+
+/** The index of the lowest (or highest) value; undefined for none. */
+function bestIndex(values: readonly number[], direction: MetricDirection): number | undefined {
+  let best: number | undefined;
+  values.forEach((value, index) => {
+    if (best === undefined || (direction === 'lower' ? value < values[best] : value > values[best])) best = index;
+  });
+  return best;
 }
 
 function placer(values: readonly (string | number)[]): { place: (value: string | number) => number; categories?: string[] } {

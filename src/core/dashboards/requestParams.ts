@@ -129,6 +129,13 @@ export class ParamsReader {
     return this.record(field, directionNames);
   }
 
+  optionalDirection(field: string): MetricDirection | undefined {
+    const value = this.params[field];
+    if (value === undefined) return undefined;
+    if (!directionNames.includes(value as MetricDirection)) this.fail(`'${field}' must be one of ${directionNames.join(', ')}.`);
+    return value as MetricDirection;
+  }
+
   fieldRef(field: string): FieldRef {
     return readFieldRef(this.params[field], `'${field}'`, (message) => this.fail(message));
   }

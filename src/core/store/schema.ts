@@ -399,4 +399,32 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX assessments_by_trace ON assessments (trace_id, create_time)`,
     ],
   },
+  {
+    // Sweeps and their queues (core/sweeps/sweepRecords.ts): what a window resumes after a reload.
+    version: 7,
+    statements: [
+      // `spec_json` is the SweepSpec as given; `state` is 'active' until the queue ends or is stopped.
+      `CREATE TABLE sweeps (
+        sweep_id TEXT PRIMARY KEY,
+        parent_run_id TEXT NOT NULL,
+        script TEXT NOT NULL,
+        spec_json TEXT NOT NULL,
+        concurrency INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        created_time INTEGER NOT NULL
+      )`,
+      `CREATE INDEX sweeps_by_state ON sweeps (state, created_time)`,
+      // One row per point: its arguments and variables (`point_json`), where it is in the queue,
+      // the run its last attempt made, and how often it started.
+      `CREATE TABLE sweep_points (
+        sweep_id TEXT NOT NULL,
+        point_index INTEGER NOT NULL,
+        point_json TEXT NOT NULL,
+        status TEXT NOT NULL,
+        run_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (sweep_id, point_index)
+      ) WITHOUT ROWID`,
+    ],
+  },
 ];

@@ -5,7 +5,7 @@ import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
 import { remoteExperimentAddressOf, remoteRunAddressOf } from '../remote/remoteAddresses';
 import { pickRuns, runIdOf, runIdsOf } from '../runs/runTargets';
-import type { DashboardState } from '../../protocol/dashboards';
+import type { DashboardState, ExperimentDashboardState } from '../../protocol/dashboards';
 import type { TrackingSession } from '../trackingSession';
 import { folderUriOf, type WorkspaceSessions } from '../workspaceSessions';
 import type { DashboardPanels } from './dashboardPanels';
@@ -33,6 +33,8 @@ export function registerDashboardCommands(sessions: WorkspaceSessions, panels: D
     ),
     vscode.commands.registerCommand(CommandId.OpenExperimentDashboard, (argument?: unknown) =>
       withErrorMessage('open the experiment dashboard', async () => {
+        // A whole state (a sweep's end opens its runs with parallel coordinates) is opened as given.
+        if (isExperimentState(argument)) return void panels.open(argument);
         const given = experimentIdOf(argument);
         if (given !== undefined) {
           const filter = filterOf(argument);
@@ -67,6 +69,10 @@ export function registerDashboardCommands(sessions: WorkspaceSessions, panels: D
 /** A local run's id, or a remote run's address, from a node of the Runs view (or an id). */
 function dashboardRunIdOf(value: unknown): string | undefined {
   return runIdOf(value) ?? remoteRunAddressOf(value);
+}
+
+function isExperimentState(argument: unknown): argument is ExperimentDashboardState {
+  return typeof argument === 'object' && argument !== null && (argument as { kind?: unknown }).kind === 'experiment' && typeof (argument as { experimentId?: unknown }).experimentId === 'string';
 }
 
 /** An experiment id from an id or an experiment node of the Runs view (a remote one's address). */

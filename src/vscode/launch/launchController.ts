@@ -35,6 +35,10 @@ export interface LaunchRequest {
   readonly interpreter?: string;
   /** The run this launch reproduces: its runs get the tag `runlens.reproduces`. */
   readonly reproduces?: string;
+  /** The sweep point this launch runs: its runs get the sweep's tags (and nest under its parent run). */
+  readonly sweep?: CaptureRecord['sweep'];
+  /** Variables set for the script on top of VS Code's environment (a sweep point's). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** What the extension's API tells tests and other extensions about launches. */
@@ -144,6 +148,8 @@ export class LaunchController extends Disposable implements LaunchApi {
     const launchFiles = { ...files, [LaunchArtifact.OutputLog]: '' };
     const helperPath = vscode.Uri.joinPath(this.extensionUri, 'dist', 'python').fsPath;
 
+    // A sweep point's variables, under RunLens's own: they cannot send the runs elsewhere.
+    const baseEnv = { ...process.env, ...request.env };
     let recorder: LaunchRecorder = launches;
     let env: NodeJS.ProcessEnv;
     let remote: RemoteLaunch | undefined;
@@ -165,7 +171,7 @@ export class LaunchController extends Disposable implements LaunchApi {
         return this.offerWorkspace(request, target.server, error);
       }
       recorder = remote;
-      env = launchEnvironment(process.env, {
+      env = launchEnvironment(baseEnv, {
         trackingUri: remote.remote.url,
         token: server.token,
         basicAuth: server.username === undefined ? undefined : { username: server.username, password: server.password ?? '' },
@@ -175,7 +181,7 @@ export class LaunchController extends Disposable implements LaunchApi {
       });
     } else {
       const { token } = launches.open({ launchId, capture: record, files: launchFiles });
-      env = launchEnvironment(process.env, { trackingUri: endpoint.url, token, helperPath, experiment });
+      env = launchEnvironment(baseEnv, { trackingUri: endpoint.url, token, helperPath, experiment });
     }
 
     this.finishedTerminals.closeFor(script);
@@ -267,7 +273,8 @@ export class LaunchController extends Disposable implements LaunchApi {
       gitPath: gitPathSetting(),
     });
     const withData = await withArgumentData(captured, workspaceRoot, request.dataPaths ?? []);
-    return request.reproduces ? { ...withData, record: { ...withData.record, reproduces: request.reproduces } } : withData;
+    const { reproduces, sweep } = request;
+    return reproduces || sweep ? { ...withData, record: { ...withData.record, ...(reproduces ? { reproduces } : {}), ...(sweep ? { sweep } : {}) } } : withData;
   }
 
   /** The store could not take the end (it is closing with VS Code, or a write failed): the launch is gone all the same. */

@@ -15,6 +15,9 @@ import { registerRerunCommand } from './rerunCommand';
 import { registerReproduceCommand } from './reproduceCommand';
 import { registerRunCodeCommands } from './runCodeCommands';
 import { registerRunWorktreeCleanup } from './runWorktreeCleanup';
+import { registerSweepCommands } from '../sweeps/sweepCommands';
+import { SweepController } from '../sweeps/sweepController';
+import { logError } from '../runLensLog';
 
 /**
  * Launching tracked runs: the lenses, the commands, the live launches, the status bar, the
@@ -23,6 +26,7 @@ import { registerRunWorktreeCleanup } from './runWorktreeCleanup';
  */
 export class LaunchFeature extends Disposable {
   readonly controller: LaunchController;
+  readonly sweeps: SweepController;
 
   constructor(sessions: WorkspaceSessions, context: vscode.ExtensionContext, remoteServers: RemoteServerRegistry) {
     super();
@@ -40,5 +44,9 @@ export class LaunchFeature extends Disposable {
     for (const disposable of registerRunCodeCommands(sessions)) this.register(disposable);
     this.register(registerRunWorktreeCleanup(sessions));
     this.register(registerReproduceCommand(sessions, this.controller));
+    // After the launch controller: disposed first, so a closing window leaves its sweeps' queues as they were.
+    this.sweeps = this.register(new SweepController(sessions, this.controller));
+    for (const disposable of registerSweepCommands(this.sweeps)) this.register(disposable);
+    if (vscode.workspace.isTrusted) void this.sweeps.resume().catch((error: unknown) => logError('Could not resume the sweeps of this workspace', error));
   }
 }

@@ -1,7 +1,7 @@
 import { CommandId } from '../contributions';
 
-/** Which lens: launch, launch with arguments, or the one an untrusted workspace shows instead. */
-export type LaunchLensKind = 'run' | 'runWithArguments' | 'untrusted';
+/** Which lens: launch, launch with arguments, sweep, or the one an untrusted workspace shows instead. */
+export type LaunchLensKind = 'run' | 'runWithArguments' | 'sweep' | 'untrusted';
 
 export interface LensCommand {
   readonly title: string;
@@ -11,9 +11,9 @@ export interface LensCommand {
   readonly arguments: [string];
 }
 
-/** The lenses at each anchor: both launch lenses when the workspace is trusted, one that explains why not otherwise. */
+/** The lenses at each anchor: the launch and sweep lenses when the workspace is trusted, one that explains why not otherwise. */
 export function lensKinds(trusted: boolean): LaunchLensKind[] {
-  return trusted ? ['run', 'runWithArguments'] : ['untrusted'];
+  return trusted ? ['run', 'runWithArguments', 'sweep'] : ['untrusted'];
 }
 
 export function lensCommand(kind: LaunchLensKind, scriptUri: string): LensCommand {
@@ -30,6 +30,13 @@ export function lensCommand(kind: LaunchLensKind, scriptUri: string): LensComman
         title: 'Run tracked with arguments…',
         command: CommandId.RunActiveFileWithArguments,
         tooltip: 'Run this file as a tracked run, with arguments (remembered for this file)',
+        arguments: [scriptUri],
+      };
+    case 'sweep':
+      return {
+        title: 'Run sweep…',
+        command: CommandId.RunSweep,
+        tooltip: 'Run this file many times, over a grid or random samples of its arguments, queued and grouped under one parent run',
         arguments: [scriptUri],
       };
     case 'untrusted':

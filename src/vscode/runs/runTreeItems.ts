@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { SweepTag } from '../../core/sweeps/sweepTags';
 import { folderItem } from '../perFolder';
 import type { RunStatus } from '../../core/entities';
 import { ColorId, CommandId } from '../contributions';
@@ -97,9 +98,15 @@ export function experimentRunCount(node: Pick<ExperimentNode, 'runCount' | 'matc
   return node.matchCount === undefined ? runs : `${node.matchCount} of ${runs}`;
 }
 
-/** `run.<status>`, with `.deleted` for a deleted run: the menus' `when` clauses match on it. */
+/** `run.<status>`, with `.deleted` for a deleted run and `.sweep` for a sweep's parent run: the menus' `when` clauses match on it. */
 function runContextValue(node: RunNode): string {
-  return `run.${node.status.toLowerCase()}${node.deleted ? '.deleted' : ''}`;
+  const sweep = !node.deleted && sweepProgressOf(node.run) !== undefined;
+  return `run.${node.status.toLowerCase()}${node.deleted ? '.deleted' : ''}${sweep ? '.sweep' : ''}`;
+}
+
+/** A sweep's parent run carries its queue's progress (done, running, failed, queued). */
+function sweepProgressOf(run: RunNode['run']): string | undefined {
+  return run.data.tags?.find((tag) => tag.key === SweepTag.Progress)?.value;
 }
 
 function runItem(node: RunNode, context: ItemContext): vscode.TreeItem {
@@ -108,6 +115,8 @@ function runItem(node: RunNode, context: ItemContext): vscode.TreeItem {
   item.id = node.id;
   const parts: string[] = [];
   if (node.deleted) parts.push('deleted');
+  const progress = sweepProgressOf(node.run);
+  if (progress !== undefined) parts.push(progress);
   const key = context.primaryMetric(info.experiment_id);
   const metric = key === undefined ? undefined : data.metrics?.find((m) => m.key === key);
   if (metric) parts.push(`${metric.key} ${formatMetricValue(metric.value)}`);

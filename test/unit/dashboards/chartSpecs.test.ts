@@ -192,4 +192,28 @@ describe('chart specs', () => {
     assert.equal(countMarks(svg, 'line mark'), 4, 'one polyline per run');
     assert.equal(countMarks(svg, 'rule mark'), 3, 'one rule per axis');
   });
+
+  test('parallel coordinates of a 3x2 sweep: six lines, the best run on the colour metric drawn bold and named', async () => {
+    const grid = [0.1, 0.01, 0.001].flatMap((lr) => [16, 32].map((batch) => ({ lr, batch })));
+    const runs: ChartRun[] = grid.map(({ lr, batch }, i) => ({
+      run: run(`r${i}`, `point ${i}`, { lr: String(lr), batch: String(batch) }),
+      label: `point ${i}`,
+      // Point 4 (lr 0.001, batch 16) has the lowest loss.
+      metrics: metrics({ val_loss: i === 4 ? 0.05 : 1 + i / 10, accuracy: i / 10 }),
+    }));
+    const axes = [{ kind: 'param', key: 'lr' }, { kind: 'param', key: 'batch' }, { kind: 'metric', key: 'val_loss' }] as const;
+    const chart = buildParallelChart(runs, axes, { kind: 'metric', key: 'val_loss' }, 0);
+    const spec = asJson(chart.spec);
+    const boldRuns = new Set(spec.data.values.filter((row: Json) => row.best).map((row: Json) => row.runId));
+    assert.deepEqual([...boldRuns], ['r4'], 'the lowest loss is best by the name alone');
+    assert.ok(chart.notes.includes('Best run (lowest metrics.val_loss): point 4, 0.05'), chart.notes.join(' | '));
+    const svg = await renderSpecToSvg(chart.spec);
+    assert.equal(countMarks(svg, 'line mark'), 6, 'one line per point of the grid');
+    assert.equal((svg.match(/stroke-width="4"/g) ?? []).length, 1, 'one line drawn bold');
+
+    const byAccuracy = buildParallelChart(runs, axes, { kind: 'metric', key: 'accuracy' }, 0);
+    assert.ok(byAccuracy.notes.some((note) => note.startsWith('Best run (highest metrics.accuracy): point 5')));
+    const forcedLower = asJson(buildParallelChart(runs, axes, { kind: 'metric', key: 'accuracy' }, 0, 'lower').spec);
+    assert.deepEqual(forcedLower.data.values.filter((row: Json) => row.best).map((row: Json) => row.runId)[0], 'r0', 'a direction given wins over the name');
+  });
 });

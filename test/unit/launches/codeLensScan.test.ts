@@ -65,7 +65,7 @@ describe('where the Run tracked lenses go', () => {
 });
 
 describe('the lenses at an anchor', () => {
-  test('trusted: Run tracked and Run tracked with arguments, carrying the file URI as a string', () => {
+  test('trusted: Run tracked, Run tracked with arguments and Run sweep, carrying the file URI as a string', () => {
     const uri = 'file:///work/train.py';
     const commands = lensKinds(true).map((kind) => lensCommand(kind, uri));
     assert.deepEqual(
@@ -73,6 +73,7 @@ describe('the lenses at an anchor', () => {
       [
         ['$(play) Run tracked', 'runlens.runActiveFile', [uri]],
         ['Run tracked with arguments…', 'runlens.runActiveFileWithArguments', [uri]],
+        ['Run sweep…', 'runlens.runSweep', [uri]],
       ],
     );
     assert.deepEqual(JSON.parse(JSON.stringify(commands)), commands, 'lens commands survive serialization');

@@ -1,0 +1,212 @@
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Run } from '../core/entities';
+import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../core/sweeps/sweepQueue';
+import { parseSweepFile } from '../core/sweeps/sweepFile';
+import { expandSweep, type SweepSpec } from '../core/sweeps/sweepSpec';
+import { SweepTag } from '../core/sweeps/sweepTags';
+import { MlflowRestClient } from '../core/sync/mlflowRestClient';
+import type { RemoteServer } from '../core/sync/remoteServer';
+import { startServer } from '../server/server';
+import type { Command } from './command';
+import { interruptSignal, openWorkspaceStoreOrOwner } from './storeCommandSupport';
+
+const usage = `runlens sweep FILE [--tracking-uri URL] [--dir DIR] [--python PATH] [--concurrency N]
+
+Runs the sweep that FILE (*.sweep.json or *.sweep.yaml) describes, as RunLens: Run Sweep… does in
+VS Code: one run per point, at most N at once, grouped under a parent run. Progress is printed as
+points start and end. Ctrl+C stops the running points.
+
+  --tracking-uri URL  log to this MLflow tracking server (MLFLOW_TRACKING_TOKEN, or
+                      MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, authenticate)
+  --dir DIR           otherwise, the workspace whose .runlens/ store takes the runs (default: the
+                      current folder); through the VS Code window or runlens serve that owns it
+  --python PATH       the interpreter (default: python3)
+  --concurrency N     runs at once (default: the file's concurrency, else 1)`;
+
+export const sweepCommand: Command = {
+  name: 'sweep',
+  summary: 'run a sweep file (grid, list or random samples of a script\'s arguments) from the shell',
+  usage,
+  run: runSweep,
+};
+
+async function runSweep(args: readonly string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    options: { 'tracking-uri': { type: 'string' }, dir: { type: 'string' }, python: { type: 'string' }, concurrency: { type: 'string' } },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new Error('name one sweep file: runlens sweep FILE');
+  const file = path.resolve(positionals[0]);
+  const spec = parseSweepFile(await readFile(file, 'utf8'), path.basename(file));
+  if (!spec.script) throw new Error(`${path.basename(file)}: script: name the Python script to sweep`);
+  const script = path.resolve(path.dirname(file), spec.script);
+  const concurrency = values.concurrency === undefined ? (spec.concurrency ?? 1) : Number(values.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number from 1, not '${values.concurrency}'`);
+  const points = expandSweep(spec);
+
+  const target = await trackingTarget(values['tracking-uri'], values.dir ?? process.cwd());
+  const interrupt = interruptSignal();
+  try {
+    const client = new MlflowRestClient(target.server);
+    const sweep = await SweepRun.create(client, spec, script, points.length);
+    console.log(`runlens sweep: ${points.length} runs of ${path.basename(script)} under run ${sweep.parentRunId} at ${target.server.url}, ${concurrency} at once`);
+    const queue = new SweepQueue(SweepQueue.queued(points), {
+      concurrency,
+      start: (state) => sweep.startPoint(state, { python: values.python ?? 'python3', script, server: target.server }),
+      onChange: (state, progress) => {
+        console.log(`  [${state.index + 1}/${progress.total}] ${state.status}: ${state.point.args.join(' ')}${state.runId ? ` (run ${state.runId})` : ''} | ${describeProgress(progress)}`);
+        sweep.progress(describeProgress(progress));
+      },
+    });
+    interrupt.signal.addEventListener('abort', () => queue.stop());
+    await queue.run();
+    const progress = queue.progress();
+    await sweep.end(progress.failed + progress.stopped === 0 ? 'FINISHED' : progress.stopped > 0 ? 'KILLED' : 'FAILED');
+    console.log(`runlens sweep: ${describeProgress(progress)}`);
+    for (const [index, problem] of queue.problems) console.error(`runlens sweep: point ${index + 1} did not start: ${problem}`);
+    return progress.failed + progress.stopped === 0 ? 0 : 1;
+  } finally {
+    interrupt.dispose();
+    await target.close();
+  }
+}
+
+/** Where the runs go: a remote MLflow server, the owner of the workspace's store, or the store served here for the sweep. */
+async function trackingTarget(trackingUri: string | undefined, workspace: string): Promise<{ server: RemoteServer; close(): Promise<void> }> {
+  if (trackingUri !== undefined) {
+    const env = process.env;
+    const server: RemoteServer = {
+      url: trackingUri,
+      ...(env.MLFLOW_TRACKING_TOKEN ? { token: env.MLFLOW_TRACKING_TOKEN } : {}),
+      ...(env.MLFLOW_TRACKING_USERNAME ? { username: env.MLFLOW_TRACKING_USERNAME, password: env.MLFLOW_TRACKING_PASSWORD ?? '' } : {}),
+    };
+    return { server, close: async () => undefined };
+  }
+  const opened = await openWorkspaceStoreOrOwner(workspace, { mustExist: false });
+  if (opened.kind === 'owner') {
+    const { owner } = opened;
+    if (owner.port === undefined || owner.token === undefined) throw new Error(`${opened.message} It is not serving the store yet; try again in a moment.`);
+    console.log(`runlens sweep: ${opened.message} The runs go through it.`);
+    return { server: { url: `http://127.0.0.1:${owner.port}`, token: owner.token }, close: async () => undefined };
+  }
+  const { store } = opened;
+  const token = randomBytes(24).toString('hex');
+  try {
+    const running = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token });
+    store.publish({ port: running.port, token });
+    return {
+      server: { url: running.url, token },
+      close: async () => {
+        await running.close();
+        store.close();
+      },
+    };
+  } catch (error) {
+    store.close();
+    throw error;
+  }
+}
+
+/** The sweep on a tracking server, through MLflow's REST API: its parent run, and each point's process. */
+class SweepRun {
+  private progressWrite: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly client: MlflowRestClient,
+    readonly sweepId: string,
+    readonly parentRunId: string,
+    readonly experimentId: string,
+  ) {}
+
+  static async create(client: MlflowRestClient, spec: SweepSpec, script: string, points: number): Promise<SweepRun> {
+    const experimentId = spec.experiment ? await experimentIdOf(client, spec.experiment) : '0';
+    const sweepId = randomUUID().replaceAll('-', '');
+    const { run } = await client.post<{ run: Run }>('runs/create', {
+      experiment_id: experimentId,
+      run_name: spec.name ?? `sweep ${path.basename(script)} (${points} runs)`,
+      start_time: Date.now(),
+      tags: [
+        { key: SweepTag.Progress, value: describeProgress(progressOf(SweepQueue.queued(expandSweep(spec)))) },
+        { key: 'mlflow.source.name', value: path.basename(script) },
+      ],
+    });
+    return new SweepRun(client, sweepId, run.info.run_id, experimentId);
+  }
+
+  /** The progress tag of the parent run, written in order, a failure only reported. */
+  progress(text: string): void {
+    this.progressWrite = this.progressWrite
+      .then(() => this.client.post('runs/set-tag', { run_id: this.parentRunId, key: SweepTag.Progress, value: text }))
+      .catch((error: unknown) => console.error(`runlens sweep: could not record the progress: ${(error as Error).message}`));
+  }
+
+  async end(status: 'FINISHED' | 'FAILED' | 'KILLED'): Promise<void> {
+    await this.progressWrite;
+    await this.client.post('runs/update', { run_id: this.parentRunId, status, end_time: Date.now() });
+  }
+
+  /** One point: the script with its arguments and variables, its runs tagged with the sweep through MLFLOW_RUN_CONTEXT. */
+  async startPoint(state: PointState, how: { python: string; script: string; server: RemoteServer }): Promise<StartedPoint> {
+    const pointTag = `${this.sweepId}/${state.index}/${state.attempts}`;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...state.point.env };
+    for (const name of ['MLFLOW_RUN_ID', 'MLFLOW_EXPERIMENT_NAME', 'MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) delete env[name];
+    Object.assign(env, {
+      MLFLOW_TRACKING_URI: how.server.url,
+      MLFLOW_EXPERIMENT_ID: this.experimentId,
+      MLFLOW_RUN_CONTEXT: JSON.stringify({
+        [SweepTag.SweepId]: this.sweepId,
+        [SweepTag.ParentRunId]: this.parentRunId,
+        [SweepTag.Values]: JSON.stringify(state.point.values),
+        [pointTagKey]: pointTag,
+      }),
+      PYTHONPATH: [path.join(__dirname, 'python'), process.env.PYTHONPATH].filter((entry) => entry).join(path.delimiter),
+      PYTHONUNBUFFERED: '1',
+      ...(how.server.token ? { MLFLOW_TRACKING_TOKEN: how.server.token } : {}),
+      ...(how.server.username ? { MLFLOW_TRACKING_USERNAME: how.server.username, MLFLOW_TRACKING_PASSWORD: how.server.password ?? '' } : {}),
+    });
+    const child = spawn(how.python, [how.script, ...state.point.args], { cwd: path.dirname(how.script), env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => {
+      child.on('error', (error) => {
+        console.error(`runlens sweep: ${how.python}: ${error.message}`);
+        resolve(null);
+      });
+      child.on('exit', (code) => resolve(code));
+    });
+    return {
+      stop: () => child.kill('SIGTERM'),
+      ended: exited.then(async (code) => {
+        const run = await this.runOfPoint(pointTag).catch(() => undefined);
+        if (run && run.info.status === 'RUNNING') {
+          await this.client.post('runs/update', { run_id: run.info.run_id, status: code === 0 ? 'FINISHED' : 'FAILED', end_time: Date.now() }).catch(() => undefined);
+        }
+        return { ok: code === 0, ...(run ? { runId: run.info.run_id } : {}) };
+      }),
+    };
+  }
+
+  private async runOfPoint(pointTag: string): Promise<Run | undefined> {
+    const { runs } = await this.client.post<{ runs?: Run[] }>('runs/search', {
+      experiment_ids: [this.experimentId],
+      filter: `tags.\`${pointTagKey}\` = '${pointTag}'`,
+      max_results: 1,
+    });
+    return runs?.[0];
+  }
+}
+
+/** Which attempt of which point a run is (`<sweep>/<index>/<attempt>`): how the CLI finds the run a process made. */
+const pointTagKey = 'runlens.sweep.point';
+
+async function experimentIdOf(client: MlflowRestClient, name: string): Promise<string> {
+  const found = await client
+    .get<{ experiment: { experiment_id: string } }>('experiments/get-by-name', { experiment_name: name })
+    .catch(() => undefined);
+  if (found) return found.experiment.experiment_id;
+  return (await client.post<{ experiment_id: string }>('experiments/create', { name })).experiment_id;
+}
