@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { StoreAccess } from '../storeAccess';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { fileAtRun } from './gitFileAtRun';
-import { ownedStore } from './ownedStore';
+import { storeAccess } from './ownedStore';
 import { patchFile } from './runArtifactFiles';
 import { sourceOf } from './runTagValues';
 
@@ -21,13 +21,13 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
   /** Opens the run's source file; throws an error that says why when it cannot be had. */
   async open(runId: string): Promise<vscode.TextEditor> {
     const session = this.sessions.sessionOf(runId);
-    const store = await ownedStore(session);
-    const source = sourceOf(store.tracking.getRun(runId));
+    const access = await storeAccess(session);
+    const source = sourceOf(await access.call('getRun', { runId }));
     if (!source.file) {
       throw new Error('the run does not record which file ran (tag mlflow.source.name); runs launched by RunLens do');
     }
     const uri = vscode.Uri.from({ scheme: sourceScheme, path: `/${runId}/${source.file.replace(/^\/+/, '')}` });
-    if (!this.contents.has(uri.toString())) this.contents.set(uri.toString(), await this.read(store, runId, session.folder));
+    if (!this.contents.has(uri.toString())) this.contents.set(uri.toString(), await this.read(access, runId, session.folder));
     return vscode.window.showTextDocument(uri, { preview: true });
   }
 
@@ -37,14 +37,14 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
     // After a reload VS Code asks again for the editors it restores.
     const runId = uri.path.split('/')[1] ?? '';
     const session = this.sessions.sessionOf(runId);
-    const content = await this.read(await ownedStore(session), runId, session.folder);
+    const content = await this.read(await storeAccess(session), runId, session.folder);
     this.contents.set(uri.toString(), content);
     return content;
   }
 
   /** The file from git in `folder`, the workspace folder whose store holds the run. */
-  private async read(store: WorkspaceStore, runId: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
-    const run = store.tracking.getRun(runId);
+  private async read(access: StoreAccess, runId: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
+    const run = await access.call('getRun', { runId });
     const source = sourceOf(run);
     if (!source.commit) {
       throw new Error(
@@ -52,7 +52,7 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
       );
     }
     if (!folder) throw new Error('open the workspace folder the run was launched from');
-    const patch = source.dirty ? await patchFile(store, run) : undefined;
+    const patch = source.dirty ? await patchFile(access, run) : undefined;
     if (source.dirty && !patch) {
       throw new Error('the run had uncommitted changes but its captured diff (runlens/diff.patch) is missing, so its exact code is unknown');
     }
