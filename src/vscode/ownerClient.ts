@@ -14,6 +14,8 @@ export class OwnerRequestError extends Error {
     readonly status: number,
     readonly errorCode: string,
     message: string,
+    /** For a dashboard request: the dashboards' own error code (`invalidFilter`, `notFound`...). */
+    readonly dashboardCode?: string,
   ) {
     super(message);
   }
@@ -39,8 +41,8 @@ export async function ownerRequest(endpoint: OwnerEndpoint, path: string, body?:
     throw new OwnerRequestError(response.status, 'INTERNAL_ERROR', `the RunLens process serving this store answered ${response.status} with no JSON`);
   }
   if (!response.ok) {
-    const { error_code: code, message } = (reply ?? {}) as { error_code?: string; message?: string };
-    throw new OwnerRequestError(response.status, code ?? 'INTERNAL_ERROR', message ?? `the RunLens process serving this store answered ${response.status}`);
+    const { error_code: code, message, dashboard_code: dashboardCode } = (reply ?? {}) as { error_code?: string; message?: string; dashboard_code?: string };
+    throw new OwnerRequestError(response.status, code ?? 'INTERNAL_ERROR', message ?? `the RunLens process serving this store answered ${response.status}`, dashboardCode);
   }
   return reply;
 }

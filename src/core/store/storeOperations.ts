@@ -1,4 +1,5 @@
 import { readMetricSummaries } from '../dashboards/metricSummaries';
+import { readWatchPrints } from '../dashboards/runChanges';
 import { purgeablePath } from '../dashboards/runArtifactRoot';
 import { invalidParameter } from '../errors';
 import { experimentsWithRuns, firstLoggedMetric, queryRunPage, type RunsQuery } from '../search/runsQuery';
@@ -127,6 +128,11 @@ export const storeOperations = {
       store.tracking.restoreRun(runId);
       return {};
     },
+  ),
+  /** Fingerprints of what an open dashboard watches: a guest window compares them to tell it what changed. */
+  watchPrints: operation(
+    (body) => ({ runIds: body.runIds === undefined ? [] : stringsOf(body, 'runIds'), experimentIds: body.experimentIds === undefined ? [] : stringsOf(body, 'experimentIds') }),
+    (store, watch) => readWatchPrints(store.tracking, watch),
   ),
   /** Removes the run's rows and its artifact files for good. */
   purgeRun: operation(

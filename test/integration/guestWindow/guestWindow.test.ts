@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Run } from '../../../src/core/entities';
 import { CommandId } from '../../../src/vscode/contributions';
+import type { AnsweredRequest } from '../../../src/vscode/dashboards/webviewHost';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
 import type { TrackingEndpoint } from '../../../src/vscode/trackingSession';
@@ -70,6 +71,28 @@ suite('A window that is a guest of another process', () => {
     await untilShown(runs, 'the deleted run gone', (paths) => !paths.includes('served-elsewhere/renamed-by-guest'));
     await vscode.commands.executeCommand(CommandId.RestoreRun, runId);
     assert.equal((await getRun(runId)).info.lifecycle_stage, 'active');
+  });
+
+  test("a run dashboard opens with the owner's data, and hears of a metric logged to the owner", async () => {
+    const answers: AnsweredRequest[] = [];
+    const listening = api.dashboards.onDidAnswer(({ host, ...answer }) => host.state.kind === 'run' && answers.push(answer));
+    try {
+      const node = await findRun('owner-run-2');
+      await vscode.commands.executeCommand(CommandId.OpenRunDashboard, node.runId);
+      const loaded = await waitFor('the run dashboard to load the run', () => answers.find((answer) => answer.method === 'run/get'), 30_000);
+      assert.equal(loaded.ok, true, loaded.error);
+      const host = api.dashboards.hosts.find((h) => h.state.kind === 'run' && h.state.runId === node.runId);
+      assert.ok(host, 'the run panel is open');
+      await waitFor('the panel title to name the run', () => (host.panel.title === 'Run: owner-run-2' ? true : undefined), 10_000);
+      const loads = answers.filter((answer) => answer.method === 'run/get').length;
+      await post('runs/log-metric', { run_id: node.runId, key: 'loss', value: 0.01, timestamp: Date.now(), step: 5 });
+      // runs/changed goes to the page, which asks for the run again.
+      await waitFor('the page to load the run again', () => answers.filter((answer) => answer.method === 'run/get').length > loads, 10_000);
+      assert.ok(answers.every((answer) => answer.ok), JSON.stringify(answers.filter((answer) => !answer.ok)));
+      host.dispose();
+    } finally {
+      listening.dispose();
+    }
   });
 
   async function findRun(name: string): Promise<Extract<RunsTreeNode, { kind: 'run' }>> {

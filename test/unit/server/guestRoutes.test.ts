@@ -150,3 +150,37 @@ describe('guest routes', () => {
     }
   });
 });
+
+describe('guest dashboard route', () => {
+  let t: TestServer;
+  let runId: string;
+
+  before(async () => {
+    t = await startTestServer();
+    const experimentId = t.store.createExperiment({ name: 'dash' });
+    runId = t.store.createRun({ experimentId, runName: 'shown' }).info.run_id;
+  });
+
+  after(async () => {
+    assert.deepEqual(t.logged, [], 'no request of this suite may be a server bug (500)');
+    await t.close();
+  });
+
+  test("answers the dashboards' methods from the owner's store, and says why it refuses", async () => {
+    const ok = await t.client.post('/api/2.0/runlens/dashboard/run/get', { params: { runId } });
+    assert.equal(ok.status, 200, ok.text);
+    assert.equal(ok.json<{ result: { header: { name: string } } }>().result.header.name, 'shown');
+    const missing = await t.client.post('/api/2.0/runlens/dashboard/run/get', { params: { runId: 'f'.repeat(32) } });
+    assert.equal(missing.status, 404);
+    assert.equal(missing.json().error_code, 'RESOURCE_DOES_NOT_EXIST');
+    assert.equal(missing.json().dashboard_code, 'notFound');
+    const bad = await t.client.post('/api/2.0/runlens/dashboard/run/get', { params: { runId: 7 } });
+    assert.equal(bad.status, 400);
+    assert.equal(bad.json().dashboard_code, 'invalidParams');
+    const unknown = await t.client.post('/api/2.0/runlens/dashboard/no/such', { params: {} });
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json().error_code, 'ENDPOINT_NOT_FOUND');
+    const anonymous = await t.client.request('POST', '/api/2.0/runlens/dashboard/run/get', { json: { params: { runId } }, token: null });
+    assert.equal(anonymous.status, 401);
+  });
+});

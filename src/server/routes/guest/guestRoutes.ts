@@ -1,10 +1,16 @@
+import { toResponseError } from '../../../core/dashboards/dashboardError';
+import { DashboardService } from '../../../core/dashboards/dashboardService';
 import { ErrorCode, MlflowError } from '../../../core/errors';
+import type { TrackingStore } from '../../../core/store/trackingStore';
+import { isServiceMethod } from '../../../protocol/dashboards';
 import { isStoreOperationName, runStoreOperationFromJson } from '../../../core/store/storeOperations';
 import type { ChangeFeed } from '../../changeFeed';
 import type { RequestContext, Route } from '../../route';
 
 /** Where a guest window asks the owner to run one of `storeOperations`: this, then the operation's name. */
 export const storeOperationPrefix = '/api/2.0/runlens/store/';
+/** Where a guest window's dashboards ask the owner's dashboard service: this, then the method (`run/get`); body `{params}`. */
+export const dashboardMethodPrefix = '/api/2.0/runlens/dashboard/';
 /** Where a guest window waits for the store's next write: `?since=<cursor>` answers `{cursor}`. */
 export const changesPath = '/api/2.0/runlens/changes';
 
@@ -15,6 +21,7 @@ export const changesPath = '/api/2.0/runlens/changes';
  * launched script's.
  */
 export function guestRoutes(feed: ChangeFeed): Route[] {
+  const services = new WeakMap<TrackingStore, DashboardService>();
   return [
     {
       method: 'POST',
@@ -28,6 +35,25 @@ export function guestRoutes(feed: ChangeFeed): Route[] {
       },
     },
     {
+      method: 'POST',
+      path: `${dashboardMethodPrefix}*method`,
+      handler: async (context) => {
+        ownerTokenOnly(context);
+        const method = context.pathParams.method ?? '';
+        if (!isServiceMethod(method)) throw new MlflowError(ErrorCode.EndpointNotFound, `No RunLens dashboard method '${method}'.`);
+        const { store: tracking, traces, artifacts } = context;
+        let service = services.get(tracking);
+        if (!service) services.set(tracking, (service = new DashboardService({ tracking, traces, artifacts })));
+        try {
+          return { result: await service.handle(method, context.body.params) };
+        } catch (error) {
+          const response = toResponseError(error);
+          if (response.code === undefined || response.code === 'internal') throw error;
+          throw new DashboardBridgeError(response.code, response.message);
+        }
+      },
+    },
+    {
       method: 'GET',
       path: changesPath,
       handler: async (context) => {
@@ -36,6 +62,20 @@ export function guestRoutes(feed: ChangeFeed): Route[] {
       },
     },
   ];
+}
+
+/** A dashboard request refused: MLflow's `{error_code, message}`, with the dashboards' own code beside them. */
+class DashboardBridgeError extends MlflowError {
+  constructor(
+    readonly dashboardCode: string,
+    message: string,
+  ) {
+    super(dashboardCode === 'notFound' ? ErrorCode.ResourceDoesNotExist : ErrorCode.InvalidParameterValue, message);
+  }
+
+  override toJSON(): { error_code: ErrorCode; message: string; dashboard_code: string } {
+    return { ...super.toJSON(), dashboard_code: this.dashboardCode };
+  }
 }
 
 function ownerTokenOnly(context: RequestContext): void {
