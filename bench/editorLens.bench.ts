@@ -7,7 +7,7 @@ import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { hoverRows, keyHoverMarkdown, summaryText } from '../src/vscode/editorLens/fileRunsText';
 import { findLoggedKeys } from '../src/vscode/editorLens/loggedKeys';
 import { fileRunsRefreshTiming } from '../src/vscode/editorLens/refreshTiming';
-import { firstLoggedMetric } from '../src/vscode/runs/runsQuery';
+import { firstLoggedMetric } from '../src/core/search/runsQuery';
 import { type BenchRow, formatCount, formatMs, median, progress, timeMs } from './benchKit';
 
 // The editor's lens and hovers over a file with 1,000 runs, in a store that also holds the runs of

@@ -20,6 +20,7 @@ import {
   waitForHttp,
   writeUserSettings,
 } from './codeServerLaunch.mjs';
+import { startGuestOwner } from './guestOwner.mjs';
 
 const summaryPattern = /(\d+) passed, (\d+) failed/;
 
@@ -104,7 +105,13 @@ export async function runIntegrationTests({
     const serverDied = server.exited.then((exit) => ({ serverExit: exit }));
     let exitCode = 0;
     for (const window of testWindows(sandbox, extensionTestsPath)) {
-      const outcome = await runWindow({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, log });
+      const owner = window.ownedElsewhere ? await startGuestOwner({ extensionDevelopmentPath, folder: window.folders[0], log }) : undefined;
+      let outcome;
+      try {
+        outcome = await runWindow({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, log });
+      } finally {
+        await owner?.stop();
+      }
       if (outcome.summary) {
         totals.passed += outcome.summary.passed;
         totals.failed += outcome.summary.failed;
@@ -132,14 +139,16 @@ export async function runIntegrationTests({
 /**
  * The windows the suite runs in, one after another, each with an extension host of its own on a workspace of its
  * own: the main suite in a folder its tests fill as they go; the tests under freshWorkspace/ in a folder with no
- * `.runlens/` (a person's first use); those under multiRoot/ in a `.code-workspace` of two folders. A window whose
- * compiled entry point is missing is skipped.
+ * `.runlens/` (a person's first use); those under multiRoot/ in a `.code-workspace` of two folders; those under
+ * guestWindow/ in a folder whose store a `runlens serve` owns, started before the window opens (guestOwner.mjs). A
+ * window whose compiled entry point is missing is skipped.
  */
 function testWindows(sandbox, mainTestsPath) {
   const testsDir = path.dirname(mainTestsPath);
   const fresh = path.join(sandbox.root, 'fresh-workspace');
   const multiRoot = path.join(sandbox.root, 'multi-root');
   const workspaceFile = path.join(multiRoot, 'runlens.code-workspace');
+  const guest = path.join(sandbox.root, 'guest-workspace');
   const windows = [
     { name: 'main', tests: mainTestsPath, open: ['folder', sandbox.workspace] },
     { name: 'fresh workspace', tests: path.join(testsDir, 'freshWorkspace', 'index.js'), open: ['folder', fresh], folders: [fresh] },
@@ -150,6 +159,7 @@ function testWindows(sandbox, mainTestsPath) {
       folders: ['alpha', 'beta'].map((name) => path.join(multiRoot, name)),
       workspaceFile,
     },
+    { name: 'guest window', tests: path.join(testsDir, 'guestWindow', 'index.js'), open: ['folder', guest], folders: [guest], ownedElsewhere: true },
   ];
   return windows.filter((window) => existsSync(window.tests)).map((window) => {
     for (const folder of window.folders ?? []) mkdirSync(folder, { recursive: true });

@@ -7,6 +7,7 @@ import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
 import type { TraceStore } from '../core/traces/traceStore';
 import { readJsonBody } from './body';
+import { ChangeFeed } from './changeFeed';
 import { capConnections, defaultConnectionLimits, watchBodyIdle, type ConnectionLimits } from './connectionLimits';
 import type { DashboardSite } from './dashboardRoutes';
 import { sendFailure, sendJson } from './reply';
@@ -19,6 +20,7 @@ import { withAjaxMirror } from './routes/ajaxMirror';
 import { artifactRoutes } from './routes/artifactRoutes';
 import { pushRoutes } from './routes/pushRoute';
 import { genaiRoutes } from './routes/genaiRoutes';
+import { guestRoutes } from './routes/guest/guestRoutes';
 import { registryRoutes } from './routes/registryRoutes';
 import { traceRoutes } from './routes/traceRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
@@ -79,9 +81,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const guard = new RequestGuard(options.token, options.launches);
   const dashboards = options.dashboards;
+  const changes = new ChangeFeed(options.store.db);
   const router = new Router([
     ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes, ...traceRoutes]),
     ...pushRoutes,
+    ...guestRoutes(changes),
     ...(dashboards ? [signInRoute(dashboards)] : []),
   ]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
@@ -140,7 +144,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     port,
     url: `http://${binding.urlHost}:${port}`,
-    close: () => closeServer(server),
+    close: () => {
+      changes.close();
+      return closeServer(server);
+    },
   };
 }
 

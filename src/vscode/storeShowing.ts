@@ -12,10 +12,13 @@ export function guestShowing(opened: GuestSession): string {
   return `served by ${opened.ownerPid}`;
 }
 
-/** For a poll: the store is absent, served by another process, or there and not opened yet (reading the view opens it). */
+/**
+ * For a poll: the store is absent, served by another process that publishes no server to read it
+ * through, or there and not opened yet (reading the view opens it); undefined when the view reads it.
+ */
 export async function unreadStoreShowing(session: TrackingSession): Promise<string | undefined> {
   const opened = await session.settledOpenedSession();
-  if (opened?.kind === 'owner') return undefined;
+  if (opened?.access) return undefined;
   if (!session.storeExists()) return noStoreShowing;
-  return opened ? guestShowing(opened) : 'store not opened';
+  return opened?.kind === 'guest' ? guestShowing(opened) : 'store not opened';
 }

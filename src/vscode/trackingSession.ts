@@ -10,7 +10,10 @@ import { startServer, type RunningServer } from '../server/server';
 import { Disposable } from './disposable';
 import { historyMoveNotification } from './historyMoveProgress';
 import { launchImprint } from './launch/launchImprint';
+import { followOwnerChanges } from './ownerChanges';
+import { ownerAccess } from './ownerClient';
 import { logError, runLensLog } from './runLensLog';
+import { inProcessAccess, type StoreAccess } from './storeAccess';
 
 /** Where MLflow clients send their requests: the values of MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN. */
 export interface TrackingEndpoint {
@@ -22,6 +25,7 @@ export interface TrackingEndpoint {
 export interface OwnerSession {
   readonly kind: 'owner';
   readonly store: WorkspaceStore;
+  readonly access: StoreAccess;
   readonly endpoint: TrackingEndpoint;
   /** Scripts RunLens launched: their records, tokens, and the capture their runs carry. */
   readonly launches: LaunchService;
@@ -32,6 +36,8 @@ export interface GuestSession {
   readonly kind: 'guest';
   readonly ownerPid: number;
   readonly endpoint: TrackingEndpoint | undefined;
+  /** Undefined while the owner has not published its server (it is starting, or it serves no API). */
+  readonly access: StoreAccess | undefined;
 }
 
 export type Session = OwnerSession | GuestSession;
@@ -63,6 +69,8 @@ const presenceCheckMs = 2_000;
 export class TrackingSession extends Disposable {
   private opening: Promise<Session> | undefined;
   private owned: OwnedResources | undefined;
+  /** While this window is a guest: the owner's change feed, which fires `onDidChange`. */
+  private guestChanges: { dispose(): void } | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /**
    * Fires after the store has been written (by this window's server or its own commands) and when
@@ -144,7 +152,9 @@ export class TrackingSession extends Disposable {
       if (error instanceof StoreOwnedElsewhereError) {
         const { owner } = error;
         const endpoint = owner.port && owner.token ? { url: `http://127.0.0.1:${owner.port}`, token: owner.token } : undefined;
-        return { kind: 'guest', ownerPid: owner.pid, endpoint };
+        this.followGuest(endpoint && followOwnerChanges(endpoint, () => this.changed.fire()));
+        const access = endpoint && ownerAccess(endpoint, path.join(dir, storeFiles.artifacts));
+        return { kind: 'guest', ownerPid: owner.pid, endpoint, access };
       }
       throw error;
     }
@@ -181,7 +191,7 @@ export class TrackingSession extends Disposable {
     }
     // The store may have just been created: views showing "no store yet" look again.
     this.changed.fire();
-    return { kind: 'owner', store, endpoint: { url: server.url, token }, launches };
+    return { kind: 'owner', store, access: inProcessAccess(store), endpoint: { url: server.url, token }, launches };
   }
 
   /** Something happened to `.runlens/` or its owner's claim: drop what no longer holds, and tell the views. */
@@ -190,6 +200,7 @@ export class TrackingSession extends Disposable {
     if (opened?.kind === 'guest') {
       // Another owner, a published server, or no owner at all: the next use finds out which.
       this.opening = undefined;
+      this.followGuest(undefined);
     } else if (opened?.kind === 'owner' && !this.storeExists()) {
       // Deleted under this window: what it holds is gone; the next use makes a new store.
       this.opening = undefined;
@@ -209,8 +220,14 @@ export class TrackingSession extends Disposable {
     void owned.server.close().finally(() => (deleted ? owned.store.abandon() : owned.store.close()));
   }
 
+  private followGuest(feed: { dispose(): void } | undefined): void {
+    this.guestChanges?.dispose();
+    this.guestChanges = feed;
+  }
+
   override dispose(): void {
     super.dispose();
+    this.followGuest(undefined);
     this.closeOwned();
   }
 }

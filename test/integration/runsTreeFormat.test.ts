@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import type { Run } from '../../src/core/entities';
 import { duration, formatMetricValue, relativeTime } from '../../src/vscode/runs/runFormat';
-import { parentsWithin } from '../../src/vscode/runs/runsQuery';
+import { parentsWithin } from '../../src/core/search/runsQuery';
 import { keyedField, sortChoices } from '../../src/vscode/runs/runSortChoices';
 import { runIdsOf } from '../../src/vscode/runs/runTargets';
 import { parentRunIdOf } from '../../src/vscode/runs/runTagValues';

@@ -1,3 +1,4 @@
+import type { Run } from '../entities';
 import { notFound } from '../errors';
 import { artifactPathSegments } from '../store/artifactStore';
 
@@ -25,4 +26,15 @@ export function storePathOf(artifactUri: string, relativePath: string): string {
   if (root === undefined) throw notFound(`This run's artifacts (${artifactUri}) are not kept in this RunLens store.`);
   const segments = artifactPathSegments(relativePath);
   return [root, ...segments].join('/');
+}
+
+/**
+ * What purging removes on disk: the run's own folder (`<experiment>/<run>` holding `artifacts/`)
+ * when its artifacts live in the store as the server lays them out, else just its artifact root.
+ */
+export function purgeablePath(run: Run): string | undefined {
+  const root = storeRootOf(run.info.artifact_uri);
+  if (root === undefined) return undefined;
+  const suffix = `/${run.info.run_id}/artifacts`;
+  return root.endsWith(suffix) ? root.slice(0, -'/artifacts'.length) : root;
 }

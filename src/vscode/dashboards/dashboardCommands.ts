@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import { ownedStore } from '../runs/ownedStore';
+import { storeAccess } from '../runs/ownedStore';
 import { remoteExperimentAddressOf, remoteRunAddressOf } from '../remote/remoteAddresses';
 import { pickRuns, runIdOf, runIdsOf } from '../runs/runTargets';
 import type { DashboardState, ExperimentDashboardState } from '../../protocol/dashboards';
+import type { StoreAccess } from '../storeAccess';
 import type { TrackingSession } from '../trackingSession';
 import { folderUriOf, type WorkspaceSessions } from '../workspaceSessions';
 import type { DashboardPanels } from './dashboardPanels';
@@ -27,7 +27,7 @@ export function registerDashboardCommands(sessions: WorkspaceSessions, panels: D
         const given = runIdsOf(argument, undefined, dashboardRunIdOf)[0];
         if (given !== undefined) return void panels.open(inFolder({ kind: 'run', runId: given }, folderUriOf(argument)));
         const session = sessions.active();
-        const runId = (await pickRuns(await ownedStore(session), { title: 'Open the dashboard of run' }))?.[0];
+        const runId = (await pickRuns(await storeAccess(session), { title: 'Open the dashboard of run' }))?.[0];
         if (runId !== undefined) panels.open(inFolder({ kind: 'run', runId }, folderUri(session)));
       }),
     ),
@@ -41,7 +41,7 @@ export function registerDashboardCommands(sessions: WorkspaceSessions, panels: D
           return void panels.open(inFolder({ kind: 'experiment', experimentId: given, ...(filter ? { filter } : {}) }, folderUriOf(argument)));
         }
         const session = sessions.active();
-        const experimentId = await pickExperiment(await ownedStore(session));
+        const experimentId = await pickExperiment(await storeAccess(session));
         if (experimentId !== undefined) panels.open(inFolder({ kind: 'experiment', experimentId }, folderUri(session)));
       }),
     ),
@@ -51,7 +51,7 @@ export function registerDashboardCommands(sessions: WorkspaceSessions, panels: D
         // The compared runs are read from one store: the clicked node's folder's, else the active editor's.
         const session = sessions.sessionOf(argument);
         if (runIds.length < 2) {
-          const picked = await pickRuns(await ownedStore(session), {
+          const picked = await pickRuns(await storeAccess(session), {
             title: runIds.length === 1 ? 'Compare with…' : 'Compare runs (pick two or more)',
             canPickMany: true,
             exclude: runIds,
@@ -93,10 +93,12 @@ function filterOf(argument: unknown): string | undefined {
   return typeof filter === 'string' && filter !== '' ? filter : undefined;
 }
 
-async function pickExperiment(store: WorkspaceStore): Promise<string | undefined> {
-  const items = store.tracking.listExperiments().map((experiment) => ({
+async function pickExperiment(access: StoreAccess): Promise<string | undefined> {
+  const summaries = await access.call('experimentsWithRuns', { query: { filter: '', sort: { field: 'attributes.start_time', ascending: false }, showDeleted: false } });
+  const runCounts = new Map(summaries.map((summary) => [summary.experimentId, summary.runCount] as const));
+  const items = (await access.call('listExperiments', {})).map((experiment) => ({
     label: experiment.name,
-    description: `${store.tracking.countRuns(experiment.experiment_id)} runs`,
+    description: `${runCounts.get(experiment.experiment_id) ?? 0} runs`,
     experimentId: experiment.experiment_id,
   }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Open the dashboard of experiment', matchOnDescription: true });

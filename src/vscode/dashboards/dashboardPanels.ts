@@ -2,7 +2,6 @@ import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { DashboardError } from '../../core/dashboards/dashboardError';
 import { DashboardService } from '../../core/dashboards/dashboardService';
-import type { RunChangeTracker } from '../../core/dashboards/runChanges';
 import type { RemoteMirrors } from '../../core/remote/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
@@ -25,6 +24,7 @@ import { watchOf, type DashboardWatch } from '../../server/dashboards/dashboardW
 import { Disposable } from '../disposable';
 import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
+import { inProcessBackend, ownerBackend, type DashboardBackend, type PanelChangeTracker } from './dashboardBackend';
 import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
 import { WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
 import { logError } from '../runLensLog';
@@ -42,7 +42,7 @@ const remotePollMs = 5_000;
 interface OpenPanel {
   readonly host: WebviewHost;
   /** Made when the panel first asks for data: from then on it hears what changed since. */
-  tracker?: RunChangeTracker;
+  tracker?: PanelChangeTracker;
   /** The folder's session the panel reads, found on its first request. */
   session?: TrackingSession;
 }
@@ -149,9 +149,9 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     const { method, params } = request;
     if (ExportCsvRequest.is(request)) return this.exportCsv(host, params);
     if (isServiceMethod(method)) {
-      const { service } = await this.owned(await this.sessionOfPanel(host));
-      this.track(host, service);
-      return service.handle(method, params);
+      const backend = await this.backend(await this.sessionOfPanel(host));
+      await this.track(host, backend);
+      return backend.handle(method, params);
     }
     if (OpenDashboardRequest.is(request)) {
       const state = (params as { state?: unknown } | undefined)?.state;
@@ -181,7 +181,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   /** In VS Code the host writes the CSV where the person chooses; the webview learns where. */
   private async exportCsv(host: WebviewHost, params: unknown): Promise<ExportCsvResult> {
     const session = await this.sessionOfPanel(host);
-    const result = await (await this.owned(session)).service.handle('experiment/exportCsv', params);
+    const result = await (await this.backend(session)).handle('experiment/exportCsv', params);
     const folder = session.folder?.uri;
     const target = await vscode.window.showSaveDialog({
       title: 'Export runs as CSV',
@@ -234,7 +234,17 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     return this.owned(session);
   }
 
-  /** A folder store's dashboard service; only the window that owns the store can answer from it. */
+  /**
+   * What answers a folder's panels: its store's dashboard service in this window, or, when another
+   * process owns the store, that process's, over loopback with its token.
+   */
+  private async backend(folderSession: TrackingSession): Promise<DashboardBackend> {
+    const session = await folderSession.session();
+    if (session.kind === 'guest' && session.endpoint && session.access) return ownerBackend(session.endpoint, session.access);
+    return inProcessBackend((await this.owned(folderSession)).service);
+  }
+
+  /** A folder store's dashboard service; only the window that owns the store can answer from it (host actions). */
   private async owned(folderSession: TrackingSession): Promise<OwnedDashboardStore> {
     // Settled: its answers (reads and writes) never see half an import, as the server's requests don't.
     const session = await folderSession.settledSession();
@@ -268,7 +278,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   private scheduleChange(): void {
     this.pendingChange ??= setTimeout(() => {
       this.pendingChange = undefined;
-      this.announceChanges();
+      void this.announceChanges();
     }, changeCoalesceMs);
   }
 
@@ -276,12 +286,12 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
    * Records where a panel's runs stand before it reads them (its first poll is a baseline), so a
    * write that lands after its read is announced to it.
    */
-  private track(host: WebviewHost, service: DashboardService): void {
+  private async track(host: WebviewHost, backend: DashboardBackend): Promise<void> {
     if (this.remote && watchesRemote(watchOf(host.state))) this.remotePoll ??= setInterval(() => void this.announceRemoteChanges(), remotePollMs);
     const entry = this.panels.get(host);
     if (entry === undefined || entry.tracker !== undefined) return;
-    entry.tracker = service.changeTracker();
-    this.poll(entry);
+    entry.tracker = backend.changeTracker();
+    await this.poll(entry);
   }
 
   /**
@@ -310,16 +320,16 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   }
 
   /** Each open panel hears about changes to what it shows, and nothing else. */
-  private announceChanges(): void {
-    for (const entry of this.panels.values()) {
-      const change = this.poll(entry);
-      if (change) entry.host.notify(RunsChangedNotification, change);
+  private async announceChanges(): Promise<void> {
+    for (const entry of [...this.panels.values()]) {
+      const change = await this.poll(entry);
+      if (change && this.panels.has(entry.host)) entry.host.notify(RunsChangedNotification, change);
     }
   }
 
-  private poll(entry: OpenPanel) {
+  private async poll(entry: OpenPanel) {
     try {
-      return entry.tracker?.poll(watchOf(entry.host.state));
+      return await entry.tracker?.poll(watchOf(entry.host.state));
     } catch (error) {
       logError('Dashboards: could not check for changes', error);
       return undefined;

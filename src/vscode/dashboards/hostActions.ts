@@ -17,6 +17,7 @@ import { Disposable } from '../disposable';
 import { interpreterNowFor, runEnvironmentDiff } from '../launch/runEnvironment';
 import { scriptOfRun } from '../launch/runFailure';
 import { FileAtRunError, fileAtRun, locate } from '../runs/gitFileAtRun';
+import { inProcessAccess } from '../storeAccess';
 
 /** Read-only documents holding a run's source file as it was: `runlens-source:/<run8>/<path>?<runId>`. */
 export const runSourceScheme = 'runlens-source';
@@ -107,7 +108,7 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
     const run = store.tracking.getRun(runId);
     const script = scriptOfRun(run, workspaceFolder) ?? workspaceFolder;
     const interpreter = await interpreterNowFor(run, vscode.Uri.file(script));
-    const diff = await runEnvironmentDiff(store, run, interpreter.path, workspaceFolder);
+    const diff = await runEnvironmentDiff(inProcessAccess(store), run, interpreter.path, workspaceFolder);
     return { ...diff, interpreter: interpreter.path, sameInterpreter: interpreter.own, summary: describeEnvironmentDiff(diff) };
   }
 

@@ -3,7 +3,7 @@ import { readFileRuns, type FileRuns } from '../../core/editorLens/fileRuns';
 import type { TrackingStore } from '../../core/store/trackingStore';
 import type { TrackingSession } from '../trackingSession';
 import { patchFile } from '../runs/runArtifactFiles';
-import { firstLoggedMetric } from '../runs/runsQuery';
+import { firstLoggedMetric } from '../../core/search/runsQuery';
 
 /** What the editor's lenses and hovers ask the store for about one file. */
 export interface FileRunsRequest {
@@ -70,7 +70,7 @@ export class StoreFileRunsReader implements FileRunsReader {
     const opened = await this.owned(session);
     if (!opened) return undefined;
     this.reads++;
-    const file = await patchFile(opened.store, opened.store.tracking.getRun(runId));
+    const file = await patchFile(opened.access, opened.store.tracking.getRun(runId));
     return file && readFile(file, 'utf8');
   }
 

@@ -65,7 +65,7 @@ export class FailureDiagnostics extends Disposable implements vscode.CodeActionP
     const opened = await session.openedSession();
     const root = session.folder?.uri.fsPath;
     if (opened?.kind !== 'owner' || root === undefined || this.isDisposed) return;
-    const failure = ended.status === 'FAILED' ? await readRunFailure(opened.store, run, root) : undefined;
+    const failure = ended.status === 'FAILED' ? await readRunFailure(opened.access, run, root) : undefined;
     const script = failure?.script ?? scriptOfRun(run, root);
     if (script !== undefined) this.failures.delete(script);
     if (failure) this.failures.set(failure.script, failure);
@@ -85,7 +85,7 @@ export class FailureDiagnostics extends Disposable implements vscode.CodeActionP
     const opened = await session.settledSession();
     if (opened.kind !== 'owner' || root === undefined) return;
     for (const { runId } of latestFailedRuns(opened.store.db)) {
-      const failure = await readRunFailure(opened.store, opened.store.tracking.getRun(runId), root);
+      const failure = await readRunFailure(opened.access, opened.store.tracking.getRun(runId), root);
       // A launch that ended meanwhile knows better.
       if (failure && !this.failures.has(failure.script) && !this.isDisposed) this.failures.set(failure.script, failure);
     }

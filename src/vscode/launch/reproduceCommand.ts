@@ -36,7 +36,7 @@ export function registerReproduceCommand(sessions: WorkspaceSessions, controller
       const interpreter = now.own ? now.path : undefined;
       const environment = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Comparing the environment of run "${run.info.run_name}" with this one…` },
-        async () => describeEnvironmentDiff(await runEnvironmentDiff(source.store, run, now.path, source.folder)),
+        async () => describeEnvironmentDiff(await runEnvironmentDiff(source.access, run, now.path, source.folder)),
       );
       if (!options?.confirmed) {
         const detail = [

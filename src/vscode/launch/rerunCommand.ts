@@ -25,12 +25,12 @@ export function registerRerunCommand(sessions: WorkspaceSessions, controller: La
       const session = sessions.sessionOf(target);
       const opened = await session.session();
       if (opened.kind !== 'owner') throw new Error(`another RunLens process (pid ${opened.ownerPid}) owns this workspace's runs: run it again there`);
-      const runId = runIdOf(target) ?? (await pickRuns(opened.store, { title: 'Run which run again?' }))?.[0];
+      const runId = runIdOf(target) ?? (await pickRuns(opened.access, { title: 'Run which run again?' }))?.[0];
       if (!runId || !session.folder) return undefined;
       const run = opened.store.tracking.getRun(runId);
       const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
       const plan = rerunPlan(tags, session.folder.uri.fsPath);
-      const captured = await patchFile(opened.store, run);
+      const captured = await patchFile(opened.access, run);
       const differences = codeDifferences(tags, await currentCode(plan.script), captured ? patchSections(await readFile(captured, 'utf8')) : undefined);
       if (differences.length > 0 && !options?.confirmed) {
         const args = plan.args.length > 0 ? `with the run's arguments: ${formatCommandLine(plan.args[0], plan.args.slice(1))}` : 'with no arguments, as the run had';

@@ -7,10 +7,10 @@ import { CaptureTag } from '../../capture/tags';
 import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
 import type { Run } from '../../core/entities';
 import { LaunchArtifact } from '../../core/launches/launchTags';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { artifactFile, patchFile } from '../runs/runArtifactFiles';
 import { pickRuns, runIdOf } from '../runs/runTargets';
-import type { OwnerSession } from '../trackingSession';
+import { storeAccess } from '../runs/ownedStore';
+import type { StoreAccess } from '../storeAccess';
 import type { WorkspaceSessions } from '../workspaceSessions';
 
 /** The folder of `.runlens/` that holds a worktree per run whose code was restored. */
@@ -18,7 +18,7 @@ export const runWorktreesFolder = 'worktrees';
 
 /** A run whose code can be restored: the run, its tags, and its commit and captured diff. */
 export interface RunCodeSource {
-  readonly store: WorkspaceStore;
+  readonly access: StoreAccess;
   readonly run: Run;
   readonly tags: Readonly<Record<string, string>>;
   /** The run's workspace folder. */
@@ -33,23 +33,22 @@ export interface RunCodeSource {
 /** The run a command names (or one picked), with what restoring its code needs; undefined when none was picked. */
 export async function runCodeSource(sessions: WorkspaceSessions, target: unknown, title: string): Promise<RunCodeSource | undefined> {
   const session = sessions.sessionOf(target);
-  const opened = await session.session();
-  if (opened.kind !== 'owner') throw new Error(`another RunLens process (pid ${opened.ownerPid}) owns this workspace's runs: do it there`);
-  const runId = runIdOf(target) ?? (await pickRuns(opened.store, { title }))?.[0];
+  const access = await storeAccess(session);
+  const runId = runIdOf(target) ?? (await pickRuns(access, { title }))?.[0];
   if (!runId || !session.folder || !session.storeDir) return undefined;
-  return sourceOf(opened, runId, session.folder.uri.fsPath, session.storeDir);
+  return sourceOf(access, runId, session.folder.uri.fsPath, session.storeDir);
 }
 
-async function sourceOf(opened: OwnerSession, runId: string, folder: string, storeDir: string): Promise<RunCodeSource> {
-  const run = opened.store.tracking.getRun(runId);
+async function sourceOf(access: StoreAccess, runId: string, folder: string, storeDir: string): Promise<RunCodeSource> {
+  const run = await access.call('getRun', { runId });
   const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
   const commit = tags[CaptureTag.GitCommit];
   if (!commit) throw new Error(`run "${run.info.run_name}" recorded no git commit: it was not launched from a git repository`);
-  const patch = tags[CaptureTag.GitDirty] === 'true' ? await patchFile(opened.store, run) : undefined;
+  const patch = tags[CaptureTag.GitDirty] === 'true' ? await patchFile(access, run) : undefined;
   // The launch read git from the script's folder (the repository may be a folder inside the workspace).
   const script = path.resolve(folder, tags[CaptureTag.SourceName] ?? '.');
   return {
-    store: opened.store,
+    access,
     run,
     tags,
     folder,
@@ -83,7 +82,7 @@ export async function restoreRunWorktree(source: RunCodeSource, options: { reado
 
 /** The commit is gone: the script's copy kept in `runlens/source/` is what is left of the code. */
 export async function offerSourceCopy(source: RunCodeSource, reason: string): Promise<void> {
-  const copies = await sourceCopies(source.store, source.run);
+  const copies = await sourceCopies(source.access, source.run);
   if (copies.length === 0) {
     throw new Error(`${reason}; the run kept no copy of its script (its commit reproduced it when it ran)`);
   }
@@ -94,12 +93,12 @@ export async function offerSourceCopy(source: RunCodeSource, reason: string): Pr
 }
 
 /** The files the run keeps under `runlens/source/`, on disk. */
-async function sourceCopies(store: WorkspaceStore, run: Run): Promise<string[]> {
+async function sourceCopies(access: StoreAccess, run: Run): Promise<string[]> {
   const root = storeRootOf(run.info.artifact_uri);
   if (root === undefined) return [];
-  const entries = await store.artifacts.list(`${root}/${LaunchArtifact.SourceFolder}`).catch(() => []);
+  const entries = await access.call('listArtifacts', { path: `${root}/${LaunchArtifact.SourceFolder}` }).catch(() => []);
   return entries
     .filter((entry) => !entry.is_dir)
-    .map((entry) => artifactFile(store, run, `${LaunchArtifact.SourceFolder}/${entry.path}`))
+    .map((entry) => artifactFile(access, run, `${LaunchArtifact.SourceFolder}/${entry.path}`))
     .filter((file): file is string => file !== undefined);
 }

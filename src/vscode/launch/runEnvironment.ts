@@ -8,8 +8,8 @@ import { CaptureTag } from '../../capture/tags';
 import type { Run } from '../../core/entities';
 import { environmentDiff, type EnvironmentDiff, type EnvironmentSide } from '../../core/launches/environmentDiff';
 import { LaunchArtifact } from '../../core/launches/launchTags';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type * as vscode from 'vscode';
+import type { StoreAccess } from '../storeAccess';
 import { artifactFile } from '../runs/runArtifactFiles';
 import { chooseInterpreter } from './interpreterChoice';
 
@@ -24,15 +24,15 @@ export async function interpreterNowFor(run: Run, script: vscode.Uri): Promise<{
  * The run's environment (its `runlens/requirements.txt`, Python version and data fingerprints)
  * against the same things now: the packages and version of `interpreter`, the data files hashed again.
  */
-export async function runEnvironmentDiff(store: WorkspaceStore, run: Run, interpreter: string, cwd: string): Promise<EnvironmentDiff> {
-  const then = environmentThen(store, run);
+export async function runEnvironmentDiff(access: StoreAccess, run: Run, interpreter: string, cwd: string): Promise<EnvironmentDiff> {
+  const then = environmentThen(access, run);
   const [requirementsThen, now] = await Promise.all([then.requirements, environmentNow(interpreter, cwd, then.data)]);
   return environmentDiff({ ...then, requirements: requirementsThen }, now);
 }
 
-function environmentThen(store: WorkspaceStore, run: Run): Omit<EnvironmentSide, 'requirements'> & { requirements: Promise<string | undefined>; data: { path: string; sha256: string }[] } {
+function environmentThen(access: StoreAccess, run: Run): Omit<EnvironmentSide, 'requirements'> & { requirements: Promise<string | undefined>; data: { path: string; sha256: string }[] } {
   const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
-  const listing = artifactFile(store, run, LaunchArtifact.Requirements);
+  const listing = artifactFile(access, run, LaunchArtifact.Requirements);
   return {
     requirements: listing ? readFile(listing, 'utf8') : Promise.resolve(undefined),
     pythonVersion: tags[CaptureTag.PythonVersion],

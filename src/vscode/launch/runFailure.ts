@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CaptureTag } from '../../capture/tags';
 import type { Run } from '../../core/entities';
 import { parseTraceback, workspaceFailure } from '../../core/launches/pythonTraceback';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { StoreAccess } from '../storeAccess';
 import { artifactFile, outputLogArtifact } from '../runs/runArtifactFiles';
 
 /** Where a failed run failed in the workspace, and what to say there. */
@@ -29,10 +29,10 @@ const tailBytes = 256 * 1024;
  * `workspaceRoot`. Undefined when the run has no output log (RunLens did not launch it), the log
  * holds no traceback, or no frame of it is in the workspace.
  */
-export async function readRunFailure(store: WorkspaceStore, run: Run, workspaceRoot: string): Promise<RunFailure | undefined> {
+export async function readRunFailure(access: StoreAccess, run: Run, workspaceRoot: string): Promise<RunFailure | undefined> {
   const tags = new Map((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
   const script = scriptOfRun(run, workspaceRoot);
-  const log = artifactFile(store, run, outputLogArtifact);
+  const log = artifactFile(access, run, outputLogArtifact);
   if (script === undefined || log === undefined) return undefined;
   const chain = parseTraceback(await readTail(log));
   const found = workspaceFailure(chain, workspaceRoot, tags.get(CaptureTag.Cwd) ?? workspaceRoot);

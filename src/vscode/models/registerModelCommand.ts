@@ -7,6 +7,7 @@ import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { ownedStore } from '../runs/ownedStore';
 import { targetRuns } from '../runs/runTargets';
+import { inProcessAccess } from '../storeAccess';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { filterLiteral } from '../../core/search/filterLiteral';
 
@@ -105,7 +106,7 @@ export function registerRegisterModelCommand(sessions: WorkspaceSessions): vscod
   return vscode.commands.registerCommand(CommandId.RegisterRunModel, (argument?: unknown, modelName?: unknown, source?: unknown) =>
     withErrorMessage('register the model', async () => {
       const store = await ownedStore(sessions.sessionOf(argument));
-      const [runId] = (await targetRuns(store, argument, undefined, { title: 'Register the model of which run?' })) ?? [];
+      const [runId] = (await targetRuns(inProcessAccess(store), argument, undefined, { title: 'Register the model of which run?' })) ?? [];
       if (!runId) return undefined;
       const run = store.tracking.getRun(runId);
       let chosenSource = typeof source === 'string' ? source : undefined;

@@ -1,6 +1,6 @@
 import type { RemoteRunSummary } from '../../core/remote/remoteRecords';
 import { runTags } from '../../core/dashboards/codeState';
-import { parentsWithin } from '../runs/runsQuery';
+import { parentsWithin } from '../../core/search/runsQuery';
 import type { RemoteExperimentNode, RemoteRunNode } from './remoteTreeNodes';
 
 /**

@@ -5,7 +5,7 @@ import { validateTag } from '../../core/validation';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { ownedStore } from './ownedStore';
+import { storeAccess } from './ownedStore';
 import { noteUri } from './runNoteFileSystem';
 import { targetRuns } from './runTargets';
 import { byKey } from './runTagValues';
@@ -28,7 +28,7 @@ export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Dis
   return [
     vscode.commands.registerCommand(CommandId.CopyRunId, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('copy the run id', async () => {
-        const ids = await targetRuns(await ownedStore(sessions.sessionOf(argument)), argument, selection, { title: 'Copy the ID of which runs?', canPickMany: true });
+        const ids = await targetRuns(await storeAccess(sessions.sessionOf(argument)), argument, selection, { title: 'Copy the ID of which runs?', canPickMany: true });
         if (!ids) return undefined;
         await vscode.env.clipboard.writeText(ids.join('\n'));
         vscode.window.setStatusBarMessage(`RunLens: copied ${ids.length === 1 ? 'the run id' : `${ids.length} run ids`}`, 3000);
@@ -38,10 +38,10 @@ export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Dis
 
     vscode.commands.registerCommand(CommandId.RenameRun, (argument?: unknown, name?: unknown) =>
       withErrorMessage('rename the run', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
-        const [runId] = (await targetRuns(store, argument, undefined, { title: 'Rename which run?' })) ?? [];
+        const access = await storeAccess(sessions.sessionOf(argument));
+        const [runId] = (await targetRuns(access, argument, undefined, { title: 'Rename which run?' })) ?? [];
         if (!runId) return undefined;
-        const current = store.tracking.getRun(runId).info.run_name;
+        const current = (await access.call('getRun', { runId })).info.run_name;
         const newName =
           typeof name === 'string'
             ? name
@@ -51,22 +51,22 @@ export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Dis
                 validateInput: (value) => (value.trim() === '' ? 'A run needs a name.' : tagProblem(runNameTag, value.trim())),
               });
         if (newName === undefined || newName.trim() === '' || newName.trim() === current) return undefined;
-        store.tracking.updateRun(runId, { runName: newName.trim() });
+        await access.call('renameRun', { runId, name: newName.trim() });
         return newName.trim();
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.EditRunNote, (argument?: unknown, text?: unknown) =>
       withErrorMessage('edit the note', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
-        const [runId] = (await targetRuns(store, argument, undefined, { title: 'Edit the note of which run?' })) ?? [];
+        const access = await storeAccess(sessions.sessionOf(argument));
+        const [runId] = (await targetRuns(access, argument, undefined, { title: 'Edit the note of which run?' })) ?? [];
         if (!runId) return undefined;
         if (typeof text === 'string') {
-          if (text.trim() !== '') store.tracking.setTag(runId, runTags.note, text);
-          else if (store.tracking.getRun(runId).data.tags?.some((t) => t.key === runTags.note)) store.tracking.deleteTag(runId, runTags.note);
+          if (text.trim() !== '') await access.call('setTag', { runId, key: runTags.note, value: text });
+          else if ((await access.call('getRun', { runId })).data.tags?.some((t) => t.key === runTags.note)) await access.call('deleteTag', { runId, key: runTags.note });
           return text;
         }
-        const run = store.tracking.getRun(runId);
+        const run = (await access.call('getRun', { runId }));
         await vscode.window.showTextDocument(noteUri(runId, run.info.run_name), { preview: false });
         vscode.window.setStatusBarMessage('RunLens: save the note (Ctrl+S) to keep it with the run', 8000);
         return undefined;
@@ -75,8 +75,8 @@ export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Dis
 
     vscode.commands.registerCommand(CommandId.AddRunTag, (argument?: unknown, key?: unknown, value?: unknown) =>
       withErrorMessage('add the tag', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
-        const ids = await targetRuns(store, argument, Array.isArray(key) ? key : undefined, { title: 'Tag which runs?', canPickMany: true });
+        const access = await storeAccess(sessions.sessionOf(argument));
+        const ids = await targetRuns(access, argument, Array.isArray(key) ? key : undefined, { title: 'Tag which runs?', canPickMany: true });
         if (!ids) return undefined;
         const tagKey =
           typeof key === 'string'
@@ -88,15 +88,15 @@ export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Dis
             ? value
             : await vscode.window.showInputBox({ title: `Add Tag: value of ${tagKey.trim()}`, validateInput: (v) => tagProblem(tagKey.trim(), v) });
         if (tagValue === undefined) return undefined;
-        for (const runId of ids) store.tracking.setTag(runId, tagKey.trim(), tagValue);
+        for (const runId of ids) await access.call('setTag', { runId, key: tagKey.trim(), value: tagValue });
         return { key: tagKey.trim(), value: tagValue };
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.RemoveRunTag, (argument?: unknown, key?: unknown) =>
       withErrorMessage('remove the tag', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
-        const [runId] = (await targetRuns(store, argument, undefined, { title: 'Remove a tag of which run?' })) ?? [];
+        const access = await storeAccess(sessions.sessionOf(argument));
+        const [runId] = (await targetRuns(access, argument, undefined, { title: 'Remove a tag of which run?' })) ?? [];
         if (!runId) return undefined;
         // A tag's own item carries its key; otherwise the key is given or picked.
         const fromNode = isTagField(argument) ? argument.key : undefined;
@@ -105,11 +105,11 @@ export function registerRunEditCommands(sessions: WorkspaceSessions): vscode.Dis
             ? key
             : (fromNode ??
               (await vscode.window.showQuickPick(
-                byKey(store.tracking.getRun(runId).data.tags).map((t) => ({ label: t.key, description: t.value.slice(0, 80) })),
+                byKey((await access.call('getRun', { runId })).data.tags).map((t) => ({ label: t.key, description: t.value.slice(0, 80) })),
                 { title: 'Remove which tag?' },
               ))?.label);
         if (tagKey === undefined) return undefined;
-        store.tracking.deleteTag(runId, tagKey);
+        await access.call('deleteTag', { runId, key: tagKey });
         return tagKey;
       }),
     ),

@@ -3,8 +3,7 @@ import type { Run } from '../../core/entities';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { ownedStore } from './ownedStore';
-import { purgeablePath } from './runArtifactFiles';
+import { storeAccess } from './ownedStore';
 import { targetRuns } from './runTargets';
 
 /** `{ confirmed: true }` as the second argument skips delete's and purge's confirmation (for tests and scripted use). */
@@ -21,39 +20,40 @@ export function registerRunLifecycleCommands(sessions: WorkspaceSessions): vscod
   return [
     vscode.commands.registerCommand(CommandId.DeleteRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('delete the run', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
+        const access = await storeAccess(sessions.sessionOf(argument));
         const { options, selection } = splitOptions(selectionOrOptions);
-        const ids = await targetRuns(store, argument, selection, { title: 'Delete which runs?', canPickMany: true });
+        const ids = await targetRuns(access, argument, selection, { title: 'Delete which runs?', canPickMany: true });
         if (!ids) return undefined;
         if (!options.confirmed) {
+          const runs = await Promise.all(ids.map((runId) => access.call('getRun', { runId })));
           const answer = await vscode.window.showWarningMessage(
-            `Delete ${describeRuns(ids.map((runId) => store.tracking.getRun(runId)))}?`,
+            `Delete ${describeRuns(runs)}?`,
             { modal: true, detail: 'Deleted runs are hidden from the Runs view, with everything they hold: Show Deleted Runs, then Restore Run, brings them back.' },
             'Delete',
           );
           if (answer !== 'Delete') return undefined;
         }
-        for (const runId of ids) store.tracking.deleteRun(runId);
+        for (const runId of ids) await access.call('deleteRun', { runId });
         return ids;
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.RestoreRun, (argument?: unknown, selection?: unknown) =>
       withErrorMessage('restore the run', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
-        const ids = await targetRuns(store, argument, selection, { title: 'Restore which runs?', canPickMany: true });
-        for (const runId of ids ?? []) store.tracking.restoreRun(runId);
+        const access = await storeAccess(sessions.sessionOf(argument));
+        const ids = await targetRuns(access, argument, selection, { title: 'Restore which runs?', canPickMany: true });
+        for (const runId of ids ?? []) await access.call('restoreRun', { runId });
         return ids;
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.PurgeRun, (argument?: unknown, selectionOrOptions?: unknown) =>
       withErrorMessage('purge the run', async () => {
-        const store = await ownedStore(sessions.sessionOf(argument));
+        const access = await storeAccess(sessions.sessionOf(argument));
         const { options, selection } = splitOptions(selectionOrOptions);
-        const ids = await targetRuns(store, argument, selection, { title: 'Purge which runs?', canPickMany: true });
+        const ids = await targetRuns(access, argument, selection, { title: 'Purge which runs?', canPickMany: true });
         if (!ids) return undefined;
-        const runs = ids.map((runId) => store.tracking.getRun(runId));
+        const runs = await Promise.all(ids.map((runId) => access.call('getRun', { runId })));
         if (!options.confirmed) {
           const answer = await vscode.window.showWarningMessage(
             `Purge ${describeRuns(runs)} permanently?`,
@@ -65,11 +65,7 @@ export function registerRunLifecycleCommands(sessions: WorkspaceSessions): vscod
           );
           if (answer !== 'Purge') return undefined;
         }
-        for (const run of runs) {
-          store.tracking.purgeRun(run.info.run_id);
-          const files = purgeablePath(run);
-          if (files !== undefined) await store.artifacts.delete(files);
-        }
+        for (const runId of ids) await access.call('purgeRun', { runId });
         return ids;
       }),
     ),

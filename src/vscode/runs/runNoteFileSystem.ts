@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { runTags } from '../../core/dashboards/codeState';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { ownedStore } from './ownedStore';
+import { storeAccess } from './ownedStore';
 import { noteOf } from './runTagValues';
 
 export const noteScheme = 'runlens-note';
@@ -53,11 +53,11 @@ export class RunNoteFileSystem implements vscode.FileSystemProvider {
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const runId = runIdOfNote(uri);
     const text = Buffer.from(content).toString('utf8');
-    const store = await ownedStore(this.sessions.sessionOf(runId));
+    const access = await storeAccess(this.sessions.sessionOf(runId));
     const run = await this.run(uri, runId);
     try {
-      if (text.trim() !== '') store.tracking.setTag(runId, runTags.note, text);
-      else if (noteOf(run) !== '') store.tracking.deleteTag(runId, runTags.note);
+      if (text.trim() !== '') await access.call('setTag', { runId, key: runTags.note, value: text });
+      else if (noteOf(run) !== '') await access.call('deleteTag', { runId, key: runTags.note });
     } catch (error) {
       throw vscode.FileSystemError.NoPermissions(error instanceof Error ? error.message : String(error));
     }
@@ -86,9 +86,9 @@ export class RunNoteFileSystem implements vscode.FileSystemProvider {
   }
 
   private async run(uri: vscode.Uri, runId: string) {
-    const store = await ownedStore(this.sessions.sessionOf(runId));
+    const access = await storeAccess(this.sessions.sessionOf(runId));
     try {
-      return store.tracking.getRun(runId);
+      return await access.call('getRun', { runId });
     } catch {
       throw vscode.FileSystemError.FileNotFound(uri);
     }

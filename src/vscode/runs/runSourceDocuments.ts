@@ -1,9 +1,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { StoreAccess } from '../storeAccess';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { fileAtRun } from './gitFileAtRun';
-import { ownedStore } from './ownedStore';
+import { storeAccess } from './ownedStore';
 import { patchFile } from './runArtifactFiles';
 import { sourceOf } from './runTagValues';
 
@@ -23,8 +23,7 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
   /** Opens the run's source file; throws an error that says why when it cannot be had. */
   async open(runId: string): Promise<vscode.TextEditor> {
     const session = this.sessions.sessionOf(runId);
-    const store = await ownedStore(session);
-    const source = sourceOf(store.tracking.getRun(runId));
+    const source = sourceOf(await (await storeAccess(session)).call('getRun', { runId }));
     if (!source.file) {
       throw new Error('the run does not record which file ran (tag mlflow.source.name); runs launched by RunLens do');
     }
@@ -57,12 +56,12 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
   private async readUri(uri: vscode.Uri): Promise<string> {
     const [, runId = '', ...file] = uri.path.split('/');
     const session = this.sessions.sessionOf(runId);
-    return this.read(await ownedStore(session), runId, file.join('/'), session.folder);
+    return this.read(await storeAccess(session), runId, file.join('/'), session.folder);
   }
 
   /** The file from git in `folder`, the workspace folder whose store holds the run. */
-  private async read(store: WorkspaceStore, runId: string, file: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
-    const run = store.tracking.getRun(runId);
+  private async read(access: StoreAccess, runId: string, file: string, folder: vscode.WorkspaceFolder | undefined): Promise<string> {
+    const run = await access.call('getRun', { runId });
     const source = sourceOf(run);
     if (!source.commit) {
       throw new Error(
@@ -70,7 +69,7 @@ export class RunSourceDocuments implements vscode.TextDocumentContentProvider {
       );
     }
     if (!folder) throw new Error('open the workspace folder the run was launched from');
-    const patch = source.dirty ? await patchFile(store, run) : undefined;
+    const patch = source.dirty ? await patchFile(access, run) : undefined;
     if (source.dirty && !patch) {
       throw new Error('the run had uncommitted changes but its captured diff (runlens/diff.patch) is missing, so its exact code is unknown');
     }

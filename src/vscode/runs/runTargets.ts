@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Run } from '../../core/entities';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { StoreAccess } from '../storeAccess';
 import { relativeTime } from './runFormat';
 import type { RunNode } from './runsTreeNodes';
 
@@ -41,16 +41,12 @@ const pickerSize = 500;
 
 /** Asks for runs with a quick pick of the newest runs; undefined when dismissed. */
 export async function pickRuns(
-  store: WorkspaceStore,
+  access: StoreAccess,
   options: { readonly title: string; readonly canPickMany?: boolean; readonly exclude?: readonly string[] },
 ): Promise<string[] | undefined> {
-  const experiments = store.tracking.listExperiments();
+  const experiments = await access.call('listExperiments', {});
   const names = new Map(experiments.map((e) => [e.experiment_id, e.name] as const));
-  const { runs } = store.tracking.searchRuns({
-    experimentIds: experiments.map((e) => e.experiment_id),
-    orderBy: ['attributes.start_time DESC'],
-    maxResults: pickerSize,
-  });
+  const runs = await access.call('newestRuns', { experimentIds: experiments.map((e) => e.experiment_id), limit: pickerSize });
   const now = Date.now();
   const items: RunItem[] = runs
     .filter((run) => !options.exclude?.includes(run.info.run_id))
@@ -71,11 +67,11 @@ export async function pickRuns(
 
 /** The runs the arguments name, or those the person picks when they name none. */
 export async function targetRuns(
-  store: WorkspaceStore,
+  access: StoreAccess,
   argument: unknown,
   selection: unknown,
   options: { readonly title: string; readonly canPickMany?: boolean },
 ): Promise<string[] | undefined> {
   const ids = runIdsOf(argument, selection);
-  return ids.length > 0 ? ids : pickRuns(store, options);
+  return ids.length > 0 ? ids : pickRuns(access, options);
 }

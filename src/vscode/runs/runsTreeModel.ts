@@ -1,27 +1,18 @@
 import * as vscode from 'vscode';
-import { readMetricSummaries } from '../../core/dashboards/metricSummaries';
 import type { Run } from '../../core/entities';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { Disposable } from '../disposable';
+import type { StoreAccess } from '../storeAccess';
+import { storeAccess } from './ownedStore';
 import { guestShowing, noStoreShowing, unreadStoreShowing } from '../storeShowing';
 import type { TrackingSession } from '../trackingSession';
 import { ChangeThrottle } from './changeThrottle';
 import { artifactNodes } from './runArtifactNodes';
 import { metricFields, paramFields, sectionsOf, sourceFields, tagFields } from './runSections';
-import {
-  experimentsWithRuns,
-  firstLoggedMetric,
-  parentsWithin,
-  queryRunPage,
-  runFingerprint,
-  type ExperimentSummary,
-  type RunsQuery,
-} from './runsQuery';
+import { parentsWithin, runFingerprint, type ExperimentSummary, type RunsQuery } from '../../core/search/runsQuery';
 import { ExperimentNode, RunNode, type MessageNode, type RunsTreeNode, type SectionNode } from './runsTreeNodes';
 import type { RunsViewState } from './runsViewState';
 import { isSystemTag, parentRunIdOf } from './runTagValues';
 import { TraceGroups } from '../traces/traceGroups';
-import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** What is loaded of one experiment: the runs asked for, in order, and what each looked like. */
 interface LoadedPage {
@@ -109,19 +100,20 @@ export class RunsTreeModel extends Disposable {
       if (!node) return await this.roots();
       switch (node.kind) {
         case 'experiment': {
-          const store = await this.ownerStore();
-          return [...this.traces.groupOf(node, store.traces), ...this.runsOf(node, store)];
+          const access = await this.access();
+          const [traces, runs] = await Promise.all([this.traces.groupOf(node, access), this.runsOf(node, access)]);
+          return [...traces, ...runs];
         }
         case 'run': {
-          const store = await this.ownerStore();
-          return [...sectionsOf(node.run).map((kind) => node.section(kind)), ...this.traces.groupOf(node, store.traces), ...node.childRuns];
+          const traces = await this.traces.groupOf(node, await this.access());
+          return [...sectionsOf(node.run).map((kind) => node.section(kind)), ...traces, ...node.childRuns];
         }
         case 'traces':
-          return this.traces.list(node, (await this.ownerStore()).traces);
+          return await this.traces.list(node, await this.access());
         case 'section':
-          return await this.sectionChildren(node, await this.ownerStore());
+          return await this.sectionChildren(node, await this.access());
         case 'artifact':
-          return node.isDir ? await artifactNodes(await this.ownerStore(), node.run, node) : [];
+          return node.isDir ? await artifactNodes(await this.access(), node.run, node) : [];
         default:
           return [];
       }
@@ -194,28 +186,19 @@ export class RunsTreeModel extends Disposable {
    */
   async loadRun(runId: string): Promise<RunNode | undefined> {
     await this.roots();
-    // After roots(): its await of VS Code may outlast the settling, so this read settles afresh.
-    const store = await this.ownerStore();
-    const run = store.tracking.getRun(runId);
-    const experimentId = run.info.experiment_id;
-    const experiment = this.experiments.get(experimentId);
-    if (!experiment) return undefined;
+    const access = await this.access();
     const query = this.query;
-    const visible = store.tracking.searchRuns({
-      experimentIds: [experimentId],
-      filter: [query.filter && `(${query.filter})`, `attributes.run_id = ${filterLiteral(runId)}`].filter(Boolean).join(' AND '),
-      runViewType: query.showDeleted ? 'ALL' : 'ACTIVE_ONLY',
-      maxResults: 1,
-    });
-    if (visible.runs.length === 0) return undefined;
+    const { experimentId, shown } = await access.call('runShown', { runId, query });
+    const experiment = this.experiments.get(experimentId);
+    if (!experiment || !shown) return undefined;
     let limit = this.pages.get(experimentId)?.limit ?? this.pageSize();
     for (;;) {
-      const { runs, hasMore } = queryRunPage(store.tracking, experimentId, query, limit);
+      const { runs, hasMore } = await access.call('runPage', { experimentId, query, limit });
       if (runs.some((r) => r.info.run_id === runId) || !hasMore) break;
       limit += this.pageSize();
     }
     this.pages.set(experimentId, { limit, structure: '', fingerprints: new Map() });
-    this.runsOf(experiment, store);
+    await this.runsOf(experiment, access);
     return this.runs.get(runId);
   }
 
@@ -224,13 +207,13 @@ export class RunsTreeModel extends Disposable {
       this.shownRoots = noStoreShowing;
       return [];
     }
-    const opened = await this.session.settledSession();
-    if (opened.kind === 'guest') {
+    const opened = await this.session.session();
+    if (opened.kind === 'guest' && !opened.access) {
       this.shownRoots = guestShowing(opened);
-      const text = `This workspace's runs are served by another RunLens process (pid ${opened.ownerPid}): see them in that window.`;
+      const text = `This workspace's runs are served by another RunLens process (pid ${opened.ownerPid}), which has not published its server yet.`;
       return [{ kind: 'message', id: `guest@${this.folderUri}`, text }];
     }
-    const summaries = experimentsWithRuns(opened.store.tracking, this.query);
+    const summaries = await (await this.access()).call('experimentsWithRuns', { query: this.query });
     this.shownRoots = experimentsShowing(summaries);
     const nodes = summaries.map((summary) => this.upsertExperiment(summary));
     // The newest experiment opens by itself the first time it shows; VS Code remembers the rest.
@@ -247,17 +230,17 @@ export class RunsTreeModel extends Disposable {
     return node;
   }
 
-  private runsOf(experiment: ExperimentNode, store: WorkspaceStore): RunsTreeNode[] {
+  private async runsOf(experiment: ExperimentNode, access: StoreAccess): Promise<RunsTreeNode[]> {
     const experimentId = experiment.experimentId;
     const query = this.query;
     const limit = this.pages.get(experimentId)?.limit ?? this.pageSize();
-    const { runs, hasMore } = queryRunPage(store.tracking, experimentId, query, limit);
+    const [{ runs, hasMore }, first] = await Promise.all([
+      access.call('runPage', { experimentId, query, limit }),
+      this.defaultMetrics.has(experimentId) ? undefined : access.call('firstLoggedMetric', { experimentId }),
+    ]);
     const page = this.place(experiment, runs);
     this.pages.set(experimentId, { limit, ...page });
-    if (!this.defaultMetrics.has(experimentId)) {
-      const metric = firstLoggedMetric(store.tracking, experimentId);
-      if (metric !== undefined) this.defaultMetrics.set(experimentId, metric);
-    }
+    if (first?.key !== undefined) this.defaultMetrics.set(experimentId, first.key);
     const top: RunsTreeNode[] = runs.map((run) => this.runs.get(run.info.run_id)).filter((node) => node?.parent === experiment) as RunNode[];
     if (hasMore) top.push({ kind: 'loadMore', id: `${experiment.id}/more`, parent: experiment, loaded: runs.length, pageSize: this.pageSize() });
     if (runs.length === 0) {
@@ -288,12 +271,12 @@ export class RunsTreeModel extends Disposable {
     };
   }
 
-  private async sectionChildren(section: SectionNode, store: WorkspaceStore): Promise<RunsTreeNode[]> {
+  private async sectionChildren(section: SectionNode, access: StoreAccess): Promise<RunsTreeNode[]> {
     switch (section.section) {
       case 'params':
         return paramFields(section);
       case 'metrics':
-        return metricFields(section, readMetricSummaries(store.tracking, [section.run.runId]).get(section.run.runId));
+        return metricFields(section, new Map(Object.entries(await access.call('metricSummaries', { runId: section.run.runId }))));
       case 'tags': {
         const hasSystemTags = (section.run.run.data.tags ?? []).some((t) => isSystemTag(t.key));
         return [...tagFields(section, false), ...(hasSystemTags ? [section.run.section('systemTags')] : [])];
@@ -303,7 +286,7 @@ export class RunsTreeModel extends Disposable {
       case 'source':
         return sourceFields(section);
       case 'artifacts':
-        return artifactNodes(store, section.run, section);
+        return artifactNodes(access, section.run, section);
     }
   }
 
@@ -314,11 +297,10 @@ export class RunsTreeModel extends Disposable {
       if (this.shownRoots !== undefined && unread !== this.shownRoots) this.reload();
       return;
     }
-    const opened = await this.session.settledOpenedSession();
-    if (opened?.kind !== 'owner') return;
-    const tracking = opened.store.tracking;
+    const access = (await this.session.openedSession())?.access;
+    if (!access) return;
     const query = this.query;
-    const summaries = experimentsWithRuns(tracking, query);
+    const summaries = await access.call('experimentsWithRuns', { query });
     const showing = experimentsShowing(summaries);
     if (this.shownRoots !== undefined && showing !== this.shownRoots) {
       // The store appeared, or an experiment came or went: redraw everything. The loaded pages stay
@@ -330,7 +312,7 @@ export class RunsTreeModel extends Disposable {
       this.changed.fire(undefined);
       return;
     }
-    const changed = new Set<RunsTreeNode>(this.traces.changed(opened.store.traces));
+    const changed = new Set<RunsTreeNode>(await this.traces.changed(access));
     for (const summary of summaries) {
       const node = this.experiments.get(summary.experimentId);
       if (node && (node.name !== summary.name || node.runCount !== summary.runCount || node.matchCount !== summary.matchCount)) changed.add(this.upsertExperiment(summary));
@@ -340,7 +322,7 @@ export class RunsTreeModel extends Disposable {
       if (!experiment) continue;
       let runs: Run[];
       try {
-        runs = queryRunPage(tracking, experimentId, query, page.limit).runs;
+        runs = (await access.call('runPage', { experimentId, query, limit: page.limit })).runs;
       } catch {
         continue; // the filter's error already shows in the experiment; nothing to compare
       }
@@ -361,7 +343,7 @@ export class RunsTreeModel extends Disposable {
         changed.add(node);
       }
       if (!this.defaultMetrics.has(experimentId)) {
-        const metric = firstLoggedMetric(tracking, experimentId);
+        const metric = (await access.call('firstLoggedMetric', { experimentId })).key;
         if (metric !== undefined) {
           this.defaultMetrics.set(experimentId, metric);
           for (const node of this.loadedRuns()) if (node.experimentId === experimentId) changed.add(node);
@@ -371,10 +353,8 @@ export class RunsTreeModel extends Disposable {
     if (changed.size > 0) this.changed.fire([...changed]);
   }
 
-  private async ownerStore(): Promise<WorkspaceStore> {
-    const opened = await this.session.settledSession();
-    if (opened.kind !== 'owner') throw new Error(`the store is served by another RunLens process (pid ${opened.ownerPid})`);
-    return opened.store;
+  private async access(): Promise<StoreAccess> {
+    return storeAccess(this.session);
   }
 }
 

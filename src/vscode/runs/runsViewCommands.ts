@@ -1,9 +1,8 @@
 import * as vscode from 'vscode';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import { ownedStore } from './ownedStore';
+import { storeAccess } from './ownedStore';
 import { filterProblem, promptForFilter } from './runFilterPrompt';
-import { queryRunPage } from './runsQuery';
 import { sortChoices, type SortChoice } from './runSortChoices';
 import type { RunsFolders } from './runsFolders';
 import type { RunsTreeProvider } from './runsTreeProvider';
@@ -83,10 +82,10 @@ export function registerRunsViewCommands(state: RunsViewState, folders: RunsFold
     vscode.commands.registerCommand(CommandId.ChoosePrimaryMetric, (experiment?: unknown, key?: unknown) =>
       withErrorMessage('choose the primary metric', async () => {
         const model = folders.modelFor(experiment);
-        const store = await ownedStore(model.session);
+        const access = await storeAccess(model.session);
         let experimentId = experimentIdOf(experiment);
         if (experimentId === undefined) {
-          const experiments = store.tracking.listExperiments();
+          const experiments = await access.call('listExperiments', {});
           experimentId = (
             await vscode.window.showQuickPick(
               experiments.map((e) => ({ label: e.name, experimentId: e.experiment_id })),
@@ -100,7 +99,7 @@ export function registerRunsViewCommands(state: RunsViewState, folders: RunsFold
           return key;
         }
         const keys = new Set<string>();
-        for (const run of queryRunPage(store.tracking, experimentId, model.query, 200).runs) for (const m of run.data.metrics ?? []) keys.add(m.key);
+        for (const run of (await access.call('runPage', { experimentId, query: model.query, limit: 200 })).runs) for (const m of run.data.metrics ?? []) keys.add(m.key);
         const current = model.primaryMetric(experimentId);
         const picked = await vscode.window.showQuickPick(
           [

@@ -1,10 +1,9 @@
 import * as vscode from 'vscode';
+import type { RunOrder } from '../../core/search/runsQuery';
 import { Disposable } from '../disposable';
 
 /** How the runs are ordered: a run order_by field (`attributes.start_time`, ``metrics.`loss` ``) and a direction. */
-export interface RunSort {
-  readonly field: string;
-  readonly ascending: boolean;
+export interface RunSort extends RunOrder {
   /** How the view's description names it, e.g. "loss". */
   readonly label: string;
 }

@@ -1,4 +1,4 @@
-import { runTraceFilter, type TraceStore } from '../../core/traces/traceStore';
+import type { StoreAccess } from '../storeAccess';
 import type { ExperimentNode, RunNode, RunsTreeNode } from '../runs/runsTreeNodes';
 import { TracesNode, type TraceNode } from './traceTreeNodes';
 
@@ -28,8 +28,8 @@ export class TraceGroups {
   }
 
   /** The group under `parent`, or nothing when it has no traces. */
-  groupOf(parent: ExperimentNode | RunNode, traces: TraceStore): TracesNode[] {
-    const count = countOf(parent, traces);
+  async groupOf(parent: ExperimentNode | RunNode, access: StoreAccess): Promise<TracesNode[]> {
+    const count = await countOf(parent, access);
     this.parents.set(parent.id, { parent, count });
     if (count === 0) return [];
     let entry = this.shown.get(`${parent.id}/traces`);
@@ -39,8 +39,8 @@ export class TraceGroups {
   }
 
   /** The group's traces, newest first. A bad filter shows as the error it is. */
-  list(group: TracesNode, traces: TraceStore): RunsTreeNode[] {
-    const items = this.search(group, traces);
+  async list(group: TracesNode, access: StoreAccess): Promise<RunsTreeNode[]> {
+    const items = await this.search(group, access);
     const entry = this.shown.get(group.id);
     if (entry) entry.fingerprint = fingerprintOf(items);
     if (items.length === 0) return [{ kind: 'message', id: `${group.id}/empty`, parent: group, text: this.filter ? 'No traces match the filter' : 'No traces' }];
@@ -52,10 +52,10 @@ export class TraceGroups {
   }
 
   /** The nodes whose trace children changed since they were read. */
-  changed(traces: TraceStore): RunsTreeNode[] {
+  async changed(access: StoreAccess): Promise<RunsTreeNode[]> {
     const changed: RunsTreeNode[] = [];
     for (const entry of this.parents.values()) {
-      const count = countOf(entry.parent, traces);
+      const count = await countOf(entry.parent, access);
       if (count !== entry.count) {
         entry.count = count;
         changed.push(entry.parent);
@@ -65,7 +65,7 @@ export class TraceGroups {
       if (entry.fingerprint === undefined) continue;
       let fingerprint: string;
       try {
-        fingerprint = fingerprintOf(this.search(entry.node, traces));
+        fingerprint = fingerprintOf(await this.search(entry.node, access));
       } catch {
         continue; // the filter's error already shows in the group
       }
@@ -77,19 +77,19 @@ export class TraceGroups {
     return changed;
   }
 
-  private search(group: TracesNode, traces: TraceStore) {
-    const runId = group.runId;
-    const scope = runId === undefined ? '' : runTraceFilter(runId);
-    const filter = [this.filter && `(${this.filter})`, scope].filter(Boolean).join(' AND ');
-    // A run's traces include those linked to it from other experiments.
-    const experimentIds = runId === undefined ? [group.experimentId] : traces.runTraceExperimentIds(runId);
-    if (experimentIds.length === 0) return [];
-    return traces.searchSummaries({ experimentIds, filter, maxResults: tracesShownPerGroup }).items;
+  private search(group: TracesNode, access: StoreAccess) {
+    // A run's traces include those linked to it from other experiments (the store looks them up).
+    return access.call('traceSummaries', {
+      experimentId: group.experimentId,
+      runId: group.runId,
+      filter: this.filter ?? '',
+      limit: tracesShownPerGroup,
+    });
   }
 }
 
-function countOf(parent: ExperimentNode | RunNode, traces: TraceStore): number {
-  return parent.kind === 'experiment' ? traces.countTraces({ experimentId: parent.experimentId }) : traces.countTraces({ runId: parent.runId });
+function countOf(parent: ExperimentNode | RunNode, access: StoreAccess): Promise<number> {
+  return access.call('countTraces', parent.kind === 'experiment' ? { experimentId: parent.experimentId } : { runId: parent.runId });
 }
 
 function fingerprintOf(items: readonly { traceId: string; state: string; executionMs: number | null; spanCount: number }[]): string {

@@ -1,11 +1,16 @@
-import type { Run, ViewType } from '../../core/entities';
-import type { TrackingStore } from '../../core/store/trackingStore';
-import type { RunSort } from './runsViewState';
+import type { Run, ViewType } from '../entities';
+import type { TrackingStore } from '../store/trackingStore';
+
+/** The order of a list of runs: a field of MLflow's search language, e.g. `metrics.loss`. */
+export interface RunOrder {
+  readonly field: string;
+  readonly ascending: boolean;
+}
 
 /** What the view shows: the filter in MLflow's language, the order, and whether deleted runs count. */
 export interface RunsQuery {
   readonly filter: string;
-  readonly sort: RunSort;
+  readonly sort: RunOrder;
   readonly showDeleted: boolean;
 }
 
@@ -21,7 +26,7 @@ function viewTypeOf(query: Pick<RunsQuery, 'showDeleted'>): ViewType {
   return query.showDeleted ? 'ALL' : 'ACTIVE_ONLY';
 }
 
-function orderByClause(sort: RunSort): string {
+function orderByClause(sort: RunOrder): string {
   return `${sort.field} ${sort.ascending ? 'ASC' : 'DESC'}`;
 }
 

@@ -1,0 +1,224 @@
+import { filterLiteral } from '../search/filterLiteral';
+import { runTraceFilter } from '../traces/traceStore';
+import { readMetricSummaries } from '../dashboards/metricSummaries';
+import { readWatchPrints } from '../dashboards/runChanges';
+import { purgeablePath } from '../dashboards/runArtifactRoot';
+import { invalidParameter } from '../errors';
+import { experimentsWithRuns, firstLoggedMetric, queryRunPage, type RunsQuery } from '../search/runsQuery';
+import type { TraceStore } from '../traces/traceStore';
+import { invalidValueMessage, missingValueMessage, validateTag } from '../validation';
+import type { ArtifactStore } from './artifactStore';
+import type { TrackingStore } from './trackingStore';
+
+/** The parts of an open store that the editor's views read and write. */
+export interface StoreParts {
+  readonly tracking: TrackingStore;
+  readonly traces: TraceStore;
+  readonly artifacts: ArtifactStore;
+}
+
+/**
+ * One thing the editor asks of a store: `parse` reads its arguments from untrusted JSON (a guest
+ * window's request body) and throws MLflow's INVALID_PARAMETER_VALUE on bad input; `run` does it.
+ */
+interface StoreOperation<Args, Result> {
+  parse(body: Readonly<Record<string, unknown>>): Args;
+  run(store: StoreParts, args: Args): Result | Promise<Result>;
+}
+
+function operation<Args, Result>(parse: (body: Readonly<Record<string, unknown>>) => Args, run: (store: StoreParts, args: Args) => Result | Promise<Result>): StoreOperation<Args, Result> {
+  return { parse, run };
+}
+
+/**
+ * What the Runs view and the run commands ask of the workspace's store, in one table: a window that
+ * owns the store runs them in process, a guest window asks the owner process to run the same ones
+ * (`POST /api/2.0/runlens/store/<name>`). Results are plain JSON. Reads MLflow's REST API already
+ * has are here too, so that a view depends on one interface whichever process holds the store.
+ */
+export const storeOperations = {
+  experimentsWithRuns: operation(
+    (body) => ({ query: runsQueryOf(body.query) }),
+    (store, { query }) => experimentsWithRuns(store.tracking, query),
+  ),
+  runPage: operation(
+    (body) => ({ experimentId: stringOf(body, 'experimentId'), query: runsQueryOf(body.query), limit: countOf(body, 'limit') }),
+    (store, { experimentId, query, limit }) => queryRunPage(store.tracking, experimentId, query, limit),
+  ),
+  firstLoggedMetric: operation(
+    (body) => ({ experimentId: stringOf(body, 'experimentId') }),
+    (store, { experimentId }) => ({ key: firstLoggedMetric(store.tracking, experimentId) }),
+  ),
+  getRun: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    (store, { runId }) => store.tracking.getRun(runId),
+  ),
+  /** Whether the run is among the experiment's runs as the view's query shows them. */
+  runShown: operation(
+    (body) => ({ runId: stringOf(body, 'runId'), query: runsQueryOf(body.query) }),
+    (store, { runId, query }) => {
+      const run = store.tracking.getRun(runId);
+      const shown = store.tracking.searchRuns({
+        experimentIds: [run.info.experiment_id],
+        filter: [query.filter && `(${query.filter})`, `attributes.run_id = ${filterLiteral(runId)}`].filter(Boolean).join(' AND '),
+        runViewType: query.showDeleted ? 'ALL' : 'ACTIVE_ONLY',
+        maxResults: 1,
+      });
+      return { experimentId: run.info.experiment_id, shown: shown.runs.length > 0 };
+    },
+  ),
+  /** Last, min, max and count of each of the run's metrics, by key. */
+  metricSummaries: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    (store, { runId }) => Object.fromEntries(readMetricSummaries(store.tracking, [runId]).get(runId) ?? []),
+  ),
+  listExperiments: operation(
+    () => ({}),
+    (store) => store.tracking.listExperiments(),
+  ),
+  /** The newest runs of the experiments (the run pickers' list). */
+  newestRuns: operation(
+    (body) => ({ experimentIds: stringsOf(body, 'experimentIds'), limit: countOf(body, 'limit') }),
+    (store, { experimentIds, limit }) =>
+      store.tracking.searchRuns({ experimentIds, orderBy: ['attributes.start_time DESC'], runViewType: 'ACTIVE_ONLY', maxResults: limit }).runs,
+  ),
+  /** One folder of the artifact store, relative to its root. */
+  listArtifacts: operation(
+    (body) => ({ path: optionalStringOf(body, 'path') ?? '' }),
+    (store, { path }) => store.artifacts.list(path),
+  ),
+  countTraces: operation(
+    (body) => {
+      const runId = optionalStringOf(body, 'runId');
+      return runId !== undefined ? { runId } : { experimentId: stringOf(body, 'experimentId') };
+    },
+    (store, scope) => store.traces.countTraces(scope),
+  ),
+  /** An experiment's traces, or with `runId` a run's: those made in it or linked to it from any experiment. */
+  traceSummaries: operation(
+    (body) => ({
+      experimentId: stringOf(body, 'experimentId'),
+      runId: optionalStringOf(body, 'runId'),
+      filter: optionalStringOf(body, 'filter') ?? '',
+      limit: countOf(body, 'limit'),
+    }),
+    (store, { experimentId, runId, filter, limit }) => {
+      if (runId === undefined) return store.traces.searchSummaries({ experimentIds: [experimentId], filter, maxResults: limit }).items;
+      const experimentIds = store.traces.runTraceExperimentIds(runId);
+      if (experimentIds.length === 0) return [];
+      const scoped = [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND ');
+      return store.traces.searchSummaries({ experimentIds, filter: scoped, maxResults: limit }).items;
+    },
+  ),
+  setTag: operation(
+    (body) => ({ runId: stringOf(body, 'runId'), key: stringOf(body, 'key'), value: stringOf(body, 'value', true) }),
+    (store, { runId, key, value }) => {
+      validateTag(key, value);
+      store.tracking.setTag(runId, key, value);
+      return {};
+    },
+  ),
+  deleteTag: operation(
+    (body) => ({ runId: stringOf(body, 'runId'), key: stringOf(body, 'key') }),
+    (store, { runId, key }) => {
+      store.tracking.deleteTag(runId, key);
+      return {};
+    },
+  ),
+  renameRun: operation(
+    (body) => ({ runId: stringOf(body, 'runId'), name: stringOf(body, 'name') }),
+    (store, { runId, name }) => store.tracking.updateRun(runId, { runName: name }),
+  ),
+  deleteRun: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    (store, { runId }) => {
+      store.tracking.deleteRun(runId);
+      return {};
+    },
+  ),
+  restoreRun: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    (store, { runId }) => {
+      store.tracking.restoreRun(runId);
+      return {};
+    },
+  ),
+  /** Fingerprints of what an open dashboard watches: a guest window compares them to tell it what changed. */
+  watchPrints: operation(
+    (body) => ({ runIds: body.runIds === undefined ? [] : stringsOf(body, 'runIds'), experimentIds: body.experimentIds === undefined ? [] : stringsOf(body, 'experimentIds') }),
+    (store, watch) => readWatchPrints(store.tracking, watch),
+  ),
+  /** Removes the run's rows and its artifact files for good. */
+  purgeRun: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    async (store, { runId }) => {
+      const run = store.tracking.getRun(runId);
+      store.tracking.purgeRun(runId);
+      const files = purgeablePath(run);
+      if (files !== undefined) await store.artifacts.delete(files);
+      return {};
+    },
+  ),
+} as const;
+
+export type StoreOperations = typeof storeOperations;
+export type StoreOperationName = keyof StoreOperations;
+export type StoreOperationArgs<K extends StoreOperationName> = ReturnType<StoreOperations[K]['parse']>;
+export type StoreOperationResult<K extends StoreOperationName> = Awaited<ReturnType<StoreOperations[K]['run']>>;
+
+export function isStoreOperationName(name: string): name is StoreOperationName {
+  return Object.prototype.hasOwnProperty.call(storeOperations, name);
+}
+
+/** Runs one operation on a store, with arguments already typed (the in-process path). */
+export async function runStoreOperation<K extends StoreOperationName>(store: StoreParts, name: K, args: StoreOperationArgs<K>): Promise<StoreOperationResult<K>> {
+  const op = storeOperations[name] as unknown as StoreOperation<StoreOperationArgs<K>, StoreOperationResult<K>>;
+  return op.run(store, args);
+}
+
+/** Runs one operation on a store with arguments read from untrusted JSON (the owner's side of a guest's request). */
+export async function runStoreOperationFromJson(store: StoreParts, name: StoreOperationName, body: Readonly<Record<string, unknown>>): Promise<unknown> {
+  const op = storeOperations[name] as unknown as StoreOperation<unknown, unknown>;
+  return op.run(store, op.parse(body));
+}
+
+function optionalStringOf(body: Readonly<Record<string, unknown>>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalidParameter(invalidValueMessage(name, value));
+  return value;
+}
+
+function stringOf(body: Readonly<Record<string, unknown>>, name: string, emptyAllowed = false): string {
+  const value = optionalStringOf(body, name);
+  if (value === undefined || (value === '' && !emptyAllowed)) throw invalidParameter(missingValueMessage(name));
+  return value;
+}
+
+function stringsOf(body: Readonly<Record<string, unknown>>, name: string): string[] {
+  const value = body[name];
+  if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidParameter(invalidValueMessage(name, value, 'expected a list of strings'));
+  return value as string[];
+}
+
+/** Page sizes: 1 to 50,000, as MLflow's searches allow. */
+function countOf(body: Readonly<Record<string, unknown>>, name: string): number {
+  const value = body[name];
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 50_000) {
+    throw invalidParameter(invalidValueMessage(name, value, 'expected a whole number from 1 to 50000'));
+  }
+  return value;
+}
+
+function runsQueryOf(value: unknown): RunsQuery {
+  const query = (value ?? {}) as Record<string, unknown>;
+  const sort = (query.sort ?? {}) as Record<string, unknown>;
+  if (typeof query !== 'object' || typeof sort !== 'object' || Array.isArray(query) || Array.isArray(sort)) {
+    throw invalidParameter(invalidValueMessage('query', value, 'expected {filter, sort: {field, ascending}, showDeleted}'));
+  }
+  const filter = optionalStringOf(query, 'filter') ?? '';
+  const field = optionalStringOf(sort, 'field') ?? 'attributes.start_time';
+  if (query.showDeleted !== undefined && typeof query.showDeleted !== 'boolean') throw invalidParameter(invalidValueMessage('query.showDeleted', query.showDeleted));
+  if (sort.ascending !== undefined && typeof sort.ascending !== 'boolean') throw invalidParameter(invalidValueMessage('query.sort.ascending', sort.ascending));
+  return { filter, sort: { field, ascending: sort.ascending === true }, showDeleted: query.showDeleted === true };
+}

@@ -1,0 +1,56 @@
+import { DashboardError } from '../../core/dashboards/dashboardError';
+import type { DashboardService } from '../../core/dashboards/dashboardService';
+import { RunChangeTracker, type ChangeWatch } from '../../core/dashboards/runChanges';
+import type { RunsChangedParams, ServiceMethod, ServiceMethods } from '../../protocol/dashboards';
+import type { ResponseErrorCode } from '../../protocol/messages';
+import { dashboardMethodPrefix } from '../../server/routes/guest/guestRoutes';
+import { OwnerRequestError, ownerRequest, type OwnerEndpoint } from '../ownerClient';
+import type { StoreAccess } from '../storeAccess';
+
+/** Tells one panel what changed among its runs since it last asked. */
+export interface PanelChangeTracker {
+  poll(watch: ChangeWatch): Promise<RunsChangedParams | undefined>;
+}
+
+/** What answers a panel's data requests: the store's DashboardService in this window, or the owner process's. */
+export interface DashboardBackend {
+  handle<M extends ServiceMethod>(method: M, params: unknown): Promise<ServiceMethods[M]['result']>;
+  changeTracker(): PanelChangeTracker;
+}
+
+/** The dashboard service of the store this window has open. */
+export function inProcessBackend(service: DashboardService): DashboardBackend {
+  return {
+    handle: (method, params) => service.handle(method, params),
+    changeTracker: () => {
+      const tracker = service.changeTracker();
+      return { poll: async (watch) => tracker.poll(watch) };
+    },
+  };
+}
+
+/**
+ * The dashboard service of the process that owns the store (`POST /api/2.0/runlens/dashboard/<method>`);
+ * what changed is found by comparing fingerprints the owner reads.
+ */
+export function ownerBackend(endpoint: OwnerEndpoint, access: StoreAccess): DashboardBackend {
+  return {
+    handle: async <M extends ServiceMethod>(method: M, params: unknown) => {
+      try {
+        const reply = (await ownerRequest(endpoint, `${dashboardMethodPrefix}${method}`, { params: params ?? null })) as { result: ServiceMethods[M]['result'] };
+        return reply.result;
+      } catch (error) {
+        // The owner's refusal says what the webview shows (a bad filter, a missing run), as in process.
+        if (error instanceof OwnerRequestError) throw new DashboardError((error.dashboardCode ?? 'internal') as ResponseErrorCode, error.message);
+        throw error;
+      }
+    },
+    changeTracker: () => {
+      const tracker = new RunChangeTracker();
+      return {
+        poll: async (watch) =>
+          tracker.compare(watch, await access.call('watchPrints', { runIds: [...(watch.runIds ?? [])], experimentIds: [...(watch.experimentIds ?? [])] })),
+      };
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { Run } from '../../../src/core/entities';
+import { CommandId } from '../../../src/vscode/contributions';
+import type { AnsweredRequest } from '../../../src/vscode/dashboards/webviewHost';
+import type { RunLensApi } from '../../../src/vscode/runLensExtension';
+import type { RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
+import type { TrackingEndpoint } from '../../../src/vscode/trackingSession';
+import { mlflowPost, runLensApi, waitFor } from '../support';
+import { untilShown, ViewMirror } from '../viewMirror';
+
+// Issue 14 part B: a window whose store another process owns (here `runlens serve`) sees and does what an owner
+// window does, through the owner's server: the Runs view lists the store, follows writes made by others live, and
+// the run commands write through the owner.
+
+suite('A window that is a guest of another process', () => {
+  let api: RunLensApi;
+  let endpoint: TrackingEndpoint;
+  let post: (route: string, body: unknown) => Promise<unknown>;
+  let runs: ViewMirror<RunsTreeNode>;
+
+  const getRun = async (runId: string): Promise<Run> => {
+    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/runs/get?run_id=${runId}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
+    assert.equal(response.status, 200);
+    return ((await response.json()) as { run: Run }).run;
+  };
+
+  suiteSetup(async () => {
+    api = await runLensApi();
+    assert.equal(await api.workspaceStore(), undefined, 'another process owns the store: this window does not open it');
+    const found = await api.trackingEndpoint();
+    assert.ok(found, "the owner's server is published in owner.json");
+    endpoint = found;
+    post = mlflowPost(endpoint);
+    runs = new ViewMirror(api.runsTree, (node) => node.kind === 'experiment');
+    await runs.start();
+  });
+
+  suiteTeardown(() => runs?.dispose());
+
+  test("the Runs view shows the owner's experiments and runs", async () => {
+    await untilShown(runs, "the owner's runs", (paths) => paths.includes('served-elsewhere/owner-run-1') && paths.includes('served-elsewhere/owner-run-2'));
+    assert.ok(!(await runs.paths()).some((p) => p.includes('served by another RunLens process')), 'no "see them in that window" message');
+  });
+
+  test('a run logged by an MLflow client to the owner shows up live', async () => {
+    const { experiment_id } = (await post('experiments/create', { name: 'logged-live' })) as { experiment_id: string };
+    const started = Date.now();
+    const { run } = (await post('runs/create', { experiment_id, run_name: 'live-run', start_time: Date.now() })) as { run: Run };
+    await untilShown(runs, 'the new run', (paths) => paths.includes('logged-live/live-run'));
+    const shownAfterMs = Date.now() - started;
+    console.log(`guest window: a run logged to the owner showed in the tree after ${shownAfterMs} ms`);
+    // The node the view shows is updated in place when the owner's change feed says the store was written.
+    const node = await findRun('live-run');
+    const loggedAt = Date.now();
+    await post('runs/log-metric', { run_id: run.info.run_id, key: 'acc', value: 0.75, timestamp: Date.now(), step: 1 });
+    await waitFor('the logged metric in the tree', () => node.run.data.metrics?.some((metric) => metric.key === 'acc'), 10_000);
+    console.log(`guest window: a metric logged to the owner was in the tree after ${Date.now() - loggedAt} ms`);
+  });
+
+  test('tag, rename and delete from the window land in the owner store, and the view follows', async () => {
+    const node = await findRun('owner-run-1');
+    const runId = node.runId;
+    await vscode.commands.executeCommand(CommandId.AddRunTag, runId, 'team', 'guests');
+    assert.equal((await getRun(runId)).data.tags?.find((tag) => tag.key === 'team')?.value, 'guests');
+    await vscode.commands.executeCommand(CommandId.RenameRun, runId, 'renamed-by-guest');
+    assert.equal((await getRun(runId)).info.run_name, 'renamed-by-guest');
+    await untilShown(runs, 'the renamed run', (paths) => paths.includes('served-elsewhere/renamed-by-guest'));
+    await vscode.commands.executeCommand(CommandId.DeleteRun, runId, { confirmed: true });
+    assert.equal((await getRun(runId)).info.lifecycle_stage, 'deleted');
+    await untilShown(runs, 'the deleted run gone', (paths) => !paths.includes('served-elsewhere/renamed-by-guest'));
+    await vscode.commands.executeCommand(CommandId.RestoreRun, runId);
+    assert.equal((await getRun(runId)).info.lifecycle_stage, 'active');
+  });
+
+  test("a run dashboard opens with the owner's data, and hears of a metric logged to the owner", async () => {
+    const answers: AnsweredRequest[] = [];
+    const listening = api.dashboards.onDidAnswer(({ host, ...answer }) => host.state.kind === 'run' && answers.push(answer));
+    try {
+      const node = await findRun('owner-run-2');
+      await vscode.commands.executeCommand(CommandId.OpenRunDashboard, node.runId);
+      const loaded = await waitFor('the run dashboard to load the run', () => answers.find((answer) => answer.method === 'run/get'), 30_000);
+      assert.equal(loaded.ok, true, loaded.error);
+      const host = api.dashboards.hosts.find((h) => h.state.kind === 'run' && h.state.runId === node.runId);
+      assert.ok(host, 'the run panel is open');
+      await waitFor('the panel title to name the run', () => (host.panel.title === 'Run: owner-run-2' ? true : undefined), 10_000);
+      const loads = answers.filter((answer) => answer.method === 'run/get').length;
+      await post('runs/log-metric', { run_id: node.runId, key: 'loss', value: 0.01, timestamp: Date.now(), step: 5 });
+      // runs/changed goes to the page, which asks for the run again.
+      await waitFor('the page to load the run again', () => answers.filter((answer) => answer.method === 'run/get').length > loads, 10_000);
+      assert.ok(answers.every((answer) => answer.ok), JSON.stringify(answers.filter((answer) => !answer.ok)));
+      host.dispose();
+    } finally {
+      listening.dispose();
+    }
+  });
+
+  async function findRun(name: string): Promise<Extract<RunsTreeNode, { kind: 'run' }>> {
+    for (const experiment of (await api.runsTree.getChildren()) ?? []) {
+      for (const child of (await api.runsTree.getChildren(experiment)) ?? []) {
+        if (child.kind === 'run' && child.run.info.run_name === name) return child;
+      }
+    }
+    throw new Error(`no run named ${name} in the Runs view`);
+  }
+});
