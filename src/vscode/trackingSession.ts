@@ -4,6 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
+import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { storeFiles } from '../core/store/storeFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
@@ -155,10 +156,11 @@ export class TrackingSession extends Disposable {
       imprintOf: launchImprint,
     });
     // Recovery must never keep the store from opening: what it cannot end stays RUNNING until next time.
-    const abandoned = await launches.recoverAbandoned().catch((error: Error) => {
+    const recovered = await launches.recoverAbandoned().catch((error: Error) => {
       logError('Could not end the launches left running', error);
       return [];
     });
+    const abandoned = recovered.filter((launch) => !launch.recorded);
     if (abandoned.length > 0) {
       const runs = abandoned.flatMap((launch) => launch.runs.map((run) => run.info.run_name));
       runLensLog().warn(`${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; FAILED now: ${runs.join(', ')}`);
@@ -166,9 +168,18 @@ export class TrackingSession extends Disposable {
         `RunLens: ${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are marked FAILED with a note.`,
       );
     }
+    const endedUnseen = recovered.filter((launch) => launch.recorded);
+    if (endedUnseen.length > 0) {
+      const runs = endedUnseen.flatMap((launch) => launch.runs.map((run) => `${run.info.run_name} (${run.info.status})`));
+      runLensLog().info(`${endedUnseen.length} launched script(s) ended while no window watched them, recorded now: ${runs.join(', ')}`);
+    }
     const token = randomBytes(24).toString('base64url');
     const log = (message: string) => runLensLog().error(`Tracking server: ${message}`);
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches, log });
+    const serve = (port: number) =>
+      startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches, log, port });
+    // Scripts a previous window launched may still run and log to its port: serve that one again for them.
+    const wanted = new SupervisorFiles(path.join(dir, supervisedFolder)).liveTrackingPort();
+    const server = await (wanted === undefined ? serve(0) : serve(wanted).catch(() => serve(0)));
     store.publish({ port: server.port, token });
     const presence = setInterval(() => {
       if (!this.storeExists()) void this.storeMoved();
