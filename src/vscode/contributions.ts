@@ -21,6 +21,8 @@ export const CommandId = {
   LaunchUnavailable: 'runlens.launchUnavailable',
   ChooseLaunchTarget: 'runlens.chooseLaunchTarget',
   SendPendingLaunchResults: 'runlens.sendPendingLaunchResults',
+  // The RunLens server of each workspace folder (src/vscode/server)
+  ShowServer: 'runlens.showServer',
   // The Runs view (src/vscode/runs)
   FilterRuns: 'runlens.filterRuns',
   ClearRunFilter: 'runlens.clearRunFilter',
@@ -87,6 +89,8 @@ export const SettingKey = {
   RemoteServers: 'remoteServers',
   LaunchTarget: 'launchTarget',
   KeepFinishedTerminals: 'keepFinishedTerminals',
+  ServerMode: 'server.mode',
+  ServerIdleMinutes: 'server.idleMinutes',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

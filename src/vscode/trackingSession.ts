@@ -50,6 +50,8 @@ interface OwnedResources {
 }
 
 /** How often an owned store's folder is looked for, besides the watcher's events. */
+/** The extension's id, for its version in `owner.json`. */
+const extensionId = 'runlens.runlens';
 const presenceCheckMs = 2_000;
 
 /**
@@ -180,7 +182,8 @@ export class TrackingSession extends Disposable {
     // Scripts a previous window launched may still run and log to its port: serve that one again for them.
     const wanted = new SupervisorFiles(path.join(dir, supervisedFolder)).liveTrackingPort();
     const server = await (wanted === undefined ? serve(0) : serve(wanted).catch(() => serve(0)));
-    store.publish({ port: server.port, token });
+    const version = (vscode.extensions.getExtension(extensionId)?.packageJSON as { version?: string } | undefined)?.version;
+    store.publish({ port: server.port, token, ...(version ? { version } : {}) });
     const presence = setInterval(() => {
       if (!this.storeExists()) void this.storeMoved();
     }, presenceCheckMs);

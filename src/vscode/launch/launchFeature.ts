@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
+import { registerShowServerCommand } from '../server/showServerCommand';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { LaunchCodeLensProvider } from './codeLensProvider';
 import { registerLaunchCommands } from './launchCommands';
@@ -36,5 +37,6 @@ export class LaunchFeature extends Disposable {
     this.register(registerRerunCommand(sessions, this.controller));
     for (const disposable of registerRunCodeCommands(sessions)) this.register(disposable);
     this.register(registerReproduceCommand(sessions, this.controller));
+    this.register(registerShowServerCommand(sessions, this.controller));
   }
 }
