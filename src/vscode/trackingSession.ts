@@ -8,6 +8,8 @@ import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFi
 import { storeFiles } from '../core/store/storeFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
+import { answers, ensureServerProcess } from '../supervisor/serverProcess';
+import { SettingKey, SettingSection } from './contributions';
 import { Disposable } from './disposable';
 import { historyMoveNotification } from './historyMoveProgress';
 import { launchImprint } from './launch/launchImprint';
@@ -52,6 +54,8 @@ interface OwnedResources {
 /** How often an owned store's folder is looked for, besides the watcher's events. */
 /** The extension's id, for its version in `owner.json`. */
 const extensionId = 'runlens.runlens';
+/** How often a window attached to a server process tells it so (well inside its idle time). */
+const heartbeatMs = 60_000;
 const presenceCheckMs = 2_000;
 
 /**
@@ -66,6 +70,8 @@ const presenceCheckMs = 2_000;
 export class TrackingSession extends Disposable {
   private opening: Promise<Session> | undefined;
   private owned: OwnedResources | undefined;
+  /** With a server process: the window's heartbeat to it. */
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /**
    * Fires after the store has been written (by this window's server or its own commands) and when
@@ -140,6 +146,9 @@ export class TrackingSession extends Disposable {
   private async open(): Promise<Session> {
     const dir = this.storeDir;
     if (!dir) throw new Error('RunLens keeps its runs in the workspace: open a folder first.');
+    if (this.folder && vscode.workspace.getConfiguration(SettingSection, this.folder).get<string>(SettingKey.ServerMode) === 'process') {
+      return this.openServerProcess(this.folder);
+    }
     let store: WorkspaceStore;
     try {
       store = await WorkspaceStore.open(dir, { onMigrationProgress: historyMoveNotification() });
@@ -198,6 +207,35 @@ export class TrackingSession extends Disposable {
     return { kind: 'owner', store, endpoint: { url: server.url, token }, launches };
   }
 
+  /**
+   * `runlens.server.mode` "process": the folder's RunLens server process serves the store (started
+   * now if none answers), and this window is its guest. A heartbeat every minute keeps it from
+   * going idle while the window is attached, and finds out when it is gone: the window says so, and
+   * the next use starts it again.
+   */
+  private async openServerProcess(folder: vscode.WorkspaceFolder): Promise<Session> {
+    const extensionPath = vscode.extensions.getExtension(extensionId)?.extensionPath;
+    if (!extensionPath) throw new Error('RunLens could not find its own files to start its server process');
+    const startedAt = Date.now();
+    const idleMinutes = vscode.workspace.getConfiguration(SettingSection, folder).get<number>(SettingKey.ServerIdleMinutes) ?? 10;
+    const { owner, started } = await ensureServerProcess({ cliScript: path.join(extensionPath, 'dist', 'cli.js'), workspaceDir: folder.uri.fsPath, idleMinutes });
+    if (started) runLensLog().info(`Started the RunLens server process ${owner.pid} for ${folder.name} in ${Date.now() - startedAt} ms (port ${owner.port}).`);
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      void answers(owner).then((alive) => {
+        if (alive || this.isDisposed) return;
+        clearInterval(this.heartbeat);
+        this.opening = undefined;
+        const message = `The RunLens server process (pid ${owner.pid}) of ${folder.name} stopped (its log: .runlens/server.log); RunLens starts it again on next use.`;
+        runLensLog().warn(message);
+        void vscode.window.showWarningMessage(message);
+        this.changed.fire();
+      });
+    }, heartbeatMs);
+    this.heartbeat.unref();
+    return { kind: 'guest', ownerPid: owner.pid, endpoint: { url: `http://127.0.0.1:${owner.port}`, token: owner.token } };
+  }
+
   /** Something happened to `.runlens/` or its owner's claim: drop what no longer holds, and tell the views. */
   private async storeMoved(): Promise<void> {
     const opened = await this.openedSession();
@@ -225,6 +263,8 @@ export class TrackingSession extends Disposable {
 
   override dispose(): void {
     super.dispose();
+    // A server process outlives the window: it stops by itself once idle.
+    clearInterval(this.heartbeat);
     this.closeOwned();
   }
 }
