@@ -46,6 +46,15 @@ const builds = [
     banner: { js: '#!/usr/bin/env node' },
   },
   {
+    // A launched script's supervisor, started detached by the extension: small, so that it starts fast.
+    ...common,
+    entryPoints: ['src/supervisor/main.ts'],
+    outfile: 'dist/supervisor.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: webviewEntries,
     outdir: 'dist/webview',

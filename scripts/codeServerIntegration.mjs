@@ -140,13 +140,15 @@ export async function runIntegrationTests({
  * The windows the suite runs in, one after another, each with an extension host of its own on a workspace of its
  * own: the main suite in a folder its tests fill as they go; the tests under freshWorkspace/ in a folder with no
  * `.runlens/` (a person's first use); those under multiRoot/ in a `.code-workspace` of two folders; those under
- * guestWindow/ in a folder whose store a `runlens serve` owns, started before the window opens (guestOwner.mjs). A
- * window whose compiled entry point is missing is skipped.
+ * guestWindow/ in a folder whose store a `runlens serve` owns, started before the window opens (guestOwner.mjs);
+ * survival/reload/ in a folder of their own, across a reload of the window. A window whose compiled entry point is
+ * missing is skipped.
  */
 function testWindows(sandbox, mainTestsPath) {
   const testsDir = path.dirname(mainTestsPath);
   const fresh = path.join(sandbox.root, 'fresh-workspace');
   const multiRoot = path.join(sandbox.root, 'multi-root');
+  const survival = (name) => path.join(sandbox.root, `${name}-workspace`);
   const workspaceFile = path.join(multiRoot, 'runlens.code-workspace');
   const guest = path.join(sandbox.root, 'guest-workspace');
   const windows = [
@@ -160,6 +162,9 @@ function testWindows(sandbox, mainTestsPath) {
       workspaceFile,
     },
     { name: 'guest window', tests: path.join(testsDir, 'guestWindow', 'index.js'), open: ['folder', guest], folders: [guest], ownedElsewhere: true },
+    // Reloads itself while a launched script logs: the window's entry point runs again in the next extension host,
+    // which checks that the script lived on.
+    { name: 'reload', tests: path.join(testsDir, 'survival', 'reload', 'index.js'), open: ['folder', survival('reload')], folders: [survival('reload')] },
   ];
   return windows.filter((window) => existsSync(window.tests)).map((window) => {
     for (const folder of window.folders ?? []) mkdirSync(folder, { recursive: true });

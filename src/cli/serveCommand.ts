@@ -1,20 +1,25 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DashboardService } from '../core/dashboards/dashboardService';
+import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { storeFiles } from '../core/store/storeFiles';
 import { DashboardSite } from '../server/dashboardRoutes';
 import { signInCodeSeconds } from '../server/dashboards/dashboardAuth';
 import { startServer, type RunningServer } from '../server/server';
+import { IdleLifetime } from '../supervisor/idleLifetime';
 import type { Command } from './command';
 import { probeOwner } from './ownerProbe';
 
-const usage = `Usage: runlens serve [--dir PATH] [--port P] [--host 127.0.0.1]
+const usage = `Usage: runlens serve [--dir PATH] [--port P] [--host 127.0.0.1] [--idle-minutes N]
 
-  --dir PATH   workspace folder whose .runlens/ store is served (default: the current folder)
-  --port P     port to listen on (default: 0, any free port)
-  --host H     127.0.0.1 (default), localhost or ::1: RunLens listens on loopback only
+  --dir PATH          workspace folder whose .runlens/ store is served (default: the current folder)
+  --port P            port to listen on (default: 0, any free port)
+  --host H            127.0.0.1 (default), localhost or ::1: RunLens listens on loopback only
+  --idle-minutes N    stop (after a checkpoint) once, for N minutes, no request came and no launched
+                      script ran: how VS Code starts its server process (default: serve until stopped)
 
 Every request must carry the token printed at start: a new random one each time, or the value of
 RUNLENS_TOKEN when it is set (at least 16 characters).`;
@@ -30,6 +35,7 @@ interface ServeOptions {
   readonly dir: string;
   readonly port: number;
   readonly host: string;
+  readonly idleMinutes?: number;
 }
 
 async function serve(args: readonly string[]): Promise<number> {
@@ -84,6 +90,12 @@ async function serve(args: readonly string[]): Promise<number> {
     webviewDir: path.join(__dirname, 'webview'),
   });
   let server: RunningServer | undefined;
+  let lifetime: IdleLifetime | undefined;
+  const idle = new Promise<void>((resolve) => {
+    if (options.idleMinutes === undefined) return;
+    const supervised = new SupervisorFiles(path.join(storeDir, supervisedFolder));
+    lifetime = new IdleLifetime({ idleMs: options.idleMinutes * 60_000, runningLaunches: () => supervised.live().length, onIdle: resolve });
+  });
   try {
     server = await startServer({
       dashboards,
@@ -94,8 +106,10 @@ async function serve(args: readonly string[]): Promise<number> {
       token,
       port: options.port,
       host: options.host,
+      onRequest: () => lifetime?.touch(),
     });
-    store.publish({ port: server.port, token });
+    const version = runlensVersion();
+    store.publish({ port: server.port, token, ...(version ? { version } : {}) });
   } catch (error) {
     await server?.close();
     store.close();
@@ -111,7 +125,9 @@ async function serve(args: readonly string[]): Promise<number> {
   );
   const freshSignIn = () => console.log(signInLine(server.url, dashboards.mintSignInPath()));
   if (process.stdin.isTTY) process.stdin.on('data', freshSignIn);
-  await stopSignal();
+  const why = await Promise.race([stopSignal().then(() => 'signal'), idle.then(() => 'idle')]);
+  lifetime?.dispose();
+  if (why === 'idle') console.log(`RunLens: nothing to serve for ${options.idleMinutes} minute(s) (no request, no launched script running).`);
   process.stdin.off('data', freshSignIn);
   process.stdin.pause();
   console.log('RunLens: stopping (requests in flight finish, then the store is checkpointed)...');
@@ -129,6 +145,7 @@ function parseServeArgs(args: readonly string[]): ServeOptions {
       dir: { type: 'string' },
       port: { type: 'string' },
       host: { type: 'string' },
+      'idle-minutes': { type: 'string' },
     },
     strict: true,
     allowPositionals: true,
@@ -140,7 +157,10 @@ function parseServeArgs(args: readonly string[]): ServeOptions {
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     throw new Error(`--host '${host}' is not a loopback address: RunLens serves 127.0.0.1, localhost or ::1 only`);
   }
-  return { dir: path.resolve(values.dir ?? '.'), port, host };
+  const idleText = values['idle-minutes'];
+  const idleMinutes = idleText === undefined ? undefined : Number(idleText);
+  if (idleMinutes !== undefined && !(Number.isFinite(idleMinutes) && idleMinutes > 0)) throw new Error(`--idle-minutes must be a number above 0, not '${idleText}'`);
+  return { dir: path.resolve(values.dir ?? '.'), port, host, ...(idleMinutes !== undefined ? { idleMinutes } : {}) };
 }
 
 /** The owner answered as RunLens with its recorded token: point the user at it. */
@@ -149,6 +169,15 @@ function reportOwner(storeDir: string, owner: { pid: number; port?: number; toke
   const dashboards = signInPath === undefined ? '' : `\n\n${signInLine(url, signInPath)}`;
   console.log(`pid ${owner.pid} already serves ${storeDir} at ${url}\n\n${exportLines(url, owner.token ?? '')}${dashboards}`);
   return 0;
+}
+
+/** The version of the package this bundle ships in (dist/cli.js beside package.json's folder), for owner.json. */
+function runlensVersion(): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
 }
 
 function signInLine(url: string, signInPath: string): string {

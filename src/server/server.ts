@@ -48,6 +48,8 @@ export interface ServerOptions {
   readonly connectionLimits?: ConnectionLimits;
   /** The dashboards' browser mode (`runlens serve`): its pages and bridge take a session cookie instead of the bearer token. */
   readonly dashboards?: DashboardSite;
+  /** Called as each request arrives: a server process that exits when idle counts them. */
+  readonly onRequest?: () => void;
 }
 
 export interface RunningServer {
@@ -94,6 +96,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const limits = options.connectionLimits ?? defaultConnectionLimits;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    options.onRequest?.();
     watchBodyIdle(req, limits);
     try {
       if (options.dashboards?.handles(splitUrl(req.url ?? '/').pathname)) return await options.dashboards.serve(req, res);

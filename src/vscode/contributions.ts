@@ -26,6 +26,8 @@ export const CommandId = {
   RunSweep: 'runlens.runSweep',
   StopSweep: 'runlens.stopSweep',
   RetryFailedSweep: 'runlens.retryFailedSweep',
+  // The RunLens server of each workspace folder (src/vscode/server)
+  ShowServer: 'runlens.showServer',
   // The Runs view (src/vscode/runs)
   FilterRuns: 'runlens.filterRuns',
   ClearRunFilter: 'runlens.clearRunFilter',
@@ -97,6 +99,8 @@ export const SettingKey = {
   KeepFinishedTerminals: 'keepFinishedTerminals',
   BestRunGutter: 'editor.bestRunGutter',
   SweepConcurrency: 'sweep.concurrency',
+  ServerMode: 'server.mode',
+  ServerIdleMinutes: 'server.idleMinutes',
 } as const;
 export type SettingKey = (typeof SettingKey)[keyof typeof SettingKey];
 

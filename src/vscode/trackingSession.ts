@@ -4,9 +4,12 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
+import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { storeFiles } from '../core/store/storeFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { startServer, type RunningServer } from '../server/server';
+import { answers, ensureServerProcess } from '../supervisor/serverProcess';
+import { SettingKey, SettingSection } from './contributions';
 import { Disposable } from './disposable';
 import { historyMoveNotification } from './historyMoveProgress';
 import { launchImprint } from './launch/launchImprint';
@@ -55,6 +58,10 @@ interface OwnedResources {
 }
 
 /** How often an owned store's folder is looked for, besides the watcher's events. */
+/** The extension's id, for its version in `owner.json`. */
+const extensionId = 'runlens.runlens';
+/** How often a window attached to a server process tells it so (well inside its idle time). */
+const heartbeatMs = 60_000;
 const presenceCheckMs = 2_000;
 
 /**
@@ -71,6 +78,8 @@ export class TrackingSession extends Disposable {
   private owned: OwnedResources | undefined;
   /** While this window is a guest: the owner's change feed, which fires `onDidChange`. */
   private guestChanges: { dispose(): void } | undefined;
+  /** With a server process: the window's heartbeat to it. */
+  private heartbeat: NodeJS.Timeout | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /**
    * Fires after the store has been written (by this window's server or its own commands) and when
@@ -145,6 +154,9 @@ export class TrackingSession extends Disposable {
   private async open(): Promise<Session> {
     const dir = this.storeDir;
     if (!dir) throw new Error('RunLens keeps its runs in the workspace: open a folder first.');
+    if (this.folder && vscode.workspace.getConfiguration(SettingSection, this.folder).get<string>(SettingKey.ServerMode) === 'process') {
+      return this.openServerProcess(this.folder);
+    }
     let store: WorkspaceStore;
     try {
       store = await WorkspaceStore.open(dir, { onMigrationProgress: historyMoveNotification() });
@@ -165,10 +177,11 @@ export class TrackingSession extends Disposable {
       imprintOf: launchImprint,
     });
     // Recovery must never keep the store from opening: what it cannot end stays RUNNING until next time.
-    const abandoned = await launches.recoverAbandoned().catch((error: Error) => {
+    const recovered = await launches.recoverAbandoned().catch((error: Error) => {
       logError('Could not end the launches left running', error);
       return [];
     });
+    const abandoned = recovered.filter((launch) => !launch.recorded);
     if (abandoned.length > 0) {
       const runs = abandoned.flatMap((launch) => launch.runs.map((run) => run.info.run_name));
       runLensLog().warn(`${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; FAILED now: ${runs.join(', ')}`);
@@ -176,10 +189,20 @@ export class TrackingSession extends Disposable {
         `RunLens: ${abandoned.length} launched script(s) stopped while VS Code was closed or had crashed; their runs are marked FAILED with a note.`,
       );
     }
+    const endedUnseen = recovered.filter((launch) => launch.recorded);
+    if (endedUnseen.length > 0) {
+      const runs = endedUnseen.flatMap((launch) => launch.runs.map((run) => `${run.info.run_name} (${run.info.status})`));
+      runLensLog().info(`${endedUnseen.length} launched script(s) ended while no window watched them, recorded now: ${runs.join(', ')}`);
+    }
     const token = randomBytes(24).toString('base64url');
     const log = (message: string) => runLensLog().error(`Tracking server: ${message}`);
-    const server = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches, log });
-    store.publish({ port: server.port, token });
+    const serve = (port: number) =>
+      startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches, log, port });
+    // Scripts a previous window launched may still run and log to its port: serve that one again for them.
+    const wanted = new SupervisorFiles(path.join(dir, supervisedFolder)).liveTrackingPort();
+    const server = await (wanted === undefined ? serve(0) : serve(wanted).catch(() => serve(0)));
+    const version = (vscode.extensions.getExtension(extensionId)?.packageJSON as { version?: string } | undefined)?.version;
+    store.publish({ port: server.port, token, ...(version ? { version } : {}) });
     const presence = setInterval(() => {
       if (!this.storeExists()) void this.storeMoved();
     }, presenceCheckMs);
@@ -192,6 +215,39 @@ export class TrackingSession extends Disposable {
     // The store may have just been created: views showing "no store yet" look again.
     this.changed.fire();
     return { kind: 'owner', store, access: inProcessAccess(store), endpoint: { url: server.url, token }, launches };
+  }
+
+  /**
+   * `runlens.server.mode` "process": the folder's RunLens server process serves the store (started
+   * now if none answers), and this window is its guest. A heartbeat every minute keeps it from
+   * going idle while the window is attached, and finds out when it is gone: the window says so, and
+   * the next use starts it again.
+   */
+  private async openServerProcess(folder: vscode.WorkspaceFolder): Promise<Session> {
+    const extensionPath = vscode.extensions.getExtension(extensionId)?.extensionPath;
+    if (!extensionPath) throw new Error('RunLens could not find its own files to start its server process');
+    const startedAt = Date.now();
+    const idleMinutes = vscode.workspace.getConfiguration(SettingSection, folder).get<number>(SettingKey.ServerIdleMinutes) ?? 10;
+    const { owner, started } = await ensureServerProcess({ cliScript: path.join(extensionPath, 'dist', 'cli.js'), workspaceDir: folder.uri.fsPath, idleMinutes });
+    if (started) runLensLog().info(`Started the RunLens server process ${owner.pid} for ${folder.name} in ${Date.now() - startedAt} ms (port ${owner.port}).`);
+    clearInterval(this.heartbeat);
+    this.heartbeat = setInterval(() => {
+      void answers(owner).then((alive) => {
+        if (alive || this.isDisposed) return;
+        clearInterval(this.heartbeat);
+        this.opening = undefined;
+        const message = `The RunLens server process (pid ${owner.pid}) of ${folder.name} stopped (its log: .runlens/server.log); RunLens starts it again on next use.`;
+        runLensLog().warn(message);
+        void vscode.window.showWarningMessage(message);
+        this.changed.fire();
+      });
+    }, heartbeatMs);
+    this.heartbeat.unref();
+    // The window is its server process's guest: the views read and write through it, and follow its change feed.
+    const endpoint = { url: `http://127.0.0.1:${owner.port}`, token: owner.token };
+    this.followGuest(followOwnerChanges(endpoint, () => this.changed.fire()));
+    const access = ownerAccess(endpoint, path.join(folder.uri.fsPath, storeFolderName, storeFiles.artifacts));
+    return { kind: 'guest', ownerPid: owner.pid, endpoint, access };
   }
 
   /** Something happened to `.runlens/` or its owner's claim: drop what no longer holds, and tell the views. */
@@ -228,6 +284,8 @@ export class TrackingSession extends Disposable {
   override dispose(): void {
     super.dispose();
     this.followGuest(undefined);
+    // A server process outlives the window: it stops by itself once idle.
+    clearInterval(this.heartbeat);
     this.closeOwned();
   }
 }

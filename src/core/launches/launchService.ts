@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import path from 'node:path';
 import { storeRootOf } from '../dashboards/runArtifactRoot';
 import type { Run } from '../entities';
 import { ErrorCode, MlflowError } from '../errors';
@@ -28,6 +29,7 @@ import { LaunchTag } from './launchTags';
 import { isUnsent, type RemoteLaunchRecord } from './remoteLaunchRecord';
 import { newLaunchId, newLaunchToken } from './launchToken';
 import { isProcessAlive } from './processAlive';
+import { SupervisorFiles, supervisedFolder } from './supervisorFiles';
 
 /** What the tracking server asks of launches: whose token a request carries, and runs created under one. */
 export interface LaunchGate {
@@ -42,6 +44,8 @@ export interface LaunchServiceOptions {
   readonly artifacts: ArtifactStore;
   /** Where launches keep their files while they run: `.runlens/launches`. */
   readonly filesDir: string;
+  /** Where launch supervisors keep their state and the ends they recorded: `.runlens/supervised` by default. */
+  readonly supervisedDir?: string;
   /** The tags and dataset inputs a launch's runs carry, from the capture stored with it. */
   readonly imprintOf: (capture: unknown) => LaunchImprint;
   /** How long a launch's token still works after its process ended (its last requests may be in flight). */
@@ -94,6 +98,9 @@ export interface EndedLaunch {
 
 const defaultTokenGraceMs = 30_000;
 
+/** A launch a previous session left running, ended now: `recorded` when its supervisor recorded how it ended. */
+export type RecoveredLaunch = EndedLaunch & { readonly recorded: boolean };
+
 export const abandonedReason =
   'VS Code crashed or was closed while this run was running. RunLens found its process gone when the store next opened, and marked the run FAILED.';
 
@@ -110,6 +117,7 @@ export class LaunchService implements LaunchGate {
   private readonly db: Database;
   private readonly artifacts: ArtifactStore;
   private readonly files: LaunchFiles;
+  private readonly supervised: SupervisorFiles;
   private readonly imprintOf: (capture: unknown) => LaunchImprint;
   private readonly tokenGraceMs: number;
   private readonly processAlive: (pid: number) => boolean;
@@ -122,6 +130,7 @@ export class LaunchService implements LaunchGate {
     this.db = options.db;
     this.artifacts = options.artifacts;
     this.files = new LaunchFiles(options.filesDir);
+    this.supervised = new SupervisorFiles(options.supervisedDir ?? path.join(path.dirname(options.filesDir), supervisedFolder));
     this.imprintOf = options.imprintOf;
     this.tokenGraceMs = options.tokenGraceMs ?? defaultTokenGraceMs;
     this.processAlive = options.isProcessAlive ?? isProcessAlive;
@@ -275,18 +284,23 @@ export class LaunchService implements LaunchGate {
   }
 
   /**
-   * Ends the launches a previous session left RUNNING whose process is gone (VS Code crashed or was
-   * closed): their runs become FAILED with a note, and keep the output log the launch had written.
-   * A remote launch keeps its files: its end has still to reach its server (settleRemoteLaunch).
-   * With `only`, just those launches (the ones a previous session left running, watched until
-   * their process is gone), never one this session is starting.
+   * Ends the launches a previous session left RUNNING whose process is gone (its supervisor, or for
+   * an older launch the script itself). A script whose supervisor recorded its end (it ended while
+   * no window was there) ends as it ended, `recorded`; otherwise (VS Code crashed or was closed
+   * before supervisors existed, or the supervisor was killed) its runs become FAILED with a note.
+   * Either way they keep the output log the launch had written. A remote launch keeps its files:
+   * its end has still to reach its server (settleRemoteLaunch). With `only`, just those launches
+   * (the ones a previous session left running, watched until their process is gone), never one
+   * this session is starting.
    */
-  async recoverAbandoned(only?: ReadonlySet<string>): Promise<EndedLaunch[]> {
-    const ended: EndedLaunch[] = [];
+  async recoverAbandoned(only?: ReadonlySet<string>): Promise<RecoveredLaunch[]> {
+    const ended: RecoveredLaunch[] = [];
     for (const row of runningLaunches(this.db)) {
       if (only !== undefined && !only.has(row.launch_id)) continue;
       if (row.pid !== null && this.processAlive(row.pid)) continue;
-      ended.push(await this.end(row.launch_id, { kind: 'abandoned', reason: abandonedReason }));
+      const recorded = this.supervised.ending(row.launch_id);
+      ended.push({ ...(await this.end(row.launch_id, recorded ?? { kind: 'abandoned', reason: abandonedReason })), recorded: recorded !== undefined });
+      this.supervised.remove(row.launch_id);
       if (row.remote_json === null) await this.release(row.launch_id);
     }
     return ended;

@@ -16,6 +16,8 @@ export interface OwnerInfo {
   /** The owner's tracking server, once it publishes it: talk to it instead of opening the database. */
   readonly port?: number;
   readonly token?: string;
+  /** The RunLens version of the owner (the extension's, or the `runlens` CLI's), once it publishes its server. */
+  readonly version?: string;
 }
 
 export type AcquireResult =
@@ -68,9 +70,9 @@ export class Ownership {
   }
 
   /** Records the owner's tracking server so that other processes can reach it. */
-  publish(server: { readonly port: number; readonly token: string }): void {
+  publish(server: { readonly port: number; readonly token: string; readonly version?: string }): void {
     this.assertStillOurs();
-    const next: OwnerInfo = { ...this.current, port: server.port, token: server.token };
+    const next: OwnerInfo = { ...this.current, port: server.port, token: server.token, ...(server.version ? { version: server.version } : {}) };
     replaceWith(this.file, next);
     this.current = next;
   }

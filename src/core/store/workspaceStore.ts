@@ -91,7 +91,7 @@ export class WorkspaceStore {
   }
 
   /** Tells other processes on this folder where the owner's tracking server listens. */
-  publish(server: { readonly port: number; readonly token: string }): void {
+  publish(server: { readonly port: number; readonly token: string; readonly version?: string }): void {
     this.ownership.publish(server);
   }
 

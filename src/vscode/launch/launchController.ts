@@ -8,10 +8,13 @@ import { freezePackages } from '../../capture/packageFreeze';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { newLaunchId } from '../../core/launches/launchToken';
+import type { LaunchService } from '../../core/launches/launchService';
 import { RemoteLaunch } from '../../core/launches/remoteLaunch';
+import { supervisedFolder } from '../../core/launches/supervisorFiles';
 import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
+import { SupervisedProcess } from '../../supervisor/supervisedProcess';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { captureArtifacts } from './captureArtifacts';
@@ -128,7 +131,8 @@ export class LaunchController extends Disposable implements LaunchApi {
    */
   async launch(request: LaunchRequest): Promise<RunningLaunch | undefined> {
     // Each workspace folder keeps its own runs: the script's folder takes them.
-    const opened = await (this.sessions.forUri(request.script) ?? this.sessions.primary()).session();
+    const session = this.sessions.forUri(request.script) ?? this.sessions.primary();
+    const opened = await session.session();
     if (opened.kind === 'guest') {
       throw new Error(
         `this workspace's runs are kept by another RunLens process (pid ${opened.ownerPid}); launch from the window that owns them, or close it`,
@@ -187,11 +191,12 @@ export class LaunchController extends Disposable implements LaunchApi {
     this.finishedTerminals.closeFor(script);
     let running: RunningLaunch;
     try {
-      running = new RunningLaunch({
+      running = await RunningLaunch.start({
         launchId,
         label: vscode.workspace.asRelativePath(script, false),
         launches: recorder,
         command: { executable: interpreter.path, args: [script.fsPath, ...request.args], cwd, env },
+        supervisor: this.supervisorOf(session.storeDir!),
         fallbackExperiment: experiment,
         ...(remote
           ? {
@@ -200,7 +205,7 @@ export class LaunchController extends Disposable implements LaunchApi {
               // Each copy sends the whole log over the network: less often than into the store.
               publishIntervalMs: remotePublishIntervalMs,
             }
-          : {}),
+          : { trackingPort: Number(new URL(endpoint.url).port) }),
       });
     } catch (error) {
       void recorder
@@ -209,6 +214,39 @@ export class LaunchController extends Disposable implements LaunchApi {
         .catch(() => undefined);
       throw error;
     }
+    const environment = this.recordEnvironment(recorder, record, interpreter.path, { env, cwd });
+    this.follow(running, recorder, script, environment, remote);
+    running.show();
+    return running;
+  }
+
+  /**
+   * Takes over the scripts a previous window launched into this store that still run under their
+   * supervisor (the window reloaded, or its extension host crashed): their terminal, status bar
+   * and Stop work here, and this window records their end. Returns the launches it took over.
+   */
+  reattach(storeDir: string, launches: LaunchService, launchIds: readonly string[]): string[] {
+    const taken: string[] = [];
+    for (const launchId of launchIds) {
+      const row = launches.get(launchId);
+      const process = SupervisedProcess.attach(this.supervisorOf(storeDir).supervisedDir, launchId);
+      // A remote launch's end goes to its server: the pending results take it when its process is gone.
+      if (this.live.has(launchId) || !row || row.remote_json !== null || !process) continue;
+      const script = vscode.Uri.file((JSON.parse(row.capture_json) as Partial<CaptureRecord>).command?.script ?? storeDir);
+      const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
+      const running = RunningLaunch.reattach(
+        { launchId, label: vscode.workspace.asRelativePath(script, false), launches, supervisor: this.supervisorOf(storeDir), fallbackExperiment: experiment },
+        process,
+      );
+      this.follow(running, launches, script, Promise.resolve());
+      taken.push(launchId);
+    }
+    return taken;
+  }
+
+  /** Keeps a running launch until it ends, then lets go of its files once its package listing is in too. */
+  private follow(running: RunningLaunch, recorder: LaunchRecorder, script: vscode.Uri, environment: Promise<void>, remote?: RemoteLaunch): void {
+    const launchId = running.launchId;
     this.live.set(launchId, running);
     // The launch's own emitter goes with it when it ends, and this listener with it.
     running.onDidChange(() => this.changed.fire());
@@ -222,7 +260,6 @@ export class LaunchController extends Disposable implements LaunchApi {
     this.endings.set(launchId, ended);
     // Enough to follow any launch of this session to its end, without growing for ever.
     if (this.endings.size > keptEndings) this.endings.delete(this.endings.keys().next().value!);
-    const environment = this.recordEnvironment(recorder, record, interpreter.path, { env, cwd });
     const finished = Promise.allSettled([ended, environment])
       .then(() => recorder.release(launchId).catch(() => undefined))
       .finally(() => {
@@ -230,9 +267,11 @@ export class LaunchController extends Disposable implements LaunchApi {
         this.changed.fire();
       });
     this.unfinished.set(launchId, finished);
-    running.show();
     this.changed.fire();
-    return running;
+  }
+
+  private supervisorOf(storeDir: string): { entryScript: string; supervisedDir: string } {
+    return { entryScript: vscode.Uri.joinPath(this.extensionUri, 'dist', 'supervisor.js').fsPath, supervisedDir: path.join(storeDir, supervisedFolder) };
   }
 
   private ended(running: RunningLaunch, report: LaunchReport, remote?: RemoteLaunch): LaunchReport {
@@ -306,7 +345,7 @@ export class LaunchController extends Disposable implements LaunchApi {
 
   override dispose(): void {
     this.freezes.abort();
-    for (const launch of this.live.values()) launch.abandon();
+    for (const launch of this.live.values()) launch.leave();
     this.live.clear();
     super.dispose();
   }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { Disposable } from '../disposable';
+import { registerShowServerCommand } from '../server/showServerCommand';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { LaunchCodeLensProvider } from './codeLensProvider';
 import { FailureDiagnostics } from './failureDiagnostics';
@@ -48,5 +49,6 @@ export class LaunchFeature extends Disposable {
     this.sweeps = this.register(new SweepController(sessions, this.controller));
     for (const disposable of registerSweepCommands(this.sweeps)) this.register(disposable);
     if (vscode.workspace.isTrusted) void this.sweeps.resume().catch((error: unknown) => logError('Could not resume the sweeps of this workspace', error));
+    this.register(registerShowServerCommand(sessions, this.controller));
   }
 }

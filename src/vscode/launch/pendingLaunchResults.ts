@@ -50,6 +50,7 @@ const forget = 'Forget';
  * that is down or no longer in `runlens.remoteServers` leaves them pending, with their files kept,
  * and is said once (Retry, Forget). The `runlens.launchResultsPending` context key shows the command.
  * A script a previous window left running (its process still alive when this one opened the store)
+ * is taken over by the launch controller when its supervisor runs; otherwise (a remote launch) it
  * is watched: when it exits, its launch is ended as the crash recovery ends it, and sent.
  */
 export class PendingLaunchResults extends Disposable {
@@ -150,7 +151,10 @@ export class PendingLaunchResults extends Disposable {
     const kept = await readdir(path.join(dir, launchesFolder)).catch(() => []);
     if (kept.length === 0) return;
     const launches = await this.ownedLaunches();
-    this.leftRunning = new Set(launches?.liveLaunchIds().filter((launchId) => !this.controller.isUnfinished(launchId)) ?? []);
+    const live = launches?.liveLaunchIds().filter((launchId) => !this.controller.isUnfinished(launchId)) ?? [];
+    // Scripts still running under their supervisor: this window takes them over (terminal, Stop, their end).
+    const reattached = launches && !this.isDisposed ? this.controller.reattach(dir, launches, live) : [];
+    this.leftRunning = new Set(live.filter((launchId) => !reattached.includes(launchId)));
     if (this.leftRunning.size > 0 && !this.isDisposed) {
       this.leftRunningTimer = setInterval(() => void this.endLeftRunning().catch((error: Error) => logError('launches left running', error)), leftRunningPollMs);
     }

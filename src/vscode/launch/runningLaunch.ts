@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
@@ -7,10 +8,11 @@ import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import type { EndedLaunch } from '../../core/launches/launchService';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { Disposable } from '../disposable';
-import { launchEndingOf, LaunchedProcess, type LaunchCommand, type ProcessEnd } from './launchedProcess';
+import type { LaunchCommand } from '../../supervisor/launchedProcess';
+import { OutputTail } from '../../supervisor/outputTail';
+import { SupervisedProcess } from '../../supervisor/supervisedProcess';
 import { terminalSummary } from './launchSummary';
 import { LaunchTerminal } from './launchTerminal';
-import { OutputLog } from './outputLog';
 import { LineDiscipline } from './terminalInput';
 
 export interface RunningLaunchOptions {
@@ -20,6 +22,10 @@ export interface RunningLaunchOptions {
   /** The store's launches, or the launch's remote server. */
   readonly launches: LaunchRecorder;
   readonly command: LaunchCommand;
+  /** The supervisor's bundle (dist/supervisor.js) and `.runlens/supervised/`, where it keeps its state. */
+  readonly supervisor: { readonly entryScript: string; readonly supervisedDir: string };
+  /** The port of the workspace's tracking server the script logs to; absent for a remote server. */
+  readonly trackingPort?: number;
   /** A line for the terminal before the command: where the runs go, when that is not the workspace. */
   readonly banner?: string;
   /** The remote server the runs go to, by name; absent for the workspace. */
@@ -41,19 +47,26 @@ export interface LaunchReport {
 const defaultPublishIntervalMs = 5000;
 const dim = (text: string) => `\x1b[2m${text}\x1b[0m`;
 
+/** How much of the output log a window that reattaches shows of what was printed before it came. */
+const reattachShownBytes = 64 * 1024;
+
 /**
- * One launched script while it runs: its process, its terminal (output shown, input forwarded),
- * its output log, and its launch record, which it ends with the process's outcome.
+ * One launched script while it runs, as this window sees it: its process runs under a supervisor
+ * process of its own (which writes the output log and records the end), so the script outlives a
+ * window reload or an extension host crash. The window shows the output log in a terminal, forwards
+ * input and Stop, and ends the launch record with the outcome; a later window reattaches.
  */
 export class RunningLaunch extends Disposable {
   readonly launchId: string;
   readonly label: string;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   /** Resolves once the launch record is ended and every run has its final output log. */
   readonly ended: Promise<LaunchReport>;
-  private readonly process: LaunchedProcess;
   private readonly terminal: LaunchTerminal;
-  private readonly log: OutputLog;
+  private readonly tail: OutputTail;
+  private readonly outputLog: string;
+  private exited = false;
+  private left = false;
   private readonly launches: LaunchRecorder;
   private readonly publishTimer: NodeJS.Timeout;
   private readonly renamed = this.register(new vscode.EventEmitter<void>());
@@ -63,12 +76,39 @@ export class RunningLaunch extends Disposable {
   private publishing: Promise<void> | undefined;
   private firstRun: Run | undefined;
 
-  constructor(private readonly options: RunningLaunchOptions) {
+  /** Starts the script under its supervisor; rejects when the supervisor could not be started. */
+  static async start(options: RunningLaunchOptions): Promise<RunningLaunch> {
+    const process = await SupervisedProcess.start({
+      entryScript: options.supervisor.entryScript,
+      supervisedDir: options.supervisor.supervisedDir,
+      launchId: options.launchId,
+      command: options.command,
+      outputLog: options.launches.filePath(options.launchId, LaunchArtifact.OutputLog),
+      ...(options.trackingPort !== undefined ? { trackingPort: options.trackingPort } : {}),
+      ...(options.stopGraceMs !== undefined ? { stopGraceMs: options.stopGraceMs } : {}),
+    });
+    options.launches.setPid(options.launchId, process.supervisorPid);
+    return new RunningLaunch(options, process, 0);
+  }
+
+  /** A script a previous window launched, still running under its supervisor: this window takes it over. */
+  static reattach(options: Omit<RunningLaunchOptions, 'command'>, process: SupervisedProcess): RunningLaunch {
+    const outputLog = options.launches.filePath(options.launchId, LaunchArtifact.OutputLog);
+    const size = fileSize(outputLog);
+    return new RunningLaunch(options, process, Math.max(0, size - reattachShownBytes));
+  }
+
+  private constructor(
+    private readonly options: Omit<RunningLaunchOptions, 'command'> & { readonly command?: LaunchCommand },
+    private readonly process: SupervisedProcess,
+    shownFrom: number,
+  ) {
     super();
     this.launchId = options.launchId;
     this.label = options.label;
     this.launches = options.launches;
-    this.log = new OutputLog(this.launches.filePath(this.launchId, LaunchArtifact.OutputLog));
+    this.startedAt = process.state.startedAt;
+    this.outputLog = this.launches.filePath(this.launchId, LaunchArtifact.OutputLog);
     const input = new LineDiscipline({
       echo: (text) => this.terminal.write(text),
       send: (line) => this.process.write(line),
@@ -77,20 +117,14 @@ export class RunningLaunch extends Disposable {
     });
     this.terminal = new LaunchTerminal(`RunLens: ${options.label}`, {
       input: (data) => input.handle(data),
-      closed: () => this.stop('Its terminal was closed.'),
+      // Unless the window is going away: then the script goes on without it.
+      closed: () => this.left || this.stop('Its terminal was closed.'),
     });
     if (options.banner) this.terminal.write(`${dim(options.banner)}\n`);
-    this.terminal.write(`${dim(`$ ${shownCommand(options.command)}`)}\n`);
-    const decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
-    this.process = new LaunchedProcess(
-      options.command,
-      (chunk, stream) => {
-        this.log.append(chunk);
-        this.terminal.write(decoders[stream].write(chunk));
-      },
-      options.stopGraceMs,
-    );
-    void this.process.started.then((pid) => this.launches.setPid(this.launchId, pid)).catch(() => undefined);
+    if (options.command) this.terminal.write(`${dim(`$ ${shownCommand(options.command)}`)}\n`);
+    else this.terminal.write(`${dim(`RunLens: reattached to ${options.label} (process ${process.pid ?? '?'}), still running after the window reloaded`)}\n`);
+    const decoder = new StringDecoder('utf8');
+    this.tail = new OutputTail(this.outputLog, (chunk) => this.terminal.write(decoder.write(chunk)), { offset: shownFrom });
     this.register(
       this.launches.onRunCreated((launchId, run) => {
         if (launchId !== this.launchId || this.firstRun) return;
@@ -108,6 +142,7 @@ export class RunningLaunch extends Disposable {
     return this.options.logsTo;
   }
 
+  /** The script's pid, the leader of its process group. */
   get pid(): number | undefined {
     return this.process.pid;
   }
@@ -118,7 +153,7 @@ export class RunningLaunch extends Disposable {
   }
 
   get running(): boolean {
-    return this.process.running;
+    return !this.exited;
   }
 
   show(): void {
@@ -136,34 +171,34 @@ export class RunningLaunch extends Disposable {
   }
 
   /**
-   * VS Code is closing: the group is killed at once and the launch ended in the store right away
-   * (the store closes next, so nothing may wait).
+   * The window goes away (reload, VS Code closing): the script goes on under its supervisor, its
+   * launch stays RUNNING, and the next window to open the store reattaches and records its end.
    */
-  abandon(): void {
-    if (!this.process.running) return;
-    const reason = 'VS Code was closed while the script ran.';
-    this.process.kill(reason);
-    void this.launches.end(this.launchId, { kind: 'stopped', reason }, { fallbackExperiment: this.options.fallbackExperiment }).catch(() => undefined);
+  leave(): void {
+    this.left = true;
+    this.process.detach();
+    this.tail.dispose();
   }
 
   private async finish(): Promise<LaunchReport> {
-    const end: ProcessEnd = await this.process.ended;
+    const ending = await this.process.ended;
+    this.exited = true;
     clearInterval(this.publishTimer);
     await this.publishing;
-    await this.log.close().catch((error: Error) => this.terminal.write(`\nRunLens could not write the output log: ${error.message}\n`));
-    if (end.kind === 'notStarted') this.terminal.write(`RunLens could not start the script: ${end.error}\n`);
-    const ended = await this.launches.end(this.launchId, launchEndingOf(end), { fallbackExperiment: this.options.fallbackExperiment });
+    await this.tail.close();
+    if (ending.kind === 'notStarted') this.terminal.write(`RunLens could not start the script: ${ending.reason}\n`);
+    const ended = await this.launches.end(this.launchId, ending, { fallbackExperiment: this.options.fallbackExperiment });
+    this.process.remove();
     this.terminal.write(`\n${dim(terminalSummary(ended))}\n`);
-    return { label: this.label, ended, ...(end.kind === 'notStarted' ? { notStarted: end.error } : {}) };
+    return { label: this.label, ended, ...(ending.kind === 'notStarted' ? { notStarted: ending.reason } : {}) };
   }
 
   /** Copies the output log so far to the runs, at most one copy at a time and only when it grew. */
   private publishLog(): Promise<void> | undefined {
-    if (this.publishing || this.log.bytes === this.published) return undefined;
-    const bytes = this.log.bytes;
-    this.publishing = this.log
-      .flush()
-      .then(() => this.launches.publishFile(this.launchId, LaunchArtifact.OutputLog))
+    const bytes = fileSize(this.outputLog);
+    if (this.publishing || bytes === this.published) return undefined;
+    this.publishing = this.launches
+      .publishFile(this.launchId, LaunchArtifact.OutputLog)
       .then(() => {
         this.published = bytes;
       })
@@ -173,7 +208,16 @@ export class RunningLaunch extends Disposable {
 
   override dispose(): void {
     clearInterval(this.publishTimer);
+    this.tail.dispose();
     super.dispose();
+  }
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

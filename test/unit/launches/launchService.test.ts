@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { describe, test } from 'node:test';
+import { SupervisorFiles, supervisedFolder } from '../../../src/core/launches/supervisorFiles';
 import { LaunchTag } from '../../../src/core/launches/launchTags';
 import { abandonedReason } from '../../../src/core/launches/launchService';
 import { tokenSha256 } from '../../../src/core/launches/launchToken';
@@ -244,5 +246,23 @@ describe('crash recovery', () => {
     assert.equal(f.tracking.getRun(running.info.run_id).info.status, 'RUNNING');
     assert.equal(f.launches.get(alive.launchId)?.status, 'RUNNING');
     assert.ok(!existsSync(f.launches.filePath(dead.launchId, 'runlens/output.log')), 'the files of a recovered launch are released');
+  });
+
+  test("a script that ended while no window watched ends as its supervisor recorded it, FINISHED, not FAILED", async (t) => {
+    const f = await openLaunchFixture(t);
+    const launch = f.launches.open({ capture, files: { 'runlens/output.log': 'epoch 1\nepoch 2\n' } });
+    f.launches.setPid(launch.launchId, 4_000_003);
+    const run = await f.launches.createRun(launch.launchId, {});
+    const supervised = new SupervisorFiles(path.join(f.dir, supervisedFolder));
+    supervised.writeEnding(launch.launchId, { kind: 'exited', exitCode: 0 });
+
+    const [recovered] = await f.launches.recoverAbandoned();
+    assert.equal(recovered?.recorded, true);
+    assert.equal(recovered?.status, 'FINISHED');
+    const after = f.tracking.getRun(run.info.run_id);
+    assert.equal(after.info.status, 'FINISHED');
+    assert.equal(tagsOf(after)[LaunchTag.Note], undefined, 'no crash note on a run that ended well');
+    assert.equal(await f.artifactText(after, 'runlens/output.log'), 'epoch 1\nepoch 2\n');
+    assert.equal(supervised.has(launch.launchId), false, "the supervisor's files go once the end is in the store");
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
-import { launchEndingOf, LaunchedProcess, type LaunchCommand } from '../../../src/vscode/launch/launchedProcess';
+import { launchEndingOf, LaunchedProcess, type LaunchCommand } from '../../../src/supervisor/launchedProcess';
 import { liveMembers } from './support/processGroup';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;

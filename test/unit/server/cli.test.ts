@@ -39,8 +39,8 @@ async function runToEnd(args: string[]): Promise<{ code: number | null; stdout: 
 }
 
 /** Starts `runlens serve` and waits for the two export lines it prints when ready. */
-async function serve(dir: string, env: Record<string, string> = {}): Promise<Served> {
-  const child = runlens(['serve', '--dir', dir, '--port', '0'], env);
+async function serve(dir: string, env: Record<string, string> = {}, extra: string[] = []): Promise<Served> {
+  const child = runlens(['serve', '--dir', dir, '--port', '0', ...extra], env);
   let out = '';
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
@@ -107,6 +107,31 @@ describe('runlens serve', () => {
     reader.close();
     again.child.kill('SIGINT');
     assert.equal(await again.exited, 0, again.output());
+  });
+
+  test('--idle-minutes: serves while requests come, then checkpoints, releases the store and exits by itself', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'runlens-cli-idle-'));
+    try {
+      const idleMs = 1500;
+      const served = await serve(dir, {}, ['--idle-minutes', String(idleMs / 60_000)]);
+      children.push(served.child);
+      const started = Date.now();
+      const client = new HttpClient(served.url, served.token);
+      // A client that keeps logging (or a window's heartbeat) keeps it alive past the idle time.
+      while (Date.now() - started < 2 * idleMs) {
+        assert.equal((await client.api('experiments/create', { name: `kept-alive-${Date.now()}` })).status, 200);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+      }
+      client.close();
+      assert.equal(served.child.exitCode, null, 'still serving while requests came');
+      assert.equal(await served.exited, 0, served.output());
+      assert.ok(Date.now() - started >= 2 * idleMs + idleMs * 0.9, 'it waited the idle time after the last request');
+      assert.match(served.output(), /nothing to serve for/);
+      assert.ok(!existsSync(path.join(dir, '.runlens', 'owner.json')), 'ownership was released');
+      assert.ok(existsSync(path.join(dir, '.runlens', 'runlens.db')), 'the store was checkpointed');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // Issue 13.10: an owner.json whose pid is alive but belongs to something else (reused after a crash).

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import type { LaunchEnding } from '../../core/launches/launchEnding';
+import type { LaunchEnding } from '../core/launches/launchEnding';
 
 export interface LaunchCommand {
   readonly executable: string;
