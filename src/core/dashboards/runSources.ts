@@ -9,7 +9,7 @@ import type { TrackingStore } from '../store/trackingStore';
 import { RemoteError, RemoteUnavailableError } from '../sync/mlflowRestClient';
 import { DashboardError } from './dashboardError';
 import { readMetricSummaries } from './metricSummaries';
-import { storePathOf, storeRootOf } from './runArtifactRoot';
+import { storePathOf, storeRootOf } from '../store/runArtifactRoot';
 
 /** A run's artifacts, by paths relative to its artifact root. */
 export interface RunArtifacts {

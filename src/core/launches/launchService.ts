@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { storeRootOf } from '../dashboards/runArtifactRoot';
+import { storeRootOf } from '../store/runArtifactRoot';
 import type { Run } from '../entities';
 import { ErrorCode, MlflowError } from '../errors';
 import type { ArtifactStore } from '../store/artifactStore';

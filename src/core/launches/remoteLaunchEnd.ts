@@ -1,4 +1,4 @@
-import { storeRootOf } from '../dashboards/runArtifactRoot';
+import { storeRootOf } from '../store/runArtifactRoot';
 import type { KeyValue, Run } from '../entities';
 import { folderFiles } from '../export/artifactFiles';
 import type { MlflowRestClient } from '../sync/mlflowRestClient';

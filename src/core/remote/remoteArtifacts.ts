@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { storeRootOf } from '../dashboards/runArtifactRoot';
+import { storeRootOf } from '../store/runArtifactRoot';
 import { artifactPathSegments, type ArtifactEntry, type ArtifactFile } from '../store/artifactStore';
 import type { TrackingStore } from '../store/trackingStore';
 import type { RemoteRequests } from './remoteRequests';

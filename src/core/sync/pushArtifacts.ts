@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { storeRootOf } from '../dashboards/runArtifactRoot';
+import { storeRootOf } from '../store/runArtifactRoot';
 import type { ArtifactFileEntry, ArtifactFiles } from '../export/artifactFiles';
 import type { MlflowRestClient } from './mlflowRestClient';
 

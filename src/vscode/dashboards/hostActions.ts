@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import * as vscode from 'vscode';
 import { DashboardError } from '../../core/dashboards/dashboardError';
 import type { DashboardService } from '../../core/dashboards/dashboardService';
-import { storePathOf } from '../../core/dashboards/runArtifactRoot';
+import { storePathOf } from '../../core/store/runArtifactRoot';
 import { artifactPathSegments } from '../../core/store/artifactStore';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { HostActionResult, RunDashboardModel } from '../../protocol/dashboards';

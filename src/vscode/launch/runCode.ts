@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { CodeRestoreError, patchNotes, restoreInWorktree, type Restored, type RunCode } from '../../capture/codeRestore';
 import { CaptureTag } from '../../capture/tags';
-import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
 import type { Run } from '../../core/entities';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';

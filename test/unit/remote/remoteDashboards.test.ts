@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import { DashboardService as Service, requestLimits, type DashboardService } from '../../../src/core/dashboards/dashboardService';
-import { storePathOf } from '../../../src/core/dashboards/runArtifactRoot';
+import { storePathOf } from '../../../src/core/store/runArtifactRoot';
 import { RemoteMirrors, type RemoteServerRef } from '../../../src/core/remote/remoteMirrors';
 import { RemoteRunMirror, type MirrorLimits } from '../../../src/core/remote/remoteRunMirror';
 import { RequestLimiter } from '../../../src/core/remote/requestLimiter';

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { storeRootOf } from '../../../src/core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../../src/core/store/runArtifactRoot';
 import { artifactFilesOf } from '../../../src/core/export/artifactFiles';
 import { pushRuns } from '../../../src/core/sync/pushRuns';
 import { hostKey } from '../../../src/core/sync/remoteServer';

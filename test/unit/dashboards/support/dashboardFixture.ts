@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { toResponseError } from '../../../../src/core/dashboards/dashboardError';
 import { DashboardService } from '../../../../src/core/dashboards/dashboardService';
-import { storePathOf } from '../../../../src/core/dashboards/runArtifactRoot';
+import { storePathOf } from '../../../../src/core/store/runArtifactRoot';
 import { ArtifactStore } from '../../../../src/core/store/artifactStore';
 import { Database } from '../../../../src/core/store/database';
 import type { MetricInput } from '../../../../src/core/store/tracking/metricWrites';

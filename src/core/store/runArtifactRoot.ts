@@ -1,5 +1,5 @@
 import { notFound } from '../errors';
-import { artifactPathSegments } from '../store/artifactStore';
+import { artifactPathSegments } from './artifactStore';
 
 const scheme = 'mlflow-artifacts:';
 
