@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { captureLaunch } from '../../src/capture/launchCapture';
-import { CaptureTag } from '../../src/capture/tags';
+import { CaptureTag } from '../../src/core/launches/captureTags';
 import { launchesFolder } from '../../src/core/launches/launchFiles';
 import { LaunchService } from '../../src/core/launches/launchService';
 import { LaunchArtifact, LaunchTag } from '../../src/core/launches/launchTags';

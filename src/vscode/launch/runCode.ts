@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CodeRestoreError, patchNotes, restoreInWorktree, type Restored, type RunCode } from '../../capture/codeRestore';
-import { CaptureTag } from '../../capture/tags';
+import { CaptureTag } from '../../core/launches/captureTags';
 import { storeRootOf } from '../../core/store/runArtifactRoot';
 import type { Run } from '../../core/entities';
 import { LaunchArtifact } from '../../core/launches/launchTags';

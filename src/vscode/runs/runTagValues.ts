@@ -1,5 +1,5 @@
 import type { KeyValue, Run } from '../../core/entities';
-import { CaptureTag } from '../../capture/tags';
+import { CaptureTag } from '../../core/launches/captureTags';
 import { runTags } from '../../core/dashboards/codeState';
 
 /** A run's tags by key. */

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { CaptureTag } from '../../../src/capture/tags';
+import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { settleRemoteLaunch } from '../../../src/core/launches/remoteLaunchSettlement';
