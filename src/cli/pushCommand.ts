@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { pushRuns, type PushSummary } from '../core/sync/pushRuns';
-import type { RemoteServer } from '../core/sync/remoteServer';
+import { pushRuns, type PushSummary } from '../remote/push/pushRuns';
+import type { RemoteServer } from '../remote/client/remoteServer';
 import type { Command } from './command';
 import { pushThroughOwner } from './pushThroughOwner';
 import { interruptSignal, openWorkspaceStoreOrOwner, progressPrinter } from './storeCommandSupport';

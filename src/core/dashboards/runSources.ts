@@ -6,7 +6,7 @@ import type { RemoteMirrors, RemoteServerRef } from '../remote/remoteMirrors';
 import type { MirrorDepth, RemoteRunMirror } from '../remote/remoteRunMirror';
 import type { ArtifactEntry, ArtifactFile, ArtifactStore } from '../store/artifactStore';
 import type { TrackingStore } from '../store/trackingStore';
-import { RemoteError, RemoteUnavailableError } from '../sync/mlflowRestClient';
+import { RemoteError, RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
 import { DashboardError } from './dashboardError';
 import { readMetricSummaries } from './metricSummaries';
 import { storePathOf, storeRootOf } from '../store/runArtifactRoot';

@@ -1,8 +1,8 @@
 import type { Run } from '../entities';
-import { createOnce } from '../sync/createOnce';
-import { MlflowRestClient, type RestClientOptions } from '../sync/mlflowRestClient';
-import { RemoteExperiments } from '../sync/remoteExperiments';
-import type { RemoteServer } from '../sync/remoteServer';
+import { createOnce } from '../../remote/client/createOnce';
+import { MlflowRestClient, type RestClientOptions } from '../../remote/client/mlflowRestClient';
+import { RemoteExperiments } from '../../remote/client/remoteExperiments';
+import type { RemoteServer } from '../../remote/client/remoteServer';
 import type { LaunchEnding } from './launchEnding';
 import { acceptedImprint, changedTags, type LaunchImprint } from './launchImprint';
 import type { LaunchRecorder } from './launchRecorder';

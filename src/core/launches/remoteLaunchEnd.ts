@@ -1,8 +1,8 @@
 import { storeRootOf } from '../store/runArtifactRoot';
 import type { KeyValue, Run } from '../entities';
 import { folderFiles } from '../export/artifactFiles';
-import type { MlflowRestClient } from '../sync/mlflowRestClient';
-import { uploadMissingArtifacts } from '../sync/pushArtifacts';
+import type { MlflowRestClient } from '../../remote/client/mlflowRestClient';
+import { uploadMissingArtifacts } from '../../remote/push/pushArtifacts';
 import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding } from './launchEnding';
 import type { LaunchImprint } from './launchImprint';
 import { LaunchTag } from './launchTags';

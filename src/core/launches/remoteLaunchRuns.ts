@@ -1,6 +1,6 @@
 import type { KeyValue, Run, RunStatus } from '../entities';
 import { metric } from '../remote/remoteRecords';
-import type { MlflowRestClient } from '../sync/mlflowRestClient';
+import type { MlflowRestClient } from '../../remote/client/mlflowRestClient';
 import { LaunchTag } from './launchTags';
 
 /** A run as MLflow's REST API returns it: int64 fields may be strings (proto3 JSON), fields may be missing. */

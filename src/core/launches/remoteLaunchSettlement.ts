@@ -1,5 +1,5 @@
-import { MlflowRestClient, type RestClientOptions } from '../sync/mlflowRestClient';
-import { normalizeServerUrl, type RemoteServer } from '../sync/remoteServer';
+import { MlflowRestClient, type RestClientOptions } from '../../remote/client/mlflowRestClient';
+import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
 import { signalOf, type LaunchEnding } from './launchEnding';
 import type { EndedLaunch, LaunchService } from './launchService';
 import { launchRunMatch, sendRemoteLaunchEnd } from './remoteLaunchEnd';

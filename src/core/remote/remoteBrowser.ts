@@ -1,5 +1,5 @@
-import { MlflowRestClient, RemoteError, RemoteUnavailableError } from '../sync/mlflowRestClient';
-import type { RemoteServer } from '../sync/remoteServer';
+import { MlflowRestClient, RemoteError, RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
+import type { RemoteServer } from '../../remote/client/remoteServer';
 import type { Metric } from '../entities';
 import { ExpiringCache, type CacheLimits } from './expiringCache';
 import {

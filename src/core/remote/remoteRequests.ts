@@ -1,5 +1,5 @@
-import { MlflowRestClient } from '../sync/mlflowRestClient';
-import type { RemoteServer } from '../sync/remoteServer';
+import { MlflowRestClient } from '../../remote/client/mlflowRestClient';
+import type { RemoteServer } from '../../remote/client/remoteServer';
 import { ExpiringCache } from './expiringCache';
 import { RequestLimiter } from './requestLimiter';
 

@@ -6,7 +6,7 @@ import type { LaunchService } from '../../core/launches/launchService';
 import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 import { forgetRemoteLaunch, settleRemoteLaunch } from '../../core/launches/remoteLaunchSettlement';
 import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
-import { RemoteUnavailableError } from '../../core/sync/mlflowRestClient';
+import { RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
 import { CommandId, ContextKey } from '../contributions';
 import { Disposable } from '../disposable';
 import { withErrorMessage } from '../errorBoundary';

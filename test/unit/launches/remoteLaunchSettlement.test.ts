@@ -11,7 +11,7 @@ import { LaunchService } from '../../../src/core/launches/launchService';
 import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { forgetRemoteLaunch, settleRemoteLaunch, windowEndedReason } from '../../../src/core/launches/remoteLaunchSettlement';
-import { RemoteUnavailableError } from '../../../src/core/sync/mlflowRestClient';
+import { RemoteUnavailableError } from '../../../src/remote/client/mlflowRestClient';
 import { launchImprint } from '../../../src/vscode/launch/launchImprint';
 import { makeRepo } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';

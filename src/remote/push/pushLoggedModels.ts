@@ -1,11 +1,11 @@
-import type { LoggedModel } from '../entities';
-import { artifactFilesOf } from '../export/artifactFiles';
-import { createOnce } from './createOnce';
-import { RemoteError } from './mlflowRestClient';
+import type { LoggedModel } from '../../core/entities';
+import { artifactFilesOf } from '../../core/export/artifactFiles';
+import { createOnce } from '../client/createOnce';
+import { RemoteError } from '../client/mlflowRestClient';
 import { artifactsFingerprint, uploadMissingArtifacts } from './pushArtifacts';
 import type { PushContext } from './pushContext';
-import type { RemoteLoggedModel } from './remoteEntities';
-import { pushableTags, sourceModelTag, tagValue } from './syncTags';
+import type { RemoteLoggedModel } from '../client/remoteEntities';
+import { pushableTags, sourceModelTag, tagValue } from '../client/syncTags';
 
 /**
  * Pushes the logged models a local run produced (its source run): created on the server under the

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { storeRootOf } from '../store/runArtifactRoot';
-import type { ArtifactFileEntry, ArtifactFiles } from '../export/artifactFiles';
-import type { MlflowRestClient } from './mlflowRestClient';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
+import type { ArtifactFileEntry, ArtifactFiles } from '../../core/export/artifactFiles';
+import type { MlflowRestClient } from '../client/mlflowRestClient';
 
 export interface UploadCounts {
   files: number;

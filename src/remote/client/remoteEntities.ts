@@ -1,4 +1,4 @@
-import type { Dataset, KeyValue } from '../entities';
+import type { Dataset, KeyValue } from '../../core/entities';
 
 /** The parts of MLflow's replies a push reads. int64 fields may arrive as strings (proto3 JSON). */
 export interface RemoteRun {

@@ -1,13 +1,13 @@
-import type { Run } from '../entities';
-import { artifactFilesOf } from '../export/artifactFiles';
-import { seriesOfRun } from '../store/tracking/seriesReads';
-import { createOnce } from './createOnce';
-import { RemoteError } from './mlflowRestClient';
+import type { Run } from '../../core/entities';
+import { artifactFilesOf } from '../../core/export/artifactFiles';
+import { seriesOfRun } from '../../core/store/tracking/seriesReads';
+import { createOnce } from '../client/createOnce';
+import { RemoteError } from '../client/mlflowRestClient';
 import { artifactsFingerprint, uploadMissingArtifacts } from './pushArtifacts';
 import type { PushContext } from './pushContext';
 import { pushLoggedModels } from './pushLoggedModels';
-import type { RemoteRun } from './remoteEntities';
-import { pushableTags, readRunCursor, sourceRunTag, tagValue, type RunCursor } from './syncTags';
+import type { RemoteRun } from '../client/remoteEntities';
+import { pushableTags, readRunCursor, sourceRunTag, tagValue, type RunCursor } from '../client/syncTags';
 
 /** MLflow's log-batch limits (mlflow/utils/validation.py). */
 const batchLimits = { metrics: 1000, params: 100, tags: 100 } as const;

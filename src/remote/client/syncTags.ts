@@ -1,4 +1,4 @@
-import type { KeyValue } from '../entities';
+import type { KeyValue } from '../../core/entities';
 
 /**
  * What a push remembers, kept as tags so that it lives (and is journaled) with the data it

@@ -1,4 +1,4 @@
-import type { Experiment } from '../entities';
+import type { Experiment } from '../../core/entities';
 import { RemoteError, type MlflowRestClient } from './mlflowRestClient';
 import type { RemoteExperiment } from './remoteEntities';
 import { pushableTags } from './syncTags';

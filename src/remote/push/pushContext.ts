@@ -1,9 +1,9 @@
-import type { ArtifactStore } from '../store/artifactStore';
-import type { TrackingStore } from '../store/trackingStore';
-import type { MlflowRestClient } from './mlflowRestClient';
+import type { ArtifactStore } from '../../core/store/artifactStore';
+import type { TrackingStore } from '../../core/store/trackingStore';
+import type { MlflowRestClient } from '../client/mlflowRestClient';
 import type { UploadCounts } from './pushArtifacts';
-import type { RemoteExperiments } from './remoteExperiments';
-import type { SyncTagKeys } from './syncTags';
+import type { RemoteExperiments } from '../client/remoteExperiments';
+import type { SyncTagKeys } from '../client/syncTags';
 
 /** What a push has sent, summed over its runs. */
 export interface PushCounts extends UploadCounts {

@@ -1,11 +1,11 @@
-import type { ArtifactStore } from '../store/artifactStore';
-import type { TrackingStore } from '../store/trackingStore';
-import { MlflowRestClient, RemoteUnavailableError, type RestClientOptions } from './mlflowRestClient';
+import type { ArtifactStore } from '../../core/store/artifactStore';
+import type { TrackingStore } from '../../core/store/trackingStore';
+import { MlflowRestClient, RemoteUnavailableError, type RestClientOptions } from '../client/mlflowRestClient';
 import type { PushCounts, PushContext, PushNote } from './pushContext';
 import { pushRun } from './pushRun';
-import { RemoteExperiments } from './remoteExperiments';
-import { hostKey, type RemoteServer } from './remoteServer';
-import { syncTagKeys } from './syncTags';
+import { RemoteExperiments } from '../client/remoteExperiments';
+import { hostKey, type RemoteServer } from '../client/remoteServer';
+import { syncTagKeys } from '../client/syncTags';
 
 export interface PushSource {
   readonly tracking: TrackingStore;
