@@ -24,7 +24,7 @@ import {
 import { parseRemoteAddress, remoteAddress } from '../../protocol/runAddress';
 import type { Experiment, Run } from '../entities';
 import { MlflowError, notFound } from '../errors';
-import type { RemoteMirrors } from '../remote/remoteMirrors';
+import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import type { ArtifactFile, ArtifactStore } from '../store/artifactStore';
 import type { TrackingStore } from '../store/trackingStore';
 import { listArtifactsDeep } from './artifactListing';

@@ -1,9 +1,9 @@
 import type { LoggedModelSummary, MetricSummary, RunsChangedParams } from '../../protocol/dashboards';
 import { parseRemoteAddress, remoteAddress, type RemoteAddress } from '../../protocol/runAddress';
 import type { Experiment, Run } from '../entities';
-import { describeRemoteFailure } from '../remote/remoteBrowser';
-import type { RemoteMirrors, RemoteServerRef } from '../remote/remoteMirrors';
-import type { MirrorDepth, RemoteRunMirror } from '../remote/remoteRunMirror';
+import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
+import type { RemoteMirrors, RemoteServerRef } from '../../remote/browse/remoteMirrors';
+import type { MirrorDepth, RemoteRunMirror } from '../../remote/browse/remoteRunMirror';
 import type { ArtifactEntry, ArtifactFile, ArtifactStore } from '../store/artifactStore';
 import type { TrackingStore } from '../store/trackingStore';
 import { RemoteError, RemoteUnavailableError } from '../../remote/client/mlflowRestClient';

@@ -1,5 +1,5 @@
 import type { KeyValue, Run, RunStatus } from '../entities';
-import { metric } from '../remote/remoteRecords';
+import { metric } from '../../remote/browse/remoteRecords';
 import type { MlflowRestClient } from '../../remote/client/mlflowRestClient';
 import { LaunchTag } from './launchTags';
 

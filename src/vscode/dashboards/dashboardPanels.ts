@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { DashboardError } from '../../core/dashboards/dashboardError';
 import { DashboardService } from '../../core/dashboards/dashboardService';
 import type { RunChangeTracker } from '../../core/dashboards/runChanges';
-import type { RemoteMirrors } from '../../core/remote/remoteMirrors';
+import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
   ExportCsvRequest,

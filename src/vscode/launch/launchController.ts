@@ -9,7 +9,7 @@ import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { newLaunchId } from '../../core/launches/launchToken';
 import { RemoteLaunch } from '../../core/launches/remoteLaunch';
-import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
+import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';

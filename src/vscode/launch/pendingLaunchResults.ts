@@ -5,7 +5,7 @@ import { launchesFolder } from '../../core/launches/launchFiles';
 import type { LaunchService } from '../../core/launches/launchService';
 import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 import { forgetRemoteLaunch, settleRemoteLaunch } from '../../core/launches/remoteLaunchSettlement';
-import { describeRemoteFailure } from '../../core/remote/remoteBrowser';
+import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
 import { RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
 import { CommandId, ContextKey } from '../contributions';
 import { Disposable } from '../disposable';

@@ -1,4 +1,4 @@
-import type { RemoteRunSummary } from '../../core/remote/remoteRecords';
+import type { RemoteRunSummary } from '../../remote/browse/remoteRecords';
 import { runTags } from '../../core/dashboards/codeState';
 import { parentsWithin } from '../runs/runsQuery';
 import type { RemoteExperimentNode, RemoteRunNode } from './remoteTreeNodes';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { RemoteBrowser } from '../../core/remote/remoteBrowser';
+import { RemoteBrowser } from '../../remote/browse/remoteBrowser';
 import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
 import { SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';

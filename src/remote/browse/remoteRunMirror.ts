@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { Metric } from '../entities';
-import { notFound } from '../errors';
-import { RemoteError } from '../../remote/client/mlflowRestClient';
-import { nextTurn } from '../nextTurn';
-import { Database } from '../store/database';
-import { TrackingStore } from '../store/trackingStore';
-import type { RemoteServer } from '../../remote/client/remoteServer';
+import type { Metric } from '../../core/entities';
+import { notFound } from '../../core/errors';
+import { RemoteError } from '../client/mlflowRestClient';
+import { nextTurn } from '../../core/nextTurn';
+import { Database } from '../../core/store/database';
+import { TrackingStore } from '../../core/store/trackingStore';
+import type { RemoteServer } from '../client/remoteServer';
 import { ExpiringCache } from './expiringCache';
 import { appendPoints, removeRun, replaceRun, upsertExperiment } from './mirrorWrites';
 import { RemoteArtifacts } from './remoteArtifacts';

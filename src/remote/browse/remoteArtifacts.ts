@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { storeRootOf } from '../store/runArtifactRoot';
-import { artifactPathSegments, type ArtifactEntry, type ArtifactFile } from '../store/artifactStore';
-import type { TrackingStore } from '../store/trackingStore';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
+import { artifactPathSegments, type ArtifactEntry, type ArtifactFile } from '../../core/store/artifactStore';
+import type { TrackingStore } from '../../core/store/trackingStore';
 import type { RemoteRequests } from './remoteRequests';
 
 type Wire = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { KeyValue, Metric } from '../entities';
+import type { KeyValue, Metric } from '../../core/entities';
 
 /**
  * What the browser shows of a remote server's entities, read tolerantly from MLflow's replies:

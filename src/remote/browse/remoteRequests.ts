@@ -1,5 +1,5 @@
-import { MlflowRestClient } from '../../remote/client/mlflowRestClient';
-import type { RemoteServer } from '../../remote/client/remoteServer';
+import { MlflowRestClient } from '../client/mlflowRestClient';
+import type { RemoteServer } from '../client/remoteServer';
 import { ExpiringCache } from './expiringCache';
 import { RequestLimiter } from './requestLimiter';
 

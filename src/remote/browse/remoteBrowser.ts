@@ -1,6 +1,6 @@
-import { MlflowRestClient, RemoteError, RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
-import type { RemoteServer } from '../../remote/client/remoteServer';
-import type { Metric } from '../entities';
+import { MlflowRestClient, RemoteError, RemoteUnavailableError } from '../client/mlflowRestClient';
+import type { RemoteServer } from '../client/remoteServer';
+import type { Metric } from '../../core/entities';
 import { ExpiringCache, type CacheLimits } from './expiringCache';
 import {
   experimentSummary,

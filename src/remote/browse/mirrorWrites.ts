@@ -1,9 +1,9 @@
-import type { KeyValue, Metric } from '../entities';
-import type { WriteTransaction } from '../store/database';
-import { newDatasetId } from '../store/ids';
-import { insertMetrics } from '../store/tracking/metricWrites';
-import { purgeRun } from '../store/tracking/runs';
-import { runEach } from '../store/tracking/sqlHelpers';
+import type { KeyValue, Metric } from '../../core/entities';
+import type { WriteTransaction } from '../../core/store/database';
+import { newDatasetId } from '../../core/store/ids';
+import { insertMetrics } from '../../core/store/tracking/metricWrites';
+import { purgeRun } from '../../core/store/tracking/runs';
+import { runEach } from '../../core/store/tracking/sqlHelpers';
 import type { RemoteRunSummary } from './remoteRecords';
 
 /** A remote experiment as the mirror keeps it, under the mirror's own numeric id. */

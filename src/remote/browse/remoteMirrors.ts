@@ -1,5 +1,5 @@
-import { notFound } from '../errors';
-import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
+import { notFound } from '../../core/errors';
+import { normalizeServerUrl, type RemoteServer } from '../client/remoteServer';
 import { RemoteRunMirror, type MirrorLimits } from './remoteRunMirror';
 
 /** A remote server the person added: its name and normalized URL (no secrets). */
