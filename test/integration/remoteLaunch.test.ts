@@ -12,7 +12,7 @@ import { LaunchService } from '../../src/core/launches/launchService';
 import { LaunchArtifact, LaunchTag } from '../../src/core/launches/launchTags';
 import { newLaunchId } from '../../src/core/launches/launchToken';
 import type { RemoteLaunchRecord } from '../../src/core/launches/remoteLaunchRecord';
-import { windowEndedReason } from '../../src/core/launches/remoteLaunchSettlement';
+import { windowEndedReason } from '../../src/remote/launches/remoteLaunchSettlement';
 import { ArtifactStore } from '../../src/core/store/artifactStore';
 import { Database } from '../../src/core/store/database';
 import { ModelRegistry } from '../../src/core/store/modelRegistry';

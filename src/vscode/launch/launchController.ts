@@ -8,7 +8,7 @@ import { freezePackages } from '../../capture/packageFreeze';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { newLaunchId } from '../../core/launches/launchToken';
-import { RemoteLaunch } from '../../core/launches/remoteLaunch';
+import { RemoteLaunch } from '../../remote/launches/remoteLaunch';
 import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { launchesFolder } from '../../core/launches/launchFiles';
 import type { LaunchService } from '../../core/launches/launchService';
 import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
-import { forgetRemoteLaunch, settleRemoteLaunch } from '../../core/launches/remoteLaunchSettlement';
+import { forgetRemoteLaunch, settleRemoteLaunch } from '../../remote/launches/remoteLaunchSettlement';
 import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
 import { RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
 import { CommandId, ContextKey } from '../contributions';

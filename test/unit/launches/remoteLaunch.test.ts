@@ -10,7 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
-import { settleRemoteLaunch } from '../../../src/core/launches/remoteLaunchSettlement';
+import { settleRemoteLaunch } from '../../../src/remote/launches/remoteLaunchSettlement';
 import { RemoteUnavailableError } from '../../../src/remote/client/mlflowRestClient';
 import { git, makeRepo, write } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';

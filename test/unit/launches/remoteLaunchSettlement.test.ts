@@ -10,7 +10,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import { LaunchService } from '../../../src/core/launches/launchService';
 import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
-import { forgetRemoteLaunch, settleRemoteLaunch, windowEndedReason } from '../../../src/core/launches/remoteLaunchSettlement';
+import { forgetRemoteLaunch, settleRemoteLaunch, windowEndedReason } from '../../../src/remote/launches/remoteLaunchSettlement';
 import { RemoteUnavailableError } from '../../../src/remote/client/mlflowRestClient';
 import { launchImprint } from '../../../src/vscode/launch/launchImprint';
 import { makeRepo } from '../capture/captureTestKit';

@@ -4,7 +4,7 @@ import { captureLaunch } from '../../../../src/capture/launchCapture';
 import type { EndedLaunch } from '../../../../src/core/launches/launchService';
 import { LaunchArtifact } from '../../../../src/core/launches/launchTags';
 import { newLaunchId } from '../../../../src/core/launches/launchToken';
-import { RemoteLaunch, type RemoteLaunchOptions } from '../../../../src/core/launches/remoteLaunch';
+import { RemoteLaunch, type RemoteLaunchOptions } from '../../../../src/remote/launches/remoteLaunch';
 import type { RemoteServer } from '../../../../src/remote/client/remoteServer';
 import { captureArtifacts } from '../../../../src/vscode/launch/captureArtifacts';
 import { launchEndingOf, LaunchedProcess } from '../../../../src/vscode/launch/launchedProcess';

@@ -1,11 +1,11 @@
-import { storeRootOf } from '../store/runArtifactRoot';
-import type { KeyValue, Run } from '../entities';
-import { folderFiles } from '../export/artifactFiles';
-import type { MlflowRestClient } from '../../remote/client/mlflowRestClient';
-import { uploadMissingArtifacts } from '../../remote/push/pushArtifacts';
-import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding } from './launchEnding';
-import type { LaunchImprint } from './launchImprint';
-import { LaunchTag } from './launchTags';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
+import type { KeyValue, Run } from '../../core/entities';
+import { folderFiles } from '../../core/export/artifactFiles';
+import type { MlflowRestClient } from '../client/mlflowRestClient';
+import { uploadMissingArtifacts } from '../push/pushArtifacts';
+import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding } from '../../core/launches/launchEnding';
+import type { LaunchImprint } from '../../core/launches/launchImprint';
+import { LaunchTag } from '../../core/launches/launchTags';
 import { findLaunchRuns, runIdOf, runOfWire, type LaunchRunMatch, type WireRun } from './remoteLaunchRuns';
 
 /** The end of a remote launch, as it is sent to its server: by the launch itself, or later from its record. */

@@ -1,15 +1,15 @@
-import type { Run } from '../entities';
-import { createOnce } from '../../remote/client/createOnce';
-import { MlflowRestClient, type RestClientOptions } from '../../remote/client/mlflowRestClient';
-import { RemoteExperiments } from '../../remote/client/remoteExperiments';
-import type { RemoteServer } from '../../remote/client/remoteServer';
-import type { LaunchEnding } from './launchEnding';
-import { acceptedImprint, changedTags, type LaunchImprint } from './launchImprint';
-import type { LaunchRecorder } from './launchRecorder';
-import type { EndedLaunch, EndLaunchOptions, LaunchService } from './launchService';
-import { LaunchTag } from './launchTags';
+import type { Run } from '../../core/entities';
+import { createOnce } from '../client/createOnce';
+import { MlflowRestClient, type RestClientOptions } from '../client/mlflowRestClient';
+import { RemoteExperiments } from '../client/remoteExperiments';
+import type { RemoteServer } from '../client/remoteServer';
+import type { LaunchEnding } from '../../core/launches/launchEnding';
+import { acceptedImprint, changedTags, type LaunchImprint } from '../../core/launches/launchImprint';
+import type { LaunchRecorder } from '../../core/launches/launchRecorder';
+import type { EndedLaunch, EndLaunchOptions, LaunchService } from '../../core/launches/launchService';
+import { LaunchTag } from '../../core/launches/launchTags';
 import { launchRunMatch, logTags, sendRemoteLaunchEnd, uploadLaunchFiles } from './remoteLaunchEnd';
-import type { RemoteLaunchRecord } from './remoteLaunchRecord';
+import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 import { runOfWire, type LaunchRunMatch, type WireRun } from './remoteLaunchRuns';
 
 export interface RemoteLaunchOptions {

@@ -1,9 +1,9 @@
-import { MlflowRestClient, type RestClientOptions } from '../../remote/client/mlflowRestClient';
-import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
-import { signalOf, type LaunchEnding } from './launchEnding';
-import type { EndedLaunch, LaunchService } from './launchService';
+import { MlflowRestClient, type RestClientOptions } from '../client/mlflowRestClient';
+import { normalizeServerUrl, type RemoteServer } from '../client/remoteServer';
+import { signalOf, type LaunchEnding } from '../../core/launches/launchEnding';
+import type { EndedLaunch, LaunchService } from '../../core/launches/launchService';
 import { launchRunMatch, sendRemoteLaunchEnd } from './remoteLaunchEnd';
-import { isUnsent, type RemoteLaunchRecord } from './remoteLaunchRecord';
+import { isUnsent, type RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 
 /** The note on the runs of a remote launch whose window ended while its script ran. */
 export const windowEndedReason =

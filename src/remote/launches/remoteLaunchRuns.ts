@@ -1,7 +1,7 @@
-import type { KeyValue, Run, RunStatus } from '../entities';
-import { metric } from '../../remote/browse/remoteRecords';
-import type { MlflowRestClient } from '../../remote/client/mlflowRestClient';
-import { LaunchTag } from './launchTags';
+import type { KeyValue, Run, RunStatus } from '../../core/entities';
+import { metric } from '../browse/remoteRecords';
+import type { MlflowRestClient } from '../client/mlflowRestClient';
+import { LaunchTag } from '../../core/launches/launchTags';
 
 /** A run as MLflow's REST API returns it: int64 fields may be strings (proto3 JSON), fields may be missing. */
 export interface WireRun {
