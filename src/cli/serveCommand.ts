@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DashboardService } from '../core/dashboards/dashboardService';
+import { DashboardService } from '../dashboards/dashboardService';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { storeFiles } from '../core/store/storeFiles';
 import { DashboardSite } from '../server/dashboardRoutes';

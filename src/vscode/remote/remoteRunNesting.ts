@@ -1,5 +1,5 @@
 import type { RemoteRunSummary } from '../../remote/browse/remoteRecords';
-import { runTags } from '../../core/dashboards/codeState';
+import { runTags } from '../../dashboards/codeState';
 import { parentsWithin } from '../runs/runsQuery';
 import type { RemoteExperimentNode, RemoteRunNode } from './remoteTreeNodes';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isPatchArtifact, runArtifacts } from '../../core/dashboards/codeState';
+import { isPatchArtifact, runArtifacts } from '../../dashboards/codeState';
 import { storeRootOf } from '../../core/store/runArtifactRoot';
 import type { Run } from '../../core/entities';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';

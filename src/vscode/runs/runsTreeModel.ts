@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { readMetricSummaries } from '../../core/dashboards/metricSummaries';
+import { readMetricSummaries } from '../../dashboards/metricSummaries';
 import type { Run } from '../../core/entities';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { Disposable } from '../disposable';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DashboardService } from '../../../src/core/dashboards/dashboardService';
+import { DashboardService } from '../../../src/dashboards/dashboardService';
 import { RemoteBrowser } from '../../../src/remote/browse/remoteBrowser';
 import { RemoteMirrors } from '../../../src/remote/browse/remoteMirrors';
 import type { RemoteRunSummary } from '../../../src/remote/browse/remoteRecords';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
-import { DashboardService as Service, requestLimits, type DashboardService } from '../../../src/core/dashboards/dashboardService';
+import { DashboardService as Service, requestLimits, type DashboardService } from '../../../src/dashboards/dashboardService';
 import { storePathOf } from '../../../src/core/store/runArtifactRoot';
 import { RemoteMirrors, type RemoteServerRef } from '../../../src/remote/browse/remoteMirrors';
 import { RemoteRunMirror, type MirrorLimits } from '../../../src/remote/browse/remoteRunMirror';

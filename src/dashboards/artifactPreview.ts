@@ -4,8 +4,8 @@ import {
   maxImagePreviewBytes,
   maxTextPreviewBytes,
   type ArtifactPreview,
-} from '../../protocol/dashboards';
-import type { ArtifactStore } from '../store/artifactStore';
+} from '../protocol/dashboards';
+import type { ArtifactStore } from '../core/store/artifactStore';
 import { parseCsv } from './csv';
 
 const imageTypes: Readonly<Record<string, string>> = {

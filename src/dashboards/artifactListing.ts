@@ -1,5 +1,5 @@
-import type { ArtifactItem, ArtifactListing } from '../../protocol/dashboards';
-import type { ArtifactStore } from '../store/artifactStore';
+import type { ArtifactItem, ArtifactListing } from '../protocol/dashboards';
+import type { ArtifactStore } from '../core/store/artifactStore';
 
 /**
  * A run's artifacts, depth first (each folder followed by its contents, names sorted as the store

@@ -5,8 +5,8 @@ import type {
   MetricAggregation,
   MetricDirection,
   MetricSummary,
-} from '../../protocol/dashboards';
-import type { Experiment, Run } from '../entities';
+} from '../protocol/dashboards';
+import type { Experiment, Run } from '../core/entities';
 import { codeStateOf, isPatchArtifact } from './codeState';
 import { diffKeyValues, diffMetrics, onlyDiffering } from './runDiff';
 import { runRefOf, tagMap } from './runModel';

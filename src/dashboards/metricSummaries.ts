@@ -1,5 +1,5 @@
-import type { MetricSummary } from '../../protocol/dashboards';
-import type { TrackingStore } from '../store/trackingStore';
+import type { MetricSummary } from '../protocol/dashboards';
+import type { TrackingStore } from '../core/store/trackingStore';
 
 /** Columns in the order the query selects them; read as arrays, which is several times faster than objects. */
 type SummaryRow = [

@@ -1,15 +1,15 @@
-import type { LoggedModelSummary, MetricSummary, RunsChangedParams } from '../../protocol/dashboards';
-import { parseRemoteAddress, remoteAddress, type RemoteAddress } from '../../protocol/runAddress';
-import type { Experiment, Run } from '../entities';
-import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
-import type { RemoteMirrors, RemoteServerRef } from '../../remote/browse/remoteMirrors';
-import type { MirrorDepth, RemoteRunMirror } from '../../remote/browse/remoteRunMirror';
-import type { ArtifactEntry, ArtifactFile, ArtifactStore } from '../store/artifactStore';
-import type { TrackingStore } from '../store/trackingStore';
-import { RemoteError, RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
+import type { LoggedModelSummary, MetricSummary, RunsChangedParams } from '../protocol/dashboards';
+import { parseRemoteAddress, remoteAddress, type RemoteAddress } from '../protocol/runAddress';
+import type { Experiment, Run } from '../core/entities';
+import { describeRemoteFailure } from '../remote/browse/remoteBrowser';
+import type { RemoteMirrors, RemoteServerRef } from '../remote/browse/remoteMirrors';
+import type { MirrorDepth, RemoteRunMirror } from '../remote/browse/remoteRunMirror';
+import type { ArtifactEntry, ArtifactFile, ArtifactStore } from '../core/store/artifactStore';
+import type { TrackingStore } from '../core/store/trackingStore';
+import { RemoteError, RemoteUnavailableError } from '../remote/client/mlflowRestClient';
 import { DashboardError } from './dashboardError';
 import { readMetricSummaries } from './metricSummaries';
-import { storePathOf, storeRootOf } from '../store/runArtifactRoot';
+import { storePathOf, storeRootOf } from '../core/store/runArtifactRoot';
 
 /** A run's artifacts, by paths relative to its artifact root. */
 export interface RunArtifacts {

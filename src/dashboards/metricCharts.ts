@@ -3,7 +3,7 @@ import {
   type MetricChartModel,
   type MetricChartOptions,
   type SeriesSummary,
-} from '../../protocol/dashboards';
+} from '../protocol/dashboards';
 import { metricHistorySpec, type MetricChartRow } from './chartSpecs';
 import { downsampleIndexes } from './downsample';
 import type { MetricColumns } from './metricSeriesReader';

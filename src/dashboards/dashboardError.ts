@@ -1,6 +1,6 @@
-import type { ResponseError, ResponseErrorCode } from '../../protocol/messages';
-import { ErrorCode, MlflowError } from '../errors';
-import { FilterError } from '../search/filterError';
+import type { ResponseError, ResponseErrorCode } from '../protocol/messages';
+import { ErrorCode, MlflowError } from '../core/errors';
+import { FilterError } from '../core/search/filterError';
 
 /** A request the dashboard service cannot answer, with the protocol's error code. */
 export class DashboardError extends Error {

@@ -6,7 +6,7 @@ import type {
   MetricDiffRow,
   MetricDirection,
   MetricSummary,
-} from '../../protocol/dashboards';
+} from '../protocol/dashboards';
 import { resolveDirection } from './metricDirection';
 
 /**

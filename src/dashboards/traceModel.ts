@@ -1,10 +1,10 @@
-import type { SpanJson } from '../traces/spanJson';
-import { anyValueToPlain, attributeValue, base64ToHex } from '../traces/spanJson';
-import { timestampToMs } from '../traces/protoTime';
-import { compareDecimal } from '../traces/spanFiles';
-import type { Assessment, TraceInfo } from '../traces/traceInfo';
-import { traceMetadataKeys, traceTagKeys } from '../traces/traceInfo';
-import type { AssessmentModel, TraceEventModel, TraceModel, TraceSpanModel } from '../../protocol/traceDashboard';
+import type { SpanJson } from '../core/traces/spanJson';
+import { anyValueToPlain, attributeValue, base64ToHex } from '../core/traces/spanJson';
+import { timestampToMs } from '../core/traces/protoTime';
+import { compareDecimal } from '../core/traces/spanFiles';
+import type { Assessment, TraceInfo } from '../core/traces/traceInfo';
+import { traceMetadataKeys, traceTagKeys } from '../core/traces/traceInfo';
+import type { AssessmentModel, TraceEventModel, TraceModel, TraceSpanModel } from '../protocol/traceDashboard';
 
 /**
  * The trace viewer's model: spans in tree order (depth first, children by start time) with times

@@ -1,4 +1,4 @@
-import type { MetricDirection } from '../../protocol/dashboards';
+import type { MetricDirection } from '../protocol/dashboards';
 
 /**
  * Words that name a quantity to minimise. Matched as whole words of the key: `val_loss`,

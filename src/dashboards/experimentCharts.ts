@@ -1,5 +1,5 @@
-import type { ChartModel, FieldRef, MetricSummary, RunAttribute } from '../../protocol/dashboards';
-import type { Run } from '../entities';
+import type { ChartModel, FieldRef, MetricSummary, RunAttribute } from '../protocol/dashboards';
+import type { Run } from '../core/entities';
 import { parallelCoordinatesSpec, scatterSpec, type ParallelRow, type ScatterRow } from './chartSpecs';
 import { compareKeys } from './runDiff';
 import { durationOf, isNumericText } from './tableModel';

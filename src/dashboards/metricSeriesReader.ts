@@ -1,6 +1,6 @@
-import type { Reader } from '../store/database';
-import type { SummaryPoint } from '../store/series/summaries';
-import { readHistoryRange, seriesOf, type SeriesInfo } from '../store/tracking/seriesReads';
+import type { Reader } from '../core/store/database';
+import type { SummaryPoint } from '../core/store/series/summaries';
+import { readHistoryRange, seriesOf, type SeriesInfo } from '../core/store/tracking/seriesReads';
 
 /** One run's history of one metric, column by column, in history order (step, then timestamp, then value). */
 export interface MetricColumns {

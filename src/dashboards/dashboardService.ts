@@ -20,13 +20,13 @@ import {
   type SetNoteResult,
   type TableSort,
   type MetricAggregation,
-} from '../../protocol/dashboards';
-import { parseRemoteAddress, remoteAddress } from '../../protocol/runAddress';
-import type { Experiment, Run } from '../entities';
-import { MlflowError, notFound } from '../errors';
-import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
-import type { ArtifactFile, ArtifactStore } from '../store/artifactStore';
-import type { TrackingStore } from '../store/trackingStore';
+} from '../protocol/dashboards';
+import { parseRemoteAddress, remoteAddress } from '../protocol/runAddress';
+import type { Experiment, Run } from '../core/entities';
+import { MlflowError, notFound } from '../core/errors';
+import type { RemoteMirrors } from '../remote/browse/remoteMirrors';
+import type { ArtifactFile, ArtifactStore } from '../core/store/artifactStore';
+import type { TrackingStore } from '../core/store/trackingStore';
 import { listArtifactsDeep } from './artifactListing';
 import { previewArtifact } from './artifactPreview';
 import { runArtifacts, runTags } from './codeState';
@@ -41,10 +41,10 @@ import { compareKeys } from './runDiff';
 import { buildRunModel, runRefOf } from './runModel';
 import { RunSources, type ResolvedRun } from './runSources';
 import { buildTable, sortRows, tableCsv } from './tableModel';
-import type { TraceStore } from '../traces/traceStore';
+import type { TraceStore } from '../core/traces/traceStore';
 import { assessmentModel, buildTraceModel } from './traceModel';
 import { diffTraces } from './traceDiff';
-import type { TraceModel } from '../../protocol/traceDashboard';
+import type { TraceModel } from '../protocol/traceDashboard';
 
 export interface DashboardServiceOptions {
   readonly tracking: TrackingStore;

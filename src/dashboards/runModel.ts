@@ -7,8 +7,8 @@ import type {
   RunHeader,
   RunRef,
   RunStatus,
-} from '../../protocol/dashboards';
-import type { Experiment, Run } from '../entities';
+} from '../protocol/dashboards';
+import type { Experiment, Run } from '../core/entities';
 import { codeStateOf, isPatchArtifact, isSystemTag, runArtifacts, runTags } from './codeState';
 import { compareKeys } from './runDiff';
 import { durationOf } from './tableModel';

@@ -7,8 +7,8 @@ import type {
   TableColumn,
   TableRow,
   TableSort,
-} from '../../protocol/dashboards';
-import type { Run } from '../entities';
+} from '../protocol/dashboards';
+import type { Run } from '../core/entities';
 import { csvRecord, type CsvCell } from './csv';
 import { compareKeys } from './runDiff';
 

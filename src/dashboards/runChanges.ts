@@ -1,5 +1,5 @@
-import type { RunsChangedParams } from '../../protocol/dashboards';
-import type { TrackingStore } from '../store/trackingStore';
+import type { RunsChangedParams } from '../protocol/dashboards';
+import type { TrackingStore } from '../core/store/trackingStore';
 
 const chunkSize = 500;
 

@@ -7,7 +7,7 @@ import {
   type RunAttribute,
   type TableSort,
   type XAxis,
-} from '../../protocol/dashboards';
+} from '../protocol/dashboards';
 import { invalidParams } from './dashboardError';
 
 /**

@@ -1,4 +1,4 @@
-import type { TraceCompareModel, TraceDiffRow, TraceModel, TraceSpanModel } from '../../protocol/traceDashboard';
+import type { TraceCompareModel, TraceDiffRow, TraceModel, TraceSpanModel } from '../protocol/traceDashboard';
 
 /**
  * Two traces side by side, the trace analogue of the run diff: spans are matched by their place
