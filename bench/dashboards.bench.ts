@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DashboardService } from '../src/core/dashboards/dashboardService';
+import { DashboardService } from '../src/dashboards/dashboardService';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { maxSeriesPoints } from '../src/protocol/dashboards';
 import { DashboardSite } from '../src/server/dashboardRoutes';

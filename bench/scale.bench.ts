@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readMetricColumns } from '../src/core/dashboards/metricSeriesReader';
+import { readMetricColumns } from '../src/dashboards/metricSeriesReader';
 import { Database } from '../src/core/store/database';
 import { TrackingStore } from '../src/core/store/trackingStore';
 import { nextTurn } from '../src/core/nextTurn';

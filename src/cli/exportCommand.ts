@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { exportMlruns } from '../core/export/mlrunsExport';
 import type { Command } from './command';
-import { interruptSignal, openWorkspaceStore, progressPrinter } from './storeCommandSupport';
+import { openWorkspaceStore, progressPrinter, runInterruptible, withStore } from './storeCommandSupport';
 
 const usage = `Usage: runlens export --out PATH [--dir WORKSPACE] [--experiment NAME|ID]... [--json]
 
@@ -31,36 +31,25 @@ export const exportCommand: Command = {
       console.error(`runlens export: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }
-    const interrupt = interruptSignal();
-    try {
+    return runInterruptible('export', 'the folder holds a partial export.', async (signal) => {
       const store = await openWorkspaceStore(parsed.dir, { mustExist: true });
-      try {
-        const summary = await exportMlruns({ tracking: store.tracking, artifacts: store.artifacts }, parsed.out, {
+      const summary = await withStore(store, (opened) =>
+        exportMlruns({ tracking: opened.tracking, artifacts: opened.artifacts }, parsed.out, {
           experiments: parsed.experiments,
-          signal: interrupt.signal,
+          signal,
           onProgress: progressPrinter('runlens export: run'),
-        });
-        if (parsed.json) {
-          console.log(JSON.stringify(summary, null, 2));
-        } else {
-          console.log(
-            `Exported ${summary.experiments} experiments, ${summary.runs} runs, ${summary.metricPoints} metric points, ` +
-              `${summary.artifactFiles} artifact files, ${summary.loggedModels} logged models and ${summary.registeredModels} registered models to ${summary.out}`,
-          );
-          for (const item of summary.skipped) console.log(`  skipped ${item.path}: ${item.reason}`);
-        }
-        return 0;
-      } finally {
-        store.close();
+        }),
+      );
+      if (parsed.json) {
+        console.log(JSON.stringify(summary, null, 2));
+      } else {
+        console.log(
+          `Exported ${summary.experiments} experiments, ${summary.runs} runs, ${summary.metricPoints} metric points, ` +
+            `${summary.artifactFiles} artifact files, ${summary.loggedModels} logged models and ${summary.registeredModels} registered models to ${summary.out}`,
+        );
+        for (const item of summary.skipped) console.log(`  skipped ${item.path}: ${item.reason}`);
       }
-    } catch (error) {
-      if (interrupt.signal.aborted) {
-        console.error('runlens export: cancelled; the folder holds a partial export.');
-        return 130;
-      }
-      throw error;
-    } finally {
-      interrupt.dispose();
-    }
+      return 0;
+    });
   },
 };

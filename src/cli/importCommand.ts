@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { importMlflowData } from '../importers/importMlflowData';
 import { importReport } from '../importers/importSummaryText';
 import type { Command } from './command';
-import { interruptSignal, openWorkspaceStore, progressPrinter } from './storeCommandSupport';
+import { openWorkspaceStore, progressPrinter, runInterruptible, withStore } from './storeCommandSupport';
 
 const usage = `Usage: runlens import PATH [--dir WORKSPACE] [--reference-artifacts] [--json]
 
@@ -25,29 +25,18 @@ export const importCommand: Command = {
       console.error(`runlens import: ${(error as Error).message}\n\n${usage}`);
       return 2;
     }
-    const interrupt = interruptSignal();
-    try {
+    return runInterruptible('import', 'nothing was imported.', async (signal) => {
       const store = await openWorkspaceStore(parsed.dir, { mustExist: false });
-      try {
-        const summary = await importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, parsed.source, {
+      const summary = await withStore(store, (opened) =>
+        importMlflowData({ tracking: opened.tracking, artifacts: opened.artifacts }, parsed.source, {
           artifacts: parsed.reference ? 'reference' : 'copy',
-          signal: interrupt.signal,
+          signal,
           onProgress: progressPrinter('runlens import:'),
-        });
-        console.log(parsed.json ? JSON.stringify(summary, null, 2) : importReport(summary));
-        return 0;
-      } finally {
-        store.close();
-      }
-    } catch (error) {
-      if (interrupt.signal.aborted) {
-        console.error('runlens import: cancelled; nothing was imported.');
-        return 130;
-      }
-      throw error;
-    } finally {
-      interrupt.dispose();
-    }
+        }),
+      );
+      console.log(parsed.json ? JSON.stringify(summary, null, 2) : importReport(summary));
+      return 0;
+    });
   },
 };
 

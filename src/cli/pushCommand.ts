@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { pushRuns, type PushSummary } from '../core/sync/pushRuns';
-import type { RemoteServer } from '../core/sync/remoteServer';
+import { pushRuns, type PushSummary } from '../remote/push/pushRuns';
+import type { RemoteServer } from '../remote/client/remoteServer';
 import type { Command } from './command';
 import { pushThroughOwner } from './pushThroughOwner';
-import { interruptSignal, openWorkspaceStoreOrOwner, progressPrinter } from './storeCommandSupport';
+import { openWorkspaceStoreOrOwner, progressPrinter, runInterruptible, withStore } from './storeCommandSupport';
 
 const usage = `Usage: runlens push --to URL [--dir WORKSPACE] [--token TOKEN] [--experiment NAME|ID]... [--run ID]... [--model NAME]... [--json]
 
@@ -60,35 +60,22 @@ export const pushCommand: Command = {
       return 2;
     }
     const server = serverFrom(parsed.to, parsed.token);
-    const interrupt = interruptSignal();
-    try {
+    return runInterruptible('push', 'push again to resume where it stopped.', async (signal) => {
       const opened = await openWorkspaceStoreOrOwner(parsed.dir, { mustExist: true });
-      let summary: PushSummary;
-      if (opened.kind === 'owner') {
-        summary = await pushThroughOwner(opened, server, parsed, interrupt.signal);
-      } else {
-        try {
-          summary = await pushRuns(
-            { tracking: opened.store.tracking, artifacts: opened.store.artifacts, registry: opened.store.registry },
-            { runIds: parsed.runs, experiments: parsed.experiments, models: parsed.models },
-            server,
-            { signal: interrupt.signal, onProgress: progressPrinter('runlens push:') },
-          );
-        } finally {
-          opened.store.close();
-        }
-      }
+      const summary: PushSummary =
+        opened.kind === 'owner'
+          ? await pushThroughOwner(opened, server, parsed, signal)
+          : await withStore(opened.store, (store) =>
+              pushRuns(
+                { tracking: store.tracking, artifacts: store.artifacts, registry: store.registry },
+                { runIds: parsed.runs, experiments: parsed.experiments, models: parsed.models },
+                server,
+                { signal, onProgress: progressPrinter('runlens push:') },
+              ),
+            );
       console.log(parsed.json ? JSON.stringify(summary, null, 2) : report(summary));
       return summary.failures.length > 0 ? 1 : 0;
-    } catch (error) {
-      if (interrupt.signal.aborted) {
-        console.error('runlens push: cancelled; push again to resume where it stopped.');
-        return 130;
-      }
-      throw error;
-    } finally {
-      interrupt.dispose();
-    }
+    });
   },
 };
 

@@ -1,6 +1,6 @@
 import os from 'node:os';
-import type { PushSummary } from '../core/sync/pushRuns';
-import type { RemoteServer } from '../core/sync/remoteServer';
+import type { PushSummary } from '../remote/push/pushRuns';
+import type { RemoteServer } from '../remote/client/remoteServer';
 import { pushPath, type PushRequest } from '../server/routes/pushRoute';
 import type { StoreOwner } from './storeCommandSupport';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DashboardService } from '../core/dashboards/dashboardService';
+import { DashboardService } from '../dashboards/dashboardService';
 import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { storeFiles } from '../core/store/storeFiles';

@@ -38,6 +38,34 @@ export async function openWorkspaceStoreOrOwner(
   }
 }
 
+/**
+ * Runs a store command's work with Ctrl+C wired to `signal`: an interrupted run prints
+ * `runlens NAME: cancelled; WHAT` and exits 130; any other failure goes on to the CLI's handler.
+ */
+export async function runInterruptible(name: string, whenCancelled: string, work: (signal: AbortSignal) => Promise<number>): Promise<number> {
+  const interrupt = interruptSignal();
+  try {
+    return await work(interrupt.signal);
+  } catch (error) {
+    if (interrupt.signal.aborted) {
+      console.error(`runlens ${name}: cancelled; ${whenCancelled}`);
+      return 130;
+    }
+    throw error;
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** `use` with an opened store, which is closed after it whatever happens. */
+export async function withStore<T>(store: WorkspaceStore, use: (store: WorkspaceStore) => Promise<T>): Promise<T> {
+  try {
+    return await use(store);
+  } finally {
+    store.close();
+  }
+}
+
 /** An AbortSignal that the first Ctrl+C (or SIGTERM) aborts; a second one ends the process at once. */
 export function interruptSignal(): { readonly signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();

@@ -8,8 +8,8 @@ import { describeProgress, progressOf, SweepQueue, type PointState, type Started
 import { parseSweepFile } from '../core/sweeps/sweepFile';
 import { expandSweep, type SweepSpec } from '../core/sweeps/sweepSpec';
 import { SweepTag } from '../core/sweeps/sweepTags';
-import { MlflowRestClient } from '../core/sync/mlflowRestClient';
-import type { RemoteServer } from '../core/sync/remoteServer';
+import { MlflowRestClient } from '../remote/client/mlflowRestClient';
+import type { RemoteServer } from '../remote/client/remoteServer';
 import { startServer } from '../server/server';
 import type { Command } from './command';
 import { interruptSignal, openWorkspaceStoreOrOwner } from './storeCommandSupport';

@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { storeRootOf } from '../core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../core/store/runArtifactRoot';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { TrackingStore } from '../core/store/trackingStore';
 import { ArtifactStaging, type CopyCounts } from './artifactStaging';

@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite/build/index';
+import type { MetricDirection, MetricSummary, RunsChangedParams } from '../core/runs/runReadModels';
 import { NotificationType, RequestType } from './messages';
 import {
   CompareTracesRequest,
@@ -67,22 +68,7 @@ export interface RunCodeState {
 /** How a metric is reduced to one number per run. */
 export type MetricAggregation = 'last' | 'min' | 'max';
 
-/** Which way is better for a metric. */
-export type MetricDirection = 'lower' | 'higher';
-
-/** One metric of one run, summarised (from the store's latest-metric row). */
-export interface MetricSummary {
-  readonly key: string;
-  /** The value at the highest step (latest timestamp on ties), as MLflow's "latest". */
-  readonly last: number;
-  readonly lastStep: number;
-  readonly lastTimestamp: number;
-  /** Over every logged value; NaN values are not counted in min and max (NaN when all are NaN). */
-  readonly min: number;
-  readonly max: number;
-  /** How many values were logged. */
-  readonly points: number;
-}
+export type { MetricDirection, MetricSummary, RunsChangedParams };
 
 export type XAxis = 'step' | 'time' | 'relative';
 
@@ -270,8 +256,6 @@ export interface ShowDashboardParams {
 }
 export const ShowDashboardNotification = new NotificationType<ShowDashboardParams>('dashboard/show');
 
-/** Runs whose data changed (metrics, params, tags, status, note, artifacts), so an open dashboard refreshes. */
-export type RunsChangedParams = { readonly all: true } | { readonly all: false; readonly runIds: readonly string[] };
 export const RunsChangedNotification = new NotificationType<RunsChangedParams>('runs/changed');
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { DashboardError, toResponseError } from '../core/dashboards/dashboardError';
-import type { DashboardService } from '../core/dashboards/dashboardService';
+import { DashboardError, toResponseError } from '../dashboards/dashboardError';
+import type { DashboardService } from '../dashboards/dashboardService';
 import type { TrackingStore } from '../core/store/trackingStore';
 import {
   IndexRequest,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { CaptureTag } from '../../src/capture/tags';
+import { CaptureTag } from '../../src/core/launches/captureTags';
 import type { TrackingStore } from '../../src/core/store/trackingStore';
 import { git, writeFile } from './launchSupport';
 import { runLensApi, waitFor, workspaceDir } from './support';

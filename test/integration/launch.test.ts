@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { CaptureTag } from '../../src/capture/tags';
+import { CaptureTag } from '../../src/core/launches/captureTags';
 import { LaunchTag } from '../../src/core/launches/launchTags';
 import { liveMembers } from '../unit/launches/support/processGroup';
 import { git, launchAndWait, tagsOf, TrackingReader, writeFile } from './launchSupport';

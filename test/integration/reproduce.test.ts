@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { CaptureTag } from '../../src/capture/tags';
+import { CaptureTag } from '../../src/core/launches/captureTags';
 import { git, launchAndWait, tagsOf, TrackingReader, writeFile } from './launchSupport';
 import { runLensApi, workspaceDir } from './support';
 

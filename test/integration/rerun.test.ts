@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { CaptureTag } from '../../src/capture/tags';
+import { CaptureTag } from '../../src/core/launches/captureTags';
 import type { LaunchReport } from '../../src/vscode/launch/runningLaunch';
 import { git, launchAndWait, tagsOf, TrackingReader, writeFile } from './launchSupport';
 import { runLensApi, workspaceDir } from './support';

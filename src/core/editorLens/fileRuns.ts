@@ -1,6 +1,6 @@
 import type { Run } from '../entities';
-import type { MetricDirection } from '../../protocol/dashboards';
-import { resolveDirection } from '../dashboards/metricDirection';
+import type { MetricDirection } from '../runs/runReadModels';
+import { resolveDirection } from '../runs/metricDirection';
 import type { TrackingStore } from '../store/trackingStore';
 
 /** The tag MLflow's client and RunLens's launcher set to the file that ran. */

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { storeRootOf } from '../dashboards/runArtifactRoot';
+import { storeRootOf } from '../store/runArtifactRoot';
 import type { Run } from '../entities';
 import { ErrorCode, MlflowError } from '../errors';
 import type { ArtifactStore } from '../store/artifactStore';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CaptureTag } from '../../capture/tags';
+import { CaptureTag } from '../../core/launches/captureTags';
 
 /** What running a run again needs: the script and arguments it was launched with. */
 export interface RerunPlan {

@@ -1,8 +1,8 @@
 import { filterLiteral } from '../search/filterLiteral';
 import { runTraceFilter } from '../traces/traceStore';
-import { readMetricSummaries } from '../dashboards/metricSummaries';
-import { readWatchPrints } from '../dashboards/runChanges';
-import { purgeablePath } from '../dashboards/runArtifactRoot';
+import { readMetricSummaries } from '../runs/metricSummaries';
+import { readWatchPrints } from '../runs/runChanges';
+import { purgeablePath } from './runArtifactRoot';
 import { invalidParameter } from '../errors';
 import { experimentsWithRuns, firstLoggedMetric, queryRunPage, type RunsQuery } from '../search/runsQuery';
 import type { TraceStore } from '../traces/traceStore';

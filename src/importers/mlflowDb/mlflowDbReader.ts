@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { KeyValue, LifecycleStage } from '../../core/entities';
 import { parseLoggedModelStatus, parseRunStatus } from '../../core/export/mlrunsLayout';
 import type { MetricInput } from '../../core/store/tracking/metricWrites';
-import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
 import { locateArtifacts } from '../artifactLocation';
 import type {
   ArtifactLocation,

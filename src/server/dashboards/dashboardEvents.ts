@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { RunChangeTracker } from '../../core/dashboards/runChanges';
+import type { RunChangeTracker } from '../../core/runs/runChanges';
 import { RunsChangedNotification, type RunsChangedParams } from '../../protocol/dashboards';
 import { encodeMessage } from '../../protocol/messages';
 import type { DashboardWatch } from './dashboardWatch';

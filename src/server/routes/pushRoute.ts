@@ -1,6 +1,6 @@
 import { ErrorCode, MlflowError } from '../../core/errors';
-import { pushRuns } from '../../core/sync/pushRuns';
-import { normalizeServerUrl, type RemoteServer } from '../../core/sync/remoteServer';
+import { pushRuns } from '../../remote/push/pushRuns';
+import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
 import { readJsonBody } from '../body';
 import { sendJson } from '../reply';
 import type { Route } from '../route';

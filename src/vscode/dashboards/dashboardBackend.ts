@@ -1,6 +1,6 @@
-import { DashboardError } from '../../core/dashboards/dashboardError';
-import type { DashboardService } from '../../core/dashboards/dashboardService';
-import { RunChangeTracker, type ChangeWatch } from '../../core/dashboards/runChanges';
+import { DashboardError } from '../../dashboards/dashboardError';
+import type { DashboardService } from '../../dashboards/dashboardService';
+import { RunChangeTracker, type ChangeWatch } from '../../core/runs/runChanges';
 import type { RunsChangedParams, ServiceMethod, ServiceMethods } from '../../protocol/dashboards';
 import type { ResponseErrorCode } from '../../protocol/messages';
 import { dashboardMethodPrefix } from '../../server/routes/guest/guestRoutes';

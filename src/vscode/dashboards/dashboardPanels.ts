@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import * as vscode from 'vscode';
-import { DashboardError } from '../../core/dashboards/dashboardError';
-import { DashboardService } from '../../core/dashboards/dashboardService';
-import type { RemoteMirrors } from '../../core/remote/remoteMirrors';
+import { DashboardError } from '../../dashboards/dashboardError';
+import { DashboardService } from '../../dashboards/dashboardService';
+import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
   EnvironmentDiffRequest,

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { mlflowUiLinks, type MlflowUiPage } from '../../core/dashboards/mlflowUiLinks';
+import { mlflowUiLinks, type MlflowUiPage } from '../../dashboards/mlflowUiLinks';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { DashboardPanels } from './dashboardPanels';
 

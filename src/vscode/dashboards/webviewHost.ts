@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { toResponseError } from '../../core/dashboards/dashboardError';
+import { toResponseError } from '../../dashboards/dashboardError';
 import {
   isDashboardState,
   RunsChangedNotification,

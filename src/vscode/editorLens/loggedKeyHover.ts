@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { directionByName } from '../../core/dashboards/metricDirection';
+import { directionByName } from '../../core/runs/metricDirection';
 import { sparklineSvg, svgDataUri } from '../../core/editorLens/sparkline';
 import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { pushRuns, type PushSelection, type PushSummary } from '../../core/sync/pushRuns';
+import { pushRuns, type PushSelection, type PushSummary } from '../../remote/push/pushRuns';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CommandId } from '../contributions';
 import type { ModelsTreeNode } from '../models/modelsTreeNodes';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { normalizeServerUrl } from '../../core/sync/remoteServer';
+import { normalizeServerUrl } from '../../remote/client/remoteServer';
 import { remoteAddress } from '../../protocol/runAddress';
 import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCommandLine } from '../../capture/commandLine';
-import { CaptureTag } from '../../capture/tags';
+import { CaptureTag } from '../../core/launches/captureTags';
 import { describeEnvironmentDiff } from '../../core/launches/environmentDiff';
 import { rerunPlan } from '../../core/launches/rerunPlan';
 import { CommandId } from '../contributions';

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { fingerprintPaths } from '../../capture/dataFingerprint';
 import { captureInterpreter, isInterpreterFailure } from '../../capture/interpreterCapture';
 import { freezePackages } from '../../capture/packageFreeze';
-import { CaptureTag } from '../../capture/tags';
+import { CaptureTag } from '../../core/launches/captureTags';
 import type { Run } from '../../core/entities';
 import { environmentDiff, type EnvironmentDiff, type EnvironmentSide } from '../../core/launches/environmentDiff';
 import { LaunchArtifact } from '../../core/launches/launchTags';

@@ -1,6 +1,6 @@
 import { open, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { CaptureTag } from '../../capture/tags';
+import { CaptureTag } from '../../core/launches/captureTags';
 import type { Run } from '../../core/entities';
 import { parseTraceback, workspaceFailure } from '../../core/launches/pythonTraceback';
 import type { StoreAccess } from '../storeAccess';

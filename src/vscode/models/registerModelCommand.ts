@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
 import type { Run } from '../../core/entities';
 import { ErrorCode, MlflowError } from '../../core/errors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';

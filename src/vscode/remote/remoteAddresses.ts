@@ -1,4 +1,4 @@
-import { normalizeServerUrl } from '../../core/sync/remoteServer';
+import { normalizeServerUrl } from '../../remote/client/remoteServer';
 import { remoteAddress } from '../../protocol/runAddress';
 import { isRemoteNode, serverOf, type RemoteNode } from './remoteTreeNodes';
 

@@ -1,5 +1,5 @@
-import type { RemoteRunSummary } from '../../core/remote/remoteRecords';
-import { runTags } from '../../core/dashboards/codeState';
+import type { RemoteRunSummary } from '../../remote/browse/remoteRecords';
+import { runTags } from '../../dashboards/codeState';
 import { parentsWithin } from '../../core/search/runsQuery';
 import type { RemoteExperimentNode, RemoteRunNode } from './remoteTreeNodes';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { normalizeServerUrl } from '../../core/sync/remoteServer';
+import { normalizeServerUrl } from '../../remote/client/remoteServer';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import type { RemoteAuth, RemoteServerEntry, RemoteServerRegistry } from './remoteServerRegistry';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { RemoteBrowser } from '../../core/remote/remoteBrowser';
-import { normalizeServerUrl, type RemoteServer } from '../../core/sync/remoteServer';
+import { RemoteBrowser } from '../../remote/browse/remoteBrowser';
+import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
 import { SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 

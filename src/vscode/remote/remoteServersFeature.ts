@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { RemoteMirrors } from '../../core/remote/remoteMirrors';
+import { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import { Disposable } from '../disposable';
 import { registerRemoteServerCommands } from './remoteServerCommands';
 import { RemoteServerRegistry } from './remoteServerRegistry';

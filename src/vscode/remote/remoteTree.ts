@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { describeRemoteFailure, type RemoteBrowser } from '../../core/remote/remoteBrowser';
-import type { RemotePage } from '../../core/remote/remoteRecords';
+import { describeRemoteFailure, type RemoteBrowser } from '../../remote/browse/remoteBrowser';
+import type { RemotePage } from '../../remote/browse/remoteRecords';
 import { Disposable } from '../disposable';
 import { formatMetricValue } from '../runs/runFormat';
 import { byKey, isSystemTag } from '../runs/runTagValues';

@@ -1,4 +1,4 @@
-import type { RemoteExperimentSummary, RemoteModelSummary, RemoteRunSummary, RemoteVersionSummary } from '../../core/remote/remoteRecords';
+import type { RemoteExperimentSummary, RemoteModelSummary, RemoteRunSummary, RemoteVersionSummary } from '../../remote/browse/remoteRecords';
 import type { RemoteServerEntry } from './remoteServerRegistry';
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { isPatchArtifact, runArtifacts } from '../../core/dashboards/codeState';
-import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
+import { isPatchArtifact, runArtifacts } from '../../dashboards/codeState';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
 import type { Run } from '../../core/entities';
 import type { StoreAccess } from '../storeAccess';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { storeRootOf } from '../../core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../core/store/runArtifactRoot';
 import type { StoreAccess } from '../storeAccess';
 import type { ArtifactNode, RunNode, RunsTreeNode, SectionNode } from './runsTreeNodes';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runTags } from '../../core/dashboards/codeState';
+import { runTags } from '../../dashboards/codeState';
 import { runNameTag } from '../../core/store/tracking/runs';
 import { validateTag } from '../../core/validation';
 import { CommandId } from '../contributions';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runTags } from '../../core/dashboards/codeState';
+import { runTags } from '../../dashboards/codeState';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { storeAccess } from './ownedStore';
 import { noteOf } from './runTagValues';

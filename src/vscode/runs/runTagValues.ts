@@ -1,6 +1,6 @@
 import type { KeyValue, Run } from '../../core/entities';
-import { CaptureTag } from '../../capture/tags';
-import { runTags } from '../../core/dashboards/codeState';
+import { CaptureTag } from '../../core/launches/captureTags';
+import { runTags } from '../../dashboards/codeState';
 
 /** A run's tags by key. */
 export function tagMap(run: Run): ReadonlyMap<string, string> {

@@ -4,7 +4,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DashboardService } from '../../../src/core/dashboards/dashboardService';
+import { DashboardService } from '../../../src/dashboards/dashboardService';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { decodeMessage, encodeMessage } from '../../../src/protocol/messages';
 import { DashboardSite } from '../../../src/server/dashboardRoutes';

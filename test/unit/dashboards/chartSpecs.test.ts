@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildParallelChart, buildScatterChart, type ChartRun } from '../../../src/core/dashboards/experimentCharts';
-import { buildMetricChart, runLabels, type RunHistory } from '../../../src/core/dashboards/metricCharts';
+import { buildParallelChart, buildScatterChart, type ChartRun } from '../../../src/dashboards/experimentCharts';
+import { buildMetricChart, runLabels, type RunHistory } from '../../../src/dashboards/metricCharts';
 import type { Run } from '../../../src/core/entities';
 import type { MetricSummary } from '../../../src/protocol/dashboards';
 import { countMarks, renderSpecToSvg } from './support/renderSpec';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { listArtifactsDeep } from '../../../src/core/dashboards/artifactListing';
-import { DashboardError } from '../../../src/core/dashboards/dashboardError';
-import { storeRootOf } from '../../../src/core/dashboards/runArtifactRoot';
+import { listArtifactsDeep } from '../../../src/dashboards/artifactListing';
+import { DashboardError } from '../../../src/dashboards/dashboardError';
+import { storeRootOf } from '../../../src/core/store/runArtifactRoot';
 import { maxImagePreviewBytes, serviceRequests, type ArtifactPreview } from '../../../src/protocol/dashboards';
 import { openDashboardFixture, rejectsWith, seedRun, writeArtifact, type DashboardFixture } from './support/dashboardFixture';
 

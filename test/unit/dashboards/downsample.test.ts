@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { downsampleIndexes } from '../../../src/core/dashboards/downsample';
+import { downsampleIndexes } from '../../../src/dashboards/downsample';
 
 /** A deterministic pseudo-random series (so a failure reproduces), with spikes placed mid-bucket. */
 function series(length: number, seed: number): { xs: number[]; ys: number[] } {

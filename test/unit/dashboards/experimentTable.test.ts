@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseCsv } from '../../../src/core/dashboards/csv';
+import { parseCsv } from '../../../src/dashboards/csv';
 import type { ExperimentTableModel } from '../../../src/protocol/dashboards';
 import { openDashboardFixture, seedRun, type DashboardFixture, type SeedRun } from './support/dashboardFixture';
 

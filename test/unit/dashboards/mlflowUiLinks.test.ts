@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { mlflowUiLinks } from '../../../src/core/dashboards/mlflowUiLinks';
+import { mlflowUiLinks } from '../../../src/dashboards/mlflowUiLinks';
 
 // The links MLflow's client prints after a run, as a terminal link provider finds them.
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { emaSmooth } from '../../../src/core/dashboards/smoothing';
+import { emaSmooth } from '../../../src/dashboards/smoothing';
 
 /**
  * The debiased EMA straight from its definition, not from the recursion: the weighted mean of the

@@ -5,7 +5,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { storeRootOf } from '../../../src/core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../../src/core/store/runArtifactRoot';
 import type { Run } from '../../../src/core/entities';
 import { exportMlruns } from '../../../src/core/export/mlrunsExport';
 import { runHistory } from '../../../src/core/export/storeReads';

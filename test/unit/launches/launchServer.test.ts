@@ -4,7 +4,7 @@ import { describe, test, type TestContext } from 'node:test';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import { startServer } from '../../../src/server/server';
 import { captureLaunch } from '../../../src/capture/launchCapture';
-import { CaptureTag } from '../../../src/capture/tags';
+import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { captureArtifacts } from '../../../src/vscode/launch/captureArtifacts';
 import { launchImprint } from '../../../src/vscode/launch/launchImprint';
 import { git, gitTestEnv, makeRepo, write } from '../capture/captureTestKit';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { CaptureTag } from '../../../src/capture/tags';
+import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { patchSections } from '../../../src/capture/patchFiles';
 import { codeDifferences, rerunPlan } from '../../../src/core/launches/rerunPlan';
 

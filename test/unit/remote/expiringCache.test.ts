@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ExpiringCache } from '../../../src/core/remote/expiringCache';
+import { ExpiringCache } from '../../../src/remote/browse/expiringCache';
 
 describe('expiring LRU cache', () => {
   const counting = () => {

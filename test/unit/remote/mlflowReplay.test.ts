@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DashboardService } from '../../../src/core/dashboards/dashboardService';
-import { RemoteBrowser } from '../../../src/core/remote/remoteBrowser';
-import { RemoteMirrors } from '../../../src/core/remote/remoteMirrors';
-import type { RemoteRunSummary } from '../../../src/core/remote/remoteRecords';
+import { DashboardService } from '../../../src/dashboards/dashboardService';
+import { RemoteBrowser } from '../../../src/remote/browse/remoteBrowser';
+import { RemoteMirrors } from '../../../src/remote/browse/remoteMirrors';
+import type { RemoteRunSummary } from '../../../src/remote/browse/remoteRecords';
 import { remoteAddress } from '../../../src/protocol/runAddress';
 import { nestRemoteRuns } from '../../../src/vscode/remote/remoteRunNesting';
 import { RemoteExperimentNode, RemoteServerNode, type RemoteRunNode } from '../../../src/vscode/remote/remoteTreeNodes';

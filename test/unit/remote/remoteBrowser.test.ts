@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { describeRemoteFailure, quoteFilterString, RemoteBrowser } from '../../../src/core/remote/remoteBrowser';
+import { describeRemoteFailure, quoteFilterString, RemoteBrowser } from '../../../src/remote/browse/remoteBrowser';
 import { startTestServer, type TestServer } from '../server/support/testServer';
 import { startCountingProxy, type CountingProxy } from './countingProxy';
 

@@ -1,7 +1,7 @@
 // Issue 13, point 12: a CSV export opened in a spreadsheet must not run what a run's data holds.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseCsv } from '../../../src/core/dashboards/csv';
+import { parseCsv } from '../../../src/dashboards/csv';
 import { openDashboardFixture, seedRun, type DashboardFixture } from '../dashboards/support/dashboardFixture';
 
 describe('CSV export and spreadsheet formulas', () => {

@@ -6,7 +6,7 @@ import { request, type IncomingHttpHeaders } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DashboardService } from '../../../src/core/dashboards/dashboardService';
+import { DashboardService } from '../../../src/dashboards/dashboardService';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { pathForMlflowFragment } from '../../../src/protocol/dashboards';
 import { encodeMessage } from '../../../src/protocol/messages';

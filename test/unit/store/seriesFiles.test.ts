@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { closeSync, openSync, readdirSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { readMetricColumns } from '../../../src/core/dashboards/metricSeriesReader';
+import { readMetricColumns } from '../../../src/dashboards/metricSeriesReader';
 import { Database, type OpenOptions } from '../../../src/core/store/database';
 import { DamagedRecordError, recordBytes } from '../../../src/core/store/series/pointRecords';
 import { TrackingStore } from '../../../src/core/store/trackingStore';

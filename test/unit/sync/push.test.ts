@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { storeRootOf } from '../../../src/core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../../src/core/store/runArtifactRoot';
 import { artifactFilesOf } from '../../../src/core/export/artifactFiles';
-import { pushRuns } from '../../../src/core/sync/pushRuns';
-import { hostKey } from '../../../src/core/sync/remoteServer';
-import { pushableTags, sourceRunTag, syncTagKeys, tagValue } from '../../../src/core/sync/syncTags';
+import { pushRuns } from '../../../src/remote/push/pushRuns';
+import { hostKey } from '../../../src/remote/client/remoteServer';
+import { pushableTags, sourceRunTag, syncTagKeys, tagValue } from '../../../src/remote/client/syncTags';
 import { openTestStore, readArtifact, sortedByKey, tempFolder, type TestStore } from '../importers/support/importKit';
 import { startFlakyProxy, type FlakyProxy } from './support/flakyProxy';
 import { logPoints, points, seedRuns, writeFiles, type SeededRuns } from './support/localRuns';

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { pushRuns } from '../../../src/core/sync/pushRuns';
-import { hostKey } from '../../../src/core/sync/remoteServer';
-import { syncTagKeys, tagValue } from '../../../src/core/sync/syncTags';
+import { pushRuns } from '../../../src/remote/push/pushRuns';
+import { hostKey } from '../../../src/remote/client/remoteServer';
+import { syncTagKeys, tagValue } from '../../../src/remote/client/syncTags';
 import { openTestStore, tempFolder, type TestStore } from '../importers/support/importKit';
 import { startFlakyProxy, type FlakyProxy } from './support/flakyProxy';
 import { seedRuns, writeFiles, type SeededRuns } from './support/localRuns';

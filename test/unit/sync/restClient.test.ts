@@ -5,8 +5,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { MlflowRestClient, RemoteError, RemoteUnavailableError } from '../../../src/core/sync/mlflowRestClient';
-import { hostKey, normalizeServerUrl } from '../../../src/core/sync/remoteServer';
+import { MlflowRestClient, RemoteError, RemoteUnavailableError } from '../../../src/remote/client/mlflowRestClient';
+import { hostKey, normalizeServerUrl } from '../../../src/remote/client/remoteServer';
 
 type Script = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void;
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { pushRuns } from '../../../src/core/sync/pushRuns';
+import { pushRuns } from '../../../src/remote/push/pushRuns';
 import { importMlflowData } from '../../../src/importers/importMlflowData';
 import { buildFixture } from '../../fixtures/mlflow-data/fixtureSpec';
 import { writeMlruns } from '../../fixtures/mlflow-data/writeMlruns';

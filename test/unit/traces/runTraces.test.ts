@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DashboardService } from '../../../src/core/dashboards/dashboardService';
+import { DashboardService } from '../../../src/dashboards/dashboardService';
 import { ArtifactStore } from '../../../src/core/store/artifactStore';
 import { Database } from '../../../src/core/store/database';
 import { TrackingStore } from '../../../src/core/store/trackingStore';

@@ -3,8 +3,8 @@
 // assessments, the span tree diff, and finding a traced function's definition.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildTraceModel } from '../../../src/core/dashboards/traceModel';
-import { diffTraces } from '../../../src/core/dashboards/traceDiff';
+import { buildTraceModel } from '../../../src/dashboards/traceModel';
+import { diffTraces } from '../../../src/dashboards/traceDiff';
 import { findFunctionDefinitions, median } from '../../../src/core/traces/functionLocator';
 import type { TraceInfo } from '../../../src/core/traces/traceInfo';
 import { newTraceId, span } from './traceFixtures';

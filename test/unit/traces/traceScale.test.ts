@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { describe, test } from 'node:test';
-import { buildTraceModel } from '../../../src/core/dashboards/traceModel';
+import { buildTraceModel } from '../../../src/dashboards/traceModel';
 import { Database } from '../../../src/core/store/database';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { SpanFiles } from '../../../src/core/traces/spanFiles';

@@ -1,5 +1,5 @@
-import { toResponseError } from '../../../core/dashboards/dashboardError';
-import { DashboardService } from '../../../core/dashboards/dashboardService';
+import { toResponseError } from '../../../dashboards/dashboardError';
+import { DashboardService } from '../../../dashboards/dashboardService';
 import { ErrorCode, MlflowError } from '../../../core/errors';
 import type { TrackingStore } from '../../../core/store/trackingStore';
 import { isServiceMethod } from '../../../protocol/dashboards';

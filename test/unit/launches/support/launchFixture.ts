@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { text } from 'node:stream/consumers';
 import type { TestContext } from 'node:test';
-import { storeRootOf } from '../../../../src/core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../../../src/core/store/runArtifactRoot';
 import type { Run } from '../../../../src/core/entities';
 import type { LaunchImprint } from '../../../../src/core/launches/launchImprint';
 import { LaunchService } from '../../../../src/core/launches/launchService';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { storeRootOf } from '../../../../src/core/dashboards/runArtifactRoot';
+import { storeRootOf } from '../../../../src/core/store/runArtifactRoot';
 import type { TestStore } from '../../importers/support/importKit';
 
 export interface SeededRuns {
