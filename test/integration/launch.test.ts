@@ -60,8 +60,10 @@ suite('Run tracked from the editor', () => {
     assert.deepEqual(placed, [
       ['with runlens.start_run(run_name="lens-run"):', '$(play) Run tracked'],
       ['with runlens.start_run(run_name="lens-run"):', 'Run tracked with arguments…'],
+      ['with runlens.start_run(run_name="lens-run"):', 'Run sweep…'],
       ['if __name__ == "__main__":', '$(play) Run tracked'],
       ['if __name__ == "__main__":', 'Run tracked with arguments…'],
+      ['if __name__ == "__main__":', 'Run sweep…'],
     ]);
     for (const lens of lenses) assert.deepEqual(lens.command?.arguments, [document.uri.toString()]);
   });
