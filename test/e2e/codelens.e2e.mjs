@@ -64,7 +64,7 @@ describe('Run tracked lenses in the code-server workbench, installed from the .v
       const titles = await lenses.allInnerTexts();
       assert.deepEqual(
         titles.map((title) => title.trim()),
-        ['Run tracked', 'Run tracked with arguments…', 'Run tracked', 'Run tracked with arguments…'],
+        ['Run tracked', 'Run tracked with arguments…', 'Run sweep…', 'Run tracked', 'Run tracked with arguments…', 'Run sweep…'],
       );
       mkdirSync(resultsDir, { recursive: true });
       await page.screenshot({ path: path.join(resultsDir, 'codelens.png') });

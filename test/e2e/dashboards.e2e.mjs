@@ -183,15 +183,6 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     await api.uploadArtifact(ids.a, 'plots/pixel.png', Buffer.from(onePixelPng, 'base64'), 'image/png');
     await api.uploadArtifact(ids.a, 'runlens/output.log', 'epoch 1 loss 0.5\nepoch 2 loss 0.25\n', 'text/plain');
     await api.endRun(ids.a);
-    // A model of the second run, scored on an evaluation dataset twice, as MLflow 3's log_metric(model_id=…) does.
-    const { model } = await api.post('logged-models', { experiment_id: ids.experiment, name: 'wider-clf', source_run_id: ids.b });
-    ids.model = model.info.model_id;
-    await api.logBatch(ids.b, {
-      metrics: [
-        { key: 'f1', value: 0.7, step: 0, timestamp: base, model_id: ids.model, dataset_name: 'holdout', dataset_digest: 'd1g3st00' },
-        { key: 'f1', value: 0.75, step: 1, timestamp: base + 1, model_id: ids.model, dataset_name: 'holdout', dataset_digest: 'd1g3st00' },
-      ],
-    });
     await api.endRun(ids.b);
     await api.logBatch(ids.h, {
       params: Object.entries(hostile.params).map(([key, value]) => ({ key, value })),
@@ -319,18 +310,6 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     await page.locator('[data-name="output-log"]', { hasText: 'epoch 2' }).waitFor();
     assert.equal(await page.locator('[data-name="output-log"]').textContent(), 'epoch 1 loss 0.5\nepoch 2 loss 0.25\n');
     await assertNothingRan(page, dialogs);
-  });
-
-  test('the run dashboard lists its logged models with the metrics they were scored with, on their evaluation dataset', stepTimeout, async () => {
-    await open(`/run/${ids.b}`);
-    await openTab('Artifacts');
-    await waitForRows('model-metrics', 1);
-    const { model } = await server.api.get(`logged-models/${ids.model}`);
-    const latest = model.data.metrics.reduce((a, b) => (b.step > a.step ? b : a));
-    const rows = await gridCells('model-metrics');
-    assert.deepEqual(Object.keys(rows), [`${ids.model}/f1@holdout (d1g3st00)`]);
-    const { cells } = Object.values(rows)[0];
-    assert.deepEqual(cells, { model: 'wider-clf', metric: 'f1', value: String(latest.value), step: String(latest.step), dataset: 'holdout (d1g3st00)' });
   });
 
   test('the experiment dashboard’s table equals the store, sorts, filters and hides equal columns', stepTimeout, async () => {
@@ -671,5 +650,30 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     } finally {
       await page.unroute('**/dashboard-api');
     }
+  });
+
+  test('the run dashboard lists its logged models with the metrics they were scored with, on their evaluation dataset', stepTimeout, async () => {
+    // Its own experiment and run, made last, so that the other tests' counts of runs and metrics hold.
+    const { api } = server;
+    const experiment = await api.createExperiment('e2e scored models');
+    const scored = await api.createRun(experiment, 'scored', Date.now());
+    const created = await api.post('logged-models', { experiment_id: experiment, name: 'wider-clf', source_run_id: scored });
+    ids.model = created.model.info.model_id;
+    // Scored on an evaluation dataset twice, as MLflow 3's log_metric(model_id=…) does.
+    await api.logBatch(scored, {
+      metrics: [
+        { key: 'f1', value: 0.7, step: 0, timestamp: Date.now(), model_id: ids.model, dataset_name: 'holdout', dataset_digest: 'd1g3st00' },
+        { key: 'f1', value: 0.75, step: 1, timestamp: Date.now() + 1, model_id: ids.model, dataset_name: 'holdout', dataset_digest: 'd1g3st00' },
+      ],
+    });
+    await open(`/run/${scored}`);
+    await openTab('Artifacts');
+    await waitForRows('model-metrics', 1);
+    const { model } = await server.api.get(`logged-models/${ids.model}`);
+    const latest = model.data.metrics.reduce((a, b) => (b.step > a.step ? b : a));
+    const rows = await gridCells('model-metrics');
+    assert.deepEqual(Object.keys(rows), [`${ids.model}/f1@holdout (d1g3st00)`]);
+    const { cells } = Object.values(rows)[0];
+    assert.deepEqual(cells, { model: 'wider-clf', metric: 'f1', value: String(latest.value), step: String(latest.step), dataset: 'holdout (d1g3st00)' });
   });
 });

@@ -1,7 +1,8 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { artifactPathSegments } from '../store/artifactStore';
+import { makeStoreDir, requireStoreFolder, storeFileMode } from '../store/fileSync';
 
 /** The folder of `.runlens/` where launches keep their files. */
 export const launchesFolder = 'launches';
@@ -26,8 +27,10 @@ export class LaunchFiles {
 
   write(launchId: string, artifactPath: string, content: string | Buffer): string {
     const file = this.path(launchId, artifactPath);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
+    // A launch's late file (the package list comes after the script may have ended) never recreates a deleted store.
+    requireStoreFolder(this.root);
+    makeStoreDir(path.dirname(file));
+    writeFileSync(file, content, { mode: storeFileMode });
     return file;
   }
 

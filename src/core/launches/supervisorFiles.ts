@@ -83,8 +83,13 @@ export class SupervisorFiles {
     rmSync(this.folder(launchId), { recursive: true, force: true });
   }
 
-  /** A reader sees the whole file or none (the supervisor may be killed while it writes). */
+  /**
+   * A reader sees the whole file or none (the supervisor may be killed while it writes). Nothing is
+   * written once the store's folder is gone (deleted while the script ran): recreating `.runlens/`
+   * for a supervisor's note would bring back a store the person removed.
+   */
   private writeAtomically(file: string, value: unknown): void {
+    if (!existsSync(path.dirname(this.root))) return;
     mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
     const temporary = `${file}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(value), { mode: 0o600 });

@@ -4,7 +4,7 @@ import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { invalidParameter, MlflowError, notFound } from '../errors';
-import { storeDirMode, storeFileMode } from './fileSync';
+import { requireStoreFolder, storeDirMode, storeFileMode } from './fileSync';
 
 /** One entry of a listing, in MLflow's FileInfo shape; directories have no size. */
 export interface ArtifactEntry {
@@ -68,6 +68,7 @@ export class ArtifactStore {
       target = await this.confined(relativePath, { allowRoot: false });
       const existing = await stat(target).catch(() => undefined);
       if (existing?.isDirectory()) throw invalidParameter(`Artifact path '${relativePath}' is a directory.`);
+      requireStoreFolder(this.root);
       await mkdir(this.stagingDir, { recursive: true, mode: storeDirMode });
     } finally {
       source.off('error', onEarlyError);

@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -27,6 +27,15 @@ export function openStoreFile(file: string, flags: string | number): number {
  * Makes a folder of the store, private. One that an older RunLens left readable to others is made
  * private once, with the files directly in it (the database image and the journal).
  */
+/**
+ * Throws when the store's own folder (the parent of `storeSubfolder`, e.g. `.runlens/` of
+ * `.runlens/artifacts`) is gone: a write after a person deleted `.runlens/` must not bring back a
+ * partial store by making its folders again. The window closes such a store within seconds.
+ */
+export function requireStoreFolder(storeSubfolder: string): void {
+  if (!existsSync(path.dirname(storeSubfolder))) throw new Error(`the store's folder ${path.dirname(storeSubfolder)} was deleted`);
+}
+
 export function makeStoreDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: storeDirMode });
   if (process.platform === 'win32' || (statSync(dir).mode & 0o777) === storeDirMode) return;

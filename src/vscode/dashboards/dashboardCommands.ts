@@ -71,8 +71,18 @@ function dashboardRunIdOf(value: unknown): string | undefined {
   return runIdOf(value) ?? remoteRunAddressOf(value);
 }
 
+/**
+ * A dashboard state given whole (a plain object, as a sweep's end passes one), not an experiment node
+ * of the Runs view, which also has kind 'experiment' but is a tree element of a class of its own.
+ */
 function isExperimentState(argument: unknown): argument is ExperimentDashboardState {
-  return typeof argument === 'object' && argument !== null && (argument as { kind?: unknown }).kind === 'experiment' && typeof (argument as { experimentId?: unknown }).experimentId === 'string';
+  return (
+    typeof argument === 'object' &&
+    argument !== null &&
+    Object.getPrototypeOf(argument) === Object.prototype &&
+    (argument as { kind?: unknown }).kind === 'experiment' &&
+    typeof (argument as { experimentId?: unknown }).experimentId === 'string'
+  );
 }
 
 /** An experiment id from an id or an experiment node of the Runs view (a remote one's address). */

@@ -80,6 +80,8 @@ export class ModelsTreeModel extends Disposable {
       return;
     }
     const opened = await this.session.settledOpenedSession();
+    // A guest window does not read the owner's registry yet: it shows the owner, once.
+    if (opened?.kind === 'guest' && guestShowing(opened) !== this.shown) this.reload();
     if (opened?.kind === 'owner' && snapshotOf(opened.store.registry) !== this.shown) this.reload();
   }
 

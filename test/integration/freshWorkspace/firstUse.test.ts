@@ -71,7 +71,8 @@ suite('First use: the views follow the store from the moment it appears', () => 
 
   test('a store deleted empties both views, and the next run makes a store they follow again', async function () {
     this.timeout(90_000);
-    rmSync(path.join(folder, '.runlens'), { recursive: true, force: true });
+    // As a person would, and again while a launch's supervisor still writes its last lines in it.
+    rmSync(path.join(folder, '.runlens'), { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     await untilShown(runs, 'the Runs view emptied', (paths) => paths.length === 0);
     await untilShown(models, 'the Models view emptied', (paths) => paths.length === 0);
 
@@ -83,7 +84,8 @@ suite('First use: the views follow the store from the moment it appears', () => 
 
   test('a store made by `runlens serve` shows its runs live through serve (a guest window), and once serve stops, still', async function () {
     this.timeout(90_000);
-    rmSync(path.join(folder, '.runlens'), { recursive: true, force: true });
+    // As a person would, and again while a launch's supervisor still writes its last lines in it.
+    rmSync(path.join(folder, '.runlens'), { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
     await untilShown(runs, 'the Runs view emptied', (paths) => paths.length === 0);
 
     const extension = vscode.extensions.getExtension('runlens.runlens');

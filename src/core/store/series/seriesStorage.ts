@@ -1,7 +1,7 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, rmSync } from 'node:fs';
 import { open as openAsync } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDirectory, makeStoreDir, openStoreFile, readFully, writeAll } from '../fileSync';
+import { fsyncDirectory, makeStoreDir, openStoreFile, readFully, requireStoreFolder, writeAll } from '../fileSync';
 
 /**
  * Where the metric history files live: a folder of `.runlens/` for a durable store, memory for an
@@ -152,6 +152,7 @@ export class FolderStorage implements SeriesStorage {
 
   private ensureFolder(folder: string): void {
     if (this.knownFolders.has(folder)) return;
+    requireStoreFolder(this.root);
     makeStoreDir(path.join(this.root, folder));
     this.knownFolders.add(folder);
     this.newFolders.add(folder);
