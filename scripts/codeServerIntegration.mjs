@@ -95,6 +95,8 @@ export async function runIntegrationTests({
   let browser;
   let watchdog;
   const totals = { passed: 0, failed: 0, reported: true };
+  // Mocha's report of each window's failures, repeated after the server log: a CI log shows only its tail.
+  const failures = [];
   // The watchdog covers the whole run, from the server's start to the last window's end.
   const timedOut = new Promise((resolve) => {
     watchdog = setTimeout(() => resolve({ timeout: true }), timeoutMs);
@@ -108,7 +110,7 @@ export async function runIntegrationTests({
       const owner = window.ownedElsewhere ? await startGuestOwner({ extensionDevelopmentPath, folder: window.folders[0], log }) : undefined;
       let outcome;
       try {
-        outcome = await runWindow({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, log });
+        outcome = await runWindow({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, failures, log });
       } finally {
         await owner?.stop();
       }
@@ -126,6 +128,10 @@ export async function runIntegrationTests({
     if (exitCode !== 0) {
       log('integration: VS Code server log follows');
       for (const line of serverLog.slice(-200)) log(`  ${line}`);
+    }
+    if (failures.length > 0) {
+      log('integration: the failures, again');
+      for (const line of failures) log(line);
     }
     return { exitCode, ...(totals.reported ? { passed: totals.passed, failed: totals.failed } : {}) };
   } finally {
@@ -180,12 +186,21 @@ function testWindows(sandbox, mainTestsPath) {
  * Opens one window on its workspace with the suite's entry point as `extensionTestsPath`, relays what it logs and
  * resolves with its exit code and `N passed, N failed` (undefined when it never reported), or with what ended it.
  */
-async function runWindow({ browser, port, extensionDevelopmentPath, window, ended, serverLog, log }) {
+async function runWindow({ browser, port, extensionDevelopmentPath, window, ended, serverLog, failures, log }) {
   const page = await browser.newPage();
   let summary;
+  // Mocha prints `N failing` and then each failure with its stack, before the window's summary line.
+  let inFailureReport = false;
   const relay = (line) => {
     const match = summaryPattern.exec(line);
-    if (match) summary = { passed: Number(match[1]), failed: Number(match[2]) };
+    if (match) {
+      summary = { passed: Number(match[1]), failed: Number(match[2]) };
+      inFailureReport = false;
+    } else if (/^\s*\d+ failing\s*$/.test(line)) {
+      inFailureReport = true;
+      failures.push(`[${window.name} window]`);
+    }
+    if (inFailureReport) failures.push(line);
     log(line);
   };
   // The workbench calls these two when it runs with an extensionTestsPath (VS Code's browser test mechanism).
