@@ -129,9 +129,9 @@ suite('Import MLflow data', () => {
   });
 
   test('Cancel on the progress notification while the import writes leaves the store and its artifacts as they were', async () => {
-    // Enough points (~500k) that the write takes many slices of the event loop and outlasts the Cancel's round trip
+    // Enough points (~360k) that the write takes many slices of the event loop and outlasts the Cancel's round trip
     // through the workbench on a busy machine: with 4,000 per metric the write sometimes ended before it landed.
-    const fixture = fixtureNamed('cancelled', { seed: 23, runsPerExperiment: 4, pointsPerMetric: 20_000 });
+    const fixture = fixtureNamed('cancelled', { seed: 23, runsPerExperiment: 4, pointsPerMetric: 12_000 });
     const source = path.join(work, 'cancelled', 'mlruns');
     writeMlruns(fixture, source);
     await vscode.commands.executeCommand(clearNotifications);
