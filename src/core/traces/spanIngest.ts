@@ -59,23 +59,40 @@ export class SpanIngest {
       else request.reject(failure);
     }
     if (written.length === 0) return;
+    // The journal is flushed in the thread pool (group commit), never by a synchronous fdatasync
+    // that would hold the event loop while the disk works; each request is answered after it.
+    let failures: ReadonlyMap<Pending, unknown>;
+    try {
+      failures = await this.db.groupCommit(() => this.writeOutlines(written));
+    } catch (error) {
+      for (const request of written) request.reject(error);
+      return;
+    }
+    for (const request of written) {
+      if (failures.has(request)) request.reject(failures.get(request));
+      else request.resolve();
+    }
+  }
+
+  /** Records the requests' outlines in one write; returns the requests that failed, with why. */
+  private writeOutlines(requests: readonly Pending[]): Map<Pending, unknown> {
+    const failures = new Map<Pending, unknown>();
     try {
       this.db.write((tx) => {
-        for (const request of written) logSpanOutlines(tx, request.experimentId, request.outlines);
+        for (const request of requests) logSpanOutlines(tx, request.experimentId, request.outlines);
       });
-      for (const request of written) request.resolve();
     } catch {
       // One request's outlines failed the shared write (its experiment went meanwhile): the others
       // must not fail with it, so each is written alone and answered with its own outcome.
-      for (const request of written) {
+      for (const request of requests) {
         try {
           this.db.write((tx) => logSpanOutlines(tx, request.experimentId, request.outlines));
-          request.resolve();
         } catch (error) {
-          request.reject(error);
+          failures.set(request, error);
         }
       }
     }
+    return failures;
   }
 
   /** Appends the batch's spans, one append per trace; returns the traces whose append failed, with why. */
