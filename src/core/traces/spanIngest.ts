@@ -1,13 +1,14 @@
 import type { Database } from '../store/database';
 import type { SpanFiles } from './spanFiles';
-import type { SpanJson, SpanOutline } from './spanJson';
+import type { IngestedSpan } from './spanAttributes';
+import type { SpanJson } from './spanJson';
 import { logSpanOutlines } from './traceWrites';
 
 /** One OTLP request's spans, waiting for the flush that makes them durable. */
 interface Pending {
   readonly experimentId: string;
   readonly spans: readonly SpanJson[];
-  readonly outlines: readonly SpanOutline[];
+  readonly outlines: readonly IngestedSpan[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -30,7 +31,7 @@ export class SpanIngest {
   ) {}
 
   /** Resolves once the spans are durable; callers validate first, so a failure here is the disk's or the store's. */
-  add(experimentId: string, spans: readonly SpanJson[], outlines: readonly SpanOutline[]): Promise<void> {
+  add(experimentId: string, spans: readonly SpanJson[], outlines: readonly IngestedSpan[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ experimentId, spans, outlines, resolve, reject });
       if (!this.flushing) void this.flushAll();
