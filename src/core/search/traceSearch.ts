@@ -103,10 +103,14 @@ function spanAttributeField(name: string): FilterField {
     type: 'string',
     where: (test) => {
       const value = test.on('a.value');
-      return fragment(
-        `EXISTS (SELECT 1 FROM trace_span_attributes AS a WHERE a.trace_id = traces.trace_id AND a.key = ? AND ${value.sql})`,
-        [name, ...value.params],
-      );
+      const params = [name, ...value.params];
+      // Exact values (a session, a user) are what few traces have: they are looked up in the value
+      // index once, and the traces walked in order only check membership (the unary + keeps the
+      // walk in order). A pattern or a negation is tested per trace, stopping at a full page.
+      if (test.operator === '=' || test.operator === 'IN') {
+        return fragment(`+traces.trace_id IN (SELECT a.trace_id FROM trace_span_attributes AS a WHERE a.key = ? AND ${value.sql})`, params);
+      }
+      return fragment(`EXISTS (SELECT 1 FROM trace_span_attributes AS a WHERE a.trace_id = traces.trace_id AND a.key = ? AND ${value.sql})`, params);
     },
   };
 }

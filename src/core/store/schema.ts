@@ -440,6 +440,8 @@ export const migrations: readonly Migration[] = [
         value TEXT NOT NULL,
         PRIMARY KEY (trace_id, key, span_id)
       ) WITHOUT ROWID`,
+      // A filter few traces meet is answered from the matching values, not by probing every trace.
+      `CREATE INDEX trace_span_attributes_by_value ON trace_span_attributes (key, value, trace_id)`,
       // Traces stored before this version: their span files are read once after opening
       // (TraceStore.indexPendingSpanAttributes), as SQL cannot read them here.
       `CREATE TABLE trace_attributes_pending (trace_id TEXT PRIMARY KEY) WITHOUT ROWID`,
