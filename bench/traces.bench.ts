@@ -23,6 +23,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
   try {
     progress(`traces: ${spansPerSecond} spans/s over OTLP for ${seconds} s`);
     const histogram = monitorEventLoopDelay({ resolution: 5 });
+    const stallCpu = longestStallCpu();
     const latencies: number[] = [];
     let writes = 0;
     const counting = store.traces.db.onDidWrite(() => writes++);
@@ -50,6 +51,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, due - performance.now())));
     }
     histogram.disable();
+    const ownStallMs = stallCpu.stop();
     counting.dispose();
     const elapsed = performance.now() - started;
     latencies.sort((a, b) => a - b);
@@ -60,6 +62,13 @@ export async function measure(): Promise<readonly BenchRow[]> {
         budget: `>= ${spansPerSecond}`,
       },
       { what: 'OTLP ingestion: longest event-loop stall (monitorEventLoopDelay max)', figure: formatMs(histogram.max / 1e6), budget: '<= 50 ms' },
+      {
+        // On a loaded machine most of a stall can be time the process was not scheduled at all:
+        // the CPU it spent is the part its own work (or a synchronous wait, which spends none) holds.
+        what: 'OTLP ingestion: the most CPU the process spent within one event-loop stall',
+        figure: formatMs(ownStallMs),
+        budget: '',
+      },
       {
         // Each write flushes the journal; requests that arrive together share one (group commit).
         what: 'OTLP ingestion: database writes (journal flushes) per 1,000 single-span requests',
@@ -73,6 +82,26 @@ export async function measure(): Promise<readonly BenchRow[]> {
     store.close();
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/**
+ * Samples the event loop every 5 ms and keeps, over the gaps between samples, the most process
+ * CPU time (user and system, all threads) spent within one gap.
+ */
+function longestStallCpu(): { stop(): number } {
+  let lastCpu = process.cpuUsage();
+  let most = 0;
+  const timer = setInterval(() => {
+    const cpu = process.cpuUsage();
+    most = Math.max(most, (cpu.user - lastCpu.user + cpu.system - lastCpu.system) / 1000);
+    lastCpu = cpu;
+  }, 5);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      return most;
+    },
+  };
 }
 
 export const tasks = {};

@@ -71,7 +71,7 @@ export function resolveFilterField(catalog: FilterCatalog, field: FieldRef, faul
   if (make === undefined) faults.fail(`${catalog.subject} have no ${kind}s to filter on; ${describeCatalog(catalog)}`, field.offset);
   const resolved = make(field.key);
   // Only datasets and spans have a closed set of keys.
-  if (resolved === undefined) faults.fail(`unknown ${kind} field '${field.key}': use one of ${kind === 'span' ? 'name, type, status' : 'name, digest, context'}`, field.offset);
+  if (resolved === undefined) faults.fail(`unknown ${kind} field '${field.key}': use one of ${kind === 'span' ? 'name, type, status, attributes.<key>' : 'name, digest, context'}`, field.offset);
   return resolved;
 }
 

@@ -20,7 +20,7 @@ export interface TraceSearchRequest {
 }
 
 const traceSearchLimits = { defaultValue: 100, max: 500, maxCheckedBy: 'schema' } as const;
-const fieldExample = "status, tags.env, request_metadata.`mlflow.sourceRun` or span.name";
+const fieldExample = "status, tags.env, request_metadata.`mlflow.sourceRun`, span.name or span.attributes.model";
 
 const requestTime = columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time');
 // Unary + keeps a latency range from choosing the latency index over the order's own index
@@ -75,8 +75,11 @@ const traceAttributes: Readonly<Record<string, FilterField>> = {
 };
 
 const spanColumns: Readonly<Record<string, string>> = { name: 's.name', type: 's.span_type', status: 's.status' };
+const spanAttributesPrefix = 'attributes.';
 
+/** `span.name`, `span.type`, `span.status` and `span.attributes.<key>`: some span of the trace passes the test. */
 function spanField(key: string): FilterField | undefined {
+  if (key.toLowerCase().startsWith(spanAttributesPrefix)) return spanAttributeField(key.slice(spanAttributesPrefix.length));
   const column = spanColumns[key.toLowerCase()];
   if (column === undefined) return undefined;
   return {
@@ -85,6 +88,29 @@ function spanField(key: string): FilterField | undefined {
     where: (test) => {
       const value = test.on(column);
       return fragment(`EXISTS (SELECT 1 FROM trace_spans AS s WHERE s.trace_id = traces.trace_id AND ${value.sql})`, value.params);
+    },
+  };
+}
+
+/**
+ * `span.attributes.<key>`: some span of the trace has the attribute and its value, as text (a
+ * string as it is, anything else as JSON: `0.7`, `true`), passes the test. Read from the narrow
+ * table ingestion fills (core/traces/spanAttributes.ts), never from the span files.
+ */
+function spanAttributeField(name: string): FilterField {
+  return {
+    label: `span attribute '${name}'`,
+    type: 'string',
+    where: (test) => {
+      const value = test.on('a.value');
+      const params = [name, ...value.params];
+      // Exact values (a session, a user) are what few traces have: they are looked up in the value
+      // index once, and the traces walked in order only check membership (the unary + keeps the
+      // walk in order). A pattern or a negation is tested per trace, stopping at a full page.
+      if (test.operator === '=' || test.operator === 'IN') {
+        return fragment(`+traces.trace_id IN (SELECT a.trace_id FROM trace_span_attributes AS a WHERE a.key = ? AND ${value.sql})`, params);
+      }
+      return fragment(`EXISTS (SELECT 1 FROM trace_span_attributes AS a WHERE a.trace_id = traces.trace_id AND a.key = ? AND ${value.sql})`, params);
     },
   };
 }

@@ -427,4 +427,25 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID`,
     ],
   },
+  {
+    // `span.attributes.<key>` filters (core/search/traceSearch.ts): each span's attributes as text
+    // beside its outline, so that a search reads no span file. Keyed by trace then key, which is
+    // how a search probes it; a span's value once per key.
+    version: 9,
+    statements: [
+      `CREATE TABLE trace_span_attributes (
+        trace_id TEXT NOT NULL,
+        key TEXT NOT NULL,
+        span_id TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (trace_id, key, span_id)
+      ) WITHOUT ROWID`,
+      // A filter few traces meet is answered from the matching values, not by probing every trace.
+      `CREATE INDEX trace_span_attributes_by_value ON trace_span_attributes (key, value, trace_id)`,
+      // Traces stored before this version: their span files are read once after opening
+      // (TraceStore.indexPendingSpanAttributes), as SQL cannot read them here.
+      `CREATE TABLE trace_attributes_pending (trace_id TEXT PRIMARY KEY) WITHOUT ROWID`,
+      `INSERT INTO trace_attributes_pending (trace_id) SELECT DISTINCT trace_id FROM trace_spans`,
+    ],
+  },
 ];

@@ -62,7 +62,7 @@ export class WorkspaceStore {
       const db = await Database.open({ ...openOptions, dir });
       try {
         await moveHistoriesOutOfImage(db, onMigrationProgress);
-        return new WorkspaceStore(
+        const store = new WorkspaceStore(
           dir,
           db,
           new TrackingStore(db),
@@ -71,6 +71,10 @@ export class WorkspaceStore {
           new TraceStore(db, new SpanFiles(path.join(dir, storeFiles.traces))),
           claim.ownership,
         );
+        // In the background: a store with many traces opens as fast as ever. Traces it has not
+        // reached when the store closes (or a span file it cannot read) stay pending for the next open.
+        store.traces.indexPendingSpanAttributes().catch(() => undefined);
+        return store;
       } catch (error) {
         db.close();
         throw error;

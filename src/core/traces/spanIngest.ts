@@ -1,13 +1,14 @@
 import type { Database } from '../store/database';
 import type { SpanFiles } from './spanFiles';
-import type { SpanJson, SpanOutline } from './spanJson';
+import type { IngestedSpan } from './spanAttributes';
+import type { SpanJson } from './spanJson';
 import { logSpanOutlines } from './traceWrites';
 
 /** One OTLP request's spans, waiting for the flush that makes them durable. */
 interface Pending {
   readonly experimentId: string;
   readonly spans: readonly SpanJson[];
-  readonly outlines: readonly SpanOutline[];
+  readonly outlines: readonly IngestedSpan[];
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -30,7 +31,7 @@ export class SpanIngest {
   ) {}
 
   /** Resolves once the spans are durable; callers validate first, so a failure here is the disk's or the store's. */
-  add(experimentId: string, spans: readonly SpanJson[], outlines: readonly SpanOutline[]): Promise<void> {
+  add(experimentId: string, spans: readonly SpanJson[], outlines: readonly IngestedSpan[]): Promise<void> {
     return new Promise((resolve, reject) => {
       this.pending.push({ experimentId, spans, outlines, resolve, reject });
       if (!this.flushing) void this.flushAll();
@@ -59,23 +60,40 @@ export class SpanIngest {
       else request.reject(failure);
     }
     if (written.length === 0) return;
+    // The journal is flushed in the thread pool (group commit), never by a synchronous fdatasync
+    // that would hold the event loop while the disk works; each request is answered after it.
+    let failures: ReadonlyMap<Pending, unknown>;
+    try {
+      failures = await this.db.groupCommit(() => this.writeOutlines(written));
+    } catch (error) {
+      for (const request of written) request.reject(error);
+      return;
+    }
+    for (const request of written) {
+      if (failures.has(request)) request.reject(failures.get(request));
+      else request.resolve();
+    }
+  }
+
+  /** Records the requests' outlines in one write; returns the requests that failed, with why. */
+  private writeOutlines(requests: readonly Pending[]): Map<Pending, unknown> {
+    const failures = new Map<Pending, unknown>();
     try {
       this.db.write((tx) => {
-        for (const request of written) logSpanOutlines(tx, request.experimentId, request.outlines);
+        for (const request of requests) logSpanOutlines(tx, request.experimentId, request.outlines);
       });
-      for (const request of written) request.resolve();
     } catch {
       // One request's outlines failed the shared write (its experiment went meanwhile): the others
       // must not fail with it, so each is written alone and answered with its own outcome.
-      for (const request of written) {
+      for (const request of requests) {
         try {
           this.db.write((tx) => logSpanOutlines(tx, request.experimentId, request.outlines));
-          request.resolve();
         } catch (error) {
-          request.reject(error);
+          failures.set(request, error);
         }
       }
     }
+    return failures;
   }
 
   /** Appends the batch's spans, one append per trace; returns the traces whose append failed, with why. */

@@ -8,7 +8,8 @@ import { searchedIds } from '../store/tracking/sqlHelpers';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
 import { SpanIngest } from './spanIngest';
-import { outlineOf, type SpanJson, type SpanOutline } from './spanJson';
+import { ingestedSpanOf } from './spanAttributes';
+import type { SpanJson, SpanOutline } from './spanJson';
 import { traceMetadataKeys, type Assessment, type StartTraceInput, type TraceInfo } from './traceInfo';
 import { completeTraceIds, getTraceInfo, traceInfos, traceSummaries, type TraceSummary } from './traceReads';
 import { endTraceV2, getTraceInfoV2, startTraceV2, type TraceInfoV2 } from './traceV2';
@@ -16,11 +17,15 @@ import {
   deleteTraceTag,
   deleteTraces,
   linkTracesToRun,
+  logSpanAttributes,
   requireSafeTraceId,
   setTraceTag,
   startTrace,
   type DeleteTracesInput,
 } from './traceWrites';
+
+/** Traces indexed per write by indexPendingSpanAttributes: each write reads their span files first. */
+const pendingTracesPerWrite = 20;
 
 export interface TracePage<T> {
   readonly items: T[];
@@ -41,6 +46,7 @@ export interface TraceWithSpans {
  */
 export class TraceStore {
   private readonly ingest: SpanIngest;
+  private attributeIndexing: Promise<number> | undefined;
 
   constructor(
     readonly db: Database,
@@ -60,9 +66,42 @@ export class TraceStore {
    */
   async logSpans(experimentId: string, spans: readonly SpanJson[]): Promise<void> {
     requireExperiment(this.db, experimentId);
-    const outlines = spans.map(outlineOf);
+    const outlines = spans.map(ingestedSpanOf);
     for (const outline of outlines) requireSafeTraceId(outline.traceId);
     await this.ingest.add(experimentId, spans, outlines);
+  }
+
+  /**
+   * Records the span attributes of traces stored before they were searchable (schema 9 lists them
+   * in `trace_attributes_pending`): reads their span files, a few traces per write, so no step holds
+   * the event loop long. WorkspaceStore.open starts it; until it ends, `span.attributes.*` filters
+   * miss those traces. Resolves with how many traces it indexed; calls meanwhile share the run.
+   */
+  indexPendingSpanAttributes(): Promise<number> {
+    this.attributeIndexing ??= this.indexPending().finally(() => {
+      this.attributeIndexing = undefined;
+    });
+    return this.attributeIndexing;
+  }
+
+  private async indexPending(): Promise<number> {
+    let indexed = 0;
+    for (;;) {
+      const traceIds = this.db.values('SELECT trace_id FROM trace_attributes_pending LIMIT ?', [pendingTracesPerWrite]).map((row) => row[0] as string);
+      if (traceIds.length === 0) return indexed;
+      const read = await Promise.all(traceIds.map(async (traceId) => ({ traceId, spans: (await this.spanFiles.read(traceId)).map(ingestedSpanOf) })));
+      await this.db.groupCommit(() =>
+        this.db.write((tx) => {
+          for (const { traceId, spans } of read) {
+            // Deleted while its file was read: nothing to index.
+            if (tx.get('SELECT 1 AS pending FROM trace_attributes_pending WHERE trace_id = ?', [traceId]) === undefined) continue;
+            logSpanAttributes(tx, traceId, spans);
+            tx.run('DELETE FROM trace_attributes_pending WHERE trace_id = ?', [traceId]);
+          }
+        }),
+      );
+      indexed += traceIds.length;
+    }
   }
 
   getTraceInfo(traceId: string): TraceInfo {

@@ -4,7 +4,7 @@ import { traceArtifactUri } from '../store/tracking/artifactUris';
 import { requireExperiment, requireRun } from '../store/tracking/lookups';
 import { chunks, placeholders, runEach } from '../store/tracking/sqlHelpers';
 import { isSafeTraceId } from './spanFiles';
-import type { SpanOutline } from './spanJson';
+import type { IngestedSpan } from './spanAttributes';
 import { spansInTrackingStore, traceTagKeys, type StartTraceInput } from './traceInfo';
 
 /** MLflow's limits on trace tag keys and values (MAX_CHARS_IN_TRACE_INFO_TAGS_*). */
@@ -68,9 +68,9 @@ function serverTags(experimentLocation: string, traceId: string): Record<string,
  * the trace its time, state and name, so that traces from plain OpenTelemetry exporters (which
  * never call StartTraceV3) read complete too.
  */
-export function logSpanOutlines(tx: WriteTransaction, experimentId: string, outlines: readonly SpanOutline[]): void {
+export function logSpanOutlines(tx: WriteTransaction, experimentId: string, outlines: readonly IngestedSpan[]): void {
   const experiment = requireExperiment(tx, experimentId);
-  const byTrace = new Map<string, SpanOutline[]>();
+  const byTrace = new Map<string, IngestedSpan[]>();
   for (const outline of outlines) {
     requireSafeTraceId(outline.traceId);
     const list = byTrace.get(outline.traceId) ?? [];
@@ -104,7 +104,22 @@ export function logSpanOutlines(tx: WriteTransaction, experimentId: string, outl
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       spans.map((s) => [traceId, s.spanId, s.parentSpanId, s.name, s.spanType, s.status, s.startNs, s.endNs, s.inputTokens, s.outputTokens, s.functionName]),
     );
+    logSpanAttributes(tx, traceId, spans);
   }
+}
+
+/** The spans' searchable attributes; a span sent again keeps only its latest ones. */
+export function logSpanAttributes(tx: WriteTransaction, traceId: string, spans: readonly IngestedSpan[]): void {
+  runEach(
+    tx,
+    'DELETE FROM trace_span_attributes WHERE trace_id = ? AND span_id = ?',
+    spans.map((span) => [traceId, span.spanId]),
+  );
+  runEach(
+    tx,
+    'INSERT OR REPLACE INTO trace_span_attributes (trace_id, key, span_id, value) VALUES (?, ?, ?, ?)',
+    spans.flatMap((span) => span.attributes.map((attribute) => [traceId, attribute.key, span.spanId, attribute.value])),
+  );
 }
 
 function nsToMs(ns: string): number {
@@ -161,7 +176,8 @@ export function deleteTraces(tx: WriteTransaction, input: DeleteTracesInput): st
   }
   for (const part of chunks(ids)) {
     const list = placeholders(part.length);
-    for (const table of ['traces', 'trace_tags', 'trace_metadata', 'trace_spans', 'trace_run_links', 'assessments']) {
+    const tables = ['traces', 'trace_tags', 'trace_metadata', 'trace_spans', 'trace_span_attributes', 'trace_attributes_pending', 'trace_run_links', 'assessments'];
+    for (const table of tables) {
       tx.run(`DELETE FROM ${table} WHERE trace_id IN (${list})`, part);
     }
   }
