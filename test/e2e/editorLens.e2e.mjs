@@ -5,11 +5,11 @@
 // exception in the Problems view at its line. Each figure is checked against the store, read over its MLflow API.
 // Screenshots: test-results/editor-lens.png, editor-hover.png, best-run-diff.png, failure-diagnostic.png.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { codeServerWorkbench, resultsDir, stepTimeout } from './support/codeServerWorkbench.mjs';
+import { gitRepository } from './support/gitRepository.mjs';
 import { waitUntil, workspaceServer } from './support/workspaceServer.mjs';
 
 /** The script as committed; the working tree then trains longer (an uncommitted change every run captures). */
@@ -53,10 +53,6 @@ const editedScript = launchedScript.replace(
 const finishedRates = ['0.01', '0.1', '0.5'];
 const divergingRate = '1.5';
 
-function git(cwd, ...args) {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' });
-}
-
 /**
  * Saves a screenshot of the workbench from `top` to `bottom` (page coordinates), the editor's width (at most
  * `width`) from its left edge: small pictures of what matters, for the README (media/screenshots/ has copies).
@@ -90,12 +86,10 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
     });
     const workspace = workbench.sandbox.workspace;
     script = path.join(workspace, 'train.py');
-    git(workspace, 'init', '--quiet', '--initial-branch=main');
-    git(workspace, 'config', 'user.email', 'ada@example.com');
-    git(workspace, 'config', 'user.name', 'Ada');
+    const git = gitRepository(workspace);
     writeFileSync(script, committedScript);
-    git(workspace, 'add', 'train.py');
-    git(workspace, 'commit', '--quiet', '-m', 'Fit a line');
+    git('add', 'train.py');
+    git('commit', '--quiet', '-m', 'Fit a line');
     writeFileSync(script, launchedScript);
     workbench.installVsix();
   });
@@ -125,10 +119,7 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
   test('runs launched from the editor: the summary lens names their count, the last status and the best run', stepTimeout, async () => {
     await explainFailure('launch', async () => {
       page = await workbench.open();
-      // Opened from the Explorer, kept open (a double click: not a preview that the diff editor would replace).
-      const file = page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: 'train.py' });
-      await file.waitFor({ timeout: 60_000 });
-      await file.dblclick();
+      await workbench.openFile('train.py');
       // The whole width for the editor: the lenses are long.
       await page.keyboard.press('Control+B');
       await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 10_000 });
@@ -165,8 +156,9 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
       assert.ok(Math.abs(Number(shown[2]) - mse(best)) <= Math.abs(mse(best)) * 1e-3, `best mse ${shown[2]} is the store's ${mse(best)}`);
       assert.equal(await page.locator('.codelens-decoration a').filter({ hasText: 'What changed since best?' }).count() > 0, true);
 
-      const lens = await summary.boundingBox();
-      await saveClip(page, 'editor-lens.png', { top: lens.y - 120, bottom: lens.y + 100, width: 1060 });
+      const first = await lineBox(page, 'parser.add_argument("--lr"');
+      const last = await lineBox(page, 'for epoch in range');
+      await saveClip(page, 'editor-lens.png', { top: first.y, bottom: last.y + last.height, width: 1060 });
     });
   });
 
@@ -246,10 +238,18 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
       await marker.click();
       await page.locator('.view-overlays .squiggly-error').first().waitFor({ timeout: 20_000 });
 
-      // From the summary lens above the run to the failing line, and the Problems view down to the problem.
+      // From the summary lens above the run to the failing line, and the Problems view down to the problem: the
+      // panel is dragged up to the line after the script's last, so no empty editor lies between them.
+      const printing = await lineBox(page, 'print(f"slope=');
+      const panel = await page.locator('.part.panel').boundingBox();
+      await page.mouse.move(panel.x + 300, panel.y);
+      await page.mouse.down();
+      await page.mouse.move(panel.x + 300, printing.y + 2 * printing.height, { steps: 8 });
+      await page.mouse.up();
       const run = await lineBox(page, 'with mlflow.start_run');
+      const lensTops = await page.locator('.codelens-decoration').evaluateAll((lenses) => lenses.map((lens) => lens.getBoundingClientRect().top));
       const problem = await marker.boundingBox();
-      await saveClip(page, 'failure-diagnostic.png', { top: run.y - 22, bottom: problem.y + problem.height + 6, width: 1000 });
+      await saveClip(page, 'failure-diagnostic.png', { top: Math.max(...lensTops.filter((top) => top < run.y)), bottom: problem.y + problem.height + 4, width: 1000 });
     });
   });
 });

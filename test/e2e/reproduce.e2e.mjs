@@ -4,11 +4,11 @@
 // (its commit plus the captured change) in a git worktree and adds it to the workspace, and the run dashboard's
 // Environment tab says the data file changed since the run. Screenshot: test-results/run-environment.png.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { codeServerWorkbench, containerTitle, resultsDir, stepTimeout } from './support/codeServerWorkbench.mjs';
+import { gitRepository } from './support/gitRepository.mjs';
 import { waitUntil, workspaceServer } from './support/workspaceServer.mjs';
 
 const committedScript = `"""Fit a line to data/points.csv by gradient descent."""
@@ -39,15 +39,12 @@ if __name__ == "__main__":
 const launchedScript = committedScript.replace('EPOCHS = 20', 'EPOCHS = 40');
 const points = ['x,y', ...Array.from({ length: 40 }, (_, i) => `${(i / 20 - 1).toFixed(2)},${(3 * (i / 20 - 1) + 0.5 + ((i * 37) % 11) / 100).toFixed(3)}`)].join('\n') + '\n';
 
-function git(cwd, ...args) {
-  return execFileSync('git', args, { cwd, encoding: 'utf8' });
-}
-
 describe('Open Code of Run and the Environment tab, in code-server', () => {
   const workbench = codeServerWorkbench('reproduce');
   const explainFailure = workbench.explainFailure;
   let page;
   let run;
+  let git;
 
   /** Right-click on the run in the Runs view, and `action` in its menu (the tree may be drawn again meanwhile: then again). */
   async function runAction(action) {
@@ -65,16 +62,14 @@ describe('Open Code of Run and the Environment tab, in code-server', () => {
   before(() => {
     workbench.prepare({ 'editor.minimap.enabled': false, 'workbench.colorTheme': 'Default Light Modern' });
     const workspace = workbench.sandbox.workspace;
-    git(workspace, 'init', '--quiet', '--initial-branch=main');
-    git(workspace, 'config', 'user.email', 'ada@example.com');
-    git(workspace, 'config', 'user.name', 'Ada');
+    git = gitRepository(workspace);
     mkdirSync(path.join(workspace, 'data'));
     mkdirSync(path.join(workspace, '.vscode'));
     writeFileSync(path.join(workspace, 'data', 'points.csv'), points);
     writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'runlens.dataPaths': ['data/*.csv'] }, null, 2));
     writeFileSync(path.join(workspace, 'train.py'), committedScript);
-    git(workspace, 'add', '.');
-    git(workspace, 'commit', '--quiet', '-m', 'Fit a line to the points');
+    git('add', '.');
+    git('commit', '--quiet', '-m', 'Fit a line to the points');
     writeFileSync(path.join(workspace, 'train.py'), launchedScript);
     workbench.installVsix();
   });
@@ -106,7 +101,7 @@ describe('Open Code of Run and the Environment tab, in code-server', () => {
       const worktree = path.join(workbench.sandbox.workspace, '.runlens', 'worktrees', run.info.run_id);
       assert.ok(existsSync(worktree), `${worktree} is missing`);
       assert.equal(readFileSync(path.join(worktree, 'train.py'), 'utf8'), launchedScript, 'the worktree holds the script as it ran, uncommitted change included');
-      assert.equal(git(worktree, 'rev-parse', 'HEAD'), git(workbench.sandbox.workspace, 'rev-parse', 'HEAD'), 'at the run’s commit');
+      assert.equal(git('-C', worktree, 'rev-parse', 'HEAD'), git('rev-parse', 'HEAD'), 'at the run’s commit');
       await toast.getByRole('button', { name: 'Add to Workspace' }).click();
       // The window reopens as a workspace of two folders; the Runs view lists both, the worktree by its run's name.
       await page.locator('.part.sidebar .monaco-list-row').filter({ hasText: 'baseline (code of run)' }).waitFor({ timeout: 90_000 });
