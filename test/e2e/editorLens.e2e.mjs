@@ -100,17 +100,24 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
     return page.locator('.codelens-decoration a').filter({ hasText: text }).first();
   }
 
-  /** "Run tracked with arguments…" above the script, with `line` typed into its input box. */
-  async function launchWithArguments(line) {
-    const input = page.locator('.quick-input-widget input');
-    // The lenses are drawn again whenever the store changes; a click on one being replaced is lost, so click again.
-    await waitUntil('the argument input opened', async () => {
-      await page.locator('.codelens-decoration a').filter({ hasText: 'Run tracked with arguments…' }).first().click();
-      return input.waitFor({ timeout: 5_000 }).then(
+  /**
+   * Clicks the lens titled `title` until `shows` is on screen: the lenses are drawn again whenever the store or the
+   * file changes, and a click on one being replaced is lost.
+   */
+  async function clickLens(title, shows) {
+    await waitUntil(`"${title}" was clicked`, async () => {
+      await page.locator('.codelens-decoration a').filter({ hasText: title }).first().click();
+      return shows.waitFor({ timeout: 5_000 }).then(
         () => true,
         () => false,
       );
     });
+  }
+
+  /** "Run tracked with arguments…" above the script, with `line` typed into its input box. */
+  async function launchWithArguments(line) {
+    const input = page.locator('.quick-input-widget input');
+    await clickLens('Run tracked with arguments…', input);
     await input.fill(line);
     await input.press('Enter');
     await page.locator('.quick-input-widget').waitFor({ state: 'hidden', timeout: 15_000 });
@@ -198,9 +205,8 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
       writeFileSync(script, editedScript);
       await page.locator('.view-lines').getByText('--momentum').first().waitFor({ timeout: 20_000 });
 
-      await page.locator('.codelens-decoration a').filter({ hasText: 'What changed since best?' }).first().click();
       const diff = page.locator('.monaco-diff-editor');
-      await diff.waitFor({ timeout: 30_000 });
+      await clickLens('What changed since best?', diff);
       await page.locator('.tab.active').filter({ hasText: `train.py (best run ${best.info.run_name}) ↔ now` }).waitFor({ timeout: 20_000 });
       const original = diff.locator('.editor.original .view-lines');
       const modified = diff.locator('.editor.modified .view-lines');
@@ -238,14 +244,7 @@ describe('the editor shows what the runs of a script did, in code-server', () =>
       await marker.click();
       await page.locator('.view-overlays .squiggly-error').first().waitFor({ timeout: 20_000 });
 
-      // From the summary lens above the run to the failing line, and the Problems view down to the problem: the
-      // panel is dragged up to the line after the script's last, so no empty editor lies between them.
-      const printing = await lineBox(page, 'print(f"slope=');
-      const panel = await page.locator('.part.panel').boundingBox();
-      await page.mouse.move(panel.x + 300, panel.y);
-      await page.mouse.down();
-      await page.mouse.move(panel.x + 300, printing.y + 2 * printing.height, { steps: 8 });
-      await page.mouse.up();
+      // From the summary lens above the run to the failing line, and the Problems view down to the problem.
       const run = await lineBox(page, 'with mlflow.start_run');
       const lensTops = await page.locator('.codelens-decoration').evaluateAll((lenses) => lenses.map((lens) => lens.getBoundingClientRect().top));
       const problem = await marker.boundingBox();
