@@ -2,10 +2,11 @@
 // workspace's own tracking server (found the way any MLflow process finds it: .runlens/owner.json, once the view has
 // opened the store), and the tree in Chromium with runs in every state. A screenshot lands in test-results/sidebar.png.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { codeServerWorkbench, containerTitle, resultsDir, stepTimeout } from './support/codeServerWorkbench.mjs';
+import { workspaceServer } from './support/workspaceServer.mjs';
 
 /** What the tree shows: an experiment with runs in every state, a sweep with nested trials, and metrics. */
 async function seed(api) {
@@ -85,27 +86,8 @@ describe('the Runs view in code-server, with runs in every state', () => {
       await page.locator('.pane-header').filter({ hasText: 'Runs' }).first().waitFor({ timeout: 30_000 });
     });
 
-    const ownerFile = path.join(workbench.sandbox.workspace, '.runlens', 'owner.json');
-    const owner = await explainFailure('owner', async () => {
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const found = existsSync(ownerFile) ? JSON.parse(readFileSync(ownerFile, 'utf8')) : undefined;
-        if (found?.port && found?.token) return found;
-        assert.ok(Date.now() < deadline, 'owner.json never named the server');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-    });
-    const api = async (route, body) => {
-      const response = await fetch(`http://127.0.0.1:${owner.port}/api/2.0/mlflow/${route}`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      const text = await response.text();
-      assert.equal(response.status, 200, `${route}: ${text}`);
-      return JSON.parse(text);
-    };
-    await seed(api);
+    const server = await explainFailure('owner', () => workspaceServer(workbench.sandbox.workspace, 30_000));
+    await seed(server.post);
 
     await explainFailure('tree', async () => {
       // The newest experiment opens by itself; its runs arrive without a refresh.

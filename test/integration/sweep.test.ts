@@ -29,6 +29,13 @@ with runlens.start_run():
     time.sleep(0.5)
 `;
 
+/** A point that names no experiment of its own: it goes where the launch sends it. */
+const pointScript = `import runlens
+
+with runlens.start_run():
+    runlens.log_metric("val_loss", 0.5)
+`;
+
 suite('Sweeps', () => {
   suiteTeardown(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
 
@@ -90,5 +97,22 @@ suite('Sweeps', () => {
     assert.deepEqual([...(state.selectedRunIds ?? [])].sort(), retried.map((s) => s.runId!).sort(), 'the six runs of the sweep');
     assert.deepEqual(state.parallel?.keys.map((key) => `${key.kind}:${key.key}`), ['param:lr', 'param:batch', 'metric:val_loss'], 'the varied values (not the variable all points share) against the metric');
     assert.deepEqual(state.parallel?.color, { kind: 'metric', key: 'val_loss' });
+  });
+
+  test("a sweep file's experiment holds its parent run and its points' runs alike", async function () {
+    this.timeout(120_000);
+    const api = await runLensApi();
+    const file = writeFile(path.join(workspaceDir(), 'sweep', 'train_sweep_experiment.py'), pointScript);
+    const spec = { experiment: 'sweep-experiment', parameters: { lr: [0.1] } };
+    const started = await vscode.commands.executeCommand<SweepStarted | undefined>('runlens.runSweep', vscode.Uri.file(file), { spec });
+    assert.ok(started, 'the sweep started');
+    await api.sweeps.whenIdle(started.sweepId);
+    const [point] = api.sweeps.pointStates(started.sweepId) ?? [];
+    assert.equal(point?.status, 'finished');
+    const reader = await TrackingReader.open();
+    const parent = await reader.run(started.parentRunId);
+    const run = await reader.run(point.runId!);
+    assert.equal(run.info.experiment_id, parent.info.experiment_id, "the point's run is in the parent run's experiment");
+    assert.notEqual(parent.info.experiment_id, '0', 'not in Default');
   });
 });

@@ -182,6 +182,8 @@ export class SweepController extends Disposable implements SweepApi {
       env: state.point.env,
       target: { kind: 'workspace' },
       sweep: { sweepId: record.sweepId, parentRunId: record.parentRunId, values: state.point.values },
+      // The points go where the parent run went: the sweep's experiment, else the setting.
+      ...(record.spec.experiment ? { experiment: record.spec.experiment } : {}),
     });
     if (!launch) return undefined;
     const ended = this.launches.whenEnded(launch.launchId);

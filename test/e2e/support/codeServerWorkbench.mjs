@@ -52,6 +52,13 @@ export function codeServerWorkbench(name) {
     return page;
   };
 
+  /** Opens a file of the workspace from the Explorer, kept open (a double click: not a preview that the next editor replaces). */
+  workbench.openFile = async (name) => {
+    const file = workbench.page.locator('.explorer-folders-view .monaco-list-row').filter({ hasText: name }).first();
+    await file.waitFor({ timeout: 60_000 });
+    await file.dblclick();
+  };
+
   /** Keeps what is needed to understand a failure: a screenshot and the end of code-server's log. */
   workbench.explainFailure = async (step, run) => {
     try {
