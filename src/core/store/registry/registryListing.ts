@@ -1,0 +1,30 @@
+import { createHash } from 'node:crypto';
+import { filterLiteral } from '../../search/filterLiteral';
+import type { ModelRegistry } from '../modelRegistry';
+import type { ModelVersion, RegisteredModel } from './registryEntities';
+
+/**
+ * What the Models view lists, one page each: the registry's own limit per page for models; a
+ * workspace with more models or versions than this is not the sidebar's case.
+ */
+export const registryListingLimits = { models: 1000, versions: 1000 } as const;
+
+/** Registered models by name. */
+export function listRegisteredModels(registry: ModelRegistry, limit: number = registryListingLimits.models): RegisteredModel[] {
+  return registry.searchRegisteredModels({ orderBy: ['name ASC'], maxResults: limit }).items;
+}
+
+/** A registered model's versions, newest first. */
+export function listModelVersions(registry: ModelRegistry, name: string, limit: number = registryListingLimits.versions): ModelVersion[] {
+  return registry.searchModelVersions({ filter: `name = ${filterLiteral(name)}`, orderBy: ['version_number DESC'], maxResults: limit }).items;
+}
+
+/**
+ * A fingerprint of everything the Models view shows (models, versions, their aliases, stages and
+ * tags): a view compares it after each write to the store, and reads the registry again only when
+ * it differs. One short answer, so that a guest window asks the owner once per burst of writes.
+ */
+export function registryPrint(registry: ModelRegistry): string {
+  const listing = listRegisteredModels(registry).map((model) => [model, listModelVersions(registry, model.name)]);
+  return createHash('sha256').update(JSON.stringify(listing)).digest('hex');
+}
