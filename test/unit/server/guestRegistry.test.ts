@@ -94,6 +94,9 @@ describe('registry store operations for a guest window', () => {
     const moved = await access().call('transitionModelStage', { name: 'churn', version: 2, stage: 'production', archiveExisting: true });
     assert.equal(moved.currentStage, 'Production');
     assert.equal(t.registry.getModelVersion('churn', 1).currentStage, 'Archived', 'archived by the second transition');
+    const staged = await print();
+    t.registry.setModelVersionTag('churn', 2, 'validated', 'yes');
+    assert.notEqual(await print(), staged, "a version's tag shows in the view's tooltip data");
     assert.equal(await print(), await runStoreOperation(parts(), 'registryPrint', {}).then((r) => r.print));
   });
 
