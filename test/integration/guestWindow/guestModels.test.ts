@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Run } from '../../../src/core/entities';
 import type { ModelVersion } from '../../../src/core/store/registry/registryEntities';
-import { OpenArtifactRequest, type HostActionResult } from '../../../src/protocol/dashboards';
+import { EnvironmentDiffRequest, OpenArtifactRequest, type EnvironmentDiffModel, type HostActionResult } from '../../../src/protocol/dashboards';
 import { CommandId } from '../../../src/vscode/contributions';
 import type { ModelsTreeNode } from '../../../src/vscode/models/modelsTreeNodes';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
@@ -92,6 +92,37 @@ suite('Models and dashboards in a guest window', () => {
       assert.equal(editor.document.getText(), text);
       // The store's own files stay out of reach, as in an owner window.
       await assert.rejects(api.dashboards.request(host, OpenArtifactRequest.request(2, { runId, path: '../../owner.json' })), /'\.\.' segments are not allowed/);
+    } finally {
+      host.dispose();
+    }
+  });
+
+  test("the environment diff of a run in the guest reads the run's package list from the owner's store", async function () {
+    this.timeout(60_000);
+    const tags = [
+      { key: 'runlens.python.version', value: '3.0.1' },
+      { key: 'runlens.python.path', value: '/nonexistent/bin/python' },
+    ];
+    const { run: envRun } = (await post('runs/create', { experiment_id: run.info.experiment_id, run_name: 'env-elsewhere', start_time: Date.now(), tags })) as { run: Run };
+    const runId = envRun.info.run_id;
+    const artifactRoot = envRun.info.artifact_uri.replace(/^mlflow-artifacts:\//, '');
+    const upload = await fetch(`${endpoint.url}/api/2.0/mlflow-artifacts/artifacts/${artifactRoot}/runlens/requirements.txt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${endpoint.token}` },
+      body: 'runlens-guest-only-package==1.0\n',
+    });
+    assert.equal(upload.status, 200, await upload.text());
+    await vscode.commands.executeCommand(CommandId.OpenRunDashboard, runId);
+    const host = await waitFor('the run panel', () => api.dashboards.hosts.find((h) => h.state.kind === 'run' && h.state.runId === runId), 10_000);
+    try {
+      const diff = (await api.dashboards.request(host, EnvironmentDiffRequest.request(1, { runId }))) as EnvironmentDiffModel;
+      assert.equal(diff.sameInterpreter, false, 'the run\'s interpreter is not on this machine');
+      assert.equal(diff.python?.then, '3.0.1');
+      assert.deepEqual(
+        diff.packages?.removed.map((change) => change.name),
+        ['runlens-guest-only-package'],
+        'the package listed in the run\'s runlens/requirements.txt is not installed now',
+      );
     } finally {
       host.dispose();
     }
