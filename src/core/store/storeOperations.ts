@@ -3,11 +3,14 @@ import { runTraceFilter } from '../traces/traceStore';
 import { readMetricSummaries } from '../runs/metricSummaries';
 import { readWatchPrints } from '../runs/runChanges';
 import { purgeablePath } from './runArtifactRoot';
-import { invalidParameter } from '../errors';
+import { ErrorCode, invalidParameter, MlflowError } from '../errors';
 import { experimentsWithRuns, firstLoggedMetric, queryRunPage, type RunsQuery } from '../search/runsQuery';
 import type { TraceStore } from '../traces/traceStore';
 import { invalidValueMessage, missingValueMessage, validateTag } from '../validation';
 import type { ArtifactStore } from './artifactStore';
+import type { ModelRegistry } from './modelRegistry';
+import { listModelVersions, listRegisteredModels, registryListingLimits, registryPrint } from './registry/registryListing';
+import { runModelSources } from './registry/runModelSources';
 import type { TrackingStore } from './trackingStore';
 
 /** The parts of an open store that the editor's views read and write. */
@@ -15,6 +18,7 @@ export interface StoreParts {
   readonly tracking: TrackingStore;
   readonly traces: TraceStore;
   readonly artifacts: ArtifactStore;
+  readonly registry: ModelRegistry;
 }
 
 /**
@@ -159,6 +163,67 @@ export const storeOperations = {
       return {};
     },
   ),
+  /** The Models view's models, by name: one page of at most `limit` (the registry allows up to 1000). */
+  registeredModels: operation(
+    (body) => ({ limit: countOf(body, 'limit', registryListingLimits.models) }),
+    (store, { limit }) => listRegisteredModels(store.registry, limit),
+  ),
+  /** A registered model's versions, newest first: one page of at most `limit`. */
+  modelVersions: operation(
+    (body) => ({ name: stringOf(body, 'name'), limit: countOf(body, 'limit', registryListingLimits.versions) }),
+    (store, { name, limit }) => listModelVersions(store.registry, name, limit),
+  ),
+  /** A fingerprint of what the Models view shows: it reads the registry again when this changes. */
+  registryPrint: operation(
+    () => ({}),
+    (store) => ({ print: registryPrint(store.registry) }),
+  ),
+  getModelVersion: operation(
+    (body) => ({ name: stringOf(body, 'name'), version: versionOf(body) }),
+    (store, { name, version }) => store.registry.getModelVersion(name, version),
+  ),
+  /** Points the alias at the version (moving it from another version of the model, if it was there). */
+  setModelAlias: operation(
+    (body) => ({ name: stringOf(body, 'name'), alias: stringOf(body, 'alias'), version: versionOf(body) }),
+    (store, { name, alias, version }) => {
+      store.registry.setRegisteredModelAlias(name, alias, version);
+      return {};
+    },
+  ),
+  deleteModelAlias: operation(
+    (body) => ({ name: stringOf(body, 'name'), alias: stringOf(body, 'alias') }),
+    (store, { name, alias }) => {
+      store.registry.deleteRegisteredModelAlias(name, alias);
+      return {};
+    },
+  ),
+  /** Moves the version to the stage; with `archiveExisting`, the model's other versions in that stage are archived. */
+  transitionModelStage: operation(
+    (body) => ({ name: stringOf(body, 'name'), version: versionOf(body), stage: stringOf(body, 'stage'), archiveExisting: booleanOf(body, 'archiveExisting') }),
+    (store, { name, version, stage, archiveExisting }) => store.registry.transitionModelVersionStage(name, version, stage, archiveExisting),
+  ),
+  /** What of the run can be registered: its logged models and its artifact folders with an MLmodel file. */
+  runModelSources: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    (store, { runId }) => runModelSources(store.tracking, store.artifacts, store.tracking.getRun(runId)),
+  ),
+  /** Registers `source` of the run as a new version of the registered model `name`, made first when it does not exist. */
+  registerRunModel: operation(
+    (body) => ({ runId: stringOf(body, 'runId'), name: stringOf(body, 'name'), source: stringOf(body, 'source') }),
+    (store, { runId, name, source }) => {
+      store.tracking.getRun(runId);
+      if (!registeredModelExists(store.registry, name)) store.registry.createRegisteredModel(name);
+      return store.registry.createModelVersion({ name, source, runId });
+    },
+  ),
+  /** The function a span names (for "go to code") and the script its trace ran, when they were recorded. */
+  spanFunction: operation(
+    (body) => ({ traceId: stringOf(body, 'traceId'), spanId: stringOf(body, 'spanId') }),
+    (store, { traceId, spanId }) => ({
+      functionName: store.traces.spanOutlines(traceId).find((outline) => outline.spanId === spanId)?.functionName,
+      sourceName: store.traces.getTraceInfo(traceId).trace_metadata['mlflow.source.name'],
+    }),
+  ),
 } as const;
 
 export type StoreOperations = typeof storeOperations;
@@ -201,13 +266,39 @@ function stringsOf(body: Readonly<Record<string, unknown>>, name: string): strin
   return value as string[];
 }
 
-/** Page sizes: 1 to 50,000, as MLflow's searches allow. */
-function countOf(body: Readonly<Record<string, unknown>>, name: string): number {
+/** Page sizes: 1 to 50,000, as MLflow's searches allow, or to the lower `max` of the search asked. */
+function countOf(body: Readonly<Record<string, unknown>>, name: string, max = 50_000): number {
   const value = body[name];
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > 50_000) {
-    throw invalidParameter(invalidValueMessage(name, value, 'expected a whole number from 1 to 50000'));
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw invalidParameter(invalidValueMessage(name, value, `expected a whole number from 1 to ${max}`));
   }
   return value;
+}
+
+/** A model version's number, as MLflow writes it: a whole number from 1, or its digits. */
+function versionOf(body: Readonly<Record<string, unknown>>): number {
+  const value = body.version;
+  const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 1) {
+    throw invalidParameter(invalidValueMessage('version', value, 'expected a model version number from 1'));
+  }
+  return number;
+}
+
+function registeredModelExists(registry: ModelRegistry, name: string): boolean {
+  try {
+    registry.getRegisteredModel(name);
+    return true;
+  } catch (error) {
+    if (MlflowError.is(error, ErrorCode.ResourceDoesNotExist)) return false;
+    throw error;
+  }
+}
+
+function booleanOf(body: Readonly<Record<string, unknown>>, name: string): boolean {
+  const value = body[name];
+  if (value !== undefined && typeof value !== 'boolean') throw invalidParameter(invalidValueMessage(name, value, 'expected true or false'));
+  return value === true;
 }
 
 function runsQueryOf(value: unknown): RunsQuery {

@@ -22,10 +22,11 @@ import type { RequestMessage } from '../../protocol/messages';
 import { isRemoteAddress } from '../../protocol/runAddress';
 import { watchOf, type DashboardWatch } from '../../server/dashboards/dashboardWatch';
 import { Disposable } from '../disposable';
+import type { StoreAccess } from '../storeAccess';
 import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { inProcessBackend, ownerBackend, type DashboardBackend, type PanelChangeTracker } from './dashboardBackend';
-import { DashboardHostActions, type OwnedDashboardStore } from './hostActions';
+import { DashboardHostActions, type DashboardStore } from './hostActions';
 import { WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
 import { logError } from '../runLensLog';
 import { GoToSpanCodeRequest } from '../../protocol/traceDashboard';
@@ -74,7 +75,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     private readonly remote?: RemoteMirrors,
   ) {
     super();
-    this.actions = this.register(new DashboardHostActions((runId) => this.ownedForRun(runId)));
+    this.actions = this.register(new DashboardHostActions((runId) => this.storeForRun(runId)));
     this.register(vscode.window.registerWebviewPanelSerializer(dashboardViewType, this));
     this.watchSessions();
     this.register(sessions.onDidChangeFolders(() => this.watchSessions()));
@@ -172,8 +173,8 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     if (OpenArtifactRequest.is(request)) return this.actions.openArtifact(requiredString(params, 'runId', method), requiredString(params, 'path', method));
     if (GoToSpanCodeRequest.is(request)) {
       const session = await this.sessionOfPanel(host);
-      const { store } = await this.owned(session);
-      return goToSpanCode(store, session.folder, requiredString(params, 'traceId', method), requiredString(params, 'spanId', method));
+      const { access } = await this.dashboardStore(session);
+      return goToSpanCode(access, session.folder, requiredString(params, 'traceId', method), requiredString(params, 'spanId', method));
     }
     throw new DashboardError('invalidParams', `Unknown dashboard request: ${method}.`);
   }
@@ -224,33 +225,35 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       if (!session.storeExists()) continue;
       const opened = await session.settledSession().catch(() => undefined);
       if (opened?.kind === 'owner' && session.ownsRun(runId)) return session;
+      if (opened?.kind === 'guest' && opened.access && (await holdsRun(opened.access, runId))) return session;
     }
     return undefined;
   }
 
   /** For host actions, which name only a run: the store holding it (a remote run's: any folder's service reads it). */
-  private async ownedForRun(runId: string): Promise<OwnedDashboardStore> {
+  private async storeForRun(runId: string): Promise<DashboardStore> {
     const session = (isRemoteAddress(runId) ? undefined : await this.sessionHoldingRun(runId)) ?? this.sessions.primary();
-    return this.owned(session);
+    return this.dashboardStore(session);
+  }
+
+  /** What answers a folder's panels: its store's dashboard service in this window, or the owner process's. */
+  private async backend(folderSession: TrackingSession): Promise<DashboardBackend> {
+    return (await this.dashboardStore(folderSession)).backend;
   }
 
   /**
-   * What answers a folder's panels: its store's dashboard service in this window, or, when another
-   * process owns the store, that process's, over loopback with its token.
+   * A folder's store as the dashboards reach it: through its dashboard service in this window, or,
+   * when another process owns the store, through that process's, over loopback with its token.
    */
-  private async backend(folderSession: TrackingSession): Promise<DashboardBackend> {
-    const session = await folderSession.session();
-    if (session.kind === 'guest' && session.endpoint && session.access) return ownerBackend(session.endpoint, session.access);
-    return inProcessBackend((await this.owned(folderSession)).service);
-  }
-
-  /** A folder store's dashboard service; only the window that owns the store can answer from it (host actions). */
-  private async owned(folderSession: TrackingSession): Promise<OwnedDashboardStore> {
+  private async dashboardStore(folderSession: TrackingSession): Promise<DashboardStore> {
     // Settled: its answers (reads and writes) never see half an import, as the server's requests don't.
     const session = await folderSession.settledSession();
+    const workspaceFolder = folderSession.folder?.uri.fsPath;
     if (session.kind === 'guest') {
-      const where = session.endpoint ? ` Its dashboards are at ${session.endpoint.url}/ (runlens serve prints the address with its token).` : '';
-      throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}).${where}`);
+      if (!session.endpoint || !session.access) {
+        throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}), which has not published its server yet: try again in a moment.`);
+      }
+      return { backend: ownerBackend(session.endpoint, session.access), access: session.access, workspaceFolder, guestOf: session.ownerPid };
     }
     const { store } = session;
     let service = this.services.get(store);
@@ -259,7 +262,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       this.services.set(store, service);
     }
     this.lastService = service;
-    return { store, service, workspaceFolder: folderSession.folder?.uri.fsPath };
+    return { backend: inProcessBackend(service), access: session.access, workspaceFolder, service };
   }
 
   /** Open panels hear of writes to any folder's store (each checks only its own runs). */
@@ -334,6 +337,16 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       logError('Dashboards: could not check for changes', error);
       return undefined;
     }
+  }
+}
+
+/** Whether the owner's store has the run (run ids are unique across stores). */
+async function holdsRun(access: StoreAccess, runId: string): Promise<boolean> {
+  try {
+    await access.call('getRun', { runId });
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -9,7 +9,6 @@ import { DashboardError } from '../../dashboards/dashboardError';
 import type { DashboardService } from '../../dashboards/dashboardService';
 import { storePathOf } from '../../core/store/runArtifactRoot';
 import { artifactPathSegments } from '../../core/store/artifactStore';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { describeEnvironmentDiff } from '../../core/launches/environmentDiff';
 import type { EnvironmentDiffModel, HostActionResult, RunDashboardModel } from '../../protocol/dashboards';
 import { isRemoteAddress } from '../../protocol/runAddress';
@@ -17,16 +16,27 @@ import { Disposable } from '../disposable';
 import { interpreterNowFor, runEnvironmentDiff } from '../launch/runEnvironment';
 import { scriptOfRun } from '../launch/runFailure';
 import { FileAtRunError, fileAtRun, locate } from '../runs/gitFileAtRun';
-import { inProcessAccess } from '../storeAccess';
+import type { StoreAccess } from '../storeAccess';
+import type { DashboardBackend } from './dashboardBackend';
 
 /** Read-only documents holding a run's source file as it was: `runlens-source:/<run8>/<path>?<runId>`. */
 export const runSourceScheme = 'runlens-source';
 
-export interface OwnedDashboardStore {
-  readonly store: WorkspaceStore;
-  readonly service: DashboardService;
+/**
+ * The store holding a run, as the host actions reach it: in this window, or through the process
+ * that owns it when the window is its guest (the owner is on this machine, so the store's artifact
+ * files are read from its folder either way).
+ */
+export interface DashboardStore {
+  /** Answers the dashboards' reads (run/get): this window's DashboardService or the owner's. */
+  readonly backend: DashboardBackend;
+  readonly access: StoreAccess;
   /** The workspace folder the store is in: where the runs' code is looked up in git. */
   readonly workspaceFolder: string | undefined;
+  /** This window's DashboardService, which reads the added remote servers; none in a guest window. */
+  readonly service?: DashboardService;
+  /** In a guest window: the pid of the process that owns the store. */
+  readonly guestOf?: number;
 }
 
 /** Largest remote artifact downloaded to open it in an editor. */
@@ -41,14 +51,16 @@ type SourceView = { readonly kind: 'asItWas'; readonly uri: vscode.Uri } | { rea
  * the captured diff, and artifacts. A remote run's artifacts (its captured diff, a file to open) are
  * downloaded into a temporary folder of this window first; its code is looked up in the workspace's
  * git repository, which has it when the team shares the repository and the commit was fetched
- * (otherwise the error says to fetch it).
+ * (otherwise the error says to fetch it). In a guest window the same actions read the run through
+ * the owner process and its artifact files from the store's folder; only a remote run's artifacts,
+ * which the owner does not read, cannot be opened there (the error says so).
  */
 export class DashboardHostActions extends Disposable implements vscode.TextDocumentContentProvider {
   private downloads: Promise<string> | undefined;
 
   constructor(
     /** The store holding a run (any folder's for a remote run, whose service reads remote servers). */
-    private readonly owned: (runId: string) => Promise<OwnedDashboardStore>,
+    private readonly owned: (runId: string) => Promise<DashboardStore>,
   ) {
     super();
     this.register(vscode.workspace.registerTextDocumentContentProvider(runSourceScheme, this));
@@ -103,18 +115,18 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
   /** The run's packages, Python version and data against this machine's now (runs the interpreter: asked for, never on open). */
   async environmentDiff(runId: string): Promise<EnvironmentDiffModel> {
     if (isRemoteAddress(runId)) throw new DashboardError('invalidParams', "A remote run's environment is compared on the machine that ran it.");
-    const { store, workspaceFolder } = await this.owned(runId);
+    const { access, workspaceFolder } = await this.owned(runId);
     if (workspaceFolder === undefined) throw new DashboardError('notFound', 'The run is not in a workspace folder here.');
-    const run = store.tracking.getRun(runId);
+    const run = await access.call('getRun', { runId });
     const script = scriptOfRun(run, workspaceFolder) ?? workspaceFolder;
     const interpreter = await interpreterNowFor(run, vscode.Uri.file(script));
-    const diff = await runEnvironmentDiff(inProcessAccess(store), run, interpreter.path, workspaceFolder);
+    const diff = await runEnvironmentDiff(access, run, interpreter.path, workspaceFolder);
     return { ...diff, interpreter: interpreter.path, sameInterpreter: interpreter.own, summary: describeEnvironmentDiff(diff) };
   }
 
   private async run(runId: string): Promise<RunDashboardModel> {
-    const { service } = await this.owned(runId);
-    return service.handle('run/get', { runId });
+    const { backend } = await this.owned(runId);
+    return backend.handle('run/get', { runId });
   }
 
   private async sourceView(model: RunDashboardModel): Promise<SourceView> {
@@ -146,18 +158,21 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
   private async artifactOf(model: RunDashboardModel, artifactPath: string): Promise<string> {
     const runId = model.header.runId;
     if (isRemoteAddress(runId)) return this.download(runId, artifactPath);
-    const { store } = await this.owned(runId);
-    return this.artifactFile(store, model.header.artifactUri, artifactPath);
+    const { access } = await this.owned(runId);
+    return this.artifactFile(access, model.header.artifactUri, artifactPath);
   }
 
   private async localArtifact(runId: string, artifactPath: string): Promise<string> {
-    const { store } = await this.owned(runId);
-    return this.artifactFile(store, store.tracking.getRun(runId).info.artifact_uri, artifactPath);
+    const { access } = await this.owned(runId);
+    return this.artifactFile(access, (await access.call('getRun', { runId })).info.artifact_uri, artifactPath);
   }
 
   /** Downloads a remote run's artifact into this window's temporary folder (read-only use; removed on close). */
   private async download(runId: string, artifactPath: string): Promise<string> {
-    const { service } = await this.owned(runId);
+    const { service, guestOf } = await this.owned(runId);
+    if (!service) {
+      throw new DashboardError('unavailable', `This window is a guest of the RunLens process (pid ${guestOf}) that owns the workspace's store, which does not read remote servers: open the remote run's artifacts from its server.`);
+    }
     const file = await service.readArtifact(runId, artifactPath);
     if (file.size > maxRemoteArtifactBytes) {
       file.stream.destroy();
@@ -172,8 +187,8 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
   }
 
   /** The artifact's file on disk, confined to the store's artifact folder (symlinks included). */
-  private async artifactFile(store: WorkspaceStore, artifactUri: string, artifactPath: string): Promise<string> {
-    const root = await realpath(store.artifacts.root);
+  private async artifactFile(access: StoreAccess, artifactUri: string, artifactPath: string): Promise<string> {
+    const root = await realpath(access.artifactsRoot);
     const file = path.join(root, ...storePathOf(artifactUri, artifactPath).split('/'));
     const real = await realpath(file).catch(() => {
       throw new DashboardError('notFound', `No artifact ${artifactPath} in this run.`);

@@ -3,7 +3,7 @@ import { allStages, activeStages } from '../../core/store/registry/stages';
 import type { ModelVersion } from '../../core/store/registry/registryEntities';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import { ownedStore } from '../runs/ownedStore';
+import { storeAccess } from '../runs/ownedStore';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { ModelVersionNode } from './modelsTreeNodes';
 
@@ -31,13 +31,13 @@ function modelUri(version: Pick<ModelVersion, 'name' | 'version'>, alias?: strin
 export function registerModelCommands(sessions: WorkspaceSessions, revealRun: RevealRun): vscode.Disposable[] {
   const versionOf = async (argument: unknown) => {
     const { name, version } = versionArgument(argument);
-    const store = await ownedStore(sessions.sessionOf(argument));
-    return { store, version: store.registry.getModelVersion(name, version) };
+    const access = await storeAccess(sessions.sessionOf(argument));
+    return { access, version: await access.call('getModelVersion', { name, version }) };
   };
   return [
     vscode.commands.registerCommand(CommandId.SetModelAlias, (argument?: unknown, alias?: unknown) =>
       withErrorMessage('set the alias', async () => {
-        const { store, version } = await versionOf(argument);
+        const { access, version } = await versionOf(argument);
         const chosen =
           typeof alias === 'string'
             ? alias
@@ -48,14 +48,14 @@ export function registerModelCommands(sessions: WorkspaceSessions, revealRun: Re
                 validateInput: (value) => (/^\s*$/.test(value) ? 'An alias needs a name.' : undefined),
               });
         if (!chosen?.trim()) return undefined;
-        store.registry.setRegisteredModelAlias(version.name, chosen.trim(), version.version);
+        await access.call('setModelAlias', { name: version.name, alias: chosen.trim(), version: version.version });
         return chosen.trim();
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.RemoveModelAlias, (argument?: unknown, alias?: unknown) =>
       withErrorMessage('remove the alias', async () => {
-        const { store, version } = await versionOf(argument);
+        const { access, version } = await versionOf(argument);
         if (version.aliases.length === 0) throw new Error(`${version.name} version ${version.version} has no alias`);
         const chosen =
           typeof alias === 'string'
@@ -64,14 +64,14 @@ export function registerModelCommands(sessions: WorkspaceSessions, revealRun: Re
               ? version.aliases[0]
               : await vscode.window.showQuickPick([...version.aliases], { title: 'Remove which alias?' });
         if (!chosen) return undefined;
-        store.registry.deleteRegisteredModelAlias(version.name, chosen);
+        await access.call('deleteModelAlias', { name: version.name, alias: chosen });
         return chosen;
       }),
     ),
 
     vscode.commands.registerCommand(CommandId.TransitionModelStage, (argument?: unknown, stage?: unknown, archiveExisting?: unknown) =>
       withErrorMessage('transition the stage', async () => {
-        const { store, version } = await versionOf(argument);
+        const { access, version } = await versionOf(argument);
         const target =
           typeof stage === 'string'
             ? stage
@@ -90,7 +90,7 @@ export function registerModelCommands(sessions: WorkspaceSessions, revealRun: Re
           if (!answer) return undefined;
           archive = answer === 'Archive them';
         }
-        return store.registry.transitionModelVersionStage(version.name, version.version, target, archive).currentStage;
+        return (await access.call('transitionModelStage', { name: version.name, version: version.version, stage: target, archiveExisting: archive })).currentStage;
       }),
     ),
 

@@ -1,77 +1,19 @@
 import * as vscode from 'vscode';
-import { storeRootOf } from '../../core/store/runArtifactRoot';
-import type { Run } from '../../core/entities';
-import { ErrorCode, MlflowError } from '../../core/errors';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { registryListingLimits } from '../../core/store/registry/registryListing';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import { ownedStore } from '../runs/ownedStore';
+import { storeAccess } from '../runs/ownedStore';
 import { targetRuns } from '../runs/runTargets';
-import { inProcessAccess } from '../storeAccess';
+import type { StoreAccess } from '../storeAccess';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { filterLiteral } from '../../core/search/filterLiteral';
-
-/** A model a run logged, as the registry takes it for a version's source. */
-export interface ModelSource {
-  readonly label: string;
-  readonly source: string;
-  readonly description: string;
-}
-
-/**
- * What of a run can be registered: the logged models it produced (MLflow 3, `models:/<model_id>`)
- * and the folders of its artifacts holding an `MLmodel` file (MLflow 2, `runs:/<run>/<path>`).
- */
-async function modelSourcesOf(store: WorkspaceStore, run: Run): Promise<ModelSource[]> {
-  const runId = run.info.run_id;
-  const sources: ModelSource[] = [];
-  const logged = store.tracking.searchLoggedModels({
-    experimentIds: [run.info.experiment_id],
-    filter: `source_run_id = ${filterLiteral(runId)}`,
-    maxResults: 100,
-  }).models;
-  const outputIds = new Set((run.outputs.model_outputs ?? []).map((output) => output.model_id));
-  for (const id of outputIds) {
-    if (logged.some((model) => model.info.model_id === id)) continue;
-    try {
-      logged.push(store.tracking.getLoggedModel(id));
-    } catch {
-      // An output naming a model that is gone: nothing to register.
-    }
-  }
-  for (const model of logged) {
-    sources.push({ label: model.info.name, source: `models:/${model.info.model_id}`, description: `logged model ${model.info.model_id}` });
-  }
-  const root = storeRootOf(run.info.artifact_uri);
-  if (root !== undefined) {
-    for (const entry of await store.artifacts.list(root)) {
-      if (!entry.is_dir) continue;
-      const inside = await store.artifacts.list(`${root}/${entry.path}`);
-      if (inside.some((file) => !file.is_dir && file.path === 'MLmodel')) {
-        sources.push({ label: entry.path, source: `runs:/${runId}/${entry.path}`, description: 'artifact folder with an MLmodel file' });
-      }
-    }
-  }
-  return sources;
-}
-
-function registeredModelExists(store: WorkspaceStore, name: string): boolean {
-  try {
-    store.registry.getRegisteredModel(name);
-    return true;
-  } catch (error) {
-    if (MlflowError.is(error, ErrorCode.ResourceDoesNotExist)) return false;
-    throw error;
-  }
-}
 
 interface NameItem extends vscode.QuickPickItem {
   readonly name: string;
 }
 
 /** Asks for a registered model's name, offering the existing ones; a new name can be typed. */
-async function pickModelName(store: WorkspaceStore, suggestion: string): Promise<string | undefined> {
-  const existing = store.registry.searchRegisteredModels({ orderBy: ['name ASC'], maxResults: 1000 }).items.map((m) => m.name);
+async function pickModelName(access: StoreAccess, suggestion: string): Promise<string | undefined> {
+  const existing = (await access.call('registeredModels', { limit: registryListingLimits.models })).map((m) => m.name);
   const pick = vscode.window.createQuickPick<NameItem>();
   pick.title = 'Register Model: the registered model to add a version to';
   pick.placeholder = 'Pick a registered model or type a new name';
@@ -105,14 +47,14 @@ async function pickModelName(store: WorkspaceStore, suggestion: string): Promise
 export function registerRegisterModelCommand(sessions: WorkspaceSessions): vscode.Disposable {
   return vscode.commands.registerCommand(CommandId.RegisterRunModel, (argument?: unknown, modelName?: unknown, source?: unknown) =>
     withErrorMessage('register the model', async () => {
-      const store = await ownedStore(sessions.sessionOf(argument));
-      const [runId] = (await targetRuns(inProcessAccess(store), argument, undefined, { title: 'Register the model of which run?' })) ?? [];
+      const access = await storeAccess(sessions.sessionOf(argument));
+      const [runId] = (await targetRuns(access, argument, undefined, { title: 'Register the model of which run?' })) ?? [];
       if (!runId) return undefined;
-      const run = store.tracking.getRun(runId);
+      const run = await access.call('getRun', { runId });
       let chosenSource = typeof source === 'string' ? source : undefined;
       let suggestion = run.info.run_name;
       if (chosenSource === undefined) {
-        const sources = await modelSourcesOf(store, run);
+        const sources = await access.call('runModelSources', { runId });
         if (sources.length === 0) {
           throw new Error('the run logged no model: log one with an MLflow flavor, e.g. mlflow.sklearn.log_model(model, name="model")');
         }
@@ -122,10 +64,9 @@ export function registerRegisterModelCommand(sessions: WorkspaceSessions): vscod
         chosenSource = picked.source;
         suggestion = picked.label;
       }
-      const name = typeof modelName === 'string' ? modelName : await pickModelName(store, suggestion);
+      const name = typeof modelName === 'string' ? modelName : await pickModelName(access, suggestion);
       if (!name) return undefined;
-      if (!registeredModelExists(store, name)) store.registry.createRegisteredModel(name);
-      const version = store.registry.createModelVersion({ name, source: chosenSource, runId });
+      const version = await access.call('registerRunModel', { runId, name, source: chosenSource });
       void vscode.window.showInformationMessage(`RunLens: registered ${name} version ${version.version}.`);
       return version;
     }),

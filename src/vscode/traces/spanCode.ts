@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { findFunctionDefinitions, isFunctionName } from '../../core/traces/functionLocator';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { StoreAccess } from '../storeAccess';
 
 /** Folders no one's traced code lives in; skipped when searching the workspace. */
 const excluded = '**/{.git,.venv,venv,env,node_modules,site-packages,__pycache__,.runlens}/**';
@@ -11,11 +11,9 @@ const maxFilesSearched = 5000;
  * (`mlflow.spanFunctionName`); the trace names the script that ran (`mlflow.source.name`), which
  * is looked in first, then every Python file of the workspace.
  */
-export async function goToSpanCode(store: WorkspaceStore, folder: vscode.WorkspaceFolder | undefined, traceId: string, spanId: string): Promise<{ opened: boolean }> {
-  const span = store.traces.spanOutlines(traceId).find((outline) => outline.spanId === spanId);
-  const name = span?.functionName;
+export async function goToSpanCode(access: StoreAccess, folder: vscode.WorkspaceFolder | undefined, traceId: string, spanId: string): Promise<{ opened: boolean }> {
+  const { functionName: name, sourceName: source } = await access.call('spanFunction', { traceId, spanId });
   if (!name || !isFunctionName(name)) throw new Error('this span does not name the function that made it (MLflow records it for @mlflow.trace)');
-  const source = store.traces.getTraceInfo(traceId).trace_metadata['mlflow.source.name'];
   const location = await locate(name, source, folder);
   if (location === undefined) {
     void vscode.window.showWarningMessage(`RunLens: no Python file of the workspace defines ${name}().`);

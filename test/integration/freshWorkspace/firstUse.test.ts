@@ -92,9 +92,6 @@ suite('First use: the views follow the store from the moment it appears', () => 
     assert.ok(extension);
     const serve = await startServe(path.join(extension.extensionPath, 'dist', 'cli.js'), folder);
     try {
-      const servedBy = `another RunLens process (pid ${serve.child.pid})`;
-      // The Models view does not read a guest's registry yet: it names the owner.
-      await untilShown(models, 'the Models view naming runlens serve', (paths) => paths.length === 1 && paths[0].includes(servedBy));
       // A script logs through serve, as any MLflow client would.
       const call = async <T>(route: string, body: unknown): Promise<T> => {
         const response = await fetch(`${serve.url}/api/2.0/mlflow/${route}`, {
@@ -106,8 +103,12 @@ suite('First use: the views follow the store from the moment it appears', () => 
         return (await response.json()) as T;
       };
       const { experiment_id } = await call<{ experiment_id: string }>('experiments/create', { name: 'served' });
-      await call('runs/create', { experiment_id, run_name: 'logged-through-serve', start_time: Date.now() });
+      const { run } = await call<{ run: { info: { run_id: string } } }>('runs/create', { experiment_id, run_name: 'logged-through-serve', start_time: Date.now() });
       await untilShown(runs, 'the Runs view showing, through serve, what it logged', (paths) => paths.includes('served/logged-through-serve'));
+      // The Models view reads serve's registry too.
+      await call('registered-models/create', { name: 'served-model' });
+      await call('model-versions/create', { name: 'served-model', source: `runs:/${run.info.run_id}/model`, run_id: run.info.run_id });
+      await untilShown(models, 'the Models view showing, through serve, the registered model', (paths) => paths.includes('served-model/Version 1'));
     } finally {
       await serve.stop();
     }

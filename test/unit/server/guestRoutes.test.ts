@@ -31,7 +31,7 @@ describe('guest routes', () => {
     await t.close();
   });
 
-  const parts = () => ({ tracking: t.store, traces: t.traces, artifacts: t.artifacts });
+  const parts = () => ({ tracking: t.store, traces: t.traces, artifacts: t.artifacts, registry: t.registry });
   const access = () => ownerAccess({ url: t.server.url, token: t.token }, t.artifactRoot);
 
   test('reads answer what the same operations answer in process', async () => {

@@ -30,8 +30,8 @@ export function guestRoutes(feed: ChangeFeed): Route[] {
         ownerTokenOnly(context);
         const name = context.pathParams.operation ?? '';
         if (!isStoreOperationName(name)) throw new MlflowError(ErrorCode.EndpointNotFound, `No RunLens store operation '${name}'.`);
-        const { store, traces, artifacts } = context;
-        return runStoreOperationFromJson({ tracking: store, traces, artifacts }, name, context.body).then((result) => ({ result }));
+        const { store, traces, artifacts, registry } = context;
+        return runStoreOperationFromJson({ tracking: store, traces, artifacts, registry }, name, context.body).then((result) => ({ result }));
       },
     },
     {
