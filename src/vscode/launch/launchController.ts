@@ -21,7 +21,7 @@ import { captureArtifacts } from './captureArtifacts';
 import { FinishedTerminals } from './finishedTerminals';
 import { chooseInterpreter } from './interpreterChoice';
 import { launchEnvironment } from './launchEnvironment';
-import { launchImprint } from './launchImprint';
+import { launchImprint } from '../../capture/launchImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
 import { experimentNamedIn } from './scriptExperiment';
