@@ -3,6 +3,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DashboardService } from '../dashboards/dashboardService';
+import { launchImprint } from '../capture/launchImprint';
+import { launchesFolder } from '../core/launches/launchFiles';
+import { LaunchService } from '../core/launches/launchService';
 import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { storeFiles } from '../core/store/storeFiles';
@@ -81,6 +84,7 @@ async function serve(args: readonly string[]): Promise<number> {
     store = await WorkspaceStore.open(storeDir, { staleClaim: error.owner.claim });
   }
   if (store.recovery.message) console.error(`runlens serve: ${store.recovery.message}`);
+  const launches = await openLaunches(store, storeDir);
 
   // The dashboards in a browser, beside the API: the bundles are built next to this file (dist/webview).
   const dashboards = new DashboardSite({
@@ -104,6 +108,7 @@ async function serve(args: readonly string[]): Promise<number> {
       artifacts: store.artifacts,
       traces: store.traces,
       token,
+      launches,
       port: options.port,
       host: options.host,
       onRequest: () => lifetime?.touch(),
@@ -169,6 +174,25 @@ function reportOwner(storeDir: string, owner: { pid: number; port?: number; toke
   const dashboards = signInPath === undefined ? '' : `\n\n${signInLine(url, signInPath)}`;
   console.log(`pid ${owner.pid} already serves ${storeDir} at ${url}\n\n${exportLines(url, owner.token ?? '')}${dashboards}`);
   return 0;
+}
+
+/**
+ * The store's launches: scripts a guest window launches log with tokens of their own, and that
+ * window records their launch through this server. Launches a crashed process left RUNNING whose
+ * supervisor is gone are ended first, as a window that opens the store ends them.
+ */
+async function openLaunches(store: WorkspaceStore, storeDir: string): Promise<LaunchService> {
+  const log = (message: string) => console.error(`runlens serve: ${message}`);
+  const launches = new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(storeDir, launchesFolder), imprintOf: launchImprint, log });
+  const recovered = await launches.recoverAbandoned().catch((error: Error) => {
+    log(`could not end the launches left running: ${error.message}`);
+    return [];
+  });
+  for (const launch of recovered) {
+    const how = launch.recorded ? 'ended while no window watched it' : 'stopped while no RunLens process watched it';
+    log(`launch ${launch.launchId} ${how}; its runs are now ${launch.status}: ${launch.runs.map((run) => run.info.run_name).join(', ')}`);
+  }
+  return launches;
 }
 
 /** The version of the package this bundle ships in (dist/cli.js beside package.json's folder), for owner.json. */

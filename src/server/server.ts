@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ErrorCode, MlflowError } from '../core/errors';
-import type { LaunchGate } from '../core/launches/launchService';
+import type { LaunchService } from '../core/launches/launchService';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import type { ModelRegistry } from '../core/store/modelRegistry';
 import type { TrackingStore } from '../core/store/trackingStore';
@@ -20,6 +20,7 @@ import { withAjaxMirror } from './routes/ajaxMirror';
 import { artifactRoutes } from './routes/artifactRoutes';
 import { pushRoutes } from './routes/pushRoute';
 import { genaiRoutes } from './routes/genaiRoutes';
+import { guestLaunchRoutes } from './routes/guest/guestLaunchRoutes';
 import { guestRoutes } from './routes/guest/guestRoutes';
 import { registryRoutes } from './routes/registryRoutes';
 import { traceRoutes } from './routes/traceRoutes';
@@ -34,8 +35,11 @@ export interface ServerOptions {
   readonly traces: TraceStore;
   /** The bearer token every request must carry. */
   readonly token: string;
-  /** RunLens launches: their processes log with tokens of their own, and runs they create carry their capture. */
-  readonly launches?: LaunchGate;
+  /**
+   * RunLens launches: their processes log with tokens of their own, and runs they create carry
+   * their capture; a guest window records the launches it starts through the private launch routes.
+   */
+  readonly launches?: LaunchService;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
   /** Loopback only; 127.0.0.1 by default. */
@@ -88,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes, ...traceRoutes]),
     ...pushRoutes,
     ...guestRoutes(changes),
+    ...guestLaunchRoutes(options.launches),
     ...(dashboards ? [signInRoute(dashboards)] : []),
   ]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { Run } from '../../src/core/entities';
+import type { Metric, Run } from '../../src/core/entities';
 import type { LaunchStarted } from '../../src/vscode/launch/launchCommands';
 import type { LaunchReport } from '../../src/vscode/launch/runningLaunch';
 import { runLensApi } from './support';
@@ -62,6 +62,13 @@ export class TrackingReader {
     const response = await fetch(`${this.url}/api/2.0/mlflow/runs/get?run_id=${runId}`, { headers: this.headers() });
     assert.equal(response.status, 200, await response.clone().text());
     return ((await response.json()) as { run: Run }).run;
+  }
+
+  /** The points logged for the run's metric, in the order the server keeps them. */
+  async history(runId: string, key: string): Promise<Metric[]> {
+    const response = await fetch(`${this.url}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${encodeURIComponent(key)}`, { headers: this.headers() });
+    assert.equal(response.status, 200, await response.clone().text());
+    return ((await response.json()) as { metrics?: Metric[] }).metrics ?? [];
   }
 
   /** An artifact's text, or undefined when the run has no such artifact. */

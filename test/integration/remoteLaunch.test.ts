@@ -20,7 +20,7 @@ import { TrackingStore } from '../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { CommandId, SettingKey, SettingSection } from '../../src/vscode/contributions';
 import { captureArtifacts } from '../../src/vscode/launch/captureArtifacts';
-import { launchImprint } from '../../src/vscode/launch/launchImprint';
+import { launchImprint } from '../../src/capture/launchImprint';
 import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import { git, launchAndWait, tagsOf, writeFile } from './launchSupport';

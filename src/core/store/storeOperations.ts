@@ -247,20 +247,20 @@ export async function runStoreOperationFromJson(store: StoreParts, name: StoreOp
   return op.run(store, op.parse(body));
 }
 
-function optionalStringOf(body: Readonly<Record<string, unknown>>, name: string): string | undefined {
+export function optionalStringOf(body: Readonly<Record<string, unknown>>, name: string): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw invalidParameter(invalidValueMessage(name, value));
   return value;
 }
 
-function stringOf(body: Readonly<Record<string, unknown>>, name: string, emptyAllowed = false): string {
+export function stringOf(body: Readonly<Record<string, unknown>>, name: string, emptyAllowed = false): string {
   const value = optionalStringOf(body, name);
   if (value === undefined || (value === '' && !emptyAllowed)) throw invalidParameter(missingValueMessage(name));
   return value;
 }
 
-function stringsOf(body: Readonly<Record<string, unknown>>, name: string): string[] {
+export function stringsOf(body: Readonly<Record<string, unknown>>, name: string): string[] {
   const value = body[name];
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidParameter(invalidValueMessage(name, value, 'expected a list of strings'));
   return value as string[];

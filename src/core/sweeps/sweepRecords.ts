@@ -55,7 +55,10 @@ export function insertSweep(db: Database, record: SweepRecord, points: readonly 
   });
 }
 
-export function savePoint(db: Database, sweepId: string, point: PointState): void {
+/** Where a point of the queue is: what `savePoint` keeps of it (its place and arguments never change). */
+export type PointProgress = Pick<PointState, 'index' | 'status' | 'runId' | 'attempts'>;
+
+export function savePoint(db: Database, sweepId: string, point: PointProgress): void {
   db.write((tx) =>
     tx.run(`UPDATE sweep_points SET status = ?, run_id = ?, attempts = ? WHERE sweep_id = ? AND point_index = ?`, [
       point.status,

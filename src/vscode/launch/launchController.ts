@@ -21,7 +21,8 @@ import { captureArtifacts } from './captureArtifacts';
 import { FinishedTerminals } from './finishedTerminals';
 import { chooseInterpreter } from './interpreterChoice';
 import { launchEnvironment } from './launchEnvironment';
-import { launchImprint } from './launchImprint';
+import { launchOfRunAtOwner, OwnerLaunch } from './ownerLaunch';
+import { launchImprint } from '../../capture/launchImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
 import { experimentNamedIn } from './scriptExperiment';
@@ -67,8 +68,9 @@ export function launchFolders(script: vscode.Uri): { workspaceRoot: string; cwd:
 
 /**
  * Launches scripts as tracked runs and keeps the live ones: capture, launch record and token,
- * process in a terminal, package listing in the background, and the end of each. Launching needs
- * this window to own the store: the runs are tied to the launch by the store's own server.
+ * process in a terminal, package listing in the background, and the end of each. The runs are tied
+ * to the launch by the store's own server: this window's, or in a guest window the owner process's,
+ * which keeps the launch's record for it (OwnerLaunch) while this window runs the process.
  */
 export class LaunchController extends Disposable implements LaunchApi {
   private readonly live = new Map<string, RunningLaunch>();
@@ -101,9 +103,10 @@ export class LaunchController extends Disposable implements LaunchApi {
   async find(id: string): Promise<RunningLaunch | undefined> {
     const direct = this.live.get(id);
     if (direct) return direct;
+    if (this.live.size === 0) return undefined;
     for (const session of this.sessions.all()) {
       const opened = await session.openedSession();
-      const launchId = opened?.kind === 'owner' ? opened.launches.launchOfRun(id) : undefined;
+      const launchId = opened?.kind === 'owner' ? opened.launches.launchOfRun(id) : opened?.endpoint && (await launchOfRunAtOwner(opened.endpoint, id));
       if (launchId !== undefined) return this.live.get(launchId);
     }
     return undefined;
@@ -135,14 +138,15 @@ export class LaunchController extends Disposable implements LaunchApi {
     // Each workspace folder keeps its own runs: the script's folder takes them.
     const session = this.sessions.forUri(request.script) ?? this.sessions.primary();
     const opened = await session.session();
-    if (opened.kind === 'guest') {
-      throw new Error(
-        `this workspace's runs are kept by another RunLens process (pid ${opened.ownerPid}); launch from the window that owns them, or close it`,
-      );
-    }
-    const { launches, endpoint } = opened;
     const script = request.script;
     const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
+    if (opened.kind === 'guest' && target.kind === 'remote') {
+      throw new Error(
+        `this workspace's runs are kept by another RunLens process (pid ${opened.ownerPid}); a launch to a remote server starts from the window that owns them (or choose to launch to the workspace)`,
+      );
+    }
+    const endpoint = opened.endpoint;
+    if (!endpoint) throw new Error("the RunLens process that keeps this workspace's runs has not published its server yet; try again in a moment");
     const { cwd } = launchFolders(script);
     const experiment =
       request.experiment ?? (vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default');
@@ -157,10 +161,11 @@ export class LaunchController extends Disposable implements LaunchApi {
 
     // A sweep point's variables, under RunLens's own: they cannot send the runs elsewhere.
     const baseEnv = { ...process.env, ...request.env };
-    let recorder: LaunchRecorder = launches;
+    let recorder: LaunchRecorder;
     let env: NodeJS.ProcessEnv;
     let remote: RemoteLaunch | undefined;
-    if (target.kind === 'remote') {
+    if (target.kind === 'remote' && opened.kind === 'owner') {
+      const { launches } = opened;
       const scriptExperiment = capture.fileContent === undefined ? undefined : experimentNamedIn(capture.fileContent.toString('utf8'));
       const server = await this.remoteServers.connection(target.server.url);
       try {
@@ -186,9 +191,15 @@ export class LaunchController extends Disposable implements LaunchApi {
         run: { runId: remote.remote.runId, experimentId: remote.remote.experimentId },
         runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
       });
-    } else {
-      const { token } = launches.open({ launchId, capture: record, files: launchFiles });
+    } else if (opened.kind === 'owner') {
+      recorder = opened.launches;
+      const { token } = opened.launches.open({ launchId, capture: record, files: launchFiles });
       env = launchEnvironment(baseEnv, { trackingUri: endpoint.url, token, helperPath, experiment });
+    } else {
+      // A guest's launch is recorded by the owner, whose server the script logs to with the token it hands out.
+      const launch = await OwnerLaunch.open(endpoint, session.storeDir!, { launchId, capture: record, files: launchFiles });
+      recorder = launch;
+      env = launchEnvironment(baseEnv, { trackingUri: endpoint.url, token: launch.token, helperPath, experiment });
     }
 
     this.finishedTerminals.closeFor(script);

@@ -1,25 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExperimentDashboardState, FieldRef } from '../../protocol/dashboards';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
-import { activeSweeps, insertSweep, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type SweepRecord } from '../../core/sweeps/sweepRecords';
-import { expandSweep, type SweepSpec } from '../../core/sweeps/sweepSpec';
+import type { Run } from '../../core/entities';
+import { SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
+import type { SweepRecord } from '../../core/sweeps/sweepRecords';
+import type { SweepSpec } from '../../core/sweeps/sweepSpec';
 import { SweepTag } from '../../core/sweeps/sweepTags';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 import type { LaunchController } from '../launch/launchController';
 import { logError } from '../runLensLog';
+import type { StoreAccess } from '../storeAccess';
+import type { Session } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
+import { sweepCallOf, type SweepCall } from './sweepCall';
 
-/** A sweep this window runs: its record, its queue, and the store both live in. */
+/** A sweep this window runs: its record, its queue, and the store it keeps them in (its own, or its owner's). */
 interface LiveSweep {
   readonly record: SweepRecord;
   readonly queue: SweepQueue;
-  readonly store: WorkspaceStore;
+  readonly store: SweepStore;
+  /** The queue's changes as the store has taken them, one after another: the sweep ends after them. */
+  saved: Promise<void>;
   /** Resolves when the queue is idle again (ended, or stopped). */
   done: Promise<void>;
+}
+
+/** Where a sweep's records are written and its runs read: in process, or through the owner's server. */
+interface SweepStore {
+  readonly call: SweepCall;
+  readonly access: StoreAccess;
 }
 
 /** What the Run Sweep command returns, for callers that follow the sweep (tests, other extensions). */
@@ -40,6 +50,7 @@ export interface SweepApi {
  * Runs sweeps: a parent run that groups them, a queue of points with the concurrency limit, each
  * point a normal launch (capture, token, tags) with the sweep's tags, the queue kept in the store
  * so that the next window resumes it, and the experiment dashboard on the sweep's runs at the end.
+ * The queue runs in this window; in a guest window its records are kept by the owner process.
  */
 export class SweepController extends Disposable implements SweepApi {
   private readonly live = new Map<string, LiveSweep>();
@@ -56,35 +67,22 @@ export class SweepController extends Disposable implements SweepApi {
 
   /** Creates the sweep (parent run, records) and starts its queue. */
   async start(script: vscode.Uri, spec: SweepSpec): Promise<SweepStarted> {
-    const store = await this.ownedStoreFor(script);
-    const points = expandSweep(spec);
+    const store = await this.storeFor(script);
     const experimentName =
       spec.experiment ?? (vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default');
-    const experimentId = store.tracking.getExperimentByName(experimentName)?.experiment_id ?? store.tracking.createExperiment({ name: experimentName });
-    const sweepId = randomUUID().replaceAll('-', '');
     const concurrency =
       spec.concurrency ?? vscode.workspace.getConfiguration(SettingSection, script).get<number>(SettingKey.SweepConcurrency, 1);
-    const states = SweepQueue.queued(points);
-    const parent = store.tracking.createRun({
-      experimentId,
-      runName: spec.name ?? `sweep ${path.basename(script.fsPath)} (${points.length} runs)`,
-      tags: [
-        { key: SweepTag.Progress, value: describeProgress(progressOf(states)) },
-        { key: 'mlflow.source.name', value: vscode.workspace.asRelativePath(script, false) },
-      ],
-    });
-    const record: SweepRecord = {
-      sweepId,
-      parentRunId: parent.info.run_id,
+    const { record, points } = await store.call('start', {
+      sweepId: randomUUID().replaceAll('-', ''),
       script: script.fsPath,
       spec,
       concurrency: Math.max(1, Math.floor(concurrency)),
-      state: 'active',
-      createdTime: Date.now(),
-    };
-    insertSweep(store.db, record, states);
-    this.run(record, states, store);
-    return { sweepId, parentRunId: record.parentRunId, points: points.length };
+      experimentName,
+      runName: spec.name,
+      sourceName: vscode.workspace.asRelativePath(script, false),
+    });
+    this.run(record, points, store);
+    return { sweepId: record.sweepId, parentRunId: record.parentRunId, points: points.length };
   }
 
   /** Resumes the sweeps a window left (reloaded, closed): queued points run; points that were running are failed, ready for Retry failed. */
@@ -92,14 +90,13 @@ export class SweepController extends Disposable implements SweepApi {
     let resumed = 0;
     for (const session of this.sessions.all()) {
       const opened = await session.openedSession();
-      if (opened?.kind !== 'owner') continue;
-      for (const record of activeSweeps(opened.store.db)) {
+      const store = opened && sweepStoreOf(opened);
+      if (!store) continue;
+      for (const { record, points } of await store.call('active', {})) {
         if (this.live.has(record.sweepId)) continue;
-        const states = sweepPoints(opened.store.db, record.sweepId).map((state) =>
-          state.status === 'running' ? { ...state, status: 'failed' as const } : state,
-        );
-        for (const state of states) savePoint(opened.store.db, record.sweepId, state);
-        this.run(record, states, opened.store);
+        const states = points.map((state) => (state.status === 'running' ? { ...state, status: 'failed' as const } : state));
+        for (const [i, point] of states.entries()) if (point !== points[i]) await store.call('savePoint', { sweepId: record.sweepId, point });
+        this.run(record, states, store);
         resumed++;
       }
     }
@@ -111,10 +108,9 @@ export class SweepController extends Disposable implements SweepApi {
     for (const live of this.live.values()) if (live.record.parentRunId === runId) return live.record.sweepId;
     for (const session of this.sessions.all()) {
       const opened = await session.openedSession();
-      if (opened?.kind === 'owner') {
-        const record = sweepOfParentRun(opened.store.db, runId);
-        if (record) return record.sweepId;
-      }
+      const store = opened && sweepStoreOf(opened);
+      const { sweepId } = store ? await store.call('sweepOfParentRun', { runId }) : {};
+      if (sweepId !== undefined) return sweepId;
     }
     return undefined;
   }
@@ -131,10 +127,12 @@ export class SweepController extends Disposable implements SweepApi {
     if (!live) {
       for (const session of this.sessions.all()) {
         const opened = await session.openedSession();
-        const record = opened?.kind === 'owner' ? sweepById(opened.store.db, sweepId) : undefined;
-        if (opened?.kind === 'owner' && record) {
-          setSweepState(opened.store.db, sweepId, 'active');
-          live = this.run({ ...record, state: 'active' }, sweepPoints(opened.store.db, sweepId), opened.store, { startNow: false });
+        const store = opened && sweepStoreOf(opened);
+        // A store without the sweep refuses (RESOURCE_DOES_NOT_EXIST): the next folder's may have it.
+        const known = store && (await store.call('reopen', { sweepId }).catch(() => undefined));
+        if (store && known) {
+          live = this.run(known.record, known.points, store, { startNow: false });
+          break;
         }
       }
     }
@@ -151,30 +149,31 @@ export class SweepController extends Disposable implements SweepApi {
     return this.live.get(sweepId)?.queue.pointStates();
   }
 
-  private run(record: SweepRecord, states: readonly PointState[], store: WorkspaceStore, options = { startNow: true }): LiveSweep {
+  private run(record: SweepRecord, states: readonly PointState[], store: SweepStore, options = { startNow: true }): LiveSweep {
     const queue = new SweepQueue(states, {
       concurrency: record.concurrency,
       start: (state) => this.startPoint(record, state, store),
-      onChange: (state, progress) => {
+      onChange: (state) => {
         // A window going away abandons its launches: the store keeps the queue as it was, for the next window.
         if (this.isDisposed) return;
-        try {
-          savePoint(store.db, record.sweepId, state);
-          store.tracking.setTag(record.parentRunId, SweepTag.Progress, describeProgress(progress));
-        } catch (error) {
-          logError(`Could not record the progress of sweep ${record.sweepId}`, error);
-        }
+        const point = { index: state.index, status: state.status, attempts: state.attempts, ...(state.runId ? { runId: state.runId } : {}) };
+        live.saved = live.saved
+          .then(() => store.call('savePoint', { sweepId: record.sweepId, point }))
+          .then(
+            () => undefined,
+            (error: unknown) => logError(`Could not record the progress of sweep ${record.sweepId}`, error),
+          );
         this.changed.fire();
       },
     });
-    const live: LiveSweep = { record, queue, store, done: Promise.resolve() };
+    const live: LiveSweep = { record, queue, store, saved: Promise.resolve(), done: Promise.resolve() };
     this.live.set(record.sweepId, live);
     if (options.startNow) live.done = queue.run().then(() => this.ended(live));
     return live;
   }
 
   /** The one place a sweep point is launched: a normal launch, with the point's arguments, variables and the sweep's tags. */
-  private async startPoint(record: SweepRecord, state: PointState, store: WorkspaceStore): Promise<StartedPoint | undefined> {
+  private async startPoint(record: SweepRecord, state: PointState, store: SweepStore): Promise<StartedPoint | undefined> {
     if (this.isDisposed) return new Promise(() => undefined);
     const launch = await this.launches.launch({
       script: vscode.Uri.file(record.script),
@@ -190,9 +189,9 @@ export class SweepController extends Disposable implements SweepApi {
     if (!ended) throw new Error('the launch of the point could not be followed');
     return {
       stop: () => launch.stop('Stopped with RunLens: Stop Sweep.'),
-      ended: ended.then((report) => {
+      ended: ended.then(async (report) => {
         const run = report.ended.runs[0];
-        if (run) this.recordValuesAsParams(store, run.info.run_id, state.point.values);
+        if (run) await this.recordValuesAsParams(store, run.info.run_id, state.point.values);
         return { ok: report.ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
       }),
     };
@@ -202,10 +201,9 @@ export class SweepController extends Disposable implements SweepApi {
    * The varied values as params of the run, where the script did not log them itself: the
    * dashboard's axes. Logged after the script ended, so they never clash with its own log_param.
    */
-  private recordValuesAsParams(store: WorkspaceStore, runId: string, values: Readonly<Record<string, string>>): void {
+  private async recordValuesAsParams(store: SweepStore, runId: string, values: Readonly<Record<string, string>>): Promise<void> {
     try {
-      const logged = new Set((store.tracking.getRun(runId).data.params ?? []).map((param) => param.key));
-      for (const [key, value] of Object.entries(values)) if (!logged.has(key)) store.tracking.logParam(runId, key, value);
+      await store.call('recordValues', { runId, values });
     } catch (error) {
       logError(`Could not record the sweep's values as params of run ${runId}`, error);
     }
@@ -217,9 +215,10 @@ export class SweepController extends Disposable implements SweepApi {
     const { record, queue, store } = live;
     const progress = queue.progress();
     if (progress.queued > 0 || progress.running > 0) return;
+    // The points' last changes first: the parent run ends with the progress they make.
+    await live.saved;
     try {
-      setSweepState(store.db, record.sweepId, 'ended');
-      store.tracking.updateRun(record.parentRunId, { status: progress.failed + progress.stopped === 0 ? 'FINISHED' : progress.stopped > 0 ? 'KILLED' : 'FAILED', endTime: Date.now() });
+      await store.call('end', { sweepId: record.sweepId, status: progress.failed + progress.stopped === 0 ? 'FINISHED' : progress.stopped > 0 ? 'KILLED' : 'FAILED' });
     } catch (error) {
       logError(`Could not end the parent run of sweep ${record.sweepId}`, error);
     }
@@ -240,13 +239,7 @@ export class SweepController extends Disposable implements SweepApi {
     const { record, queue, store } = live;
     const runIds = queue.pointStates().flatMap((state) => (state.runId ? [state.runId] : []));
     if (runIds.length === 0) return undefined;
-    const runs = runIds.flatMap((runId) => {
-      try {
-        return [store.tracking.getRun(runId)];
-      } catch {
-        return [];
-      }
-    });
+    const runs = (await Promise.all(runIds.map((runId) => store.access.call('getRun', { runId }).catch(() => undefined)))).filter((run): run is Run => run !== undefined);
     const metric = record.spec.metric?.name ?? (await this.chooseMetric([...new Set(runs.flatMap((run) => (run.data.metrics ?? []).map((m) => m.key)))].sort()));
     // Axes for what the sweep varied: a value all points share says nothing.
     const points = queue.pointStates().map((state) => state.point.values);
@@ -270,12 +263,11 @@ export class SweepController extends Disposable implements SweepApi {
     return vscode.window.showQuickPick([...keys], { title: 'The sweep ended: compare its runs on which metric?', ignoreFocusOut: true });
   }
 
-  private async ownedStoreFor(script: vscode.Uri): Promise<WorkspaceStore> {
+  private async storeFor(script: vscode.Uri): Promise<SweepStore> {
     const opened = await (this.sessions.forUri(script) ?? this.sessions.primary()).session();
-    if (opened.kind === 'guest') {
-      throw new Error(`this workspace's runs are kept by another RunLens process (pid ${opened.ownerPid}); run the sweep from the window that owns them`);
-    }
-    return opened.store;
+    const store = sweepStoreOf(opened);
+    if (!store) throw new Error("the RunLens process that keeps this workspace's runs has not published its server yet; try again in a moment");
+    return store;
   }
 
   override dispose(): void {
@@ -283,4 +275,10 @@ export class SweepController extends Disposable implements SweepApi {
     this.live.clear();
     super.dispose();
   }
+}
+
+/** The store a session keeps sweeps in; undefined for a guest whose owner has not published its server. */
+function sweepStoreOf(opened: Session): SweepStore | undefined {
+  const call = sweepCallOf(opened);
+  return call && opened.access && { call, access: opened.access };
 }

@@ -6,7 +6,7 @@ import { startServer } from '../../../src/server/server';
 import { captureLaunch } from '../../../src/capture/launchCapture';
 import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { captureArtifacts } from '../../../src/vscode/launch/captureArtifacts';
-import { launchImprint } from '../../../src/vscode/launch/launchImprint';
+import { launchImprint } from '../../../src/capture/launchImprint';
 import { git, gitTestEnv, makeRepo, write } from '../capture/captureTestKit';
 import { HttpClient } from '../server/support/httpClient';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from './support/launchFixture';

@@ -78,6 +78,6 @@ class DashboardBridgeError extends MlflowError {
   }
 }
 
-function ownerTokenOnly(context: RequestContext): void {
+export function ownerTokenOnly(context: RequestContext): void {
   if (context.launchId !== undefined) throw new MlflowError(ErrorCode.PermissionDenied, "A launched script may not use RunLens's private routes.");
 }

@@ -9,7 +9,7 @@ import type { RemoteServer } from '../../../../src/remote/client/remoteServer';
 import { captureArtifacts } from '../../../../src/vscode/launch/captureArtifacts';
 import { launchEndingOf, LaunchedProcess } from '../../../../src/supervisor/launchedProcess';
 import { launchEnvironment } from '../../../../src/vscode/launch/launchEnvironment';
-import { launchImprint } from '../../../../src/vscode/launch/launchImprint';
+import { launchImprint } from '../../../../src/capture/launchImprint';
 import { OutputLog } from '../../../../src/supervisor/outputLog';
 import { gitTestEnv } from '../../capture/captureTestKit';
 import { openLaunchFixture, type LaunchFixture } from './launchFixture';

@@ -1,0 +1,173 @@
+import { ErrorCode, MlflowError, invalidParameter } from '../errors';
+import { jsonOperation, type OperationArgs, type OperationResult } from '../operations/jsonOperations';
+import { artifactPathSegments } from '../store/artifactStore';
+import { optionalStringOf, stringOf } from '../store/storeOperations';
+import { invalidValueMessage, missingValueMessage } from '../validation';
+import type { LaunchEnding } from './launchEnding';
+import type { LaunchService } from './launchService';
+
+const operation = jsonOperation<LaunchService>();
+
+/**
+ * What a guest window asks of the owner's launches for a script it launched
+ * (`POST /api/2.0/runlens/launch/<name>`): the LaunchRecorder's calls, and the two reads its run
+ * commands need. The launch's files travel in the body (text, or base64 for bytes); its output log
+ * the supervisor appends on this machine, in the folder the owner reads it from.
+ */
+export const launchOperations = {
+  /** Records the launch with its capture and files; answers the token its script logs with. */
+  open: operation(
+    (body) => ({ launchId: launchIdOf(body), capture: objectOf(body, 'capture'), files: filesOf(body.files) }),
+    (launches, { launchId, capture, files }) => {
+      if (launches.get(launchId)) throw invalidParameter(`Launch ${launchId} is already recorded.`);
+      const contents = Object.fromEntries(Object.entries(files).map(([artifactPath, content]) => [artifactPath, contentOf(content)]));
+      return launches.open({ launchId, capture, files: contents });
+    },
+  ),
+  setPid: operation(
+    (body) => ({ launchId: launchIdOf(body), pid: pidOf(body.pid) }),
+    (launches, { launchId, pid }) => {
+      known(launches, launchId).setPid(launchId, pid);
+      return {};
+    },
+  ),
+  /** Copies the launch's current file (the growing output log) to its runs. */
+  publishFile: operation(
+    (body) => ({ launchId: launchIdOf(body), artifactPath: artifactPathOf(body) }),
+    async (launches, { launchId, artifactPath }) => {
+      await known(launches, launchId).publishFile(launchId, artifactPath);
+      return {};
+    },
+  ),
+  updateCapture: operation(
+    (body) => ({ launchId: launchIdOf(body), capture: objectOf(body, 'capture') }),
+    (launches, { launchId, capture }) => {
+      known(launches, launchId).updateCapture(launchId, capture);
+      return {};
+    },
+  ),
+  addFile: operation(
+    (body) => ({ launchId: launchIdOf(body), artifactPath: artifactPathOf(body), content: contentJsonOf(body.content, 'content') }),
+    async (launches, { launchId, artifactPath, content }) => {
+      await known(launches, launchId).addFile(launchId, artifactPath, contentOf(content));
+      return {};
+    },
+  ),
+  end: operation(
+    (body) => ({ launchId: launchIdOf(body), ending: endingOf(body.ending), fallbackExperiment: optionalStringOf(body, 'fallbackExperiment') }),
+    (launches, { launchId, ending, fallbackExperiment }) =>
+      known(launches, launchId).end(launchId, ending, fallbackExperiment === undefined ? {} : { fallbackExperiment }),
+  ),
+  release: operation(
+    (body) => ({ launchId: launchIdOf(body) }),
+    async (launches, { launchId }) => {
+      await known(launches, launchId).release(launchId);
+      return {};
+    },
+  ),
+  /** The launch's runs so far, oldest first. */
+  runs: operation(
+    (body) => ({ launchId: launchIdOf(body) }),
+    (launches, { launchId }) => known(launches, launchId).runsOf(launchId),
+  ),
+  /** The launch that created the run, if a launch did. */
+  launchOfRun: operation(
+    (body) => ({ runId: stringOf(body, 'runId') }),
+    (launches, { runId }) => {
+      const launchId = launches.launchOfRun(runId);
+      return launchId === undefined ? {} : { launchId };
+    },
+  ),
+} as const;
+
+export type LaunchOperations = typeof launchOperations;
+export type LaunchOperationName = keyof LaunchOperations;
+export type LaunchOperationArgs<K extends LaunchOperationName> = OperationArgs<LaunchOperations, K>;
+export type LaunchOperationResult<K extends LaunchOperationName> = OperationResult<LaunchOperations, K>;
+
+/** A file's content as JSON carries it: text as is, bytes in base64. */
+export type FileContentJson = { readonly text: string } | { readonly base64: string };
+
+export function fileContentJson(content: string | Buffer): FileContentJson {
+  return typeof content === 'string' ? { text: content } : { base64: content.toString('base64') };
+}
+
+function known(launches: LaunchService, launchId: string): LaunchService {
+  if (!launches.get(launchId)) throw new MlflowError(ErrorCode.ResourceDoesNotExist, `RunLens has no launch ${launchId}.`);
+  return launches;
+}
+
+function launchIdOf(body: Readonly<Record<string, unknown>>): string {
+  const launchId = stringOf(body, 'launchId');
+  if (!/^[0-9a-f]{32}$/.test(launchId)) throw invalidParameter(invalidValueMessage('launchId', launchId, 'expected 32 lowercase hex digits'));
+  return launchId;
+}
+
+function artifactPathOf(body: Readonly<Record<string, unknown>>): string {
+  const artifactPath = stringOf(body, 'artifactPath');
+  artifactPathSegments(artifactPath);
+  return artifactPath;
+}
+
+function objectOf(body: Readonly<Record<string, unknown>>, name: string): object {
+  const value = body[name];
+  if (value === undefined || value === null) throw invalidParameter(missingValueMessage(name));
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter(invalidValueMessage(name, value, 'expected an object'));
+  return value;
+}
+
+function pidOf(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw invalidParameter(invalidValueMessage('pid', value, 'expected a process id'));
+  return value;
+}
+
+function contentOf(content: FileContentJson): string | Buffer {
+  return 'text' in content ? content.text : Buffer.from(content.base64, 'base64');
+}
+
+function contentJsonOf(value: unknown, name: string): FileContentJson {
+  const content = (value ?? {}) as Record<string, unknown>;
+  if (typeof content.text === 'string') return { text: content.text };
+  if (typeof content.base64 === 'string') return { base64: content.base64 };
+  throw invalidParameter(invalidValueMessage(name, value, 'expected {text} or {base64}'));
+}
+
+function filesOf(value: unknown): Record<string, FileContentJson> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw invalidParameter(invalidValueMessage('files', value, 'expected {artifact path: {text} or {base64}}'));
+  const files: Record<string, FileContentJson> = {};
+  for (const [artifactPath, content] of Object.entries(value)) {
+    artifactPathSegments(artifactPath);
+    files[artifactPath] = contentJsonOf(content, `files.${artifactPath}`);
+  }
+  return files;
+}
+
+const endingKinds: readonly LaunchEnding['kind'][] = ['exited', 'signalled', 'stopped', 'notStarted', 'abandoned'];
+
+/** A LaunchEnding from JSON: its kind, with the fields that kind needs. */
+function endingOf(value: unknown): LaunchEnding {
+  const ending = value as Record<string, unknown> | undefined;
+  const kind = ending?.kind;
+  if (typeof ending !== 'object' || ending === null || !endingKinds.includes(kind as LaunchEnding['kind'])) {
+    throw invalidParameter(invalidValueMessage('ending', value, `expected {kind} with kind one of ${endingKinds.join(', ')}`));
+  }
+  const exitCode = ending.exitCode;
+  if (exitCode !== undefined && (typeof exitCode !== 'number' || !Number.isInteger(exitCode))) throw invalidParameter(invalidValueMessage('ending.exitCode', exitCode));
+  const field = (name: string) => stringOf(ending, name);
+  switch (kind as LaunchEnding['kind']) {
+    case 'exited':
+      if (exitCode === undefined) throw invalidParameter(missingValueMessage('ending.exitCode'));
+      return { kind: 'exited', exitCode: exitCode as number };
+    case 'signalled':
+      return { kind: 'signalled', signal: field('signal') };
+    case 'stopped': {
+      const signal = optionalStringOf(ending, 'signal');
+      return { kind: 'stopped', reason: field('reason'), ...(exitCode !== undefined ? { exitCode: exitCode as number } : {}), ...(signal !== undefined ? { signal } : {}) };
+    }
+    case 'notStarted':
+      return { kind: 'notStarted', reason: field('reason') };
+    case 'abandoned':
+      return { kind: 'abandoned', reason: field('reason') };
+  }
+}

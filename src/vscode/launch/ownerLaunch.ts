@@ -1,0 +1,137 @@
+import path from 'node:path';
+import type { Run } from '../../core/entities';
+import type { LaunchEnding } from '../../core/launches/launchEnding';
+import { LaunchFiles, launchesFolder } from '../../core/launches/launchFiles';
+import { fileContentJson, type LaunchOperations } from '../../core/launches/launchOperations';
+import type { OperationCall } from '../../core/operations/jsonOperations';
+import type { LaunchRecorder } from '../../core/launches/launchRecorder';
+import type { EndedLaunch, EndLaunchOptions } from '../../core/launches/launchService';
+import { launchOperationPrefix } from '../../server/routes/guest/guestLaunchRoutes';
+import type { OwnerEndpoint } from '../ownerClient';
+import { ownerCall } from '../ownerOperations';
+import { logError } from '../runLensLog';
+
+/** How often the owner is asked for the launch's runs while it runs (a loopback request). */
+const runPollMs = 1000;
+
+/**
+ * A launch a guest window started, recorded through the process that owns the store: the owner
+ * keeps the launch's record, hands out its token and gives its runs their capture and files; this
+ * window runs the process under its supervisor, which appends the output log in `.runlens/launches/`
+ * on this machine, where the owner copies it from. Requests go one at a time, in order, so that
+ * the end never overtakes a copy of the output log.
+ */
+export class OwnerLaunch implements LaunchRecorder {
+  private readonly files: LaunchFiles;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(launchId: string, run: Run) => void>();
+  private readonly seen = new Set<string>();
+  private poll: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  private constructor(
+    private readonly call: OperationCall<LaunchOperations>,
+    storeDir: string,
+    readonly launchId: string,
+    /** For the script's MLFLOW_TRACKING_TOKEN: the owner ties its requests to the launch. */
+    readonly token: string,
+  ) {
+    this.files = new LaunchFiles(path.join(storeDir, launchesFolder));
+  }
+
+  /** Records the launch with the owner, before its process starts. */
+  static async open(
+    endpoint: OwnerEndpoint,
+    storeDir: string,
+    launch: { readonly launchId: string; readonly capture: object; readonly files: Readonly<Record<string, string | Buffer>> },
+  ): Promise<OwnerLaunch> {
+    const call = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
+    const files = Object.fromEntries(Object.entries(launch.files).map(([artifactPath, content]) => [artifactPath, fileContentJson(content)]));
+    const { token } = await call('open', { launchId: launch.launchId, capture: launch.capture, files });
+    return new OwnerLaunch(call, storeDir, launch.launchId, token);
+  }
+
+  filePath(launchId: string, artifactPath: string): string {
+    return this.files.path(launchId, artifactPath);
+  }
+
+  setPid(launchId: string, pid: number): void {
+    void this.send(`record the process of launch ${launchId}`, () => this.call('setPid', { launchId, pid }));
+  }
+
+  /** The owner's runs of the launch, asked for now and then while it runs: the first names its terminal. */
+  onRunCreated(listener: (launchId: string, run: Run) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    if (!this.poll && !this.ended) {
+      this.poll = setInterval(() => void this.lookForRuns(), runPollMs);
+      this.poll.unref();
+    }
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** A copy that fails is logged: the end copies every file again. */
+  async publishFile(launchId: string, artifactPath: string): Promise<void> {
+    await this.send(`copy ${artifactPath} of launch ${launchId}`, () => this.call('publishFile', { launchId, artifactPath }));
+  }
+
+  updateCapture(launchId: string, capture: object): void {
+    void this.send(`update the capture of launch ${launchId}`, () => this.call('updateCapture', { launchId, capture }));
+  }
+
+  async addFile(launchId: string, artifactPath: string, content: string | Buffer): Promise<void> {
+    await this.inOrder(() => this.call('addFile', { launchId, artifactPath, content: fileContentJson(content) }));
+  }
+
+  /** The owner ends the launch: an end it recorded already (another process took the launch over) is answered as it stands. */
+  async end(launchId: string, ending: LaunchEnding, options: EndLaunchOptions = {}): Promise<EndedLaunch> {
+    this.stopPolling();
+    return this.inOrder(() => this.call('end', { launchId, ending, fallbackExperiment: options.fallbackExperiment }));
+  }
+
+  async release(launchId: string): Promise<void> {
+    this.stopPolling();
+    await this.inOrder(() => this.call('release', { launchId }));
+  }
+
+  private async lookForRuns(): Promise<void> {
+    if (this.ended) return;
+    try {
+      for (const run of await this.call('runs', { launchId: this.launchId })) {
+        if (this.seen.has(run.info.run_id)) continue;
+        this.seen.add(run.info.run_id);
+        for (const listener of this.listeners) listener(this.launchId, run);
+      }
+    } catch {
+      // The owner is busy or restarting: the next look, or the end, tells.
+    }
+  }
+
+  private stopPolling(): void {
+    this.ended = true;
+    clearInterval(this.poll);
+  }
+
+  /** After what is queued; rejects with this request's failure, while the queue goes on. */
+  private inOrder<T>(request: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(request);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** `inOrder` for what nobody waits on: a failure is logged. */
+  private send(what: string, request: () => Promise<unknown>): Promise<void> {
+    return this.inOrder(request).then(
+      () => undefined,
+      (error: unknown) => logError(`Could not ${what} with the RunLens process that keeps this workspace's runs`, error),
+    );
+  }
+}
+
+/** The launch that created the run, as the owner knows it; undefined when none did or the owner cannot say. */
+export async function launchOfRunAtOwner(endpoint: OwnerEndpoint, runId: string): Promise<string | undefined> {
+  try {
+    return (await ownerCall<LaunchOperations>(endpoint, launchOperationPrefix)('launchOfRun', { runId })).launchId;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,214 @@
+// Issue 14: a guest window launches scripts and runs sweeps while the owner process keeps their records. Over
+// real HTTP on loopback: the launch recorded through the owner's private routes gets a token its script logs
+// with, its runs get the capture and files, its end is recorded once; the sweep's records land in the owner's
+// store; only the owner's token gets in, and bad arguments are refused with a clear message.
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { describe, test, type TestContext } from 'node:test';
+import type { Run } from '../../../src/core/entities';
+import { fileContentJson, type LaunchOperations } from '../../../src/core/launches/launchOperations';
+import { LaunchArtifact } from '../../../src/core/launches/launchTags';
+import { ModelRegistry } from '../../../src/core/store/modelRegistry';
+import type { SweepOperations } from '../../../src/core/sweeps/sweepOperations';
+import { SweepTag } from '../../../src/core/sweeps/sweepTags';
+import { SpanFiles } from '../../../src/core/traces/spanFiles';
+import { TraceStore } from '../../../src/core/traces/traceStore';
+import { launchOperationPrefix, sweepOperationPrefix } from '../../../src/server/routes/guest/guestLaunchRoutes';
+import { startServer } from '../../../src/server/server';
+import type { OwnerRequestError } from '../../../src/vscode/ownerClient';
+import { ownerCall } from '../../../src/vscode/ownerOperations';
+import { openLaunchFixture, tagsOf, type LaunchFixture } from '../launches/support/launchFixture';
+import { HttpClient } from './support/httpClient';
+
+async function serve(t: TestContext, f: LaunchFixture, withLaunches = true) {
+  const token = randomBytes(24).toString('base64url');
+  const server = await startServer({
+    store: f.tracking,
+    registry: new ModelRegistry(f.db),
+    artifacts: f.artifacts,
+    traces: new TraceStore(f.db, new SpanFiles(path.join(f.dir, 'traces'))),
+    token,
+    ...(withLaunches ? { launches: f.launches } : {}),
+    log: (message) => f.logged.push(message),
+  });
+  t.after(() => server.close());
+  const client = (as: string | null) => {
+    const http = new HttpClient(server.url, as ?? token);
+    t.after(() => http.close());
+    return http;
+  };
+  const endpoint = { url: server.url, token };
+  return {
+    owner: client(token),
+    client,
+    launch: ownerCall<LaunchOperations>(endpoint, launchOperationPrefix),
+    sweep: ownerCall<SweepOperations>(endpoint, sweepOperationPrefix),
+  };
+}
+
+const launchId = () => randomBytes(16).toString('hex');
+const capture = { tags: { 'mlflow.source.name': 'train.py', 'runlens.git.commit': 'abc123' } };
+
+describe("a guest window's launches and sweeps, recorded by the owner", () => {
+  test("a launch opened through the owner: its script's token, its runs' capture and files, its output log, one end", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch, client } = await serve(t, f);
+    const id = launchId();
+    const files = { [LaunchArtifact.Diff]: fileContentJson('diff --git a/x b/x\n'), [LaunchArtifact.OutputLog]: fileContentJson(Buffer.from('')) };
+    const { token } = await launch('open', { launchId: id, capture, files });
+    await launch('setPid', { launchId: id, pid: 4242 });
+    assert.equal(f.launches.get(id)?.pid, 4242);
+
+    const created = await client(token).api('runs/create', { experiment_id: '0', run_name: 'from-script' });
+    assert.equal(created.status, 200, created.text);
+    const runId = created.json<{ run: Run }>().run.info.run_id;
+    assert.equal(tagsOf(f.tracking.getRun(runId))['runlens.git.commit'], 'abc123', 'the run carries the capture');
+    assert.deepEqual(
+      (await launch('runs', { launchId: id })).map((run) => run.info.run_id),
+      [runId],
+    );
+    assert.deepEqual(await launch('launchOfRun', { runId }), { launchId: id });
+
+    // The supervisor appends the output log on this machine, in the folder the owner copies it from.
+    appendFileSync(f.launches.filePath(id, LaunchArtifact.OutputLog), 'epoch 1\n');
+    await launch('publishFile', { launchId: id, artifactPath: LaunchArtifact.OutputLog });
+    assert.equal(await f.artifactText(f.tracking.getRun(runId), LaunchArtifact.OutputLog), 'epoch 1\n');
+    await launch('updateCapture', { launchId: id, capture: { tags: { ...capture.tags, 'runlens.env.sha256': 'f00d' } } });
+    await launch('addFile', { launchId: id, artifactPath: LaunchArtifact.Requirements, content: fileContentJson('numpy==2.0\n') });
+    assert.equal(tagsOf(f.tracking.getRun(runId))['runlens.env.sha256'], 'f00d');
+
+    appendFileSync(f.launches.filePath(id, LaunchArtifact.OutputLog), 'done\n');
+    const ended = await launch('end', { launchId: id, ending: { kind: 'exited', exitCode: 0 }, fallbackExperiment: undefined });
+    assert.equal(ended.status, 'FINISHED');
+    assert.deepEqual(
+      ended.runs.map((run) => [run.info.run_id, run.info.status]),
+      [[runId, 'FINISHED']],
+    );
+    const run = f.tracking.getRun(runId);
+    assert.equal(await f.artifactText(run, LaunchArtifact.OutputLog), 'epoch 1\ndone\n');
+    assert.equal(await f.artifactText(run, LaunchArtifact.Diff), 'diff --git a/x b/x\n');
+    assert.equal(await f.artifactText(run, LaunchArtifact.Requirements), 'numpy==2.0\n');
+
+    // An end told twice (another process took the launch over) changes nothing.
+    const again = await launch('end', { launchId: id, ending: { kind: 'stopped', reason: 'late' }, fallbackExperiment: undefined });
+    assert.equal(again.status, 'FINISHED');
+    assert.equal(f.tracking.getRun(runId).info.status, 'FINISHED');
+    await launch('release', { launchId: id });
+    assert.equal(existsSync(f.launches.filesFolder(id)), false, 'the launch files are gone once released');
+    assert.deepEqual(f.logged, []);
+  });
+
+  test("only the owner's token calls them: no token, a wrong one or a launched script's are refused", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch, client, owner } = await serve(t, f);
+    const id = launchId();
+    const { token } = await launch('open', { launchId: id, capture, files: {} });
+    for (const prefix of [launchOperationPrefix, sweepOperationPrefix]) {
+      const body = { launchId: id, sweepId: id };
+      const anonymous = await owner.request('POST', `${prefix}active`, { json: body, token: null });
+      assert.equal(anonymous.status, 401);
+      const wrong = await owner.request('POST', `${prefix}active`, { json: body, token: 'x'.repeat(32) });
+      assert.equal(wrong.status, 401);
+      const script = await client(token).post(`${prefix}runs`, body);
+      assert.equal(script.status, 403, script.text);
+      assert.match(script.json<{ message: string }>().message, /launched script may not use RunLens's private routes/);
+    }
+    assert.equal(f.launches.get(id)?.status, 'RUNNING', 'nothing the refused requests asked was done');
+  });
+
+  test('bad arguments are refused with a clear message and write nothing', async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch, owner } = await serve(t, f);
+    const id = launchId();
+    await launch('open', { launchId: id, capture, files: {} });
+    const cases: [string, unknown, number, string, RegExp][] = [
+      ['launch/nothing', { launchId: id }, 404, 'ENDPOINT_NOT_FOUND', /No RunLens launch operation 'nothing'/],
+      ['launch/constructor', {}, 404, 'ENDPOINT_NOT_FOUND', /constructor/],
+      ['launch/open', { launchId: 'ABC', capture }, 400, 'INVALID_PARAMETER_VALUE', /launchId/],
+      ['launch/open', { launchId: id, capture }, 400, 'INVALID_PARAMETER_VALUE', /already recorded/],
+      ['launch/open', { launchId: launchId(), capture: 'x' }, 400, 'INVALID_PARAMETER_VALUE', /capture/],
+      ['launch/open', { launchId: launchId(), capture, files: { '../escape': { text: 'x' } } }, 400, 'INVALID_PARAMETER_VALUE', /'\.\.' segments/],
+      ['launch/open', { launchId: launchId(), capture, files: { 'a.txt': 42 } }, 400, 'INVALID_PARAMETER_VALUE', /files\.a\.txt/],
+      ['launch/setPid', { launchId: id, pid: -1 }, 400, 'INVALID_PARAMETER_VALUE', /pid/],
+      ['launch/publishFile', { launchId: id, artifactPath: '/etc/passwd' }, 400, 'INVALID_PARAMETER_VALUE', /must be relative/],
+      ['launch/end', { launchId: id, ending: { kind: 'vanished' } }, 400, 'INVALID_PARAMETER_VALUE', /ending.*exited, signalled, stopped/],
+      ['launch/end', { launchId: id, ending: { kind: 'exited' } }, 400, 'INVALID_PARAMETER_VALUE', /ending\.exitCode/],
+      ['launch/end', { launchId: launchId(), ending: { kind: 'exited', exitCode: 0 } }, 404, 'RESOURCE_DOES_NOT_EXIST', /no launch/],
+      ['sweep/start', { sweepId: id, script: '/w/train.py', spec: { method: 'grid' }, concurrency: 1, experimentName: 'e', sourceName: 'train.py' }, 400, 'INVALID_PARAMETER_VALUE', /Invalid sweep spec: parameters/],
+      ['sweep/start', { sweepId: id, script: '/w/train.py', spec: { parameters: { lr: [1] } }, concurrency: 0, experimentName: 'e', sourceName: 'train.py' }, 400, 'INVALID_PARAMETER_VALUE', /concurrency/],
+      ['sweep/savePoint', { sweepId: id, point: { index: 0, status: 'done', attempts: 1 } }, 400, 'INVALID_PARAMETER_VALUE', /point\.status/],
+      ['sweep/end', { sweepId: id, status: 'FINISHED' }, 404, 'RESOURCE_DOES_NOT_EXIST', /no sweep/],
+    ];
+    for (const [route, body, status, code, message] of cases) {
+      const reply = await owner.post(`/api/2.0/runlens/${route}`, body);
+      assert.equal(reply.status, status, `${route} ${JSON.stringify(body)}: ${reply.text}`);
+      assert.equal(reply.json().error_code, code, route);
+      assert.match(reply.json<{ message: string }>().message, message, route);
+    }
+    assert.equal(f.launches.get(id)?.status, 'RUNNING');
+    assert.equal(f.tracking.listExperiments().length, 1, 'no experiment made for a refused sweep');
+    assert.deepEqual(f.logged, [], 'no refusal is a server bug (500)');
+  });
+
+  test('a server that keeps no launches says so', async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch } = await serve(t, f, false);
+    await assert.rejects(launch('open', { launchId: launchId(), capture, files: {} }), (error: OwnerRequestError) => {
+      assert.equal(error.errorCode, 'INVALID_STATE');
+      assert.match(error.message, /keeps no launches/);
+      return true;
+    });
+  });
+
+  test("a sweep's records land in the owner's store: parent run, points, progress, end", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { sweep } = await serve(t, f);
+    const sweepId = launchId();
+    const spec = { parameters: { lr: [0.1, 0.01] } };
+    const { record, points } = await sweep('start', {
+      sweepId,
+      script: '/work/train.py',
+      spec: spec as never,
+      concurrency: 1,
+      experimentName: 'sweeps',
+      runName: undefined,
+      sourceName: 'train.py',
+    });
+    assert.equal(points.length, 2);
+    assert.deepEqual(
+      points.map((point) => [point.status, point.point.args]),
+      [
+        ['queued', ['--lr', '0.1']],
+        ['queued', ['--lr', '0.01']],
+      ],
+    );
+    const parent = f.tracking.getRun(record.parentRunId);
+    assert.equal(parent.info.run_name, 'sweep train.py (2 runs)');
+    assert.equal(f.tracking.getExperimentByName('sweeps')?.experiment_id, parent.info.experiment_id);
+    assert.deepEqual(await sweep('sweepOfParentRun', { runId: record.parentRunId }), { sweepId });
+    assert.deepEqual(
+      (await sweep('active', {})).map((active) => active.record.sweepId),
+      [sweepId],
+    );
+
+    const child = f.tracking.createRun({ experimentId: parent.info.experiment_id });
+    await sweep('savePoint', { sweepId, point: { index: 0, status: 'finished', attempts: 1, runId: child.info.run_id } });
+    await sweep('savePoint', { sweepId, point: { index: 1, status: 'running', attempts: 1 } });
+    assert.match(tagsOf(f.tracking.getRun(record.parentRunId))[SweepTag.Progress] ?? '', /1\/2/);
+    await sweep('recordValues', { runId: child.info.run_id, values: { lr: '0.1' } });
+    assert.deepEqual(f.tracking.getRun(child.info.run_id).data.params, [{ key: 'lr', value: '0.1' }]);
+
+    await sweep('savePoint', { sweepId, point: { index: 1, status: 'finished', attempts: 1 } });
+    await sweep('end', { sweepId, status: 'FINISHED' });
+    assert.equal(f.tracking.getRun(record.parentRunId).info.status, 'FINISHED');
+    assert.deepEqual(await sweep('active', {}), [], 'an ended sweep is not resumed');
+    const reopened = await sweep('reopen', { sweepId });
+    assert.deepEqual(
+      reopened.points.map((point) => point.status),
+      ['finished', 'finished'],
+    );
+    assert.deepEqual(f.logged, []);
+  });
+});
