@@ -12,7 +12,7 @@ import { answers, ensureServerProcess } from '../supervisor/serverProcess';
 import { SettingKey, SettingSection } from './contributions';
 import { Disposable } from './disposable';
 import { historyMoveNotification } from './historyMoveProgress';
-import { launchImprint } from './launch/launchImprint';
+import { launchImprint } from '../capture/launchImprint';
 import { followOwnerChanges } from './ownerChanges';
 import { ownerAccess } from './ownerClient';
 import { logError, runLensLog } from './runLensLog';

@@ -18,7 +18,7 @@ import { startFlakyProxy } from '../sync/support/flakyProxy';
 import { RemoteReader, tagsOf, type RemoteRunView } from '../sync/support/remoteReads';
 import { openLaunchFixture } from './support/launchFixture';
 import { launchToRemote } from './support/remoteLaunchKit';
-import { launchImprint } from '../../../src/vscode/launch/launchImprint';
+import { launchImprint } from '../../../src/capture/launchImprint';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 

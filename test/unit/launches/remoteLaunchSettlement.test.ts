@@ -12,7 +12,7 @@ import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { forgetRemoteLaunch, settleRemoteLaunch, windowEndedReason } from '../../../src/remote/launches/remoteLaunchSettlement';
 import { RemoteUnavailableError } from '../../../src/remote/client/mlflowRestClient';
-import { launchImprint } from '../../../src/vscode/launch/launchImprint';
+import { launchImprint } from '../../../src/capture/launchImprint';
 import { makeRepo } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';
 import { startFlakyProxy } from '../sync/support/flakyProxy';

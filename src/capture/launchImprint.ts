@@ -1,7 +1,7 @@
-import type { CaptureRecord } from '../../capture/captureRecord';
-import { toDatasetInput } from '../../capture/datasetInput';
-import { captureTags } from '../../capture/tags';
-import type { LaunchImprint } from '../../core/launches/launchImprint';
+import type { CaptureRecord } from './captureRecord';
+import { toDatasetInput } from './datasetInput';
+import { captureTags } from './tags';
+import type { LaunchImprint } from '../core/launches/launchImprint';
 
 /**
  * What every run of a launch carries, from the CaptureRecord stored with the launch: the capture's
