@@ -3,7 +3,10 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { launchImprint } from '../capture/launchImprint';
 import type { Run } from '../core/entities';
+import { launchesFolder } from '../core/launches/launchFiles';
+import { LaunchService } from '../core/launches/launchService';
 import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../core/sweeps/sweepQueue';
 import { parseSweepFile } from '../core/sweeps/sweepFile';
 import { expandSweep, type SweepSpec } from '../core/sweeps/sweepSpec';
@@ -11,7 +14,9 @@ import { SweepTag } from '../core/sweeps/sweepTags';
 import { MlflowRestClient } from '../remote/client/mlflowRestClient';
 import type { RemoteServer } from '../remote/client/remoteServer';
 import { startServer } from '../server/server';
+import { startCapturedLaunch, type CapturedLauncher } from './capturedLaunch';
 import type { Command } from './command';
+import { runlensVersion } from './runlensVersion';
 import { interruptSignal, openWorkspaceStoreOrOwner } from './storeCommandSupport';
 
 const usage = `runlens sweep FILE [--tracking-uri URL] [--dir DIR] [--python PATH] [--concurrency N]
@@ -19,6 +24,10 @@ const usage = `runlens sweep FILE [--tracking-uri URL] [--dir DIR] [--python PAT
 Runs the sweep that FILE (*.sweep.json or *.sweep.yaml) describes, as RunLens: Run Sweep… does in
 VS Code: one run per point, at most N at once, grouped under a parent run. Progress is printed as
 points start and end. Ctrl+C stops the running points.
+
+Into a store this command opens itself (no VS Code window or runlens serve owns it), each point is a
+launch as from the editor: run from the workspace folder, with its git state, diff, packages,
+interpreter and command captured, and its output in the run's runlens/output.log.
 
   --tracking-uri URL  log to this MLflow tracking server (MLFLOW_TRACKING_TOKEN, or
                       MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, authenticate)
@@ -50,15 +59,30 @@ async function runSweep(args: readonly string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number from 1, not '${values.concurrency}'`);
   const points = expandSweep(spec);
 
-  const target = await trackingTarget(values['tracking-uri'], values.dir ?? process.cwd());
+  const workspace = path.resolve(values.dir ?? process.cwd());
+  const target = await trackingTarget(values['tracking-uri'], workspace);
   const interrupt = interruptSignal();
   try {
     const client = new MlflowRestClient(target.server);
     const sweep = await SweepRun.create(client, spec, script, points.length);
     console.log(`runlens sweep: ${points.length} runs of ${path.basename(script)} under run ${sweep.parentRunId} at ${target.server.url}, ${concurrency} at once`);
+    const python = values.python ?? 'python3';
+    const launcher: CapturedLauncher | undefined = target.launches && {
+      launches: target.launches,
+      trackingUrl: target.server.url,
+      workspaceRoot: workspace,
+      helperPath: helperPath(),
+      runlensVersion: runlensVersion() ?? 'unknown',
+      signal: interrupt.signal,
+      echo: (chunk) => process.stdout.write(chunk),
+    };
+    if (!launcher) console.log('runlens sweep: the runs are not captured launches here (no git state, packages or output log): only a store this command opens itself keeps those.');
     const queue = new SweepQueue(SweepQueue.queued(points), {
       concurrency,
-      start: (state) => sweep.startPoint(state, { python: values.python ?? 'python3', script, server: target.server }),
+      start: (state) =>
+        launcher
+          ? sweep.launchPoint(state, launcher, { python, script, experiment: spec.experiment ?? 'Default' })
+          : sweep.startPoint(state, { python, script, server: target.server }),
       onChange: (state, progress) => {
         console.log(`  [${state.index + 1}/${progress.total}] ${state.status}: ${state.point.args.join(' ')}${state.runId ? ` (run ${state.runId})` : ''} | ${describeProgress(progress)}`);
         sweep.progress(describeProgress(progress));
@@ -77,8 +101,14 @@ async function runSweep(args: readonly string[]): Promise<number> {
   }
 }
 
-/** Where the runs go: a remote MLflow server, the owner of the workspace's store, or the store served here for the sweep. */
-async function trackingTarget(trackingUri: string | undefined, workspace: string): Promise<{ server: RemoteServer; close(): Promise<void> }> {
+/**
+ * Where the runs go: a remote MLflow server, the owner of the workspace's store, or the store served
+ * here for the sweep, whose `launches` then take each point as a captured launch.
+ */
+async function trackingTarget(
+  trackingUri: string | undefined,
+  workspace: string,
+): Promise<{ server: RemoteServer; launches?: LaunchService; close(): Promise<void> }> {
   if (trackingUri !== undefined) {
     const env = process.env;
     const server: RemoteServer = {
@@ -98,10 +128,17 @@ async function trackingTarget(trackingUri: string | undefined, workspace: string
   const { store } = opened;
   const token = randomBytes(24).toString('hex');
   try {
-    const running = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token });
+    const launches = new LaunchService({
+      db: store.db,
+      artifacts: store.artifacts,
+      filesDir: path.join(workspace, '.runlens', launchesFolder),
+      imprintOf: launchImprint,
+    });
+    const running = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches });
     store.publish({ port: running.port, token });
     return {
       server: { url: running.url, token },
+      launches,
       close: async () => {
         await running.close();
         store.close();
@@ -151,7 +188,26 @@ class SweepRun {
     await this.client.post('runs/update', { run_id: this.parentRunId, status, end_time: Date.now() });
   }
 
-  /** One point: the script with its arguments and variables, its runs tagged with the sweep through MLFLOW_RUN_CONTEXT. */
+  /** One point as a captured launch into the store this command serves: its runs get the sweep's tags from the capture. */
+  async launchPoint(state: PointState, launcher: CapturedLauncher, how: { python: string; script: string; experiment: string }): Promise<StartedPoint> {
+    const launch = await startCapturedLaunch(launcher, {
+      python: how.python,
+      script: how.script,
+      args: state.point.args,
+      env: state.point.env,
+      experiment: how.experiment,
+      sweep: { sweepId: this.sweepId, parentRunId: this.parentRunId, values: state.point.values },
+    });
+    return {
+      stop: () => launch.stop('Stopped with Ctrl+C in runlens sweep.'),
+      ended: launch.ended.then((ended) => {
+        const runId = ended.runs[0]?.info.run_id;
+        return { ok: ended.status === 'FINISHED', ...(runId ? { runId } : {}) };
+      }),
+    };
+  }
+
+  /** One point where the store is not this command's: the script with its arguments and variables, its runs tagged with the sweep through MLFLOW_RUN_CONTEXT. */
   async startPoint(state: PointState, how: { python: string; script: string; server: RemoteServer }): Promise<StartedPoint> {
     const pointTag = `${this.sweepId}/${state.index}/${state.attempts}`;
     const env: NodeJS.ProcessEnv = { ...process.env, ...state.point.env };
@@ -165,7 +221,7 @@ class SweepRun {
         [SweepTag.Values]: JSON.stringify(state.point.values),
         [pointTagKey]: pointTag,
       }),
-      PYTHONPATH: [path.join(__dirname, 'python'), process.env.PYTHONPATH].filter((entry) => entry).join(path.delimiter),
+      PYTHONPATH: [helperPath(), process.env.PYTHONPATH].filter((entry) => entry).join(path.delimiter),
       PYTHONUNBUFFERED: '1',
       ...(how.server.token ? { MLFLOW_TRACKING_TOKEN: how.server.token } : {}),
       ...(how.server.username ? { MLFLOW_TRACKING_USERNAME: how.server.username, MLFLOW_TRACKING_PASSWORD: how.server.password ?? '' } : {}),
@@ -198,6 +254,11 @@ class SweepRun {
     });
     return runs?.[0];
   }
+}
+
+/** The bundled `runlens` Python module, beside the CLI's bundle (dist/python). */
+function helperPath(): string {
+  return path.join(__dirname, 'python');
 }
 
 /** Which attempt of which point a run is (`<sweep>/<index>/<attempt>`): how the CLI finds the run a process made. */
