@@ -196,7 +196,7 @@ class SweepRun {
       args: state.point.args,
       env: state.point.env,
       experiment: how.experiment,
-      sweep: { sweepId: this.sweepId, parentRunId: this.parentRunId, values: state.point.values },
+      sweep: { sweepId: this.sweepId, parentRunId: this.parentRunId, values: state.point.values, pointIndex: state.index },
     });
     return {
       stop: () => launch.stop('Stopped with Ctrl+C in runlens sweep.'),

@@ -41,6 +41,8 @@ export interface LaunchRequest {
   readonly sweep?: CaptureRecord['sweep'];
   /** Variables set for the script on top of VS Code's environment (a sweep point's). */
   readonly env?: Readonly<Record<string, string>>;
+  /** The experiment of runs the script does not place itself (a sweep's); `runlens.defaultExperiment` when absent. */
+  readonly experiment?: string;
 }
 
 /** What the extension's API tells tests and other extensions about launches. */
@@ -141,7 +143,8 @@ export class LaunchController extends Disposable implements LaunchApi {
     const script = request.script;
     const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
     const { cwd } = launchFolders(script);
-    const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
+    const experiment =
+      request.experiment ?? (vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default');
     const chosen = request.interpreter ? { path: request.interpreter } : await chooseInterpreter(script);
     // The launch's PATH is this process's (launchEnvironment adds only PYTHONPATH and MLflow's variables).
     const interpreter = { ...chosen, path: (await resolveExecutable(chosen.path, process.env, cwd)) ?? chosen.path };

@@ -4,13 +4,16 @@ import * as vscode from 'vscode';
 import type { ExperimentDashboardState, FieldRef } from '../../protocol/dashboards';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
-import { activeSweeps, insertSweep, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type SweepRecord } from '../../core/sweeps/sweepRecords';
+import type { LaunchService } from '../../core/launches/launchService';
+import { activeSweeps, insertSweep, pointLaunches, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type SweepRecord } from '../../core/sweeps/sweepRecords';
 import { expandSweep, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import { SweepTag } from '../../core/sweeps/sweepTags';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 import type { LaunchController } from '../launch/launchController';
+import type { LaunchReport } from '../launch/runningLaunch';
 import { logError } from '../runLensLog';
+import type { OwnerSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 
 /** A sweep this window runs: its record, its queue, and the store both live in. */
@@ -43,6 +46,8 @@ export interface SweepApi {
  */
 export class SweepController extends Disposable implements SweepApi {
   private readonly live = new Map<string, LiveSweep>();
+  /** The stores whose sweeps this window resumed: once each, when it has opened them. */
+  private readonly resumedStores = new WeakSet<WorkspaceStore>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when a point of any sweep changes. */
   readonly onDidChange = this.changed.event;
@@ -52,6 +57,22 @@ export class SweepController extends Disposable implements SweepApi {
     private readonly launches: LaunchController,
   ) {
     super();
+    // The store opens on first use (a view, a launch, a script left running): its sweeps resume then.
+    const watch = () => sessions.all().map((session) => session.onDidChange(() => void this.resumeOrLog()));
+    let watching = watch();
+    this.register(
+      sessions.onDidChangeFolders(() => {
+        for (const subscription of watching) subscription.dispose();
+        watching = watch();
+      }),
+    );
+    this.register({ dispose: () => watching.forEach((subscription) => subscription.dispose()) });
+  }
+
+  /** Resumes, reporting a failure to the log: called on events, where nobody awaits it. */
+  resumeOrLog(): Promise<unknown> {
+    if (!vscode.workspace.isTrusted) return Promise.resolve();
+    return this.resume().catch((error: unknown) => logError('Could not resume the sweeps of this workspace', error));
   }
 
   /** Creates the sweep (parent run, records) and starts its queue. */
@@ -87,23 +108,63 @@ export class SweepController extends Disposable implements SweepApi {
     return { sweepId, parentRunId: record.parentRunId, points: points.length };
   }
 
-  /** Resumes the sweeps a window left (reloaded, closed): queued points run; points that were running are failed, ready for Retry failed. */
+  /**
+   * Resumes the sweeps a window left (reloaded, closed) in the stores this window owns, once each
+   * store is open: a point whose launch still runs under its supervisor is followed to its end, one
+   * whose launch ended meanwhile takes its outcome, one that never launched is queued again; then
+   * the queued points run. No point runs twice, none is lost.
+   */
   async resume(): Promise<number> {
     let resumed = 0;
     for (const session of this.sessions.all()) {
       const opened = await session.openedSession();
-      if (opened?.kind !== 'owner') continue;
+      if (opened?.kind !== 'owner' || this.resumedStores.has(opened.store) || this.isDisposed) continue;
+      this.resumedStores.add(opened.store);
       for (const record of activeSweeps(opened.store.db)) {
         if (this.live.has(record.sweepId)) continue;
-        const states = sweepPoints(opened.store.db, record.sweepId).map((state) =>
-          state.status === 'running' ? { ...state, status: 'failed' as const } : state,
-        );
-        for (const state of states) savePoint(opened.store.db, record.sweepId, state);
-        this.run(record, states, opened.store);
+        this.resumeSweep(record, opened, session.storeDir!);
         resumed++;
       }
     }
     return resumed;
+  }
+
+  private resumeSweep(record: SweepRecord, opened: OwnerSession, storeDir: string): void {
+    const { store, launches } = opened;
+    const launchOfPoint = pointLaunches(store.db, record);
+    const adopted = new Map<number, StartedPoint>();
+    const states = sweepPoints(store.db, record.sweepId).map((state): PointState => {
+      if (state.status !== 'running') return state;
+      const row = launchOfPoint.get(state.index);
+      // The window went away while the point was being captured: it never ran.
+      if (!row) return { ...state, status: 'queued', attempts: Math.max(0, state.attempts - 1) };
+      const followed = row.status === 'RUNNING' ? this.followLaunch(state, store, { storeDir, launches, launchId: row.launch_id }) : undefined;
+      if (followed) {
+        adopted.set(state.index, followed);
+        return state;
+      }
+      // It ended while no window watched (or its supervisor is gone): as it ended.
+      const runId = launches.runsOf(row.launch_id)[0]?.info.run_id ?? state.runId;
+      return { ...state, status: row.status === 'FINISHED' ? 'finished' : 'failed', ...(runId ? { runId } : {}) };
+    });
+    for (const state of states) savePoint(store.db, record.sweepId, state);
+    this.run(record, states, store, { startNow: true, adopted });
+  }
+
+  /** A point's launch a previous window started, still running: this window takes it over (unless it already has) and follows it. */
+  private followLaunch(
+    state: PointState,
+    store: WorkspaceStore,
+    where: { storeDir: string; launches: LaunchService; launchId: string },
+  ): StartedPoint | undefined {
+    const { launchId } = where;
+    this.launches.reattach(where.storeDir, where.launches, [launchId]);
+    const ended = this.launches.whenEnded(launchId);
+    if (!ended) return undefined;
+    return {
+      stop: () => this.launches.running().find((launch) => launch.launchId === launchId)?.stop('Stopped with RunLens: Stop Sweep.'),
+      ended: ended.then((report) => this.pointEnded(store, state, report)),
+    };
   }
 
   /** Whether a run is a sweep's parent run this window knows, and that sweep's id. */
@@ -151,7 +212,12 @@ export class SweepController extends Disposable implements SweepApi {
     return this.live.get(sweepId)?.queue.pointStates();
   }
 
-  private run(record: SweepRecord, states: readonly PointState[], store: WorkspaceStore, options = { startNow: true }): LiveSweep {
+  private run(
+    record: SweepRecord,
+    states: readonly PointState[],
+    store: WorkspaceStore,
+    options: { startNow: boolean; adopted?: ReadonlyMap<number, StartedPoint> } = { startNow: true },
+  ): LiveSweep {
     const queue = new SweepQueue(states, {
       concurrency: record.concurrency,
       start: (state) => this.startPoint(record, state, store),
@@ -167,6 +233,7 @@ export class SweepController extends Disposable implements SweepApi {
         this.changed.fire();
       },
     });
+    for (const [index, started] of options.adopted ?? []) queue.adopt(index, started);
     const live: LiveSweep = { record, queue, store, done: Promise.resolve() };
     this.live.set(record.sweepId, live);
     if (options.startNow) live.done = queue.run().then(() => this.ended(live));
@@ -181,19 +248,22 @@ export class SweepController extends Disposable implements SweepApi {
       args: state.point.args,
       env: state.point.env,
       target: { kind: 'workspace' },
-      sweep: { sweepId: record.sweepId, parentRunId: record.parentRunId, values: state.point.values },
+      sweep: { sweepId: record.sweepId, parentRunId: record.parentRunId, values: state.point.values, pointIndex: state.index },
+      ...(record.spec.experiment ? { experiment: record.spec.experiment } : {}),
     });
     if (!launch) return undefined;
     const ended = this.launches.whenEnded(launch.launchId);
     if (!ended) throw new Error('the launch of the point could not be followed');
     return {
       stop: () => launch.stop('Stopped with RunLens: Stop Sweep.'),
-      ended: ended.then((report) => {
-        const run = report.ended.runs[0];
-        if (run) this.recordValuesAsParams(store, run.info.run_id, state.point.values);
-        return { ok: report.ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
-      }),
+      ended: ended.then((report) => this.pointEnded(store, state, report)),
     };
+  }
+
+  private pointEnded(store: WorkspaceStore, state: PointState, report: LaunchReport): { ok: boolean; runId?: string } {
+    const run = report.ended.runs[0];
+    if (run) this.recordValuesAsParams(store, run.info.run_id, state.point.values);
+    return { ok: report.ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
   }
 
   /**
