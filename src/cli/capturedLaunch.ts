@@ -4,17 +4,31 @@ import type { CaptureRecord } from '../capture/captureRecord';
 import { resolveExecutable } from '../capture/executablePath';
 import { captureLaunch } from '../capture/launchCapture';
 import { recordPackages } from '../capture/packageListing';
+import { launchImprint } from '../capture/launchImprint';
 import { launchEnvironment } from '../core/launches/launchEnvironment';
+import type { LaunchRecorder } from '../core/launches/launchRecorder';
 import type { EndedLaunch, LaunchService } from '../core/launches/launchService';
 import { LaunchArtifact } from '../core/launches/launchTags';
 import { newLaunchId } from '../core/launches/launchToken';
+import type { RemoteServer } from '../remote/client/remoteServer';
+import { RemoteLaunch } from '../remote/launches/remoteLaunch';
 import { launchEndingOf, LaunchedProcess } from '../supervisor/launchedProcess';
 import { OutputLog } from '../supervisor/outputLog';
 
-/** Where the CLI's launches go: a store it opened itself, served by it on `trackingUrl`. */
+/**
+ * Where the CLI's launches go: a store it opened itself and serves (the launch's token ties the runs
+ * to it), or a server it does not own (a remote MLflow server, or the VS Code window or `runlens
+ * serve` that owns the workspace's store), where each launch's run is made beforehand with the
+ * capture, as the editor's remote launches are.
+ */
+export type LaunchDestination =
+  | { readonly kind: 'store'; readonly trackingUrl: string }
+  | { readonly kind: 'server'; readonly server: RemoteServer & { readonly name: string } };
+
 export interface CapturedLauncher {
+  /** The launch records and their files: the served store's, or, for a server, a scratch store's. */
   readonly launches: LaunchService;
-  readonly trackingUrl: string;
+  readonly destination: LaunchDestination;
   /** The workspace: the capture's root, and the folder scripts run in (as the editor runs them). */
   readonly workspaceRoot: string;
   /** The folder holding the bundled `runlens` Python module. */
@@ -70,30 +84,55 @@ export async function startCapturedLaunch(launcher: CapturedLauncher, request: C
     ...(request.sweep ? { sweep: request.sweep } : {}),
   });
   const { record, files } = captureArtifacts(capture);
-  const { token } = launches.open({ launchId, capture: record, files: { ...files, [LaunchArtifact.OutputLog]: '' } });
-  const env = launchEnvironment(
-    { ...process.env, ...request.env },
-    { trackingUri: launcher.trackingUrl, token, helperPath: launcher.helperPath, experiment: request.experiment },
-  );
-  const log = new OutputLog(launches.filePath(launchId, LaunchArtifact.OutputLog));
+  const launchFiles = { ...files, [LaunchArtifact.OutputLog]: '' };
+  const baseEnv = { ...process.env, ...request.env };
+  const { destination } = launcher;
+  let recorder: LaunchRecorder = launches;
+  let env: NodeJS.ProcessEnv;
+  if (destination.kind === 'server') {
+    const { server } = destination;
+    const remote = await RemoteLaunch.start({
+      launches,
+      launchId,
+      capture: record,
+      files: launchFiles,
+      imprintOf: launchImprint,
+      server,
+      experiment: request.experiment === 'Default' ? {} : { name: request.experiment },
+      scriptPath: script,
+    });
+    recorder = remote;
+    env = launchEnvironment(baseEnv, {
+      trackingUri: remote.remote.url,
+      token: server.token,
+      basicAuth: server.username === undefined ? undefined : { username: server.username, password: server.password ?? '' },
+      helperPath: launcher.helperPath,
+      run: { runId: remote.remote.runId, experimentId: remote.remote.experimentId },
+      runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
+    });
+  } else {
+    const { token } = launches.open({ launchId, capture: record, files: launchFiles });
+    env = launchEnvironment(baseEnv, { trackingUri: destination.trackingUrl, token, helperPath: launcher.helperPath, experiment: request.experiment });
+  }
+  const log = new OutputLog(recorder.filePath(launchId, LaunchArtifact.OutputLog));
   const child = new LaunchedProcess({ executable: interpreter, args: [script, ...request.args], cwd, env }, (chunk) => {
     log.append(chunk);
     launcher.echo(chunk);
   });
-  void child.started.then((pid) => launches.setPid(launchId, pid)).catch(() => undefined);
-  const packages = recordPackages(launches, record, interpreter, { env, cwd, signal: launcher.signal }).catch(() => undefined);
+  void child.started.then((pid) => recorder.setPid(launchId, pid)).catch(() => undefined);
+  const packages = recordPackages(recorder, record, interpreter, { env, cwd, signal: launcher.signal }).catch(() => undefined);
   let publishing: Promise<void> = Promise.resolve();
   const publish = setInterval(() => {
-    publishing = publishing.then(() => log.flush()).then(() => launches.publishFile(launchId, LaunchArtifact.OutputLog));
+    publishing = publishing.then(() => log.flush()).then(() => recorder.publishFile(launchId, LaunchArtifact.OutputLog));
   }, publishIntervalMs);
   const ended = child.ended.then(async (end) => {
     clearInterval(publish);
     await publishing.catch(() => undefined);
     await log.close().catch(() => undefined);
-    const outcome = await launches.end(launchId, launchEndingOf(end), { fallbackExperiment: request.experiment });
+    const outcome = await recorder.end(launchId, launchEndingOf(end), { fallbackExperiment: request.experiment });
     // The listing may end after the script: its runs get it all the same, then the files go.
     await packages;
-    await launches.release(launchId);
+    await recorder.release(launchId);
     return outcome;
   });
   return { launchId, stop: (reason) => child.stop(reason), ended };

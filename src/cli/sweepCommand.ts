@@ -1,6 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { launchImprint } from '../capture/launchImprint';
@@ -14,7 +15,8 @@ import { SweepTag } from '../core/sweeps/sweepTags';
 import { MlflowRestClient } from '../remote/client/mlflowRestClient';
 import type { RemoteServer } from '../remote/client/remoteServer';
 import { startServer } from '../server/server';
-import { startCapturedLaunch, type CapturedLauncher } from './capturedLaunch';
+import { WorkspaceStore } from '../core/store/workspaceStore';
+import { startCapturedLaunch, type CapturedLauncher, type LaunchDestination } from './capturedLaunch';
 import type { Command } from './command';
 import { runlensVersion } from './runlensVersion';
 import { interruptSignal, openWorkspaceStoreOrOwner } from './storeCommandSupport';
@@ -25,9 +27,9 @@ Runs the sweep that FILE (*.sweep.json or *.sweep.yaml) describes, as RunLens: R
 VS Code: one run per point, at most N at once, grouped under a parent run. Progress is printed as
 points start and end. Ctrl+C stops the running points.
 
-Into a store this command opens itself (no VS Code window or runlens serve owns it), each point is a
-launch as from the editor: run from the workspace folder, with its git state, diff, packages,
-interpreter and command captured, and its output in the run's runlens/output.log.
+Each point is a launch as from the editor: run from the workspace folder (--dir), with its git
+state, diff, packages, interpreter and command captured, and its output in the run's
+runlens/output.log.
 
   --tracking-uri URL  log to this MLflow tracking server (MLFLOW_TRACKING_TOKEN, or
                       MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, authenticate)
@@ -67,22 +69,18 @@ async function runSweep(args: readonly string[]): Promise<number> {
     const sweep = await SweepRun.create(client, spec, script, points.length);
     console.log(`runlens sweep: ${points.length} runs of ${path.basename(script)} under run ${sweep.parentRunId} at ${target.server.url}, ${concurrency} at once`);
     const python = values.python ?? 'python3';
-    const launcher: CapturedLauncher | undefined = target.launches && {
+    const launcher: CapturedLauncher = {
       launches: target.launches,
-      trackingUrl: target.server.url,
+      destination: target.destination,
       workspaceRoot: workspace,
       helperPath: helperPath(),
       runlensVersion: runlensVersion() ?? 'unknown',
       signal: interrupt.signal,
       echo: (chunk) => process.stdout.write(chunk),
     };
-    if (!launcher) console.log('runlens sweep: the runs are not captured launches here (no git state, packages or output log): only a store this command opens itself keeps those.');
     const queue = new SweepQueue(SweepQueue.queued(points), {
       concurrency,
-      start: (state) =>
-        launcher
-          ? sweep.launchPoint(state, launcher, { python, script, experiment: spec.experiment ?? 'Default' })
-          : sweep.startPoint(state, { python, script, server: target.server }),
+      start: (state) => sweep.launchPoint(state, launcher, { python, script, experiment: spec.experiment ?? 'Default' }),
       onChange: (state, progress) => {
         console.log(`  [${state.index + 1}/${progress.total}] ${state.status}: ${state.point.args.join(' ')}${state.runId ? ` (run ${state.runId})` : ''} | ${describeProgress(progress)}`);
         sweep.progress(describeProgress(progress));
@@ -101,14 +99,19 @@ async function runSweep(args: readonly string[]): Promise<number> {
   }
 }
 
+/** Where the runs go, and where the launches keep their records while they run. */
+interface TrackingTarget {
+  readonly server: RemoteServer;
+  readonly destination: LaunchDestination;
+  readonly launches: LaunchService;
+  close(): Promise<void>;
+}
+
 /**
- * Where the runs go: a remote MLflow server, the owner of the workspace's store, or the store served
- * here for the sweep, whose `launches` then take each point as a captured launch.
+ * Where the runs go: a remote MLflow server, the owner of the workspace's store (both taking each
+ * point as a remote launch, its records in a scratch store), or the store served here for the sweep.
  */
-async function trackingTarget(
-  trackingUri: string | undefined,
-  workspace: string,
-): Promise<{ server: RemoteServer; launches?: LaunchService; close(): Promise<void> }> {
+async function trackingTarget(trackingUri: string | undefined, workspace: string): Promise<TrackingTarget> {
   if (trackingUri !== undefined) {
     const env = process.env;
     const server: RemoteServer = {
@@ -116,28 +119,24 @@ async function trackingTarget(
       ...(env.MLFLOW_TRACKING_TOKEN ? { token: env.MLFLOW_TRACKING_TOKEN } : {}),
       ...(env.MLFLOW_TRACKING_USERNAME ? { username: env.MLFLOW_TRACKING_USERNAME, password: env.MLFLOW_TRACKING_PASSWORD ?? '' } : {}),
     };
-    return { server, close: async () => undefined };
+    return serverTarget(server, trackingUri);
   }
   const opened = await openWorkspaceStoreOrOwner(workspace, { mustExist: false });
   if (opened.kind === 'owner') {
     const { owner } = opened;
     if (owner.port === undefined || owner.token === undefined) throw new Error(`${opened.message} It is not serving the store yet; try again in a moment.`);
     console.log(`runlens sweep: ${opened.message} The runs go through it.`);
-    return { server: { url: `http://127.0.0.1:${owner.port}`, token: owner.token }, close: async () => undefined };
+    return serverTarget({ url: `http://127.0.0.1:${owner.port}`, token: owner.token }, `the owner of the store (pid ${owner.pid})`);
   }
   const { store } = opened;
   const token = randomBytes(24).toString('hex');
   try {
-    const launches = new LaunchService({
-      db: store.db,
-      artifacts: store.artifacts,
-      filesDir: path.join(workspace, '.runlens', launchesFolder),
-      imprintOf: launchImprint,
-    });
+    const launches = launchServiceOf(store);
     const running = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches });
     store.publish({ port: running.port, token });
     return {
       server: { url: running.url, token },
+      destination: { kind: 'store', trackingUrl: running.url },
       launches,
       close: async () => {
         await running.close();
@@ -148,6 +147,25 @@ async function trackingTarget(
     store.close();
     throw error;
   }
+}
+
+/** A server this command does not own: each point's launch record and files wait in a scratch store until the end reached the server. */
+async function serverTarget(server: RemoteServer, name: string): Promise<TrackingTarget> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'runlens-sweep-'));
+  const store = await WorkspaceStore.open(path.join(scratch, '.runlens'));
+  return {
+    server,
+    destination: { kind: 'server', server: { ...server, name } },
+    launches: launchServiceOf(store),
+    close: async () => {
+      store.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+function launchServiceOf(store: WorkspaceStore): LaunchService {
+  return new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(store.dir, launchesFolder), imprintOf: launchImprint });
 }
 
 /** The sweep on a tracking server, through MLflow's REST API: its parent run, and each point's process. */
@@ -206,63 +224,12 @@ class SweepRun {
       }),
     };
   }
-
-  /** One point where the store is not this command's: the script with its arguments and variables, its runs tagged with the sweep through MLFLOW_RUN_CONTEXT. */
-  async startPoint(state: PointState, how: { python: string; script: string; server: RemoteServer }): Promise<StartedPoint> {
-    const pointTag = `${this.sweepId}/${state.index}/${state.attempts}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...state.point.env };
-    for (const name of ['MLFLOW_RUN_ID', 'MLFLOW_EXPERIMENT_NAME', 'MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) delete env[name];
-    Object.assign(env, {
-      MLFLOW_TRACKING_URI: how.server.url,
-      MLFLOW_EXPERIMENT_ID: this.experimentId,
-      MLFLOW_RUN_CONTEXT: JSON.stringify({
-        [SweepTag.SweepId]: this.sweepId,
-        [SweepTag.ParentRunId]: this.parentRunId,
-        [SweepTag.Values]: JSON.stringify(state.point.values),
-        [pointTagKey]: pointTag,
-      }),
-      PYTHONPATH: [helperPath(), process.env.PYTHONPATH].filter((entry) => entry).join(path.delimiter),
-      PYTHONUNBUFFERED: '1',
-      ...(how.server.token ? { MLFLOW_TRACKING_TOKEN: how.server.token } : {}),
-      ...(how.server.username ? { MLFLOW_TRACKING_USERNAME: how.server.username, MLFLOW_TRACKING_PASSWORD: how.server.password ?? '' } : {}),
-    });
-    const child = spawn(how.python, [how.script, ...state.point.args], { cwd: path.dirname(how.script), env, stdio: ['ignore', 'inherit', 'inherit'] });
-    const exited = new Promise<number | null>((resolve) => {
-      child.on('error', (error) => {
-        console.error(`runlens sweep: ${how.python}: ${error.message}`);
-        resolve(null);
-      });
-      child.on('exit', (code) => resolve(code));
-    });
-    return {
-      stop: () => child.kill('SIGTERM'),
-      ended: exited.then(async (code) => {
-        const run = await this.runOfPoint(pointTag).catch(() => undefined);
-        if (run && run.info.status === 'RUNNING') {
-          await this.client.post('runs/update', { run_id: run.info.run_id, status: code === 0 ? 'FINISHED' : 'FAILED', end_time: Date.now() }).catch(() => undefined);
-        }
-        return { ok: code === 0, ...(run ? { runId: run.info.run_id } : {}) };
-      }),
-    };
-  }
-
-  private async runOfPoint(pointTag: string): Promise<Run | undefined> {
-    const { runs } = await this.client.post<{ runs?: Run[] }>('runs/search', {
-      experiment_ids: [this.experimentId],
-      filter: `tags.\`${pointTagKey}\` = '${pointTag}'`,
-      max_results: 1,
-    });
-    return runs?.[0];
-  }
 }
 
 /** The bundled `runlens` Python module, beside the CLI's bundle (dist/python). */
 function helperPath(): string {
   return path.join(__dirname, 'python');
 }
-
-/** Which attempt of which point a run is (`<sweep>/<index>/<attempt>`): how the CLI finds the run a process made. */
-const pointTagKey = 'runlens.sweep.point';
 
 async function experimentIdOf(client: MlflowRestClient, name: string): Promise<string> {
   const found = await client

@@ -2,13 +2,14 @@
 // temp folder (no store yet: the CLI serves it for the sweep), a real git repository, read back afterwards.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import type { Run } from '../../../src/core/entities';
 import { storeRootOf } from '../../../src/core/store/runArtifactRoot';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { SweepTag } from '../../../src/core/sweeps/sweepTags';
+import { startServer } from '../../../src/server/server';
 import { tempDir } from '../store/storeTestKit';
 
 const cli = path.join(__dirname, '../../../src/cli/main.js');
@@ -31,8 +32,8 @@ function tags(run: Run): Record<string, string> {
   return Object.fromEntries((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
 }
 
-function runSweep(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [cli, 'sweep', ...args], { env: { ...process.env, PYTHONPATH: helper } });
+function runSweep(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [cli, 'sweep', ...args], { env: { ...process.env, PYTHONPATH: helper, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -117,6 +118,43 @@ describe('runlens sweep', () => {
       assert.match(patch, /\+    print\("training at"/);
       assert.match(patch, /notes_untracked\.txt/);
       await artifact(run, 'runlens/requirements.txt');
+    }
+  });
+
+  test('to a server it does not own (--tracking-uri), each point is a remote launch: its run made there with the capture and the output log', async (t) => {
+    const dir = tempDir(t, 'runlens-sweep-remote-');
+    writeFileSync(path.join(dir, 'train.py'), 'import sys\nimport runlens\nwith runlens.start_run():\n    print("remote point", sys.argv[2])\n    runlens.log_metric("m", float(sys.argv[2]))\n');
+    writeFileSync(path.join(dir, 'm.sweep.json'), JSON.stringify({ script: 'train.py', experiment: 'far', parameters: { m: ['1', '2'] } }));
+    const remoteDir = tempDir(t, 'runlens-sweep-server-');
+    const remote = await WorkspaceStore.open(path.join(remoteDir, '.runlens'));
+    const token = 'remote-token-0123456789';
+    const server = await startServer({ store: remote.tracking, registry: remote.registry, artifacts: remote.artifacts, traces: remote.traces, token });
+    try {
+      const result = await runSweep([path.join(dir, 'm.sweep.json'), '--dir', dir, '--tracking-uri', server.url], { MLFLOW_TRACKING_TOKEN: token });
+      assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
+      assert.ok(!existsSync(path.join(dir, '.runlens')), 'the workspace gets no store of its own');
+
+      const experiment = remote.tracking.getExperimentByName('far');
+      assert.ok(experiment);
+      const runs = remote.tracking.searchRuns({ experimentIds: [experiment.experiment_id], maxResults: 100 }).runs;
+      const parent = runs.find((run) => tags(run)[SweepTag.Progress] !== undefined);
+      assert.ok(parent);
+      const points = runs.filter((run) => tags(run)[SweepTag.ParentRunId] === parent.info.run_id);
+      assert.equal(points.length, 2, 'one run per point: the run made beforehand is the one the script logged to');
+      for (const run of points) {
+        const m = (JSON.parse(tags(run)[SweepTag.Values]) as { m: string }).m;
+        assert.equal(run.info.status, 'FINISHED');
+        assert.equal(run.data.metrics?.find((metric) => metric.key === 'm')?.value, Number(m));
+        assert.match(tags(run)['runlens.command'], /train\.py --m \d$/);
+        assert.match(tags(run)['runlens.launch.id'] ?? '', /^[0-9a-f]{32}$/);
+        const log = await remote.artifacts.read(`${storeRootOf(run.info.artifact_uri)}/runlens/output.log`);
+        const chunks: Buffer[] = [];
+        for await (const chunk of log.stream) chunks.push(chunk as Buffer);
+        assert.equal(Buffer.concat(chunks).toString('utf8'), `remote point ${m}\n`);
+      }
+    } finally {
+      await server.close();
+      remote.close();
     }
   });
 
