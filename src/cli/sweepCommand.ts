@@ -10,6 +10,7 @@ import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
 import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../core/sweeps/sweepQueue';
 import { parseSweepFile } from '../core/sweeps/sweepFile';
+import { valuesToLog } from '../core/sweeps/sweepParams';
 import { expandSweep, type SweepSpec } from '../core/sweeps/sweepSpec';
 import { SweepTag } from '../core/sweeps/sweepTags';
 import { MlflowRestClient } from '../remote/client/mlflowRestClient';
@@ -194,6 +195,15 @@ class SweepRun {
     return new SweepRun(client, sweepId, run.info.run_id, experimentId);
   }
 
+  /** The varied values as params of the run, where the script did not log them itself: the axes the dashboard compares. */
+  private async recordValuesAsParams(run: Run, values: Readonly<Record<string, string>>): Promise<void> {
+    const params = valuesToLog(run, values);
+    if (params.length === 0) return;
+    await this.client
+      .post('runs/log-batch', { run_id: run.info.run_id, params })
+      .catch((error: unknown) => console.error(`runlens sweep: could not record the values as params of run ${run.info.run_id}: ${(error as Error).message}`));
+  }
+
   /** The progress tag of the parent run, written in order, a failure only reported. */
   progress(text: string): void {
     this.progressWrite = this.progressWrite
@@ -218,9 +228,10 @@ class SweepRun {
     });
     return {
       stop: () => launch.stop('Stopped with Ctrl+C in runlens sweep.'),
-      ended: launch.ended.then((ended) => {
-        const runId = ended.runs[0]?.info.run_id;
-        return { ok: ended.status === 'FINISHED', ...(runId ? { runId } : {}) };
+      ended: launch.ended.then(async (ended) => {
+        const run = ended.runs[0];
+        if (run) await this.recordValuesAsParams(run, state.point.values);
+        return { ok: ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
       }),
     };
   }

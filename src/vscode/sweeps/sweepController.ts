@@ -6,6 +6,7 @@ import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
 import type { LaunchService } from '../../core/launches/launchService';
 import { activeSweeps, insertSweep, pointLaunches, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type SweepRecord } from '../../core/sweeps/sweepRecords';
+import { valuesToLog } from '../../core/sweeps/sweepParams';
 import { expandSweep, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import { SweepTag } from '../../core/sweeps/sweepTags';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
@@ -266,14 +267,10 @@ export class SweepController extends Disposable implements SweepApi {
     return { ok: report.ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
   }
 
-  /**
-   * The varied values as params of the run, where the script did not log them itself: the
-   * dashboard's axes. Logged after the script ended, so they never clash with its own log_param.
-   */
+  /** The varied values as params of the run, where the script did not log them itself. */
   private recordValuesAsParams(store: WorkspaceStore, runId: string, values: Readonly<Record<string, string>>): void {
     try {
-      const logged = new Set((store.tracking.getRun(runId).data.params ?? []).map((param) => param.key));
-      for (const [key, value] of Object.entries(values)) if (!logged.has(key)) store.tracking.logParam(runId, key, value);
+      for (const { key, value } of valuesToLog(store.tracking.getRun(runId), values)) store.tracking.logParam(runId, key, value);
     } catch (error) {
       logError(`Could not record the sweep's values as params of run ${runId}`, error);
     }

@@ -71,6 +71,11 @@ describe('runlens sweep', () => {
     const finished = children.filter((run) => run.info.status === 'FINISHED');
     const losses = finished.map((run) => run.data.metrics?.find((metric) => metric.key === 'val_loss')?.value).sort((a, b) => a! - b!);
     assert.deepEqual(losses, [0.016 + 1, 0.032 + 1, 0.16 + 1, 1.6 + 1, 3.2 + 1].sort((a, b) => a - b), 'each point got its arguments and variables');
+    for (const run of children) {
+      const params = Object.fromEntries((run.data.params ?? []).map((param) => [param.key, param.value]));
+      const values = JSON.parse(tags(run)[SweepTag.Values]) as Record<string, string>;
+      assert.deepEqual(params, values, 'the varied values the script did not log become params: the dashboard\'s axes');
+    }
   });
 
   test('each point is a captured launch: git state, diff with untracked files, packages, interpreter, command and its output log', async (t) => {
