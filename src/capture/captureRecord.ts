@@ -44,7 +44,13 @@ export interface CaptureRecord {
   /** The run this launch reproduces (Reproduce Run), by id. */
   readonly reproduces?: string;
   /** The sweep this launch is a point of: its runs nest under the sweep's parent run. */
-  readonly sweep?: { readonly sweepId: string; readonly parentRunId: string; readonly values: Readonly<Record<string, string>> };
+  readonly sweep?: {
+    readonly sweepId: string;
+    readonly parentRunId: string;
+    readonly values: Readonly<Record<string, string>>;
+    /** Which point of the sweep (absent in records before 0.x): how a window that reloaded finds a point's launch. */
+    readonly pointIndex?: number;
+  };
   /** Parts of the capture that failed, in words; the rest of the record stands. */
   readonly problems: readonly string[];
 }

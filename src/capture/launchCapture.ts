@@ -22,6 +22,12 @@ export interface LaunchCaptureRequest {
   readonly dataGlobs?: readonly string[];
   /** Also fingerprint the existing files and folders that the arguments name. */
   readonly dataFromArguments?: boolean;
+  /** Argument paths the person chose to record as data (absolute): fingerprinted too. */
+  readonly dataPaths?: readonly string[];
+  /** The run this launch reproduces (Reproduce Run), by id. */
+  readonly reproduces?: string;
+  /** The sweep point this launch runs: its runs get the sweep's tags. */
+  readonly sweep?: CaptureRecord['sweep'];
   /** The environment the script will run in. */
   readonly env?: NodeJS.ProcessEnv;
   /** VS Code's `git.path`, when set. */
@@ -72,19 +78,19 @@ export async function captureLaunch(request: LaunchCaptureRequest): Promise<Laun
     host: captureHost(request.runlensVersion, request.env),
     data,
     problems,
+    ...(request.reproduces ? { reproduces: request.reproduces } : {}),
+    ...(request.sweep ? { sweep: request.sweep } : {}),
   };
   return { record, ...(file ? { fileContent: file.content } : {}) };
 }
 
 async function captureData(request: LaunchCaptureRequest): Promise<FingerprintResult> {
   const fromGlobs = request.dataGlobs?.length ? await fingerprintFiles(request.workspaceRoot, request.dataGlobs) : { fingerprints: [], problems: [] };
-  if (!request.dataFromArguments) return fromGlobs;
-  const named = await pathsInArguments(request.args, request.cwd, request.workspaceRoot);
+  const named = request.dataFromArguments ? await pathsInArguments(request.args, request.cwd, request.workspaceRoot) : [];
   const alreadyDone = new Set(fromGlobs.fingerprints.map((fingerprint) => fingerprint.path));
-  const fromArguments = await fingerprintPaths(
-    request.workspaceRoot,
-    named.filter((absolute) => !alreadyDone.has(absolute)),
-  );
+  const fresh = [...new Set([...named, ...(request.dataPaths ?? [])])].filter((absolute) => !alreadyDone.has(absolute));
+  if (fresh.length === 0) return fromGlobs;
+  const fromArguments = await fingerprintPaths(request.workspaceRoot, fresh);
   return {
     fingerprints: [...fromGlobs.fingerprints, ...fromArguments.fingerprints],
     problems: [...fromGlobs.problems, ...fromArguments.problems],

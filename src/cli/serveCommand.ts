@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DashboardService } from '../dashboards/dashboardService';
@@ -14,6 +13,7 @@ import { signInCodeSeconds } from '../server/dashboards/dashboardAuth';
 import { startServer, type RunningServer } from '../server/server';
 import { IdleLifetime } from '../supervisor/idleLifetime';
 import type { Command } from './command';
+import { runlensVersion } from './runlensVersion';
 import { probeOwner } from './ownerProbe';
 
 const usage = `Usage: runlens serve [--dir PATH] [--port P] [--host 127.0.0.1] [--idle-minutes N]
@@ -196,14 +196,6 @@ async function openLaunches(store: WorkspaceStore, storeDir: string): Promise<La
 }
 
 /** The version of the package this bundle ships in (dist/cli.js beside package.json's folder), for owner.json. */
-function runlensVersion(): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
 function signInLine(url: string, signInPath: string): string {
   return `Dashboards: ${url}${signInPath}\n  (this address signs a browser in once, within ${signInCodeSeconds} seconds)`;
 }

@@ -1,17 +1,25 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { launchImprint } from '../capture/launchImprint';
 import type { Run } from '../core/entities';
+import { launchesFolder } from '../core/launches/launchFiles';
+import { LaunchService } from '../core/launches/launchService';
 import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../core/sweeps/sweepQueue';
 import { parseSweepFile } from '../core/sweeps/sweepFile';
+import { valuesToLog } from '../core/sweeps/sweepParams';
 import { expandSweep, type SweepSpec } from '../core/sweeps/sweepSpec';
 import { SweepTag } from '../core/sweeps/sweepTags';
 import { MlflowRestClient } from '../remote/client/mlflowRestClient';
 import type { RemoteServer } from '../remote/client/remoteServer';
 import { startServer } from '../server/server';
+import { WorkspaceStore } from '../core/store/workspaceStore';
+import { startCapturedLaunch, type CapturedLauncher, type LaunchDestination } from './capturedLaunch';
 import type { Command } from './command';
+import { runlensVersion } from './runlensVersion';
 import { interruptSignal, openWorkspaceStoreOrOwner } from './storeCommandSupport';
 
 const usage = `runlens sweep FILE [--tracking-uri URL] [--dir DIR] [--python PATH] [--concurrency N]
@@ -19,6 +27,10 @@ const usage = `runlens sweep FILE [--tracking-uri URL] [--dir DIR] [--python PAT
 Runs the sweep that FILE (*.sweep.json or *.sweep.yaml) describes, as RunLens: Run Sweep… does in
 VS Code: one run per point, at most N at once, grouped under a parent run. Progress is printed as
 points start and end. Ctrl+C stops the running points.
+
+Each point is a launch as from the editor: run from the workspace folder (--dir), with its git
+state, diff, packages, interpreter and command captured, and its output in the run's
+runlens/output.log.
 
   --tracking-uri URL  log to this MLflow tracking server (MLFLOW_TRACKING_TOKEN, or
                       MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, authenticate)
@@ -50,15 +62,26 @@ async function runSweep(args: readonly string[]): Promise<number> {
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`--concurrency must be a whole number from 1, not '${values.concurrency}'`);
   const points = expandSweep(spec);
 
-  const target = await trackingTarget(values['tracking-uri'], values.dir ?? process.cwd());
+  const workspace = path.resolve(values.dir ?? process.cwd());
+  const target = await trackingTarget(values['tracking-uri'], workspace);
   const interrupt = interruptSignal();
   try {
     const client = new MlflowRestClient(target.server);
     const sweep = await SweepRun.create(client, spec, script, points.length);
     console.log(`runlens sweep: ${points.length} runs of ${path.basename(script)} under run ${sweep.parentRunId} at ${target.server.url}, ${concurrency} at once`);
+    const python = values.python ?? 'python3';
+    const launcher: CapturedLauncher = {
+      launches: target.launches,
+      destination: target.destination,
+      workspaceRoot: workspace,
+      helperPath: helperPath(),
+      runlensVersion: runlensVersion() ?? 'unknown',
+      signal: interrupt.signal,
+      echo: (chunk) => process.stdout.write(chunk),
+    };
     const queue = new SweepQueue(SweepQueue.queued(points), {
       concurrency,
-      start: (state) => sweep.startPoint(state, { python: values.python ?? 'python3', script, server: target.server }),
+      start: (state) => sweep.launchPoint(state, launcher, { python, script, experiment: spec.experiment ?? 'Default' }),
       onChange: (state, progress) => {
         console.log(`  [${state.index + 1}/${progress.total}] ${state.status}: ${state.point.args.join(' ')}${state.runId ? ` (run ${state.runId})` : ''} | ${describeProgress(progress)}`);
         sweep.progress(describeProgress(progress));
@@ -77,8 +100,19 @@ async function runSweep(args: readonly string[]): Promise<number> {
   }
 }
 
-/** Where the runs go: a remote MLflow server, the owner of the workspace's store, or the store served here for the sweep. */
-async function trackingTarget(trackingUri: string | undefined, workspace: string): Promise<{ server: RemoteServer; close(): Promise<void> }> {
+/** Where the runs go, and where the launches keep their records while they run. */
+interface TrackingTarget {
+  readonly server: RemoteServer;
+  readonly destination: LaunchDestination;
+  readonly launches: LaunchService;
+  close(): Promise<void>;
+}
+
+/**
+ * Where the runs go: a remote MLflow server, the owner of the workspace's store (both taking each
+ * point as a remote launch, its records in a scratch store), or the store served here for the sweep.
+ */
+async function trackingTarget(trackingUri: string | undefined, workspace: string): Promise<TrackingTarget> {
   if (trackingUri !== undefined) {
     const env = process.env;
     const server: RemoteServer = {
@@ -86,22 +120,25 @@ async function trackingTarget(trackingUri: string | undefined, workspace: string
       ...(env.MLFLOW_TRACKING_TOKEN ? { token: env.MLFLOW_TRACKING_TOKEN } : {}),
       ...(env.MLFLOW_TRACKING_USERNAME ? { username: env.MLFLOW_TRACKING_USERNAME, password: env.MLFLOW_TRACKING_PASSWORD ?? '' } : {}),
     };
-    return { server, close: async () => undefined };
+    return serverTarget(server, trackingUri);
   }
   const opened = await openWorkspaceStoreOrOwner(workspace, { mustExist: false });
   if (opened.kind === 'owner') {
     const { owner } = opened;
     if (owner.port === undefined || owner.token === undefined) throw new Error(`${opened.message} It is not serving the store yet; try again in a moment.`);
     console.log(`runlens sweep: ${opened.message} The runs go through it.`);
-    return { server: { url: `http://127.0.0.1:${owner.port}`, token: owner.token }, close: async () => undefined };
+    return serverTarget({ url: `http://127.0.0.1:${owner.port}`, token: owner.token }, `the owner of the store (pid ${owner.pid})`);
   }
   const { store } = opened;
   const token = randomBytes(24).toString('hex');
   try {
-    const running = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token });
+    const launches = launchServiceOf(store);
+    const running = await startServer({ store: store.tracking, registry: store.registry, artifacts: store.artifacts, traces: store.traces, token, launches });
     store.publish({ port: running.port, token });
     return {
       server: { url: running.url, token },
+      destination: { kind: 'store', trackingUrl: running.url },
+      launches,
       close: async () => {
         await running.close();
         store.close();
@@ -111,6 +148,25 @@ async function trackingTarget(trackingUri: string | undefined, workspace: string
     store.close();
     throw error;
   }
+}
+
+/** A server this command does not own: each point's launch record and files wait in a scratch store until the end reached the server. */
+async function serverTarget(server: RemoteServer, name: string): Promise<TrackingTarget> {
+  const scratch = mkdtempSync(path.join(tmpdir(), 'runlens-sweep-'));
+  const store = await WorkspaceStore.open(path.join(scratch, '.runlens'));
+  return {
+    server,
+    destination: { kind: 'server', server: { ...server, name } },
+    launches: launchServiceOf(store),
+    close: async () => {
+      store.close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  };
+}
+
+function launchServiceOf(store: WorkspaceStore): LaunchService {
+  return new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(store.dir, launchesFolder), imprintOf: launchImprint });
 }
 
 /** The sweep on a tracking server, through MLflow's REST API: its parent run, and each point's process. */
@@ -139,6 +195,15 @@ class SweepRun {
     return new SweepRun(client, sweepId, run.info.run_id, experimentId);
   }
 
+  /** The varied values as params of the run, where the script did not log them itself: the axes the dashboard compares. */
+  private async recordValuesAsParams(run: Run, values: Readonly<Record<string, string>>): Promise<void> {
+    const params = valuesToLog(run, values);
+    if (params.length === 0) return;
+    await this.client
+      .post('runs/log-batch', { run_id: run.info.run_id, params })
+      .catch((error: unknown) => console.error(`runlens sweep: could not record the values as params of run ${run.info.run_id}: ${(error as Error).message}`));
+  }
+
   /** The progress tag of the parent run, written in order, a failure only reported. */
   progress(text: string): void {
     this.progressWrite = this.progressWrite
@@ -151,57 +216,31 @@ class SweepRun {
     await this.client.post('runs/update', { run_id: this.parentRunId, status, end_time: Date.now() });
   }
 
-  /** One point: the script with its arguments and variables, its runs tagged with the sweep through MLFLOW_RUN_CONTEXT. */
-  async startPoint(state: PointState, how: { python: string; script: string; server: RemoteServer }): Promise<StartedPoint> {
-    const pointTag = `${this.sweepId}/${state.index}/${state.attempts}`;
-    const env: NodeJS.ProcessEnv = { ...process.env, ...state.point.env };
-    for (const name of ['MLFLOW_RUN_ID', 'MLFLOW_EXPERIMENT_NAME', 'MLFLOW_TRACKING_USERNAME', 'MLFLOW_TRACKING_PASSWORD', 'MLFLOW_TRACKING_TOKEN']) delete env[name];
-    Object.assign(env, {
-      MLFLOW_TRACKING_URI: how.server.url,
-      MLFLOW_EXPERIMENT_ID: this.experimentId,
-      MLFLOW_RUN_CONTEXT: JSON.stringify({
-        [SweepTag.SweepId]: this.sweepId,
-        [SweepTag.ParentRunId]: this.parentRunId,
-        [SweepTag.Values]: JSON.stringify(state.point.values),
-        [pointTagKey]: pointTag,
-      }),
-      PYTHONPATH: [path.join(__dirname, 'python'), process.env.PYTHONPATH].filter((entry) => entry).join(path.delimiter),
-      PYTHONUNBUFFERED: '1',
-      ...(how.server.token ? { MLFLOW_TRACKING_TOKEN: how.server.token } : {}),
-      ...(how.server.username ? { MLFLOW_TRACKING_USERNAME: how.server.username, MLFLOW_TRACKING_PASSWORD: how.server.password ?? '' } : {}),
-    });
-    const child = spawn(how.python, [how.script, ...state.point.args], { cwd: path.dirname(how.script), env, stdio: ['ignore', 'inherit', 'inherit'] });
-    const exited = new Promise<number | null>((resolve) => {
-      child.on('error', (error) => {
-        console.error(`runlens sweep: ${how.python}: ${error.message}`);
-        resolve(null);
-      });
-      child.on('exit', (code) => resolve(code));
+  /** One point as a captured launch into the store this command serves: its runs get the sweep's tags from the capture. */
+  async launchPoint(state: PointState, launcher: CapturedLauncher, how: { python: string; script: string; experiment: string }): Promise<StartedPoint> {
+    const launch = await startCapturedLaunch(launcher, {
+      python: how.python,
+      script: how.script,
+      args: state.point.args,
+      env: state.point.env,
+      experiment: how.experiment,
+      sweep: { sweepId: this.sweepId, parentRunId: this.parentRunId, values: state.point.values, pointIndex: state.index },
     });
     return {
-      stop: () => child.kill('SIGTERM'),
-      ended: exited.then(async (code) => {
-        const run = await this.runOfPoint(pointTag).catch(() => undefined);
-        if (run && run.info.status === 'RUNNING') {
-          await this.client.post('runs/update', { run_id: run.info.run_id, status: code === 0 ? 'FINISHED' : 'FAILED', end_time: Date.now() }).catch(() => undefined);
-        }
-        return { ok: code === 0, ...(run ? { runId: run.info.run_id } : {}) };
+      stop: () => launch.stop('Stopped with Ctrl+C in runlens sweep.'),
+      ended: launch.ended.then(async (ended) => {
+        const run = ended.runs[0];
+        if (run) await this.recordValuesAsParams(run, state.point.values);
+        return { ok: ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
       }),
     };
   }
-
-  private async runOfPoint(pointTag: string): Promise<Run | undefined> {
-    const { runs } = await this.client.post<{ runs?: Run[] }>('runs/search', {
-      experiment_ids: [this.experimentId],
-      filter: `tags.\`${pointTagKey}\` = '${pointTag}'`,
-      max_results: 1,
-    });
-    return runs?.[0];
-  }
 }
 
-/** Which attempt of which point a run is (`<sweep>/<index>/<attempt>`): how the CLI finds the run a process made. */
-const pointTagKey = 'runlens.sweep.point';
+/** The bundled `runlens` Python module, beside the CLI's bundle (dist/python). */
+function helperPath(): string {
+  return path.join(__dirname, 'python');
+}
 
 async function experimentIdOf(client: MlflowRestClient, name: string): Promise<string> {
   const found = await client

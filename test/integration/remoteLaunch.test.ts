@@ -19,7 +19,7 @@ import { ModelRegistry } from '../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { CommandId, SettingKey, SettingSection } from '../../src/vscode/contributions';
-import { captureArtifacts } from '../../src/vscode/launch/captureArtifacts';
+import { captureArtifacts } from '../../src/capture/captureArtifacts';
 import { launchImprint } from '../../src/capture/launchImprint';
 import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';

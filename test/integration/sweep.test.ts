@@ -6,7 +6,7 @@ import { SweepTag } from '../../src/core/sweeps/sweepTags';
 import type { ExperimentDashboardState } from '../../src/protocol/dashboards';
 import type { SweepStarted } from '../../src/vscode/sweeps/sweepController';
 import { tagsOf, TrackingReader, writeFile } from './launchSupport';
-import { runLensApi, waitFor, workspaceDir } from './support';
+import { mlflowPost, runLensApi, waitFor, workspaceDir } from './support';
 
 // A sweep as a person runs one: Run Sweep… on a script with a 3x2 grid, two at a time; one point
 // fails the first time, Retry Failed runs it again; the runs sit under the sweep's parent run, and
@@ -38,6 +38,27 @@ with runlens.start_run():
 
 suite('Sweeps', () => {
   suiteTeardown(() => vscode.commands.executeCommand('workbench.action.closeAllEditors'));
+
+  test('with launches sent to a remote server, Run Sweep… starts nothing: sweeps run into the workspace only', async function () {
+    this.timeout(60_000);
+    const api = await runLensApi();
+    const file = writeFile(path.join(workspaceDir(), 'sweep', 'remote_sweep.py'), 'print("never run")\n');
+    const settings = vscode.workspace.getConfiguration('runlens');
+    await settings.update('launchTarget', 'team', vscode.ConfigurationTarget.Workspace);
+    try {
+      const started = await vscode.commands.executeCommand<SweepStarted | undefined>('runlens.runSweep', vscode.Uri.file(file), { spec: { parameters: { lr: [1, 2] } } });
+      assert.equal(started, undefined, 'no sweep started');
+      const endpoint = (await api.trackingEndpoint())!;
+      const found = (await mlflowPost(endpoint)('runs/search', {
+        experiment_ids: ['0'],
+        filter: "tags.`mlflow.source.name` LIKE '%remote_sweep.py'",
+        max_results: 10,
+      })) as { runs?: unknown[] };
+      assert.deepEqual(found.runs ?? [], [], 'no parent run, no point launched');
+    } finally {
+      await settings.update('launchTarget', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+  });
 
   test('a 3x2 grid runs two at a time under one parent run; a failed point is retried; the dashboard opens on its six runs', async function () {
     this.timeout(240_000);

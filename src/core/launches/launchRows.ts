@@ -48,6 +48,11 @@ export function runningLaunches(db: Reader): LaunchRow[] {
   return db.all<LaunchRow>(`SELECT ${columns} FROM launches WHERE status = 'RUNNING' ORDER BY created_time`);
 }
 
+/** Launches created at or after `createdTime`, oldest first. */
+export function launchesSince(db: Reader, createdTime: number): LaunchRow[] {
+  return db.all<LaunchRow>(`SELECT ${columns} FROM launches WHERE created_time >= ? ORDER BY created_time`, [createdTime]);
+}
+
 /** Launches that logged to a remote server and have ended, oldest first: those whose end may still be unsent. */
 export function endedRemoteLaunches(db: Reader): LaunchRow[] {
   return db.all<LaunchRow>(`SELECT ${columns} FROM launches WHERE remote_json IS NOT NULL AND status != 'RUNNING' ORDER BY created_time`);

@@ -6,6 +6,7 @@ import type { TrackingStore } from '../store/trackingStore';
 import { invalidValueMessage } from '../validation';
 import { describeProgress, progressOf, SweepQueue, type PointState, type PointStatus } from './sweepQueue';
 import { activeSweeps, insertSweep, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type PointProgress, type SweepRecord } from './sweepRecords';
+import { valuesToLog } from './sweepParams';
 import { expandSweep, SweepSpecError, validateSweepSpec, type SweepSpec } from './sweepSpec';
 import { SweepTag } from './sweepTags';
 
@@ -107,8 +108,7 @@ export const sweepOperations = {
   recordValues: operation(
     (body) => ({ runId: stringOf(body, 'runId'), values: valuesOf(body.values) }),
     (tracking, { runId, values }) => {
-      const logged = new Set((tracking.getRun(runId).data.params ?? []).map((param) => param.key));
-      for (const [key, value] of Object.entries(values)) if (!logged.has(key)) tracking.logParam(runId, key, value);
+      for (const { key, value } of valuesToLog(tracking.getRun(runId), values)) tracking.logParam(runId, key, value);
       return {};
     },
   ),

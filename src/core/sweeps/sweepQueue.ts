@@ -112,16 +112,29 @@ export class SweepQueue {
 
   private begin(state: PointState): void {
     const starting = { ...state, status: 'running' as const, attempts: state.attempts + 1 };
+    this.update(starting);
+    this.follow(state.index, this.options.start(starting));
+  }
+
+  /**
+   * Takes in a point that was already running when the queue was made (a window reloaded while its
+   * launch ran on): it counts against the limit, and its end is recorded as any other. Call before run().
+   */
+  adopt(index: number, started: StartedPoint): void {
+    const state = this.states[index];
+    if (state?.status !== 'running') throw new Error(`point ${index} is not running`);
+    this.follow(index, Promise.resolve(started));
+  }
+
+  private follow(index: number, starting: Promise<StartedPoint | undefined>): void {
     // Held until the start resolves, so that the limit counts a point still being captured.
     const placeholder: StartedPoint = { stop: () => undefined, ended: new Promise(() => undefined) };
-    this.running.set(state.index, placeholder);
-    this.update(starting);
-    void this.options
-      .start(starting)
+    this.running.set(index, placeholder);
+    void starting
       .then(
         async (started) => {
           if (!started) return { ok: false, reason: 'nothing was launched' };
-          this.running.set(state.index, started);
+          this.running.set(index, started);
           if (this.stopping) started.stop();
           const ended = await started.ended;
           return { ...ended, reason: undefined };
@@ -129,11 +142,11 @@ export class SweepQueue {
         (error: unknown) => ({ ok: false, runId: undefined, reason: error instanceof Error ? error.message : String(error) }),
       )
       .then((ended: { ok: boolean; runId?: string; reason?: string }) => {
-        this.running.delete(state.index);
-        if (ended.reason !== undefined) this.problems.set(state.index, ended.reason);
+        this.running.delete(index);
+        if (ended.reason !== undefined) this.problems.set(index, ended.reason);
         const status: PointStatus = ended.ok ? 'finished' : this.stopping ? 'stopped' : 'failed';
-        const runId = ended.runId ?? this.states[state.index].runId;
-        this.update({ ...this.states[state.index], status, ...(runId ? { runId } : {}) });
+        const runId = ended.runId ?? this.states[index].runId;
+        this.update({ ...this.states[index], status, ...(runId ? { runId } : {}) });
         this.fill();
       });
   }

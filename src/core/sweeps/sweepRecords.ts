@@ -1,3 +1,4 @@
+import { launchesSince, type LaunchRow } from '../launches/launchRows';
 import type { Database } from '../store/database';
 import type { PointState, PointStatus } from './sweepQueue';
 import type { SweepPoint, SweepSpec } from './sweepSpec';
@@ -100,6 +101,28 @@ export function sweepPoints(db: Database, sweepId: string): PointState[] {
       ...(row.run_id ? { runId: row.run_id } : {}),
       attempts: row.attempts,
     }));
+}
+
+/**
+ * The latest launch of each point of the sweep, by point index: how a window that reloaded learns
+ * what became of the points that were running (still running under their supervisor, ended while
+ * no window watched, or never launched at all).
+ */
+export function pointLaunches(db: Database, record: SweepRecord): Map<number, LaunchRow> {
+  const latest = new Map<number, LaunchRow>();
+  for (const row of launchesSince(db, record.createdTime)) {
+    const sweep = sweepOfCapture(row.capture_json);
+    if (sweep?.sweepId === record.sweepId && typeof sweep.pointIndex === 'number') latest.set(sweep.pointIndex, row);
+  }
+  return latest;
+}
+
+function sweepOfCapture(captureJson: string): { sweepId?: unknown; pointIndex?: unknown } | undefined {
+  try {
+    return (JSON.parse(captureJson) as { sweep?: { sweepId?: unknown; pointIndex?: unknown } }).sweep;
+  } catch {
+    return undefined;
+  }
 }
 
 function recordOf(row: SweepRow): SweepRecord {

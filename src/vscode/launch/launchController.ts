@@ -1,10 +1,9 @@
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { CaptureRecord } from '../../capture/captureRecord';
-import { fingerprintPaths } from '../../capture/dataFingerprint';
 import { resolveExecutable } from '../../capture/executablePath';
 import { captureLaunch, type LaunchCapture } from '../../capture/launchCapture';
-import { freezePackages } from '../../capture/packageFreeze';
+import { recordPackages } from '../../capture/packageListing';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import { LaunchArtifact } from '../../core/launches/launchTags';
 import { newLaunchId } from '../../core/launches/launchToken';
@@ -17,10 +16,10 @@ import { Disposable } from '../disposable';
 import { SupervisedProcess } from '../../supervisor/supervisedProcess';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { captureArtifacts } from './captureArtifacts';
+import { captureArtifacts } from '../../capture/captureArtifacts';
 import { FinishedTerminals } from './finishedTerminals';
 import { chooseInterpreter } from './interpreterChoice';
-import { launchEnvironment } from './launchEnvironment';
+import { launchEnvironment } from '../../core/launches/launchEnvironment';
 import { launchOfRunAtOwner, OwnerLaunch } from './ownerLaunch';
 import { launchImprint } from '../../capture/launchImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
@@ -43,7 +42,7 @@ export interface LaunchRequest {
   readonly sweep?: CaptureRecord['sweep'];
   /** Variables set for the script on top of VS Code's environment (a sweep point's). */
   readonly env?: Readonly<Record<string, string>>;
-  /** The experiment its runs go to when the script names none (a sweep's); `runlens.defaultExperiment` when absent. */
+  /** The experiment of runs the script does not place itself (a sweep's); `runlens.defaultExperiment` when absent. */
   readonly experiment?: string;
 }
 
@@ -228,7 +227,7 @@ export class LaunchController extends Disposable implements LaunchApi {
         .catch(() => undefined);
       throw error;
     }
-    const environment = this.recordEnvironment(recorder, record, interpreter.path, { env, cwd });
+    const environment = recordPackages(recorder, record, interpreter.path, { env, cwd, signal: this.freezes.signal });
     this.follow(running, recorder, script, environment, remote);
     running.show();
     return running;
@@ -312,9 +311,9 @@ export class LaunchController extends Disposable implements LaunchApi {
   }
 
   /** Git state, script, interpreter, host and data, before anything runs; plus the argument paths chosen as data. */
-  private async capture(launchId: string, request: LaunchRequest, interpreterPath: string): Promise<LaunchCapture> {
+  private capture(launchId: string, request: LaunchRequest, interpreterPath: string): Promise<LaunchCapture> {
     const { workspaceRoot, cwd } = launchFolders(request.script);
-    const captured = await captureLaunch({
+    return captureLaunch({
       launchId,
       workspaceRoot,
       cwd,
@@ -324,10 +323,10 @@ export class LaunchController extends Disposable implements LaunchApi {
       runlensVersion: this.runlensVersion,
       dataGlobs: vscode.workspace.getConfiguration(SettingSection, request.script).get<string[]>(SettingKey.DataPaths) ?? [],
       gitPath: gitPathSetting(),
+      ...(request.dataPaths ? { dataPaths: request.dataPaths } : {}),
+      ...(request.reproduces ? { reproduces: request.reproduces } : {}),
+      ...(request.sweep ? { sweep: request.sweep } : {}),
     });
-    const withData = await withArgumentData(captured, workspaceRoot, request.dataPaths ?? []);
-    const { reproduces, sweep } = request;
-    return reproduces || sweep ? { ...withData, record: { ...withData.record, ...(reproduces ? { reproduces } : {}), ...(sweep ? { sweep } : {}) } } : withData;
   }
 
   /** The store could not take the end (it is closing with VS Code, or a write failed): the launch is gone all the same. */
@@ -339,46 +338,12 @@ export class LaunchController extends Disposable implements LaunchApi {
     throw error;
   }
 
-  /** The package listing, in the background: its hash becomes a tag and its text an artifact of every run. */
-  private async recordEnvironment(
-    launches: LaunchRecorder,
-    record: CaptureRecord,
-    interpreter: string,
-    where: { env: NodeJS.ProcessEnv; cwd: string },
-  ): Promise<void> {
-    const result = await freezePackages(interpreter, { ...where, signal: this.freezes.signal });
-    if (this.isDisposed) return;
-    if ('error' in result) {
-      launches.updateCapture(record.launchId, { ...record, environment: { error: result.error } });
-      return;
-    }
-    const { sha256, packageCount, source } = result;
-    launches.updateCapture(record.launchId, { ...record, environment: { sha256, packageCount, source } });
-    await launches.addFile(record.launchId, LaunchArtifact.Requirements, result.text);
-  }
-
   override dispose(): void {
     this.freezes.abort();
     for (const launch of this.live.values()) launch.leave();
     this.live.clear();
     super.dispose();
   }
-}
-
-/** The capture, plus fingerprints of the argument paths the person chose to record as data. */
-async function withArgumentData(capture: LaunchCapture, workspaceRoot: string, dataPaths: readonly string[]): Promise<LaunchCapture> {
-  const known = new Set(capture.record.data.fingerprints.map((fingerprint) => fingerprint.path));
-  const fresh = dataPaths.filter((dataPath) => !known.has(dataPath));
-  if (fresh.length === 0) return capture;
-  const added = await fingerprintPaths(workspaceRoot, fresh);
-  const { data } = capture.record;
-  return {
-    ...capture,
-    record: {
-      ...capture.record,
-      data: { fingerprints: [...data.fingerprints, ...added.fingerprints], problems: [...data.problems, ...added.problems] },
-    },
-  };
 }
 
 /** VS Code's `git.path` setting: a path, a list of candidates (the first is taken), or unset. */

@@ -18,7 +18,6 @@ import { registerRunCodeCommands } from './runCodeCommands';
 import { registerRunWorktreeCleanup } from './runWorktreeCleanup';
 import { registerSweepCommands } from '../sweeps/sweepCommands';
 import { SweepController } from '../sweeps/sweepController';
-import { logError } from '../runLensLog';
 
 /**
  * Launching tracked runs: the lenses, the commands, the live launches, the status bar, the
@@ -48,7 +47,7 @@ export class LaunchFeature extends Disposable {
     // After the launch controller: disposed first, so a closing window leaves its sweeps' queues as they were.
     this.sweeps = this.register(new SweepController(sessions, this.controller));
     for (const disposable of registerSweepCommands(this.sweeps)) this.register(disposable);
-    if (vscode.workspace.isTrusted) void this.sweeps.resume().catch((error: unknown) => logError('Could not resume the sweeps of this workspace', error));
+    void this.sweeps.resumeOrLog();
     this.register(registerShowServerCommand(sessions, this.controller));
   }
 }

@@ -4,6 +4,7 @@ import { parseSweepFile, parseSweepLine, sweepFilePattern } from '../../core/swe
 import { expandSweep, SweepSpecError, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
+import { launchTargetSetting, workspaceTargetValue } from '../launch/launchTarget';
 import { runIdOf } from '../runs/runTargets';
 import type { SweepController, SweepStarted } from './sweepController';
 
@@ -26,9 +27,12 @@ export function registerSweepCommands(controller: SweepController): vscode.Dispo
         if (!vscode.workspace.isTrusted) throw new Error('RunLens runs scripts only in a trusted workspace');
         const chosen = await sweepToRun(resource, options);
         if (!chosen) return undefined;
-        const started = await controller.start(chosen.script, chosen.spec);
-        void vscode.window.showInformationMessage(`RunLens: sweep of ${vscode.workspace.asRelativePath(chosen.script, false)} started: ${started.points} runs.`);
-        return started;
+        const target = launchTargetSetting(chosen.script);
+        if (target !== workspaceTargetValue) {
+          void offerWorkspace(controller, chosen, target);
+          return undefined;
+        }
+        return startSweep(controller, chosen);
       }),
     ),
     vscode.commands.registerCommand(CommandId.StopSweep, (node?: unknown) =>
@@ -38,6 +42,31 @@ export function registerSweepCommands(controller: SweepController): vscode.Dispo
       withErrorMessage('retry the failed runs of the sweep', async () => controller.retryFailed(await sweepIdOf(controller, node))),
     ),
   ];
+}
+
+async function startSweep(controller: SweepController, chosen: { script: vscode.Uri; spec: SweepSpec }): Promise<SweepStarted> {
+  const started = await controller.start(chosen.script, chosen.spec);
+  void vscode.window.showInformationMessage(`RunLens: sweep of ${vscode.workspace.asRelativePath(chosen.script, false)} started: ${started.points} runs.`);
+  return started;
+}
+
+/**
+ * Sweeps run into the workspace's store only: its parent run, the queue that resumes after a
+ * reload, the Runs view's progress and the dashboard that compares its runs all live there, and a
+ * remote server's runs could be neither grouped under that parent nor followed after a reload. So a
+ * remote `runlens.launchTarget` starts nothing: the person is told why, and may run it locally.
+ */
+async function offerWorkspace(controller: SweepController, chosen: { script: vscode.Uri; spec: SweepSpec }, target: string): Promise<void> {
+  const runLocally = 'Run in the Workspace';
+  const choice = await vscode.window.showWarningMessage(
+    `RunLens did not start the sweep: runlens.launchTarget sends launches to '${target}', but sweeps run into the workspace's store only. ` +
+      "A sweep's parent run, its queue (which resumes after a window reload) and the dashboard that compares its runs live there, " +
+      "and runs on a remote server could not be grouped under that parent nor followed after a reload.",
+    runLocally,
+    'Choose Where Launches Log…',
+  );
+  if (choice === runLocally) await withErrorMessage('run the sweep', () => startSweep(controller, chosen));
+  else if (choice !== undefined) await vscode.commands.executeCommand(CommandId.ChooseLaunchTarget);
 }
 
 async function sweepIdOf(controller: SweepController, node: unknown): Promise<string> {

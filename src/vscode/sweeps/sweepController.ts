@@ -2,16 +2,19 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ExperimentDashboardState, FieldRef } from '../../protocol/dashboards';
 import type { Run } from '../../core/entities';
+import type { LaunchService } from '../../core/launches/launchService';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
-import type { SweepRecord } from '../../core/sweeps/sweepRecords';
+import { pointLaunches, type PointProgress, type SweepRecord } from '../../core/sweeps/sweepRecords';
 import type { SweepSpec } from '../../core/sweeps/sweepSpec';
 import { SweepTag } from '../../core/sweeps/sweepTags';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 import type { LaunchController } from '../launch/launchController';
+import type { LaunchReport } from '../launch/runningLaunch';
 import { logError } from '../runLensLog';
 import type { StoreAccess } from '../storeAccess';
-import type { Session } from '../trackingSession';
+import type { OwnerSession, Session } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { sweepCallOf, type SweepCall } from './sweepCall';
 
@@ -54,6 +57,8 @@ export interface SweepApi {
  */
 export class SweepController extends Disposable implements SweepApi {
   private readonly live = new Map<string, LiveSweep>();
+  /** The stores whose sweeps this window resumed: once each, when it has opened them. */
+  private readonly resumedStores = new WeakSet<WorkspaceStore>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when a point of any sweep changes. */
   readonly onDidChange = this.changed.event;
@@ -63,6 +68,22 @@ export class SweepController extends Disposable implements SweepApi {
     private readonly launches: LaunchController,
   ) {
     super();
+    // The store opens on first use (a view, a launch, a script left running): its sweeps resume then.
+    const watch = () => sessions.all().map((session) => session.onDidChange(() => void this.resumeOrLog()));
+    let watching = watch();
+    this.register(
+      sessions.onDidChangeFolders(() => {
+        for (const subscription of watching) subscription.dispose();
+        watching = watch();
+      }),
+    );
+    this.register({ dispose: () => watching.forEach((subscription) => subscription.dispose()) });
+  }
+
+  /** Resumes, reporting a failure to the log: called on events, where nobody awaits it. */
+  resumeOrLog(): Promise<unknown> {
+    if (!vscode.workspace.isTrusted) return Promise.resolve();
+    return this.resume().catch((error: unknown) => logError('Could not resume the sweeps of this workspace', error));
   }
 
   /** Creates the sweep (parent run, records) and starts its queue. */
@@ -85,22 +106,66 @@ export class SweepController extends Disposable implements SweepApi {
     return { sweepId: record.sweepId, parentRunId: record.parentRunId, points: points.length };
   }
 
-  /** Resumes the sweeps a window left (reloaded, closed): queued points run; points that were running are failed, ready for Retry failed. */
+  /**
+   * Resumes the sweeps a window left (reloaded, closed) in the stores this window owns, once each
+   * store is open: a point whose launch still runs under its supervisor is followed to its end, one
+   * whose launch ended meanwhile takes its outcome, one that never launched is queued again; then
+   * the queued points run. No point runs twice, none is lost. A guest window resumes none: the
+   * window that owns the store (or the next one to) does, so two windows never run one sweep.
+   */
   async resume(): Promise<number> {
     let resumed = 0;
     for (const session of this.sessions.all()) {
       const opened = await session.openedSession();
-      const store = opened && sweepStoreOf(opened);
+      if (opened?.kind !== 'owner' || this.resumedStores.has(opened.store) || this.isDisposed) continue;
+      this.resumedStores.add(opened.store);
+      const store = sweepStoreOf(opened);
       if (!store) continue;
       for (const { record, points } of await store.call('active', {})) {
         if (this.live.has(record.sweepId)) continue;
-        const states = points.map((state) => (state.status === 'running' ? { ...state, status: 'failed' as const } : state));
-        for (const [i, point] of states.entries()) if (point !== points[i]) await store.call('savePoint', { sweepId: record.sweepId, point });
-        this.run(record, states, store);
+        await this.resumeSweep(record, points, store, opened, session.storeDir!);
         resumed++;
       }
     }
     return resumed;
+  }
+
+  private async resumeSweep(record: SweepRecord, points: readonly PointState[], store: SweepStore, opened: OwnerSession, storeDir: string): Promise<void> {
+    const { launches } = opened;
+    const launchOfPoint = pointLaunches(opened.store.db, record);
+    const adopted = new Map<number, StartedPoint>();
+    const states = points.map((state): PointState => {
+      if (state.status !== 'running') return state;
+      const row = launchOfPoint.get(state.index);
+      // The window went away while the point was being captured: it never ran.
+      if (!row) return { ...state, status: 'queued', attempts: Math.max(0, state.attempts - 1) };
+      const followed = row.status === 'RUNNING' ? this.followLaunch(state, store, { storeDir, launches, launchId: row.launch_id }) : undefined;
+      if (followed) {
+        adopted.set(state.index, followed);
+        return state;
+      }
+      // It ended while no window watched (or its supervisor is gone): as it ended.
+      const runId = launches.runsOf(row.launch_id)[0]?.info.run_id ?? state.runId;
+      return { ...state, status: row.status === 'FINISHED' ? 'finished' : 'failed', ...(runId ? { runId } : {}) };
+    });
+    for (const [i, point] of states.entries()) if (point !== points[i]) await store.call('savePoint', { sweepId: record.sweepId, point: pointProgress(point) });
+    this.run(record, states, store, { startNow: true, adopted });
+  }
+
+  /** A point's launch a previous window started, still running: this window takes it over (unless it already has) and follows it. */
+  private followLaunch(
+    state: PointState,
+    store: SweepStore,
+    where: { storeDir: string; launches: LaunchService; launchId: string },
+  ): StartedPoint | undefined {
+    const { launchId } = where;
+    this.launches.reattach(where.storeDir, where.launches, [launchId]);
+    const ended = this.launches.whenEnded(launchId);
+    if (!ended) return undefined;
+    return {
+      stop: () => this.launches.running().find((launch) => launch.launchId === launchId)?.stop('Stopped with RunLens: Stop Sweep.'),
+      ended: ended.then((report) => this.pointEnded(store, state, report)),
+    };
   }
 
   /** Whether a run is a sweep's parent run this window knows, and that sweep's id. */
@@ -149,14 +214,19 @@ export class SweepController extends Disposable implements SweepApi {
     return this.live.get(sweepId)?.queue.pointStates();
   }
 
-  private run(record: SweepRecord, states: readonly PointState[], store: SweepStore, options = { startNow: true }): LiveSweep {
+  private run(
+    record: SweepRecord,
+    states: readonly PointState[],
+    store: SweepStore,
+    options: { startNow: boolean; adopted?: ReadonlyMap<number, StartedPoint> } = { startNow: true },
+  ): LiveSweep {
     const queue = new SweepQueue(states, {
       concurrency: record.concurrency,
       start: (state) => this.startPoint(record, state, store),
       onChange: (state) => {
         // A window going away abandons its launches: the store keeps the queue as it was, for the next window.
         if (this.isDisposed) return;
-        const point = { index: state.index, status: state.status, attempts: state.attempts, ...(state.runId ? { runId: state.runId } : {}) };
+        const point = pointProgress(state);
         live.saved = live.saved
           .then(() => store.call('savePoint', { sweepId: record.sweepId, point }))
           .then(
@@ -166,6 +236,7 @@ export class SweepController extends Disposable implements SweepApi {
         this.changed.fire();
       },
     });
+    for (const [index, started] of options.adopted ?? []) queue.adopt(index, started);
     const live: LiveSweep = { record, queue, store, saved: Promise.resolve(), done: Promise.resolve() };
     this.live.set(record.sweepId, live);
     if (options.startNow) live.done = queue.run().then(() => this.ended(live));
@@ -180,7 +251,7 @@ export class SweepController extends Disposable implements SweepApi {
       args: state.point.args,
       env: state.point.env,
       target: { kind: 'workspace' },
-      sweep: { sweepId: record.sweepId, parentRunId: record.parentRunId, values: state.point.values },
+      sweep: { sweepId: record.sweepId, parentRunId: record.parentRunId, values: state.point.values, pointIndex: state.index },
       // The points go where the parent run went: the sweep's experiment, else the setting.
       ...(record.spec.experiment ? { experiment: record.spec.experiment } : {}),
     });
@@ -189,12 +260,14 @@ export class SweepController extends Disposable implements SweepApi {
     if (!ended) throw new Error('the launch of the point could not be followed');
     return {
       stop: () => launch.stop('Stopped with RunLens: Stop Sweep.'),
-      ended: ended.then(async (report) => {
-        const run = report.ended.runs[0];
-        if (run) await this.recordValuesAsParams(store, run.info.run_id, state.point.values);
-        return { ok: report.ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
-      }),
+      ended: ended.then((report) => this.pointEnded(store, state, report)),
     };
+  }
+
+  private async pointEnded(store: SweepStore, state: PointState, report: LaunchReport): Promise<{ ok: boolean; runId?: string }> {
+    const run = report.ended.runs[0];
+    if (run) await this.recordValuesAsParams(store, run.info.run_id, state.point.values);
+    return { ok: report.ended.status === 'FINISHED', ...(run ? { runId: run.info.run_id } : {}) };
   }
 
   /**
@@ -281,4 +354,9 @@ export class SweepController extends Disposable implements SweepApi {
 function sweepStoreOf(opened: Session): SweepStore | undefined {
   const call = sweepCallOf(opened);
   return call && opened.access && { call, access: opened.access };
+}
+
+/** What the store keeps of a point's state (its values are in the sweep's spec). */
+function pointProgress(state: PointState): PointProgress {
+  return { index: state.index, status: state.status, attempts: state.attempts, ...(state.runId ? { runId: state.runId } : {}) };
 }

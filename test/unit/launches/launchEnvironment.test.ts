@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { launchEnvironment } from '../../../src/vscode/launch/launchEnvironment';
+import { launchEnvironment } from '../../../src/core/launches/launchEnvironment';
 
 const options = { trackingUri: 'http://127.0.0.1:5000', token: 't'.repeat(43), helperPath: '/ext/dist/python' };
 

@@ -5,7 +5,7 @@ import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import { startServer } from '../../../src/server/server';
 import { captureLaunch } from '../../../src/capture/launchCapture';
 import { CaptureTag } from '../../../src/core/launches/captureTags';
-import { captureArtifacts } from '../../../src/vscode/launch/captureArtifacts';
+import { captureArtifacts } from '../../../src/capture/captureArtifacts';
 import { launchImprint } from '../../../src/capture/launchImprint';
 import { git, gitTestEnv, makeRepo, write } from '../capture/captureTestKit';
 import { HttpClient } from '../server/support/httpClient';

@@ -38,6 +38,28 @@ function fakeLauncher(fails: (state: PointState) => boolean) {
 const grid = () => expandSweep(validateSweepSpec({ parameters: { lr: [0.1, 0.01, 0.001], batch: [16, 32] } }));
 
 describe('the sweep queue', () => {
+  test('a point still running when the queue is made again (a window reloaded) is adopted: it counts against the limit, ends once, and is not started again', async () => {
+    const launcher = fakeLauncher(() => false);
+    const states = SweepQueue.queued(grid()).map((state): PointState =>
+      state.index === 0 ? { ...state, status: 'finished', runId: 'run-0-1', attempts: 1 } : state.index === 1 ? { ...state, status: 'running', attempts: 1 } : state,
+    );
+    const queue = new SweepQueue(states, { concurrency: 1, start: (state) => launcher.start(state) });
+    let endAdopted!: (ok: boolean) => void;
+    queue.adopt(1, { stop: () => endAdopted(false), ended: new Promise((resolve) => (endAdopted = (ok) => resolve({ ok, runId: 'run-1-1' }))) });
+    const ended = queue.run();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(launcher.started, [], 'the adopted point holds the only slot');
+    endAdopted(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    while (launcher.live.size > 0) await launcher.finishAll();
+    await ended;
+    assert.deepEqual(launcher.started, [2, 3, 4, 5], 'the finished and the adopted points are not started again');
+    assert.deepEqual(queue.pointStates().map((state) => state.status), Array(6).fill('finished'));
+    assert.equal(queue.pointStates()[1].runId, 'run-1-1');
+    assert.deepEqual(queue.pointStates().map((state) => state.attempts), [1, 1, 1, 1, 1, 1]);
+    assert.throws(() => queue.adopt(2, { stop: () => undefined, ended: Promise.resolve({ ok: true }) }), /not running/);
+  });
+
   test('runs a 3x2 grid two at a time, in order; a failed point is retried and the sweep ends done', async () => {
     let failOnce = true;
     const launcher = fakeLauncher((state) => {

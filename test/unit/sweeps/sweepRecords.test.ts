@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { Database, type OpenOptions } from '../../../src/core/store/database';
 import { migrations } from '../../../src/core/store/schema';
 import { SweepQueue } from '../../../src/core/sweeps/sweepQueue';
-import { activeSweeps, insertSweep, savePoint, setSweepState, sweepOfParentRun, sweepPoints } from '../../../src/core/sweeps/sweepRecords';
+import { activeSweeps, insertSweep, pointLaunches, savePoint, setSweepState, sweepOfParentRun, sweepPoints } from '../../../src/core/sweeps/sweepRecords';
+import { insertLaunch } from '../../../src/core/launches/launchRows';
 import { expandSweep, validateSweepSpec } from '../../../src/core/sweeps/sweepSpec';
 import { tempDir } from '../store/storeTestKit';
 
@@ -38,5 +39,23 @@ describe('sweep records (migration 7)', () => {
     setSweepState(reopened, 's1', 'ended');
     assert.deepEqual(activeSweeps(reopened), [], 'an ended sweep is not resumed');
     reopened.close();
+  });
+
+  it("finds each point's latest launch from the captures, ignoring other sweeps, launches before the sweep and records without a point index", async (t) => {
+    const db = await Database.open({ ...manual, dir: tempDir(t) });
+    const spec = validateSweepSpec({ parameters: { lr: [0.1, 0.2] } });
+    const record = { sweepId: 's1', parentRunId: 'p1', script: '/w/train.py', spec, concurrency: 1, state: 'active' as const, createdTime: 100 };
+    insertSweep(db, record, SweepQueue.queued(expandSweep(spec)));
+    const launch = (launchId: string, createdTime: number, sweep: object | undefined) =>
+      db.write((tx) => insertLaunch(tx, { launchId, tokenSha256: launchId, createdTime, captureJson: JSON.stringify({ launchId, ...(sweep ? { sweep } : {}) }) }));
+    launch('before', 50, { sweepId: 's1', parentRunId: 'p1', values: {}, pointIndex: 0 });
+    launch('first', 110, { sweepId: 's1', parentRunId: 'p1', values: {}, pointIndex: 0 });
+    launch('retry', 120, { sweepId: 's1', parentRunId: 'p1', values: {}, pointIndex: 0 });
+    launch('other', 130, { sweepId: 's2', parentRunId: 'p2', values: {}, pointIndex: 1 });
+    launch('older', 140, { sweepId: 's1', parentRunId: 'p1', values: {} });
+    launch('plain', 150, undefined);
+    const found = pointLaunches(db, record);
+    assert.deepEqual([...found.entries()].map(([index, row]) => [index, row.launch_id]), [[0, 'retry']]);
+    db.close();
   });
 });

@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { CaptureRecord } from '../../capture/captureRecord';
-import type { LaunchCapture } from '../../capture/launchCapture';
-import { LaunchArtifact } from '../../core/launches/launchTags';
+import type { CaptureRecord } from './captureRecord';
+import type { LaunchCapture } from './launchCapture';
+import { LaunchArtifact } from '../core/launches/launchTags';
 
 /** A capture split into what the launch record stores and the files its runs get as artifacts. */
 export interface CaptureArtifacts {
