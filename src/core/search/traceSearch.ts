@@ -5,7 +5,7 @@ import { FaultReporter } from './filterError';
 import { columnField, keyValueField, type FilterCatalog, type FilterField } from './filterFields';
 import { parseOrderByList } from './orderByParser';
 import { columnTerm, orderedIds, selectStatement } from './orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
+import { decodeOffsetToken, encodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
 import { fragment, type SqlFragment } from './sqlFragment';
 
 /** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
@@ -166,7 +166,8 @@ export function compileTraceSearch(request: TraceSearchRequest): SearchQuery {
   if (!ordered.has('request_id')) terms.push(columnTerm('request_id', 'traces.trace_id', true));
 
   const select = selectStatement({ columns: 'traces.trace_id', from: 'traces', conditions, terms });
-  return pagedQuery(select, maxResults, offset);
+  // MLflow's server hands out a token whenever a page is full, even when nothing follows.
+  return pagedQuery(select, { maxResults, offset, tokenFor: encodeOffsetToken, tokenWhenFull: true });
 }
 
 /** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */

@@ -1,7 +1,6 @@
 import type { KeyValue } from '../entities';
 import { filterLiteral } from '../search/filterLiteral';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
-import { encodeOffsetToken } from '../search/paging';
 import type { Database } from '../store/database';
 import { requireExperiment } from '../store/tracking/lookups';
 import { searchedIds } from '../store/tracking/sqlHelpers';
@@ -216,12 +215,7 @@ export class TraceStore {
 
   private searchIds(request: TraceSearchRequest): TracePage<string> {
     const query = compileTraceSearch(request);
-    const page = query.page(searchedIds<string>(this.db, query.sql, query.params));
-    // MLflow's server hands out a token whenever a page is full, even when nothing follows.
-    if (page.nextPageToken === undefined && page.items.length === query.maxResults) {
-      return { items: page.items, nextPageToken: encodeOffsetToken(query.offset + query.maxResults) };
-    }
-    return page;
+    return query.page(searchedIds<string>(this.db, query.sql, query.params));
   }
 }
 
