@@ -2,8 +2,8 @@ import type { KeyValue } from '../entities';
 import { filterLiteral } from '../search/filterLiteral';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
 import type { Database } from '../store/database';
+import { executeSearch, firstColumn, type SearchRows } from '../store/executeSearch';
 import { requireExperiment } from '../store/tracking/lookups';
-import { searchedIds } from '../store/tracking/sqlHelpers';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
 import { SpanIngest } from './spanIngest';
@@ -214,10 +214,12 @@ export class TraceStore {
   }
 
   private searchIds(request: TraceSearchRequest): TracePage<string> {
-    const query = compileTraceSearch(request);
-    return query.page(searchedIds<string>(this.db, query.sql, query.params));
+    return executeSearch(this.db, compileTraceSearch(request), searchedTraceIds);
   }
 }
+
+/** A trace search's page is its ids: v2 and v3 replies each read what they need of them. */
+const searchedTraceIds: SearchRows<string, string> = { key: firstColumn, read: (_db, ids) => ids.slice() };
 
 /** The ids of a run's traces: made in it (`mlflow.sourceRun`) or linked to it. Params: the metadata key, the run id twice. */
 const runTraceIds = 'SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?';
