@@ -1,11 +1,9 @@
-import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
-import { compileFilter } from './compileFilter';
-import { FaultReporter } from './filterError';
+import type { OrderableAttribute } from './attributeOrder';
+import { compileSearch } from './compileSearch';
 import { columnField, keyValueField, type FilterCatalog } from './filterFields';
-import { parseOrderByList } from './orderByParser';
-import { columnTerm, orderedIds, selectStatement } from './orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
-import type { SqlFragment } from './sqlFragment';
+import { columnTerm } from './orderTerms';
+import type { SearchQuery } from './paging';
+import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
 import { lifecycleCondition, type ViewType } from './viewType';
 
 /** `experiments/search` as the REST API carries it (field names in camelCase). */
@@ -20,8 +18,6 @@ export interface ExperimentSearchRequest {
   readonly maxResults?: number | string;
   readonly pageToken?: string;
 }
-
-const experimentSearchLimits = { defaultValue: 1000, max: 50000, maxCheckedBy: 'store' } as const;
 
 const fieldExample = 'name, creation_time or tags.team';
 
@@ -45,25 +41,30 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
   last_update_time: { id: 'last_update_time', column: 'experiments.last_update_time' },
 };
 
+const experimentSearchEntity: SearchEntity<ExperimentSearchRequest> = {
+  table: 'experiments',
+  keyColumns: 'experiments.experiment_id',
+  limits: { defaultValue: 1000, max: 50000, maxCheckedBy: 'store' },
+  fieldExample,
+  catalog: experimentFilterCatalog,
+  scope: (request) => {
+    const lifecycle = lifecycleCondition('experiments.lifecycle_stage', request.viewType, 'view_type');
+    return lifecycle === undefined ? [] : [lifecycle];
+  },
+  order: orderByClauses({
+    fieldExample,
+    defaults: ['creation_time DESC', 'experiment_id ASC'],
+    term: attributeOrder(orderableAttributes),
+    refuseDuplicates: false,
+  }),
+  // MLflow's tie-breaker, for a stable order across pages.
+  tieBreakers: [columnTerm('experiment_id', 'experiments.experiment_id', false)],
+};
+
 /**
  * Compiles an experiment search to one parameterized statement selecting `experiment_id` from
  * `experiments`, in order, one page plus one row. Throws a 400 MlflowError on bad input.
  */
 export function compileExperimentSearch(request: ExperimentSearchRequest): SearchQuery {
-  const maxResults = resolveMaxResults(request.maxResults, experimentSearchLimits);
-  const offset = decodeOffsetToken(request.pageToken);
-  const conditions: SqlFragment[] = [];
-  const lifecycle = lifecycleCondition('experiments.lifecycle_stage', request.viewType, 'view_type');
-  if (lifecycle !== undefined) conditions.push(lifecycle);
-  const filter = compileFilter(request.filter ?? '', experimentFilterCatalog, fieldExample);
-  if (filter !== undefined) conditions.push(filter.where);
-
-  const clauses = parseOrderByList(request.orderBy, fieldExample, ['creation_time DESC', 'experiment_id ASC']);
-  const terms = clauses.map((clause) =>
-    attributeOrderTerm(clause, orderableAttributes, experimentFilterCatalog, new FaultReporter(clause.text, 'order_by clause')),
-  );
-  // MLflow's tie-breaker, for a stable order across pages.
-  if (!orderedIds(terms).has('experiment_id')) terms.push(columnTerm('experiment_id', 'experiments.experiment_id', false));
-
-  return pagedQuery(selectStatement({ columns: 'experiments.experiment_id', from: 'experiments', conditions, terms }), maxResults, offset);
+  return compileSearch(experimentSearchEntity, request);
 }

@@ -2,14 +2,15 @@ import { modelMetricPoints } from '../store/tracking/modelMetricWrites';
 import { pythonJson } from '../pythonJson';
 import { invalidParameter } from '../errors';
 import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
-import { compileFilter } from './compileFilter';
+import { compileSearch } from './compileSearch';
 import { experimentCondition } from './experimentIds';
 import { comparisonsOf } from './filterAst';
 import { FaultReporter } from './filterError';
 import { columnField, entityKindOf, keyValueField, own, type FilterCatalog, type FilterField } from './filterFields';
 import { parseOrderByClause } from './orderByParser';
-import { columnTerm, nullsLast, orderedIds, selectStatement, type OrderTerm } from './orderTerms';
-import { decodeTokenJson, isAbsent, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
+import { columnTerm, nullsLast, type OrderTerm } from './orderTerms';
+import { decodeTokenJson, isAbsent, type SearchQuery } from './paging';
+import type { SearchEntity } from './searchEntity';
 import { fragment, joinFragments, type SqlFragment } from './sqlFragment';
 
 /** `{dataset_name, dataset_digest?}` of `logged-models/search`: metrics count only when computed on one of these. */
@@ -39,8 +40,6 @@ export interface LoggedModelSearchRequest {
   readonly maxResults?: number | string;
   readonly pageToken?: string;
 }
-
-const loggedModelSearchLimits = { defaultValue: 100, max: 50000, maxCheckedBy: 'store' } as const;
 
 const fieldExample = 'name, status, metrics.accuracy or params.alpha';
 
@@ -72,6 +71,35 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
   last_updated_time: lastUpdatedOrder,
 };
 
+const loggedModelSearchEntity: SearchEntity<LoggedModelSearchRequest> = {
+  table: 'logged_models',
+  keyColumns: 'logged_models.model_id',
+  limits: { defaultValue: 100, max: 50000, maxCheckedBy: 'store' },
+  fieldExample,
+  catalog: (request) => loggedModelCatalog(checkDatasets(request.datasets)),
+  pageToken: { decode: decodeLoggedModelToken, encode: encodeLoggedModelToken },
+  scope: (request) => [
+    experimentCondition('logged_models.experiment_id', request.experimentIds, 'experiment_ids'),
+    fragment('logged_models.lifecycle_stage != ?', ['deleted']),
+  ],
+  beyondFilter: (request, filter, catalog) => {
+    const datasets = checkDatasets(request.datasets);
+    const faults = new FaultReporter(request.filter ?? '', 'filter');
+    const comparesMetrics =
+      filter !== undefined && comparisonsOf(filter.expression).some((comparison) => entityKindOf(catalog, comparison.field, faults) === 'metric');
+    if (datasets.length === 0 || comparesMetrics) return [];
+    // Without a metric comparison, `datasets` still keeps only models with metrics on those datasets.
+    const onDatasets = datasetCondition(datasets);
+    return [fragment(`EXISTS (SELECT 1 FROM ${modelMetricPoints} AS k WHERE k.model_id = logged_models.model_id AND ${onDatasets.sql})`, onDatasets.params)];
+  },
+  order: (request, catalog) => {
+    const entries = request.orderBy ?? [];
+    if (!Array.isArray(entries)) throw invalidParameter('`order_by` must be a list of dictionaries.');
+    return entries.map((entry, index) => loggedModelOrderTerm(entry, index, catalog));
+  },
+  tieBreakers: [columnTerm('creation_timestamp', 'logged_models.creation_timestamp_ms', false), columnTerm('model_id', 'logged_models.model_id', true)],
+};
+
 /**
  * Compiles a logged model search to one parameterized statement selecting `model_id` from
  * `logged_models`, in order, one page plus one row; deleted models never appear. A metric
@@ -80,36 +108,7 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
  * from another search is refused, as MLflow does. Throws a 400 MlflowError on bad input.
  */
 export function compileLoggedModelSearch(request: LoggedModelSearchRequest): SearchQuery {
-  const maxResults = resolveMaxResults(request.maxResults, loggedModelSearchLimits);
-  const datasets = checkDatasets(request.datasets);
-  const offset = decodeLoggedModelToken(request);
-  const catalog = loggedModelCatalog(datasets);
-
-  const conditions: SqlFragment[] = [
-    experimentCondition('logged_models.experiment_id', request.experimentIds, 'experiment_ids'),
-    fragment('logged_models.lifecycle_stage != ?', ['deleted']),
-  ];
-  const filterText = request.filter ?? '';
-  const filter = compileFilter(filterText, catalog, fieldExample);
-  if (filter !== undefined) conditions.push(filter.where);
-  const faults = new FaultReporter(filterText, 'filter');
-  const comparesMetrics =
-    filter !== undefined && comparisonsOf(filter.expression).some((comparison) => entityKindOf(catalog, comparison.field, faults) === 'metric');
-  if (datasets.length > 0 && !comparesMetrics) {
-    // Without a metric comparison, `datasets` still keeps only models with metrics on those datasets.
-    const onDatasets = datasetCondition(datasets);
-    conditions.push(fragment(`EXISTS (SELECT 1 FROM ${modelMetricPoints} AS k WHERE k.model_id = logged_models.model_id AND ${onDatasets.sql})`, onDatasets.params));
-  }
-
-  const entries = request.orderBy ?? [];
-  if (!Array.isArray(entries)) throw invalidParameter('`order_by` must be a list of dictionaries.');
-  const terms = entries.map((entry, index) => loggedModelOrderTerm(entry, index, catalog));
-  const ordered = orderedIds(terms);
-  if (!ordered.has('creation_timestamp')) terms.push(columnTerm('creation_timestamp', 'logged_models.creation_timestamp_ms', false));
-  if (!ordered.has('model_id')) terms.push(columnTerm('model_id', 'logged_models.model_id', true));
-
-  const select = selectStatement({ columns: 'logged_models.model_id', from: 'logged_models', conditions, terms });
-  return pagedQuery(select, maxResults, offset, (next) => encodeLoggedModelToken(request, next));
+  return compileSearch(loggedModelSearchEntity, request);
 }
 
 function loggedModelCatalog(datasets: readonly LoggedModelDatasetFilter[]): FilterCatalog {

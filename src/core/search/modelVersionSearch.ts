@@ -1,12 +1,12 @@
-import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
-import { compileFilter } from './compileFilter';
+import type { OrderableAttribute } from './attributeOrder';
+import { compileSearch } from './compileSearch';
 import { FaultReporter } from './filterError';
 import { columnField, type FilterCatalog, type FilterField } from './filterFields';
-import { parseOrderByList } from './orderByParser';
-import { columnTerm, orderedIds, refuseDuplicates, selectStatement } from './orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
+import { columnTerm } from './orderTerms';
+import type { SearchQuery } from './paging';
 import { filterNamesPromptTag, registryTagField, withoutPrompts } from './registryPrompts';
-import { fragment, type SqlFragment } from './sqlFragment';
+import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
+import { fragment } from './sqlFragment';
 
 /** `model-versions/search` as the REST API carries it (field names in camelCase). */
 export interface ModelVersionSearchRequest {
@@ -19,8 +19,6 @@ export interface ModelVersionSearchRequest {
   readonly maxResults?: number | string;
   readonly pageToken?: string;
 }
-
-const modelVersionSearchLimits = { defaultValue: 1000, max: 200000, maxCheckedBy: 'schema' } as const;
 
 const fieldExample = 'name, run_id or tags.team';
 
@@ -55,32 +53,34 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
   last_updated_timestamp: { id: 'last_updated_time', column: 'model_versions.last_updated_time' },
 };
 
+const modelVersionSearchEntity: SearchEntity<ModelVersionSearchRequest> = {
+  table: 'model_versions',
+  keyColumns: 'model_versions.name, model_versions.version',
+  limits: { defaultValue: 1000, max: 200000, maxCheckedBy: 'schema' },
+  fieldExample,
+  catalog: modelVersionFilterCatalog,
+  beyondFilter: (request, filter, catalog) => [
+    // A deleted version stays as a tombstone row so its number is never reused (modelRegistry.ts); never a result.
+    fragment('model_versions.current_stage != ?', ['Deleted_Internal']),
+    // As MLflow: a name any of whose versions is tagged as a prompt is a prompt.
+    ...(filterNamesPromptTag(filter?.expression, catalog, new FaultReporter(request.filter ?? '', 'filter'))
+      ? []
+      : [withoutPrompts('model_version_tags', 'p.name = model_versions.name')]),
+  ],
+  order: orderByClauses({
+    fieldExample,
+    defaults: ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC'],
+    term: attributeOrder(orderableAttributes),
+    refuseDuplicates: true,
+  }),
+  tieBreakers: [columnTerm('name', 'model_versions.name', true), columnTerm('version', 'model_versions.version', false)],
+};
+
 /**
  * Compiles a model version search to one parameterized statement selecting `name` and `version`
  * from `model_versions`, in order, one page plus one row. Versions of prompts are left out unless
  * the filter asks about `mlflow.prompt.is_prompt`. Throws a 400 MlflowError on bad input.
  */
 export function compileModelVersionSearch(request: ModelVersionSearchRequest): SearchQuery {
-  const maxResults = resolveMaxResults(request.maxResults, modelVersionSearchLimits);
-  const offset = decodeOffsetToken(request.pageToken);
-  const filterText = request.filter ?? '';
-  const filter = compileFilter(filterText, modelVersionFilterCatalog, fieldExample);
-  const conditions: SqlFragment[] = filter === undefined ? [] : [filter.where];
-  // A deleted version stays as a tombstone row so its number is never reused (modelRegistry.ts); never a result.
-  conditions.push(fragment('model_versions.current_stage != ?', ['Deleted_Internal']));
-  if (!filterNamesPromptTag(filter?.expression, modelVersionFilterCatalog, new FaultReporter(filterText, 'filter'))) {
-    // As MLflow: a name any of whose versions is tagged as a prompt is a prompt.
-    conditions.push(withoutPrompts('model_version_tags', 'p.name = model_versions.name'));
-  }
-
-  const clauses = parseOrderByList(request.orderBy, fieldExample, ['last_updated_timestamp DESC', 'name ASC', 'version_number DESC']);
-  const terms = clauses.map((clause) =>
-    attributeOrderTerm(clause, orderableAttributes, modelVersionFilterCatalog, new FaultReporter(clause.text, 'order_by clause')),
-  );
-  refuseDuplicates(terms, clauses);
-  const ordered = orderedIds(terms);
-  if (!ordered.has('name')) terms.push(columnTerm('name', 'model_versions.name', true));
-  if (!ordered.has('version')) terms.push(columnTerm('version', 'model_versions.version', false));
-
-  return pagedQuery(selectStatement({ columns: 'model_versions.name, model_versions.version', from: 'model_versions', conditions, terms }), maxResults, offset);
+  return compileSearch(modelVersionSearchEntity, request);
 }

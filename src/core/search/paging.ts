@@ -16,32 +16,31 @@ export interface SearchQuery {
   readonly sql: string;
   readonly params: readonly SqlParam[];
   readonly maxResults: number;
-  /** Rows skipped before this page (from the page token). */
-  readonly offset: number;
   page<T>(rows: readonly T[]): Page<T>;
-  /** The next page's token when the query returned `rowCount` rows (for callers that step through rows rather than collect them). */
-  nextPageToken(rowCount: number): string | undefined;
 }
 
-/** Builds the query's LIMIT/OFFSET tail and its `page`; `tokenFor` encodes the next page's offset. */
-export function pagedQuery(
-  select: { sql: string; params: readonly SqlParam[] },
-  maxResults: number,
-  offset: number,
-  tokenFor: (offset: number) => string = encodeOffsetToken,
-): SearchQuery {
-  const nextPageToken = (rowCount: number): string | undefined =>
-    rowCount > maxResults ? tokenFor(offset + maxResults) : undefined;
+/** Where a page starts and how the next one is asked for. */
+export interface Paging {
+  readonly maxResults: number;
+  /** Rows skipped before this page (from the page token). */
+  readonly offset: number;
+  /** Encodes the next page's offset as a token. */
+  readonly tokenFor: (offset: number) => string;
+  /** A token whenever the page is full, even when no row follows (MLflow's trace search does so). */
+  readonly tokenWhenFull: boolean;
+}
+
+/** Adds the query's LIMIT/OFFSET tail and builds its `page`. */
+export function pagedQuery(select: { sql: string; params: readonly SqlParam[] }, paging: Paging): SearchQuery {
+  const { maxResults, offset, tokenFor, tokenWhenFull } = paging;
   return {
     sql: `${select.sql} LIMIT ? OFFSET ?`,
     params: [...select.params, maxResults + 1, offset],
     maxResults,
-    offset,
     page: <T>(rows: readonly T[]): Page<T> => {
-      const token = nextPageToken(rows.length);
-      return token === undefined ? { items: rows.slice() } : { items: rows.slice(0, maxResults), nextPageToken: token };
+      const more = rows.length > maxResults || (tokenWhenFull && rows.length === maxResults);
+      return more ? { items: rows.slice(0, maxResults), nextPageToken: tokenFor(offset + maxResults) } : { items: rows.slice() };
     },
-    nextPageToken,
   };
 }
 

@@ -1,12 +1,11 @@
-import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
-import { compileFilter } from './compileFilter';
+import type { OrderableAttribute } from './attributeOrder';
+import { compileSearch } from './compileSearch';
 import { FaultReporter } from './filterError';
 import { columnField, type FilterCatalog } from './filterFields';
-import { parseOrderByList } from './orderByParser';
-import { columnTerm, orderedIds, refuseDuplicates, selectStatement } from './orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
+import { columnTerm } from './orderTerms';
+import type { SearchQuery } from './paging';
 import { filterNamesPromptTag, registryTagField, withoutPrompts } from './registryPrompts';
-import type { SqlFragment } from './sqlFragment';
+import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
 
 /** `registered-models/search` as the REST API carries it (field names in camelCase). */
 export interface RegisteredModelSearchRequest {
@@ -18,8 +17,6 @@ export interface RegisteredModelSearchRequest {
   readonly maxResults?: number | string;
   readonly pageToken?: string;
 }
-
-const registeredModelSearchLimits = { defaultValue: 100, max: 1000, maxCheckedBy: 'schema' } as const;
 
 const fieldExample = 'name or tags.team';
 
@@ -44,27 +41,25 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
   creation_timestamp: { id: 'creation_time', column: 'registered_models.creation_time' },
 };
 
+const registeredModelSearchEntity: SearchEntity<RegisteredModelSearchRequest> = {
+  table: 'registered_models',
+  keyColumns: 'registered_models.name',
+  limits: { defaultValue: 100, max: 1000, maxCheckedBy: 'schema' },
+  fieldExample,
+  catalog: registeredModelFilterCatalog,
+  beyondFilter: (request, filter, catalog) =>
+    filterNamesPromptTag(filter?.expression, catalog, new FaultReporter(request.filter ?? '', 'filter'))
+      ? []
+      : [withoutPrompts('registered_model_tags', 'p.name = registered_models.name')],
+  order: orderByClauses({ fieldExample, term: attributeOrder(orderableAttributes), refuseDuplicates: true }),
+  tieBreakers: [columnTerm('name', 'registered_models.name', true)],
+};
+
 /**
  * Compiles a registered model search to one parameterized statement selecting `name` from
  * `registered_models`, in order, one page plus one row. Prompts are left out unless the
  * filter asks about `mlflow.prompt.is_prompt`. Throws a 400 MlflowError on bad input.
  */
 export function compileRegisteredModelSearch(request: RegisteredModelSearchRequest): SearchQuery {
-  const maxResults = resolveMaxResults(request.maxResults, registeredModelSearchLimits);
-  const offset = decodeOffsetToken(request.pageToken);
-  const filterText = request.filter ?? '';
-  const filter = compileFilter(filterText, registeredModelFilterCatalog, fieldExample);
-  const conditions: SqlFragment[] = filter === undefined ? [] : [filter.where];
-  if (!filterNamesPromptTag(filter?.expression, registeredModelFilterCatalog, new FaultReporter(filterText, 'filter'))) {
-    conditions.push(withoutPrompts('registered_model_tags', 'p.name = registered_models.name'));
-  }
-
-  const clauses = parseOrderByList(request.orderBy, fieldExample);
-  const terms = clauses.map((clause) =>
-    attributeOrderTerm(clause, orderableAttributes, registeredModelFilterCatalog, new FaultReporter(clause.text, 'order_by clause')),
-  );
-  refuseDuplicates(terms, clauses);
-  if (!orderedIds(terms).has('name')) terms.push(columnTerm('name', 'registered_models.name', true));
-
-  return pagedQuery(selectStatement({ columns: 'registered_models.name', from: 'registered_models', conditions, terms }), maxResults, offset);
+  return compileSearch(registeredModelSearchEntity, request);
 }

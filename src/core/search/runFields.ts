@@ -155,9 +155,7 @@ export function runOrderTerm(clause: OrderByClause, index: number, faults: Fault
 }
 
 /** The default order and tie-breakers, as MLflow: start_time DESC unless ordered on, then run_id. */
-export function runTieBreakers(ordered: ReadonlySet<string>): OrderTerm[] {
-  const terms: OrderTerm[] = [];
-  if (!ordered.has('attribute:start_time')) terms.push(columnTerm('attribute:start_time', 'runs.start_time', false));
-  terms.push({ id: 'tie:run_id', joins: [], keys: [fragment('runs.run_id ASC')] });
-  return terms;
-}
+export const runTieBreakers: readonly OrderTerm[] = [
+  columnTerm('attribute:start_time', 'runs.start_time', false),
+  { id: 'tie:run_id', joins: [], keys: [fragment('runs.run_id ASC')] },
+];

@@ -1,10 +1,9 @@
 import { compileFilter } from './compileFilter';
+import { compileSearch } from './compileSearch';
 import { experimentCondition } from './experimentIds';
-import { FaultReporter } from './filterError';
-import { parseOrderByList } from './orderByParser';
-import { orderedIds, refuseDuplicates, selectStatement } from './orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
+import type { SearchQuery } from './paging';
 import { runFieldExample, runFilterCatalog, runOrderTerm, runTieBreakers } from './runFields';
+import { orderByClauses, type SearchEntity } from './searchEntity';
 import type { SqlFragment } from './sqlFragment';
 import { lifecycleCondition, type ViewType } from './viewType';
 
@@ -22,29 +21,30 @@ export interface RunSearchRequest {
   readonly pageToken?: string;
 }
 
-/** MLflow's SEARCH_MAX_RESULTS_DEFAULT and SEARCH_MAX_RESULTS_THRESHOLD. */
-const runSearchLimits = { defaultValue: 1000, max: 50000, maxCheckedBy: 'schema' } as const;
+/** Runs of the given experiments; the table is referred to as `runs`. */
+const runSearchEntity: SearchEntity<RunSearchRequest> = {
+  table: 'runs',
+  keyColumns: 'runs.run_id',
+  // MLflow's SEARCH_MAX_RESULTS_DEFAULT and SEARCH_MAX_RESULTS_THRESHOLD.
+  limits: { defaultValue: 1000, max: 50000, maxCheckedBy: 'schema' },
+  fieldExample: runFieldExample,
+  catalog: runFilterCatalog,
+  scope: (request) => {
+    const conditions = [experimentCondition('runs.experiment_id', request.experimentIds, 'experiment_ids')];
+    const lifecycle = lifecycleCondition('runs.lifecycle_stage', request.runViewType, 'run_view_type');
+    return lifecycle === undefined ? conditions : [...conditions, lifecycle];
+  },
+  order: orderByClauses({ fieldExample: runFieldExample, term: (clause, index, _catalog, faults) => runOrderTerm(clause, index, faults), refuseDuplicates: true }),
+  tieBreakers: runTieBreakers,
+};
 
 /**
- * Compiles a run search to one parameterized statement that selects `run_id` from `runs` (the
- * table is referred to as `runs`), in order, one page plus one row. Bad input throws a 400
- * MlflowError; filter and order_by faults are FilterErrors that point at the fault.
+ * Compiles a run search to one parameterized statement that selects `run_id` from `runs`, in
+ * order, one page plus one row. Bad input throws a 400 MlflowError; filter and order_by faults
+ * are FilterErrors that point at the fault.
  */
 export function compileRunSearch(request: RunSearchRequest): SearchQuery {
-  const maxResults = resolveMaxResults(request.maxResults, runSearchLimits);
-  const offset = decodeOffsetToken(request.pageToken);
-  const conditions: SqlFragment[] = [experimentCondition('runs.experiment_id', request.experimentIds, 'experiment_ids')];
-  const lifecycle = lifecycleCondition('runs.lifecycle_stage', request.runViewType, 'run_view_type');
-  if (lifecycle !== undefined) conditions.push(lifecycle);
-  const filter = compileRunFilter(request.filter ?? '');
-  if (filter !== undefined) conditions.push(filter);
-
-  const clauses = parseOrderByList(request.orderBy, runFieldExample);
-  const terms = clauses.map((clause, index) => runOrderTerm(clause, index, new FaultReporter(clause.text, 'order_by clause')));
-  refuseDuplicates(terms, clauses);
-  terms.push(...runTieBreakers(orderedIds(terms)));
-
-  return pagedQuery(selectStatement({ columns: 'runs.run_id', from: 'runs', conditions, terms }), maxResults, offset);
+  return compileSearch(runSearchEntity, request);
 }
 
 /** A run filter as a WHERE predicate over `runs`; undefined for an empty filter. Throws FilterError. */

@@ -1,12 +1,11 @@
-import { attributeOrderTerm, type OrderableAttribute } from './attributeOrder';
-import { compileFilter } from './compileFilter';
+import type { OrderableAttribute } from './attributeOrder';
+import { compileSearch } from './compileSearch';
 import { experimentCondition } from './experimentIds';
-import { FaultReporter } from './filterError';
 import { columnField, keyValueField, type FilterCatalog, type FilterField } from './filterFields';
-import { parseOrderByList } from './orderByParser';
-import { columnTerm, orderedIds, selectStatement } from './orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults, type SearchQuery } from './paging';
-import { fragment, type SqlFragment } from './sqlFragment';
+import { columnTerm } from './orderTerms';
+import type { SearchQuery } from './paging';
+import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
+import { fragment } from './sqlFragment';
 
 /** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
 export interface TraceSearchRequest {
@@ -171,28 +170,27 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
   experiment_id: { id: 'experiment_id', column: 'traces.experiment_id' },
 };
 
+const traceSearchEntity: SearchEntity<TraceSearchRequest> = {
+  table: 'traces',
+  keyColumns: 'traces.trace_id',
+  limits: traceSearchLimits,
+  fieldExample,
+  catalog: traceCatalog,
+  scope: (request) => [experimentCondition('traces.experiment_id', request.experimentIds, 'locations')],
+  // No default clauses: the tie-breakers below are the default order ('timestamp_ms DESC' completes faults' "such as").
+  order: orderByClauses({ fieldExample: 'timestamp_ms DESC', term: attributeOrder(orderableAttributes), refuseDuplicates: false }),
+  tieBreakers: [columnTerm('timestamp_ms', 'traces.request_time', false), columnTerm('request_id', 'traces.trace_id', true)],
+  // MLflow's server hands out a token whenever a page is full, even when nothing follows.
+  tokenWhenFull: true,
+};
+
 /**
  * Compiles a trace search to one parameterized statement selecting `trace_id` from `traces`, in
  * order (newest first by default, then by id, as MLflow's tie-breakers), one page plus one row.
  * Throws a 400 MlflowError on a bad filter, order or page token.
  */
 export function compileTraceSearch(request: TraceSearchRequest): SearchQuery {
-  const maxResults = resolveMaxResults(request.maxResults, traceSearchLimits);
-  const offset = decodeOffsetToken(request.pageToken);
-  const conditions: SqlFragment[] = [experimentCondition('traces.experiment_id', request.experimentIds, 'locations')];
-  const filter = compileFilter(request.filter ?? '', traceCatalog, fieldExample);
-  if (filter !== undefined) conditions.push(filter.where);
-
-  const clauses = parseOrderByList(request.orderBy, 'timestamp_ms DESC');
-  const terms = clauses.map((clause) =>
-    attributeOrderTerm(clause, orderableAttributes, traceCatalog, new FaultReporter(clause.text, 'order_by clause')),
-  );
-  const ordered = orderedIds(terms);
-  if (!ordered.has('timestamp_ms')) terms.push(columnTerm('timestamp_ms', 'traces.request_time', false));
-  if (!ordered.has('request_id')) terms.push(columnTerm('request_id', 'traces.trace_id', true));
-
-  const select = selectStatement({ columns: 'traces.trace_id', from: 'traces', conditions, terms });
-  return pagedQuery(select, maxResults, offset);
+  return compileSearch(traceSearchEntity, request);
 }
 
 /** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */

@@ -1,9 +1,10 @@
 import { alreadyExists, invalidParameter } from '../errors';
 import { compileModelVersionSearch, type ModelVersionSearchRequest } from '../search/modelVersionSearch';
-import type { Page, SearchQuery } from '../search/paging';
+import type { Page } from '../search/paging';
 import { compileRegisteredModelSearch, type RegisteredModelSearchRequest } from '../search/registeredModelSearch';
 import { missingValueMessage } from '../validation';
 import type { Database } from './database';
+import { executeSearch } from './executeSearch';
 import { resolveSource } from './registry/modelSource';
 import { modelVersionsTagKey, withModelVersion } from './registry/modelVersionsTag';
 import type { CreateModelVersionInput, ModelVersion, RegisteredModel, RegistryTag } from './registry/registryEntities';
@@ -11,10 +12,10 @@ import {
   assembleModelVersions,
   assembleRegisteredModels,
   modelExists,
-  modelVersionRows,
-  registeredModelRows,
   requireModelRow,
   requireVersionRow,
+  searchedModelVersions,
+  searchedRegisteredModels,
 } from './registry/registryReads';
 import { parseVersion, validateAliasName, validateModelName, validateTag, validateTagKey } from './registry/registryValidation';
 import { sourceLookups } from './registry/sourceLookups';
@@ -73,9 +74,7 @@ export class ModelRegistry {
 
   /** MLflow's search: filter on name and tags, order_by, max_results (100, at most 1,000), page tokens. */
   searchRegisteredModels(request: RegisteredModelSearchRequest = {}): Page<RegisteredModel> {
-    const page = this.page<{ name: string }>(compileRegisteredModelSearch(request));
-    const rows = registeredModelRows(this.db, page.items.map((key) => key.name));
-    return { ...page, items: assembleRegisteredModels(this.db, rows) };
+    return executeSearch(this.db, compileRegisteredModelSearch(request), searchedRegisteredModels);
   }
 
   updateRegisteredModel(name: string, description: string): RegisteredModel {
@@ -268,8 +267,7 @@ export class ModelRegistry {
    * most recently updated first unless order_by says otherwise; page tokens.
    */
   searchModelVersions(request: ModelVersionSearchRequest = {}): Page<ModelVersion> {
-    const page = this.page<{ name: string; version: number }>(compileModelVersionSearch(request));
-    return { ...page, items: assembleModelVersions(this.db, modelVersionRows(this.db, page.items)) };
+    return executeSearch(this.db, compileModelVersionSearch(request), searchedModelVersions);
   }
 
   updateModelVersion(name: string, version: string | number, description: string): ModelVersion {
@@ -380,13 +378,6 @@ export class ModelRegistry {
       requireVersionRow(tx, name, number);
       tx.run('DELETE FROM model_version_tags WHERE name = ? AND version = ? AND key = ?', [name, number, key]);
     });
-  }
-
-  // Helpers
-
-  /** The keys of one page: filter, order and paging are compiled in src/core/search, as every search of the store is. */
-  private page<T>(query: SearchQuery): Page<T> {
-    return query.page(this.db.all<T>(query.sql, query.params));
   }
 }
 

@@ -26,7 +26,7 @@ import {
   setExperimentTag,
   type CreateExperimentInput,
 } from './tracking/experiments';
-import { searchExperiments, type ExperimentPage } from './tracking/experimentSearch';
+import { searchExperiments, type ExperimentPage } from './tracking/experimentSearchExecution';
 import {
   createLoggedModel,
   deleteLoggedModel,
@@ -37,7 +37,7 @@ import {
   setLoggedModelTags,
   type CreateLoggedModelInput,
 } from './tracking/loggedModels';
-import { searchLoggedModels, type LoggedModelPage } from './tracking/loggedModelSearch';
+import { searchLoggedModels, type LoggedModelPage } from './tracking/loggedModelSearchExecution';
 import {
   getMetricHistories,
   getMetricHistory,
@@ -58,7 +58,7 @@ import {
 } from './tracking/runInputs';
 import { createRun, deleteRun, getRun, purgeRun, restoreRun, updateRun, type CreateRunInput, type UpdateRunInput } from './tracking/runs';
 import { searchDatasetSummaries, type DatasetSummary } from './tracking/datasetSummaries';
-import { countRuns, searchRuns, type RunPage } from './tracking/runSearch';
+import { countRuns, searchRuns, type RunPage } from './tracking/runSearchExecution';
 import {
   deleteTag,
   logBatch,

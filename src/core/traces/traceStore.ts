@@ -1,10 +1,9 @@
 import type { KeyValue } from '../entities';
 import { filterLiteral } from '../search/filterLiteral';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
-import { encodeOffsetToken } from '../search/paging';
 import type { Database } from '../store/database';
+import { executeSearch, firstColumn, type SearchRows } from '../store/executeSearch';
 import { requireExperiment } from '../store/tracking/lookups';
-import { searchedIds } from '../store/tracking/sqlHelpers';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
 import { SpanIngest } from './spanIngest';
@@ -254,15 +253,12 @@ export class TraceStore {
   }
 
   private searchIds(request: TraceSearchRequest): TracePage<string> {
-    const query = compileTraceSearch(request);
-    const page = query.page(searchedIds<string>(this.db, query.sql, query.params));
-    // MLflow's server hands out a token whenever a page is full, even when nothing follows.
-    if (page.nextPageToken === undefined && page.items.length === query.maxResults) {
-      return { items: page.items, nextPageToken: encodeOffsetToken(query.offset + query.maxResults) };
-    }
-    return page;
+    return executeSearch(this.db, compileTraceSearch(request), searchedTraceIds);
   }
 }
+
+/** A trace search's page is its ids: v2 and v3 replies each read what they need of them. */
+const searchedTraceIds: SearchRows<string, string> = { key: firstColumn, read: (_db, ids) => ids.slice() };
 
 /** The ids of a run's traces: made in it (`mlflow.sourceRun`) or linked to it. Params: the metadata key, the run id twice. */
 const runTraceIds = 'SELECT trace_id FROM trace_metadata WHERE key = ? AND value = ? UNION SELECT trace_id FROM trace_run_links WHERE run_id = ?';

@@ -6,7 +6,7 @@ import { FaultReporter } from '../../search/filterError';
 import { columnField, keyValueField, type FilterCatalog } from '../../search/filterFields';
 import { parseOrderByList } from '../../search/orderByParser';
 import { columnTerm, orderedIds, selectStatement } from '../../search/orderTerms';
-import { decodeOffsetToken, pagedQuery, resolveMaxResults } from '../../search/paging';
+import { decodeOffsetToken, encodeOffsetToken, pagedQuery, resolveMaxResults } from '../../search/paging';
 import { fragment, type SqlFragment } from '../../search/sqlFragment';
 import type { Database, Reader, WriteTransaction } from '../database';
 import { requireExperiment } from '../tracking/lookups';
@@ -189,8 +189,7 @@ export class EvaluationDatasets {
     if (!orderedIds(terms).has('dataset_id')) terms.push(columnTerm('dataset_id', 'evaluation_datasets.dataset_id', true));
     const query = pagedQuery(
       selectStatement({ columns: 'evaluation_datasets.*', from: 'evaluation_datasets', conditions, terms }),
-      maxResults,
-      decodeOffsetToken(request.pageToken),
+      { maxResults, offset: decodeOffsetToken(request.pageToken), tokenFor: encodeOffsetToken, tokenWhenFull: false },
     );
     const page = query.page(this.db.all<DatasetRow>(query.sql, query.params as (string | number)[]));
     return { datasets: page.items.map((row) => datasetJson(this.db, row)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };

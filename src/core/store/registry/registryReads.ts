@@ -1,5 +1,6 @@
 import { notFound } from '../../errors';
 import type { Param, Reader } from '../database';
+import { firstColumn, type SearchRows } from '../executeSearch';
 import type { ModelVersion, RegisteredModel, RegisteredModelAlias, RegistryTag, Stage } from './registryEntities';
 import { deletedStage } from './stages';
 
@@ -169,6 +170,18 @@ export function assembleRegisteredModels(reader: Reader, rows: readonly Register
 export function modelExists(reader: Reader, name: string): boolean {
   return reader.get('SELECT 1 FROM registered_models WHERE name = ?', [name]) !== undefined;
 }
+
+/** How a registered model search reads its page: keys are names. */
+export const searchedRegisteredModels: SearchRows<string, RegisteredModel> = {
+  key: firstColumn,
+  read: (reader, names) => assembleRegisteredModels(reader, registeredModelRows(reader, names)),
+};
+
+/** How a model version search reads its page: keys are (name, version). */
+export const searchedModelVersions: SearchRows<{ readonly name: string; readonly version: number }, ModelVersion> = {
+  key: (row) => ({ name: row[0] as string, version: row[1] as number }),
+  read: (reader, keys) => assembleModelVersions(reader, modelVersionRows(reader, keys)),
+};
 
 /** The rows of these models, in the order of `names` (a search's page of keys). */
 export function registeredModelRows(reader: Reader, names: readonly string[]): RegisteredModelRow[] {

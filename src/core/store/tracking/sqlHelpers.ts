@@ -40,8 +40,3 @@ export function rowsInOrder<R extends object, Id extends string | number>(
   }
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
-
-/** The first column of each row of a search query: the ids it selects, in its order. */
-export function searchedIds<Id extends string | number>(db: Reader, sql: string, params: readonly Param[]): Id[] {
-  return db.values(sql, params).map((row) => row[0] as Id);
-}

@@ -3,8 +3,9 @@ import { compileRunFilter, compileRunSearch, type RunSearchRequest } from '../..
 import type { SqlParam } from '../../search/sqlFragment';
 import { lifecycleCondition } from '../../search/viewType';
 import type { Reader } from '../database';
+import { executeSearch, firstColumn, type SearchRows } from '../executeSearch';
 import { assembleRuns, runRowsInOrder } from './runReads';
-import { nextPage, placeholders, searchedIds } from './sqlHelpers';
+import { nextPage, placeholders } from './sqlHelpers';
 
 export interface RunPage {
   readonly runs: Run[];
@@ -13,10 +14,14 @@ export interface RunPage {
 
 /** One page of runs matching a search, each with its data, inputs and outputs. */
 export function searchRuns(db: Reader, request: RunSearchRequest): RunPage {
-  const query = compileRunSearch(request);
-  const page = query.page(searchedIds<string>(db, query.sql, query.params));
-  return { runs: assembleRuns(db, runRowsInOrder(db, page.items)), ...nextPage(page.nextPageToken) };
+  const page = executeSearch(db, compileRunSearch(request), searchedRuns);
+  return { runs: page.items, ...nextPage(page.nextPageToken) };
 }
+
+const searchedRuns: SearchRows<string, Run> = {
+  key: firstColumn,
+  read: (db, ids) => assembleRuns(db, runRowsInOrder(db, ids)),
+};
 
 /**
  * How many runs an experiment holds (all experiments when none is named); with a filter (MLflow's
