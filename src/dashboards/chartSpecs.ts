@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite/build/index';
-import type { XAxis } from '../protocol/dashboards';
+import type { XAxis } from '../protocol/dashboards/shapes';
 
 // Vega-lite specs as plain JSON with their data inline. Field names in the data are our own
 // (`run`, `x`, `value`...), never a run's keys: keys may hold dots and brackets, which vega-lite

@@ -1,26 +1,17 @@
+import type { ArtifactPreview } from '../protocol/dashboards/artifactPreview';
+import type { CompareCandidatesResult, CompareModel } from '../protocol/dashboards/compareRequests';
+import type { ExperimentChartsResult, ExperimentTableModel, ExportCsvResult } from '../protocol/dashboards/experimentRequests';
+import { isServiceMethod, type ServiceMethod, type ServiceMethods } from '../protocol/dashboards/methods';
 import {
-  isServiceMethod,
   maxArtifactItems,
   type ArtifactListing,
-  type ArtifactPreview,
-  type CompareCandidatesResult,
-  type CompareModel,
-  type ExperimentChartsResult,
-  type ExperimentTableModel,
-  type ExportCsvResult,
   type LoggedModelSummary,
-  type MetricChartOptions,
   type MetricSeriesResult,
-  type MetricSummary,
   type RunDashboardModel,
-  type RunRef,
-  type RunsChangedParams,
-  type ServiceMethod,
-  type ServiceMethods,
   type SetNoteResult,
-  type TableSort,
-  type MetricAggregation,
-} from '../protocol/dashboards';
+} from '../protocol/dashboards/runRequests';
+import type { MetricChartOptions, MetricSummary, RunRef, RunsChangedParams, MetricAggregation } from '../protocol/dashboards/shapes';
+import type { TableSort } from '../protocol/dashboards/state';
 import { parseRemoteAddress, remoteAddress } from '../protocol/runAddress';
 import type { Experiment, Run } from '../core/entities';
 import { MlflowError, notFound } from '../core/errors';

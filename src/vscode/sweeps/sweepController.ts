@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import type { ExperimentDashboardState, FieldRef } from '../../protocol/dashboards';
+import type { FieldRef } from '../../protocol/dashboards/shapes';
+import type { ExperimentDashboardState } from '../../protocol/dashboards/state';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { describeProgress, progressOf, SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
-import { activeSweeps, insertSweep, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type SweepRecord } from '../../core/sweeps/sweepRecords';
+import {
+  activeSweeps,
+  insertSweep,
+  savePoint,
+  setSweepState,
+  sweepById,
+  sweepOfParentRun,
+  sweepPoints,
+  type SweepRecord,
+} from '../../core/sweeps/sweepRecords';
 import { expandSweep, type SweepSpec } from '../../core/sweeps/sweepSpec';
 import { SweepTag } from '../../core/sweeps/sweepTags';
 import { CommandId, SettingKey, SettingSection } from '../contributions';

@@ -4,7 +4,7 @@ import { buildParallelChart, buildScatterChart, type ChartRun } from '../../../s
 import { buildMetricChart, runLabels, type RunHistory } from '../../../src/dashboards/metricCharts';
 import type { Run } from '../../../src/core/entities';
 import { chartConfig } from '../../../webview/src/charts/chartTheme';
-import type { MetricSummary } from '../../../src/protocol/dashboards';
+import type { MetricSummary } from '../../../src/protocol/dashboards/shapes';
 import { compileSpec, countMarks, renderSpecToSvg } from './support/renderSpec';
 
 /** The spec as JSON (what travels); layers and encodings read from it without vega-lite's types. */
