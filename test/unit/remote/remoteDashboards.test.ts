@@ -11,7 +11,8 @@ import { DashboardService as Service, type DashboardService } from '../../../src
 import { requestLimits } from '../../../src/dashboards/requestLimits';
 import { storePathOf } from '../../../src/core/store/runArtifactRoot';
 import { RemoteMirrors, type RemoteServerRef } from '../../../src/remote/browse/remoteMirrors';
-import { RemoteRunMirror, type MirrorLimits } from '../../../src/remote/browse/remoteRunMirror';
+import type { MirrorLimits } from '../../../src/remote/browse/mirrorLimits';
+import { RemoteRunMirror } from '../../../src/remote/browse/remoteRunMirror';
 import { RequestLimiter } from '../../../src/remote/browse/requestLimiter';
 import type { ArtifactStore } from '../../../src/core/store/artifactStore';
 import type { TrackingStore } from '../../../src/core/store/trackingStore';
