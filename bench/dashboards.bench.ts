@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DashboardService } from '../src/dashboards/dashboardService';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
-import { maxSeriesPoints } from '../src/protocol/dashboards';
+import { maxSeriesPoints } from '../src/protocol/dashboards/shapes';
 import { DashboardSite } from '../src/server/dashboardRoutes';
 import { startServer } from '../src/server/server';
 import { type BenchRow, formatCount, formatMs, median, progress } from './benchKit';

@@ -1,7 +1,8 @@
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Database, defaultCheckpointBytes } from '../src/core/store/database';
+import { Database } from '../src/core/store/database';
+import { defaultCheckpointBytes } from '../src/core/store/durableFiles';
 import { TrackingStore } from '../src/core/store/trackingStore';
 import {
   type BenchRow,

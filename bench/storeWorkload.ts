@@ -1,4 +1,5 @@
-import type { Database, Param } from '../src/core/store/database';
+import type { Database } from '../src/core/store/database';
+import type { Param } from '../src/core/store/databaseApi';
 import type { MetricInput } from '../src/core/store/tracking/metricWrites';
 
 /**

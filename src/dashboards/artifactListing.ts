@@ -1,4 +1,4 @@
-import type { ArtifactItem, ArtifactListing } from '../protocol/dashboards';
+import type { ArtifactItem, ArtifactListing } from '../protocol/dashboards/runRequests';
 import type { ArtifactStore } from '../core/store/artifactStore';
 
 /**

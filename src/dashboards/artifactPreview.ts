@@ -1,10 +1,5 @@
 import type { Readable } from 'node:stream';
-import {
-  maxCsvPreviewRows,
-  maxImagePreviewBytes,
-  maxTextPreviewBytes,
-  type ArtifactPreview,
-} from '../protocol/dashboards';
+import { maxCsvPreviewRows, maxImagePreviewBytes, maxTextPreviewBytes, type ArtifactPreview } from '../protocol/dashboards/artifactPreview';
 import type { ArtifactStore } from '../core/store/artifactStore';
 import { parseCsv } from './csv';
 

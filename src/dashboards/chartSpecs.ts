@@ -1,11 +1,12 @@
 import type { TopLevelSpec } from 'vega-lite/build/index';
-import type { XAxis } from '../protocol/dashboards';
-import { chartConfig, themeColors } from './chartTheme';
+import type { XAxis } from '../protocol/dashboards/shapes';
 
 // Vega-lite specs as plain JSON with their data inline. Field names in the data are our own
 // (`run`, `x`, `value`...), never a run's keys: keys may hold dots and brackets, which vega-lite
 // would read as paths. The only expressions are arithmetic and comparisons, which vega-interpreter
 // evaluates without eval.
+// Specs carry no colours or fonts: the webview's chart theme (webview/src/charts/chartTheme.ts) gives
+// them from VS Code's theme at run time, and a spec's own `config` would override it.
 
 const schema = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -94,7 +95,6 @@ export function metricHistorySpec(input: MetricHistorySpecInput): TopLevelSpec {
         ? [{ mark: { type: 'point' as const, filled: true, size: 40, opacity: 0 }, encoding: { y: y(yField), tooltip } }]
         : []),
     ],
-    config: chartConfig,
   };
 }
 
@@ -124,7 +124,7 @@ export function scatterSpec(rows: readonly ScatterRow[], x: AxisDescription, y: 
     autosize: { type: 'fit', contains: 'padding' },
     background: 'transparent',
     data: { values: [...rows] },
-    mark: { type: 'point', filled: true, size: 60, color: themeColors.accent },
+    mark: { type: 'point', filled: true, size: 60 },
     encoding: {
       x: axis('x', x),
       y: axis('y', y),
@@ -134,7 +134,6 @@ export function scatterSpec(rows: readonly ScatterRow[], x: AxisDescription, y: 
         { field: 'y', type: y.numeric ? 'quantitative' : 'nominal', title: y.title },
       ],
     },
-    config: chartConfig,
   };
 }
 
@@ -170,7 +169,7 @@ export function parallelCoordinatesSpec(rows: readonly ParallelRow[], axes: read
     encoding: { x, y: { value: y } },
     layer: [
       { mark: { type: 'text' as const, style: 'label' }, encoding: { text: { aggregate, field, format: '.4~g' } } },
-      { mark: { type: 'tick' as const, style: 'tick', size: 8, color: themeColors.muted } },
+      { mark: { type: 'tick' as const, style: 'tick', size: 8 } },
     ],
   });
   return {
@@ -192,14 +191,11 @@ export function parallelCoordinatesSpec(rows: readonly ParallelRow[], axes: read
       { calculate: '(datum.min + datum.max) / 2', as: 'mid' },
     ],
     layer: [
-      { mark: { type: 'rule', color: themeColors.muted }, encoding: { detail: { aggregate: 'count' }, x } },
+      { mark: { type: 'rule' }, encoding: { detail: { aggregate: 'count' }, x } },
       {
         mark: { type: 'line' },
         encoding: {
-          color:
-            colorTitle === undefined
-              ? { value: themeColors.accent }
-              : { field: 'color', type: 'quantitative', title: colorTitle },
+          ...(colorTitle === undefined ? {} : { color: { field: 'color', type: 'quantitative' as const, title: colorTitle } }),
           detail: { field: 'index', type: 'nominal' },
           opacity: { condition: { test: 'datum.best', value: 1 }, value: 0.6 },
           strokeWidth: { condition: { test: 'datum.best', value: 4 }, value: 1.5 },
@@ -216,9 +212,9 @@ export function parallelCoordinatesSpec(rows: readonly ParallelRow[], axes: read
       axisLabel('min', 'mid', parallelHeight / 2),
       axisLabel('min', 'min', parallelHeight),
     ],
+    // Layout only: the colours stay the theme's.
     config: {
-      ...chartConfig,
-      axisX: { domain: false, labelAngle: 0, tickColor: themeColors.muted, labelColor: themeColors.foreground, title: null },
+      axisX: { domain: false, labelAngle: 0, title: null },
       view: { stroke: null },
       style: { label: { baseline: 'middle', align: 'right', dx: -5 }, tick: { orient: 'horizontal' } },
     },

@@ -1,4 +1,4 @@
-import type { RunCodeState } from '../protocol/dashboards';
+import type { RunCodeState } from '../protocol/dashboards/shapes';
 
 /** The tags where the launcher (and MLflow itself) record a run's code and notes. */
 export const runTags = {

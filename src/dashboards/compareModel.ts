@@ -1,11 +1,6 @@
-import type {
-  ArtifactListing,
-  CompareModel,
-  CompareRun,
-  MetricAggregation,
-  MetricDirection,
-  MetricSummary,
-} from '../protocol/dashboards';
+import type { CompareModel, CompareRun } from '../protocol/dashboards/compareRequests';
+import type { ArtifactListing } from '../protocol/dashboards/runRequests';
+import type { MetricAggregation, MetricDirection, MetricSummary } from '../protocol/dashboards/shapes';
 import type { RunTraceStats } from '../protocol/traceDashboard';
 import type { Experiment, Run } from '../core/entities';
 import { codeStateOf, isPatchArtifact } from './codeState';

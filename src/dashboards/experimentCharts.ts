@@ -1,4 +1,4 @@
-import type { ChartModel, FieldRef, MetricDirection, MetricSummary, RunAttribute } from '../protocol/dashboards';
+import type { ChartModel, FieldRef, MetricDirection, MetricSummary, RunAttribute } from '../protocol/dashboards/shapes';
 import type { Run } from '../core/entities';
 import { parallelCoordinatesSpec, scatterSpec, type ParallelRow, type ScatterRow } from './chartSpecs';
 import { directionByName } from '../core/runs/metricDirection';

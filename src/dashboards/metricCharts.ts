@@ -1,9 +1,4 @@
-import {
-  maxSeriesPoints,
-  type MetricChartModel,
-  type MetricChartOptions,
-  type SeriesSummary,
-} from '../protocol/dashboards';
+import { maxSeriesPoints, type MetricChartModel, type MetricChartOptions, type SeriesSummary } from '../protocol/dashboards/shapes';
 import { metricHistorySpec, type MetricChartRow } from './chartSpecs';
 import { downsampleIndexes } from './downsample';
 import type { MetricColumns } from './metricSeriesReader';

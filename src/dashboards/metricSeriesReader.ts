@@ -1,4 +1,4 @@
-import type { Reader } from '../core/store/database';
+import type { Reader } from '../core/store/databaseApi';
 import type { SummaryPoint } from '../core/store/series/summaries';
 import { readHistoryRange, seriesOf, type SeriesInfo } from '../core/store/tracking/seriesReads';
 

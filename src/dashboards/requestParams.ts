@@ -5,9 +5,9 @@ import {
   type MetricChartOptions,
   type MetricDirection,
   type RunAttribute,
-  type TableSort,
   type XAxis,
-} from '../protocol/dashboards';
+} from '../protocol/dashboards/shapes';
+import type { TableSort } from '../protocol/dashboards/state';
 import { invalidParams } from './dashboardError';
 
 /**

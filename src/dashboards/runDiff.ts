@@ -1,12 +1,5 @@
-import type {
-  DiffRow,
-  DiffStatus,
-  MetricAggregation,
-  MetricDelta,
-  MetricDiffRow,
-  MetricDirection,
-  MetricSummary,
-} from '../protocol/dashboards';
+import type { DiffRow, DiffStatus, MetricDelta, MetricDiffRow } from '../protocol/dashboards/compareRequests';
+import type { MetricAggregation, MetricDirection, MetricSummary } from '../protocol/dashboards/shapes';
 import { resolveDirection } from '../core/runs/metricDirection';
 
 /**

@@ -1,13 +1,5 @@
-import type {
-  ArtifactListing,
-  KeyValue,
-  LoggedModelSummary,
-  MetricSummary,
-  RunDashboardModel,
-  RunHeader,
-  RunRef,
-  RunStatus,
-} from '../protocol/dashboards';
+import type { ArtifactListing, LoggedModelSummary, RunDashboardModel, RunHeader } from '../protocol/dashboards/runRequests';
+import type { KeyValue, MetricSummary, RunRef, RunStatus } from '../protocol/dashboards/shapes';
 import type { Experiment, Run } from '../core/entities';
 import { codeStateOf, isPatchArtifact, isSystemTag, runArtifacts, runTags } from './codeState';
 import { compareKeys } from './runDiff';

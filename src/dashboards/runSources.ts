@@ -1,4 +1,5 @@
-import type { LoggedModelSummary, MetricSummary, RunsChangedParams } from '../protocol/dashboards';
+import type { LoggedModelSummary } from '../protocol/dashboards/runRequests';
+import type { MetricSummary, RunsChangedParams } from '../protocol/dashboards/shapes';
 import { parseRemoteAddress, remoteAddress, type RemoteAddress } from '../protocol/runAddress';
 import type { Experiment, Run } from '../core/entities';
 import { describeRemoteFailure } from '../remote/browse/remoteBrowser';

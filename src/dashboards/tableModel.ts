@@ -1,13 +1,6 @@
-import type {
-  CellValue,
-  MetricAggregation,
-  MetricSummary,
-  RunAttribute,
-  RunStatus,
-  TableColumn,
-  TableRow,
-  TableSort,
-} from '../protocol/dashboards';
+import type { CellValue, TableColumn, TableRow } from '../protocol/dashboards/experimentRequests';
+import type { MetricAggregation, MetricSummary, RunAttribute, RunStatus } from '../protocol/dashboards/shapes';
+import type { TableSort } from '../protocol/dashboards/state';
 import type { Run } from '../core/entities';
 import { csvRecord, type CsvCell } from './csv';
 import { compareKeys } from './runDiff';

@@ -1,4 +1,4 @@
-import type { Reader } from '../core/store/database';
+import type { Reader } from '../core/store/databaseApi';
 import type { StagedImport } from './stagedImport';
 
 /** Where a source experiment's runs go in the store. */

@@ -1,6 +1,6 @@
 import type { KeyValue } from '../core/entities';
 import { relocatedUri } from '../core/export/artifactFiles';
-import type { WriteTransaction } from '../core/store/database';
+import type { WriteTransaction } from '../core/store/databaseApi';
 import { newDatasetId } from '../core/store/ids';
 import { canonicalStage, deletedStage } from '../core/store/registry/stages';
 import { experimentArtifactLocation } from '../core/store/tracking/artifactUris';

@@ -1,4 +1,4 @@
-import type { DashboardState } from './dashboards';
+import type { DashboardState } from './dashboards/state';
 import { parseRemoteAddress } from './runAddress';
 
 /** A tab title is cut to this length (with an ellipsis) before any id that tells it apart is added. */

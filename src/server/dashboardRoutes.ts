@@ -4,18 +4,12 @@ import path from 'node:path';
 import { DashboardError, toResponseError } from '../dashboards/dashboardError';
 import type { DashboardService } from '../dashboards/dashboardService';
 import type { TrackingStore } from '../core/store/trackingStore';
-import {
-  IndexRequest,
-  isHostActionMethod,
-  isServiceMethod,
-  OpenDashboardRequest,
-  pageKeyHeader,
-  pageKeyParameter,
-  parseDashboardPath,
-  signInCodeParameter,
-  type DashboardBootstrap,
-  type HostInfo,
-} from '../protocol/dashboards';
+import { pageKeyHeader, pageKeyParameter, signInCodeParameter, type DashboardBootstrap } from '../protocol/dashboards/bootstrap';
+import { OpenDashboardRequest } from '../protocol/dashboards/hostActions';
+import { IndexRequest } from '../protocol/dashboards/indexPage';
+import { isHostActionMethod, isServiceMethod } from '../protocol/dashboards/methods';
+import type { HostInfo } from '../protocol/dashboards/notifications';
+import { parseDashboardPath } from '../protocol/dashboards/routing';
 import { decodeMessage, encodeMessage, errorResponse, isRequestMessage, successResponse, type RequestMessage } from '../protocol/messages';
 import { DashboardAuth, signInCodeSeconds } from './dashboards/dashboardAuth';
 import { DashboardEvents, type WriteSource } from './dashboards/dashboardEvents';

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { DashboardState } from '../../src/protocol/dashboards';
+import type { DashboardState } from '../../src/protocol/dashboards/state';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/webviewHost';
 import { mlflowPost } from './support';

@@ -10,7 +10,7 @@ import { ArtifactStore } from '../../src/core/store/artifactStore';
 import { Database } from '../../src/core/store/database';
 import { ModelRegistry } from '../../src/core/store/modelRegistry';
 import { TrackingStore } from '../../src/core/store/trackingStore';
-import type { DashboardState } from '../../src/protocol/dashboards';
+import type { DashboardState } from '../../src/protocol/dashboards/state';
 import { remoteAddress } from '../../src/protocol/runAddress';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { CommandId } from '../../src/vscode/contributions';

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { SweepTag } from '../../src/core/sweeps/sweepTags';
-import type { ExperimentDashboardState } from '../../src/protocol/dashboards';
+import type { ExperimentDashboardState } from '../../src/protocol/dashboards/state';
 import type { SweepStarted } from '../../src/vscode/sweeps/sweepController';
 import { tagsOf, TrackingReader, writeFile } from './launchSupport';
 import { mlflowPost, runLensApi, waitFor, workspaceDir } from './support';

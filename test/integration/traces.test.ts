@@ -3,8 +3,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { median } from '../../src/core/traces/functionLocator';
-import { CompareRequest, GetRunRequest, type CompareModel, type DashboardState, type RunDashboardModel } from '../../src/protocol/dashboards';
-import { CompareTracesRequest, GetTraceRequest, GoToSpanCodeRequest, type TraceCompareModel, type TraceModel } from '../../src/protocol/traceDashboard';
+import { CompareRequest, type CompareModel } from '../../src/protocol/dashboards/compareRequests';
+import { GetRunRequest, type RunDashboardModel } from '../../src/protocol/dashboards/runRequests';
+import type { DashboardState } from '../../src/protocol/dashboards/state';
+import {
+  CompareTracesRequest,
+  GetTraceRequest,
+  GoToSpanCodeRequest,
+  type TraceCompareModel,
+  type TraceModel,
+} from '../../src/protocol/traceDashboard';
 import { CommandId } from '../../src/vscode/contributions';
 import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/webviewHost';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';

@@ -1,18 +1,15 @@
 import './styles/dashboard.css';
+import { bootstrapElementId, type DashboardBootstrap } from '../../src/protocol/dashboards/bootstrap';
+import { OpenDashboardRequest } from '../../src/protocol/dashboards/hostActions';
 import {
-  bootstrapElementId,
-  dashboardPath,
-  isDashboardState,
-  OpenDashboardRequest,
-  pathForMlflowFragment,
   RunsChangedNotification,
   ShowDashboardNotification,
   StateChangedNotification,
-  type DashboardBootstrap,
-  type DashboardState,
   type HostInfo,
-  type RunsChangedParams,
-} from '../../src/protocol/dashboards';
+} from '../../src/protocol/dashboards/notifications';
+import { dashboardPath, pathForMlflowFragment } from '../../src/protocol/dashboards/routing';
+import type { RunsChangedParams } from '../../src/protocol/dashboards/shapes';
+import { isDashboardState, type DashboardState } from '../../src/protocol/dashboards/state';
 import { ReadyNotification } from '../../src/protocol/messages';
 import { connect } from './bridge/connect';
 import { HostClient } from './bridge/hostClient';

@@ -1,5 +1,5 @@
 import type { KeyValue, LoggedModelRow } from '../entities';
-import type { Reader } from '../store/database';
+import type { Reader } from '../store/databaseApi';
 import { readHistory, seriesOfRun } from '../store/tracking/seriesReads';
 import { modelVersionColumns, registeredModelColumns, type ModelVersionRow, type RegisteredModelRow } from '../store/registry/registryReads';
 

@@ -1,4 +1,4 @@
-import type { Reader } from '../store/database';
+import type { Reader } from '../store/databaseApi';
 
 /** A launched run that failed and is the latest top-level run of its file. */
 export interface LatestFailedRun {

@@ -1,5 +1,5 @@
 import type { KeyValue } from '../entities';
-import type { WriteTransaction } from '../store/database';
+import type { WriteTransaction } from '../store/databaseApi';
 import { logInputs, validateInputs, type DatasetInputInput } from '../store/tracking/runInputs';
 import { createRun, getRun, type CreateRunInput } from '../store/tracking/runs';
 import type { Run } from '../entities';

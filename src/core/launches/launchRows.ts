@@ -1,4 +1,4 @@
-import type { Reader, WriteTransaction } from '../store/database';
+import type { Reader, WriteTransaction } from '../store/databaseApi';
 import type { LaunchStatus } from './launchEnding';
 
 /** A row of the `launches` table (schema.ts). */

@@ -1,15 +1,13 @@
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
-import { storeRootOf } from '../store/runArtifactRoot';
 import type { Run } from '../entities';
-import { ErrorCode, MlflowError } from '../errors';
 import type { ArtifactStore } from '../store/artifactStore';
-import type { Database, Reader, WriteTransaction } from '../store/database';
-import { createExperiment, defaultExperimentId, getExperimentByName } from '../store/tracking/experiments';
+import type { Database } from '../store/database';
 import { getRun, updateRun, type CreateRunInput } from '../store/tracking/runs';
 import { setTag } from '../store/tracking/runWrites';
 import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding, type LaunchStatus } from './launchEnding';
 import { LaunchFiles } from './launchFiles';
+import { LaunchFileCopies } from './launchFileCopies';
+import { addNote, experimentIdFor } from './launchEndWrites';
 import { acceptedImprint, changedTags, createImprintedRun, emptyImprint, type LaunchImprint } from './launchImprint';
 import {
   endedRemoteLaunches,
@@ -123,7 +121,7 @@ export class LaunchService implements LaunchGate {
   private readonly processAlive: (pid: number) => boolean;
   private readonly now: () => number;
   private readonly log: (message: string) => void;
-  private readonly copies = new Map<string, Promise<void>>();
+  private readonly copies: LaunchFileCopies;
   private readonly runListeners = new Set<(launchId: string, run: Run) => void>();
 
   constructor(options: LaunchServiceOptions) {
@@ -136,6 +134,7 @@ export class LaunchService implements LaunchGate {
     this.processAlive = options.isProcessAlive ?? isProcessAlive;
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => console.error(message));
+    this.copies = new LaunchFileCopies(this.db, this.artifacts, this.files, this.log);
   }
 
   /** Records a new launch with its capture and files, before its process starts; returns its token. */
@@ -190,7 +189,7 @@ export class LaunchService implements LaunchGate {
     const run = this.db.write((tx) => createImprintedRun(tx, { ...input, launchId }, imprint, this.now()));
     this.announce(launchId, run);
     // The reply waits for the files, so a client that lists the new run's artifacts finds them.
-    await this.copyToRuns(launchId, [run.info.run_id]);
+    await this.copies.copyToRuns(launchId, [run.info.run_id]);
     return run;
   }
 
@@ -220,12 +219,12 @@ export class LaunchService implements LaunchGate {
   /** Adds a file to the launch and gives it to every run it has (even after its end). */
   async addFile(launchId: string, artifactPath: string, content: string | Buffer): Promise<void> {
     this.files.write(launchId, artifactPath, content);
-    await this.copyToRuns(launchId, this.runIds(launchId), [artifactPath]);
+    await this.copies.copyToRuns(launchId, this.runIds(launchId), [artifactPath]);
   }
 
   /** Copies the launch's current `artifactPath` file (the growing output log) to every run it has. */
   async publishFile(launchId: string, artifactPath: string): Promise<void> {
-    await this.copyToRuns(launchId, this.runIds(launchId), [artifactPath]);
+    await this.copies.copyToRuns(launchId, this.runIds(launchId), [artifactPath]);
   }
 
   /**
@@ -263,7 +262,7 @@ export class LaunchService implements LaunchGate {
       return runs.map((run) => run.run_id);
     });
     if (madeRun) this.announce(launchId, madeRun);
-    await this.copyToRuns(launchId, runIds);
+    await this.copies.copyToRuns(launchId, runIds);
     return {
       launchId,
       status,
@@ -278,8 +277,7 @@ export class LaunchService implements LaunchGate {
 
   /** Forgets the launch's files once nothing more will be added (its end and its package listing are done). */
   async release(launchId: string): Promise<void> {
-    await this.copies.get(launchId);
-    this.copies.delete(launchId);
+    await this.copies.settle(launchId);
     this.files.remove(launchId);
   }
 
@@ -382,48 +380,4 @@ export class LaunchService implements LaunchGate {
       return emptyImprint;
     }
   }
-
-  /** Queues copies of the launch's files (all, or those named) into the runs' artifacts; resolves when done. */
-  private copyToRuns(launchId: string, runIds: readonly string[], only?: readonly string[]): Promise<void> {
-    const previous = this.copies.get(launchId) ?? Promise.resolve();
-    const next = previous.then(async () => {
-      const files = only ?? (await this.files.list(launchId));
-      for (const runId of runIds) {
-        for (const artifactPath of files) await this.copyFile(launchId, runId, artifactPath);
-      }
-    });
-    this.copies.set(launchId, next);
-    return next;
-  }
-
-  /** Never throws: a run or file that vanished meanwhile is skipped, anything else is logged. */
-  private async copyFile(launchId: string, runId: string, artifactPath: string): Promise<void> {
-    try {
-      const root = storeRootOf(getRun(this.db, runId).info.artifact_uri);
-      if (root === undefined) return;
-      const source = createReadStream(this.files.path(launchId, artifactPath));
-      await this.artifacts.write(`${root}/${artifactPath}`, source);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT' || MlflowError.is(error, ErrorCode.ResourceDoesNotExist)) return;
-      this.log(`RunLens: ${artifactPath} of launch ${launchId} could not be copied to run ${runId}: ${(error as Error).message}`);
-    }
-  }
-}
-
-/** The experiment named, made when missing; Default when none is named or it was deleted. */
-function experimentIdFor(tx: WriteTransaction, name: string | undefined, now: number): string {
-  if (!name || name === 'Default') return defaultExperimentId;
-  const existing = getExperimentByName(tx, name);
-  if (existing) return existing.lifecycle_stage === 'active' ? existing.experiment_id : defaultExperimentId;
-  return createExperiment(tx, { name }, now);
-}
-
-/** RunLens's note on the run, and MLflow's description too unless the person or script already wrote one. */
-function addNote(tx: WriteTransaction, runId: string, note: string): void {
-  setTag(tx, runId, LaunchTag.Note, note);
-  if (!hasTag(tx, runId, LaunchTag.MlflowNote)) setTag(tx, runId, LaunchTag.MlflowNote, note);
-}
-
-function hasTag(db: Reader, runId: string, key: string): boolean {
-  return db.get('SELECT 1 AS found FROM tags WHERE run_id = ? AND key = ?', [runId, key]) !== undefined;
 }

@@ -1,90 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import path from 'node:path';
-import type { Database as SqlJsDatabase, SqlValue } from 'sql.js';
+import type { Database as SqlJsDatabase } from 'sql.js';
 import { nextTurn } from '../nextTurn';
 import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { saveImage } from './databaseImage';
-import { makeStoreDir } from './fileSync';
-import { frameHeaderBytes, Journal } from './journal';
-import { RecordWriter } from './journalRecord';
-import { type RecoveryReport, recoverStore } from './recovery';
+import type { Journal } from './journal';
+import type { RecoveryReport } from './recovery';
 import { migrations as trackingMigrations, type Migration } from './schema';
 import { loadSqlJs } from './sqlJs';
-import { applyOp, opRow, type SeriesOp } from './series/seriesJournal';
-import { SeriesFiles, type SeriesRef } from './series/seriesFiles';
-import { FolderStorage, MemoryStorage } from './series/seriesStorage';
+import type { SeriesOp } from './series/seriesJournal';
+import { SeriesFiles } from './series/seriesFiles';
+import { MemoryStorage } from './series/seriesStorage';
 import { StatementCache } from './statementCache';
-import { storeFiles } from './storeFiles';
-
-export type Param = SqlValue;
-export type Row = Record<string, SqlValue>;
-
-/** Reads; usable inside and outside a write transaction. */
-export interface Reader {
-  all<T = Row>(sql: string, params?: readonly Param[]): T[];
-  get<T = Row>(sql: string, params?: readonly Param[]): T | undefined;
-  /** Rows as arrays in column order: several times faster than `all` for long results (metric histories). */
-  values(sql: string, params?: readonly Param[]): Param[][];
-  /**
-   * Hands each row, as an array in column order, to `onRow` while the statement steps, so a long
-   * result is never held whole. `onRow` must not run the same SQL text (its statement is in use).
-   */
-  each(sql: string, params: readonly Param[], onRow: (row: Param[]) => void): void;
-  /** The full metric histories, outside the sql.js image (their counts are in `latest_metrics`). */
-  readonly series: SeriesFiles;
-}
-
-/**
- * Writes inside `Database.write`. Every statement is recorded and journaled on commit, and
- * replayed from the journal after a crash, so it must be deterministic given its parameters
- * (no `random()` or `'now'`: make ids and times in TypeScript). One statement per call.
- */
-export interface WriteTransaction extends Reader {
-  run(sql: string, params?: readonly Param[]): void;
-  /** One statement, many parameter rows: the fast path for metric batches. */
-  runMany(sql: string, rows: readonly (readonly Param[])[]): void;
-  /**
-   * Writes points `start..` of a metric's history (packed, series/pointRecords.ts), journaled with
-   * the transaction. They count once `latest_metrics.point_count` (same transaction) says so.
-   */
-  appendPoints(series: SeriesRef, start: number, points: Uint8Array): void;
-  /** Removes a run's history files when the write commits (a purge). */
-  removeRunPoints(runId: string): void;
-}
-
-export interface OpenOptions {
-  /**
-   * The `.runlens/` folder. Absent: an in-memory database (tests, remote caches). Only the process
-   * that owns the folder may open it (WorkspaceStore claims it first).
-   */
-  readonly dir?: string;
-  readonly migrations?: readonly Migration[];
-  /**
-   * Checkpoint once the journal reaches this many bytes. It weighs the replay on the next open
-   * (DESIGN.md: open a store of 1,000,000 points in a second) against how often the whole image
-   * is written. The default replays in about half a second (about 100,000 points) here.
-   */
-  readonly checkpointBytes?: number;
-  /** Checkpoint after this long without writes; 0 turns the idle checkpoint off. */
-  readonly idleCheckpointMs?: number;
-  /** Told when a checkpoint that no caller waits for (idle, size) fails. The journal still holds every write. */
-  readonly onBackgroundError?: (error: Error) => void;
-}
-
-export const defaultCheckpointBytes = 8 * 1024 * 1024;
-const defaultIdleCheckpointMs = 5000;
-
-export interface SlicedWriteOptions {
-  /** Checked between slices: aborting rolls the write back and rejects with the signal's reason. */
-  readonly signal?: AbortSignal;
-  /** Told when a write from elsewhere rolled the long write back and it starts over. */
-  readonly onRestart?: () => void;
-  /** How long a slice runs before the event loop gets a turn. */
-  readonly sliceMs?: number;
-  /** Start-overs after which the rest runs in one go. */
-  readonly maxRestarts?: number;
-}
+import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
+import { openDurableFiles } from './durableFiles';
+import { TransactionSeries } from './transactionSeries';
+import type { OpenOptions, Param, Reader, Row, SlicedWriteOptions, WriteTransaction } from './databaseApi';
 
 /** Short enough that the host feels responsive, long enough that yielding costs little. */
 const defaultSliceMs = 25;
@@ -97,19 +28,6 @@ const defaultMaxRestarts = 3;
 interface SlicedWrite {
   /** Set when a write from elsewhere rolled it back. */
   interrupted: boolean;
-}
-
-/** What a durable database keeps beside its sql.js database. */
-interface Persistence {
-  readonly dir: string;
-  readonly journal: Journal;
-  readonly writer: RecordWriter;
-  readonly checkpointBytes: number;
-  readonly idleCheckpointMs: number;
-  imageExists: boolean;
-  /** Journal size at which the next size-triggered checkpoint runs (pushed back after a failure). */
-  nextCheckpointAt: number;
-  idleTimer?: NodeJS.Timeout;
 }
 
 const nothingRecovered: RecoveryReport = { replayedRecords: 0, damagedBytes: 0 };
@@ -129,10 +47,10 @@ export class Database implements Reader {
   private readonly slicedWaiters: (() => void)[] = [];
   private readonly tx: WriteTransaction;
   private readonly writeListeners = new Set<() => void>();
-  /** The open transaction's removals of history files, applied once it commits. */
-  private pendingSeries: SeriesOp[] = [];
-  /** A size or idle checkpoint flushing the history files before it runs. */
-  private backgroundCheckpoint: Promise<void> | undefined;
+  /** The open transaction's changes to the metric histories. */
+  private readonly pendingSeries: TransactionSeries;
+  /** When a durable database checkpoints on its own. */
+  private readonly checkpoints: CheckpointScheduler | undefined;
   /** Set inside `groupCommit`: writes there leave their journal flush to be shared. */
   private readonly grouped = new AsyncLocalStorage<true>();
 
@@ -145,6 +63,16 @@ export class Database implements Reader {
     private readonly reportBackgroundError: (error: Error) => void,
     readonly series: SeriesFiles,
   ) {
+    this.pendingSeries = new TransactionSeries(series, reportBackgroundError);
+    this.checkpoints =
+      persistence &&
+      new CheckpointScheduler(persistence, {
+        checkpoint: () => this.checkpoint(),
+        isClosed: () => this.closed,
+        inLongWrite: () => this.sliced !== undefined,
+        series,
+        reportBackgroundError,
+      });
     this.tx = {
       series,
       all: (sql, params) => this.all(sql, params),
@@ -169,41 +97,13 @@ export class Database implements Reader {
       database.migrate(migrations);
       return database;
     }
-    const dir = options.dir;
-    makeStoreDir(dir);
-    const series = new SeriesFiles(new FolderStorage(path.join(dir, storeFiles.metrics)));
-    let recovered: ReturnType<typeof recoverStore>;
-    let journal: Journal;
-    try {
-      recovered = recoverStore(SQL, dir, latestVersion(migrations), series);
-    } catch (error) {
-      series.close();
-      throw error;
-    }
-    try {
-      journal = Journal.open(path.join(dir, storeFiles.journal), recovered.journalLength, recovered.nextSeq);
-    } catch (error) {
-      recovered.statements.clear();
-      recovered.db.close();
-      series.close();
-      throw error;
-    }
-    const checkpointBytes = options.checkpointBytes ?? defaultCheckpointBytes;
-    const persistence: Persistence = {
-      dir,
-      journal,
-      writer: new RecordWriter(frameHeaderBytes),
-      checkpointBytes,
-      idleCheckpointMs: options.idleCheckpointMs ?? defaultIdleCheckpointMs,
-      imageExists: recovered.imageExists,
-      nextCheckpointAt: checkpointBytes,
-    };
+    const { recovered, persistence, series } = openDurableFiles(SQL, options.dir, options, latestVersion(migrations));
     const database = new Database(recovered.db, recovered.statements, persistence, recovered.report, reportBackgroundError, series);
     try {
       database.migrate(migrations);
       // A new store gets its image at once; a replayed journal is folded in once things are quiet.
       if (!recovered.imageExists) database.checkpoint();
-      else if (journal.byteLength > 0) database.scheduleIdleCheckpoint();
+      else if (persistence.journal.byteLength > 0) database.checkpoints?.scheduleIdle();
       return database;
     } catch (error) {
       database.release();
@@ -223,50 +123,22 @@ export class Database implements Reader {
 
   all<T = Row>(sql: string, params: readonly Param[] = []): T[] {
     this.assertOpen();
-    const statement = this.statements.get(sql);
-    try {
-      statement.bind(params as Param[]);
-      const rows: T[] = [];
-      while (statement.step()) rows.push(statement.getAsObject() as T);
-      return rows;
-    } finally {
-      statement.reset();
-    }
+    return this.statements.allRows<T>(sql, params);
   }
 
   get<T = Row>(sql: string, params: readonly Param[] = []): T | undefined {
     this.assertOpen();
-    const statement = this.statements.get(sql);
-    try {
-      statement.bind(params as Param[]);
-      return statement.step() ? (statement.getAsObject() as T) : undefined;
-    } finally {
-      statement.reset();
-    }
+    return this.statements.firstRow<T>(sql, params);
   }
 
   values(sql: string, params: readonly Param[] = []): Param[][] {
     this.assertOpen();
-    const statement = this.statements.get(sql);
-    try {
-      statement.bind(params as Param[]);
-      const rows: Param[][] = [];
-      while (statement.step()) rows.push(statement.get());
-      return rows;
-    } finally {
-      statement.reset();
-    }
+    return this.statements.valueRows(sql, params);
   }
 
   each(sql: string, params: readonly Param[], onRow: (row: Param[]) => void): void {
     this.assertOpen();
-    const statement = this.statements.get(sql);
-    try {
-      statement.bind(params as Param[]);
-      while (statement.step()) onRow(statement.get());
-    } finally {
-      statement.reset();
-    }
+    this.statements.eachRow(sql, params, onRow);
   }
 
   /**
@@ -400,7 +272,7 @@ export class Database implements Reader {
     if (this.writing || this.sliced) throw new Error('Database.checkpoint cannot run inside a write');
     const persistence = this.persistence;
     if (!persistence) return;
-    cancelIdleCheckpoint(persistence);
+    this.checkpoints?.cancelIdle();
     if (persistence.imageExists && persistence.journal.byteLength === 0) return;
     // The history files first: once the journal is emptied, they alone hold the points.
     this.series.sync();
@@ -454,7 +326,7 @@ export class Database implements Reader {
   private release(): void {
     this.closed = true;
     if (this.persistence) {
-      cancelIdleCheckpoint(this.persistence);
+      this.checkpoints?.cancelIdle();
       this.persistence.journal.close();
     }
     this.statements.clear();
@@ -464,7 +336,7 @@ export class Database implements Reader {
 
   private begin(): void {
     this.changed = false;
-    this.pendingSeries = [];
+    this.pendingSeries.clear();
     this.persistence?.writer.begin();
     this.statements.run('BEGIN');
   }
@@ -493,8 +365,8 @@ export class Database implements Reader {
       throw error;
     }
     this.writing = false;
-    this.applySeries();
-    if (journaledIn) this.afterJournaledWrite(journaledIn);
+    this.pendingSeries.applyCommitted();
+    if (journaledIn) this.checkpoints?.afterJournaledWrite();
     if (this.changed) this.notifyWrite();
     return result;
   }
@@ -557,117 +429,17 @@ export class Database implements Reader {
 
   private addSeriesOp(op: SeriesOp): void {
     if (!this.writing) throw new Error('a write transaction was used after its write() returned');
-    const [sql, row] = opRow(op);
-    this.persistence?.writer.addRow(sql, row);
-    if (op.kind === 'points') {
-      // Written at once, so the transaction reads its own points. Should it roll back, the points
-      // lie past the count `latest_metrics` keeps, where the next points overwrite them. A run
-      // purged and written again in one transaction (a mirror refreshing its copy) keeps its
-      // folder: the new points overwrite the old from the start (replay removes, then writes).
-      this.pendingSeries = this.pendingSeries.filter((pending) => pending.kind !== 'remove' || pending.runId !== op.series.runId);
-      try {
-        applyOp(this.series, op);
-      } catch (error) {
-        this.persistence?.writer.undoRow();
-        throw error;
-      }
-    } else {
-      this.pendingSeries.push(op);
-    }
+    this.pendingSeries.add(op, this.persistence?.writer);
     this.changed = true;
   }
 
-  /**
-   * Removes the history files of runs a committed write purged. The write is durable in the
-   * journal already; should this fail, reopening replays it.
-   */
-  private applySeries(): void {
-    const ops = this.pendingSeries;
-    this.pendingSeries = [];
-    try {
-      for (const op of ops) applyOp(this.series, op);
-    } catch (error) {
-      this.reportBackgroundError(error as Error);
-    }
-  }
-
   private rollback(): void {
-    this.pendingSeries = [];
+    this.pendingSeries.clear();
     try {
       this.statements.run('ROLLBACK');
     } catch {
       // SQLite already rolled back (some errors end the transaction themselves).
     }
-  }
-
-  private afterJournaledWrite(persistence: Persistence): void {
-    if (persistence.journal.byteLength < persistence.nextCheckpointAt) {
-      this.scheduleIdleCheckpoint();
-      return;
-    }
-    this.checkpointInBackground(persistence, 'size');
-  }
-
-  /**
-   * A checkpoint no caller waits for (on size, on idle). The history files written since the last
-   * one are flushed first off the event loop (with many files that takes many disk flushes), then
-   * the checkpoint itself runs with only what was written meanwhile left to flush. Writes go on
-   * while the files are flushed; they stay in the journal until the checkpoint.
-   */
-  private checkpointInBackground(persistence: Persistence, trigger: 'size' | 'idle'): void {
-    if (this.backgroundCheckpoint) return;
-    const checkpointNow = (): void => {
-      try {
-        this.checkpoint();
-      } catch (error) {
-        // The writes are safe in the journal; try again after another `checkpointBytes` (or when
-        // idle after the next write: an idle checkpoint failing does not retry by itself).
-        persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
-        if (trigger === 'size') this.scheduleIdleCheckpoint();
-        this.reportBackgroundError(error as Error);
-      }
-    };
-    if (!this.series.unflushed) {
-      checkpointNow();
-      return;
-    }
-    this.backgroundCheckpoint = this.series
-      .syncInBackground()
-      .then(
-        () => {
-          if (this.closed) return;
-          // Exporting the image would end a long write's transaction: try again after it.
-          if (this.sliced) this.scheduleIdleCheckpoint();
-          else checkpointNow();
-        },
-        (error: unknown) => {
-          persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
-          this.reportBackgroundError(error as Error);
-        },
-      )
-      .finally(() => {
-        this.backgroundCheckpoint = undefined;
-      });
-  }
-
-  private scheduleIdleCheckpoint(): void {
-    const persistence = this.persistence;
-    if (!persistence || persistence.idleCheckpointMs <= 0) return;
-    if (persistence.idleTimer) {
-      persistence.idleTimer.refresh();
-      return;
-    }
-    persistence.idleTimer = setTimeout(() => {
-      persistence.idleTimer = undefined;
-      if (this.closed) return;
-      if (this.sliced) {
-        // Exporting the image would end the long write's transaction: try again after it.
-        this.scheduleIdleCheckpoint();
-        return;
-      }
-      this.checkpointInBackground(persistence, 'idle');
-    }, persistence.idleCheckpointMs);
-    persistence.idleTimer.unref();
   }
 
   private migrate(migrations: readonly Migration[]): void {
@@ -692,11 +464,6 @@ function latestVersion(migrations: readonly Migration[]): number {
 
 function isPromiseLike(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-function cancelIdleCheckpoint(persistence: Persistence): void {
-  clearTimeout(persistence.idleTimer);
-  persistence.idleTimer = undefined;
 }
 
 function retractQuietly(journal: Journal): void {

@@ -1,5 +1,5 @@
 import type { Page, SearchQuery } from '../search/paging';
-import type { Param, Reader } from './database';
+import type { Param, Reader } from './databaseApi';
 
 /** How an executor reads a searchable entity: the key a selected row holds, and whole entities for a page of keys. */
 export interface SearchRows<Key, Item> {

@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ArtifactStore } from './artifactStore';
-import { Database, type OpenOptions } from './database';
+import { Database } from './database';
+import type { OpenOptions } from './databaseApi';
 import { makeStoreDir, storeFileMode } from './fileSync';
 import { ModelRegistry } from './modelRegistry';
 import { type HistoryMoveProgress, moveHistoriesOutOfImage } from './series/historyMove';

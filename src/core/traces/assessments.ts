@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { invalidParameter, notFound } from '../errors';
-import type { Reader, WriteTransaction } from '../store/database';
+import type { Reader, WriteTransaction } from '../store/databaseApi';
 import { chunks, placeholders } from '../store/tracking/sqlHelpers';
 import { msToTimestamp, timestampToMs } from './protoTime';
 import type { Assessment } from './traceInfo';

@@ -1,5 +1,5 @@
 import { notFound } from '../errors';
-import type { Reader } from '../store/database';
+import type { Reader } from '../store/databaseApi';
 import { chunks, placeholders } from '../store/tracking/sqlHelpers';
 import { assessmentsOf } from './assessments';
 import { msToDuration, msToTimestamp } from './protoTime';

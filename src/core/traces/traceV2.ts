@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KeyValue } from '../entities';
 import { invalidParameter } from '../errors';
-import type { Reader, WriteTransaction } from '../store/database';
+import type { Reader, WriteTransaction } from '../store/databaseApi';
 import { traceArtifactUri } from '../store/tracking/artifactUris';
 import { requireExperiment } from '../store/tracking/lookups';
 import { runEach } from '../store/tracking/sqlHelpers';

@@ -1,5 +1,5 @@
 import { invalidParameter, notFound } from '../errors';
-import type { Param, Reader, WriteTransaction } from '../store/database';
+import type { Param, Reader, WriteTransaction } from '../store/databaseApi';
 import { traceArtifactUri } from '../store/tracking/artifactUris';
 import { requireExperiment, requireRun } from '../store/tracking/lookups';
 import { chunks, placeholders, runEach } from '../store/tracking/sqlHelpers';

@@ -1,5 +1,5 @@
 import type { KeyValue, Metric } from '../../core/entities';
-import type { WriteTransaction } from '../../core/store/database';
+import type { WriteTransaction } from '../../core/store/databaseApi';
 import { newDatasetId } from '../../core/store/ids';
 import { insertMetrics } from '../../core/store/tracking/metricWrites';
 import { purgeRun } from '../../core/store/tracking/runs';

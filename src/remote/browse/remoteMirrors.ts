@@ -1,6 +1,7 @@
 import { notFound } from '../../core/errors';
 import { normalizeServerUrl, type RemoteServer } from '../client/remoteServer';
-import { RemoteRunMirror, type MirrorLimits } from './remoteRunMirror';
+import type { MirrorLimits } from './mirrorLimits';
+import { RemoteRunMirror } from './remoteRunMirror';
 
 /** A remote server the person added: its name and normalized URL (no secrets). */
 export interface RemoteServerRef {

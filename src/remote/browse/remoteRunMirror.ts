@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { Metric } from '../../core/entities';
 import { notFound } from '../../core/errors';
 import { RemoteError } from '../client/mlflowRestClient';
 import { nextTurn } from '../../core/nextTurn';
@@ -9,69 +8,16 @@ import type { RemoteServer } from '../client/remoteServer';
 import { ExpiringCache } from './expiringCache';
 import { appendPoints, removeRun, replaceRun, upsertExperiment } from './mirrorWrites';
 import { RemoteArtifacts } from './remoteArtifacts';
-import { experimentSummary, loggedModelSummary, metric, runSummary, type RemoteLoggedModel, type RemoteRunSummary } from './remoteRecords';
+import { printOf, truncation, type ExperimentRunsCopy, type RunCopy } from './mirrorCopies';
+import { defaultMirrorLimits, type MirrorLimits } from './mirrorLimits';
+import { loggedModelSummary, type RemoteLoggedModel } from './remoteRecords';
+import { fetchExperiment, fetchExperimentRuns, fetchHistories, fetchRun } from './remoteRunFetch';
 import { RemoteRequests } from './remoteRequests';
 import { RemoteRunSearch } from './remoteRunSearch';
 import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** `summary`: the run with the latest value of each metric (what a table needs); `full`: every metric point. */
 export type MirrorDepth = 'summary' | 'full';
-
-export interface MirrorLimits {
-  /** How long a copy of a run that has ended is used before the server is asked again. */
-  readonly ttlMs: number;
-  /** The same for a run still RUNNING: it changes, so it is read again sooner. */
-  readonly runningTtlMs: number;
-  /** Requests in flight to the server at once. */
-  readonly concurrency: number;
-  /** Metric points one request may copy, shared among its runs (a compare of 100 runs gets 1/100 each). */
-  readonly maxRequestPoints: number;
-  /** Metric points copied of one run; past it the history is cut, and the view says so. */
-  readonly maxRunPoints: number;
-  /** Points written per transaction; between transactions the host serves others. */
-  readonly writeChunkPoints: number;
-  /** Full histories the mirror keeps in all; past it the least recently used go back to summaries. */
-  readonly maxMirrorPoints: number;
-  /** Runs of one experiment copied for its table (newest first). */
-  readonly maxExperimentRuns: number;
-  /** Points asked per metrics/get-history page (MLflow's server pages at 25,000). */
-  readonly historyPageSize: number;
-  /** For one request. */
-  readonly timeoutMs: number;
-}
-
-const defaultMirrorLimits: MirrorLimits = {
-  ttlMs: 60_000,
-  runningTtlMs: 5_000,
-  concurrency: 6,
-  maxRequestPoints: 2_000_000,
-  maxRunPoints: 250_000,
-  writeChunkPoints: 10_000,
-  maxMirrorPoints: 4_000_000,
-  maxExperimentRuns: 5_000,
-  historyPageSize: 25_000,
-  timeoutMs: 15_000,
-};
-
-/** What the mirror holds of a run: how deep, since when, and a fingerprint to tell whether it changed. */
-interface RunCopy {
-  depth: MirrorDepth;
-  fetchedAt: number;
-  lastUsed: number;
-  readonly record: RemoteRunSummary;
-  readonly print: string;
-  readonly localExperimentId: number;
-  readonly points: number;
-  /** The point budget the history was cut at; absent when the whole history is here. */
-  readonly cutAt?: number;
-}
-
-interface ExperimentRunsCopy {
-  readonly syncedAt: number;
-  readonly running: boolean;
-  readonly truncatedAt?: number;
-  readonly print: string;
-}
 
 /** An experiment's runs copied for its table. */
 export interface ExperimentRuns {
@@ -208,7 +154,7 @@ export class RemoteRunMirror {
     const changed: string[] = [];
     await Promise.all(
       asked.map(async (runId) => {
-        const record = await this.readRun(runId).catch(() => undefined);
+        const record = await fetchRun(this.requests, runId).catch(() => undefined);
         const copy = this.runs.get(runId);
         if (record === undefined) return;
         if (this.failedRuns.has(runId)) {
@@ -300,7 +246,7 @@ export class RemoteRunMirror {
   }
 
   private async copyRun(runId: string, depth: MirrorDepth, share: number): Promise<void> {
-    const record = await this.readRun(runId);
+    const record = await fetchRun(this.requests, runId);
     const fetchedAt = this.now();
     const known = this.runs.get(runId);
     if (known && known.print === printOf(record) && (depth === 'summary' || (known.depth === 'full' && (known.cutAt === undefined || share <= known.cutAt)))) {
@@ -315,7 +261,7 @@ export class RemoteRunMirror {
       this.remember({ record, localExperimentId, depth, fetchedAt, points: record.metrics.length });
       return;
     }
-    const { points, cut } = await this.histories(record, share);
+    const { points, cut } = await fetchHistories(this.requests, record, share, this.limits.historyPageSize);
     // The latest values come along, so that "last" stays exact when a history was cut.
     const first = points.slice(0, this.limits.writeChunkPoints).concat(record.metrics);
     this.tracking.db.write((tx) => replaceRun(tx, record, localExperimentId, first));
@@ -331,53 +277,9 @@ export class RemoteRunMirror {
     this.runs.set(copy.record.runId, { ...copy, print: printOf(copy.record), lastUsed: this.now() });
   }
 
-  private async readRun(runId: string): Promise<RemoteRunSummary> {
-    const reply = await this.requests.call((client) => client.get<{ run?: Wire }>('runs/get', { run_id: runId }));
-    const record = runSummary(reply.run ?? {});
-    if (record.runId === '') throw notFound(`Run '${runId}' is not on ${this.url}.`);
-    return record;
-  }
-
-  /** Every point of every metric of the run, up to `budget` points over all of them. */
-  private async histories(record: RemoteRunSummary, budget: number): Promise<{ points: Metric[]; cut: boolean }> {
-    const points: Metric[] = [];
-    let left = budget;
-    let cut = false;
-    const keys = [...new Set(record.metrics.map((m) => m.key))];
-    await Promise.all(
-      keys.map(async (key) => {
-        let pageToken: string | undefined;
-        do {
-          if (left <= 0) {
-            cut = true;
-            return;
-          }
-          const take = Math.min(this.limits.historyPageSize, left);
-          left -= take;
-          const token = pageToken;
-          const reply = await this.requests.call((client) =>
-            client.get<Wire>('metrics/get-history', {
-              run_id: record.runId,
-              metric_key: key,
-              max_results: String(take),
-              ...(token ? { page_token: token } : {}),
-            }),
-          );
-          const page = Array.isArray(reply.metrics) ? (reply.metrics as Wire[]) : [];
-          left += take - page.length;
-          for (const wire of page) points.push(metric(wire));
-          pageToken = typeof reply.next_page_token === 'string' && reply.next_page_token !== '' ? reply.next_page_token : undefined;
-        } while (pageToken !== undefined);
-      }),
-    );
-    return { points, cut };
-  }
-
   private localExperiment(remoteExperimentId: string): Promise<number> {
     return this.experiments.getOrLoad(remoteExperimentId, async () => {
-      const reply = await this.requests.call((client) => client.get<{ experiment?: Wire }>('experiments/get', { experiment_id: remoteExperimentId }));
-      const wire = reply.experiment ?? {};
-      const summary = experimentSummary(wire);
+      const experiment = await fetchExperiment(this.requests, remoteExperimentId);
       let localId = this.experimentIds.get(remoteExperimentId);
       if (localId === undefined) {
         localId = this.experimentIds.size + 1;
@@ -385,44 +287,14 @@ export class RemoteRunMirror {
         this.remoteExperimentIds.set(localId, remoteExperimentId);
       }
       const id = localId;
-      this.tracking.db.write((tx) =>
-        upsertExperiment(tx, {
-          localId: id,
-          name: summary.name || `Experiment ${remoteExperimentId}`,
-          artifactLocation: typeof wire.artifact_location === 'string' ? wire.artifact_location : '',
-          lifecycleStage: summary.lifecycleStage,
-          creationTime: Number(wire.creation_time ?? 0) || 0,
-          lastUpdateTime: Number(wire.last_update_time ?? 0) || 0,
-          tags: Array.isArray(wire.tags) ? (wire.tags as Wire[]).map((tag) => ({ key: String(tag.key ?? ''), value: String(tag.value ?? '') })) : [],
-        }),
-      );
+      this.tracking.db.write((tx) => upsertExperiment(tx, { localId: id, ...experiment }));
       return id;
     });
   }
 
   private async readExperimentRuns(remoteExperimentId: string): Promise<ExperimentRuns> {
     const localId = await this.localExperiment(remoteExperimentId);
-    const found: RemoteRunSummary[] = [];
-    let pageToken: string | undefined;
-    let truncatedAt: number | undefined;
-    do {
-      const token = pageToken;
-      const reply = await this.requests.call((client) =>
-        client.post<Wire>('runs/search', {
-          experiment_ids: [remoteExperimentId],
-          max_results: Math.min(1000, this.limits.maxExperimentRuns - found.length),
-          order_by: ['attributes.start_time DESC'],
-          run_view_type: 'ALL',
-          ...(token ? { page_token: token } : {}),
-        }),
-      );
-      if (Array.isArray(reply.runs)) for (const wire of reply.runs as Wire[]) found.push(runSummary(wire));
-      pageToken = typeof reply.next_page_token === 'string' && reply.next_page_token !== '' ? reply.next_page_token : undefined;
-      if (pageToken !== undefined && found.length >= this.limits.maxExperimentRuns) {
-        truncatedAt = found.length;
-        pageToken = undefined;
-      }
-    } while (pageToken !== undefined);
+    const { found, truncatedAt } = await fetchExperimentRuns(this.requests, remoteExperimentId, this.limits.maxExperimentRuns);
     const fetchedAt = this.now();
     this.tracking.db.write((tx) => {
       for (const record of found) {
@@ -472,22 +344,3 @@ export class RemoteRunMirror {
   }
 }
 
-/** What a dashboard shows of a run, as one string: equal prints mean nothing shown changed. */
-function printOf(run: RemoteRunSummary): string {
-  const byKey = (a: { key: string }, b: { key: string }) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  return JSON.stringify([
-    run.status,
-    run.endTime ?? null,
-    run.lifecycleStage,
-    run.name,
-    run.experimentId,
-    [...run.metrics].sort(byKey).map((m) => [m.key, m.step, m.timestamp, String(m.value)]),
-    [...run.params].sort(byKey),
-    [...run.tags].sort(byKey),
-    run.datasetInputs.map((input) => input.dataset.digest),
-  ]);
-}
-
-function truncation(state: ExperimentRunsCopy | undefined): { truncatedAt?: number } {
-  return state?.truncatedAt === undefined ? {} : { truncatedAt: state.truncatedAt };
-}

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RunChangeTracker } from '../../core/runs/runChanges';
-import { RunsChangedNotification, type RunsChangedParams } from '../../protocol/dashboards';
+import { RunsChangedNotification } from '../../protocol/dashboards/notifications';
+import type { RunsChangedParams } from '../../protocol/dashboards/shapes';
 import { encodeMessage } from '../../protocol/messages';
 import type { DashboardWatch } from './dashboardWatch';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { bootstrapElementId, type DashboardBootstrap } from '../../protocol/dashboards';
+import { bootstrapElementId, type DashboardBootstrap } from '../../protocol/dashboards/bootstrap';
 
 /**
  * The one HTML shell of the dashboards, for both hosts: VS Code's webview (WebviewHost) and the

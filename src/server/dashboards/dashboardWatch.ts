@@ -1,4 +1,4 @@
-import type { DashboardState } from '../../protocol/dashboards';
+import type { DashboardState } from '../../protocol/dashboards/state';
 
 /** What an open dashboard shows of the store, so that only changes to it are announced. */
 export interface DashboardWatch {

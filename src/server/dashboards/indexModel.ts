@@ -1,5 +1,6 @@
 import type { TrackingStore } from '../../core/store/trackingStore';
-import type { IndexModel, RunRef } from '../../protocol/dashboards';
+import type { IndexModel } from '../../protocol/dashboards/indexPage';
+import type { RunRef } from '../../protocol/dashboards/shapes';
 
 /** Runs the start page lists, newest first; the experiment dashboards hold the rest. */
 export const indexRunLimit = 50;

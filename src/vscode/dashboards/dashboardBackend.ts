@@ -1,7 +1,8 @@
 import { DashboardError } from '../../dashboards/dashboardError';
 import type { DashboardService } from '../../dashboards/dashboardService';
 import { RunChangeTracker, type ChangeWatch } from '../../core/runs/runChanges';
-import type { RunsChangedParams, ServiceMethod, ServiceMethods } from '../../protocol/dashboards';
+import type { ServiceMethod, ServiceMethods } from '../../protocol/dashboards/methods';
+import type { RunsChangedParams } from '../../protocol/dashboards/shapes';
 import type { ResponseErrorCode } from '../../protocol/messages';
 import { dashboardMethodPrefix } from '../../server/routes/guest/guestRoutes';
 import { OwnerRequestError, ownerRequest, type OwnerEndpoint } from '../ownerClient';

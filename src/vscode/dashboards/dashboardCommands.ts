@@ -4,7 +4,7 @@ import { withErrorMessage } from '../errorBoundary';
 import { storeAccess } from '../runs/ownedStore';
 import { remoteExperimentAddressOf, remoteRunAddressOf } from '../remote/remoteAddresses';
 import { pickRuns, runIdOf, runIdsOf } from '../runs/runTargets';
-import type { DashboardState, ExperimentDashboardState } from '../../protocol/dashboards';
+import type { DashboardState, ExperimentDashboardState } from '../../protocol/dashboards/state';
 import type { StoreAccess } from '../storeAccess';
 import type { TrackingSession } from '../trackingSession';
 import { folderUriOf, type WorkspaceSessions } from '../workspaceSessions';

@@ -4,19 +4,17 @@ import { DashboardError } from '../../dashboards/dashboardError';
 import { DashboardService } from '../../dashboards/dashboardService';
 import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { ExportCsvRequest, type ExportCsvResult } from '../../protocol/dashboards/experimentRequests';
 import {
   EnvironmentDiffRequest,
-  ExportCsvRequest,
-  isDashboardState,
-  isServiceMethod,
   OpenArtifactRequest,
   OpenDashboardRequest,
   OpenDiffRequest,
   OpenSourceRequest,
-  RunsChangedNotification,
-  type DashboardState,
-  type ExportCsvResult,
-} from '../../protocol/dashboards';
+} from '../../protocol/dashboards/hostActions';
+import { isServiceMethod } from '../../protocol/dashboards/methods';
+import { RunsChangedNotification } from '../../protocol/dashboards/notifications';
+import { isDashboardState, type DashboardState } from '../../protocol/dashboards/state';
 import { panelTitle, panelTitles } from '../../protocol/dashboardTitles';
 import type { RequestMessage } from '../../protocol/messages';
 import { isRemoteAddress } from '../../protocol/runAddress';

@@ -1,13 +1,12 @@
 import * as vscode from 'vscode';
 import { toResponseError } from '../../dashboards/dashboardError';
 import {
-  isDashboardState,
   RunsChangedNotification,
   ShowDashboardNotification,
   StateChangedNotification,
-  type DashboardState,
   type HostInfo,
-} from '../../protocol/dashboards';
+} from '../../protocol/dashboards/notifications';
+import { isDashboardState, type DashboardState } from '../../protocol/dashboards/state';
 import {
   errorResponse,
   isRequestMessage,

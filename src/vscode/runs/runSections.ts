@@ -1,5 +1,5 @@
 import type { Run } from '../../core/entities';
-import type { MetricSummary } from '../../protocol/dashboards';
+import type { MetricSummary } from '../../protocol/dashboards/shapes';
 import { CommandId } from '../contributions';
 import { formatMetricValue } from './runFormat';
 import type { FieldNode, RunNode, SectionKind, SectionNode } from './runsTreeNodes';

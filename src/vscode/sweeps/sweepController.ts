@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ExperimentDashboardState, FieldRef } from '../../protocol/dashboards';
+import type { FieldRef } from '../../protocol/dashboards/shapes';
+import type { ExperimentDashboardState } from '../../protocol/dashboards/state';
 import type { Run } from '../../core/entities';
 import type { LaunchService } from '../../core/launches/launchService';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';

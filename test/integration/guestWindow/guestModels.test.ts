@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Run } from '../../../src/core/entities';
 import type { ModelVersion } from '../../../src/core/store/registry/registryEntities';
-import { EnvironmentDiffRequest, OpenArtifactRequest, type EnvironmentDiffModel, type HostActionResult } from '../../../src/protocol/dashboards';
+import { EnvironmentDiffRequest, OpenArtifactRequest, type EnvironmentDiffModel, type HostActionResult } from '../../../src/protocol/dashboards/hostActions';
 import { CommandId } from '../../../src/vscode/contributions';
 import type { ModelsTreeNode } from '../../../src/vscode/models/modelsTreeNodes';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { bootstrapElementId } from '../../../src/protocol/dashboards';
+import { bootstrapElementId } from '../../../src/protocol/dashboards/bootstrap';
 import { dashboardCsp, dashboardHtml, jsonForScriptBlock } from '../../../src/server/dashboards/dashboardHtml';
 
 // The one HTML shell of both hosts: its policy, and the bootstrap data that must never end its <script> block.

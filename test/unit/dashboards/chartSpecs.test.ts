@@ -3,8 +3,9 @@ import { describe, test } from 'node:test';
 import { buildParallelChart, buildScatterChart, type ChartRun } from '../../../src/dashboards/experimentCharts';
 import { buildMetricChart, runLabels, type RunHistory } from '../../../src/dashboards/metricCharts';
 import type { Run } from '../../../src/core/entities';
-import type { MetricSummary } from '../../../src/protocol/dashboards';
-import { countMarks, renderSpecToSvg } from './support/renderSpec';
+import { chartConfig } from '../../../webview/src/charts/chartTheme';
+import type { MetricSummary } from '../../../src/protocol/dashboards/shapes';
+import { compileSpec, countMarks, renderSpecToSvg } from './support/renderSpec';
 
 /** The spec as JSON (what travels); layers and encodings read from it without vega-lite's types. */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -55,8 +56,7 @@ describe('chart specs', () => {
     assert.deepEqual(spec.encoding.color.scale.domain, ['run a', 'run b']);
     assert.equal(spec.data.values.length, 7);
     assert.equal(spec.background, 'transparent');
-    assert.match(JSON.stringify(spec.config), /var\(--vscode-/);
-    assert.doesNotMatch(JSON.stringify(spec.config), /#[0-9a-f]{3,6}\b/i, 'no hex colours');
+    assert.equal(spec.config, undefined, 'the webview\'s theme gives the colours');
     assert.deepEqual(
       chart.series.map((s) => [s.runId, s.totalPoints, s.shownPoints]),
       [
@@ -215,5 +215,35 @@ describe('chart specs', () => {
     assert.ok(byAccuracy.notes.some((note) => note.startsWith('Best run (highest metrics.accuracy): point 5')));
     const forcedLower = asJson(buildParallelChart(runs, axes, { kind: 'metric', key: 'accuracy' }, 0, 'lower').spec);
     assert.deepEqual(forcedLower.data.values.filter((row: Json) => row.best).map((row: Json) => row.runId)[0], 'r0', 'a direction given wins over the name');
+  });
+
+  test('every chart is drawn in the webview\'s theme colours: no spec overrides them', async () => {
+    const runs: ChartRun[] = [1, 2, 3].map((i) => ({
+      run: run(`r${i}`, `run ${i}`, { depth: String(i) }),
+      label: `run ${i}`,
+      metrics: metrics({ loss: 1 / i }),
+    }));
+    const specs = {
+      metric: buildMetricChart('loss', [history('a', 'run a', [3, 2, 1]), history('b', 'run b', [2, 1, 0.5])], { xAxis: 'step', smoothing: 0.5, logScale: false }).spec,
+      scatter: buildScatterChart(runs, { kind: 'param', key: 'depth' }, { kind: 'metric', key: 'loss' }, 0).spec,
+      parallel: buildParallelChart(runs, [{ kind: 'param', key: 'depth' }, { kind: 'metric', key: 'loss' }], undefined, 0).spec,
+    };
+    const theme = chartConfig();
+    const themeColours = new Set([theme.axis?.gridColor, theme.axis?.labelColor, theme.axis?.domainColor, theme.mark?.color, theme.rule?.color, theme.text?.color]);
+    for (const [name, spec] of Object.entries(specs)) {
+      const sent = JSON.stringify(spec);
+      assert.doesNotMatch(sent, /var\(--vscode-|#[0-9a-f]{3,6}\b|rgb\(/i, `${name}: the spec the host sends names no colour`);
+      const compiled = JSON.stringify(await compileSpec(spec));
+      const colours = new Set([...compiled.matchAll(/"(?:stroke|fill|color|gridColor|labelColor|tickColor|titleColor|domainColor)":\s*(?:\{"value":)?"([^"]+)"/g)].map((m) => m[1]));
+      colours.delete('transparent');
+      colours.delete('color'); // a legend's reference to the colour scale, whose range is the theme's palette
+      assert.ok(colours.size > 0, `${name}: the compiled chart has colours`);
+      for (const colour of colours) {
+        const fromTheme = themeColours.has(colour) || theme.range?.category instanceof Array && (theme.range.category as string[]).includes(colour);
+        assert.ok(fromTheme, `${name}: ${colour} is not one of the webview's theme colours`);
+      }
+    }
+    // The grid is the theme's soft foreground, not any other border colour.
+    assert.match(JSON.stringify(await compileSpec(specs.metric)), /"gridColor":"color-mix\(in srgb, var\(--vscode-editor-foreground\) 12%, transparent\)"/);
   });
 });

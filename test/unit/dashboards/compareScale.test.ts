@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { maxSeriesPoints } from '../../../src/protocol/dashboards';
+import { maxSeriesPoints } from '../../../src/protocol/dashboards/shapes';
 import { logHistory, openDashboardFixture, type DashboardFixture } from './support/dashboardFixture';
 
 const runCount = 100;

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { listArtifactsDeep } from '../../../src/dashboards/artifactListing';
 import { DashboardError } from '../../../src/dashboards/dashboardError';
 import { storeRootOf } from '../../../src/core/store/runArtifactRoot';
-import { maxImagePreviewBytes, serviceRequests, type ArtifactPreview } from '../../../src/protocol/dashboards';
+import { maxImagePreviewBytes, type ArtifactPreview } from '../../../src/protocol/dashboards/artifactPreview';
+import { serviceRequests } from '../../../src/protocol/dashboards/methods';
 import { openDashboardFixture, rejectsWith, seedRun, writeArtifact, type DashboardFixture } from './support/dashboardFixture';
 
 describe('DashboardService', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseCsv } from '../../../src/dashboards/csv';
-import type { ExperimentTableModel } from '../../../src/protocol/dashboards';
+import type { ExperimentTableModel } from '../../../src/protocol/dashboards/experimentRequests';
 import { openDashboardFixture, seedRun, type DashboardFixture, type SeedRun } from './support/dashboardFixture';
 
 describe('experiment table and CSV export', () => {

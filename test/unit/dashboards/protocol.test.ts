@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import {
-  CompareRequest,
-  experimentChartTabs,
-  GetRunRequest,
-  hostActionRequests,
-  isDashboardState,
-  isHostActionMethod,
-  isServiceMethod,
-  knownTab,
-  runDashboardTabs,
-  RunsChangedNotification,
-  serviceRequests,
-} from '../../../src/protocol/dashboards';
+import { CompareRequest } from '../../../src/protocol/dashboards/compareRequests';
+import { hostActionRequests, isHostActionMethod, isServiceMethod, serviceRequests } from '../../../src/protocol/dashboards/methods';
+import { RunsChangedNotification } from '../../../src/protocol/dashboards/notifications';
+import { GetRunRequest } from '../../../src/protocol/dashboards/runRequests';
+import { experimentChartTabs, isDashboardState, knownTab, runDashboardTabs } from '../../../src/protocol/dashboards/state';
 import {
   decodeMessage,
   encodeMessage,

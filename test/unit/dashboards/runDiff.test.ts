@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { directionByName, resolveDirection } from '../../../src/core/runs/metricDirection';
 import { bestIndexes, delta, diffKeyValues, diffMetrics, onlyDiffering } from '../../../src/dashboards/runDiff';
-import type { MetricSummary } from '../../../src/protocol/dashboards';
+import type { MetricSummary } from '../../../src/protocol/dashboards/shapes';
 
 const summary = (key: string, last: number, min = last, max = last): MetricSummary => ({
   key,

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Database, type Row } from '../../../src/core/store/database';
+import { Database } from '../../../src/core/store/database';
+import type { Row } from '../../../src/core/store/databaseApi';
 import type { Page, SearchQuery } from '../../../src/core/search/paging';
 
 /** A run as the search tests need it; everything but the id has a default. */

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DashboardService } from '../../../src/dashboards/dashboardService';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
-import { pathForMlflowFragment } from '../../../src/protocol/dashboards';
+import { pathForMlflowFragment } from '../../../src/protocol/dashboards/routing';
 import { encodeMessage } from '../../../src/protocol/messages';
 import { DashboardSite } from '../../../src/server/dashboardRoutes';
 import { signInPath, startServer, type RunningServer } from '../../../src/server/server';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, rmdirSync, readFileSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Database, type OpenOptions } from '../../../src/core/store/database';
+import { Database } from '../../../src/core/store/database';
+import type { OpenOptions } from '../../../src/core/store/databaseApi';
 import { NewerDatabaseError, NotADatabaseError } from '../../../src/core/store/storeErrors';
 import { awkwardValues, newerValuesSchema, tempDir, valuesSchema } from './storeTestKit';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Database, type OpenOptions } from '../../../src/core/store/database';
+import { Database } from '../../../src/core/store/database';
+import type { OpenOptions } from '../../../src/core/store/databaseApi';
 import { migrations } from '../../../src/core/store/schema';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { tempDir } from './storeTestKit';

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { Database, type OpenOptions, type WriteTransaction } from '../../../src/core/store/database';
+import { Database } from '../../../src/core/store/database';
+import type { OpenOptions, WriteTransaction } from '../../../src/core/store/databaseApi';
 import { tempDir, valuesSchema } from './storeTestKit';
 
 // Database.writeInSlices: one transaction run across many turns of the event loop, all or nothing,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Database, type OpenOptions } from '../../../src/core/store/database';
+import { Database } from '../../../src/core/store/database';
+import type { OpenOptions } from '../../../src/core/store/databaseApi';
 import { migrations } from '../../../src/core/store/schema';
 import { SweepQueue } from '../../../src/core/sweeps/sweepQueue';
 import { activeSweeps, insertSweep, pointLaunches, savePoint, setSweepState, sweepOfParentRun, sweepPoints } from '../../../src/core/sweeps/sweepRecords';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { readMetricColumns } from '../../../src/dashboards/metricSeriesReader';
 import { runHistory } from '../../../src/core/export/storeReads';
-import type { Param, Reader, Row } from '../../../src/core/store/database';
+import type { Param, Reader, Row } from '../../../src/core/store/databaseApi';
 import {
   getMetricHistories,
   getMetricHistory,

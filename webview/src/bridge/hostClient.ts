@@ -1,4 +1,4 @@
-import type { DashboardState } from '../../../src/protocol/dashboards';
+import type { DashboardState } from '../../../src/protocol/dashboards/state';
 import {
   isErrorResponse,
   isNotificationMessage,

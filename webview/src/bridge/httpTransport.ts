@@ -1,11 +1,7 @@
-import {
-  dashboardPath,
-  pageKeyHeader,
-  pageKeyParameter,
-  RunsChangedNotification,
-  signInCodeParameter,
-  type DashboardState,
-} from '../../../src/protocol/dashboards';
+import { pageKeyHeader, pageKeyParameter, signInCodeParameter } from '../../../src/protocol/dashboards/bootstrap';
+import { RunsChangedNotification } from '../../../src/protocol/dashboards/notifications';
+import { dashboardPath } from '../../../src/protocol/dashboards/routing';
+import type { DashboardState } from '../../../src/protocol/dashboards/state';
 import {
   decodeMessage,
   encodeMessage,

@@ -1,4 +1,4 @@
-import type { ArtifactPreview } from '../../../src/protocol/dashboards';
+import type { ArtifactPreview } from '../../../src/protocol/dashboards/artifactPreview';
 import { dataGrid } from '../components/dataGrid';
 import { el } from '../components/dom';
 import { formatBytes } from './format';

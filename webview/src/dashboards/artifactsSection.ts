@@ -1,4 +1,6 @@
-import { ArtifactPreviewRequest, OpenArtifactRequest, type ArtifactListing, type LoggedModelSummary } from '../../../src/protocol/dashboards';
+import { ArtifactPreviewRequest } from '../../../src/protocol/dashboards/artifactPreview';
+import { OpenArtifactRequest } from '../../../src/protocol/dashboards/hostActions';
+import type { ArtifactListing, LoggedModelSummary } from '../../../src/protocol/dashboards/runRequests';
 import { button } from '../components/button';
 import { dataGrid } from '../components/dataGrid';
 import { el, replaceChildren } from '../components/dom';

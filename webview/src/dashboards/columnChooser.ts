@@ -1,4 +1,5 @@
-import type { MetricAggregation, TableColumn } from '../../../src/protocol/dashboards';
+import type { TableColumn } from '../../../src/protocol/dashboards/experimentRequests';
+import type { MetricAggregation } from '../../../src/protocol/dashboards/shapes';
 import { checkbox } from '../components/checkbox';
 import { el, replaceChildren } from '../components/dom';
 import { dropdown } from '../components/dropdown';

@@ -1,12 +1,7 @@
-import {
-  CompareRequest,
-  defaultMetricChartOptions,
-  OpenDiffRequest,
-  type CompareDashboardState,
-  type CompareModel,
-  type CompareRun,
-  type MetricDirection,
-} from '../../../src/protocol/dashboards';
+import { CompareRequest, type CompareModel, type CompareRun } from '../../../src/protocol/dashboards/compareRequests';
+import { OpenDiffRequest } from '../../../src/protocol/dashboards/hostActions';
+import { defaultMetricChartOptions, type MetricDirection } from '../../../src/protocol/dashboards/shapes';
+import type { CompareDashboardState } from '../../../src/protocol/dashboards/state';
 import { runLabels } from '../../../src/protocol/dashboardTitles';
 import { tag } from '../components/tag';
 import { button } from '../components/button';

@@ -1,5 +1,6 @@
 import { runLabels } from '../../../src/protocol/dashboardTitles';
-import type { CompareRun, DiffRow, DiffStatus, MetricDiffRow, MetricDirection } from '../../../src/protocol/dashboards';
+import type { CompareRun, DiffRow, DiffStatus, MetricDiffRow } from '../../../src/protocol/dashboards/compareRequests';
+import type { MetricDirection } from '../../../src/protocol/dashboards/shapes';
 import { tag } from '../components/tag';
 import { dataGrid, type GridCell, type GridColumn } from '../components/dataGrid';
 import { el } from '../components/dom';

@@ -1,4 +1,5 @@
-import type { DashboardState, HostInfo } from '../../../src/protocol/dashboards';
+import type { HostInfo } from '../../../src/protocol/dashboards/notifications';
+import type { DashboardState } from '../../../src/protocol/dashboards/state';
 import type { HostClient } from '../bridge/hostClient';
 import type { StatusLine } from './statusLine';
 

@@ -1,4 +1,4 @@
-import { EnvironmentDiffRequest, type EnvironmentDiffModel, type PackageVersionChange } from '../../../src/protocol/dashboards';
+import { EnvironmentDiffRequest, type EnvironmentDiffModel, type PackageVersionChange } from '../../../src/protocol/dashboards/hostActions';
 import { button } from '../components/button';
 import { dataGrid } from '../components/dataGrid';
 import { el, replaceChildren } from '../components/dom';

@@ -1,14 +1,16 @@
 import {
-  defaultMetricChartOptions,
-  experimentChartTabs,
   ExperimentTableRequest,
   ExportCsvRequest,
+  type ExperimentTableModel,
+  type TableColumn,
+} from '../../../src/protocol/dashboards/experimentRequests';
+import { defaultMetricChartOptions } from '../../../src/protocol/dashboards/shapes';
+import {
+  experimentChartTabs,
   knownTab,
   type ExperimentChartTab,
   type ExperimentDashboardState,
-  type ExperimentTableModel,
-  type TableColumn,
-} from '../../../src/protocol/dashboards';
+} from '../../../src/protocol/dashboards/state';
 import { HostRequestError } from '../bridge/hostClient';
 import { button, setDisabled } from '../components/button';
 import { checkbox } from '../components/checkbox';

@@ -1,4 +1,5 @@
-import { ExperimentChartsRequest, type ChartModel, type FieldRef } from '../../../src/protocol/dashboards';
+import { ExperimentChartsRequest } from '../../../src/protocol/dashboards/experimentRequests';
+import type { ChartModel, FieldRef } from '../../../src/protocol/dashboards/shapes';
 import { VegaChart } from '../charts/vegaChart';
 import { checkbox } from '../components/checkbox';
 import { el, replaceChildren } from '../components/dom';

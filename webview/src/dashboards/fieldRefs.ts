@@ -1,4 +1,5 @@
-import type { FieldRef, MetricAggregation, TableColumn, TableRow } from '../../../src/protocol/dashboards';
+import type { TableColumn, TableRow } from '../../../src/protocol/dashboards/experimentRequests';
+import type { FieldRef, MetricAggregation } from '../../../src/protocol/dashboards/shapes';
 
 /** A FieldRef as a string, for dropdown values: `param:lr`, `metric:rmse:min`, `attribute:duration`. */
 export function fieldId(field: FieldRef): string {

@@ -1,4 +1,4 @@
-import type { CellValue } from '../../../src/protocol/dashboards';
+import type { CellValue } from '../../../src/protocol/dashboards/experimentRequests';
 
 /** A metric value as people read it: up to 6 significant digits, NaN and infinities spelled out. */
 export function formatNumber(value: number): string {

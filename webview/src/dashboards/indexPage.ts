@@ -1,4 +1,4 @@
-import { IndexRequest, type IndexModel } from '../../../src/protocol/dashboards';
+import { IndexRequest, type IndexModel } from '../../../src/protocol/dashboards/indexPage';
 import { dataGrid } from '../components/dataGrid';
 import { el, replaceChildren } from '../components/dom';
 import { loading } from '../components/progress';

@@ -1,9 +1,5 @@
-import {
-  MetricSeriesRequest,
-  type MetricChartModel,
-  type MetricChartOptions,
-  type XAxis,
-} from '../../../src/protocol/dashboards';
+import { MetricSeriesRequest } from '../../../src/protocol/dashboards/runRequests';
+import type { MetricChartModel, MetricChartOptions, XAxis } from '../../../src/protocol/dashboards/shapes';
 import { VegaChart } from '../charts/vegaChart';
 import { checkbox } from '../components/checkbox';
 import { el, replaceChildren } from '../components/dom';

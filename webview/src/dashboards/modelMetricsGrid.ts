@@ -1,4 +1,4 @@
-import type { LoggedModelMetricSummary, LoggedModelSummary } from '../../../src/protocol/dashboards';
+import type { LoggedModelMetricSummary, LoggedModelSummary } from '../../../src/protocol/dashboards/runRequests';
 import { dataGrid } from '../components/dataGrid';
 import { el } from '../components/dom';
 import { formatNumber } from './format';

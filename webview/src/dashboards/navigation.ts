@@ -1,4 +1,5 @@
-import type { DashboardState, RunRef } from '../../../src/protocol/dashboards';
+import type { RunRef } from '../../../src/protocol/dashboards/shapes';
+import type { DashboardState } from '../../../src/protocol/dashboards/state';
 import { link } from '../components/link';
 import type { DashboardContext } from './context';
 

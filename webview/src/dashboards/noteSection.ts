@@ -1,4 +1,4 @@
-import { SetNoteRequest } from '../../../src/protocol/dashboards';
+import { SetNoteRequest } from '../../../src/protocol/dashboards/runRequests';
 import { button } from '../components/button';
 import { el, replaceChildren } from '../components/dom';
 import { textArea } from '../components/textField';

@@ -1,4 +1,5 @@
-import { ArtifactPreviewRequest, OpenArtifactRequest } from '../../../src/protocol/dashboards';
+import { ArtifactPreviewRequest } from '../../../src/protocol/dashboards/artifactPreview';
+import { OpenArtifactRequest } from '../../../src/protocol/dashboards/hostActions';
 import { button } from '../components/button';
 import { el, replaceChildren } from '../components/dom';
 import type { DashboardContext } from './context';

@@ -1,12 +1,6 @@
-import {
-  defaultMetricChartOptions,
-  GetRunRequest,
-  knownTab,
-  runDashboardTabs,
-  type RunDashboardModel,
-  type RunDashboardState,
-  type RunDashboardTab,
-} from '../../../src/protocol/dashboards';
+import { GetRunRequest, type RunDashboardModel } from '../../../src/protocol/dashboards/runRequests';
+import { defaultMetricChartOptions } from '../../../src/protocol/dashboards/shapes';
+import { knownTab, runDashboardTabs, type RunDashboardState, type RunDashboardTab } from '../../../src/protocol/dashboards/state';
 import { el, replaceChildren } from '../components/dom';
 import { loading } from '../components/progress';
 import { tabs } from '../components/tabs';

@@ -1,4 +1,5 @@
-import { OpenDiffRequest, OpenSourceRequest, type RunDashboardModel, type RunHeader } from '../../../src/protocol/dashboards';
+import { OpenDiffRequest, OpenSourceRequest } from '../../../src/protocol/dashboards/hostActions';
+import type { RunDashboardModel, RunHeader } from '../../../src/protocol/dashboards/runRequests';
 import { parseRemoteAddress } from '../../../src/protocol/runAddress';
 import { tag } from '../components/tag';
 import { button } from '../components/button';

@@ -1,4 +1,5 @@
-import { CompareCandidatesRequest, type RunRef } from '../../../src/protocol/dashboards';
+import { CompareCandidatesRequest } from '../../../src/protocol/dashboards/compareRequests';
+import type { RunRef } from '../../../src/protocol/dashboards/shapes';
 import { button } from '../components/button';
 import { el, replaceChildren } from '../components/dom';
 import { textField } from '../components/textField';

@@ -1,4 +1,5 @@
-import type { DatasetSummary, KeyValue, MetricSummary } from '../../../src/protocol/dashboards';
+import type { DatasetSummary } from '../../../src/protocol/dashboards/runRequests';
+import type { KeyValue, MetricSummary } from '../../../src/protocol/dashboards/shapes';
 import { checkbox } from '../components/checkbox';
 import { dataGrid } from '../components/dataGrid';
 import { el, replaceChildren } from '../components/dom';

@@ -1,4 +1,5 @@
-import type { CellValue, ExperimentTableModel, TableColumn, TableSort } from '../../../src/protocol/dashboards';
+import type { CellValue, ExperimentTableModel, TableColumn } from '../../../src/protocol/dashboards/experimentRequests';
+import type { TableSort } from '../../../src/protocol/dashboards/state';
 import { checkbox } from '../components/checkbox';
 import { dataGrid, type GridCell, type GridColumn } from '../components/dataGrid';
 import type { DashboardContext } from './context';

@@ -1,4 +1,4 @@
-import type { RunStatus } from '../../../src/protocol/dashboards';
+import type { RunStatus } from '../../../src/protocol/dashboards/shapes';
 import { tag } from '../components/tag';
 
 /** The run's status as a tag coloured by the theme (running, finished, failed, killed). */

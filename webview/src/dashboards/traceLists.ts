@@ -1,4 +1,4 @@
-import type { CompareRun } from '../../../src/protocol/dashboards';
+import type { CompareRun } from '../../../src/protocol/dashboards/compareRequests';
 import type { RunTracesModel, TraceListItem } from '../../../src/protocol/traceDashboard';
 import { dataGrid } from '../components/dataGrid';
 import { el } from '../components/dom';

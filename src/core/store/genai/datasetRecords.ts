@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { invalidParameter } from '../../errors';
-import type { Reader, WriteTransaction } from '../database';
+import type { Reader, WriteTransaction } from '../databaseApi';
 import { pythonJson } from '../../pythonJson';
 
 /** A record as the client sends it in `datasets/<id>/records` (inside the JSON string `records`). */

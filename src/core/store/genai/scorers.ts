@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { notFound } from '../../errors';
-import type { Database, Reader } from '../database';
+import type { Database } from '../database';
+import type { Reader } from '../databaseApi';
 import { requireExperiment } from '../tracking/lookups';
 
 /**

@@ -1,5 +1,5 @@
 import { notFound } from '../../errors';
-import type { Param, Reader } from '../database';
+import type { Param, Reader } from '../databaseApi';
 import { firstColumn, type SearchRows } from '../executeSearch';
 import type { ModelVersion, RegisteredModel, RegisteredModelAlias, RegistryTag, Stage } from './registryEntities';
 import { deletedStage } from './stages';

@@ -1,5 +1,5 @@
 import { invalidParameter, notFound } from '../../errors';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import type { RegistryReference, SourceLookups } from './modelSource';
 import { requireModelRow, requireVersionRow } from './registryReads';
 import { canonicalStage, deletedStage } from './stages';

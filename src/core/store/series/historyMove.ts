@@ -1,5 +1,6 @@
 import { nextTurn } from '../../nextTurn';
-import type { Database, Param } from '../database';
+import type { Database } from '../database';
+import type { Param } from '../databaseApi';
 import { compareHistory, pointBytes, writePoint } from './pointRecords';
 
 /** How far moving an older store's histories out of the sql.js image has come. */

@@ -1,5 +1,5 @@
 import type { KeyValue } from '../../entities';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import { placeholders } from './sqlHelpers';
 
 /** One dataset a run of the experiment used, in a given context (training, eval...): the UI's dataset list. */

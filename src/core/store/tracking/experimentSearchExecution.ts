@@ -1,6 +1,6 @@
 import type { Experiment, ExperimentRow } from '../../entities';
 import { compileExperimentSearch, type ExperimentSearchRequest } from '../../search/experimentSearch';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import { executeSearch, firstColumn, type SearchRows } from '../executeSearch';
 import { withTags } from './experiments';
 import { nextPage, rowsInOrder } from './sqlHelpers';

@@ -2,7 +2,8 @@ import type { Experiment, ExperimentRow, KeyValue, ViewType } from '../../entiti
 import { experimentFromRow } from '../../entities';
 import { alreadyExists, invalidParameter, MlflowError, ErrorCode, notFound } from '../../errors';
 import { validateExperimentName, validateExperimentTag } from '../../validation';
-import type { Database, Reader, WriteTransaction } from '../database';
+import type { Database } from '../database';
+import type { Reader, WriteTransaction } from '../databaseApi';
 import { experimentArtifactLocation } from './artifactUris';
 import { findExperiment, findExperimentByName, requireActiveExperiment, requireExperiment } from './lookups';
 import { chunks, placeholders, runEach } from './sqlHelpers';

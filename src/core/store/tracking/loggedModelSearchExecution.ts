@@ -1,6 +1,6 @@
 import type { LoggedModel, LoggedModelRow } from '../../entities';
 import { compileLoggedModelSearch, type LoggedModelSearchRequest } from '../../search/loggedModelSearch';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import { executeSearch, firstColumn, type SearchRows } from '../executeSearch';
 import { assembleLoggedModels } from './loggedModels';
 import { nextPage, rowsInOrder } from './sqlHelpers';

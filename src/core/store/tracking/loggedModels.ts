@@ -8,7 +8,7 @@ import type {
 import { loggedModelInfoFromRow, metricValue, nonEmpty } from '../../entities';
 import { notFound } from '../../errors';
 import { limits, validateLength, validateLoggedModelName } from '../../validation';
-import type { Reader, WriteTransaction } from '../database';
+import type { Reader, WriteTransaction } from '../databaseApi';
 import { newLoggedModelId } from '../ids';
 import { loggedModelArtifactUri } from './artifactUris';
 import { requireActiveExperiment } from './lookups';

@@ -1,6 +1,6 @@
 import type { ExperimentRow, RunRow } from '../../entities';
 import { invalidParameter, notFound } from '../../errors';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 
 const experimentColumns =
   'experiment_id, name, artifact_location, lifecycle_stage, creation_time, last_update_time';

@@ -1,7 +1,7 @@
 import type { Metric, MetricWithRunId } from '../../entities';
 import { invalidParameter } from '../../errors';
 import { decodeOffsetToken, encodeOffsetToken } from '../../search/paging';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import type { PointColumns } from '../series/pointRecords';
 import { requireRun } from './lookups';
 import { readHistoryRange, seriesOf } from './seriesReads';

@@ -1,4 +1,4 @@
-import type { Param, WriteTransaction } from '../database';
+import type { Param, WriteTransaction } from '../databaseApi';
 import { compareHistory, packPoints } from '../series/pointRecords';
 import { chunks, placeholders, runEach } from './sqlHelpers';
 

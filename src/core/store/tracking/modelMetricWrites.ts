@@ -1,4 +1,4 @@
-import type { WriteTransaction } from '../database';
+import type { WriteTransaction } from '../databaseApi';
 import type { MetricInput } from './metricWrites';
 import { runEach } from './sqlHelpers';
 

@@ -1,6 +1,6 @@
 import type { Dataset, KeyValue } from '../../entities';
 import { validateDataset, validateInputTag } from '../../validation';
-import type { WriteTransaction } from '../database';
+import type { WriteTransaction } from '../databaseApi';
 import { newDatasetId } from '../ids';
 import { requireActiveRun } from './lookups';
 import { runEach } from './sqlHelpers';

@@ -1,6 +1,6 @@
 import type { DatasetInput, KeyValue, Metric, Run, RunRow } from '../../entities';
 import { datasetInputFromRow, nonEmpty, runInfoFromRow } from '../../entities';
-import type { Param, Reader } from '../database';
+import type { Param, Reader } from '../databaseApi';
 import { chunks, placeholders } from './sqlHelpers';
 
 /**

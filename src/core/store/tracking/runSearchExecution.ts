@@ -2,7 +2,7 @@ import type { Run, ViewType } from '../../entities';
 import { compileRunFilter, compileRunSearch, type RunSearchRequest } from '../../search/runSearch';
 import type { SqlParam } from '../../search/sqlFragment';
 import { lifecycleCondition } from '../../search/viewType';
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import { executeSearch, firstColumn, type SearchRows } from '../executeSearch';
 import { assembleRuns, runRowsInOrder } from './runReads';
 import { nextPage, placeholders } from './sqlHelpers';

@@ -7,7 +7,7 @@ import {
   validateParamKeysUnique,
   validateTag,
 } from '../../validation';
-import type { WriteTransaction } from '../database';
+import type { WriteTransaction } from '../databaseApi';
 import { requireActiveRun } from './lookups';
 import { chunks, placeholders, runEach } from './sqlHelpers';
 import type { MetricInput } from './metricWrites';

@@ -2,7 +2,7 @@ import type { KeyValue, Run, RunInfo, RunRow, RunStatus } from '../../entities';
 import { runInfoFromRow } from '../../entities';
 import { invalidParameter } from '../../errors';
 import { limits, validateLength } from '../../validation';
-import type { Reader, WriteTransaction } from '../database';
+import type { Reader, WriteTransaction } from '../databaseApi';
 import { newRunId } from '../ids';
 import { runArtifactUri } from './artifactUris';
 import { defaultExperimentId } from './experiments';

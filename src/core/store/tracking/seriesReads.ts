@@ -1,4 +1,4 @@
-import type { Reader } from '../database';
+import type { Reader } from '../databaseApi';
 import { historyPermutation, type PointColumns } from '../series/pointRecords';
 import type { SeriesFiles, SeriesRef } from '../series/seriesFiles';
 

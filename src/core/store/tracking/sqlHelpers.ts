@@ -1,4 +1,4 @@
-import type { Param, Reader, WriteTransaction } from '../database';
+import type { Param, Reader, WriteTransaction } from '../databaseApi';
 
 /** Splits a list for `IN (...)` clauses, far below SQLite's bound-parameter limit. */
 export function chunks<T>(items: readonly T[], size = 500): T[][] {

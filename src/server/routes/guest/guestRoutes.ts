@@ -2,7 +2,7 @@ import { toResponseError } from '../../../dashboards/dashboardError';
 import { DashboardService } from '../../../dashboards/dashboardService';
 import { ErrorCode, MlflowError } from '../../../core/errors';
 import type { TrackingStore } from '../../../core/store/trackingStore';
-import { isServiceMethod } from '../../../protocol/dashboards';
+import { isServiceMethod } from '../../../protocol/dashboards/methods';
 import { isStoreOperationName, runStoreOperationFromJson } from '../../../core/store/storeOperations';
 import type { ChangeFeed } from '../../changeFeed';
 import type { RequestContext, Route } from '../../route';

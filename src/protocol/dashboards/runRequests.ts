@@ -1,0 +1,139 @@
+import type { MetricSummary } from '../../core/runs/runReadModels';
+import { RequestType } from '../messages';
+import type { RunTracesModel } from '../traceDashboard';
+import type { KeyValue, MetricChartModel, MetricChartOptions, RunCodeState, RunRef } from './shapes';
+
+// The run dashboard's requests, answered from the store (DashboardService).
+// run/get -------------------------------------------------------------------------------------
+
+export interface GetRunParams {
+  readonly runId: string;
+}
+
+export interface RunHeader extends RunRef {
+  readonly endTime?: number;
+  /** End minus start; for a running run, now minus start; 0 for an ended run without an end time. */
+  readonly durationMs: number;
+  readonly user: string;
+  readonly lifecycleStage: 'active' | 'deleted';
+  readonly artifactUri: string;
+  readonly code: RunCodeState;
+  /** `mlflow.parentRunId`, when nested. */
+  readonly parentRunId?: string;
+  /** The remote server the run is on (its `runId` is then `<url>#<id>`); absent for a workspace run. */
+  readonly server?: { readonly name: string; readonly url: string };
+}
+
+/**
+ * A model the run logged (MLflow 3's logged models, found by `source_run_id`): its files live under
+ * the model's own artifact location, not the run's artifacts.
+ */
+export interface LoggedModelSummary {
+  readonly modelId: string;
+  readonly name: string;
+  /** LOGGED_MODEL_READY, LOGGED_MODEL_PENDING or LOGGED_MODEL_UPLOAD_FAILED. */
+  readonly status: string;
+  readonly artifactUri: string;
+  readonly creationTime: number;
+  /** The metrics logged against the model (MLflow 3's `log_metric(..., model_id=)`), every point the store keeps. */
+  readonly metrics: readonly LoggedModelMetricSummary[];
+}
+
+/** A model's metric, with the evaluation dataset it was computed on when the script named one. */
+export interface LoggedModelMetricSummary {
+  readonly key: string;
+  /** May be NaN or ±Infinity. */
+  readonly value: number;
+  readonly step: number;
+  readonly timestamp: number;
+  readonly datasetName?: string;
+  readonly datasetDigest?: string;
+}
+
+/** An artifact file or folder; `path` is relative to the run's artifact root, `/`-separated. */
+export interface ArtifactItem {
+  readonly path: string;
+  readonly isDir: boolean;
+  /** Bytes; files only. */
+  readonly size?: number;
+}
+
+export interface ArtifactListing {
+  /** Depth-first, folders before their contents, names sorted. */
+  readonly items: readonly ArtifactItem[];
+  /** True when the listing stopped at `maxArtifactItems`. */
+  readonly truncated: boolean;
+}
+
+export const maxArtifactItems = 1000;
+
+export interface DatasetSummary {
+  readonly name: string;
+  readonly digest: string;
+  readonly sourceType: string;
+  readonly source: string;
+}
+
+export interface RunDashboardModel {
+  readonly header: RunHeader;
+  /** Sorted by key. */
+  readonly params: readonly KeyValue[];
+  /** Sorted by key. */
+  readonly metrics: readonly MetricSummary[];
+  /** Every tag, sorted by key; `system` marks mlflow.* and runlens.* tags, which views may fold away. */
+  readonly tags: readonly (KeyValue & { readonly system: boolean })[];
+  readonly datasets: readonly DatasetSummary[];
+  readonly artifacts: ArtifactListing;
+  /** The models the run logged, newest first (at most 100). */
+  readonly loggedModels: readonly LoggedModelSummary[];
+  /** Markdown from `mlflow.note.content`; empty when there is none. Render without raw HTML. */
+  readonly note: string;
+  /** Artifact path of the captured stdout/stderr (`runlens/output.log`) when it exists; read it with `artifact/preview`. */
+  readonly outputLogPath?: string;
+  /** Artifact path of the captured uncommitted diff when it exists (the first `.patch` or `.diff` file under `runlens/`). */
+  readonly patchPath?: string;
+  /** What the view should say it leaves out (a remote run's history cut at a cap, artifacts that could not be listed). */
+  readonly notes?: readonly string[];
+  /** The run's traces; absent where the store keeps none (a remote server's run). */
+  readonly traces?: RunTracesModel;
+}
+
+export const GetRunRequest = new RequestType<GetRunParams, RunDashboardModel>('run/get');
+
+// run/metricSeries ----------------------------------------------------------------------------
+
+export interface MetricSeriesParams {
+  /** One run (run dashboard) or several overlaid (compare, experiment), 1 to 100: one line per run. */
+  readonly runIds: readonly string[];
+  /** Metric keys (at most 100), one chart each; when absent, every metric any of the runs logged. */
+  readonly keys?: readonly string[];
+  /**
+   * Chart only the first `limit` (1 to 100) of those keys. A dashboard asks for its first few charts
+   * this way, before it knows the keys, then for the rest by `keys`, a few at a time.
+   */
+  readonly limit?: number;
+  readonly chart?: MetricChartOptions;
+}
+
+export interface MetricSeriesResult {
+  /** In the order of `keys` (sorted by key when absent); with `limit`, the first `limit` of them. */
+  readonly charts: readonly MetricChartModel[];
+  /** Every metric any of the runs logged, sorted by key, whatever `keys` and `limit` asked for: the picker's list. */
+  readonly availableKeys: readonly string[];
+}
+
+export const MetricSeriesRequest = new RequestType<MetricSeriesParams, MetricSeriesResult>('run/metricSeries');
+
+// note/set ------------------------------------------------------------------------------------
+
+export interface SetNoteParams {
+  readonly runId: string;
+  /** Markdown; stored as the `mlflow.note.content` tag (as MLflow's UI does). */
+  readonly markdown: string;
+}
+
+export interface SetNoteResult {
+  readonly note: string;
+}
+
+export const SetNoteRequest = new RequestType<SetNoteParams, SetNoteResult>('note/set');
