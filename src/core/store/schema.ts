@@ -427,4 +427,11 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID`,
     ],
   },
+  {
+    // The runs carrying a tag's value, without a look at every run: the editor's lens finds a
+    // file's runs by `mlflow.source.name` (core/store/tracking/taggedRuns.ts). The index holds the
+    // primary key (run_id) too, so it answers alone.
+    version: 8,
+    statements: [`CREATE INDEX tags_by_key_value ON tags (key, value)`],
+  },
 ];
