@@ -59,8 +59,9 @@ export function readFileRuns(tracking: TrackingStore, query: FileRunsQuery): Fil
 
 /** The run's latest value of a metric, when it logged one that is a number (not NaN). */
 export function metricValue(run: Run, key: string): number | undefined {
-  const value = run.data.metrics?.find((m) => m.key === key)?.value;
-  return value === undefined || Number.isNaN(value) ? undefined : value;
+  // Over JSON (a guest window's read) NaN comes as null or "NaN": not a number either.
+  const value: unknown = run.data.metrics?.find((m) => m.key === key)?.value;
+  return typeof value !== 'number' || Number.isNaN(value) ? undefined : value;
 }
 
 /**
