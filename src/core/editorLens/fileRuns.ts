@@ -37,32 +37,31 @@ export interface FileRunsQuery {
 }
 
 /**
- * The runs of a file, read with three indexed searches whatever the store's size: the newest
- * page, the count, and the best run by the primary metric (MLflow orders runs lacking it last).
- * Undefined when the store holds no active run of the file.
+ * The runs of a file, read through the tag index (migration 8) so that the cost follows the file's
+ * runs, not the store's: their ids newest first (which gives the count), the newest page, and the
+ * best run by the primary metric. Undefined when the store holds no active run of the file.
  */
 export function readFileRuns(tracking: TrackingStore, query: FileRunsQuery): FileRuns | undefined {
-  const filter = sourceFilter(query.sourceNames);
-  const experimentIds = tracking.listExperiments().map((e) => e.experiment_id);
-  if (experimentIds.length === 0) return undefined;
-  const recent = tracking.searchRuns({ experimentIds, filter, orderBy: ['attributes.start_time DESC'], maxResults: query.recent }).runs;
-  const newest = recent[0];
+  const tagged = { key: sourceNameTag, values: query.sourceNames };
+  const ids = tracking.taggedRunIds(tagged);
+  const newest = ids[0];
   if (!newest) return undefined;
-  const total = tracking.countRuns(experimentIds, 'ACTIVE_ONLY', filter);
-  const experimentId = newest.info.experiment_id;
+  const recent = tracking.getRuns(ids.slice(0, query.recent).map((id) => id.runId));
+  const filter = sourceFilter(query.sourceNames);
+  const { experimentId } = newest;
   const key = query.primaryMetricOf(experimentId);
-  if (key === undefined) return { total, experimentId, recent, filter };
+  if (key === undefined) return { total: ids.length, experimentId, recent, filter };
   const primary: PrimaryMetric = { key, direction: resolveDirection(key).direction };
-  const order = `metrics.${quotedKey(key)} ${primary.direction === 'lower' ? 'ASC' : 'DESC'}`;
-  const [candidate] = tracking.searchRuns({ experimentIds: [experimentId], filter, orderBy: [order, 'attributes.start_time DESC'], maxResults: 1 }).runs;
-  const best = candidate && metricValue(candidate, key) !== undefined ? candidate : undefined;
-  return { total, experimentId, recent, primary, best, filter };
+  const bestId = tracking.bestTaggedRunId(tagged, experimentId, key, primary.direction === 'lower');
+  const best = bestId === undefined ? undefined : (recent.find((run) => run.info.run_id === bestId) ?? tracking.getRuns([bestId])[0]);
+  return { total: ids.length, experimentId, recent, primary, best, filter };
 }
 
 /** The run's latest value of a metric, when it logged one that is a number (not NaN). */
 export function metricValue(run: Run, key: string): number | undefined {
-  const value = run.data.metrics?.find((m) => m.key === key)?.value;
-  return value === undefined || Number.isNaN(value) ? undefined : value;
+  // Over JSON (a guest window's read) NaN comes as null or "NaN": not a number either.
+  const value: unknown = run.data.metrics?.find((m) => m.key === key)?.value;
+  return typeof value !== 'number' || Number.isNaN(value) ? undefined : value;
 }
 
 /**
@@ -72,9 +71,4 @@ export function metricValue(run: Run, key: string): number | undefined {
 export function sourceFilter(sourceNames: readonly string[]): string {
   const names = [...new Set(sourceNames)].map((name) => `'${name.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`);
   return `tags.\`${sourceNameTag}\` IN (${names.join(', ')})`;
-}
-
-/** A metric key inside backticks, so that keys with dots, slashes or spaces order as one key. */
-function quotedKey(key: string): string {
-  return `\`${key.replace(/`/g, '``')}\``;
 }

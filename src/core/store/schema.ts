@@ -55,6 +55,13 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
+    // The runs carrying a tag's value, without a look at every run: the editor's lens finds a
+    // file's runs by `mlflow.source.name` (core/store/tracking/taggedRuns.ts). The index holds the
+    // primary key (run_id) too, so it answers alone.
+    version: 8,
+    statements: [`CREATE INDEX tags_by_key_value ON tags (key, value)`],
+  },
+  {
     // `span.attributes.<key>` filters (core/search/traceSearch.ts): each span's attributes as text
     // beside its outline, so that a search reads no span file. Keyed by trace then key, which is
     // how a search probes it; a span's value once per key.

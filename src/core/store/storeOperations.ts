@@ -1,3 +1,5 @@
+import { readFileRuns } from '../editorLens/fileRuns';
+import { latestFailedRuns } from '../launches/latestFailedRuns';
 import { filterLiteral } from '../search/filterLiteral';
 import { runTraceFilter } from '../traces/traceStore';
 import { readMetricSummaries } from '../runs/metricSummaries';
@@ -85,6 +87,31 @@ export const storeOperations = {
     (body) => ({ experimentIds: stringsOf(body, 'experimentIds'), limit: countOf(body, 'limit') }),
     (store, { experimentIds, limit }) =>
       store.tracking.searchRuns({ experimentIds, orderBy: ['attributes.start_time DESC'], runViewType: 'ACTIVE_ONLY', maxResults: limit }).runs,
+  ),
+  /**
+   * What the editor's lens and hovers show of one file (core/editorLens/fileRuns.ts). `primaryMetrics`
+   * holds the metric of each experiment the editor knows (the person's choice or a default found
+   * before); any other experiment's default is looked up here.
+   */
+  fileRuns: operation(
+    (body) => ({ sourceNames: nonEmpty(stringsOf(body, 'sourceNames'), 'sourceNames'), recent: countOf(body, 'recent'), primaryMetrics: stringRecordOf(body, 'primaryMetrics') }),
+    (store, { sourceNames, recent, primaryMetrics }) => ({
+      runs: readFileRuns(store.tracking, {
+        sourceNames,
+        recent,
+        primaryMetricOf: (experimentId) => (Object.hasOwn(primaryMetrics, experimentId) ? primaryMetrics[experimentId] : firstLoggedMetric(store.tracking, experimentId)),
+      }),
+    }),
+  ),
+  /** A metric's values in step order in one run, from its first step (a hover's sparkline). */
+  metricValues: operation(
+    (body) => ({ runId: stringOf(body, 'runId'), key: stringOf(body, 'key'), limit: countOf(body, 'limit') }),
+    (store, { runId, key, limit }) => store.tracking.getMetricHistory(runId, key, { maxResults: limit }).metrics.map((m) => m.value),
+  ),
+  /** The launched runs that failed and are the latest of their file (the failure diagnostics at window start). */
+  latestFailedRuns: operation(
+    () => ({}),
+    (store) => latestFailedRuns(store.tracking.db),
   ),
   /** One folder of the artifact store, relative to its root. */
   listArtifacts: operation(
@@ -264,6 +291,20 @@ export function stringsOf(body: Readonly<Record<string, unknown>>, name: string)
   const value = body[name];
   if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw invalidParameter(invalidValueMessage(name, value, 'expected a list of strings'));
   return value as string[];
+}
+
+function nonEmpty(values: string[], name: string): string[] {
+  if (values.length === 0) throw invalidParameter(missingValueMessage(name));
+  return values;
+}
+
+/** An object of strings by key (untrusted keys: kept in a prototype-free record). */
+function stringRecordOf(body: Readonly<Record<string, unknown>>, name: string): Readonly<Record<string, string>> {
+  const value = body[name] ?? {};
+  if (typeof value !== 'object' || Array.isArray(value) || !Object.values(value).every((item) => typeof item === 'string')) {
+    throw invalidParameter(invalidValueMessage(name, value, 'expected an object of strings'));
+  }
+  return Object.assign(Object.create(null) as Record<string, string>, value);
 }
 
 /** Page sizes: 1 to 50,000, as MLflow's searches allow, or to the lower `max` of the search asked. */

@@ -59,6 +59,7 @@ import {
 import { createRun, deleteRun, getRun, purgeRun, restoreRun, updateRun, type CreateRunInput, type UpdateRunInput } from './tracking/runs';
 import { searchDatasetSummaries, type DatasetSummary } from './tracking/datasetSummaries';
 import { countRuns, searchRuns, type RunPage } from './tracking/runSearchExecution';
+import { bestTaggedRunId, runsByIds, taggedRunIds, type TaggedRunsQuery } from './tracking/taggedRuns';
 import {
   deleteTag,
   logBatch,
@@ -160,6 +161,21 @@ export class TrackingStore {
   /** Runs in one or several experiments (all when none is named), active ones by default; with a filter, those it matches. */
   countRuns(experimentIds?: string | readonly string[], viewType: ViewType = 'ACTIVE_ONLY', filter = ''): number {
     return countRuns(this.db, experimentIds, viewType, filter);
+  }
+
+  /** The active runs carrying one of the tag's values, newest first: found by the tag index, whatever the store's size. */
+  taggedRunIds(query: TaggedRunsQuery): { runId: string; experimentId: string }[] {
+    return taggedRunIds(this.db, query);
+  }
+
+  /** Among the experiment's tagged runs, the one with the best latest value of the metric (a number, not NaN). */
+  bestTaggedRunId(query: TaggedRunsQuery, experimentId: string, metricKey: string, lowerIsBetter: boolean): string | undefined {
+    return bestTaggedRunId(this.db, query, experimentId, metricKey, lowerIsBetter);
+  }
+
+  /** Runs with their data, in the order of the ids (unknown ids are left out). */
+  getRuns(runIds: readonly string[]): Run[] {
+    return runsByIds(this.db, runIds);
   }
 
   logMetric(runId: string, metric: MetricInput): void {

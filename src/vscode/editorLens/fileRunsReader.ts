@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { readFileRuns, type FileRuns } from '../../core/editorLens/fileRuns';
-import type { TrackingStore } from '../../core/store/trackingStore';
+import type { FileRuns } from '../../core/editorLens/fileRuns';
 import type { TrackingSession } from '../trackingSession';
 import { patchFile } from '../runs/runArtifactFiles';
-import { firstLoggedMetric } from '../../core/search/runsQuery';
+import type { StoreAccess } from '../storeAccess';
 
 /** What the editor's lenses and hovers ask the store for about one file. */
 export interface FileRunsRequest {
@@ -15,9 +14,8 @@ export interface FileRunsRequest {
 }
 
 /**
- * Every store read the editor features make, behind an async interface: today the window reads
- * its own store as the Runs view does; when the store moves behind a process boundary, only this
- * module changes. `reads` counts the reads, so that a test can tell that typing makes none.
+ * Every store read the editor features make, behind an async interface, whichever process holds
+ * the store. `reads` counts the reads, so that a test can tell that typing makes none.
  */
 export interface FileRunsReader {
   fileRuns(session: TrackingSession, request: FileRunsRequest): Promise<FileRuns | undefined>;
@@ -31,6 +29,10 @@ export interface FileRunsReader {
 /** Points of a history read for a sparkline, from its first step: a hover's picture needs no more. */
 const sparklinePoints = 5_000;
 
+/**
+ * Reads through the session's StoreAccess, as the Runs view does: in process when this window owns
+ * the store, else through the process that owns it (a `runlens serve`, the server process).
+ */
 export class StoreFileRunsReader implements FileRunsReader {
   reads = 0;
   /**
@@ -38,53 +40,55 @@ export class StoreFileRunsReader implements FileRunsReader {
    * same as runs come and go (a refresh after every write would otherwise look it up again).
    */
   private readonly defaultMetrics = new Map<string, string>();
+  /** The experiments whose runs the lens has shown: their metrics go with each read. */
+  private readonly experimentsSeen = new Set<string>();
 
   async fileRuns(session: TrackingSession, request: FileRunsRequest): Promise<FileRuns | undefined> {
-    const tracking = await this.tracking(session);
-    if (!tracking) return undefined;
-    this.reads++;
-    return readFileRuns(tracking, {
-      sourceNames: request.sourceNames,
-      recent: request.recent,
-      primaryMetricOf: (experimentId) => request.chosenPrimaryMetric(experimentId) ?? this.defaultMetric(tracking, experimentId),
-    });
-  }
-
-  private defaultMetric(tracking: TrackingStore, experimentId: string): string | undefined {
-    const known = this.defaultMetrics.get(experimentId);
-    if (known !== undefined) return known;
-    const found = firstLoggedMetric(tracking, experimentId);
-    if (found !== undefined) this.defaultMetrics.set(experimentId, found);
-    return found;
+    const access = await this.access(session);
+    if (!access) return undefined;
+    const primaryMetrics: Record<string, string> = {};
+    for (const id of this.experimentsSeen) {
+      const key = request.chosenPrimaryMetric(id) ?? this.defaultMetrics.get(id);
+      if (key !== undefined) primaryMetrics[id] = key;
+    }
+    const read = (metrics: Record<string, string>) => {
+      this.reads++;
+      return access.call('fileRuns', { sourceNames: [...request.sourceNames], recent: request.recent, primaryMetrics: metrics });
+    };
+    let { runs } = await read(primaryMetrics);
+    if (!runs || Object.hasOwn(primaryMetrics, runs.experimentId)) return runs;
+    // An experiment new to the lens: its default came back; a metric the person chose needs a second read.
+    const { experimentId } = runs;
+    this.experimentsSeen.add(experimentId);
+    const chosen = request.chosenPrimaryMetric(experimentId);
+    if (chosen === undefined && runs.primary) this.defaultMetrics.set(experimentId, runs.primary.key);
+    if (chosen !== undefined && chosen !== runs.primary?.key) ({ runs } = await read({ ...primaryMetrics, [experimentId]: chosen }));
+    return runs;
   }
 
   async metricValues(session: TrackingSession, runId: string, key: string): Promise<number[]> {
-    const tracking = await this.tracking(session);
-    if (!tracking) return [];
+    const access = await this.access(session);
+    if (!access) return [];
     this.reads++;
     // The store returns a history in step order.
-    return tracking.getMetricHistory(runId, key, { maxResults: sparklinePoints }).metrics.map((m) => m.value);
+    return access.call('metricValues', { runId, key, limit: sparklinePoints });
   }
 
   async capturedPatch(session: TrackingSession, runId: string): Promise<string | undefined> {
-    const opened = await this.owned(session);
-    if (!opened) return undefined;
+    const access = await this.access(session);
+    if (!access) return undefined;
     this.reads++;
-    const file = await patchFile(opened.access, opened.store.tracking.getRun(runId));
+    const file = await patchFile(access, await access.call('getRun', { runId }));
     return file && readFile(file, 'utf8');
-  }
-
-  private async tracking(session: TrackingSession) {
-    return (await this.owned(session))?.store.tracking;
   }
 
   /**
    * The store as the Runs view reads it: opened when it exists on disk (a Python file open in a
-   * workspace with runs is a use of RunLens), never created for a lens; none when another process owns it.
+   * workspace with runs is a use of RunLens), never created for a lens; read through its owner
+   * when another process has it (none while that one has not published its server).
    */
-  private async owned(session: TrackingSession) {
+  private async access(session: TrackingSession): Promise<StoreAccess | undefined> {
     if (!session.storeExists()) return undefined;
-    const opened = await session.settledSession();
-    return opened.kind === 'owner' ? opened : undefined;
+    return (await session.settledSession()).access;
   }
 }

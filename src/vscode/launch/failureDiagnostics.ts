@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import { latestFailedRuns } from '../../core/launches/latestFailedRuns';
 import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';
 import { logError } from '../runLensLog';
@@ -64,7 +63,8 @@ export class FailureDiagnostics extends Disposable implements vscode.CodeActionP
     const session = this.sessions.sessionOf(run.info.run_id);
     const opened = await session.openedSession();
     const root = session.folder?.uri.fsPath;
-    if (opened?.kind !== 'owner' || root === undefined || this.isDisposed) return;
+    // The output log is in the store's artifact folder, on this machine whichever process owns the store.
+    if (!opened?.access || root === undefined || this.isDisposed) return;
     const failure = ended.status === 'FAILED' ? await readRunFailure(opened.access, run, root) : undefined;
     const script = failure?.script ?? scriptOfRun(run, root);
     if (script !== undefined) this.failures.delete(script);
@@ -82,10 +82,10 @@ export class FailureDiagnostics extends Disposable implements vscode.CodeActionP
 
   private async restoreFrom(session: TrackingSession): Promise<void> {
     const root = session.folder?.uri.fsPath;
-    const opened = await session.settledSession();
-    if (opened.kind !== 'owner' || root === undefined) return;
-    for (const { runId } of latestFailedRuns(opened.store.db)) {
-      const failure = await readRunFailure(opened.access, opened.store.tracking.getRun(runId), root);
+    const { access } = await session.settledSession();
+    if (!access || root === undefined) return;
+    for (const { runId } of await access.call('latestFailedRuns', {})) {
+      const failure = await readRunFailure(access, await access.call('getRun', { runId }), root);
       // A launch that ended meanwhile knows better.
       if (failure && !this.failures.has(failure.script) && !this.isDisposed) this.failures.set(failure.script, failure);
     }

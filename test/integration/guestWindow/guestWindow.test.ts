@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Run } from '../../../src/core/entities';
 import { CommandId } from '../../../src/vscode/contributions';
@@ -6,7 +8,7 @@ import type { AnsweredRequest } from '../../../src/vscode/dashboards/webviewHost
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
 import type { TrackingEndpoint } from '../../../src/vscode/trackingSession';
-import { mlflowPost, runLensApi, waitFor } from '../support';
+import { mlflowPost, runLensApi, waitFor, workspaceDir } from '../support';
 import { untilShown, ViewMirror } from '../viewMirror';
 
 // Issue 14 part B: a window whose store another process owns (here `runlens serve`) sees and does what an owner
@@ -94,6 +96,57 @@ suite('A window that is a guest of another process', () => {
       listening.dispose();
     }
   });
+
+  test("the editor's summary lens shows the runs of a file logged to the owner, its hovers read through it, and a new run's end updates it", async function () {
+    this.timeout(60_000);
+    const file = path.join(workspaceDir(), 'guest-lens', 'train.py');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, ['import mlflow', 'if __name__ == "__main__":', '    mlflow.log_metric("mse", 0.5)', ''].join('\n'));
+    const { experiment_id } = (await post('experiments/create', { name: 'guest-lens' })) as { experiment_id: string };
+    const logRun = async (mse: number, start: number) => {
+      const tags = [{ key: 'mlflow.source.name', value: 'guest-lens/train.py' }];
+      const { run } = (await post('runs/create', { experiment_id, start_time: start, tags })) as { run: Run };
+      await post('runs/log-batch', { run_id: run.info.run_id, metrics: [2, 1].map((factor, step) => ({ key: 'mse', value: mse * factor, timestamp: start + step, step })) });
+      await post('runs/update', { run_id: run.info.run_id, status: 'FINISHED', end_time: start + 1_000 });
+    };
+    const now = Date.now();
+    await logRun(0.2, now - 300_000);
+    await logRun(0.4, now - 200_000);
+    const uri = vscode.Uri.file(file);
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const lens = await waitFor('the summary lens', async () => (await summaryTitle(uri))?.includes('2 runs') || undefined, 20_000);
+    assert.ok(lens);
+    assert.match((await summaryTitle(uri)) ?? '', /2 runs · last FINISHED .* · best mse 0\.2$/);
+    const hover = await hoverText(uri, new vscode.Position(2, 24));
+    assert.match(hover, /\*\*mse\*\* \(metric\) in the newest 2 of 2 runs of this file/);
+    assert.match(hover, /!\[mse by step in the newest run\]\(data:image\/svg\+xml;base64,/, "a sparkline of the newest run, its history read through the owner");
+
+    const reads = api.editorLens.storeReads();
+    const editor = await vscode.window.showTextDocument(document);
+    for (const text of ['x', 'y', '\n']) {
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text));
+      await summaryTitle(uri);
+      await hoverText(uri, new vscode.Position(3, 24));
+    }
+    assert.equal(api.editorLens.storeReads(), reads, 'no store read while typing');
+
+    const ended = Date.now();
+    await logRun(0.01, ended);
+    await waitFor('the new run in the lens', async () => (await summaryTitle(uri))?.match(/^\$\(history\) 3 runs · last FINISHED .* · best mse 0\.01$/), 10_000);
+    console.log(`guest window: a run's end showed in the summary lens after ${Date.now() - ended} ms`);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  async function summaryTitle(uri: vscode.Uri): Promise<string | undefined> {
+    const lenses = (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)) ?? [];
+    return lenses.find((lens) => lens.command?.title.startsWith('$(history)'))?.command?.title;
+  }
+
+  async function hoverText(uri: vscode.Uri, position: vscode.Position): Promise<string> {
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, position)) ?? [];
+    return hovers.flatMap((hover) => hover.contents.map((content) => (typeof content === 'string' ? content : content.value))).join('\n');
+  }
 
   async function findRun(name: string): Promise<Extract<RunsTreeNode, { kind: 'run' }>> {
     for (const experiment of (await api.runsTree.getChildren()) ?? []) {

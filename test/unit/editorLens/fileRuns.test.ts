@@ -69,4 +69,25 @@ describe("a file's runs, read for the editor", () => {
     assert.deepEqual(readFileRuns(store, query([odd]))?.recent.map((r) => r.info.run_id), [id]);
     assert.equal(sourceFilter(["a'b", 'a\\b', "a'b"]), "tags.`mlflow.source.name` IN ('a''b', 'a\\\\b')");
   });
+  test("agrees with MLflow's search by the lens's filter; a deleted experiment's runs do not count; the newest of equal bests wins", () => {
+    const other = store.createExperiment({ name: 'other' });
+    const gone = store.createExperiment({ name: 'gone' });
+    const first = run('train.py', 1000, { mse: 0.2 });
+    const tie = run('train.py', 2000, { mse: 0.2 });
+    store.createRun({ experimentId: other, startTime: 3000, tags: [{ key: 'mlflow.source.name', value: 'train.py' }] });
+    store.createRun({ experimentId: gone, startTime: 4000, tags: [{ key: 'mlflow.source.name', value: 'train.py' }] });
+    store.deleteExperiment(gone);
+    const runs = readFileRuns(store, { ...query(['train.py']), recent: 10 })!;
+    const active = store.listExperiments().map((e) => e.experiment_id);
+    const searched = store.searchRuns({ experimentIds: active, filter: runs.filter, orderBy: ['attributes.start_time DESC'] }).runs;
+    assert.deepEqual(runs.recent.map((r) => r.info.run_id), searched.map((r) => r.info.run_id));
+    assert.equal(runs.total, store.countRuns(active, 'ACTIVE_ONLY', runs.filter));
+    assert.equal(runs.total, 3, "the deleted experiment's run is left out");
+    assert.equal(runs.experimentId, other, "the newest run's experiment");
+    assert.equal(runs.best, undefined, 'the newest experiment has no run with the metric');
+    store.createRun({ experimentId, startTime: 5000, tags: [{ key: 'mlflow.source.name', value: 'train.py' }] });
+    const back = readFileRuns(store, query(['train.py']))!;
+    assert.equal(back.best?.info.run_id, tie, 'equal values: the newer run');
+    assert.notEqual(back.best?.info.run_id, first);
+  });
 });

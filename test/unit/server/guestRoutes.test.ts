@@ -58,6 +58,27 @@ describe('guest routes', () => {
     assert.equal(page.runs[0].info.run_name, 'run-2', 'newest first');
   });
 
+  test("the editor's reads (a file's runs, a sparkline's values, the failed runs) answer what they answer in process", async () => {
+    const tags = [{ key: 'mlflow.source.name', value: 'lens.py' }];
+    const older = t.store.createRun({ experimentId, runName: 'lens-older', startTime: 5_000, tags }).info.run_id;
+    const newer = t.store.createRun({ experimentId, runName: 'lens-newer', startTime: 6_000, tags }).info.run_id;
+    for (const [runId, values] of [[older, [0.5, 0.1]], [newer, [0.9, 0.3]]] as const) {
+      t.store.logBatch(runId, { metrics: values.map((value, step) => ({ key: 'mse', value, timestamp: 7_000, step })) });
+    }
+    const fileRuns = { sourceNames: ['lens.py'], recent: 5, primaryMetrics: { [experimentId]: 'mse' } };
+    const remote = await access().call('fileRuns', fileRuns);
+    assert.deepEqual(remote, await runStoreOperation(parts(), 'fileRuns', fileRuns));
+    assert.deepEqual(remote.runs?.recent.map((run) => run.info.run_name), ['lens-newer', 'lens-older']);
+    assert.equal(remote.runs?.best?.info.run_name, 'lens-older', 'mse: lower is better');
+    const byDefault = await access().call('fileRuns', { ...fileRuns, primaryMetrics: {} });
+    assert.equal(byDefault.runs?.primary?.key, 'loss', "without a known metric: the experiment's first logged one");
+    assert.deepEqual(await access().call('fileRuns', { ...fileRuns, sourceNames: ['other.py'] }), {});
+    assert.deepEqual(await access().call('metricValues', { runId: newer, key: 'mse', limit: 100 }), [0.9, 0.3]);
+    assert.deepEqual(await access().call('latestFailedRuns', {}), await runStoreOperation(parts(), 'latestFailedRuns', {}));
+    t.store.deleteRun(older);
+    t.store.deleteRun(newer);
+  });
+
   test('edits from a guest land in the store', async () => {
     const runId = runIds[1];
     await access().call('setTag', { runId, key: 'team', value: 'vision' });
@@ -105,6 +126,10 @@ describe('guest routes', () => {
       ['setTag', { runId: runIds[0], key: '../bad key', value: 'x' }, 400, 'INVALID_PARAMETER_VALUE'],
       ['setTag', { runId: runIds[0], key: 'k' }, 400, 'INVALID_PARAMETER_VALUE'],
       ['newestRuns', { experimentIds: [1], limit: 5 }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['fileRuns', { sourceNames: [], recent: 5 }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['fileRuns', { sourceNames: ['a.py'], recent: 5, primaryMetrics: { '1': 7 } }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['fileRuns', { sourceNames: ['a.py'], recent: 5, primaryMetrics: ['mse'] }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['metricValues', { runId: runIds[0], key: 'loss' }, 400, 'INVALID_PARAMETER_VALUE'],
     ];
     for (const [operation, body, status, code] of cases) {
       const reply = await t.client.post(`/api/2.0/runlens/store/${operation}`, body);
