@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database as SqlJsDatabase } from 'sql.js';
-import { nextTurn } from '../nextTurn';
 import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { saveImage } from './databaseImage';
@@ -15,20 +14,8 @@ import { StatementCache } from './statementCache';
 import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
 import { openDurableFiles } from './durableFiles';
 import { TransactionSeries } from './transactionSeries';
+import { SlicedWrites } from './slicedWrites';
 import type { OpenOptions, Param, Reader, Row, SlicedWriteOptions, WriteTransaction } from './databaseApi';
-
-/** Short enough that the host feels responsive, long enough that yielding costs little. */
-const defaultSliceMs = 25;
-/**
- * A script logging all the time would otherwise restart a long write forever; after this many
- * start-overs it blocks once, as a plain write does.
- */
-const defaultMaxRestarts = 3;
-
-interface SlicedWrite {
-  /** Set when a write from elsewhere rolled it back. */
-  interrupted: boolean;
-}
 
 const nothingRecovered: RecoveryReport = { replayedRecords: 0, damagedBytes: 0 };
 
@@ -42,10 +29,9 @@ export class Database implements Reader {
   /** Whether the current write has run a statement (that did not fail). */
   private changed = false;
   private closed = false;
-  /** The long write (`writeInSlices`) whose transaction is open, between or during its slices. */
-  private sliced: SlicedWrite | undefined;
-  private readonly slicedWaiters: (() => void)[] = [];
   private readonly tx: WriteTransaction;
+  /** The long writes (`writeInSlices`): they share this transaction state, lent through a host. */
+  private readonly sliced: SlicedWrites;
   private readonly writeListeners = new Set<() => void>();
   /** The open transaction's changes to the metric histories. */
   private readonly pendingSeries: TransactionSeries;
@@ -69,7 +55,7 @@ export class Database implements Reader {
       new CheckpointScheduler(persistence, {
         checkpoint: () => this.checkpoint(),
         isClosed: () => this.closed,
-        inLongWrite: () => this.sliced !== undefined,
+        inLongWrite: () => this.sliced.isOpen,
         series,
         reportBackgroundError,
       });
@@ -84,6 +70,14 @@ export class Database implements Reader {
       appendPoints: (series, start, points) => this.addSeriesOp({ kind: 'points', series, start, points }),
       removeRunPoints: (runId) => this.addSeriesOp({ kind: 'remove', runId }),
     };
+    this.sliced = new SlicedWrites({
+      tx: this.tx,
+      assertOpen: () => this.assertOpen(),
+      begin: () => this.begin(),
+      rollback: () => this.rollback(),
+      asWriting: (fn) => this.asWriting(fn),
+      commit: (result) => this.commit(result),
+    });
   }
 
   static async open(options: OpenOptions = {}): Promise<Database> {
@@ -150,9 +144,8 @@ export class Database implements Reader {
     this.assertOpen();
     if (this.writing) throw new Error('Database.write cannot be nested: do all the work in one write');
     // A write never joins a long write's open transaction: the long write is rolled back and starts over.
-    if (this.sliced) this.interruptSliced();
-    this.writing = true;
-    try {
+    this.sliced.interrupt();
+    return this.asWriting(() => {
       this.begin();
       let result: R;
       try {
@@ -165,68 +158,16 @@ export class Database implements Reader {
         throw error;
       }
       return this.commit(result);
-    } finally {
-      this.writing = false;
-    }
+    });
   }
 
   /**
-   * A write too long for one turn of the event loop (an import of many runs), as one transaction
-   * run in slices: `steps` does its work between `yield`s, and after each `sliceMs` of it the event
-   * loop runs before the next slice. When the generator returns, everything is committed and
-   * journaled as by `write`; if it throws, the signal aborts or the database closes, none of it is.
-   *
-   * Between slices the transaction stays open, and reads see its rows so far. A `write` from
-   * elsewhere then is never mixed into it: the long write is rolled back first, the other write
-   * runs as usual, and the long write starts over with a fresh generator (`onRestart` is told);
-   * after `maxRestarts` it runs to the end in one go, as `write` would. Callers that can wait
-   * (the tracking server's requests) wait for `longWriteSettled()` instead.
+   * A write too long for one turn of the event loop (an import of many runs): one transaction run
+   * in slices with turns of the event loop between them, committed and journaled as by `write`, or
+   * not at all. How it meets other writes, aborts and restarts: `SlicedWrites.run`.
    */
-  async writeInSlices<R>(steps: (tx: WriteTransaction) => Generator<unknown, R, void>, options: SlicedWriteOptions = {}): Promise<R> {
-    const sliceMs = options.sliceMs ?? defaultSliceMs;
-    for (let attempt = 0; ; attempt += 1) {
-      // Two long writes never share a transaction: a second one waits for the first, then lets a
-      // turn pass so that those who waited for the first (readers) read before it opens its own.
-      while (this.sliced) {
-        await this.longWriteSettled();
-        await nextTurn();
-      }
-      this.assertOpen();
-      options.signal?.throwIfAborted();
-      const inOneGo = attempt >= (options.maxRestarts ?? defaultMaxRestarts);
-      const state: SlicedWrite = { interrupted: false };
-      this.begin();
-      this.sliced = state;
-      try {
-        const generator = steps(this.tx);
-        for (;;) {
-          const step = this.runSlice(generator, inOneGo ? Infinity : sliceMs, options.signal);
-          if (step.done && !options.signal?.aborted) {
-            this.writing = true;
-            try {
-              this.sliced = undefined;
-              return this.commit(step.value);
-            } finally {
-              this.writing = false;
-            }
-          }
-          options.signal?.throwIfAborted();
-          await nextTurn();
-          if (state.interrupted) break;
-          this.assertOpen();
-          options.signal?.throwIfAborted();
-        }
-      } catch (error) {
-        if (this.sliced === state) {
-          this.sliced = undefined;
-          this.rollback();
-        }
-        throw error;
-      } finally {
-        if (this.sliced === undefined) this.releaseSlicedWaiters();
-      }
-      options.onRestart?.();
-    }
+  writeInSlices<R>(steps: (tx: WriteTransaction) => Generator<unknown, R, void>, options: SlicedWriteOptions = {}): Promise<R> {
+    return this.sliced.run(steps, options);
   }
 
   /**
@@ -252,8 +193,7 @@ export class Database implements Reader {
    * a queued long write opens its transaction a turn later.
    */
   longWriteSettled(): Promise<void> {
-    if (!this.sliced) return Promise.resolve();
-    return new Promise((resolve) => this.slicedWaiters.push(resolve));
+    return this.sliced.settled();
   }
 
   /** Calls `listener` after every committed write that changed something, once it is durable. */
@@ -269,7 +209,7 @@ export class Database implements Reader {
    */
   checkpoint(): void {
     this.assertOpen();
-    if (this.writing || this.sliced) throw new Error('Database.checkpoint cannot run inside a write');
+    if (this.writing || this.sliced.isOpen) throw new Error('Database.checkpoint cannot run inside a write');
     const persistence = this.persistence;
     if (!persistence) return;
     this.checkpoints?.cancelIdle();
@@ -290,7 +230,7 @@ export class Database implements Reader {
    */
   compact(): void {
     this.assertOpen();
-    if (this.writing || this.sliced) throw new Error('Database.compact cannot run inside a write');
+    if (this.writing || this.sliced.isOpen) throw new Error('Database.compact cannot run inside a write');
     this.statements.run('VACUUM');
     const persistence = this.persistence;
     if (!persistence) return;
@@ -304,7 +244,7 @@ export class Database implements Reader {
     if (this.closed) return;
     if (this.writing) throw new Error('Database.close cannot run inside a write');
     // A long write still open is abandoned: it was never acknowledged.
-    if (this.sliced) this.interruptSliced();
+    this.sliced.interrupt();
     try {
       this.checkpoint();
     } finally {
@@ -318,7 +258,7 @@ export class Database implements Reader {
    */
   abandon(): void {
     if (this.closed) return;
-    if (this.sliced) this.interruptSliced();
+    this.sliced.interrupt();
     this.release();
   }
 
@@ -332,6 +272,16 @@ export class Database implements Reader {
     this.statements.clear();
     this.db.close();
     this.series.close();
+  }
+
+  /** Runs `fn` as the write in progress: `tx` accepts statements, and a nested write is refused. */
+  private asWriting<T>(fn: () => T): T {
+    this.writing = true;
+    try {
+      return fn();
+    } finally {
+      this.writing = false;
+    }
   }
 
   private begin(): void {
@@ -369,34 +319,6 @@ export class Database implements Reader {
     if (journaledIn) this.checkpoints?.afterJournaledWrite();
     if (this.changed) this.notifyWrite();
     return result;
-  }
-
-  /** Runs a long write's steps until it returns, `sliceMs` have passed or the signal aborts. */
-  private runSlice<R>(generator: Generator<unknown, R, void>, sliceMs: number, signal: AbortSignal | undefined): IteratorResult<unknown, R> {
-    const deadline = performance.now() + sliceMs;
-    this.writing = true;
-    try {
-      for (;;) {
-        const step = generator.next();
-        if (step.done || signal?.aborted || performance.now() >= deadline) return step;
-      }
-    } finally {
-      this.writing = false;
-    }
-  }
-
-  /** Rolls the open long write back; it notices between slices and starts over. */
-  private interruptSliced(): void {
-    const sliced = this.sliced;
-    if (!sliced) return;
-    this.sliced = undefined;
-    sliced.interrupted = true;
-    this.rollback();
-    this.releaseSlicedWaiters();
-  }
-
-  private releaseSlicedWaiters(): void {
-    for (const resolve of this.slicedWaiters.splice(0)) resolve();
   }
 
   private execute(sql: string, rows: readonly (readonly Param[])[]): void {
