@@ -46,3 +46,12 @@ export function mlflowPost(endpoint: TrackingEndpoint): (route: string, body: un
     return (await response.json()) as unknown;
   };
 }
+
+/** GETs from a tracking server's MLflow REST API as an MLflow client does, asserting the call succeeded. */
+export function mlflowGet(endpoint: TrackingEndpoint): (route: string) => Promise<unknown> {
+  return async (route) => {
+    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
+    assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
+    return (await response.json()) as unknown;
+  };
+}

@@ -7,8 +7,9 @@ import { CommandId } from '../../../src/vscode/contributions';
 import type { ModelsTreeNode } from '../../../src/vscode/models/modelsTreeNodes';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { TrackingEndpoint } from '../../../src/vscode/trackingSession';
-import { mlflowPost, runLensApi, waitFor } from '../support';
+import { waitFor } from '../support';
 import { untilShown, ViewMirror } from '../viewMirror';
+import { guestWindow } from './guestSupport';
 
 // Issue 14: in a window whose store another process owns (here `runlens serve`), the Models view lists the owner's
 // registry and follows it, the model commands write through the owner, and a dashboard's host actions work.
@@ -18,23 +19,13 @@ suite('Models and dashboards in a guest window', () => {
   let api: RunLensApi;
   let endpoint: TrackingEndpoint;
   let post: (route: string, body: unknown) => Promise<unknown>;
+  /** A GET of the owner's MLflow REST API, as an MLflow client makes it. */
+  let mlflowGet: (route: string) => Promise<unknown>;
   let models: ViewMirror<ModelsTreeNode>;
   let run: Run;
 
-  /** A GET of the owner's MLflow REST API, as an MLflow client makes it. */
-  const mlflowGet = async (route: string): Promise<unknown> => {
-    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/${route}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
-    assert.equal(response.status, 200, `${route}: ${await response.clone().text()}`);
-    return response.json();
-  };
-
   suiteSetup(async () => {
-    api = await runLensApi();
-    assert.equal(await api.workspaceStore(), undefined, 'another process owns the store: this window does not open it');
-    const found = await api.trackingEndpoint();
-    assert.ok(found, "the owner's server is published in owner.json");
-    endpoint = found;
-    post = mlflowPost(endpoint);
+    ({ api, endpoint, post, get: mlflowGet } = await guestWindow());
     const { experiment_id } = (await post('experiments/create', { name: 'guest-models' })) as { experiment_id: string };
     ({ run } = (await post('runs/create', { experiment_id, run_name: 'trained-elsewhere', start_time: Date.now() })) as { run: Run });
     models = new ViewMirror(api.modelsTree, (node) => node.kind === 'model');

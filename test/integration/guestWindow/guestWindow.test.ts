@@ -7,9 +7,9 @@ import { CommandId } from '../../../src/vscode/contributions';
 import type { AnsweredRequest } from '../../../src/vscode/dashboards/webviewHost';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
-import type { TrackingEndpoint } from '../../../src/vscode/trackingSession';
-import { mlflowPost, runLensApi, waitFor, workspaceDir } from '../support';
+import { waitFor, workspaceDir } from '../support';
 import { untilShown, ViewMirror } from '../viewMirror';
+import { guestWindow } from './guestSupport';
 
 // Issue 14 part B: a window whose store another process owns (here `runlens serve`) sees and does what an owner
 // window does, through the owner's server: the Runs view lists the store, follows writes made by others live, and
@@ -17,23 +17,14 @@ import { untilShown, ViewMirror } from '../viewMirror';
 
 suite('A window that is a guest of another process', () => {
   let api: RunLensApi;
-  let endpoint: TrackingEndpoint;
   let post: (route: string, body: unknown) => Promise<unknown>;
+  let get: (route: string) => Promise<unknown>;
   let runs: ViewMirror<RunsTreeNode>;
 
-  const getRun = async (runId: string): Promise<Run> => {
-    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/runs/get?run_id=${runId}`, { headers: { authorization: `Bearer ${endpoint.token}` } });
-    assert.equal(response.status, 200);
-    return ((await response.json()) as { run: Run }).run;
-  };
+  const getRun = async (runId: string): Promise<Run> => ((await get(`runs/get?run_id=${runId}`)) as { run: Run }).run;
 
   suiteSetup(async () => {
-    api = await runLensApi();
-    assert.equal(await api.workspaceStore(), undefined, 'another process owns the store: this window does not open it');
-    const found = await api.trackingEndpoint();
-    assert.ok(found, "the owner's server is published in owner.json");
-    endpoint = found;
-    post = mlflowPost(endpoint);
+    ({ api, post, get } = await guestWindow());
     runs = new ViewMirror(api.runsTree, (node) => node.kind === 'experiment');
     await runs.start();
   });
