@@ -7,7 +7,7 @@ import type { Database } from '../../../src/core/store/database';
 import { openDatabase } from './searchFixtures';
 
 // The query plans SQLite gives the compiled SQL: lookups per searched row stay primary-key searches
-// beside indexes another feature might add, and the schema's index for logged-model metrics is used.
+// beside indexes another feature might add (the schema has tags_by_key_value since version 8), and the schema's index for logged-model metrics is used.
 
 function plan(db: Database, query: SearchQuery): string {
   return db
@@ -20,7 +20,7 @@ describe('query plans', () => {
   test('run filters look rows up by primary key, even beside an index on (key, value)', async () => {
     const db = await openDatabase();
     db.write((tx) => {
-      for (const table of ['params', 'tags', 'latest_metrics']) tx.run(`CREATE INDEX ${table}_by_key_value ON ${table} (key, value)`);
+      for (const table of ['params', 'tags', 'latest_metrics']) tx.run(`CREATE INDEX IF NOT EXISTS ${table}_by_key_value ON ${table} (key, value)`);
     });
     const shown = plan(db, compileRunSearch({ experimentIds: ['1'], filter: "params.lr = '0.01' AND tags.team = 'a' AND metrics.rmse = 1" }));
     assert.equal(shown.match(/SEARCH k USING PRIMARY KEY \(run_id=\? AND key=\?\)/g)?.length, 3, shown);
