@@ -18,6 +18,8 @@ interface Served {
   readonly url: string;
   readonly token: string;
   output(): string;
+  /** Resolves once the output matches: stderr and stdout are separate pipes, read in no set order. */
+  printed(pattern: RegExp): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -57,7 +59,13 @@ async function serve(dir: string, env: Record<string, string> = {}, extra: strin
     });
     void exited.then((code) => reject(new Error(`serve exited with ${code} before it was ready:\n${out}`)));
   });
-  return { child, ...ready, output: () => out, exited };
+  const printed = async (pattern: RegExp): Promise<void> => {
+    for (const deadline = Date.now() + 10_000; !pattern.test(out); ) {
+      if (Date.now() > deadline) assert.fail(`serve did not print ${pattern} in 10 s:\n${out}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  return { child, ...ready, output: () => out, printed, exited };
 }
 
 describe('runlens serve', () => {
@@ -89,7 +97,7 @@ describe('runlens serve', () => {
     const signIn = /Dashboards: (\S+)/.exec(second.stdout)?.[1] ?? '';
     assert.match(signIn, /\/\?code=[\w-]+$/);
     assert.ok(!signIn.includes(first.token));
-    assert.match(first.output(), /Dashboards: \S+\/\?code=/);
+    await first.printed(/Dashboards: \S+\/\?code=/);
 
     first.child.kill('SIGTERM');
     assert.equal(await first.exited, 0, first.output());
@@ -112,7 +120,8 @@ describe('runlens serve', () => {
   test('--idle-minutes: serves while requests come, then checkpoints, releases the store and exits by itself', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'runlens-cli-idle-'));
     try {
-      const idleMs = 1500;
+      // Long enough that a request delayed by a loaded machine does not leave the server idle between two.
+      const idleMs = 4000;
       const served = await serve(dir, {}, ['--idle-minutes', String(idleMs / 60_000)]);
       children.push(served.child);
       const started = Date.now();
@@ -152,7 +161,7 @@ describe('runlens serve', () => {
       staleOwner(dir, { pid: stranger.pid!, port: (other.address() as AddressInfo).port, token: 'recorded-token-0123456789' });
       const served = await serve(dir);
       children.push(served.child);
-      assert.match(served.output(), /taking the store over/);
+      await served.printed(/taking the store over/);
       const owner = JSON.parse(readFileSync(path.join(dir, '.runlens', 'owner.json'), 'utf8')) as { pid: number; token: string };
       assert.equal(owner.pid, served.child.pid);
       assert.equal(owner.token, served.token);
