@@ -41,9 +41,7 @@ export function ownerBackend(endpoint: OwnerEndpoint, access: StoreAccess): Dash
         const reply = (await ownerRequest(endpoint, `${dashboardMethodPrefix}${method}`, { params: params ?? null })) as { result: ServiceMethods[M]['result'] };
         return reply.result;
       } catch (error) {
-        // The owner's refusal says what the webview shows (a bad filter, a missing run), as in process.
-        if (error instanceof OwnerRequestError) throw new DashboardError((error.dashboardCode ?? 'internal') as ResponseErrorCode, error.message);
-        throw error;
+        throw ownerRefusalAsDashboardError(error);
       }
     },
     changeTracker: () => {
@@ -54,4 +52,15 @@ export function ownerBackend(endpoint: OwnerEndpoint, access: StoreAccess): Dash
       };
     },
   };
+}
+
+/**
+ * The owner's refusal says what the webview shows (a bad filter, a missing run), as in process: a
+ * refusal the owner gave a reason for is no internal failure of this window.
+ */
+export function ownerRefusalAsDashboardError(error: unknown): unknown {
+  if (!(error instanceof OwnerRequestError)) return error;
+  if (error.dashboardCode) return new DashboardError(error.dashboardCode as ResponseErrorCode, error.message);
+  if (error.status >= 500) return new DashboardError('internal', error.message);
+  return new DashboardError(error.errorCode === 'RESOURCE_DOES_NOT_EXIST' ? 'notFound' : 'invalidParams', error.message);
 }

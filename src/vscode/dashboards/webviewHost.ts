@@ -19,6 +19,7 @@ import {
 import type { TitledDashboard } from '../../protocol/dashboardTitles';
 import { dashboardHtml } from '../../server/dashboards/dashboardHtml';
 import { Disposable } from '../disposable';
+import { ownerRefusalAsDashboardError } from './dashboardBackend';
 import { logError } from '../runLensLog';
 
 /** VS Code can open editors, diffs and files: every host action works here. */
@@ -167,7 +168,7 @@ export class WebviewHost extends Disposable {
     try {
       reply = successResponse(request.id, await this.options.handleRequest(request, this));
     } catch (failure) {
-      const responseError = toResponseError(failure);
+      const responseError = toResponseError(ownerRefusalAsDashboardError(failure));
       if (responseError.code === 'internal') logError(`Dashboards: ${request.method} failed`, failure);
       error = responseError.message;
       reply = errorResponse(request.id, responseError);

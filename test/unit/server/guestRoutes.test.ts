@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { runStoreOperation } from '../../../src/core/store/storeOperations';
 import { followOwnerChanges } from '../../../src/vscode/ownerChanges';
+import { toResponseError } from '../../../src/dashboards/dashboardError';
+import { ownerRefusalAsDashboardError } from '../../../src/vscode/dashboards/dashboardBackend';
 import { ownerAccess } from '../../../src/vscode/ownerClient';
 import { startTestServer, type TestServer } from './support/testServer';
 
@@ -140,6 +142,18 @@ describe('guest routes', () => {
     const broken = await t.client.request('POST', '/api/2.0/runlens/store/getRun', { body: '{"runId":', headers: { 'content-type': 'application/json' } });
     assert.equal(broken.status, 400);
     assert.equal(JSON.stringify(t.store.getRun(runIds[0])), before);
+  });
+
+  test("a dashboard host action's refusal by the owner reaches the webview as what it is, not as an internal error", async () => {
+    const refusal = async (name: 'getRun', args: unknown) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a bad argument on purpose
+      const error = await access().call(name, args as any).then(() => assert.fail('the owner accepted it'), (e: unknown) => e);
+      return toResponseError(ownerRefusalAsDashboardError(error));
+    };
+    assert.deepEqual(await refusal('getRun', { runId: 'f'.repeat(32) }), { code: 'notFound', message: `Run with id=${'f'.repeat(32)} not found` });
+    assert.equal((await refusal('getRun', { runId: 42 })).code, 'invalidParams');
+    const plain = new Error('a bug');
+    assert.equal(ownerRefusalAsDashboardError(plain), plain, 'anything else is left to be reported as internal');
   });
 
   test('the change feed answers a waiting request when the store is written, and a stale cursor at once', async () => {
