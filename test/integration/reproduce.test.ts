@@ -68,7 +68,8 @@ suite('Reproduce a run', () => {
       confirmed: true,
     });
     assert.ok(started?.launchId, 'Reproduce started a launch');
-    assert.deepEqual(started.environment, [`Data changed since the run: ${data}`], 'the same interpreter and packages; the data changed');
+    const shownData = path.relative(workspaceDir(), data).split(path.sep).join('/');
+    assert.deepEqual(started.environment, [`Data changed since the run: ${shownData}`], 'the same interpreter and packages; the data changed, named by its place in the workspace');
     assert.equal(started.worktree, opened.root, 'the worktree is reused');
     const report = await api.launches.whenEnded(started.launchId);
     assert.ok(report);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { fingerprintPaths } from '../../capture/dataFingerprint';
 import { captureInterpreter, isInterpreterFailure } from '../../capture/interpreterCapture';
 import { freezePackages } from '../../capture/packageFreeze';
+import { relativePosixPath } from '../../capture/relativePath';
 import { CaptureTag } from '../../core/launches/captureTags';
 import type { Run } from '../../core/entities';
 import { environmentDiff, type EnvironmentDiff, type EnvironmentSide } from '../../core/launches/environmentDiff';
@@ -27,7 +28,10 @@ export async function interpreterNowFor(run: Run, script: vscode.Uri): Promise<{
 export async function runEnvironmentDiff(access: StoreAccess, run: Run, interpreter: string, cwd: string): Promise<EnvironmentDiff> {
   const then = environmentThen(access, run);
   const [requirementsThen, now] = await Promise.all([then.requirements, environmentNow(interpreter, cwd, then.data)]);
-  return environmentDiff({ ...then, requirements: requirementsThen }, now);
+  const diff = environmentDiff({ ...then, requirements: requirementsThen }, now);
+  // Inputs are recorded as file URIs; people read a data file by its place in the workspace.
+  const shown = (file: string) => relativePosixPath(cwd, file) || file;
+  return { ...diff, data: { changed: diff.data.changed.map(shown), missing: diff.data.missing.map(shown) } };
 }
 
 function environmentThen(access: StoreAccess, run: Run): Omit<EnvironmentSide, 'requirements'> & { requirements: Promise<string | undefined>; data: { path: string; sha256: string }[] } {
