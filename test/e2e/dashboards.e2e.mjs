@@ -312,6 +312,27 @@ describe('the dashboards in a browser, served by runlens serve', () => {
     await assertNothingRan(page, dialogs);
   });
 
+  test('a chart follows its container when that changes width and the window does not (a panel laid out, a sidebar dragged)', stepTimeout, async () => {
+    await open(`/run/${ids.a}`);
+    const { run } = await server.api.getRun(ids.a);
+    await openTab('Charts');
+    await waitForCharts('[data-name="metric-charts"]', run.data.metrics.length);
+    const chart = page.locator('[data-name="metric-charts"] .chart-figure .chart').first();
+    const drawnWidth = () => chart.evaluate((element) => element.querySelector('svg')?.getBoundingClientRect().width ?? 0);
+    const wide = await drawnWidth();
+    assert.ok(wide > 400, `drawn at the grid's width (${wide} px)`);
+    await page.evaluate(() => {
+      window.__resizes = 0;
+      window.addEventListener('resize', () => (window.__resizes += 1));
+    });
+    await chart.evaluate((element) => (element.style.width = '300px'));
+    await page.waitForFunction((element) => (element.querySelector('svg')?.getBoundingClientRect().width ?? 999) <= 300, await chart.elementHandle(), { timeout: 10_000 });
+    await chart.evaluate((element) => (element.style.width = ''));
+    await page.waitForFunction((element) => (element.querySelector('svg')?.getBoundingClientRect().width ?? 0) > 400, await chart.elementHandle(), { timeout: 10_000 });
+    assert.equal(await page.evaluate(() => window.__resizes), 0, 'the window never resized');
+    assert.ok(Math.abs((await drawnWidth()) - wide) <= 1, 'back to its first width');
+  });
+
   test('the experiment dashboard’s table equals the store, sorts, filters and hides equal columns', stepTimeout, async () => {
     await open(`/experiment/${ids.experiment}`);
     await waitForRows('runs', 3);
