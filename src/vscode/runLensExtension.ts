@@ -37,6 +37,9 @@ export interface RunLensApi {
   /**
    * The store, opened if needed, when this window owns it; undefined when another process does.
    * For tests and tools that read or seed a lot at once (one transaction instead of a request per run).
+   * A guest window has no such object to give: the owner keeps the database in its own memory
+   * (sql.js), and a second copy opened here would fork the store. In a guest, `trackingEndpoint`
+   * reaches the owner's server, whose MLflow REST API reads and writes the same runs.
    */
   workspaceStore(folder?: vscode.Uri): Promise<WorkspaceStore | undefined>;
   /** The dashboard panels: open ones, and every request they have had answered. */
@@ -110,6 +113,7 @@ export class RunLensExtension extends Disposable {
       trackingEndpoint: async (folder) => (await this.sessionIn(folder).session()).endpoint,
       workspaceStore: async (folder) => {
         const opened = await this.sessionIn(folder).session();
+        // Owner only, by design: see RunLensApi.workspaceStore.
         return opened.kind === 'owner' ? opened.store : undefined;
       },
       dashboards: this.dashboards,

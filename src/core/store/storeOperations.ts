@@ -15,6 +15,9 @@ import { listModelVersions, listRegisteredModels, registryListingLimits, registr
 import { runModelSources } from './registry/runModelSources';
 import type { TrackingStore } from './trackingStore';
 
+/** The most spans a latency figure is taken over: a lens shows a median, not a history. */
+const functionLatencyLimit = 1000;
+
 /** The parts of an open store that the editor's views read and write. */
 export interface StoreParts {
   readonly tracking: TrackingStore;
@@ -140,6 +143,16 @@ export const storeOperations = {
       const scoped = [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND ');
       return store.traces.searchSummaries({ experimentIds, filter: scoped, maxResults: limit }).items;
     },
+  ),
+  /** The names of the functions that traced spans recorded (`@mlflow.trace`): what the latency lens looks for in a file. */
+  tracedFunctionNames: operation(
+    () => ({}),
+    (store) => ({ names: [...store.traces.tracedFunctionNames().keys()] }),
+  ),
+  /** The latencies in milliseconds of a traced function's latest `limit` spans, newest trace first (the latency lens's figure). */
+  functionLatencies: operation(
+    (body) => ({ functionName: stringOf(body, 'functionName'), limit: countOf(body, 'limit', functionLatencyLimit) }),
+    (store, { functionName, limit }) => ({ latencies: store.traces.functionLatencies(functionName, limit) }),
   ),
   setTag: operation(
     (body) => ({ runId: stringOf(body, 'runId'), key: stringOf(body, 'key'), value: stringOf(body, 'value', true) }),

@@ -12,9 +12,10 @@ export interface MlflowTerminalLink extends vscode.TerminalLink {
 /**
  * The links MLflow's client prints after each run ("🏃 View run … at: http://127.0.0.1:PORT/#/…")
  * point at MLflow's UI, which the workspace's servers do not serve: in any terminal, those that
- * name one of this window's tracking servers (one per workspace folder) open the run or experiment
- * dashboard of that folder in the editor instead. Only a store this window already serves is
- * looked at: a line of output never opens it.
+ * name the tracking server of one of this window's stores (one per workspace folder: served by this
+ * window, or by the RunLens process that owns it) open the run or experiment dashboard of that
+ * folder in the editor instead. Only a store this window already has open is looked at: a line of
+ * output never opens it.
  */
 export class MlflowTerminalLinks implements vscode.TerminalLinkProvider<MlflowTerminalLink> {
   constructor(
@@ -27,9 +28,10 @@ export class MlflowTerminalLinks implements vscode.TerminalLinkProvider<MlflowTe
     const sessions = this.sessions.all();
     const links: MlflowTerminalLink[] = [];
     for (const session of sessions) {
-      const opened = await session.openedSession();
-      if (opened?.kind !== 'owner') continue;
-      const port = Number(new URL(opened.endpoint.url).port);
+      // This window's own server, or the one of the process that owns the store when this window is its guest.
+      const endpoint = (await session.openedSession())?.endpoint;
+      if (endpoint === undefined) continue;
+      const port = Number(new URL(endpoint.url).port);
       // With one folder the state names none, as it always did.
       const folder = sessions.length > 1 ? session.folder?.uri.toString() : undefined;
       for (const { startIndex, length, page } of mlflowUiLinks(context.line, port)) {

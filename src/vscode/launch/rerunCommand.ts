@@ -10,6 +10,7 @@ import { codeDifferences, rerunPlan, type CurrentCode } from '../../core/launche
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { patchFile } from '../runs/runArtifactFiles';
+import { storeAccess } from '../runs/ownedStore';
 import { pickRuns, runIdOf } from '../runs/runTargets';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { LaunchController } from './launchController';
@@ -23,14 +24,14 @@ export function registerRerunCommand(sessions: WorkspaceSessions, controller: La
     withErrorMessage('run the run again', async () => {
       if (!vscode.workspace.isTrusted) throw new Error('launching code is unavailable in an untrusted workspace');
       const session = sessions.sessionOf(target);
-      const opened = await session.session();
-      if (opened.kind !== 'owner') throw new Error(`another RunLens process (pid ${opened.ownerPid}) owns this workspace's runs: run it again there`);
-      const runId = runIdOf(target) ?? (await pickRuns(opened.access, { title: 'Run which run again?' }))?.[0];
+      // In this window or through the process that owns the store; the launch goes the same way as Run tracked's.
+      const access = await storeAccess(session);
+      const runId = runIdOf(target) ?? (await pickRuns(access, { title: 'Run which run again?' }))?.[0];
       if (!runId || !session.folder) return undefined;
-      const run = opened.store.tracking.getRun(runId);
+      const run = await access.call('getRun', { runId });
       const tags = Object.fromEntries((run.data.tags ?? []).map((t) => [t.key, t.value]));
       const plan = rerunPlan(tags, session.folder.uri.fsPath);
-      const captured = await patchFile(opened.access, run);
+      const captured = await patchFile(access, run);
       const differences = codeDifferences(tags, await currentCode(plan.script), captured ? patchSections(await readFile(captured, 'utf8')) : undefined);
       if (differences.length > 0 && !options?.confirmed) {
         const args = plan.args.length > 0 ? `with the run's arguments: ${formatCommandLine(plan.args[0], plan.args.slice(1))}` : 'with no arguments, as the run had';

@@ -4,7 +4,9 @@ import { listRunWorktrees, removeRunWorktree, type RunWorktree } from '../../cap
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { formatBytes } from '../runs/runFormat';
-import type { Session, TrackingSession } from '../trackingSession';
+import { storeAccess } from '../runs/ownedStore';
+import type { StoreAccess } from '../storeAccess';
+import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { gitPathSetting } from './launchController';
 import { runWorktreesFolder } from './runCode';
@@ -69,14 +71,14 @@ async function worktreesOf(session: TrackingSession, gitOptions: { gitPath?: str
   if (!storeDir || !session.storeExists()) return [];
   const worktrees = await listRunWorktrees(path.join(storeDir, runWorktreesFolder), gitOptions);
   if (worktrees.length === 0) return [];
-  const opened = await session.settledSession();
-  return worktrees.map((worktree) => ({ ...worktree, runName: runNameOf(opened, worktree.runId) }));
+  // In this window or through the process that owns the store.
+  const access = await storeAccess(session);
+  return Promise.all(worktrees.map(async (worktree) => ({ ...worktree, runName: await runNameOf(access, worktree.runId) })));
 }
 
-function runNameOf(opened: Session, runId: string): string {
-  if (opened.kind !== 'owner') return `run ${runId}`;
+async function runNameOf(access: StoreAccess, runId: string): Promise<string> {
   try {
-    return opened.store.tracking.getRun(runId).info.run_name;
+    return (await access.call('getRun', { runId })).info.run_name;
   } catch {
     return `run ${runId} (deleted)`;
   }
