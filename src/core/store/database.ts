@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database as SqlJsDatabase } from 'sql.js';
 import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
+import { copyWithoutFreePages } from './imageCompaction';
 import { saveImage } from './databaseImage';
 import type { Journal } from './journal';
 import type { RecoveryReport } from './recovery';
@@ -29,6 +30,10 @@ export class Database implements Reader {
   /** Whether the current write has run a statement (that did not fail). */
   private changed = false;
   private closed = false;
+  /** Bumped by every transaction begun and every checkpoint: a compaction copying across turns notices either. */
+  private generation = 0;
+  /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
+  private compacting = false;
   private readonly tx: WriteTransaction;
   /** The long writes (`writeInSlices`): they share this transaction state, lent through a host. */
   private readonly sliced: SlicedWrites;
@@ -41,8 +46,8 @@ export class Database implements Reader {
   private readonly grouped = new AsyncLocalStorage<true>();
 
   private constructor(
-    private readonly db: SqlJsDatabase,
-    private readonly statements: StatementCache,
+    private db: SqlJsDatabase,
+    private statements: StatementCache,
     private readonly persistence: Persistence | undefined,
     /** What opening found: journal records replayed, damage set aside. Show `message` to the user. */
     readonly recovery: RecoveryReport,
@@ -55,7 +60,7 @@ export class Database implements Reader {
       new CheckpointScheduler(persistence, {
         checkpoint: () => this.checkpoint(),
         isClosed: () => this.closed,
-        inLongWrite: () => this.sliced.isOpen,
+        inLongWrite: () => this.sliced.isOpen || this.compacting,
         series,
         reportBackgroundError,
       });
@@ -216,6 +221,7 @@ export class Database implements Reader {
     if (persistence.imageExists && persistence.journal.byteLength === 0) return;
     // The history files first: once the journal is emptied, they alone hold the points.
     this.series.sync();
+    this.generation++;
     writeCheckpointSeq(this.db, persistence.journal.lastSeq);
     saveImage(persistence.dir, this.db.export());
     persistence.imageExists = true;
@@ -224,19 +230,37 @@ export class Database implements Reader {
   }
 
   /**
-   * Gives the space of deleted rows back (VACUUM: the image then holds only live pages) and
-   * checkpoints. Changes no row, so nothing is journaled. Costs a pass over what the image holds:
-   * for after a large delete (the move of the histories out of the image), not for every day.
+   * Gives the space of deleted rows back and checkpoints: the image then holds only live pages, as
+   * after VACUUM, but the copy is made in slices with turns of the event loop between them
+   * (imageCompaction.ts), so a large image never holds the loop for long. Changes no row, so
+   * nothing is journaled. For after a large delete (the move of the histories out of the image),
+   * not for every day. Resolves false, changing nothing, when a write, checkpoint or close came
+   * between the slices (the copy would be stale).
    */
-  compact(): void {
+  async compact(): Promise<boolean> {
     this.assertOpen();
-    if (this.writing || this.sliced.isOpen) throw new Error('Database.compact cannot run inside a write');
-    this.statements.run('VACUUM');
-    const persistence = this.persistence;
-    if (!persistence) return;
-    // The journal may be empty: the image is rewritten all the same, smaller.
-    persistence.imageExists = false;
-    this.checkpoint();
+    if (this.writing || this.sliced.isOpen || this.compacting) throw new Error('Database.compact cannot run inside a write or another compaction');
+    const SQL = await loadSqlJs();
+    const generation = this.generation;
+    this.compacting = true;
+    let fresh: SqlJsDatabase | undefined;
+    try {
+      fresh = await copyWithoutFreePages(SQL, this.db, () => this.closed || this.generation !== generation);
+    } finally {
+      this.compacting = false;
+    }
+    if (!fresh) return false;
+    this.statements.clear();
+    this.db.close();
+    fresh.exec('PRAGMA journal_mode = MEMORY');
+    this.db = fresh;
+    this.statements = new StatementCache(fresh);
+    if (this.persistence) {
+      // The journal may be empty: the image is rewritten all the same, smaller.
+      this.persistence.imageExists = false;
+      this.checkpoint();
+    }
+    return true;
   }
 
   /** Checkpoints (for a durable database) and closes. Closing twice is harmless. */
@@ -285,6 +309,7 @@ export class Database implements Reader {
   }
 
   private begin(): void {
+    this.generation++;
     this.changed = false;
     this.pendingSeries.clear();
     this.persistence?.writer.begin();

@@ -123,3 +123,65 @@ describe('migration 4: histories move out of the sql.js image', () => {
     }
   });
 });
+
+describe('migration 4 on a big older store', () => {
+  it('moves every history of many runs, keeps their params, and leaves an image without free pages, the loop turning throughout', async (t) => {
+    const dir = tempDir(t);
+    const runCount = 400;
+    const runIds = Array.from({ length: runCount }, (_, r) => r.toString(16).padStart(32, '0'));
+    const old = await Database.open({ ...manual, dir, migrations: migrations.slice(0, 3) });
+    old.write((tx) => {
+      tx.run(`INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (0, 'Default', 'x', 0, 0)`);
+      for (const runId of runIds) {
+        tx.run(`INSERT INTO runs (run_id, experiment_id, status, start_time, artifact_uri) VALUES (?, 0, 'FINISHED', 0, 'x')`, [runId]);
+        tx.runMany(
+          'INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)',
+          Array.from({ length: 20 }, (_, k) => [runId, `param_${k}`, `${runId}/${k}`]),
+        );
+        for (const key of ['loss', 'accuracy']) {
+          tx.runMany(
+            'INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)',
+            Array.from({ length: 150 }, (_, i) => [runId, key, i / 7, 1000 + i, i]),
+          );
+          tx.run(
+            `INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step, min_value, max_value, point_count)
+             VALUES (?, ?, 0, 0, 0, 0, NULL, NULL, 150)`,
+            [runId, key],
+          );
+        }
+      }
+    });
+    old.close();
+    const imageBefore = statSync(path.join(dir, 'runlens.db')).size;
+
+    const db = await Database.open({ ...manual, dir });
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    let moved: number;
+    try {
+      moved = await moveHistoriesOutOfImage(db);
+    } finally {
+      clearInterval(ticker);
+      db.close();
+    }
+    assert.equal(moved, runCount * 300);
+    // 24 slices of the move, then the compaction's: the loop turns between them all.
+    assert.ok(turns >= 30, `the loop turned ${turns} times`);
+    assert.ok(statSync(path.join(dir, 'runlens.db')).size < imageBefore / 2, 'the image no longer holds the points');
+
+    const store = await WorkspaceStore.open(dir, manual);
+    try {
+      assert.equal(store.db.get<{ n: number }>('SELECT freelist_count AS n FROM pragma_freelist_count')?.n, 0, 'no free pages left');
+      assert.equal(store.db.get<{ n: number }>('SELECT count(*) AS n FROM metrics')?.n, 0);
+      assert.equal(store.db.get<{ n: number }>('SELECT count(*) AS n FROM params')?.n, runCount * 20);
+      for (const runId of [runIds[0], runIds[runCount - 1]]) {
+        assert.deepEqual(
+          store.tracking.getMetricHistory(runId, 'accuracy').metrics.map((point) => [point.step, point.value]),
+          Array.from({ length: 150 }, (_, i) => [i, i / 7]),
+        );
+      }
+    } finally {
+      store.close();
+    }
+  });
+});

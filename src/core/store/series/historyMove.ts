@@ -30,8 +30,8 @@ type MetricRow = [rowid: number, runId: string, key: string, value: number | nul
  * running between them. Each slice writes its points to the files, flushes them, then in one
  * journaled write marks how far the move has come, numbers the moved points that keep a row (those
  * linked to a model or dataset) and deletes the others. A move cut off by a kill resumes from its
- * last slice on the next open. At the end the image is compacted (VACUUM) and checkpointed, so the
- * store's memory and checkpoints no longer carry the points. Returns the points moved.
+ * last slice on the next open. At the end the image is compacted (in slices, as VACUUM would) and
+ * checkpointed, so the store's memory and checkpoints no longer carry the points. Returns the points moved.
  */
 export async function moveHistoriesOutOfImage(db: Database, onProgress?: (progress: HistoryMoveProgress) => void): Promise<number> {
   const started = db.get<{ value: number }>('SELECT value FROM _runlens_meta WHERE key = ?', [progressKey]);
@@ -52,7 +52,9 @@ export async function moveHistoriesOutOfImage(db: Database, onProgress?: (progre
     if (rows.length === 0) break;
     const { numbered, touched } = writeSlice(db, series, rows);
     const outOfOrder = touched.filter((s) => !s.inOrder).map((s) => [s.runId, s.seriesId]);
-    // The points are on the disk before the journal says they moved.
+    // The points are on the disk before the journal says they moved: flushed in the thread pool,
+    // so that the many files of a slice do not hold the event loop.
+    await db.series.syncInBackground();
     db.series.sync();
     const lastRowid = rows[rows.length - 1][0];
     db.write((tx) => {
@@ -71,9 +73,10 @@ export async function moveHistoriesOutOfImage(db: Database, onProgress?: (progre
       'UPDATE latest_metrics SET point_count = ?, in_order = ? WHERE run_id = ? AND series_id = ?',
       [...series.values()].map((s) => [s.count, s.inOrder ? 1 : 0, s.runId, s.seriesId]),
     );
-    tx.run('DELETE FROM _runlens_meta WHERE key = ?', [progressKey]);
   });
-  db.compact();
+  // The mark goes only after the compaction: a move killed during it compacts again on the next open.
+  await db.compact();
+  db.write((tx) => tx.run('DELETE FROM _runlens_meta WHERE key = ?', [progressKey]));
   return movedPoints;
 }
 
