@@ -12,8 +12,17 @@ import type { AssessmentModel, TraceEventModel, TraceModel, TraceSpanModel } fro
  * Linear in the number of spans (a 10,000-span trace builds in tens of milliseconds).
  */
 export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): TraceModel {
-  const origin = spans.reduce((min, span) => (BigInt(span.start_time_unix_nano) < min ? BigInt(span.start_time_unix_nano) : min), spans.length > 0 ? BigInt(spans[0].start_time_unix_nano) : 0n);
+  // The earliest start compared as decimal text: one BigInt, not two per span.
+  const first = spans.reduce<string | undefined>((min, span) => (min === undefined || compareDecimal(span.start_time_unix_nano, min) < 0 ? span.start_time_unix_nano : min), undefined);
+  const origin = first === undefined ? 0n : BigInt(first);
   const msFrom = (ns: string) => Number(BigInt(ns) - origin) / 1e6;
+  // A parent's id is converted once, not again for each of its children.
+  const hexIds = new Map<string, string>();
+  const hexOf = (base64: string): string => {
+    let hex = hexIds.get(base64);
+    if (hex === undefined) hexIds.set(base64, (hex = base64ToHex(base64)));
+    return hex;
+  };
   const children = new Map<string, SpanJson[]>();
   const ids = new Set(spans.map((span) => span.span_id));
   const roots: SpanJson[] = [];
@@ -35,7 +44,7 @@ export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): Tr
   const stack: { span: SpanJson; depth: number }[] = roots.map((span) => ({ span, depth: 0 })).reverse();
   while (stack.length > 0) {
     const { span, depth } = stack.pop()!;
-    const model = spanModel(span, depth, msFrom);
+    const model = spanModel(span, depth, msFrom, hexOf);
     inputTokens += model.inputTokens ?? 0;
     outputTokens += model.outputTokens ?? 0;
     ordered.push(model);
@@ -62,7 +71,7 @@ export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): Tr
   };
 }
 
-function spanModel(span: SpanJson, depth: number, msFrom: (ns: string) => number): TraceSpanModel {
+function spanModel(span: SpanJson, depth: number, msFrom: (ns: string) => number, hexOf: (base64: string) => string): TraceSpanModel {
   // One pass over the attributes: a trace of 10,000 spans is modelled in well under a second.
   let inputs: unknown;
   let outputs: unknown;
@@ -102,8 +111,8 @@ function spanModel(span: SpanJson, depth: number, msFrom: (ns: string) => number
   const inputTokens = tokenCount(usage?.input_tokens);
   const outputTokens = tokenCount(usage?.output_tokens);
   return {
-    spanId: base64ToHex(span.span_id),
-    ...(span.parent_span_id ? { parentSpanId: base64ToHex(span.parent_span_id) } : {}),
+    spanId: hexOf(span.span_id),
+    ...(span.parent_span_id ? { parentSpanId: hexOf(span.parent_span_id) } : {}),
     depth,
     name: span.name,
     spanType,

@@ -5,7 +5,7 @@ import { columnField, keyValueField, type FilterCatalog, type FilterField } from
 import { columnTerm } from './orderTerms';
 import type { SearchQuery } from './paging';
 import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
-import { fragment } from './sqlFragment';
+import { fragment, type SqlFragment } from './sqlFragment';
 
 /** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
 export interface TraceSearchRequest {
@@ -76,9 +76,22 @@ const traceAttributes: Readonly<Record<string, FilterField>> = {
 const spanColumns: Readonly<Record<string, string>> = { name: 's.name', type: 's.span_type', status: 's.status' };
 const spanAttributesPrefix = 'attributes.';
 
+/**
+ * Reads the one number a statement selects (a COUNT): how a span attribute's filter learns, before
+ * it is compiled, whether many spans or few pass its test. The searching store supplies it.
+ */
+export type CountReader = (statement: SqlFragment) => number;
+
+/**
+ * Spans passing a span attribute's test from which the traces are walked in order, each probed for
+ * such a span, instead of listed first: a list of this many trace ids costs a few milliseconds to
+ * build, and with this many matches a page of traces is found long before the walk ends.
+ */
+export const spanAttributeListLimit = 2000;
+
 /** `span.name`, `span.type`, `span.status` and `span.attributes.<key>`: some span of the trace passes the test. */
-function spanField(key: string): FilterField | undefined {
-  if (key.toLowerCase().startsWith(spanAttributesPrefix)) return spanAttributeField(key.slice(spanAttributesPrefix.length));
+function spanField(key: string, countRows: CountReader | undefined): FilterField | undefined {
+  if (key.toLowerCase().startsWith(spanAttributesPrefix)) return spanAttributeField(key.slice(spanAttributesPrefix.length), countRows);
   const column = spanColumns[key.toLowerCase()];
   if (column === undefined) return undefined;
   return {
@@ -95,21 +108,30 @@ function spanField(key: string): FilterField | undefined {
  * `span.attributes.<key>`: some span of the trace has the attribute and its value, as text (a
  * string as it is, anything else as JSON: `0.7`, `true`), passes the test. Read from the narrow
  * table ingestion fills (core/traces/spanAttributes.ts), never from the span files.
+ *
+ * Which plan is fast depends on how many spans pass, which only the data tells: a value few traces
+ * have (a session, a rare model, a prefix few meet) is found in the value index and its traces
+ * listed once, then the traces walked in order only check membership; a value most traces have
+ * is checked per trace, the walk stopping at a full page (listing 100,000 ids first took 590 ms).
+ * So the matches are counted first, up to spanAttributeListLimit: an index range, bounded either way.
  */
-function spanAttributeField(name: string): FilterField {
+function spanAttributeField(name: string, countRows: CountReader | undefined): FilterField {
   return {
     label: `span attribute '${name}'`,
     type: 'string',
     where: (test) => {
       const value = test.on('a.value');
       const params = [name, ...value.params];
-      // Exact values (a session, a user) are what few traces have: they are looked up in the value
-      // index once, and the traces walked in order only check membership (the unary + keeps the
-      // walk in order). A pattern or a negation is tested per trace, stopping at a full page.
-      if (test.operator === '=' || test.operator === 'IN') {
-        return fragment(`+traces.trace_id IN (SELECT a.trace_id FROM trace_span_attributes AS a WHERE a.key = ? AND ${value.sql})`, params);
-      }
-      return fragment(`EXISTS (SELECT 1 FROM trace_span_attributes AS a WHERE a.trace_id = traces.trace_id AND a.key = ? AND ${value.sql})`, params);
+      const matches = fragment(`FROM trace_span_attributes AS a WHERE a.key = ? AND ${value.sql}`, params);
+      const few =
+        countRows !== undefined &&
+        countRows(fragment(`SELECT COUNT(*) FROM (SELECT 1 ${matches.sql} LIMIT ?)`, [...matches.params, spanAttributeListLimit])) < spanAttributeListLimit;
+      // The unary + keeps the walk over traces in order rather than driven from the list.
+      if (few) return fragment(`+traces.trace_id IN (SELECT a.trace_id ${matches.sql})`, matches.params);
+      // Probed by the trace's own rows (trace_id, key), never by a range of the value index that
+      // many spans share (a prefix every other trace meets cost 12 s so).
+      const probed = test.on('+a.value');
+      return fragment(`EXISTS (SELECT 1 FROM trace_span_attributes AS a WHERE a.trace_id = traces.trace_id AND a.key = ? AND ${probed.sql})`, [name, ...probed.params]);
     },
   };
 }
@@ -132,14 +154,15 @@ function assessmentField(kind: 'feedback' | 'expectation', name: string): Filter
   };
 }
 
-const traceCatalog: FilterCatalog = {
+/** The traces' filter fields; span attribute filters pick their plan by counting matches with `countRows` (none: validation only). */
+const traceCatalog = (countRows: CountReader | undefined): FilterCatalog => ({
   subject: 'traces',
   attributes: traceAttributes,
   attributeNames: ['request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'status', 'name', 'run_id', 'client_request_id', 'text'],
   keyed: {
     tag: (key) => keyValueField(`tag '${key}'`, 'trace_tags', 'k.trace_id = traces.trace_id', key),
     metadata: (key) => keyValueField(`request_metadata '${key}'`, 'trace_metadata', 'k.trace_id = traces.trace_id', key),
-    span: spanField,
+    span: (key) => spanField(key, countRows),
     feedback: (key) => assessmentField('feedback', key),
     expectation: (key) => assessmentField('expectation', key),
   },
@@ -152,7 +175,7 @@ const traceCatalog: FilterCatalog = {
     feedback: 'feedback',
     expectation: 'expectation',
   },
-};
+});
 
 const requestTimeOrder: OrderableAttribute = { id: 'timestamp_ms', column: 'traces.request_time' };
 const executionOrder: OrderableAttribute = { id: 'execution_time_ms', column: 'traces.execution_ms' };
@@ -170,33 +193,34 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
   experiment_id: { id: 'experiment_id', column: 'traces.experiment_id' },
 };
 
-const traceSearchEntity: SearchEntity<TraceSearchRequest> = {
+const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<TraceSearchRequest> => ({
   table: 'traces',
   keyColumns: 'traces.trace_id',
   limits: traceSearchLimits,
   fieldExample,
-  catalog: traceCatalog,
+  catalog: traceCatalog(countRows),
   scope: (request) => [experimentCondition('traces.experiment_id', request.experimentIds, 'locations')],
   // No default clauses: the tie-breakers below are the default order ('timestamp_ms DESC' completes faults' "such as").
   order: orderByClauses({ fieldExample: 'timestamp_ms DESC', term: attributeOrder(orderableAttributes), refuseDuplicates: false }),
   tieBreakers: [columnTerm('timestamp_ms', 'traces.request_time', false), columnTerm('request_id', 'traces.trace_id', true)],
   // MLflow's server hands out a token whenever a page is full, even when nothing follows.
   tokenWhenFull: true,
-};
+});
 
 /**
  * Compiles a trace search to one parameterized statement selecting `trace_id` from `traces`, in
  * order (newest first by default, then by id, as MLflow's tie-breakers), one page plus one row.
- * Throws a 400 MlflowError on a bad filter, order or page token.
+ * Throws a 400 MlflowError on a bad filter, order or page token. `countRows` reads the database the
+ * statement will run on (span attribute filters count their matches to choose their plan).
  */
-export function compileTraceSearch(request: TraceSearchRequest): SearchQuery {
-  return compileSearch(traceSearchEntity, request);
+export function compileTraceSearch(request: TraceSearchRequest, countRows: CountReader): SearchQuery {
+  return compileSearch(traceSearchEntity(countRows), request);
 }
 
 /** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */
 export function traceFilterProblem(filter: string): string | undefined {
   try {
-    compileTraceSearch({ experimentIds: [], filter });
+    compileSearch(traceSearchEntity(undefined), { experimentIds: [], filter });
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

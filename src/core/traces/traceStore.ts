@@ -1,5 +1,6 @@
 import type { KeyValue } from '../entities';
 import { filterLiteral } from '../search/filterLiteral';
+import type { SqlFragment } from '../search/sqlFragment';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
 import type { Database } from '../store/database';
 import { executeSearch, firstColumn, type SearchRows } from '../store/executeSearch';
@@ -253,7 +254,8 @@ export class TraceStore {
   }
 
   private searchIds(request: TraceSearchRequest): TracePage<string> {
-    return executeSearch(this.db, compileTraceSearch(request), searchedTraceIds);
+    const countRows = (statement: SqlFragment): number => this.db.values(statement.sql, statement.params)[0][0] as number;
+    return executeSearch(this.db, compileTraceSearch(request, countRows), searchedTraceIds);
   }
 }
 

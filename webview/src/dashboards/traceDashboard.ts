@@ -12,15 +12,19 @@ import { el, replaceChildren } from '../components/dom';
 import { loading } from '../components/progress';
 import { tag } from '../components/tag';
 import { textField } from '../components/textField';
+import { WindowedRows } from '../components/windowedRows';
 import { chatMessagesOf, conversation } from './chatMessages';
 import type { Dashboard, DashboardContext } from './context';
 import { formatMs } from './format';
 import { jsonTree } from './jsonTree';
 import { traceStateTag } from './traceLists';
 
+/** A waterfall row's height in px, as the stylesheet sets it (`.span-row`). */
+const spanRowHeight = 22;
+
 /**
  * The trace viewer: the span tree as a waterfall (one row per span, indented by depth, its bar
- * placed on the trace's timeline), and the selected span's inputs and outputs (chat messages as a
+ * placed on the trace's timeline; only the rows in view are drawn), and the selected span's inputs and outputs (chat messages as a
  * conversation, anything else as a JSON tree), attributes, events and exceptions; token totals and
  * assessments, with feedback added from here.
  */
@@ -31,7 +35,11 @@ export class TraceDashboard implements Dashboard {
   private readonly assessments = el('div', { className: 'trace-assessments', attrs: { 'data-name': 'assessments' } });
   private model: TraceModel | undefined;
   private selected: string | undefined;
-  private readonly rows = new Map<string, HTMLElement>();
+  /** Each span's row number in the waterfall. */
+  private readonly rowOfSpan = new Map<string, number>();
+  private readonly rows = new WindowedRows<TraceSpanModel>(this.waterfall, spanRowHeight, (span, index) => this.spanRow(span, index));
+  /** The trace's length in ms: where each span's bar sits on the timeline. */
+  private timeline = 0.001;
 
   constructor(
     private readonly ctx: DashboardContext,
@@ -79,21 +87,18 @@ export class TraceDashboard implements Dashboard {
         el('span', { className: 'trace-id', text: model.traceId }),
       ),
     );
-    this.rows.clear();
-    const fragment = document.createDocumentFragment();
-    for (const span of model.spans) {
-      const row = this.spanRow(span, total);
-      this.rows.set(span.spanId, row);
-      fragment.append(row);
-    }
-    replaceChildren(this.waterfall, fragment);
-    const keep = this.selected !== undefined && this.rows.has(this.selected) ? this.selected : model.spans[0]?.spanId;
+    this.timeline = total;
+    this.rowOfSpan.clear();
+    model.spans.forEach((span, index) => this.rowOfSpan.set(span.spanId, index));
+    this.rows.show(model.spans);
+    const keep = this.selected !== undefined && this.rowOfSpan.has(this.selected) ? this.selected : model.spans[0]?.spanId;
     if (keep !== undefined) this.select(keep);
     else replaceChildren(this.details, el('p', { text: 'This trace has no spans stored.' }));
     this.renderAssessments(model.assessments);
   }
 
-  private spanRow(span: TraceSpanModel, total: number): HTMLElement {
+  private spanRow(span: TraceSpanModel, index: number): HTMLElement {
+    const total = this.timeline;
     const bar = el('div', { className: `span-bar span-bar-${span.status.toLowerCase()}` });
     bar.style.marginLeft = `${(span.startMs / total) * 100}%`;
     bar.style.width = `${Math.max((span.durationMs / total) * 100, 0.3)}%`;
@@ -101,7 +106,11 @@ export class TraceDashboard implements Dashboard {
     name.style.paddingLeft = `${span.depth * 12}px`;
     const row = el(
       'div',
-      { className: 'span-row', attrs: { role: 'treeitem', 'data-span-id': span.spanId, tabindex: '0' } },
+      {
+        className: `span-row${span.spanId === this.selected ? ' selected' : ''}`,
+        // Only the rows in view are drawn: their place in the whole tree is told to screen readers.
+        attrs: { role: 'treeitem', 'data-span-id': span.spanId, tabindex: '0', 'aria-level': String(span.depth + 1), 'aria-posinset': String(index + 1), 'aria-setsize': String(this.rowOfSpan.size) },
+      },
       name,
       el('div', { className: 'span-track' }, bar),
       el('div', { className: 'span-duration', text: formatMs(span.durationMs) }),
@@ -114,11 +123,12 @@ export class TraceDashboard implements Dashboard {
   }
 
   private select(spanId: string): void {
-    const span = this.model?.spans.find((candidate) => candidate.spanId === spanId);
+    const index = this.rowOfSpan.get(spanId);
+    const span = index === undefined ? undefined : this.model?.spans[index];
     if (span === undefined) return;
-    if (this.selected !== undefined) this.rows.get(this.selected)?.classList.remove('selected');
+    if (this.selected !== undefined) this.rowElement(this.selected)?.classList.remove('selected');
     this.selected = spanId;
-    this.rows.get(spanId)?.classList.add('selected');
+    this.rowElement(spanId)?.classList.add('selected');
     const exceptions = span.events.filter((event) => event.name === 'exception');
     const otherEvents = span.events.filter((event) => event.name !== 'exception');
     replaceChildren(
@@ -143,6 +153,12 @@ export class TraceDashboard implements Dashboard {
       otherEvents.length > 0 ? el('h3', { text: 'Events' }) : null,
       ...otherEvents.map((event) => jsonTree(Object.fromEntries(event.attributes.map((a) => [a.key, a.value])), `${event.name} at ${formatMs(event.timeMs)}`, false)),
     );
+  }
+
+  /** A span's row while it is drawn (in view or near it). */
+  private rowElement(spanId: string): HTMLElement | undefined {
+    const index = this.rowOfSpan.get(spanId);
+    return index === undefined ? undefined : this.rows.rowAt(index);
   }
 
   private async goToCode(span: TraceSpanModel): Promise<void> {

@@ -1,0 +1,71 @@
+import type { Database } from '../../../src/core/store/database';
+import type { TraceSearchRequest } from '../../../src/core/search/traceSearch';
+
+// 100,000 traces as DESIGN.md's search budget (100 ms a search) sizes them, and the filter shapes
+// timed against it: the scale test (test/unit/traces/traceScale.test.ts) checks what each finds,
+// `npm run bench -- traces` prints each one's time beside the budget.
+
+export const workloadTraceCount = 100_000;
+
+/** The trace that alone has the rare model. */
+export const rareTraceIndex = 12_345;
+
+export function workloadTraceId(i: number): string {
+  return `tr-${i.toString(16).padStart(32, '0')}`;
+}
+
+/**
+ * Seeds `count` traces in one transaction, as an import would; the rows are those startTrace and
+ * span ingestion write. Two spans a trace (an agent calling a model): the model is `model_<i % 20>`,
+ * except trace rareTraceIndex's `rare-model`; every tenth trace is an ERROR, every hundredth calls a TOOL.
+ */
+export function seedTraces(db: Database, experimentId: string, count = workloadTraceCount): void {
+  db.write((tx) => {
+    const rows = Array.from({ length: count }, (_, i) => [workloadTraceId(i), Number(experimentId), 1_700_000_000_000 + i * 1000, (i * 7919) % 5000, i % 10 === 0 ? 'ERROR' : 'OK']);
+    tx.runMany('INSERT INTO traces (trace_id, experiment_id, request_time, execution_ms, state, info_logged) VALUES (?, ?, ?, ?, ?, 1)', rows);
+    tx.runMany('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)', rows.map((row, i) => [row[0], 'env', i % 3 === 0 ? 'prod' : 'test']));
+    tx.runMany('INSERT INTO trace_tags (trace_id, key, value) VALUES (?, ?, ?)', rows.map((row, i) => [row[0], 'mlflow.traceName', `agent_${i % 50}`]));
+    const spans = rows.flatMap((row, i) => [
+      [row[0], `a${i}`, null, 'agent', 'AGENT', 'OK', '1', '2'],
+      [row[0], `l${i}`, `a${i}`, 'llm_call', i % 100 === 0 ? 'TOOL' : 'LLM', 'OK', '1', '2'],
+    ]);
+    tx.runMany('INSERT INTO trace_spans (trace_id, span_id, parent_span_id, name, span_type, status, start_ns, end_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?)', spans);
+    tx.runMany(
+      'INSERT INTO trace_span_attributes (trace_id, key, span_id, value) VALUES (?, ?, ?, ?)',
+      rows.flatMap((row, i) => [
+        [row[0], 'mlflow.spanType', `a${i}`, 'AGENT'],
+        [row[0], 'mlflow.spanType', `l${i}`, 'LLM'],
+        [row[0], 'gen_ai.request.model', `l${i}`, i === rareTraceIndex ? 'rare-model' : `model_${i % 20}`],
+      ]),
+    );
+  });
+}
+
+/** A filter shape and what it finds in the workload: the 100 newest traces, a full page of 100, or only the rare trace. */
+export interface SearchShape {
+  readonly what: string;
+  readonly request: Omit<TraceSearchRequest, 'experimentIds'>;
+  readonly finds: 'the newest page' | 'a full page' | 'the rare trace';
+}
+
+export const searchShapes: readonly SearchShape[] = [
+  { what: 'newest first', request: {}, finds: 'the newest page' },
+  { what: "tags.env = 'prod'", request: { filter: "tags.env = 'prod'" }, finds: 'a full page' },
+  { what: "status = 'ERROR' AND execution_time_ms > 4000", request: { filter: "status = 'ERROR' AND execution_time_ms > 4000" }, finds: 'a full page' },
+  { what: "trace.name = 'agent_7' by latency", request: { filter: "trace.name = 'agent_7'", orderBy: ['execution_time_ms DESC'] }, finds: 'a full page' },
+  { what: "span.type = 'TOOL'", request: { filter: "span.type = 'TOOL'" }, finds: 'a full page' },
+  // Every trace meets it: listing them all first was the slow plan.
+  { what: "span.attributes.mlflow.spanType = 'LLM' (every trace)", request: { filter: "span.attributes.mlflow.spanType = 'LLM'" }, finds: 'the newest page' },
+  { what: "span.attributes.gen_ai.request.model = 'model_7'", request: { filter: "span.attributes.gen_ai.request.model = 'model_7'" }, finds: 'a full page' },
+  { what: "span.attributes.gen_ai.request.model LIKE 'model_1%'", request: { filter: "span.attributes.gen_ai.request.model LIKE 'model_1%'" }, finds: 'a full page' },
+  {
+    what: "span.attributes.gen_ai.request.model LIKE '%model_1%' by latency",
+    request: { filter: "span.attributes.gen_ai.request.model LIKE '%model_1%'", orderBy: ['execution_time_ms DESC'] },
+    finds: 'a full page',
+  },
+  { what: "span.attributes.gen_ai.request.model != 'model_3'", request: { filter: "span.attributes.gen_ai.request.model != 'model_3'" }, finds: 'a full page' },
+  // One trace of 100,000 meets these: probing every trace for them was the slow plan.
+  { what: "span.attributes.gen_ai.request.model = 'rare-model'", request: { filter: "span.attributes.gen_ai.request.model = 'rare-model'" }, finds: 'the rare trace' },
+  { what: "span.attributes.gen_ai.request.model LIKE 'rare%'", request: { filter: "span.attributes.gen_ai.request.model LIKE 'rare%'" }, finds: 'the rare trace' },
+  { what: "span.attributes.gen_ai.request.model ILIKE 'RARE%'", request: { filter: "span.attributes.gen_ai.request.model ILIKE 'RARE%'" }, finds: 'the rare trace' },
+];
