@@ -12,9 +12,9 @@ export interface MlflowTerminalLink extends vscode.TerminalLink {
 /**
  * The links MLflow's client prints after each run ("🏃 View run … at: http://127.0.0.1:PORT/#/…")
  * point at MLflow's UI, which the workspace's servers do not serve: in any terminal, those that
- * name one of this window's tracking servers (one per workspace folder) open the run or experiment
- * dashboard of that folder in the editor instead. Only a store this window already serves is
- * looked at: a line of output never opens it.
+ * name the tracking server of one of this window's folders (the window's own, or the server process
+ * or `runlens serve` it is a guest of) open the run or experiment dashboard of that folder in the
+ * editor instead. Only a store this window has already opened is looked at: a line of output never opens it.
  */
 export class MlflowTerminalLinks implements vscode.TerminalLinkProvider<MlflowTerminalLink> {
   constructor(
@@ -27,9 +27,10 @@ export class MlflowTerminalLinks implements vscode.TerminalLinkProvider<MlflowTe
     const sessions = this.sessions.all();
     const links: MlflowTerminalLink[] = [];
     for (const session of sessions) {
-      const opened = await session.openedSession();
-      if (opened?.kind !== 'owner') continue;
-      const port = Number(new URL(opened.endpoint.url).port);
+      // The server this window serves, or the one it is a guest of (a server process, `runlens serve`).
+      const endpoint = (await session.openedSession())?.endpoint;
+      if (!endpoint) continue;
+      const port = Number(new URL(endpoint.url).port);
       // With one folder the state names none, as it always did.
       const folder = sessions.length > 1 ? session.folder?.uri.toString() : undefined;
       for (const { startIndex, length, page } of mlflowUiLinks(context.line, port)) {
