@@ -243,6 +243,16 @@ export const storeOperations = {
       return store.registry.createModelVersion({ name, source, runId });
     },
   ),
+  /** The functions that traced spans name (the latency lenses go above their definitions). */
+  tracedFunctionNames: operation(
+    () => ({}),
+    (store) => [...store.traces.tracedFunctionNames().keys()],
+  ),
+  /** The durations (ms) of a traced function's latest spans, for its latency lens. */
+  functionLatencies: operation(
+    (body) => ({ functionName: stringOf(body, 'functionName'), limit: countOf(body, 'limit', 1000) }),
+    (store, { functionName, limit }) => store.traces.functionLatencies(functionName, limit),
+  ),
   /** The function a span names (for "go to code") and the script its trace ran, when they were recorded. */
   spanFunction: operation(
     (body) => ({ traceId: stringOf(body, 'traceId'), spanId: stringOf(body, 'spanId') }),

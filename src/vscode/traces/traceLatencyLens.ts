@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import { findFunctionDefinitions, median } from '../../core/traces/functionLocator';
-import type { TraceStore } from '../../core/traces/traceStore';
 import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';
+import type { StoreAccess } from '../storeAccess';
 import type { TrackingSession } from '../trackingSession';
 import { formatLatency } from './traceFormat';
 
@@ -36,9 +36,9 @@ export class TraceLatencyLens extends Disposable implements vscode.CodeLensProvi
   }
 
   async provideCodeLenses(document: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const traces = await this.traces();
-    if (traces === undefined) return [];
-    const names = new Set(traces.tracedFunctionNames().keys());
+    const access = await this.access();
+    if (access === undefined) return [];
+    const names = new Set(await access.call('tracedFunctionNames', {}));
     if (names.size === 0) return [];
     return findFunctionDefinitions(document.getText(), names).map(({ name, line }) => {
       const lens = new vscode.CodeLens(new vscode.Range(line, 0, line, 0));
@@ -48,9 +48,9 @@ export class TraceLatencyLens extends Disposable implements vscode.CodeLensProvi
   }
 
   async resolveCodeLens(lens: vscode.CodeLens & { functionName?: string }): Promise<vscode.CodeLens> {
-    const traces = await this.traces();
+    const access = await this.access();
     const name = lens.functionName ?? '';
-    const latencies = traces?.functionLatencies(name, latestSpans) ?? [];
+    const latencies = (await access?.call('functionLatencies', { functionName: name, limit: latestSpans })) ?? [];
     const p50 = median(latencies);
     lens.command = {
       title: p50 === undefined ? 'no traces yet' : `$(pulse) p50 ${formatLatency(p50)} over its last ${latencies.length} call${latencies.length === 1 ? '' : 's'}`,
@@ -62,10 +62,9 @@ export class TraceLatencyLens extends Disposable implements vscode.CodeLensProvi
     return lens;
   }
 
-  /** The store's traces when this window owns an open store; never opens one just for a lens. */
-  private async traces(): Promise<TraceStore | undefined> {
+  /** The store when this window has opened it (its own, or its owner's over loopback); never opens one just for a lens. */
+  private async access(): Promise<StoreAccess | undefined> {
     if (!this.session.storeExists()) return undefined;
-    const opened = await this.session.settledOpenedSession();
-    return opened?.kind === 'owner' ? opened.store.traces : undefined;
+    return (await this.session.openedSession())?.access;
   }
 }

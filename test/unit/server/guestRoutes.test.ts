@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { runStoreOperation } from '../../../src/core/store/storeOperations';
 import { followOwnerChanges } from '../../../src/vscode/ownerChanges';
 import { ownerAccess } from '../../../src/vscode/ownerClient';
+import { newTraceId, span, traceInfo } from '../traces/traceFixtures';
 import { startTestServer, type TestServer } from './support/testServer';
 
 const query = { filter: '', sort: { field: 'attributes.start_time', ascending: false }, showDeleted: false };
@@ -77,6 +78,20 @@ describe('guest routes', () => {
     assert.deepEqual(await access().call('latestFailedRuns', {}), await runStoreOperation(parts(), 'latestFailedRuns', {}));
     t.store.deleteRun(older);
     t.store.deleteRun(newer);
+  });
+
+  test("the latency lens's reads (traced functions, their latest span durations) answer what they answer in process", async () => {
+    for (const [i, durationMs] of [40, 10, 30].entries()) {
+      const traceId = newTraceId();
+      await t.traces.logSpans(experimentId, [span({ traceId, name: 'answer', startMs: 9_000 + i * 100, durationMs, functionName: 'answer' })]);
+      t.traces.startTrace(traceInfo(traceId, experimentId, 9_000 + i * 100, durationMs));
+    }
+    assert.deepEqual(await access().call('tracedFunctionNames', {}), ['answer']);
+    const latencies = await access().call('functionLatencies', { functionName: 'answer', limit: 2 });
+    assert.deepEqual(latencies, await runStoreOperation(parts(), 'functionLatencies', { functionName: 'answer', limit: 2 }));
+    assert.equal(latencies.length, 2, 'only the latest spans');
+    assert.deepEqual([...latencies].sort((a, b) => a - b), [10, 30]);
+    assert.deepEqual(await access().call('functionLatencies', { functionName: 'other', limit: 50 }), []);
   });
 
   test('edits from a guest land in the store', async () => {
