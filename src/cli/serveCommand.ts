@@ -114,7 +114,7 @@ async function serve(args: readonly string[]): Promise<number> {
       onRequest: () => lifetime?.touch(),
     });
     const version = runlensVersion();
-    store.publish({ port: server.port, token, ...(version ? { version } : {}) });
+    store.publish({ port: server.port, token, ...(version ? { version } : {}), ...(options.idleMinutes !== undefined ? { idleMinutes: options.idleMinutes } : {}) });
   } catch (error) {
     await server?.close();
     store.close();

@@ -62,7 +62,10 @@ export async function ensureServerProcess(options: ServerProcessOptions): Promis
     if (owner?.port !== undefined && owner.token !== undefined && (owner.pid === pid || (await answers(owner)))) {
       return { owner: owner as ServingProcess['owner'], started: owner.pid === pid };
     }
-    if (exited !== undefined || Date.now() > deadline) {
+    // Ours gave up because another process (a second window starting at the same moment) claimed
+    // the store first: wait for that one to publish its server.
+    const anotherStarting = owner !== undefined && owner.pid !== pid && isProcessAlive(owner.pid);
+    if ((exited !== undefined && !anotherStarting) || Date.now() > deadline) {
       const said = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join('\n');
       throw new Error(`the RunLens server process did not start (${exited ?? 'no answer in time'})${said ? `: ${said}` : ''}`);
     }

@@ -7,8 +7,11 @@ import { LaunchService } from '../core/launches/launchService';
 import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { storeFiles } from '../core/store/storeFiles';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
+import { readOwner, type OwnerInfo } from '../core/store/ownership';
+import { isProcessAlive } from '../core/launches/processAlive';
 import { startServer, type RunningServer } from '../server/server';
 import { answers, ensureServerProcess } from '../supervisor/serverProcess';
+import { serverSkew, stopServerProcess } from '../supervisor/serverUpgrade';
 import { SettingKey, SettingSection } from './contributions';
 import { Disposable } from './disposable';
 import { historyMoveNotification } from './historyMoveProgress';
@@ -78,8 +81,12 @@ export class TrackingSession extends Disposable {
   private owned: OwnedResources | undefined;
   /** While this window is a guest: the owner's change feed, which fires `onDidChange`. */
   private guestChanges: { dispose(): void } | undefined;
-  /** With a server process: the window's heartbeat to it. */
-  private heartbeat: NodeJS.Timeout | undefined;
+  /** With a server process: the window's heartbeat to it, and the check that its pid lives. */
+  private serverWatch: NodeJS.Timeout[] = [];
+  /** The server process is older than this extension and is restarted once its launched scripts end. */
+  private olderServerWaiting = false;
+  /** The pid of a server process that died without releasing the store: said when its successor starts. */
+  private crashedServer: number | undefined;
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /**
    * Fires after the store has been written (by this window's server or its own commands) and when
@@ -201,7 +208,7 @@ export class TrackingSession extends Disposable {
     // Scripts a previous window launched may still run and log to its port: serve that one again for them.
     const wanted = new SupervisorFiles(path.join(dir, supervisedFolder)).liveTrackingPort();
     const server = await (wanted === undefined ? serve(0) : serve(wanted).catch(() => serve(0)));
-    const version = (vscode.extensions.getExtension(extensionId)?.packageJSON as { version?: string } | undefined)?.version;
+    const version = extensionVersion(vscode.extensions.getExtension(extensionId));
     store.publish({ port: server.port, token, ...(version ? { version } : {}) });
     const presence = setInterval(() => {
       if (!this.storeExists()) void this.storeMoved();
@@ -219,35 +226,91 @@ export class TrackingSession extends Disposable {
 
   /**
    * `runlens.server.mode` "process": the folder's RunLens server process serves the store (started
-   * now if none answers), and this window is its guest. A heartbeat every minute keeps it from
-   * going idle while the window is attached, and finds out when it is gone: the window says so, and
-   * the next use starts it again.
+   * now if none answers), and this window is its guest. One older than this extension is restarted
+   * first, or once its launched scripts end (`serverSkew`); the window watches it while attached.
    */
   private async openServerProcess(folder: vscode.WorkspaceFolder): Promise<Session> {
-    const extensionPath = vscode.extensions.getExtension(extensionId)?.extensionPath;
-    if (!extensionPath) throw new Error('RunLens could not find its own files to start its server process');
+    const extension = vscode.extensions.getExtension(extensionId);
+    if (!extension) throw new Error('RunLens could not find its own files to start its server process');
     const startedAt = Date.now();
     const idleMinutes = vscode.workspace.getConfiguration(SettingSection, folder).get<number>(SettingKey.ServerIdleMinutes) ?? 10;
-    const { owner, started } = await ensureServerProcess({ cliScript: path.join(extensionPath, 'dist', 'cli.js'), workspaceDir: folder.uri.fsPath, idleMinutes });
-    if (started) runLensLog().info(`Started the RunLens server process ${owner.pid} for ${folder.name} in ${Date.now() - startedAt} ms (port ${owner.port}).`);
-    clearInterval(this.heartbeat);
-    this.heartbeat = setInterval(() => {
-      void answers(owner).then((alive) => {
-        if (alive || this.isDisposed) return;
-        clearInterval(this.heartbeat);
-        this.opening = undefined;
-        const message = `The RunLens server process (pid ${owner.pid}) of ${folder.name} stopped (its log: .runlens/server.log); RunLens starts it again on next use.`;
-        runLensLog().warn(message);
-        void vscode.window.showWarningMessage(message);
-        this.changed.fire();
-      });
-    }, heartbeatMs);
-    this.heartbeat.unref();
+    const options = { cliScript: path.join(extension.extensionPath, 'dist', 'cli.js'), workspaceDir: folder.uri.fsPath, idleMinutes };
+    let { owner, started } = await ensureServerProcess(options);
+    const supervised = new SupervisorFiles(path.join(folder.uri.fsPath, storeFolderName, supervisedFolder));
+    const skew = started ? undefined : serverSkew(owner, extensionVersion(extension), supervised.live().length);
+    this.olderServerWaiting = skew?.kind === 'wait';
+    if (skew && skew.kind !== 'current') {
+      const older = `The RunLens server process (pid ${owner.pid}) of ${folder.name} runs version ${skew.serverVersion}, older than this extension's ${extensionVersion(extension)}`;
+      const what =
+        skew.kind === 'restart'
+          ? 'RunLens restarts it now.'
+          : skew.kind === 'wait'
+            ? `RunLens restarts it once its ${skew.runningLaunches} launched script(s) end; until then this window uses it as it is.`
+            : 'It was not started on demand (a `runlens serve` of yours, or a window serving the folder itself), so it is left running: restart it to serve with the newer version.';
+      runLensLog().warn(`${older}. ${what}`);
+      void vscode.window.showInformationMessage(`${older}. ${what}`);
+      if (skew.kind === 'restart') {
+        await stopServerProcess(owner.pid);
+        ({ owner, started } = await ensureServerProcess(options));
+      }
+    }
+    if (started) {
+      const after = this.crashedServer === undefined ? '' : ` (the previous one, pid ${this.crashedServer}, had stopped unexpectedly)`;
+      runLensLog().info(`Started the RunLens server process ${owner.pid} for ${folder.name} in ${Date.now() - startedAt} ms (port ${owner.port})${after}.`);
+      this.crashedServer = undefined;
+    }
+    this.watchServerProcess(folder, owner, supervised);
     // The window is its server process's guest: the views read and write through it, and follow its change feed.
     const endpoint = { url: `http://127.0.0.1:${owner.port}`, token: owner.token };
     this.followGuest(followOwnerChanges(endpoint, () => this.changed.fire()));
     const access = ownerAccess(endpoint, path.join(folder.uri.fsPath, storeFolderName, storeFiles.artifacts));
     return { kind: 'guest', ownerPid: owner.pid, endpoint, access };
+  }
+
+  /**
+   * Follows the server process this window is the guest of: a heartbeat every minute keeps it from
+   * going idle while the window is attached, and its pid is looked at every few seconds. A server
+   * that died without releasing `owner.json` crashed or was killed: the window says so and starts a
+   * new one on next use. (One that exits when idle releases `owner.json`: the watcher sees that.)
+   * An older server that waited for its launched scripts to end is restarted once they have.
+   */
+  private watchServerProcess(folder: vscode.WorkspaceFolder, owner: OwnerInfo, supervised: SupervisorFiles): void {
+    this.stopWatchingServer();
+    const storeDir = path.join(folder.uri.fsPath, storeFolderName);
+    const forget = () => {
+      this.stopWatchingServer();
+      this.opening = undefined;
+      this.followGuest(undefined);
+      this.changed.fire();
+    };
+    const heartbeat = setInterval(() => {
+      if (this.olderServerWaiting && supervised.live().length === 0) {
+        runLensLog().info(`The launched scripts of ${folder.name} have ended: RunLens restarts its older server process (pid ${owner.pid}) on next use.`);
+        forget();
+        return;
+      }
+      void answers(owner);
+    }, heartbeatMs);
+    const liveness = setInterval(() => {
+      if (isProcessAlive(owner.pid) || this.isDisposed) return;
+      if (readOwner(storeDir)?.claim !== owner.claim) {
+        forget(); // It exited and released the store: nothing to tell.
+        return;
+      }
+      this.crashedServer = owner.pid;
+      const message = `The RunLens server process (pid ${owner.pid}) of ${folder.name} stopped unexpectedly (crashed or killed; its log: .runlens/server.log). RunLens starts a new one on next use.`;
+      runLensLog().warn(message);
+      void vscode.window.showWarningMessage(message);
+      forget();
+    }, presenceCheckMs);
+    heartbeat.unref();
+    liveness.unref();
+    this.serverWatch = [heartbeat, liveness];
+  }
+
+  private stopWatchingServer(): void {
+    for (const timer of this.serverWatch) clearInterval(timer);
+    this.serverWatch = [];
   }
 
   /** Something happened to `.runlens/` or its owner's claim: drop what no longer holds, and tell the views. */
@@ -285,9 +348,13 @@ export class TrackingSession extends Disposable {
     super.dispose();
     this.followGuest(undefined);
     // A server process outlives the window: it stops by itself once idle.
-    clearInterval(this.heartbeat);
+    this.stopWatchingServer();
     this.closeOwned();
   }
+}
+
+function extensionVersion(extension: vscode.Extension<unknown> | undefined): string | undefined {
+  return (extension?.packageJSON as { version?: string } | undefined)?.version;
 }
 
 /** Waits for the owner's store to have no long write open; a guest reads over HTTP, where the server waits. */

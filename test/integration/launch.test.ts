@@ -146,18 +146,16 @@ suite('Run tracked from the editor', () => {
     assert.ok(started);
     const pgid = await waitFor('the process', () => api.launches.pidOf(started.launchId), 10_000);
     // The run exists once the script logged it; Stop is given the run, as the Runs view gives it.
-    const store = await api.workspaceStore();
-    assert.ok(store);
+    const reader = await TrackingReader.open();
     const runId = await waitFor(
       'the run and the child process',
-      () => {
-        const run = store.db.get<{ run_id: string }>('SELECT run_id FROM runs WHERE launch_id = ?', [started.launchId]);
-        return run && liveMembers(pgid).length >= 2 ? run.run_id : undefined;
+      async () => {
+        const launched = await reader.runOfLaunch(started.launchId);
+        return launched && liveMembers(pgid).length >= 2 ? launched : undefined;
       },
       20_000,
     );
     // While it runs, the run's output log follows what the script printed (copied every few seconds).
-    const reader = await TrackingReader.open();
     const live = await waitFor('the live output log', async () => {
       const text = await reader.artifact(await reader.run(runId), 'runlens/output.log');
       return text?.includes('child ') ? text : undefined;

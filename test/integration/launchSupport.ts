@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import type { Metric, Run } from '../../src/core/entities';
+import { LaunchTag } from '../../src/core/launches/launchTags';
 import type { LaunchStarted } from '../../src/vscode/launch/launchCommands';
 import type { LaunchReport } from '../../src/vscode/launch/runningLaunch';
 import { runLensApi } from './support';
@@ -78,6 +79,19 @@ export class TrackingReader {
     if (response.status === 404) return undefined;
     assert.equal(response.status, 200, await response.clone().text());
     return response.text();
+  }
+
+  /** The id of the run a launch made (its `runlens.launch.id` tag), in any experiment; undefined before it has one. */
+  async runOfLaunch(launchId: string): Promise<string | undefined> {
+    const post = async (route: string, body: unknown) => {
+      const response = await fetch(`${this.url}/api/2.0/mlflow/${route}`, { method: 'POST', headers: { ...this.headers(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      assert.equal(response.status, 200, await response.clone().text());
+      return response.json() as Promise<unknown>;
+    };
+    const { experiments } = (await post('experiments/search', { max_results: 1000 })) as { experiments: { experiment_id: string }[] };
+    const filter = `tags.\`${LaunchTag.LaunchId}\` = '${launchId}'`;
+    const { runs = [] } = (await post('runs/search', { experiment_ids: experiments.map((e) => e.experiment_id), filter })) as { runs?: Run[] };
+    return runs[0]?.info.run_id;
   }
 
   private headers(): Record<string, string> {

@@ -25,10 +25,9 @@ suite('Models view', () => {
     return (await modelChildren(model)).filter((n): n is ModelVersionNode => n.kind === 'version');
   }
 
-  async function registry() {
-    const store = await api.workspaceStore();
-    assert.ok(store);
-    return store.registry;
+  /** A model version as the tracking server answers it (the window's own, or the server process it is a guest of). */
+  async function servedVersion(version: number): Promise<{ current_stage: string; aliases?: string[] }> {
+    return (await server.get<{ model_version: { current_stage: string; aliases?: string[] } }>('model-versions/get', { name: modelName, version: String(version) })).model_version;
   }
 
   suiteSetup(async () => {
@@ -75,13 +74,15 @@ suite('Models view', () => {
   test('a run without a logged model is refused with the reason', async () => {
     const runId = await server.createRun(experimentId, { name: 'no-model' });
     assert.equal(await vscode.commands.executeCommand(CommandId.RegisterRunModel, runId, modelName), undefined);
-    assert.equal((await registry()).searchModelVersions({ filter: `run_id = '${runId}'` }).items.length, 0);
+    const found = await server.get<{ model_versions?: unknown[] }>('model-versions/search', { filter: `run_id = '${runId}'` });
+    assert.equal(found.model_versions?.length ?? 0, 0);
   });
 
   test('set and remove an alias, copy the models:/ URI, transition the stage', async () => {
     let [latest] = await versionNodes();
     await vscode.commands.executeCommand(CommandId.SetModelAlias, latest, 'champion');
-    assert.equal((await registry()).getModelVersionByAlias(modelName, 'champion').version, latest.version.version);
+    const byAlias = await server.get<{ model_version: { version: string } }>('registered-models/alias', { name: modelName, alias: 'champion' });
+    assert.equal(Number(byAlias.model_version.version), latest.version.version);
 
     // The view redraws after the write.
     latest = await waitFor('the alias in the Models view', async () => {
@@ -96,13 +97,13 @@ suite('Models view', () => {
     assert.equal(await vscode.env.clipboard.readText(), `models:/${modelName}@champion`);
 
     assert.equal(await vscode.commands.executeCommand(CommandId.TransitionModelStage, latest, 'production', false), 'Production');
-    assert.equal((await registry()).getModelVersion(modelName, latest.version.version).currentStage, 'Production');
+    assert.equal((await servedVersion(latest.version.version)).current_stage, 'Production');
     const older = (await versionNodes())[1];
     await vscode.commands.executeCommand(CommandId.TransitionModelStage, older, 'Production', true);
-    assert.equal((await registry()).getModelVersion(modelName, latest.version.version).currentStage, 'Archived');
+    assert.equal((await servedVersion(latest.version.version)).current_stage, 'Archived');
 
     await vscode.commands.executeCommand(CommandId.RemoveModelAlias, latest, 'champion');
-    assert.equal((await registry()).getModelVersion(modelName, latest.version.version).aliases.length, 0);
+    assert.deepEqual((await servedVersion(latest.version.version)).aliases ?? [], []);
     await vscode.commands.executeCommand(CommandId.CopyModelUri, { name: modelName, version: 1 });
     assert.equal(await vscode.env.clipboard.readText(), `models:/${modelName}/1`);
   });

@@ -18,7 +18,15 @@ export interface OwnerInfo {
   readonly token?: string;
   /** The RunLens version of the owner (the extension's, or the `runlens` CLI's), once it publishes its server. */
   readonly version?: string;
+  /**
+   * Set by a server that stops by itself after this many idle minutes (`runlens serve --idle-minutes`,
+   * as a window starts it on demand): one a window may restart, unlike a server a person runs.
+   */
+  readonly idleMinutes?: number;
 }
+
+/** What an owner publishes once its server listens. */
+export type PublishedServer = Pick<OwnerInfo, 'version' | 'idleMinutes'> & { readonly port: number; readonly token: string };
 
 export type AcquireResult =
   | { readonly kind: 'acquired'; readonly ownership: Ownership; readonly tookOverFrom?: OwnerInfo }
@@ -70,9 +78,9 @@ export class Ownership {
   }
 
   /** Records the owner's tracking server so that other processes can reach it. */
-  publish(server: { readonly port: number; readonly token: string; readonly version?: string }): void {
+  publish(server: PublishedServer): void {
     this.assertStillOurs();
-    const next: OwnerInfo = { ...this.current, port: server.port, token: server.token, ...(server.version ? { version: server.version } : {}) };
+    const next: OwnerInfo = { ...this.current, ...server };
     replaceWith(this.file, next);
     this.current = next;
   }

@@ -7,7 +7,7 @@ import { makeStoreDir, storeFileMode } from './fileSync';
 import { ModelRegistry } from './modelRegistry';
 import { type HistoryMoveProgress, moveHistoriesOutOfImage } from './series/historyMove';
 import os from 'node:os';
-import { Ownership, type OwnerInfo } from './ownership';
+import { Ownership, type OwnerInfo, type PublishedServer } from './ownership';
 import type { RecoveryReport } from './recovery';
 import { storeFiles } from './storeFiles';
 import { TrackingStore } from './trackingStore';
@@ -96,7 +96,7 @@ export class WorkspaceStore {
   }
 
   /** Tells other processes on this folder where the owner's tracking server listens. */
-  publish(server: { readonly port: number; readonly token: string; readonly version?: string }): void {
+  publish(server: PublishedServer): void {
     this.ownership.publish(server);
   }
 

@@ -28,6 +28,9 @@ export function serverDescription(facts: ServerFacts): { title: string; detail: 
       `Version: ${owner.version ?? 'unknown'}`,
     );
     if (owner.pid === facts.windowPid) lines.push('It stops when this window closes or reloads; launched scripts go on under their own supervisors.');
+    else if (owner.idleMinutes !== undefined) {
+      lines.push(`It stops by itself once, for ${owner.idleMinutes} min, no window is attached, no launched script runs and no client has logged.`);
+    }
   }
   lines.push(
     facts.launches.length === 0

@@ -7,7 +7,7 @@ import type { ModelsTreeNode } from '../../../src/vscode/models/modelsTreeNodes'
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { ExperimentNode, RunNode, RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
 import { launchAndWait, writeFile } from '../launchSupport';
-import { runLensApi } from '../support';
+import { mlflowGet, mlflowPost, runLensApi } from '../support';
 import { untilShown, ViewMirror } from '../viewMirror';
 
 // A multi-root workspace: each folder keeps its own `.runlens/` store with its own tracking server, and is a root
@@ -80,15 +80,11 @@ suite('Multi-root workspace: a store, a server and a tree root per folder', () =
     const alphaRun = await launch(alpha, 'alpha-experiment', 'alpha-run');
     await untilShown(runs, 'the run under alpha', (paths) => paths.includes('alpha/alpha-experiment/alpha-run') && paths.includes('beta/beta-experiment/beta-run'));
 
-    // Two stores, two servers: each holds its own run only.
-    const alphaStore = await api.workspaceStore(alpha.uri);
-    const betaStore = await api.workspaceStore(beta.uri);
-    assert.ok(alphaStore && betaStore);
-    assert.notEqual(alphaStore.dir, betaStore.dir);
-    assert.deepEqual(alphaStore.tracking.searchRuns({ experimentIds: alphaStore.tracking.listExperiments().map((e) => e.experiment_id) }).runs.map((r) => r.info.run_id), [alphaRun]);
-    assert.deepEqual(betaStore.tracking.searchRuns({ experimentIds: betaStore.tracking.listExperiments().map((e) => e.experiment_id) }).runs.map((r) => r.info.run_id), [betaRun]);
+    // Two stores, two servers (the window's own or the folders' server processes): each holds its own run only.
     const endpoints = [(await api.trackingEndpoint(alpha.uri))?.url, (await api.trackingEndpoint(beta.uri))?.url];
     assert.notEqual(endpoints[0], endpoints[1], 'each folder has its own tracking server');
+    assert.deepEqual(await runIdsServedFor(alpha), [alphaRun]);
+    assert.deepEqual(await runIdsServedFor(beta), [betaRun]);
   });
 
   test('the experiments of both stores are distinct elements, and a command on a node acts on its own folder', async () => {
@@ -107,8 +103,10 @@ suite('Multi-root workspace: a store, a server and a tree root per folder', () =
     assert.ok(run);
     assert.equal(api.runsTree.getParent(alphaExperiment)?.kind, 'folder');
     await vscode.commands.executeCommand(CommandId.RenameRun, run, 'alpha-renamed');
-    const alphaStore = await api.workspaceStore(alpha.uri);
-    assert.equal(alphaStore?.tracking.getRun(run.runId).info.run_name, 'alpha-renamed');
+    const alphaEndpoint = await api.trackingEndpoint(alpha.uri);
+    assert.ok(alphaEndpoint);
+    const { run: renamed } = (await mlflowGet(alphaEndpoint)(`runs/get?run_id=${run.runId}`)) as { run: { info: { run_name: string } } };
+    assert.equal(renamed.info.run_name, 'alpha-renamed');
     await untilShown(runs, 'the renamed run', (paths) => paths.includes('alpha/alpha-experiment/alpha-renamed'));
   });
 
@@ -129,3 +127,13 @@ suite('Multi-root workspace: a store, a server and a tree root per folder', () =
     }
   });
 });
+
+/** The ids of the runs that the folder's tracking server holds, in every experiment. */
+async function runIdsServedFor(folder: vscode.WorkspaceFolder): Promise<string[]> {
+  const endpoint = await (await runLensApi()).trackingEndpoint(folder.uri);
+  assert.ok(endpoint, `${folder.name} has a tracking server`);
+  const post = mlflowPost(endpoint);
+  const { experiments } = (await post('experiments/search', { max_results: 100 })) as { experiments: { experiment_id: string }[] };
+  const { runs = [] } = (await post('runs/search', { experiment_ids: experiments.map((e) => e.experiment_id) })) as { runs?: { info: { run_id: string } }[] };
+  return runs.map((r) => r.info.run_id);
+}

@@ -26,8 +26,11 @@ describe('RunLens: Show Server', () => {
   });
 
   test('a server process outside the window, and no server at all', () => {
-    const outside = serverDescription({ storeDir: '/ws/.runlens', owner, windowPid: 1, now: owner.startedAt, launches: [] });
+    const outside = serverDescription({ storeDir: '/ws/.runlens', owner: { ...owner, idleMinutes: 10 }, windowPid: 1, now: owner.startedAt + 3_600_000, launches: [] });
     assert.match(outside.title, /server process outside this window/);
+    for (const line of [/Store: \/ws\/\.runlens/, /Process: 4242 on box/, /Address: http:\/\/127\.0\.0\.1:5555/, /Up for: 1 h/, /stops by itself once, for 10 min/]) {
+      assert.match(outside.detail, line);
+    }
     assert.match(outside.detail, /Running launches: none/);
     assert.doesNotMatch(outside.detail, /stops when this window closes/);
     const none = serverDescription({ storeDir: '/ws/.runlens', owner: undefined, windowPid: 1, now: 0, launches: [] });

@@ -28,6 +28,7 @@ describe("a folder's RunLens server process", () => {
     assert.equal(first.started, true);
     assert.notEqual(first.owner.pid, process.pid);
     assert.equal(await answers(first.owner), true, 'it serves with the token in owner.json');
+    assert.equal(first.owner.idleMinutes, 10, 'owner.json says it stops by itself, so a newer window may restart it');
 
     const second = await ensureServerProcess({ cliScript, workspaceDir, idleMinutes: 10 });
     assert.equal(second.started, false, 'a second window reattaches from owner.json');
@@ -42,5 +43,17 @@ describe("a folder's RunLens server process", () => {
     assert.equal(third.started, true, 'the next use starts a new one');
     process.kill(third.owner.pid, 'SIGTERM');
     await until('the second server process to exit', () => !isProcessAlive(third.owner.pid));
+  });
+
+  test('two windows opening the folder at once share one server process', async (t) => {
+    const workspaceDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'runlens-server-process-')));
+    t.after(() => rmSync(workspaceDir, { recursive: true, force: true }));
+    const both = await Promise.all([1, 2].map(() => ensureServerProcess({ cliScript, workspaceDir, idleMinutes: 10 })));
+    t.after(() => both.forEach(({ owner }) => isProcessAlive(owner.pid) && process.kill(owner.pid, 'SIGKILL')));
+    assert.equal(both[0].owner.pid, both[1].owner.pid);
+    assert.equal(both[0].owner.port, both[1].owner.port);
+    assert.equal(both.filter((serving) => serving.started).length, 1, 'one of them started it, the other attached');
+    process.kill(both[0].owner.pid, 'SIGTERM');
+    await until('the server process to exit', () => !isProcessAlive(both[0].owner.pid));
   });
 });
