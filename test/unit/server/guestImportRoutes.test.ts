@@ -1,5 +1,5 @@
-// Issue 14: "Import MLflow Data…" in a guest window runs at the owner, through its private job routes
-// (/api/2.0/runlens/import/<op>), followed by the same client the window uses. Over real HTTP on
+// Issue 14: "Import MLflow Data…" and pushes in a guest window run at the owner, through its private job
+// routes (/api/2.0/runlens/import/<op>, /api/2.0/runlens/push/<op>), followed by the same client the window uses. Over real HTTP on
 // loopback: the import lands in the owner's store with its progress told; Cancel during the write
 // leaves the store and its artifacts as they were; only the owner's token gets in; bad arguments
 // are refused at once with a clear message, and start nothing.
@@ -17,7 +17,9 @@ import type { ImportSummary, ImportUpdate } from '../../../src/importers/importM
 import { followOwnerJob } from '../../../src/server/routes/guest/followOwnerJob';
 import { importJobPrefix, type ImportJobRequest } from '../../../src/server/routes/guest/guestImportRoutes';
 import { launchOperationPrefix } from '../../../src/server/routes/guest/guestLaunchRoutes';
+import { pushJobPrefix, pushRequest, type PushUpdate } from '../../../src/server/routes/pushRoute';
 import { startServer } from '../../../src/server/server';
+import type { PushSummary } from '../../../src/remote/push/pushRuns';
 import { ownerRequest } from '../../../src/vscode/ownerClient';
 import { ownerCall } from '../../../src/vscode/ownerOperations';
 import { buildFixture, fixtureRuns, type FixtureOptions } from '../../fixtures/mlflow-data/fixtureSpec';
@@ -26,6 +28,7 @@ import { tableSnapshot } from '../../fixtures/store/tableSnapshot';
 import { openLaunchFixture, type LaunchFixture } from '../launches/support/launchFixture';
 import { tempFolder } from '../importers/support/importKit';
 import { HttpClient } from './support/httpClient';
+import { startTestServer } from './support/testServer';
 
 async function serve(t: TestContext) {
   const f = await openLaunchFixture(t);
@@ -212,5 +215,42 @@ describe('imports a guest window asks the owner for', () => {
     assert.deepEqual(tableSnapshot(f.db), before);
     // With nothing running, a good start is taken: the refusals left no job behind.
     assert.equal((await owner.post(`${importJobPrefix}start`, { source })).status, 200);
+  });
+});
+
+describe('pushes a guest asks the owner for', () => {
+  test('the owner pushes from its store to the remote server, telling its progress; bad URLs and scripts are refused', async (t) => {
+    const { f, server, client } = await serve(t);
+    const remote = await startTestServer();
+    t.after(() => remote.close());
+    const experimentId = f.tracking.createExperiment({ name: 'pushed-by-owner' });
+    const run = f.tracking.createRun({ experimentId, runName: 'to-the-team', startTime: 1_000 });
+    f.tracking.logMetric(run.info.run_id, { key: 'loss', value: 0.5, timestamp: 2_000, step: 0 });
+    const endpoint = { url: server.url, token: client(null).token };
+    const updates: PushUpdate[] = [];
+    const summary = await followOwnerJob<PushUpdate, PushSummary>(
+      (route, body) => ownerRequest(endpoint, route, body),
+      pushJobPrefix,
+      pushRequest({ url: remote.server.url, token: remote.token }, { experiments: [experimentId] }),
+      { signal: new AbortController().signal, onProgress: (update) => updates.push(update) },
+    );
+    assert.equal(summary.runs.pushed, 1);
+    assert.equal(summary.counts.metricPoints, 1);
+    assert.ok(updates.length > 0, 'the push told its progress');
+    const pushed = remote.store.searchRuns({ experimentIds: [remote.store.getExperimentByName('pushed-by-owner')!.experiment_id] }).runs;
+    assert.deepEqual(pushed.map((r) => r.info.run_name), ['to-the-team']);
+    assert.ok(f.tracking.getRun(run.info.run_id).data.tags?.some((tag) => tag.key.startsWith('runlens.sync.')), 'the owner recorded where the run went');
+
+    const badUrl = await client(null).post(`${pushJobPrefix}start`, { to: 'ftp://example.com' });
+    assert.equal(badUrl.status, 400);
+    assert.match(badUrl.json<{ message: string }>().message, /not an http\(s\) URL/);
+    const launch = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
+    const { token: scriptToken } = await launch('open', {
+      launchId: randomBytes(16).toString('hex'),
+      capture: { tags: {} },
+      files: { [LaunchArtifact.OutputLog]: fileContentJson(Buffer.from('')) },
+    });
+    const script = await client(scriptToken).post(`${pushJobPrefix}start`, { to: remote.server.url });
+    assert.equal(script.status, 403, 'a launched script may not push the store');
   });
 });
