@@ -1,8 +1,12 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { importMlflowData } from '../importers/importMlflowData';
+import { importMlflowData, type ImportSummary, type ImportUpdate } from '../importers/importMlflowData';
 import { importReport } from '../importers/importSummaryText';
+import { followOwnerJob } from '../server/routes/guest/followOwnerJob';
+import { importJobPrefix } from '../server/routes/guest/guestImportRoutes';
 import type { Command } from './command';
-import { openWorkspaceStore, progressPrinter, runInterruptible, withStore } from './storeCommandSupport';
+import { ownerJobRequest } from './ownerJobRequest';
+import { openWorkspaceStoreOrOwner, progressPrinter, runInterruptible, withStore } from './storeCommandSupport';
 
 const usage = `Usage: runlens import PATH [--dir WORKSPACE] [--reference-artifacts] [--json]
 
@@ -11,7 +15,8 @@ const usage = `Usage: runlens import PATH [--dir WORKSPACE] [--reference-artifac
   --reference-artifacts leave artifacts where they are and point the runs at them (default: copy them into the store)
   --json                print the summary as JSON
 
-Importing again adds only what is new. Ctrl+C cancels; a cancelled import changes nothing.`;
+Importing again adds only what is new. Ctrl+C cancels; a cancelled import changes nothing.
+While a VS Code window (or runlens serve) has the workspace open, that process imports for you.`;
 
 export const importCommand: Command = {
   name: 'import',
@@ -26,14 +31,14 @@ export const importCommand: Command = {
       return 2;
     }
     return runInterruptible('import', 'nothing was imported.', async (signal) => {
-      const store = await openWorkspaceStore(parsed.dir, { mustExist: false });
-      const summary = await withStore(store, (opened) =>
-        importMlflowData({ tracking: opened.tracking, artifacts: opened.artifacts }, parsed.source, {
-          artifacts: parsed.reference ? 'reference' : 'copy',
-          signal,
-          onProgress: progressPrinter('runlens import:'),
-        }),
-      );
+      const opened = await openWorkspaceStoreOrOwner(parsed.dir, { mustExist: false });
+      const artifacts = parsed.reference ? 'reference' : 'copy';
+      const onProgress = progressPrinter('runlens import:');
+      const summary =
+        opened.kind === 'owner'
+          ? // Only the owner writes the store; it runs on this machine and reads the source by its absolute path.
+            await followOwnerJob<ImportUpdate, ImportSummary>(ownerJobRequest(opened, 'import', 'Importing'), importJobPrefix, { source: path.resolve(parsed.source), artifacts }, { signal, onProgress })
+          : await withStore(opened.store, (store) => importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, parsed.source, { artifacts, signal, onProgress }));
       console.log(parsed.json ? JSON.stringify(summary, null, 2) : importReport(summary));
       return 0;
     });

@@ -20,6 +20,11 @@ export interface Route {
   readonly handler: Handler;
   /** Raw routes (artifact PUT/GET) take the request and response streams themselves. */
   readonly raw?: boolean;
+  /**
+   * Answered even while an import's long write holds its transaction open, which every other
+   * request waits out: for handlers that touch no store (an import's own progress and cancel).
+   */
+  readonly duringLongWrite?: boolean;
 }
 
 export interface RequestContext {

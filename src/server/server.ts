@@ -18,10 +18,12 @@ import { Router } from './router';
 import { ajaxRoutes } from './routes/ajaxRoutes';
 import { withAjaxMirror } from './routes/ajaxMirror';
 import { artifactRoutes } from './routes/artifactRoutes';
-import { pushRoutes } from './routes/pushRoute';
+import { pushJobKind } from './routes/pushRoute';
 import { genaiRoutes } from './routes/genaiRoutes';
+import { importJobKind } from './routes/guest/guestImportRoutes';
 import { guestLaunchRoutes } from './routes/guest/guestLaunchRoutes';
 import { guestRoutes } from './routes/guest/guestRoutes';
+import { ownerJobRoutes } from './routes/guest/ownerJobRoutes';
 import { registryRoutes } from './routes/registryRoutes';
 import { traceRoutes } from './routes/traceRoutes';
 import { trackingRoutes } from './routes/trackingRoutes';
@@ -88,11 +90,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const guard = new RequestGuard(options.token, options.launches);
   const dashboards = options.dashboards;
   const changes = new ChangeFeed(options.store.db);
+  // Long work the owner runs for its guests: an import into the store, a push from it.
+  const jobs = [
+    ownerJobRoutes(importJobKind({ tracking: options.store, artifacts: options.artifacts })),
+    ownerJobRoutes(pushJobKind({ tracking: options.store, artifacts: options.artifacts, registry: options.registry })),
+  ];
   const router = new Router([
     ...withAjaxMirror([...serviceRoutes, ...trackingRoutes, ...registryRoutes, ...artifactRoutes, ...genaiRoutes, ...ajaxRoutes, ...graphqlRoutes, ...traceRoutes]),
-    ...pushRoutes,
     ...guestRoutes(changes),
     ...guestLaunchRoutes(options.launches),
+    ...jobs.flatMap((kind) => kind.routes),
     ...(dashboards ? [signInRoute(dashboards)] : []),
   ]);
   const maxJsonBytes = options.maxJsonBytes ?? defaultMaxJsonBytes;
@@ -129,7 +136,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       // While an import's long write is open, requests wait for it to end: their writes never
       // restart it (Database.writeInSlices) and their reads never see half an import.
       const db = options.store.db;
-      await db.longWriteSettled();
+      if (!route.duringLongWrite) await db.longWriteSettled();
       // A reply acknowledges the request's writes: concurrent requests share one journal flush
       // before their replies (group commit). A raw route replies by itself, so its writes flush as made.
       const result = route.raw ? await route.handler(context) : await db.groupCommit(() => route.handler(context));
@@ -152,8 +159,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   return {
     port,
     url: `http://${binding.urlHost}:${port}`,
-    close: () => {
+    close: async () => {
       changes.close();
+      // A guest's job still running is cancelled: an import then leaves the store as it was before it.
+      await Promise.all(jobs.map((kind) => kind.close()));
       return closeServer(server);
     },
   };

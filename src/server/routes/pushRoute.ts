@@ -1,14 +1,12 @@
 import { ErrorCode, MlflowError } from '../../core/errors';
-import { pushRuns } from '../../remote/push/pushRuns';
+import { pushRuns, type PushSelection, type PushSource, type PushSummary } from '../../remote/push/pushRuns';
 import { normalizeServerUrl, type RemoteServer } from '../../remote/client/remoteServer';
-import { readJsonBody } from '../body';
-import { sendJson } from '../reply';
-import type { Route } from '../route';
+import type { OwnerJobKind } from './guest/ownerJobRoutes';
 
-/** Where `runlens push` asks the process that owns the store (a VS Code window, `runlens serve`) to push for it. */
-export const pushPath = '/api/2.0/runlens/push';
+/** Where a guest (a VS Code window, `runlens push`) asks the process that owns the store to push: this, then `start`, `progress` or `cancel`. */
+export const pushJobPrefix = '/api/2.0/runlens/push/';
 
-/** What `runlens push` sends: the server to push to, its credentials, and which runs and registered models. */
+/** What `start` takes: the server to push to, its credentials, and which runs and registered models. */
 export interface PushRequest {
   readonly to: string;
   readonly token?: string;
@@ -19,38 +17,41 @@ export interface PushRequest {
   readonly models?: readonly string[];
 }
 
-const maxPushRequestBytes = 1024 * 1024;
+/** A push's progress: runs and models done of the total. */
+export interface PushUpdate {
+  readonly done: number;
+  readonly total: number;
+  readonly message: string;
+}
 
 /**
- * `runlens push` while another process owns the store: only the owner may write the store (the
- * push remembers each run's copy in its tags), so the owner pushes, with the store it has open, and
- * answers with the summary when done. The caller's disconnect (Ctrl+C) stops the push; pushing
- * again resumes it. Only the server's own token may ask, not a launched script's.
+ * A push while another process owns the store: only the owner may write the store (the push
+ * remembers each run's copy in its tags), so the owner pushes, with the store it has open, while
+ * the guest follows. Cancelled, pushing again resumes where it stopped.
  */
-export const pushRoutes: readonly Route[] = [
-  {
-    method: 'POST',
-    path: pushPath,
-    raw: true,
-    handler: async ({ req, res, store, artifacts, registry, launchId }) => {
-      if (launchId !== undefined) throw new MlflowError(ErrorCode.PermissionDenied, 'A launched script may not push the store.');
-      const request = pushRequestOf(await readJsonBody(req!, maxPushRequestBytes));
-      const cancel = new AbortController();
-      res!.on('close', () => {
-        if (!res!.writableFinished) cancel.abort(new Error('runlens push disconnected'));
-      });
-      const summary = await pushRuns(
-        { tracking: store, artifacts, registry },
-        { runIds: request.runs ?? [], experiments: request.experiments ?? [], models: request.models ?? [] },
-        serverOf(request),
-        { signal: cancel.signal },
-      );
-      sendJson(res!, 200, summary);
-    },
-  },
-];
+export function pushJobKind(source: PushSource): OwnerJobKind<PushRequest, PushUpdate, PushSummary> {
+  return {
+    prefix: pushJobPrefix,
+    what: 'a push',
+    parse: pushRequestOf,
+    run: (request, signal, onProgress) =>
+      pushRuns(source, { runIds: request.runs ?? [], experiments: request.experiments ?? [], models: request.models ?? [] }, serverOf(request), { signal, onProgress }),
+  };
+}
 
-function pushRequestOf(body: Record<string, unknown>): PushRequest {
+/** The request that asks the owner to push `selection` to `server`. */
+export function pushRequest(server: RemoteServer, selection: PushSelection): PushRequest {
+  return {
+    to: server.url,
+    ...(server.token ? { token: server.token } : {}),
+    ...(server.username ? { username: server.username, password: server.password ?? '' } : {}),
+    experiments: selection.experiments ?? [],
+    runs: selection.runIds ?? [],
+    models: selection.models ?? [],
+  };
+}
+
+function pushRequestOf(body: Readonly<Record<string, unknown>>): PushRequest {
   const text = (name: string): string | undefined => {
     const value = body[name];
     if (value === undefined) return undefined;

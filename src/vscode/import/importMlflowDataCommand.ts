@@ -1,10 +1,14 @@
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { importMlflowData, type ImportSummary } from '../../importers/importMlflowData';
+import { importMlflowData, type ImportOptions, type ImportSummary, type ImportUpdate } from '../../importers/importMlflowData';
 import { importHeadline, importReport } from '../../importers/importSummaryText';
 import { findMlflowData } from '../../importers/mlflowSource';
-import { ownedStore } from '../runs/ownedStore';
+import { followOwnerJob } from '../../server/routes/guest/followOwnerJob';
+import { importJobPrefix, type ImportJobRequest } from '../../server/routes/guest/guestImportRoutes';
+import { ownerRequest } from '../ownerClient';
+import { servingOwner } from '../runs/ownedStore';
 import { runLensLog } from '../runLensLog';
-import type { TrackingSession } from '../trackingSession';
+import type { Session, TrackingSession } from '../trackingSession';
 import type { ImportNotices } from './importNotices';
 import { importProgressReporter, withCancellableProgress } from './importProgress';
 
@@ -16,8 +20,9 @@ interface SourceItem extends vscode.QuickPickItem {
 }
 
 /**
- * Imports an mlruns/ folder or an mlflow.db into this window's store, with a cancellable progress
- * notification and a summary at the end (the full report in the RunLens log). Returns the
+ * Imports an mlruns/ folder or an mlflow.db into the workspace's store, with a cancellable progress
+ * notification and a summary at the end (the full report in the RunLens log): in this window when
+ * it owns the store, else by the process that owns it, which this window follows. Returns the
  * summary, or undefined when dismissed or cancelled.
  */
 export async function importMlflowDataCommand(
@@ -25,7 +30,8 @@ export async function importMlflowDataCommand(
   notices: ImportNotices,
   argument?: ImportArgument,
 ): Promise<ImportSummary | undefined> {
-  const store = await ownedStore(session);
+  // A guest learns before any prompt whether the owner serves the store yet.
+  const importHere = importWhereTheStoreIs(await session.session());
   const given = givenSource(argument);
   const source = given?.path ?? (await chooseSource(session.folder));
   if (!source) return undefined;
@@ -34,14 +40,11 @@ export async function importMlflowDataCommand(
 
   const summary = await withCancellableProgress('RunLens: importing MLflow data', (signal, progress) => {
     const report = importProgressReporter(progress);
-    return importMlflowData({ tracking: store.tracking, artifacts: store.artifacts }, source, {
-      artifacts,
-      signal,
-      onProgress: (update) => {
-        report(update);
-        notices.progress(update);
-      },
-    });
+    const onProgress = (update: ImportUpdate) => {
+      report(update);
+      notices.progress(update);
+    };
+    return importHere(source, { artifacts, signal, onProgress });
   });
   if (!summary) {
     runLensLog().info(`Import of ${source} cancelled; nothing was imported.`);
@@ -54,6 +57,22 @@ export async function importMlflowDataCommand(
     .show('summary', `RunLens: ${importHeadline(summary)}`, { warning: summary.skipped.length > 0 }, 'Show Report')
     .then((choice) => choice && log.show(true));
   return summary;
+}
+
+type Importer = (source: string, options: Required<Pick<ImportOptions, 'artifacts' | 'signal' | 'onProgress'>>) => Promise<ImportSummary>;
+
+/** The import in this window's store, or by the process that owns the store. */
+function importWhereTheStoreIs(opened: Session): Importer {
+  if (opened.kind === 'owner') {
+    const { tracking, artifacts } = opened.store;
+    return (source, options) => importMlflowData({ tracking, artifacts }, source, options);
+  }
+  const { endpoint } = servingOwner(opened);
+  return (source, options) => {
+    // The owner runs on this machine and reads the source where this window found it, by its absolute path.
+    const request: ImportJobRequest = { source: path.resolve(source), artifacts: options.artifacts };
+    return followOwnerJob((route, body) => ownerRequest(endpoint, route, body), importJobPrefix, request, options);
+  };
 }
 
 /** The source and artifact mode an argument gives, if any. */

@@ -1,13 +1,17 @@
 import * as vscode from 'vscode';
 import { pushRuns, type PushSelection, type PushSummary } from '../../remote/push/pushRuns';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { RemoteServer } from '../../remote/client/remoteServer';
+import { followOwnerJob } from '../../server/routes/guest/followOwnerJob';
+import { pushJobPrefix, pushRequest, type PushUpdate } from '../../server/routes/pushRoute';
 import { CommandId } from '../contributions';
 import type { ModelsTreeNode } from '../models/modelsTreeNodes';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
-import { ownedStore } from '../runs/ownedStore';
+import { ownerRequest } from '../ownerClient';
+import { servingOwner, storeAccess } from '../runs/ownedStore';
 import { runIdsOf } from '../runs/runTargets';
 import { runLensLog } from '../runLensLog';
-import type { TrackingSession } from '../trackingSession';
+import type { StoreAccess } from '../storeAccess';
+import type { Session, TrackingSession } from '../trackingSession';
 import { pushProgressReporter, withCancellableProgress } from './importProgress';
 
 /**
@@ -21,9 +25,9 @@ export async function pushToRemoteCommand(
   node?: unknown,
   selection?: unknown,
 ): Promise<PushSummary | undefined> {
-  const store = await ownedStore(session);
-  const what = selectionOf(node, selection) ?? (await chooseExperiment(store));
-  return what && (await pushChosen(store, registry, what));
+  const access = await storeAccess(session);
+  const what = selectionOf(node, selection) ?? (await chooseExperiment(access));
+  return what && (await pushChosen(await session.session(), registry, what));
 }
 
 /**
@@ -32,21 +36,19 @@ export async function pushToRemoteCommand(
  * stages, aliases, tags and descriptions, so the team's server has it.
  */
 export async function promoteModelCommand(session: TrackingSession, registry: RemoteServerRegistry, node?: unknown): Promise<PushSummary | undefined> {
-  const store = await ownedStore(session);
-  const name = modelNameOf(node) ?? (await chooseModel(store));
-  return name === undefined ? undefined : await pushChosen(store, registry, { models: [name] });
+  const access = await storeAccess(session);
+  const name = modelNameOf(node) ?? (await chooseModel(access));
+  return name === undefined ? undefined : await pushChosen(await session.session(), registry, { models: [name] });
 }
 
-async function pushChosen(store: WorkspaceStore, registry: RemoteServerRegistry, what: PushSelection): Promise<PushSummary | undefined> {
+async function pushChosen(opened: Session, registry: RemoteServerRegistry, what: PushSelection): Promise<PushSummary | undefined> {
+  const push = pushWhereTheStoreIs(opened);
   const entry = await chooseServer(registry);
   if (!entry) return undefined;
   const server = await registry.connection(entry.url);
 
   const summary = await withCancellableProgress(`RunLens: pushing to ${entry.name}`, (signal, progress) =>
-    pushRuns({ tracking: store.tracking, artifacts: store.artifacts, registry: store.registry }, what, server, {
-      signal,
-      onProgress: pushProgressReporter(progress),
-    }),
+    push(what, server, { signal, onProgress: pushProgressReporter(progress) }),
   );
   if (!summary) {
     runLensLog().info(`Push to ${entry.url} cancelled; pushing again resumes where it stopped.`);
@@ -68,6 +70,21 @@ async function pushChosen(store: WorkspaceStore, registry: RemoteServerRegistry,
   return summary;
 }
 
+type Pusher = (what: PushSelection, server: RemoteServer, options: { readonly signal: AbortSignal; readonly onProgress: (update: PushUpdate) => void }) => Promise<PushSummary>;
+
+/**
+ * The push from this window's store, or by the process that owns the store (only the owner writes
+ * it, and a push records each run's remote copy in its tags); the credentials go to it over loopback.
+ */
+function pushWhereTheStoreIs(opened: Session): Pusher {
+  if (opened.kind === 'owner') {
+    const { tracking, artifacts, registry } = opened.store;
+    return (what, server, options) => pushRuns({ tracking, artifacts, registry }, what, server, options);
+  }
+  const { endpoint } = servingOwner(opened);
+  return (what, server, options) => followOwnerJob((route, body) => ownerRequest(endpoint, route, body), pushJobPrefix, pushRequest(server, what), options);
+}
+
 function selectionOf(node: unknown, selection: unknown): PushSelection | undefined {
   const runIds = runIdsOf(node, selection);
   if (runIds.length > 0) return { runIds };
@@ -83,8 +100,8 @@ function modelNameOf(node: unknown): string | undefined {
   return undefined;
 }
 
-async function chooseModel(store: WorkspaceStore): Promise<string | undefined> {
-  const models = store.registry.searchRegisteredModels({ orderBy: ['name ASC'], maxResults: 1000 }).items;
+async function chooseModel(access: StoreAccess): Promise<string | undefined> {
+  const models = await access.call('registeredModels', { limit: 1000 });
   if (models.length === 0) {
     void vscode.window.showInformationMessage('RunLens: there is no registered model to promote yet. Register a run\'s model first.');
     return undefined;
@@ -96,15 +113,16 @@ async function chooseModel(store: WorkspaceStore): Promise<string | undefined> {
   return chosen?.label;
 }
 
-async function chooseExperiment(store: WorkspaceStore): Promise<PushSelection | undefined> {
-  const experiments = store.tracking.listExperiments();
+async function chooseExperiment(access: StoreAccess): Promise<PushSelection | undefined> {
+  const experiments = await access.call('experimentsWithRuns', { query: { filter: '', sort: { field: 'attributes.start_time', ascending: false }, showDeleted: false } });
+  const total = experiments.reduce((sum, e) => sum + e.runCount, 0);
   const chosen = await vscode.window.showQuickPick(
     [
-      { label: 'All experiments', description: `${store.tracking.countRuns()} active runs`, selection: {} as PushSelection },
+      { label: 'All experiments', description: `${total} active runs`, selection: {} as PushSelection },
       ...experiments.map((e) => ({
         label: e.name,
-        description: `${store.tracking.countRuns(e.experiment_id)} active runs`,
-        selection: { experiments: [e.experiment_id] } as PushSelection,
+        description: `${e.runCount} active runs`,
+        selection: { experiments: [e.experimentId] } as PushSelection,
       })),
     ],
     { title: 'Push Runs to Remote Server', placeHolder: 'Which runs to push' },

@@ -38,7 +38,7 @@ describe('runlens import and export', () => {
     assert.match(second.stdout, /Skipped \(\d+\):/);
   });
 
-  test('explains bad arguments and paths, and a store another process owns', async () => {
+  test('explains bad arguments and paths; a store another process owns is imported into by that process', async () => {
     const usage = await runlens(['import', '--dir', workspace]);
     assert.equal(usage.code, 2);
     assert.match(usage.stderr, /Usage: runlens import PATH/);
@@ -50,11 +50,25 @@ describe('runlens import and export', () => {
     const nothing = await runlens(['import', empty, '--dir', workspace]);
     assert.match(nothing.stderr, /holds no MLflow data/);
 
-    const served = await serveInChild(workspace);
+    // A workspace of its own, so that the export below sees only the first test's runs.
+    const servedWorkspace = path.join(work, 'served-workspace');
+    mkdirSync(servedWorkspace);
+    const served = await serveInChild(servedWorkspace);
     try {
-      const owned = await runlens(['import', source, '--dir', workspace]);
-      assert.equal(owned.code, 1);
-      assert.match(owned.stderr, /in use by process \d+/);
+      // Relative to this command's folder: the owner gets the absolute path.
+      const other = buildFixture({ seed: 31 });
+      const otherRuns = fixtureRuns(other).map(({ run }) => run);
+      writeMlruns({ ...other, experiments: other.experiments.map((e) => ({ ...e, name: `${e.name} (owned)` })) }, path.join(work, 'owned', 'mlruns'));
+      const owned = await runlens(['import', path.relative(process.cwd(), path.join(work, 'owned')), '--dir', servedWorkspace, '--json']);
+      assert.equal(owned.code, 0, owned.stderr);
+      assert.match(owned.stderr, /in use by process \d+.* Importing through it/);
+      assert.equal((JSON.parse(owned.stdout) as { runs: { imported: number } }).runs.imported, otherRuns.length);
+      const reply = await fetch(`${served.url}/api/2.0/mlflow/runs/get?run_id=${otherRuns[0].runId}`, { headers: { authorization: `Bearer ${served.token}` } });
+      assert.equal(reply.status, 200, 'the run is in the owner’s store');
+      assert.equal(((await reply.json()) as { run: { info: { run_name: string } } }).run.info.run_name, otherRuns[0].name);
+      const missingThere = await runlens(['import', path.join(work, 'nowhere'), '--dir', servedWorkspace]);
+      assert.equal(missingThere.code, 1);
+      assert.match(missingThere.stderr, /process \d+: Cannot import .*nowhere does not exist/);
     } finally {
       await served.stop();
     }
