@@ -14,15 +14,20 @@ import { TrackingStore } from '../../../src/core/store/trackingStore';
 import { SpanFiles } from '../../../src/core/traces/spanFiles';
 import { TraceStore } from '../../../src/core/traces/traceStore';
 import { startServer, type RunningServer } from '../../../src/server/server';
+import type { Run } from '../../../src/core/entities';
+import { OpenArtifactRequest, type HostActionResult } from '../../../src/protocol/dashboards/hostActions';
+import type { RunDashboardModel } from '../../../src/protocol/dashboards/runRequests';
+import { remoteAddress } from '../../../src/protocol/runAddress';
 import { CommandId } from '../../../src/vscode/contributions';
 import { git, launchAndWait, tagsOf, writeFile } from '../launchSupport';
-import { workspaceDir } from '../support';
+import { waitFor, workspaceDir } from '../support';
 import { guestWindow, type GuestWindow } from './guestSupport';
 
 // Issue 14: a launch to a remote MLflow server from a window whose store `runlens serve` owns. A second tracking
 // server on loopback (the server `runlens serve` runs, over its own in-memory store) plays the remote, as in the
 // main window's remote launch suite. The window talks to the remote itself (with the token only it holds) and the
-// owner keeps only the launch's record: the remote gets the runs with the capture, the owner's store none.
+// owner keeps only the launch's record: the remote gets the runs with the capture, the owner's store none. The
+// remote run's dashboard and artifacts are read by the window too; the owner answers for the store's runs.
 
 const script = `import runlens as mlflow
 
@@ -32,7 +37,7 @@ with mlflow.start_run():
 print("guest remote run done")
 `;
 
-suite('Launching to a remote server from a guest window', () => {
+suite('Launching to a remote server from a guest window, and its dashboard', () => {
   const name = `guest-remote-${Date.now().toString(36)}`;
   let guest: GuestWindow;
   let db: Database;
@@ -42,6 +47,7 @@ suite('Launching to a remote server from a guest window', () => {
   let token: string;
   let repo: string;
   let scriptFile: string;
+  let remoteRunId: string | undefined;
 
   suiteSetup(async () => {
     guest = await guestWindow();
@@ -109,5 +115,34 @@ suite('Launching to a remote server from a guest window', () => {
     const files = path.join(workspaceDir(), '.runlens', launchesFolder, report.ended.launchId);
     for (let i = 0; i < 300 && existsSync(files); i++) await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(existsSync(files), false, "the launch's files are released once its end reached the remote");
+    remoteRunId = remote.runId;
+  });
+
+  test("the remote run's dashboard and its output log open in the guest window; a compare with a store run says why not", async function () {
+    this.timeout(60_000);
+    assert.ok(remoteRunId, 'the launch test ran first');
+    const runId = remoteAddress(server.url, remoteRunId);
+    await vscode.commands.executeCommand(CommandId.OpenRunDashboard, runId);
+    const host = await waitFor('the remote run panel', () => guest.api.dashboards.hosts.find((h) => h.state.kind === 'run' && h.state.runId === runId), 10_000);
+    try {
+      const model = (await guest.api.dashboards.request(host, { kind: 'request', id: 1, method: 'run/get', params: { runId } })) as RunDashboardModel;
+      assert.equal(model.header.runId, runId);
+      assert.equal(model.header.status, 'FINISHED');
+      assert.equal(model.header.server?.name, name, 'read from the remote, which the owner does not know');
+      const result = (await guest.api.dashboards.request(host, OpenArtifactRequest.request(2, { runId, path: LaunchArtifact.OutputLog }))) as HostActionResult;
+      assert.equal(result.message, `Opened ${LaunchArtifact.OutputLog}.`);
+      const editor = await waitFor('the output log in an editor', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.fsPath.endsWith('output.log')), 10_000);
+      assert.match(editor.document.getText(), /guest remote run done/, "downloaded from the remote by this window");
+
+      const { experiments = [] } = (await guest.post('experiments/search', { max_results: 1000 })) as { experiments?: { experiment_id: string }[] };
+      const { runs = [] } = (await guest.post('runs/search', { experiment_ids: experiments.map((e) => e.experiment_id), max_results: 1 })) as { runs?: Run[] };
+      const local = runs[0]?.info.run_id;
+      assert.ok(local, 'the owner started with runs in its store');
+      const mixed = { kind: 'request' as const, id: 3, method: 'compare/get', params: { runIds: [local, runId] } };
+      await assert.rejects(guest.api.dashboards.request(host, mixed), /does not read remote servers/);
+    } finally {
+      host.dispose();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 });
