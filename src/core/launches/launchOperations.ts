@@ -10,18 +10,36 @@ const operation = jsonOperation<LaunchService>();
 
 /**
  * What a guest window asks of the owner's launches for a script it launched
- * (`POST /api/2.0/runlens/launch/<name>`): the LaunchRecorder's calls, and the two reads its run
+ * (`POST /api/2.0/runlens/launch/<name>`): the LaunchRecorder's calls, the record of a launch
+ * that logs to a remote server (which the window itself talks to), and the two reads its run
  * commands need. The launch's files travel in the body (text, or base64 for bytes); its output log
  * the supervisor appends on this machine, in the folder the owner reads it from.
  */
 export const launchOperations = {
-  /** Records the launch with its capture and files; answers the token its script logs with. */
+  /**
+   * Records the launch with its capture and files; answers the token its script logs with. With
+   * `remote` (a RemoteLaunchRecord), a launch whose script logs to a remote server: only its record is kept here.
+   */
   open: operation(
-    (body) => ({ launchId: launchIdOf(body), capture: objectOf(body, 'capture'), files: filesOf(body.files) }),
-    (launches, { launchId, capture, files }) => {
+    (body) => ({
+      launchId: launchIdOf(body),
+      capture: objectOf(body, 'capture'),
+      files: filesOf(body.files),
+      ...(body.remote === undefined ? {} : { remote: objectOf(body, 'remote') }),
+    }),
+    (launches, { launchId, capture, files, remote }) => {
       if (launches.get(launchId)) throw invalidParameter(`Launch ${launchId} is already recorded.`);
       const contents = Object.fromEntries(Object.entries(files).map(([artifactPath, content]) => [artifactPath, contentOf(content)]));
-      return launches.open({ launchId, capture, files: contents });
+      return launches.open({ launchId, capture, files: contents, ...(remote ? { remote } : {}) });
+    },
+  ),
+  /** Replaces a remote launch's record (its runs on the server, whether its end arrived there). */
+  setRemote: operation(
+    (body) => ({ launchId: launchIdOf(body), remote: objectOf(body, 'remote') }),
+    (launches, { launchId, remote }) => {
+      if (known(launches, launchId).get(launchId)?.remote_json === null) throw invalidParameter(`Launch ${launchId} logs to this store, not to a remote server.`);
+      launches.setRemote(launchId, remote);
+      return {};
     },
   ),
   setPid: operation(

@@ -6,15 +6,33 @@ import type { RemoteServer } from '../client/remoteServer';
 import type { LaunchEnding } from '../../core/launches/launchEnding';
 import { acceptedImprint, changedTags, type LaunchImprint } from '../../core/launches/launchImprint';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
-import type { EndedLaunch, EndLaunchOptions, LaunchService } from '../../core/launches/launchService';
+import type { EndedLaunch, EndLaunchOptions, OpenedLaunch, OpenLaunchRequest } from '../../core/launches/launchService';
 import { LaunchTag } from '../../core/launches/launchTags';
 import { launchRunMatch, logTags, sendRemoteLaunchEnd, uploadLaunchFiles } from './remoteLaunchEnd';
 import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 import { runOfWire, type LaunchRunMatch, type WireRun } from './remoteLaunchRuns';
 
+/**
+ * Where a remote launch keeps its local record and files: the store's LaunchService in the window
+ * that owns the store, or in a guest window the owner's, through its private launch routes
+ * (OwnerLaunch). The files are in the store's folder on this machine either way.
+ */
+export interface RemoteLaunchRecords {
+  open(request: OpenLaunchRequest & { readonly remote: RemoteLaunchRecord }): OpenedLaunch | Promise<OpenedLaunch>;
+  /** Kept in order with the calls before and after it; nothing waits on it. */
+  setRemote(launchId: string, remote: RemoteLaunchRecord): void;
+  filesFolder(launchId: string): string;
+  filePath(launchId: string, artifactPath: string): string;
+  setPid(launchId: string, pid: number): void;
+  updateCapture(launchId: string, capture: object): void;
+  addFile(launchId: string, artifactPath: string, content: string | Buffer): Promise<void>;
+  end(launchId: string, ending: LaunchEnding, options?: EndLaunchOptions): Promise<EndedLaunch>;
+  release(launchId: string): Promise<void>;
+}
+
 export interface RemoteLaunchOptions {
-  /** The store's launches: the local record of the launch and its files. */
-  readonly launches: LaunchService;
+  /** The local record of the launch and its files. */
+  readonly launches: RemoteLaunchRecords;
   readonly launchId: string;
   /** What the launcher captured (plain JSON), and the files its runs get (the diff, the script's copy, …). */
   readonly capture: object;
@@ -98,7 +116,12 @@ export class RemoteLaunch implements LaunchRecorder {
     const experimentId = await experimentIdOn(client, options.experiment);
     const created = await createLaunchRun(client, { experimentId, launchId, imprint, startTime: since });
     const launch = new RemoteLaunch(options, runOfWire(created), imprint, since);
-    launches.open({ launchId, capture: options.capture, files: options.files, remote: launch.record });
+    try {
+      await launches.open({ launchId, capture: options.capture, files: options.files, remote: launch.record });
+    } catch (error) {
+      await client.post('runs/delete', { run_id: launch.record.runId }).catch(() => undefined);
+      throw error;
+    }
     try {
       if (imprint.datasets.length > 0) await client.post('runs/log-inputs', { run_id: launch.record.runId, datasets: imprint.datasets });
       const { run_id: runId, artifact_uri: artifactUri } = launch.mainRun.info;

@@ -4,6 +4,7 @@ import { RunChangeTracker, type ChangeWatch } from '../../core/runs/runChanges';
 import type { ServiceMethod, ServiceMethods } from '../../protocol/dashboards/methods';
 import type { RunsChangedParams } from '../../protocol/dashboards/shapes';
 import type { ResponseErrorCode } from '../../protocol/messages';
+import { isRemoteAddress } from '../../protocol/runAddress';
 import { dashboardMethodPrefix } from '../../server/routes/guest/guestRoutes';
 import { OwnerRequestError, ownerRequest, type OwnerEndpoint } from '../ownerClient';
 import type { StoreAccess } from '../storeAccess';
@@ -52,6 +53,35 @@ export function ownerBackend(endpoint: OwnerEndpoint, access: StoreAccess): Dash
       };
     },
   };
+}
+
+/**
+ * A guest window's panels: the owner answers for the store's runs and experiments; those of the added
+ * remote servers, which the owner cannot read (their addresses and credentials are this window's), this
+ * window's own service reads. A request naming both (a comparison of a store run with a remote one) is
+ * refused with the reason.
+ */
+export function guestBackend(owner: DashboardBackend, remote: DashboardBackend): DashboardBackend {
+  return {
+    handle: async (method, params) => {
+      const ids = namedIds(params);
+      const remoteIds = ids.filter(isRemoteAddress);
+      if (remoteIds.length === 0) return owner.handle(method, params);
+      if (remoteIds.length === ids.length) return remote.handle(method, params);
+      throw new DashboardError(
+        'unavailable',
+        "This window is a guest of the RunLens process that keeps the workspace's runs, which does not read remote servers: a remote server's runs are shown apart from the workspace's here.",
+      );
+    },
+    changeTracker: () => owner.changeTracker(),
+  };
+}
+
+/** The runs and experiments a dashboard request names (its `runId`, `runIds`, `experimentId`). */
+function namedIds(params: unknown): string[] {
+  if (typeof params !== 'object' || params === null) return [];
+  const { runId, runIds, experimentId } = params as Record<string, unknown>;
+  return [runId, experimentId, ...(Array.isArray(runIds) ? runIds : [])].filter((id): id is string => typeof id === 'string');
 }
 
 /**

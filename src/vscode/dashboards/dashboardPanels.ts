@@ -4,6 +4,9 @@ import { DashboardError } from '../../dashboards/dashboardError';
 import { DashboardService } from '../../dashboards/dashboardService';
 import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { ArtifactStore } from '../../core/store/artifactStore';
+import { Database } from '../../core/store/database';
+import { TrackingStore } from '../../core/store/trackingStore';
 import { ExportCsvRequest, type ExportCsvResult } from '../../protocol/dashboards/experimentRequests';
 import {
   EnvironmentDiffRequest,
@@ -23,7 +26,7 @@ import { Disposable } from '../disposable';
 import type { StoreAccess } from '../storeAccess';
 import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { inProcessBackend, ownerBackend, type DashboardBackend, type PanelChangeTracker } from './dashboardBackend';
+import { guestBackend, inProcessBackend, ownerBackend, type DashboardBackend, type PanelChangeTracker } from './dashboardBackend';
 import { DashboardHostActions, type DashboardStore } from './hostActions';
 import { WebviewHost, webviewPanelOptions, type AnsweredRequest } from './webviewHost';
 import { logError } from '../runLensLog';
@@ -58,6 +61,8 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   private readonly services = new WeakMap<WorkspaceStore, DashboardService>();
   /** Any service, for remote runs, which are the same from every folder. */
   private lastService: DashboardService | undefined;
+  /** In a guest window: the service that reads the remote servers' runs (its own store holds none). */
+  private remoteReader: Promise<DashboardService> | undefined;
   private readonly watchedSessions = new Map<TrackingSession, vscode.Disposable>();
   private pendingChange: NodeJS.Timeout | undefined;
   private remotePoll: NodeJS.Timeout | undefined;
@@ -251,7 +256,11 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
       if (!session.endpoint || !session.access) {
         throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}), which has not published its server yet: try again in a moment.`);
       }
-      return { backend: ownerBackend(session.endpoint, session.access), access: session.access, workspaceFolder, guestOf: session.ownerPid };
+      const owner = ownerBackend(session.endpoint, session.access);
+      const reader = await this.guestRemoteReader(session.access);
+      if (!reader) return { backend: owner, access: session.access, workspaceFolder };
+      this.lastService = reader;
+      return { backend: guestBackend(owner, inProcessBackend(reader)), access: session.access, workspaceFolder, service: reader };
     }
     const { store } = session;
     let service = this.services.get(store);
@@ -261,6 +270,20 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
     }
     this.lastService = service;
     return { backend: inProcessBackend(service), access: session.access, workspaceFolder, service };
+  }
+
+  /**
+   * A guest window reads the remote servers' runs itself, as the window that owns a store does: the
+   * owner has neither their addresses nor their credentials. The service's own store is an empty
+   * in-memory one (nothing local is asked of it: the owner answers for the store's runs).
+   */
+  private guestRemoteReader(access: StoreAccess): Promise<DashboardService> | undefined {
+    if (!this.remote) return undefined;
+    this.remoteReader ??= Database.open().then((db) => {
+      this.register({ dispose: () => db.close() });
+      return new DashboardService({ tracking: new TrackingStore(db), artifacts: new ArtifactStore(access.artifactsRoot), remote: this.remote });
+    });
+    return this.remoteReader;
   }
 
   /** Open panels hear of writes to any folder's store (each checks only its own runs). */

@@ -34,10 +34,8 @@ export interface DashboardStore {
   readonly access: StoreAccess;
   /** The workspace folder the store is in: where the runs' code is looked up in git. */
   readonly workspaceFolder: string | undefined;
-  /** This window's DashboardService, which reads the added remote servers; none in a guest window. */
+  /** This window's DashboardService, which reads the added remote servers (in a guest window, only them). */
   readonly service?: DashboardService;
-  /** In a guest window: the pid of the process that owns the store. */
-  readonly guestOf?: number;
 }
 
 /** Largest remote artifact downloaded to open it in an editor. */
@@ -53,8 +51,8 @@ type SourceView = { readonly kind: 'asItWas'; readonly uri: vscode.Uri } | { rea
  * downloaded into a temporary folder of this window first; its code is looked up in the workspace's
  * git repository, which has it when the team shares the repository and the commit was fetched
  * (otherwise the error says to fetch it). In a guest window the same actions read the run through
- * the owner process and its artifact files from the store's folder; only a remote run's artifacts,
- * which the owner does not read, cannot be opened there (the error says so).
+ * the owner process and its artifact files from the store's folder; a remote run's, which the
+ * owner does not read, this window reads from its server itself.
  */
 export class DashboardHostActions extends Disposable implements vscode.TextDocumentContentProvider {
   private downloads: Promise<string> | undefined;
@@ -170,10 +168,8 @@ export class DashboardHostActions extends Disposable implements vscode.TextDocum
 
   /** Downloads a remote run's artifact into this window's temporary folder (read-only use; removed on close). */
   private async download(runId: string, artifactPath: string): Promise<string> {
-    const { service, guestOf } = await this.owned(runId);
-    if (!service) {
-      throw new DashboardError('unavailable', `This window is a guest of the RunLens process (pid ${guestOf}) that owns the workspace's store, which does not read remote servers: open the remote run's artifacts from its server.`);
-    }
+    const { service } = await this.owned(runId);
+    if (!service) throw new DashboardError('unavailable', "No remote server is added in this window: open the remote run's artifacts from its server.");
     const file = await service.readArtifact(runId, artifactPath);
     if (file.size > maxRemoteArtifactBytes) {
       file.stream.destroy();

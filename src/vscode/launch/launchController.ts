@@ -69,7 +69,9 @@ export function launchFolders(script: vscode.Uri): { workspaceRoot: string; cwd:
  * Launches scripts as tracked runs and keeps the live ones: capture, launch record and token,
  * process in a terminal, package listing in the background, and the end of each. The runs are tied
  * to the launch by the store's own server: this window's, or in a guest window the owner process's,
- * which keeps the launch's record for it (OwnerLaunch) while this window runs the process.
+ * which keeps the launch's record for it (OwnerLaunch) while this window runs the process. A launch
+ * to a remote server (RemoteLaunch) is this window's to send there, in a guest window too; only its
+ * record is kept in the store.
  */
 export class LaunchController extends Disposable implements LaunchApi {
   private readonly live = new Map<string, RunningLaunch>();
@@ -139,11 +141,6 @@ export class LaunchController extends Disposable implements LaunchApi {
     const opened = await session.session();
     const script = request.script;
     const target = request.target ?? configuredLaunchTarget(this.remoteServers.servers(), script);
-    if (opened.kind === 'guest' && target.kind === 'remote') {
-      throw new Error(
-        `this workspace's runs are kept by another RunLens process (pid ${opened.ownerPid}); a launch to a remote server starts from the window that owns them (or choose to launch to the workspace)`,
-      );
-    }
     const endpoint = opened.endpoint;
     if (!endpoint) throw new Error("the RunLens process that keeps this workspace's runs has not published its server yet; try again in a moment");
     const { cwd } = launchFolders(script);
@@ -163,8 +160,9 @@ export class LaunchController extends Disposable implements LaunchApi {
     let recorder: LaunchRecorder;
     let env: NodeJS.ProcessEnv;
     let remote: RemoteLaunch | undefined;
-    if (target.kind === 'remote' && opened.kind === 'owner') {
-      const { launches } = opened;
+    if (target.kind === 'remote') {
+      // This window talks to the server; the store keeps the launch's record: here, or at the owner in a guest window.
+      const launches = opened.kind === 'owner' ? opened.launches : new OwnerLaunch(endpoint, session.storeDir!, launchId);
       const scriptExperiment = capture.fileContent === undefined ? undefined : experimentNamedIn(capture.fileContent.toString('utf8'));
       const server = await this.remoteServers.connection(target.server.url);
       try {

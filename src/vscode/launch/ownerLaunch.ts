@@ -5,7 +5,9 @@ import { LaunchFiles, launchesFolder } from '../../core/launches/launchFiles';
 import { fileContentJson, type LaunchOperations } from '../../core/launches/launchOperations';
 import type { OperationCall } from '../../core/operations/jsonOperations';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
-import type { EndedLaunch, EndLaunchOptions } from '../../core/launches/launchService';
+import type { EndedLaunch, EndLaunchOptions, OpenedLaunch } from '../../core/launches/launchService';
+import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
+import type { RemoteLaunchRecords } from '../../remote/launches/remoteLaunch';
 import { launchOperationPrefix } from '../../server/routes/guest/guestLaunchRoutes';
 import type { OwnerEndpoint } from '../ownerClient';
 import { ownerCall } from '../ownerOperations';
@@ -19,36 +21,60 @@ const runPollMs = 1000;
  * keeps the launch's record, hands out its token and gives its runs their capture and files; this
  * window runs the process under its supervisor, which appends the output log in `.runlens/launches/`
  * on this machine, where the owner copies it from. Requests go one at a time, in order, so that
- * the end never overtakes a copy of the output log.
+ * the end never overtakes a copy of the output log. For a launch that logs to a remote server the
+ * owner keeps only the record (RemoteLaunch talks to the server, and records through this).
  */
-export class OwnerLaunch implements LaunchRecorder {
+export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords {
+  private readonly call: OperationCall<LaunchOperations>;
   private readonly files: LaunchFiles;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners = new Set<(launchId: string, run: Run) => void>();
   private readonly seen = new Set<string>();
   private poll: NodeJS.Timeout | undefined;
   private ended = false;
+  /** For the script's MLFLOW_TRACKING_TOKEN: the owner ties its requests to the launch. */
+  token = '';
 
-  private constructor(
-    private readonly call: OperationCall<LaunchOperations>,
+  /** A launch the owner has still to record (`open`); a remote launch records it once its server made its run. */
+  constructor(
+    endpoint: OwnerEndpoint,
     storeDir: string,
     readonly launchId: string,
-    /** For the script's MLFLOW_TRACKING_TOKEN: the owner ties its requests to the launch. */
-    readonly token: string,
   ) {
+    this.call = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
     this.files = new LaunchFiles(path.join(storeDir, launchesFolder));
   }
 
-  /** Records the launch with the owner, before its process starts. */
+  /** Records a launch with the owner, before its process starts. */
   static async open(
     endpoint: OwnerEndpoint,
     storeDir: string,
     launch: { readonly launchId: string; readonly capture: object; readonly files: Readonly<Record<string, string | Buffer>> },
   ): Promise<OwnerLaunch> {
-    const call = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
-    const files = Object.fromEntries(Object.entries(launch.files).map(([artifactPath, content]) => [artifactPath, fileContentJson(content)]));
-    const { token } = await call('open', { launchId: launch.launchId, capture: launch.capture, files });
-    return new OwnerLaunch(call, storeDir, launch.launchId, token);
+    const opened = new OwnerLaunch(endpoint, storeDir, launch.launchId);
+    await opened.open(launch);
+    return opened;
+  }
+
+  /** Records the launch with the owner (its capture, its files, and for a remote launch where it logs); answers its token. */
+  async open(launch: {
+    readonly launchId?: string;
+    readonly capture: object;
+    readonly files?: Readonly<Record<string, string | Buffer>>;
+    readonly remote?: RemoteLaunchRecord;
+  }): Promise<OpenedLaunch> {
+    const files = Object.fromEntries(Object.entries(launch.files ?? {}).map(([artifactPath, content]) => [artifactPath, fileContentJson(content)]));
+    const opened = await this.inOrder(() => this.call('open', { launchId: this.launchId, capture: launch.capture, files, remote: launch.remote }));
+    this.token = opened.token;
+    return opened;
+  }
+
+  setRemote(launchId: string, remote: RemoteLaunchRecord): void {
+    void this.send(`record where launch ${launchId} logs`, () => this.call('setRemote', { launchId, remote }));
+  }
+
+  filesFolder(launchId: string): string {
+    return this.files.folder(launchId);
   }
 
   filePath(launchId: string, artifactPath: string): string {

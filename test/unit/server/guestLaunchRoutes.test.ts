@@ -1,15 +1,17 @@
 // Issue 14: a guest window launches scripts and runs sweeps while the owner process keeps their records. Over
 // real HTTP on loopback: the launch recorded through the owner's private routes gets a token its script logs
 // with, its runs get the capture and files, its end is recorded once; the sweep's records land in the owner's
-// store; only the owner's token gets in, and bad arguments are refused with a clear message.
+// store; a launch to a remote server leaves only its record with the owner; only the owner's token gets in, and
+// bad arguments are refused with a clear message.
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import type { Run } from '../../../src/core/entities';
 import { fileContentJson, type LaunchOperations } from '../../../src/core/launches/launchOperations';
 import { LaunchArtifact } from '../../../src/core/launches/launchTags';
+import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import type { SweepOperations } from '../../../src/core/sweeps/sweepOperations';
 import { SweepTag } from '../../../src/core/sweeps/sweepTags';
@@ -50,6 +52,16 @@ async function serve(t: TestContext, f: LaunchFixture, withLaunches = true) {
 
 const launchId = () => randomBytes(16).toString('hex');
 const capture = { tags: { 'mlflow.source.name': 'train.py', 'runlens.git.commit': 'abc123' } };
+const remoteRecord: RemoteLaunchRecord = {
+  server: 'team',
+  url: 'https://mlflow.example',
+  experimentId: '3',
+  runId: 'r1',
+  runIds: ['r1'],
+  synced: false,
+  since: 1_700_000_000_000,
+  scriptPath: '/w/train.py',
+};
 
 describe("a guest window's launches and sweeps, recorded by the owner", () => {
   test("a launch opened through the owner: its script's token, its runs' capture and files, its output log, one end", async (t) => {
@@ -100,6 +112,30 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     assert.deepEqual(f.logged, []);
   });
 
+  test("a guest's launch to a remote server: the owner keeps its record and files, makes no run, and ends it as told", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch } = await serve(t, f);
+    const id = launchId();
+    await launch('open', { launchId: id, capture, files: { [LaunchArtifact.Diff]: fileContentJson('diff\n') }, remote: remoteRecord });
+    assert.deepEqual(JSON.parse(f.launches.get(id)?.remote_json ?? 'null'), remoteRecord);
+    assert.equal(readFileSync(f.launches.filePath(id, LaunchArtifact.Diff), 'utf8'), 'diff\n', 'the window uploads the files from the store folder');
+
+    const ending = { kind: 'exited', exitCode: 1 } as const;
+    await launch('setRemote', { launchId: id, remote: { ...remoteRecord, ending } });
+    const ended = await launch('end', { launchId: id, ending, fallbackExperiment: undefined });
+    assert.equal(ended.status, 'FAILED');
+    assert.deepEqual(ended.runs, [], "a remote launch's runs are on its server");
+    assert.equal(ended.madeRun, false);
+    const synced = { ...remoteRecord, runIds: ['r1', 'r2'], synced: true };
+    await launch('setRemote', { launchId: id, remote: synced });
+    assert.deepEqual(JSON.parse(f.launches.get(id)?.remote_json ?? 'null'), synced);
+    const store = f.tracking.searchRuns({ experimentIds: f.tracking.listExperiments('ALL').map((e) => e.experiment_id) });
+    assert.deepEqual(store.runs, [], 'the store has no run of it');
+    await launch('release', { launchId: id });
+    assert.equal(existsSync(f.launches.filesFolder(id)), false);
+    assert.deepEqual(f.logged, []);
+  });
+
   test("only the owner's token calls them: no token, a wrong one or a launched script's are refused", async (t) => {
     const f = await openLaunchFixture(t);
     const { launch, client, owner } = await serve(t, f);
@@ -136,6 +172,10 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
       ['launch/end', { launchId: id, ending: { kind: 'vanished' } }, 400, 'INVALID_PARAMETER_VALUE', /ending.*exited, signalled, stopped/],
       ['launch/end', { launchId: id, ending: { kind: 'exited' } }, 400, 'INVALID_PARAMETER_VALUE', /ending\.exitCode/],
       ['launch/end', { launchId: launchId(), ending: { kind: 'exited', exitCode: 0 } }, 404, 'RESOURCE_DOES_NOT_EXIST', /no launch/],
+      ['launch/open', { launchId: launchId(), capture, remote: 'https://mlflow.example' }, 400, 'INVALID_PARAMETER_VALUE', /remote/],
+      ['launch/setRemote', { launchId: id, remote: remoteRecord }, 400, 'INVALID_PARAMETER_VALUE', /logs to this store, not to a remote server/],
+      ['launch/setRemote', { launchId: launchId(), remote: remoteRecord }, 404, 'RESOURCE_DOES_NOT_EXIST', /no launch/],
+      ['launch/setRemote', { launchId: id }, 400, 'INVALID_PARAMETER_VALUE', /remote/],
       ['sweep/start', { sweepId: id, script: '/w/train.py', spec: { method: 'grid' }, concurrency: 1, experimentName: 'e', sourceName: 'train.py' }, 400, 'INVALID_PARAMETER_VALUE', /Invalid sweep spec: parameters/],
       ['sweep/start', { sweepId: id, script: '/w/train.py', spec: { parameters: { lr: [1] } }, concurrency: 0, experimentName: 'e', sourceName: 'train.py' }, 400, 'INVALID_PARAMETER_VALUE', /concurrency/],
       ['sweep/savePoint', { sweepId: id, point: { index: 0, status: 'done', attempts: 1 } }, 400, 'INVALID_PARAMETER_VALUE', /point\.status/],
@@ -148,6 +188,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
       assert.match(reply.json<{ message: string }>().message, message, route);
     }
     assert.equal(f.launches.get(id)?.status, 'RUNNING');
+    assert.equal(f.launches.get(id)?.remote_json, null, 'a launch to this store stays one');
     assert.equal(f.tracking.listExperiments().length, 1, 'no experiment made for a refused sweep');
     assert.deepEqual(f.logged, [], 'no refusal is a server bug (500)');
   });
