@@ -13,7 +13,7 @@ import { OutputTail } from '../../supervisor/outputTail';
 import { SupervisedProcess } from '../../supervisor/supervisedProcess';
 import { terminalSummary } from '../../core/launches/launchSummary';
 import { LaunchTerminal } from './launchTerminal';
-import { LineDiscipline } from './terminalInput';
+import { LineDiscipline } from '../../core/launches/terminalInput';
 
 export interface RunningLaunchOptions {
   readonly launchId: string;
