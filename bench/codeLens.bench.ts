@@ -1,4 +1,4 @@
-import { findLensAnchors } from '../src/vscode/launch/codeLensScan';
+import { findLensAnchors } from '../src/core/editorLens/codeLensScan';
 import { type BenchRow, formatCount, formatMs, median, timeMs } from './benchKit';
 
 // The "Run tracked" lenses are found again on every keystroke, so scanning a large Python file must

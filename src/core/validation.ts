@@ -1,3 +1,4 @@
+import type { Dataset } from './entities';
 import { invalidParameter } from './errors';
 
 /**
@@ -209,16 +210,7 @@ export function validateParamKeysUnique(keys: readonly string[]): void {
   }
 }
 
-export interface DatasetToValidate {
-  readonly name: string;
-  readonly digest: string;
-  readonly source_type: string;
-  readonly source: string;
-  readonly schema?: string;
-  readonly profile?: string;
-}
-
-export function validateDataset(dataset: DatasetToValidate): void {
+export function validateDataset(dataset: Dataset): void {
   validateLength('name', limits.maxDatasetNameLength, dataset.name);
   validateLength('digest', limits.maxDatasetDigestLength, dataset.digest);
   validateLength('source', limits.maxDatasetSourceLength, dataset.source);

@@ -32,10 +32,10 @@ export async function previewArtifact(
     const image = imageTypes[extension];
     if (image !== undefined) {
       if (size > maxImagePreviewBytes) return { kind: 'tooLarge', size, limit: maxImagePreviewBytes };
-      const bytes = await readHead(stream, maxImagePreviewBytes);
+      const bytes = await readBytes(stream, maxImagePreviewBytes, 'start');
       return { kind: 'image', mime: image, dataUrl: `data:${image};base64,${bytes.toString('base64')}`, size };
     }
-    const bytes = from === 'end' ? await readTail(stream, maxTextPreviewBytes) : await readHead(stream, maxTextPreviewBytes);
+    const bytes = await readBytes(stream, maxTextPreviewBytes, from);
     if (bytes.subarray(0, sniffBytes).includes(0)) return { kind: 'binary', size };
     const truncated = size > bytes.length;
     const text = decodeText(bytes, from === 'end' && truncated);
@@ -70,30 +70,22 @@ function decodeText(bytes: Buffer, cutAtStart: boolean): string {
   return newline === -1 ? text : text.slice(newline + 1);
 }
 
-async function readHead(stream: Readable, maxBytes: number): Promise<Buffer> {
+/**
+ * The first or the last `maxBytes` bytes. From the start it stops reading once it has them; from the
+ * end it reads the file through once, holding at most maxBytes plus a chunk.
+ */
+async function readBytes(stream: Readable, maxBytes: number, from: 'start' | 'end'): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
   for await (const chunk of stream) {
     const buffer = chunk as Buffer;
     chunks.push(buffer);
     length += buffer.length;
-    if (length >= maxBytes) break;
-  }
-  return Buffer.concat(chunks).subarray(0, maxBytes);
-}
-
-/** The last `maxBytes` bytes; reads the file through once, holding at most maxBytes plus a chunk. */
-async function readTail(stream: Readable, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer;
-    chunks.push(buffer);
-    length += buffer.length;
-    while (chunks.length > 1 && length - chunks[0].length >= maxBytes) length -= chunks.shift()!.length;
+    if (from === 'start' && length >= maxBytes) break;
+    while (from === 'end' && chunks.length > 1 && length - chunks[0].length >= maxBytes) length -= chunks.shift()!.length;
   }
   const all = Buffer.concat(chunks);
-  return all.subarray(Math.max(0, all.length - maxBytes));
+  return from === 'start' ? all.subarray(0, maxBytes) : all.subarray(Math.max(0, all.length - maxBytes));
 }
 
 function extensionOf(path: string): string {

@@ -1,15 +1,15 @@
-import { Root, type Type } from 'protobufjs';
+import { parse, type Type } from 'protobufjs';
 import { invalidParameter } from '../../core/errors';
 import { spansFromOtlp } from '../../core/traces/otlpSpans';
 import type { SpanJson } from '../../core/traces/spanJson';
 import { parseJson } from '../json';
-import { otlpTraceDescriptor } from './otlpTraceDescriptor';
+import { otlpTraceProto } from './otlpTraceProto';
 
 let requestType: Type | undefined;
 
 /** The export request type, built once on first use (not at startup: most servers never see OTLP). */
 function exportRequestType(): Type {
-  requestType ??= Root.fromJSON(otlpTraceDescriptor).lookupType('otlp.ExportTraceServiceRequest');
+  requestType ??= parse(otlpTraceProto).root.lookupType('otlp.ExportTraceServiceRequest');
   return requestType;
 }
 

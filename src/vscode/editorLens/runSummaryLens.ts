@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { FileRuns } from '../../core/editorLens/fileRuns';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
-import { findLensAnchors } from '../launch/codeLensScan';
+import { findLensAnchors } from '../../core/editorLens/codeLensScan';
 import type { FileRunsCache } from './fileRunsCache';
 import { summaryText, summaryTooltip } from './fileRunsText';
 

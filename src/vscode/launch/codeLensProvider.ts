@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
-import { findLensAnchors } from './codeLensScan';
+import { findLensAnchors } from '../../core/editorLens/codeLensScan';
 import { lensCommand, lensKinds, type LaunchLensKind } from './launchLenses';
 
 class LaunchLens extends vscode.CodeLens {

@@ -5,7 +5,7 @@ import { logError } from '../runLensLog';
 import type { TrackingSession } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { LaunchController } from './launchController';
-import { mainRun } from './launchSummary';
+import { mainRun } from '../../core/launches/launchSummary';
 import type { LaunchReport } from './runningLaunch';
 import { readRunFailure, scriptOfRun, type RunFailure } from './runFailure';
 

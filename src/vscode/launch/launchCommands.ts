@@ -3,7 +3,7 @@ import { pathsInArguments } from '../../capture/argumentPaths';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
 import { runIdOf } from '../runs/runTargets';
-import { splitArguments } from './argumentWords';
+import { splitArguments } from '../../core/launches/argumentWords';
 import { launchFolders, type LaunchController } from './launchController';
 import { pickRunningLaunch, showRunningLaunches } from './launchPicker';
 

@@ -4,7 +4,7 @@ import { remoteAddress } from '../../protocol/runAddress';
 import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';
 import type { LaunchController } from './launchController';
-import { endMessage, mainRun } from './launchSummary';
+import { endMessage, mainRun } from '../../core/launches/launchSummary';
 import { describeServer } from './launchTarget';
 import type { PendingLaunchResults } from './pendingLaunchResults';
 import type { LaunchReport } from './runningLaunch';

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LaunchController } from './launchController';
-import { formatDuration } from './launchSummary';
+import { formatDuration } from '../../core/launches/launchSummary';
 import type { RunningLaunch } from './runningLaunch';
 
 interface LaunchItem extends vscode.QuickPickItem {

@@ -11,9 +11,9 @@ import { Disposable } from '../disposable';
 import type { LaunchCommand } from '../../supervisor/launchedProcess';
 import { OutputTail } from '../../supervisor/outputTail';
 import { SupervisedProcess } from '../../supervisor/supervisedProcess';
-import { terminalSummary } from './launchSummary';
+import { terminalSummary } from '../../core/launches/launchSummary';
 import { LaunchTerminal } from './launchTerminal';
-import { LineDiscipline } from './terminalInput';
+import { LineDiscipline } from '../../core/launches/terminalInput';
 
 export interface RunningLaunchOptions {
   readonly launchId: string;

@@ -1,5 +1,5 @@
 import type { OwnerInfo } from '../../core/store/ownership';
-import { formatDuration } from '../launch/launchSummary';
+import { formatDuration } from '../../core/launches/launchSummary';
 
 export interface ServerFacts {
   readonly storeDir: string;

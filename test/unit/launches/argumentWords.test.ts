@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ArgumentSyntaxError, splitArguments } from '../../../src/vscode/launch/argumentWords';
+import { ArgumentSyntaxError, splitArguments } from '../../../src/core/launches/argumentWords';
 
 describe('arguments typed as one line', () => {
   test('split on whitespace, with quotes and escapes as a POSIX shell reads them', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findLensAnchors } from '../../../src/vscode/launch/codeLensScan';
+import { findLensAnchors } from '../../../src/core/editorLens/codeLensScan';
 import { lensCommand, lensKinds } from '../../../src/vscode/launch/launchLenses';
 
 const anchors = (text: string) => findLensAnchors(text).map((anchor) => `${anchor.line}:${anchor.reason}`);

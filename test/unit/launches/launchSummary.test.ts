@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { Run } from '../../../src/core/entities';
 import type { EndedLaunch } from '../../../src/core/launches/launchService';
-import { endMessage, formatDuration, latestMetrics, mainRun, terminalSummary } from '../../../src/vscode/launch/launchSummary';
+import { endMessage, formatDuration, latestMetrics, mainRun, terminalSummary } from '../../../src/core/launches/launchSummary';
 
 function run(name: string, options: { parent?: string; metrics?: Record<string, number> } = {}): Run {
   return {

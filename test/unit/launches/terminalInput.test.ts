@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { LineDiscipline } from '../../../src/vscode/launch/terminalInput';
+import { LineDiscipline } from '../../../src/core/launches/terminalInput';
 
 function discipline() {
   const events: string[] = [];

@@ -12,7 +12,7 @@ const eslint = new ESLint({ cwd: repoRoot });
 async function layerProblems(file: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath: path.join(repoRoot, file) });
   return result.messages
-    .filter((message) => ['runlens/layers', 'no-restricted-imports', 'no-restricted-globals'].includes(message.ruleId ?? ''))
+    .filter((message) => ['runlens/layers', 'no-restricted-imports', 'no-restricted-globals', 'no-restricted-properties'].includes(message.ruleId ?? ''))
     .map((message) => `${message.ruleId}: ${message.message}`);
 }
 
@@ -49,19 +49,56 @@ describe('layer lint', () => {
     assert.match(webview.join('\n'), /may not import from src\/core\//);
   });
 
-  test('core knows no network and no vscode', async () => {
+  test('core knows no network and no vscode, in any form of import or through a global', async () => {
     const problems = await layerProblems(
       'src/core/layerProbe.ts',
-      "import http from 'node:http';\nimport * as vscode from 'vscode';\nexport const probe = [http, vscode, fetch('http://127.0.0.1/')];\n",
+      [
+        "import http from 'node:http';",
+        "import * as vscode from 'vscode';",
+        "export { lookup } from 'dns';",
+        "export type Uri = import('vscode').Uri;",
+        "export const probe = [http, vscode, import('node:https'), fetch('http://127.0.0.1/'), globalThis.WebSocket];",
+        '',
+      ].join('\n'),
     );
-    assert.equal(problems.length, 3, problems.join('\n'));
-    assert.match(problems.join('\n'), /no-restricted-imports: 'node:http' import is restricted/);
-    assert.match(problems.join('\n'), /no-restricted-imports: 'vscode' import is restricted/);
-    assert.match(problems.join('\n'), /no-restricted-globals: Unexpected use of 'fetch'/);
+    assert.deepEqual(
+      problems.map((problem) => problem.replace(/ \(DESIGN.md.*$/, '')),
+      [
+        "runlens/layers: src/core/ may not import 'node:http'",
+        "runlens/layers: src/core/ may not import 'vscode'",
+        "runlens/layers: src/core/ may not import 'dns'",
+        "runlens/layers: src/core/ may not import 'vscode'",
+        "runlens/layers: src/core/ may not import 'node:https'",
+        "no-restricted-globals: Unexpected use of 'fetch'. src/core/ knows no network",
+        "no-restricted-properties: 'globalThis.WebSocket' is restricted from being used. src/core/ knows no network",
+      ],
+    );
+    // Below the editor, files outside core may use the network; none may use vscode.
+    assert.deepEqual(await layerProblems('src/remote/layerProbe.ts', "import http from 'node:http';\nexport const probe = http;\n"), []);
+    const server = await layerProblems('src/server/layerProbe.ts', "export const probe = import('vscode');\n");
+    assert.match(server.join('\n'), /^runlens\/layers: src\/server\/ may not import 'vscode'/);
+    assert.deepEqual(await layerProblems('src/vscode/layerProbe.ts', "import * as vscode from 'vscode';\nexport const probe = vscode;\n"), []);
   });
 
-  test('a new folder in src/ must be given a place in the layers', async () => {
+  test('protocol and webview, which run in the webview, import no Node built-in', async () => {
+    for (const file of ['src/protocol/layerProbe.ts', 'webview/src/layerProbe.ts']) {
+      const problems = await layerProblems(file, "import { readFileSync } from 'node:fs';\nimport { join } from 'path';\nexport const probe = [readFileSync, join];\n");
+      assert.equal(problems.length, 2, `${file}: ${problems.join('\n')}`);
+      assert.match(problems.join('\n'), /may not import 'node:fs' \(DESIGN.md, Layers: it runs in the webview/);
+    }
+    assert.deepEqual(await layerProblems('webview/src/layerProbe.ts', "import { parse } from 'vega';\nexport const probe = parse;\n"), []);
+  });
+
+  test('tests and scripts outside the layers import vscode only in the integration suite', async () => {
+    const unit = await layerProblems('test/unit/layerProbe.ts', "import * as vscode from 'vscode';\nexport const probe = vscode;\n");
+    assert.match(unit.join('\n'), /^no-restricted-imports: 'vscode' import is restricted/);
+    assert.deepEqual(await layerProblems('test/integration/layerProbe.ts', "import * as vscode from 'vscode';\nexport const probe = vscode;\n"), []);
+  });
+
+  test('a new folder or file in src/ must be given a place in the layers', async () => {
     const problems = await layerProblems('src/newThing/layerProbe.ts', 'export const probe = 1;\n');
     assert.match(problems.join('\n'), /src\/newThing\/layerProbe.ts is in no layer/);
+    const stray = await layerProblems('src/layerProbe.ts', 'export const probe = 1;\n');
+    assert.match(stray.join('\n'), /src\/layerProbe.ts is in no layer/);
   });
 });

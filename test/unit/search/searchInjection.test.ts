@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
+import { compileDatasetSearch } from '../../../src/core/search/datasetSearch';
 import { compileExperimentSearch } from '../../../src/core/search/experimentSearch';
 import { compileModelVersionSearch } from '../../../src/core/search/modelVersionSearch';
 import { compileRegisteredModelSearch } from '../../../src/core/search/registeredModelSearch';
@@ -71,11 +72,12 @@ describe('hostile filters stay data', () => {
     assert.equal(countRows(db, 'runs'), 2);
   });
 
-  test('experiments and registry searches', () => {
+  test('experiments, evaluation datasets and registry searches', () => {
     const queries = [
       compileExperimentSearch({ filter: `name = '${drop.replace(/'/g, "''")}' OR tags.\`${alwaysTrue}\` = 'x'` }),
       compileRegisteredModelSearch({ filter: `name LIKE '${alwaysTrue}' OR tags."${drop}" = 'x'` }),
       compileModelVersionSearch({ filter: `run_id IN ('${alwaysTrue}') OR source = '${drop.replace(/'/g, "''")}'` }),
+      compileDatasetSearch({ experimentIds: [alwaysTrue, '1'], filter: `name = '${drop.replace(/'/g, "''")}' OR tags.\`${alwaysTrue}\` = 'x'` }),
     ];
     for (const query of queries) {
       assertInert(query);

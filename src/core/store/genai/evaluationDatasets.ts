@@ -1,32 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { notFound } from '../../errors';
-import { compileFilter } from '../../search/compileFilter';
-import { attributeOrderTerm, type OrderableAttribute } from '../../search/attributeOrder';
-import { FaultReporter } from '../../search/filterError';
-import { columnField, keyValueField, type FilterCatalog } from '../../search/filterFields';
-import { parseOrderByList } from '../../search/orderByParser';
-import { columnTerm, orderedIds, selectStatement } from '../../search/orderTerms';
-import { decodeOffsetToken, encodeOffsetToken, pagedQuery, resolveMaxResults } from '../../search/paging';
-import { fragment, type SqlFragment } from '../../search/sqlFragment';
+import { pythonJson } from '../../pythonJson';
+import { compileDatasetSearch, type DatasetSearchRequest } from '../../search/datasetSearch';
 import type { Database } from '../database';
 import type { Reader, WriteTransaction } from '../databaseApi';
+import { executeSearch, firstColumn, type SearchRows } from '../executeSearch';
 import { requireExperiment } from '../tracking/lookups';
-import { placeholders } from '../tracking/sqlHelpers';
+import { nextPage, placeholders, rowsInOrder } from '../tracking/sqlHelpers';
 import { parseRecords, recordSummary, recordsPage, upsertRecords } from './datasetRecords';
-import { pythonJson } from '../../pythonJson';
 
 /** An evaluation dataset in MLflow's wire shape (service.proto Dataset); tags, schema and profile are JSON strings. */
 export type EvaluationDatasetJson = Record<string, unknown>;
 
-export interface DatasetSearchRequest {
-  readonly experimentIds: readonly string[];
-  /** On name, created_time, last_update_time, created_by, last_updated_by and tags. */
-  readonly filter?: string;
-  /** `created_time DESC` when absent. */
-  readonly orderBy?: readonly string[];
-  readonly maxResults?: number;
-  readonly pageToken?: string;
-}
+const userTag = 'mlflow.user';
 
 interface DatasetRow {
   dataset_id: string;
@@ -39,32 +25,6 @@ interface DatasetRow {
   created_by: string | null;
   last_updated_by: string | null;
 }
-
-const userTag = 'mlflow.user';
-const searchLimits = { defaultValue: 1000, max: 50000, maxCheckedBy: 'store' } as const;
-const fieldExample = 'name, created_time or tags.stage';
-
-const filterCatalog: FilterCatalog = {
-  subject: 'datasets',
-  attributes: {
-    name: columnField("attribute 'name'", 'string', 'evaluation_datasets.name'),
-    created_time: columnField("attribute 'created_time'", 'number', 'evaluation_datasets.created_time'),
-    last_update_time: columnField("attribute 'last_update_time'", 'number', 'evaluation_datasets.last_update_time'),
-    created_by: columnField("attribute 'created_by'", 'string', 'evaluation_datasets.created_by'),
-    last_updated_by: columnField("attribute 'last_updated_by'", 'string', 'evaluation_datasets.last_updated_by'),
-  },
-  attributeNames: ['name', 'created_time', 'last_update_time', 'created_by', 'last_updated_by'],
-  keyed: {
-    tag: (key) => keyValueField(`tag '${key}'`, 'evaluation_dataset_tags', 'k.dataset_id = evaluation_datasets.dataset_id', key),
-  },
-};
-
-const orderable: Readonly<Record<string, OrderableAttribute>> = {
-  name: { id: 'name', column: 'evaluation_datasets.name' },
-  created_time: { id: 'created_time', column: 'evaluation_datasets.created_time' },
-  last_update_time: { id: 'last_update_time', column: 'evaluation_datasets.last_update_time' },
-  dataset_id: { id: 'dataset_id', column: 'evaluation_datasets.dataset_id' },
-};
 
 /**
  * MLflow 3's evaluation datasets (`/api/3.0/mlflow/datasets/...`): named sets of records (inputs,
@@ -172,30 +132,16 @@ export class EvaluationDatasets {
   }
 
   search(request: DatasetSearchRequest): { datasets: EvaluationDatasetJson[]; nextPageToken?: string } {
-    const maxResults = resolveMaxResults(request.maxResults, searchLimits);
-    const conditions: SqlFragment[] = [];
-    const ids = request.experimentIds.filter((id) => /^\d+$/.test(id)).map(Number);
-    if (request.experimentIds.length > 0) {
-      conditions.push(
-        fragment(
-          `evaluation_datasets.dataset_id IN (SELECT dataset_id FROM evaluation_dataset_experiments WHERE experiment_id IN (${placeholders(Math.max(ids.length, 1))}))`,
-          ids.length > 0 ? ids : [-1],
-        ),
-      );
-    }
-    const filter = compileFilter(request.filter ?? '', filterCatalog, fieldExample);
-    if (filter !== undefined) conditions.push(filter.where);
-    const clauses = parseOrderByList(request.orderBy, fieldExample, ['created_time DESC']);
-    const terms = clauses.map((clause) => attributeOrderTerm(clause, orderable, filterCatalog, new FaultReporter(clause.text, 'order_by clause')));
-    if (!orderedIds(terms).has('dataset_id')) terms.push(columnTerm('dataset_id', 'evaluation_datasets.dataset_id', true));
-    const query = pagedQuery(
-      selectStatement({ columns: 'evaluation_datasets.*', from: 'evaluation_datasets', conditions, terms }),
-      { maxResults, offset: decodeOffsetToken(request.pageToken), tokenFor: encodeOffsetToken, tokenWhenFull: false },
-    );
-    const page = query.page(this.db.all<DatasetRow>(query.sql, query.params as (string | number)[]));
-    return { datasets: page.items.map((row) => datasetJson(this.db, row)), ...(page.nextPageToken ? { nextPageToken: page.nextPageToken } : {}) };
+    const page = executeSearch(this.db, compileDatasetSearch(request), searchedDatasets);
+    return { datasets: page.items, ...nextPage(page.nextPageToken) };
   }
 }
+
+const searchedDatasets: SearchRows<string, EvaluationDatasetJson> = {
+  key: firstColumn,
+  read: (db, ids) =>
+    rowsInOrder<DatasetRow, string>(db, 'evaluation_datasets', 'dataset_id', ids, (row) => row.dataset_id).map((row) => datasetJson(db, row)),
+};
 
 function requireDataset(db: Reader, datasetId: string): DatasetRow {
   const row = db.get<DatasetRow>('SELECT * FROM evaluation_datasets WHERE dataset_id = ?', [datasetId]);

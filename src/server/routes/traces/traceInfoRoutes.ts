@@ -8,6 +8,16 @@ import { enumField, experimentOfLocation, field, startTraceInput } from './trace
 const v3 = '/api/3.0/mlflow/traces';
 const v2 = '/api/2.0/mlflow/traces';
 
+/** The filter and paging fields of both trace searches; an empty filter or page token counts as none. */
+function searchPageFields(fields: RequestFields) {
+  return {
+    filter: fields.optionalString('filter') || undefined,
+    maxResults: fields.optionalMaxResults(),
+    orderBy: fields.strings('order_by'),
+    pageToken: fields.optionalString('page_token') || undefined,
+  };
+}
+
 /** Writing and reading trace infos: v3 as MLflow 3's client calls it, and v2 for its fallbacks and older clients. */
 export const traceInfoRoutes: readonly Route[] = [
   {
@@ -45,10 +55,7 @@ export const traceInfoRoutes: readonly Route[] = [
       );
       const page = context.traces.search({
         experimentIds,
-        filter: fields.optionalString('filter') || undefined,
-        maxResults: fields.optionalMaxResults(),
-        orderBy: fields.strings('order_by'),
-        pageToken: fields.optionalString('page_token') || undefined,
+        ...searchPageFields(fields),
       });
       return pageReply('traces', page.items, page.nextPageToken);
     },
@@ -95,10 +102,7 @@ export const traceInfoRoutes: readonly Route[] = [
       const fields = RequestFields.of(context, 'GET');
       const page = context.traces.searchV2({
         experimentIds: fields.strings('experiment_ids', 'experiment_ids', true),
-        filter: fields.optionalString('filter') || undefined,
-        maxResults: fields.optionalMaxResults(),
-        orderBy: fields.strings('order_by'),
-        pageToken: fields.optionalString('page_token') || undefined,
+        ...searchPageFields(fields),
       });
       return pageReply('traces', page.items, page.nextPageToken);
     },

@@ -1,5 +1,5 @@
-import type { Run } from '../../core/entities';
-import type { EndedLaunch } from '../../core/launches/launchService';
+import type { Run } from '../entities';
+import type { EndedLaunch } from './launchService';
 
 const parentRunTag = 'mlflow.parentRunId';
 const statusWords = { FINISHED: 'finished', FAILED: 'failed', KILLED: 'was stopped' } as const;
