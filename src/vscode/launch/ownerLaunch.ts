@@ -11,6 +11,12 @@ import type { OwnerEndpoint } from '../ownerClient';
 import { ownerCall } from '../ownerOperations';
 import { logError } from '../runLensLog';
 
+/** A launch taken back from the owner: its recorder, and its capture (which names the script). */
+export interface TakenBack {
+  readonly recorder: OwnerLaunch;
+  readonly capture: unknown;
+}
+
 /** How often the owner is asked for the launch's runs while it runs (a loopback request). */
 const runPollMs = 1000;
 
@@ -33,22 +39,34 @@ export class OwnerLaunch implements LaunchRecorder {
     private readonly call: OperationCall<LaunchOperations>,
     storeDir: string,
     readonly launchId: string,
-    /** For the script's MLFLOW_TRACKING_TOKEN: the owner ties its requests to the launch. */
-    readonly token: string,
   ) {
     this.files = new LaunchFiles(path.join(storeDir, launchesFolder));
   }
 
-  /** Records the launch with the owner, before its process starts. */
+  /**
+   * Records the launch with the owner, before its process starts; this extension host runs it and
+   * writes its end. The token is for the script's MLFLOW_TRACKING_TOKEN: the owner ties its requests to the launch.
+   */
   static async open(
     endpoint: OwnerEndpoint,
     storeDir: string,
     launch: { readonly launchId: string; readonly capture: object; readonly files: Readonly<Record<string, string | Buffer>> },
-  ): Promise<OwnerLaunch> {
+  ): Promise<{ readonly recorder: OwnerLaunch; readonly token: string }> {
     const call = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
     const files = Object.fromEntries(Object.entries(launch.files).map(([artifactPath, content]) => [artifactPath, fileContentJson(content)]));
-    const { token } = await call('open', { launchId: launch.launchId, capture: launch.capture, files });
-    return new OwnerLaunch(call, storeDir, launch.launchId, token);
+    const { token } = await call('open', { launchId: launch.launchId, capture: launch.capture, files, holderPid: process.pid });
+    return { recorder: new OwnerLaunch(call, storeDir, launch.launchId), token };
+  }
+
+  /**
+   * After a reload or an extension host crash: the launches a previous extension host of a guest
+   * window started that still run, now this one's to run and end (the owner hands each to one
+   * window only). Launches that ended meanwhile the owner ends itself: `ended` counts them.
+   */
+  static async takeBack(endpoint: OwnerEndpoint, storeDir: string): Promise<{ readonly taken: readonly TakenBack[]; readonly ended: number }> {
+    const call = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
+    const { taken, ended } = await call('takeBack', { holderPid: process.pid });
+    return { taken: taken.map(({ launchId, capture }) => ({ recorder: new OwnerLaunch(call, storeDir, launchId), capture })), ended };
   }
 
   filePath(launchId: string, artifactPath: string): string {
