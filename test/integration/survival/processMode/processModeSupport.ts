@@ -56,6 +56,12 @@ export function readWaiterState(): WaiterState | undefined {
   return existsSync(waiterStateFile()) ? (JSON.parse(readFileSync(waiterStateFile(), 'utf8')) as WaiterState) : undefined;
 }
 
+/** This window's suites: RUNLENS_INTEGRATION_GREP runs the window's stages only when it picks one of them. */
+export const SuiteTitle = {
+  reload: 'Process mode: Developer: Reload Window while launched scripts log',
+  crash: 'Process mode: the extension host killed with SIGKILL while a launched script logs',
+} as const;
+
 /** The file whose presence asks scripts/codeServerIntegration.mjs to open the window again once its extension host is gone. */
 export function reopenMarker(): string {
   return path.join(workspaceDir(), '.reopen-window');

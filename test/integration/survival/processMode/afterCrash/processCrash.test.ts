@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { launchAndWait, TrackingReader, writeFile } from '../../../launchSupport';
 import { workspaceDir } from '../../../support';
 import { assertSurvived } from '../../survivalSupport';
-import { assertGuestOfServerProcess, assertShownLive, crashSurvivorName } from '../processModeSupport';
+import { assertGuestOfServerProcess, assertShownLive, SuiteTitle, crashSurvivorName } from '../processModeSupport';
 
 // Issue 14: the guest window of a RunLens server process after its extension host was killed with SIGKILL while a
 // launched script logged (no deactivate ran): the window, opened again, takes the launch back. Then the extension
@@ -29,7 +29,7 @@ print("a million points logged", flush=True)
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 
-suite('Process mode: the extension host killed with SIGKILL while a launched script logs', () => {
+suite(SuiteTitle.crash, () => {
   test('the window opened again takes the launch back: live in the Runs view, then FINISHED with every step and its whole output', async function () {
     this.timeout(180_000);
     await assertGuestOfServerProcess();

@@ -4,12 +4,12 @@ import { LaunchArtifact } from '../../../../../src/core/launches/launchTags';
 import { TrackingReader } from '../../../launchSupport';
 import { runLensApi, waitFor } from '../../../support';
 import { assertSurvived } from '../../survivalSupport';
-import { assertGuestOfServerProcess, assertShownLive, readWaiterState, waiterName } from '../processModeSupport';
+import { assertGuestOfServerProcess, assertShownLive, SuiteTitle, readWaiterState, waiterName } from '../processModeSupport';
 
 // Issue 14: with the store served by a RunLens server process, the window is its guest; after Developer: Reload
 // Window it takes back the launches it started, which ran on under their supervisors meanwhile.
 
-suite('Process mode: Developer: Reload Window while launched scripts log', () => {
+suite(SuiteTitle.reload, () => {
   test('the reloaded guest window takes back the running launch: live in the Runs view, then FINISHED with every step and its whole output', async function () {
     this.timeout(180_000);
     await assertGuestOfServerProcess();
