@@ -5,7 +5,7 @@
 //   node scripts/codeServerIntegration.mjs [--tests out/test/integration/index.js] [--extension .] [--timeout 300]
 //
 // Exits with the suite's result (0 passed, 1 failed); the suite's own `N passed, N failed` line is the last line printed.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format, parseArgs } from 'node:util';
@@ -110,9 +110,10 @@ export async function runIntegrationTests({
       const owner = window.ownedElsewhere ? await startGuestOwner({ extensionDevelopmentPath, folder: window.folders[0], log }) : undefined;
       let outcome;
       try {
-        outcome = await runWindow({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, failures, log });
+        outcome = await runWindowUntilDone({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, failures, log });
       } finally {
         await owner?.stop();
+        if (window.settings?.['runlens.server.mode'] === 'process') stopFolderServer(window.folders[0], log);
       }
       if (outcome.summary) {
         totals.passed += outcome.summary.passed;
@@ -171,15 +172,61 @@ function testWindows(sandbox, mainTestsPath) {
     // Reloads itself while a launched script logs: the window's entry point runs again in the next extension host,
     // which checks that the script lived on.
     { name: 'reload', tests: path.join(testsDir, 'survival', 'reload', 'index.js'), open: ['folder', survival('reload')], folders: [survival('reload')] },
+    // The same with the store served by a RunLens server process; its second extension host also kills itself with
+    // SIGKILL, and the window is opened again (runWindowUntilDone).
+    {
+      name: 'process-mode reload and crash',
+      tests: path.join(testsDir, 'survival', 'processMode', 'index.js'),
+      open: ['folder', survival('process-mode')],
+      folders: [survival('process-mode')],
+      settings: { 'runlens.server.mode': 'process' },
+    },
   ];
   return windows.filter((window) => existsSync(window.tests)).map((window) => {
     for (const folder of window.folders ?? []) mkdirSync(folder, { recursive: true });
+    if (window.settings) {
+      mkdirSync(path.join(window.folders[0], '.vscode'), { recursive: true });
+      writeFileSync(path.join(window.folders[0], '.vscode', 'settings.json'), JSON.stringify(window.settings, null, 2));
+    }
     if (window.workspaceFile) {
       const folders = window.folders.map((folder) => ({ path: path.relative(path.dirname(window.workspaceFile), folder) }));
       writeFileSync(window.workspaceFile, JSON.stringify({ folders }, null, 2));
     }
     return window;
   });
+}
+
+/**
+ * Runs a window, and opens it again as long as its extension host, before going away, left the marker
+ * `.reopen-window` in its folder (it killed itself, as a crash would: a development window then just ends). The
+ * windows' counts add up; the exit code of one that ended that way says nothing, its failures are in its counts.
+ */
+async function runWindowUntilDone(options) {
+  const marker = path.join(options.window.folders?.[0] ?? '', '.reopen-window');
+  const totals = { passed: 0, failed: 0 };
+  for (;;) {
+    const outcome = await runWindow(options);
+    if (outcome.summary) {
+      totals.passed += outcome.summary.passed;
+      totals.failed += outcome.summary.failed;
+    }
+    if (!options.window.folders || !existsSync(marker) || outcome.timeout || outcome.serverExit) {
+      const summary = outcome.summary || totals.passed + totals.failed > 0 ? { ...totals } : undefined;
+      return { ...outcome, summary, code: totals.failed > 0 ? 1 : outcome.code };
+    }
+    rmSync(marker);
+    options.log(`integration: ${options.window.name} window: its extension host is gone; opening the window again`);
+  }
+}
+
+/** Stops the RunLens server process a window in `runlens.server.mode` "process" started for its folder. */
+function stopFolderServer(folder, log) {
+  try {
+    const { pid } = JSON.parse(readFileSync(path.join(folder, '.runlens', 'owner.json'), 'utf8'));
+    process.kill(pid, 'SIGTERM');
+  } catch (error) {
+    if (error.code !== 'ENOENT' && error.code !== 'ESRCH') log(`integration: could not stop the server process of ${folder}: ${error.message}`);
+  }
 }
 
 /**

@@ -19,18 +19,20 @@ export const launchOperations = {
   /**
    * Records the launch with its capture and files; answers the token its script logs with. With
    * `remote` (a RemoteLaunchRecord), a launch whose script logs to a remote server: only its record is kept here.
+   * The guest's process (`holderPid`) runs it and writes its end, until that process is gone.
    */
   open: operation(
     (body) => ({
       launchId: launchIdOf(body),
       capture: objectOf(body, 'capture'),
       files: filesOf(body.files),
+      holderPid: pidOf(body.holderPid, 'holderPid'),
       ...(body.remote === undefined ? {} : { remote: objectOf(body, 'remote') }),
     }),
-    (launches, { launchId, capture, files, remote }) => {
+    (launches, { launchId, capture, files, holderPid, remote }) => {
       if (launches.get(launchId)) throw invalidParameter(`Launch ${launchId} is already recorded.`);
       const contents = Object.fromEntries(Object.entries(files).map(([artifactPath, content]) => [artifactPath, contentOf(content)]));
-      return launches.open({ launchId, capture, files: contents, ...(remote ? { remote } : {}) });
+      return launches.open({ launchId, capture, files: contents, holderPid, ...(remote ? { remote } : {}) });
     },
   ),
   /** Replaces a remote launch's record (its runs on the server, whether its end arrived there). */
@@ -42,8 +44,23 @@ export const launchOperations = {
       return {};
     },
   ),
+  /**
+   * A guest window that came back (reloaded, or its extension host restarted) takes back the
+   * launches still running whose window is gone: each with its capture (the script it runs).
+   * Those that ended while no window watched are ended here; the answer counts them.
+   */
+  takeBack: operation(
+    (body) => ({ holderPid: pidOf(body.holderPid, 'holderPid') }),
+    async (launches, { holderPid }) => {
+      const { taken, ended } = await launches.takeBack(holderPid);
+      return {
+        taken: taken.map((row) => ({ launchId: row.launch_id, capture: JSON.parse(row.capture_json) as unknown })),
+        ended: ended.length,
+      };
+    },
+  ),
   setPid: operation(
-    (body) => ({ launchId: launchIdOf(body), pid: pidOf(body.pid) }),
+    (body) => ({ launchId: launchIdOf(body), pid: pidOf(body.pid, 'pid') }),
     (launches, { launchId, pid }) => {
       known(launches, launchId).setPid(launchId, pid);
       return {};
@@ -134,8 +151,9 @@ function objectOf(body: Readonly<Record<string, unknown>>, name: string): object
   return value;
 }
 
-function pidOf(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw invalidParameter(invalidValueMessage('pid', value, 'expected a process id'));
+function pidOf(value: unknown, name: string): number {
+  if (value === undefined || value === null) throw invalidParameter(missingValueMessage(name));
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw invalidParameter(invalidValueMessage(name, value, 'expected a process id'));
   return value;
 }
 

@@ -66,6 +66,8 @@ export interface OpenLaunchRequest {
    * logs (kept in `launches.remote_json`). Such a launch never gets a run in this store.
    */
   readonly remote?: object;
+  /** The process that runs the launch and writes its end (a guest window's extension host); this process when absent. */
+  readonly holderPid?: number;
 }
 
 export interface OpenedLaunch {
@@ -99,6 +101,14 @@ const defaultTokenGraceMs = 30_000;
 /** A launch a previous session left running, ended now: `recorded` when its supervisor recorded how it ended. */
 export type RecoveredLaunch = EndedLaunch & { readonly recorded: boolean };
 
+/** What a window that came back (reloaded, or its extension host restarted) takes back from the store's launches. */
+export interface TakenBackLaunches {
+  /** Still running under their supervisor: the asking process now runs them and writes their end. */
+  readonly taken: LaunchRow[];
+  /** Their supervisor is gone (the script ended while no window watched): ended now, as it ended. */
+  readonly ended: RecoveredLaunch[];
+}
+
 export const abandonedReason =
   'VS Code crashed or was closed while this run was running. RunLens found its process gone when the store next opened, and marked the run FAILED.';
 
@@ -123,6 +133,12 @@ export class LaunchService implements LaunchGate {
   private readonly log: (message: string) => void;
   private readonly copies: LaunchFileCopies;
   private readonly runListeners = new Set<(launchId: string, run: Run) => void>();
+  /**
+   * The process that runs each launch opened or taken back in this session and writes its end: one
+   * writer per launch. Kept in memory: a store opened again knows none, and its launches are for
+   * whoever comes back for them first.
+   */
+  private readonly holders = new Map<string, number>();
 
   constructor(options: LaunchServiceOptions) {
     this.db = options.db;
@@ -150,6 +166,7 @@ export class LaunchService implements LaunchGate {
       this.files.remove(launchId);
       throw error;
     }
+    this.holders.set(launchId, request.holderPid ?? process.pid);
     return { launchId, token };
   }
 
@@ -277,8 +294,33 @@ export class LaunchService implements LaunchGate {
 
   /** Forgets the launch's files once nothing more will be added (its end and its package listing are done). */
   async release(launchId: string): Promise<void> {
+    this.holders.delete(launchId);
     await this.copies.settle(launchId);
     this.files.remove(launchId);
+  }
+
+  /**
+   * For a window that came back after a reload or an extension host crash: the launches of this
+   * store (not remote ones) still RUNNING whose holder is gone (or unknown: the store was opened
+   * again since) become `holderPid`'s to run and end, claimed before anything is awaited so that
+   * two windows asking at once never both get one; those whose supervisor is gone are ended here,
+   * as the store's crash recovery ends them, so their end too is written once.
+   */
+  async takeBack(holderPid: number): Promise<TakenBackLaunches> {
+    const orphans = runningLaunches(this.db).filter((row) => row.remote_json === null && !this.isHeld(row.launch_id));
+    const taken = orphans.filter((row) => row.pid !== null && this.processAlive(row.pid));
+    for (const row of taken) this.holders.set(row.launch_id, holderPid);
+    const gone = orphans.filter((row) => !taken.includes(row));
+    // Ended by this process: a second window asking meanwhile finds them held.
+    for (const row of gone) this.holders.set(row.launch_id, process.pid);
+    const ended = gone.length === 0 ? [] : await this.recoverAbandoned(new Set(gone.map((row) => row.launch_id)));
+    return { taken, ended };
+  }
+
+  /** Whether a live process runs the launch: the one that opened it or took it back. */
+  private isHeld(launchId: string): boolean {
+    const holder = this.holders.get(launchId);
+    return holder !== undefined && (holder === process.pid || this.processAlive(holder));
   }
 
   /**

@@ -15,6 +15,7 @@ import { CommandId, SettingKey, SettingSection } from '../contributions';
 import { Disposable } from '../disposable';
 import { SupervisedProcess } from '../../supervisor/supervisedProcess';
 import type { RemoteServerEntry, RemoteServerRegistry } from '../remote/remoteServerRegistry';
+import type { OwnerEndpoint } from '../ownerClient';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { captureArtifacts } from '../../capture/captureArtifacts';
 import { FinishedTerminals } from './finishedTerminals';
@@ -240,19 +241,37 @@ export class LaunchController extends Disposable implements LaunchApi {
     const taken: string[] = [];
     for (const launchId of launchIds) {
       const row = launches.get(launchId);
-      const process = SupervisedProcess.attach(this.supervisorOf(storeDir).supervisedDir, launchId);
       // A remote launch's end goes to its server: the pending results take it when its process is gone.
-      if (this.live.has(launchId) || !row || row.remote_json !== null || !process) continue;
-      const script = vscode.Uri.file((JSON.parse(row.capture_json) as Partial<CaptureRecord>).command?.script ?? storeDir);
-      const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
-      const running = RunningLaunch.reattach(
-        { launchId, label: vscode.workspace.asRelativePath(script, false), launches, supervisor: this.supervisorOf(storeDir), fallbackExperiment: experiment },
-        process,
-      );
-      this.follow(running, launches, script, Promise.resolve());
-      taken.push(launchId);
+      if (!row || row.remote_json !== null) continue;
+      if (this.reattachOne(storeDir, launchId, JSON.parse(row.capture_json), launches)) taken.push(launchId);
     }
     return taken;
+  }
+
+  /**
+   * In a guest window that came back (reloaded, or its extension host restarted): takes back from
+   * the owner the launches a previous extension host started that still run, as `reattach` does.
+   * The owner records their end when this window tells it; those that ended meanwhile it ended
+   * itself. Returns the launches this window took back, and how many the owner ended.
+   */
+  async takeBack(storeDir: string, endpoint: OwnerEndpoint): Promise<{ readonly taken: string[]; readonly ended: number }> {
+    const { taken, ended } = await OwnerLaunch.takeBack(endpoint, storeDir);
+    const followed = taken.filter(({ recorder, capture }) => this.reattachOne(storeDir, recorder.launchId, capture, recorder)).map(({ recorder }) => recorder.launchId);
+    return { taken: followed, ended };
+  }
+
+  /** Follows a launch still running under its supervisor; false when this window has it already or its supervisor is gone. */
+  private reattachOne(storeDir: string, launchId: string, capture: unknown, recorder: LaunchRecorder): boolean {
+    const process = SupervisedProcess.attach(this.supervisorOf(storeDir).supervisedDir, launchId);
+    if (this.live.has(launchId) || !process) return false;
+    const script = vscode.Uri.file((capture as Partial<CaptureRecord> | null)?.command?.script ?? storeDir);
+    const experiment = vscode.workspace.getConfiguration(SettingSection, script).get<string>(SettingKey.DefaultExperiment)?.trim() || 'Default';
+    const running = RunningLaunch.reattach(
+      { launchId, label: vscode.workspace.asRelativePath(script, false), launches: recorder, supervisor: this.supervisorOf(storeDir), fallbackExperiment: experiment },
+      process,
+    );
+    this.follow(running, recorder, script, Promise.resolve());
+    return true;
   }
 
   /** Keeps a running launch until it ends, then lets go of its files once its package listing is in too. */

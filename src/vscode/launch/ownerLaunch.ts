@@ -13,6 +13,12 @@ import type { OwnerEndpoint } from '../ownerClient';
 import { ownerCall } from '../ownerOperations';
 import { logError } from '../runLensLog';
 
+/** A launch taken back from the owner: its recorder, and its capture (which names the script). */
+export interface TakenBack {
+  readonly recorder: OwnerLaunch;
+  readonly capture: unknown;
+}
+
 /** How often the owner is asked for the launch's runs while it runs (a loopback request). */
 const runPollMs = 1000;
 
@@ -45,7 +51,7 @@ export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords {
     this.files = new LaunchFiles(path.join(storeDir, launchesFolder));
   }
 
-  /** Records a launch with the owner, before its process starts. */
+  /** Records a launch with the owner, before its process starts; this extension host runs it and writes its end. */
   static async open(
     endpoint: OwnerEndpoint,
     storeDir: string,
@@ -56,7 +62,20 @@ export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords {
     return opened;
   }
 
-  /** Records the launch with the owner (its capture, its files, and for a remote launch where it logs); answers its token. */
+  /**
+   * After a reload or an extension host crash: the launches a previous extension host of a guest
+   * window started that still run, now this one's to run and end (the owner hands each to one
+   * window only). Launches that ended meanwhile the owner ends itself: `ended` counts them.
+   */
+  static async takeBack(endpoint: OwnerEndpoint, storeDir: string): Promise<{ readonly taken: readonly TakenBack[]; readonly ended: number }> {
+    const { taken, ended } = await ownerCall<LaunchOperations>(endpoint, launchOperationPrefix)('takeBack', { holderPid: process.pid });
+    return { taken: taken.map(({ launchId, capture }) => ({ recorder: new OwnerLaunch(endpoint, storeDir, launchId), capture })), ended };
+  }
+
+  /**
+   * Records the launch with the owner (its capture, its files, and for a remote launch where it
+   * logs); answers its token. This extension host (`holderPid`) holds it until it is gone.
+   */
   async open(launch: {
     readonly launchId?: string;
     readonly capture: object;
@@ -64,7 +83,7 @@ export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords {
     readonly remote?: RemoteLaunchRecord;
   }): Promise<OpenedLaunch> {
     const files = Object.fromEntries(Object.entries(launch.files ?? {}).map(([artifactPath, content]) => [artifactPath, fileContentJson(content)]));
-    const opened = await this.inOrder(() => this.call('open', { launchId: this.launchId, capture: launch.capture, files, remote: launch.remote }));
+    const opened = await this.inOrder(() => this.call('open', { launchId: this.launchId, capture: launch.capture, files, holderPid: process.pid, remote: launch.remote }));
     this.token = opened.token;
     return opened;
   }

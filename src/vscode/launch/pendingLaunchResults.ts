@@ -11,11 +11,12 @@ import { CommandId, ContextKey } from '../contributions';
 import { Disposable } from '../disposable';
 import { withErrorMessage } from '../errorBoundary';
 import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
+import type { OwnerEndpoint } from '../ownerClient';
 import type { TrackingSession } from '../trackingSession';
 import type { LaunchController } from './launchController';
 import { describeServer } from './launchTarget';
 import type { LaunchReport } from './runningLaunch';
-import { logError } from '../runLensLog';
+import { logError, runLensLog } from '../runLensLog';
 
 /** A launch whose end is still to reach its server, and why it did not this time. */
 export interface UnsentLaunch {
@@ -51,7 +52,9 @@ const forget = 'Forget';
  * and is said once (Retry, Forget). The `runlens.launchResultsPending` context key shows the command.
  * A script a previous window left running (its process still alive when this one opened the store)
  * is taken over by the launch controller when its supervisor runs; otherwise (a remote launch) it
- * is watched: when it exits, its launch is ended as the crash recovery ends it, and sent.
+ * is watched: when it exits, its launch is ended as the crash recovery ends it, and sent. A guest
+ * window (of a RunLens server process) instead takes back from the owner the launches its previous
+ * extension host left running; the owner ends those whose script ended meanwhile.
  */
 export class PendingLaunchResults extends Disposable {
   private warned = false;
@@ -150,6 +153,8 @@ export class PendingLaunchResults extends Disposable {
     if (!dir || !vscode.workspace.isTrusted || this.isDisposed) return;
     const kept = await readdir(path.join(dir, launchesFolder)).catch(() => []);
     if (kept.length === 0) return;
+    const opened = await this.session.session();
+    if (opened.kind === 'guest') return this.takeBackFromOwner(dir, opened.endpoint);
     const launches = await this.ownedLaunches();
     const live = launches?.liveLaunchIds().filter((launchId) => !this.controller.isUnfinished(launchId)) ?? [];
     // Scripts still running under their supervisor: this window takes them over (terminal, Stop, their end).
@@ -159,6 +164,16 @@ export class PendingLaunchResults extends Disposable {
       this.leftRunningTimer = setInterval(() => void this.endLeftRunning().catch((error: Error) => logError('launches left running', error)), leftRunningPollMs);
     }
     await this.sendAndTell();
+  }
+
+  /**
+   * A guest window that came back takes back from the owner the launches its previous extension
+   * host started that still run; a guest sends no remote results (it launches only to the workspace).
+   */
+  private async takeBackFromOwner(dir: string, endpoint: OwnerEndpoint | undefined): Promise<void> {
+    if (!endpoint || this.isDisposed) return;
+    const { taken, ended } = await this.controller.takeBack(dir, endpoint);
+    if (taken.length > 0 || ended > 0) runLensLog().info(`Took back ${count(taken.length)} still running after the window went away; ${count(ended)} had ended meanwhile`);
   }
 
   /** Ends the launches left running whose process has exited since, and sends their results. */

@@ -15,14 +15,15 @@ export interface SurvivalState {
   readonly launchId: string;
   /** When the first extension host went away, in ms since the epoch. */
   readonly leftAt: number;
+  /** How many steps the script logs, 0.1 s apart. */
+  readonly steps: number;
 }
 
-/** The script: ~20 s of logging, one metric point and one line of output every 0.1 s. */
-const steps = 200;
-const survivorScript = `import time
+/** The script (`name`.py, its run `name`): ~20 s of logging (200 steps), one metric point and one line of output every 0.1 s. */
+const survivorScript = (name: string, steps: number) => `import time
 import runlens
 
-with runlens.start_run(run_name="survivor"):
+with runlens.start_run(run_name="${name}"):
     for step in range(${steps}):
         runlens.log_metric("loss", 1.0 / (step + 1), step=step)
         print(f"step {step}", flush=True)
@@ -30,17 +31,18 @@ with runlens.start_run(run_name="survivor"):
 print("training done", flush=True)
 `;
 
-function stateFile(): string {
-  return path.join(workspaceDir(), 'survival-state.json');
+/** Where the extension host that launched the script named `name` leaves its state for the next one. */
+function stateFile(name: string): string {
+  return path.join(workspaceDir(), name === 'survivor' ? 'survival-state.json' : `${name}-state.json`);
 }
 
-export function readSurvivalState(): SurvivalState | undefined {
-  return existsSync(stateFile()) ? (JSON.parse(readFileSync(stateFile(), 'utf8')) as SurvivalState) : undefined;
+export function readSurvivalState(name = 'survivor'): SurvivalState | undefined {
+  return existsSync(stateFile(name)) ? (JSON.parse(readFileSync(stateFile(name), 'utf8')) as SurvivalState) : undefined;
 }
 
 /** Launches the script and resolves a few seconds in, once it has a run and has logged; the state is written. */
-export async function launchSurvivor(): Promise<SurvivalState> {
-  const script = writeFile(path.join(workspaceDir(), 'survivor.py'), survivorScript);
+export async function launchSurvivor(name = 'survivor', steps = 200): Promise<SurvivalState> {
+  const script = writeFile(path.join(workspaceDir(), `${name}.py`), survivorScript(name, steps));
   const started = await vscode.commands.executeCommand<LaunchStarted | undefined>('runlens.runActiveFile', vscode.Uri.file(script).toString());
   if (!started) throw new Error('the script was not launched');
   const output = path.join(workspaceDir(), '.runlens', 'launches', started.launchId, 'runlens', 'output.log');
@@ -49,15 +51,19 @@ export async function launchSurvivor(): Promise<SurvivalState> {
     if (Date.now() > deadline) throw new Error('the script did not reach step 30 within a minute');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const state = { launchId: started.launchId, leftAt: Date.now() };
-  writeFileSync(stateFile(), JSON.stringify(state));
+  const state = { launchId: started.launchId, leftAt: Date.now(), steps };
+  writeFileSync(stateFile(name), JSON.stringify(state));
   return state;
 }
 
-/** In the second extension host: the launch is taken over, and its run ends FINISHED with every step and all its output. */
-export async function assertSurvived(): Promise<void> {
-  const state = readSurvivalState();
+/**
+ * In the next extension host: the launch is taken over, and its run ends FINISHED with every step and all its
+ * output. `whileRunning` runs once the window follows the launch again, before it ends.
+ */
+export async function assertSurvived(name = 'survivor', whileRunning?: (launchId: string) => Promise<void>): Promise<void> {
+  const state = readSurvivalState(name);
   assert.ok(state, 'the first extension host launched the script');
+  const { steps } = state;
   const api = await runLensApi();
   // The window takes over the scripts still running shortly after it starts (not during activation).
   let ending: Promise<LaunchReport> | undefined;
@@ -66,13 +72,14 @@ export async function assertSurvived(): Promise<void> {
     assert.ok(Date.now() < deadline, 'the new window took over the running launch');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  await whileRunning?.(state.launchId);
   const report = await ending;
   assert.equal(report.ended.status, 'FINISHED', JSON.stringify(report.ended));
   assert.equal(report.ended.runs.length, 1);
   const runId = report.ended.runs[0].info.run_id;
   const reader = await TrackingReader.open();
   const run = await reader.run(runId);
-  assert.equal(run.info.run_name, 'survivor');
+  assert.equal(run.info.run_name, name);
   assert.equal(run.info.status, 'FINISHED');
   assert.ok(run.info.end_time! > state.leftAt, 'it ended after the first extension host went away');
 
@@ -91,5 +98,5 @@ export async function assertSurvived(): Promise<void> {
   // In "window" mode the tracking server went away with the extension host for a moment: the helper said it retried.
   const printed = output.split('\n').filter((line) => !line.startsWith('runlens: POST '));
   assert.deepEqual(printed, [...Array.from({ length: steps }, (_, step) => `step ${step}`), 'training done', ''], 'the output log is complete');
-  assert.equal(vscode.window.terminals.some((terminal) => terminal.name.includes('survivor')), true, 'the new window shows it in a terminal');
+  assert.equal(vscode.window.terminals.some((terminal) => terminal.name.includes(name)), true, 'the new window shows it in a terminal');
 }

@@ -170,6 +170,7 @@ describe('imports a guest window asks the owner for', () => {
       launchId: randomBytes(16).toString('hex'),
       capture: { tags: {} },
       files: { [LaunchArtifact.OutputLog]: fileContentJson(Buffer.from('')) },
+      holderPid: process.pid,
     });
     const before = tableSnapshot(f.db);
     for (const [method, route, body] of [
@@ -249,6 +250,7 @@ describe('pushes a guest asks the owner for', () => {
       launchId: randomBytes(16).toString('hex'),
       capture: { tags: {} },
       files: { [LaunchArtifact.OutputLog]: fileContentJson(Buffer.from('')) },
+      holderPid: process.pid,
     });
     const script = await client(scriptToken).post(`${pushJobPrefix}start`, { to: remote.server.url });
     assert.equal(script.status, 403, 'a launched script may not push the store');

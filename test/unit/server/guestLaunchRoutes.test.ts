@@ -12,6 +12,7 @@ import type { Run } from '../../../src/core/entities';
 import { fileContentJson, type LaunchOperations } from '../../../src/core/launches/launchOperations';
 import { LaunchArtifact } from '../../../src/core/launches/launchTags';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
+import { SupervisorFiles, supervisedFolder } from '../../../src/core/launches/supervisorFiles';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import type { SweepOperations } from '../../../src/core/sweeps/sweepOperations';
 import { SweepTag } from '../../../src/core/sweeps/sweepTags';
@@ -69,7 +70,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     const { launch, client } = await serve(t, f);
     const id = launchId();
     const files = { [LaunchArtifact.Diff]: fileContentJson('diff --git a/x b/x\n'), [LaunchArtifact.OutputLog]: fileContentJson(Buffer.from('')) };
-    const { token } = await launch('open', { launchId: id, capture, files });
+    const { token } = await launch('open', { launchId: id, capture, files, holderPid: process.pid });
     await launch('setPid', { launchId: id, pid: 4242 });
     assert.equal(f.launches.get(id)?.pid, 4242);
 
@@ -116,7 +117,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     const f = await openLaunchFixture(t);
     const { launch } = await serve(t, f);
     const id = launchId();
-    await launch('open', { launchId: id, capture, files: { [LaunchArtifact.Diff]: fileContentJson('diff\n') }, remote: remoteRecord });
+    await launch('open', { launchId: id, capture, files: { [LaunchArtifact.Diff]: fileContentJson('diff\n') }, remote: remoteRecord, holderPid: process.pid });
     assert.deepEqual(JSON.parse(f.launches.get(id)?.remote_json ?? 'null'), remoteRecord);
     assert.equal(readFileSync(f.launches.filePath(id, LaunchArtifact.Diff), 'utf8'), 'diff\n', 'the window uploads the files from the store folder');
 
@@ -136,11 +137,54 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     assert.deepEqual(f.logged, []);
   });
 
+  test('a guest window that came back takes back its launches still running, once; those that ended meanwhile the owner ends as they ended', async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch } = await serve(t, f);
+    const [oldWindow, otherWindow, newWindow, racingWindow] = [7_000_001, 7_000_002, 7_000_003, 7_000_004];
+    f.alivePids.add(otherWindow).add(newWindow).add(racingWindow);
+    const open = async (holderPid: number, supervisorPid: number, script: string) => {
+      const id = launchId();
+      await launch('open', { launchId: id, capture: { command: { script } }, files: {}, holderPid });
+      await launch('setPid', { launchId: id, pid: supervisorPid });
+      return id;
+    };
+    // The old extension host (gone: not in the fake process table) left two launches: one still runs, one ended.
+    const running = await open(oldWindow, 8_000_001, '/w/train.py');
+    f.alivePids.add(8_000_001);
+    const endedMeanwhile = await open(oldWindow, 8_000_002, '/w/short.py');
+    const run = await f.launches.createRun(endedMeanwhile, {});
+    new SupervisorFiles(path.join(f.dir, supervisedFolder)).writeEnding(endedMeanwhile, { kind: 'exited', exitCode: 0 });
+    // Another window that is still there runs its own, and the owner runs one itself: neither is taken.
+    const othersLaunch = await open(otherWindow, 8_000_003, '/w/other.py');
+    f.alivePids.add(8_000_003);
+    const ownersLaunch = f.launches.open({ capture: {} }).launchId;
+    f.launches.setPid(ownersLaunch, 8_000_004);
+    f.alivePids.add(8_000_004);
+    const remote = f.launches.open({ capture: {}, remote: { url: 'http://remote' }, holderPid: oldWindow }).launchId;
+    f.launches.setPid(remote, 8_000_005);
+    f.alivePids.add(8_000_005);
+
+    const [first, second] = await Promise.all([launch('takeBack', { holderPid: newWindow }), launch('takeBack', { holderPid: racingWindow })]);
+    assert.deepEqual(first, { taken: [{ launchId: running, capture: { command: { script: '/w/train.py' } } }], ended: 1 });
+    assert.deepEqual(second, { taken: [], ended: 0 }, 'two windows asking at once: each launch goes to one');
+    assert.equal(f.tracking.getRun(run.info.run_id).info.status, 'FINISHED', 'ended as its supervisor recorded');
+    assert.equal(f.launches.get(running)?.status, 'RUNNING', 'a taken launch is the new window\'s to end');
+    for (const kept of [othersLaunch, ownersLaunch, remote]) assert.equal(f.launches.get(kept)?.status, 'RUNNING');
+
+    // Once the new window is gone too, the next one takes it; once it ended, nobody does.
+    f.alivePids.delete(newWindow);
+    assert.deepEqual((await launch('takeBack', { holderPid: racingWindow })).taken.map((taken) => taken.launchId), [running]);
+    await launch('end', { launchId: running, ending: { kind: 'exited', exitCode: 0 }, fallbackExperiment: undefined });
+    await launch('release', { launchId: running });
+    f.alivePids.delete(racingWindow);
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0 });
+  });
+
   test("only the owner's token calls them: no token, a wrong one or a launched script's are refused", async (t) => {
     const f = await openLaunchFixture(t);
     const { launch, client, owner } = await serve(t, f);
     const id = launchId();
-    const { token } = await launch('open', { launchId: id, capture, files: {} });
+    const { token } = await launch('open', { launchId: id, capture, files: {}, holderPid: process.pid });
     for (const prefix of [launchOperationPrefix, sweepOperationPrefix]) {
       const body = { launchId: id, sweepId: id };
       const anonymous = await owner.request('POST', `${prefix}active`, { json: body, token: null });
@@ -158,12 +202,15 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     const f = await openLaunchFixture(t);
     const { launch, owner } = await serve(t, f);
     const id = launchId();
-    await launch('open', { launchId: id, capture, files: {} });
+    await launch('open', { launchId: id, capture, files: {}, holderPid: process.pid });
     const cases: [string, unknown, number, string, RegExp][] = [
       ['launch/nothing', { launchId: id }, 404, 'ENDPOINT_NOT_FOUND', /No RunLens launch operation 'nothing'/],
       ['launch/constructor', {}, 404, 'ENDPOINT_NOT_FOUND', /constructor/],
       ['launch/open', { launchId: 'ABC', capture }, 400, 'INVALID_PARAMETER_VALUE', /launchId/],
-      ['launch/open', { launchId: id, capture }, 400, 'INVALID_PARAMETER_VALUE', /already recorded/],
+      ['launch/open', { launchId: id, capture, holderPid: 1 }, 400, 'INVALID_PARAMETER_VALUE', /already recorded/],
+      ['launch/open', { launchId: launchId(), capture }, 400, 'INVALID_PARAMETER_VALUE', /Missing value for required parameter 'holderPid'/],
+      ['launch/open', { launchId: launchId(), capture, holderPid: 'me' }, 400, 'INVALID_PARAMETER_VALUE', /holderPid.*expected a process id/],
+      ['launch/takeBack', { holderPid: 0 }, 400, 'INVALID_PARAMETER_VALUE', /holderPid/],
       ['launch/open', { launchId: launchId(), capture: 'x' }, 400, 'INVALID_PARAMETER_VALUE', /capture/],
       ['launch/open', { launchId: launchId(), capture, files: { '../escape': { text: 'x' } } }, 400, 'INVALID_PARAMETER_VALUE', /'\.\.' segments/],
       ['launch/open', { launchId: launchId(), capture, files: { 'a.txt': 42 } }, 400, 'INVALID_PARAMETER_VALUE', /files\.a\.txt/],
@@ -172,7 +219,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
       ['launch/end', { launchId: id, ending: { kind: 'vanished' } }, 400, 'INVALID_PARAMETER_VALUE', /ending.*exited, signalled, stopped/],
       ['launch/end', { launchId: id, ending: { kind: 'exited' } }, 400, 'INVALID_PARAMETER_VALUE', /ending\.exitCode/],
       ['launch/end', { launchId: launchId(), ending: { kind: 'exited', exitCode: 0 } }, 404, 'RESOURCE_DOES_NOT_EXIST', /no launch/],
-      ['launch/open', { launchId: launchId(), capture, remote: 'https://mlflow.example' }, 400, 'INVALID_PARAMETER_VALUE', /remote/],
+      ['launch/open', { launchId: launchId(), capture, holderPid: process.pid, remote: 'https://mlflow.example' }, 400, 'INVALID_PARAMETER_VALUE', /remote/],
       ['launch/setRemote', { launchId: id, remote: remoteRecord }, 400, 'INVALID_PARAMETER_VALUE', /logs to this store, not to a remote server/],
       ['launch/setRemote', { launchId: launchId(), remote: remoteRecord }, 404, 'RESOURCE_DOES_NOT_EXIST', /no launch/],
       ['launch/setRemote', { launchId: id }, 400, 'INVALID_PARAMETER_VALUE', /remote/],
@@ -196,7 +243,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
   test('a server that keeps no launches says so', async (t) => {
     const f = await openLaunchFixture(t);
     const { launch } = await serve(t, f, false);
-    await assert.rejects(launch('open', { launchId: launchId(), capture, files: {} }), (error: OwnerRequestError) => {
+    await assert.rejects(launch('open', { launchId: launchId(), capture, files: {}, holderPid: process.pid }), (error: OwnerRequestError) => {
       assert.equal(error.errorCode, 'INVALID_STATE');
       assert.match(error.message, /keeps no launches/);
       return true;
