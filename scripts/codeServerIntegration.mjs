@@ -2,7 +2,7 @@
 // driven by Debian's Chromium through playwright-core. The extension is loaded from the repository as a
 // development extension, and the suite's `run()` executes in the real Node extension host (shared/vscode-testing.md).
 //
-//   node scripts/codeServerIntegration.mjs [--tests out/test/integration/index.js] [--extension .] [--timeout 300]
+//   node scripts/codeServerIntegration.mjs [--tests out/test/integration/index.js] [--extension .] [--timeout 600]
 //
 // Exits with the suite's result (0 passed, 1 failed); the suite's own `N passed, N failed` line is the last line printed.
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,7 +55,8 @@ const workbenchNoise = [
 export async function runIntegrationTests({
   extensionDevelopmentPath = repoRoot,
   extensionTestsPath = path.join(repoRoot, 'out/test/integration/index.js'),
-  timeoutMs = 300_000,
+  // Seven windows, one of them reloaded twice and one whose extension host is killed: ~4 min idle.
+  timeoutMs = 600_000,
   log = (line) => console.log(line),
 } = {}) {
   if (!isCodeServerInstalled()) {
