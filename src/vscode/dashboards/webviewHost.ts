@@ -81,12 +81,7 @@ export class WebviewHost extends Disposable {
     const webview = this.panel.webview;
     webview.options = { enableScripts: true, enableCommandUris: false, localResourceRoots: [webviewRoot(options.extensionUri)] };
     this.register(webview.onDidReceiveMessage((message: unknown) => void this.receive(message)));
-    this.register(
-      this.panel.onDidDispose(() => {
-        this.closed.fire();
-        this.dispose();
-      }),
-    );
+    this.register(this.panel.onDidDispose(() => this.dispose()));
     // Hidden, the webview is dropped (retainContextWhenHidden is off); shown again, its page loads
     // anew from the saved state and says ready again. Until then, messages wait.
     this.register(
@@ -95,6 +90,17 @@ export class WebviewHost extends Disposable {
       }),
     );
     webview.html = this.html(options.state);
+  }
+
+  /**
+   * Closing the panel (the user, or VS Code) disposes the host, and disposing the host closes its
+   * panel: either way the panels list hears of it once, and never keeps a host whose panel is gone.
+   */
+  override dispose(): void {
+    if (this.isDisposed) return;
+    this.closed.fire();
+    super.dispose();
+    this.panel.dispose();
   }
 
   get state(): DashboardState {
