@@ -6,12 +6,12 @@ import * as vscode from 'vscode';
 import type { ImportSummary } from '../../src/importers/importMlflowData';
 import type { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { CommandId } from '../../src/vscode/contributions';
-import type { ImportNotice } from '../../src/vscode/import/importNotices';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
-import { buildFixture, fixtureRuns, type FixtureOptions, type MlflowFixture } from '../fixtures/mlflow-data/fixtureSpec';
+import { fixtureRuns, type MlflowFixture } from '../fixtures/mlflow-data/fixtureSpec';
 import { writeMlflowDb } from '../fixtures/mlflow-data/writeMlflowDb';
 import { writeMlruns } from '../fixtures/mlflow-data/writeMlruns';
 import { tableSnapshot } from '../fixtures/store/tableSnapshot';
+import { acceptNotification, fixtureNamed, importCancelledWhileWriting, nextNotice } from './importSupport';
 import { experimentNode, labelOf, resetRunsView, runNodes } from './runsTreeSupport';
 import { children, runLensApi, waitFor, workspaceDir } from './support';
 
@@ -20,8 +20,6 @@ import { children, runLensApi, waitFor, workspaceDir } from './support';
 // again; and the progress notification's Cancel, pressed while the import writes. The fixtures
 // come from the project's generator, the same as the importer's unit tests.
 
-/** Runs the primary action of the newest notification (its first button), as a person clicking it. */
-const acceptNotification = 'notification.acceptPrimaryAction';
 const clearNotifications = 'notifications.clearAll';
 
 suite('Import MLflow data', () => {
@@ -29,27 +27,6 @@ suite('Import MLflow data', () => {
   let store: WorkspaceStore;
   let work: string;
   const workspaceMlruns = (): string => path.join(workspaceDir(), 'mlruns');
-
-  /** The generator's data with experiment names of this suite's own, so they never join the workspace's Default. */
-  function fixtureNamed(label: string, options: FixtureOptions): MlflowFixture {
-    const fixture = buildFixture(options);
-    return { ...fixture, experiments: fixture.experiments.map((e) => ({ ...e, name: `${e.name} [${label}]` })) };
-  }
-
-  function nextNotice(kind: ImportNotice['kind'], timeoutMs = 15_000): Promise<ImportNotice> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        listener.dispose();
-        reject(new Error(`no ${kind} notification within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = api.imports.onDidNotify((notice) => {
-        if (notice.kind !== kind) return;
-        clearTimeout(timer);
-        listener.dispose();
-        resolve(notice);
-      });
-    });
-  }
 
   /** Every fixture run is in the store and, unless deleted, under its experiment in the Runs view. */
   async function assertImported(fixture: MlflowFixture): Promise<void> {
@@ -93,12 +70,12 @@ suite('Import MLflow data', () => {
 
   test('an mlruns/ folder appearing in the workspace is offered for import; Import brings its runs into the store and the Runs view, with a summary', async () => {
     const fixture = fixtureNamed('offered', { seed: 21 });
-    const offered = nextNotice('offer');
+    const offered = nextNotice(api, 'offer');
     writeMlruns(fixture, workspaceMlruns());
     const offer = await offered;
     assert.match(offer.message, /^This workspace holds MLflow data \(mlruns\)\. Import it into RunLens/);
 
-    const summaryShown = nextNotice('summary', 60_000);
+    const summaryShown = nextNotice(api, 'summary', 60_000);
     await vscode.commands.executeCommand(acceptNotification);
     const summary = await summaryShown;
     const runs = fixtureRuns(fixture);
@@ -118,7 +95,7 @@ suite('Import MLflow data', () => {
     await assertImported(fixture);
 
     const rows = tableSnapshot(store.db);
-    const summaryShown = nextNotice('summary');
+    const summaryShown = nextNotice(api, 'summary');
     const again = await vscode.commands.executeCommand<ImportSummary>(CommandId.ImportMlflowData, { path: file, artifacts: 'copy' });
     assert.ok(again);
     assert.equal(again.runs.imported, 0);
@@ -138,22 +115,7 @@ suite('Import MLflow data', () => {
     const rows = tableSnapshot(store.db);
     const artifactsBefore = readdirSync(path.dirname(store.artifacts.root)).sort();
 
-    let cancelPressed: Thenable<unknown> | undefined;
-    const writing = api.imports.onDidProgress((update) => {
-      if (update.phase !== 'writing' || cancelPressed) return;
-      // The newest notification is the import's progress: its primary action is its Cancel button.
-      cancelPressed = vscode.commands.executeCommand(acceptNotification);
-    });
-    try {
-      const cancelledShown = nextNotice('cancelled', 60_000);
-      const result = await vscode.commands.executeCommand<ImportSummary | undefined>(CommandId.ImportMlflowData, { path: source, artifacts: 'copy' });
-      assert.ok(cancelPressed, 'the import reached its write');
-      await cancelPressed;
-      assert.equal(result, undefined, 'the import ended as cancelled');
-      assert.equal((await cancelledShown).message, 'RunLens: import cancelled; nothing was imported.');
-    } finally {
-      writing.dispose();
-    }
+    await importCancelledWhileWriting(api, source, 60_000);
     assert.deepEqual(tableSnapshot(store.db), rows, 'not a row was written');
     assert.equal(store.tracking.getExperimentByName(fixture.experiments[0].name), undefined);
     assert.deepEqual(readdirSync(path.dirname(store.artifacts.root)).sort(), artifactsBefore, 'no staged artifacts left behind');

@@ -6,12 +6,11 @@ import * as vscode from 'vscode';
 import type { Run } from '../../../src/core/entities';
 import type { ImportSummary, ImportUpdate } from '../../../src/importers/importMlflowData';
 import { CommandId } from '../../../src/vscode/contributions';
-import type { ImportNotice } from '../../../src/vscode/import/importNotices';
 import type { RunLensApi } from '../../../src/vscode/runLensExtension';
 import type { RunsTreeNode } from '../../../src/vscode/runs/runsTreeNodes';
 import type { TrackingEndpoint } from '../../../src/vscode/trackingSession';
-import { buildFixture, type FixtureOptions, type MlflowFixture } from '../../fixtures/mlflow-data/fixtureSpec';
 import { writeMlruns } from '../../fixtures/mlflow-data/writeMlruns';
+import { fixtureNamed, importCancelledWhileWriting } from '../importSupport';
 import { untilShown, ViewMirror } from '../viewMirror';
 import { guestWindow } from './guestSupport';
 
@@ -19,8 +18,6 @@ import { guestWindow } from './guestSupport';
 // imports, the window's progress notification follows it, the runs are at the owner (its REST API) and in the
 // window's Runs view; Cancel on the notification cancels at the owner, which keeps nothing of the import.
 
-/** Runs the primary action of the newest notification (its first button): the progress notification's Cancel. */
-const acceptNotification = 'notification.acceptPrimaryAction';
 
 suite('Import MLflow data in a guest window', () => {
   let api: RunLensApi;
@@ -28,12 +25,6 @@ suite('Import MLflow data in a guest window', () => {
   let get: (route: string) => Promise<unknown>;
   let runs: ViewMirror<RunsTreeNode>;
   let work: string;
-
-  /** The generator's data with experiment names of this suite's own. */
-  function fixtureNamed(label: string, options: FixtureOptions): MlflowFixture {
-    const fixture = buildFixture(options);
-    return { ...fixture, experiments: fixture.experiments.map((e) => ({ ...e, name: `${e.name} [${label}]` })) };
-  }
 
   /** The experiment as the owner's REST API answers it, or undefined when it has none of that name. */
   async function ownerExperiment(name: string): Promise<{ experiment_id: string } | undefined> {
@@ -43,21 +34,6 @@ suite('Import MLflow data in a guest window', () => {
     if (response.status === 404) return undefined;
     assert.equal(response.status, 200, await response.clone().text());
     return ((await response.json()) as { experiment: { experiment_id: string } }).experiment;
-  }
-
-  function nextNotice(kind: ImportNotice['kind'], timeoutMs: number): Promise<ImportNotice> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        listener.dispose();
-        reject(new Error(`no ${kind} notification within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const listener = api.imports.onDidNotify((notice) => {
-        if (notice.kind !== kind) return;
-        clearTimeout(timer);
-        listener.dispose();
-        resolve(notice);
-      });
-    });
   }
 
   suiteSetup(async () => {
@@ -111,21 +87,7 @@ suite('Import MLflow data in a guest window', () => {
     const source = path.join(work, 'cancelled', 'mlruns');
     writeMlruns(fixture, source);
     await vscode.commands.executeCommand('notifications.clearAll');
-    let cancelPressed: Thenable<unknown> | undefined;
-    const writing = api.imports.onDidProgress((update) => {
-      if (update.phase !== 'writing' || cancelPressed) return;
-      cancelPressed = vscode.commands.executeCommand(acceptNotification);
-    });
-    try {
-      const cancelledShown = nextNotice('cancelled', 120_000);
-      const result = await vscode.commands.executeCommand<ImportSummary | undefined>(CommandId.ImportMlflowData, { path: source, artifacts: 'copy' });
-      assert.ok(cancelPressed, 'the import reached its write');
-      await cancelPressed;
-      assert.equal(result, undefined, 'the import ended as cancelled');
-      assert.equal((await cancelledShown).message, 'RunLens: import cancelled; nothing was imported.');
-    } finally {
-      writing.dispose();
-    }
+    await importCancelledWhileWriting(api, source, 120_000);
     for (const experiment of fixture.experiments) {
       assert.equal(await ownerExperiment(experiment.name), undefined, `the owner has no '${experiment.name}'`);
     }
