@@ -4,9 +4,9 @@ import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { copyWithoutFreePages } from './imageCompaction';
 import { saveImage } from './databaseImage';
-import type { Journal } from './journal';
 import type { RecoveryReport } from './recovery';
-import { migrations as trackingMigrations, type Migration } from './schema';
+import { applyMigrations, latestVersion } from './migrationRunner';
+import { migrations as trackingMigrations } from './schema';
 import { loadSqlJs } from './sqlJs';
 import type { SeriesOp } from './series/seriesJournal';
 import { SeriesFiles } from './series/seriesFiles';
@@ -93,13 +93,13 @@ export class Database implements Reader {
       const db = openSqlJsDatabase(SQL);
       const series = new SeriesFiles(new MemoryStorage());
       const database = new Database(db, new StatementCache(db), undefined, nothingRecovered, reportBackgroundError, series);
-      database.migrate(migrations);
+      applyMigrations(database, migrations);
       return database;
     }
     const { recovered, persistence, series } = openDurableFiles(SQL, options.dir, options, latestVersion(migrations));
     const database = new Database(recovered.db, recovered.statements, persistence, recovered.report, reportBackgroundError, series);
     try {
-      database.migrate(migrations);
+      applyMigrations(database, migrations);
       // A new store gets its image at once; a replayed journal is folded in once things are quiet.
       if (!recovered.imageExists) database.checkpoint();
       else if (persistence.journal.byteLength > 0) database.checkpoints?.scheduleIdle();
@@ -336,7 +336,7 @@ export class Database implements Reader {
       this.statements.run('COMMIT');
     } catch (error) {
       this.rollback();
-      if (journaledIn) retractQuietly(journaledIn.journal);
+      if (journaledIn) journaledIn.journal.retractLastQuietly();
       throw error;
     }
     this.writing = false;
@@ -389,34 +389,11 @@ export class Database implements Reader {
     }
   }
 
-  private migrate(migrations: readonly Migration[]): void {
-    const current = this.get<{ user_version: number }>('PRAGMA user_version')?.user_version ?? 0;
-    for (const migration of migrations) {
-      if (migration.version <= current) continue;
-      this.write((tx) => {
-        for (const statement of migration.statements) tx.run(statement);
-        tx.run(`PRAGMA user_version = ${Number(migration.version)}`);
-      });
-    }
-  }
-
   private assertOpen(): void {
     if (this.closed) throw new Error('the database is closed');
   }
 }
 
-function latestVersion(migrations: readonly Migration[]): number {
-  return migrations.reduce((latest, migration) => Math.max(latest, migration.version), 0);
-}
-
 function isPromiseLike(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-function retractQuietly(journal: Journal): void {
-  try {
-    journal.retractLast();
-  } catch {
-    // The journal now refuses appends; the caller gets the commit error.
-  }
 }

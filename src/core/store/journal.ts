@@ -266,6 +266,15 @@ export class Journal {
     this.nextSeq--;
   }
 
+  /** `retractLast` for a failed commit: if the journal cannot cut back, it now refuses appends, and the caller reports the commit's error. */
+  retractLastQuietly(): void {
+    try {
+      this.retractLast();
+    } catch {
+      // Refusing appends from here on is the journal's own state; nothing to add.
+    }
+  }
+
   /** Empties the journal once a checkpoint holds everything in it. */
   clear(): void {
     this.cutBackTo(0);
