@@ -113,7 +113,18 @@ suite('A window that is a guest of another process', () => {
     assert.match(hover, /\*\*mse\*\* \(metric\) in the newest 2 of 2 runs of this file/);
     assert.match(hover, /!\[mse by step in the newest run\]\(data:image\/svg\+xml;base64,/, "a sparkline of the newest run, its history read through the owner");
 
-    const reads = api.editorLens.storeReads();
+    // The owner's change feed may still be announcing the writes above (the lens read them first):
+    // the refresh it causes is not typing's. Count from when the cache has been quiet for a second.
+    let reads = api.editorLens.storeReads();
+    let quietSince = Date.now();
+    await waitFor(
+      'the cache to stop refreshing after the writes above',
+      () => {
+        if (api.editorLens.storeReads() !== reads) [reads, quietSince] = [api.editorLens.storeReads(), Date.now()];
+        return Date.now() - quietSince >= 1_000 || undefined;
+      },
+      15_000,
+    );
     const editor = await vscode.window.showTextDocument(document);
     for (const text of ['x', 'y', '\n']) {
       await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), text));
