@@ -61,11 +61,15 @@ describe('Run tracked lenses in the code-server workbench, installed from the .v
 
       const lenses = page.locator('.codelens-decoration a');
       await lenses.filter({ hasText: 'Run tracked' }).first().waitFor({ timeout: 60_000 });
-      const titles = await lenses.allInnerTexts();
-      assert.deepEqual(
-        titles.map((title) => title.trim()),
-        ['Run tracked', 'Run tracked with arguments…', 'Run sweep…', 'Run tracked', 'Run tracked with arguments…', 'Run sweep…'],
-      );
+      const expected = ['Run tracked', 'Run tracked with arguments…', 'Run sweep…', 'Run tracked', 'Run tracked with arguments…', 'Run sweep…'];
+      // The editor redraws its lenses whenever a provider says they changed (the summary lens, once the
+      // store is read): read them until a redraw is not under way.
+      let titles = [];
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await page.waitForTimeout(200)) {
+        titles = (await lenses.allInnerTexts()).map((title) => title.trim());
+        if (JSON.stringify(titles) === JSON.stringify(expected)) break;
+      }
+      assert.deepEqual(titles, expected);
       mkdirSync(resultsDir, { recursive: true });
       await page.screenshot({ path: path.join(resultsDir, 'codelens.png') });
     });
