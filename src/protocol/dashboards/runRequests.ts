@@ -1,7 +1,9 @@
-import type { MetricSummary } from '../../core/runs/runReadModels';
+import type { LoggedModelSummary, MetricSummary } from '../../core/runs/runReadModels';
 import { RequestType } from '../messages';
 import type { RunTracesModel } from '../traceDashboard';
 import type { KeyValue, MetricChartModel, MetricChartOptions, RunCodeState, RunRef } from './shapes';
+
+export type { LoggedModelMetricSummary, LoggedModelSummary } from '../../core/runs/runReadModels';
 
 // The run dashboard's requests, answered from the store (DashboardService).
 // run/get -------------------------------------------------------------------------------------
@@ -22,32 +24,6 @@ export interface RunHeader extends RunRef {
   readonly parentRunId?: string;
   /** The remote server the run is on (its `runId` is then `<url>#<id>`); absent for a workspace run. */
   readonly server?: { readonly name: string; readonly url: string };
-}
-
-/**
- * A model the run logged (MLflow 3's logged models, found by `source_run_id`): its files live under
- * the model's own artifact location, not the run's artifacts.
- */
-export interface LoggedModelSummary {
-  readonly modelId: string;
-  readonly name: string;
-  /** LOGGED_MODEL_READY, LOGGED_MODEL_PENDING or LOGGED_MODEL_UPLOAD_FAILED. */
-  readonly status: string;
-  readonly artifactUri: string;
-  readonly creationTime: number;
-  /** The metrics logged against the model (MLflow 3's `log_metric(..., model_id=)`), every point the store keeps. */
-  readonly metrics: readonly LoggedModelMetricSummary[];
-}
-
-/** A model's metric, with the evaluation dataset it was computed on when the script named one. */
-export interface LoggedModelMetricSummary {
-  readonly key: string;
-  /** May be NaN or ±Infinity. */
-  readonly value: number;
-  readonly step: number;
-  readonly timestamp: number;
-  readonly datasetName?: string;
-  readonly datasetDigest?: string;
 }
 
 /** An artifact file or folder; `path` is relative to the run's artifact root, `/`-separated. */

@@ -1,4 +1,5 @@
 import type { KeyValue, Metric } from '../../core/entities';
+import type { LoggedModelMetricSummary, LoggedModelSummary } from '../../core/runs/runReadModels';
 
 /**
  * What the browser shows of a remote server's entities, read tolerantly from MLflow's replies:
@@ -56,26 +57,6 @@ export interface RemoteVersionSummary {
   readonly runId: string;
   readonly source: string;
   readonly creationTimestamp?: number;
-}
-
-/** A model a run logged (MLflow 3's logged models). */
-export interface RemoteLoggedModel {
-  readonly modelId: string;
-  readonly name: string;
-  readonly status: string;
-  readonly artifactUri: string;
-  readonly creationTime: number;
-  readonly metrics: readonly ModelMetric[];
-}
-
-/** A metric logged against a model, with the dataset it was computed on. */
-export interface ModelMetric {
-  readonly key: string;
-  readonly value: number;
-  readonly step: number;
-  readonly timestamp: number;
-  readonly datasetName?: string;
-  readonly datasetDigest?: string;
 }
 
 /** One page of a listing, and the token for the next when there is one. */
@@ -147,7 +128,7 @@ export function modelSummary(wire: Wire): RemoteModelSummary {
   };
 }
 
-export function loggedModelSummary(wire: Wire): RemoteLoggedModel {
+export function loggedModelSummary(wire: Wire): LoggedModelSummary {
   const info = (wire.info ?? {}) as Wire;
   return {
     modelId: text(info.model_id),
@@ -159,7 +140,7 @@ export function loggedModelSummary(wire: Wire): RemoteLoggedModel {
   };
 }
 
-function modelMetric(wire: Wire): ModelMetric {
+function modelMetric(wire: Wire): LoggedModelMetricSummary {
   const datasetName = text(wire.dataset_name);
   const datasetDigest = text(wire.dataset_digest);
   return {

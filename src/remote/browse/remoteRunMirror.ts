@@ -10,10 +10,11 @@ import { appendPoints, removeRun, replaceRun, upsertExperiment } from './mirrorW
 import { RemoteArtifacts } from './remoteArtifacts';
 import { printOf, truncation, type ExperimentRunsCopy, type RunCopy } from './mirrorCopies';
 import { defaultMirrorLimits, type MirrorLimits } from './mirrorLimits';
-import { loggedModelSummary, type RemoteLoggedModel } from './remoteRecords';
+import { loggedModelSummary } from './remoteRecords';
 import { fetchExperiment, fetchExperimentRuns, fetchHistories, fetchRun } from './remoteRunFetch';
 import { RemoteRequests } from './remoteRequests';
 import { RemoteRunSearch } from './remoteRunSearch';
+import type { LoggedModelSummary } from '../../core/runs/runReadModels';
 import { filterLiteral } from '../../core/search/filterLiteral';
 
 /** `summary`: the run with the latest value of each metric (what a table needs); `full`: every metric point. */
@@ -187,7 +188,7 @@ export class RemoteRunMirror {
    * experiment): MLflow 3 keeps their files under the model's own artifact location, outside the
    * run's artifacts. A server without logged models (MLflow 2 answers 404) has none.
    */
-  loggedModels(runId: string): Promise<RemoteLoggedModel[]> {
+  loggedModels(runId: string): Promise<LoggedModelSummary[]> {
     const copy = this.runs.get(runId);
     if (copy === undefined) return Promise.resolve([]);
     return this.requests.cached(`logged-models/${runId}`, async () => {
