@@ -4,7 +4,7 @@ import type { CaptureRecord } from '../capture/captureRecord';
 import { resolveExecutable } from '../capture/executablePath';
 import { captureLaunch } from '../capture/launchCapture';
 import { recordPackages } from '../capture/packageListing';
-import { launchImprint } from '../capture/launchImprint';
+import { imprintOfCapture } from '../capture/captureImprint';
 import { launchEnvironment } from '../core/launches/launchEnvironment';
 import type { LaunchRecorder } from '../core/launches/launchRecorder';
 import type { EndedLaunch, LaunchService } from '../core/launches/launchService';
@@ -96,7 +96,7 @@ export async function startCapturedLaunch(launcher: CapturedLauncher, request: C
       launchId,
       capture: record,
       files: launchFiles,
-      imprintOf: launchImprint,
+      imprintOf: imprintOfCapture,
       server,
       experiment: request.experiment === 'Default' ? {} : { name: request.experiment },
       scriptPath: script,
@@ -108,7 +108,7 @@ export async function startCapturedLaunch(launcher: CapturedLauncher, request: C
       basicAuth: server.username === undefined ? undefined : { username: server.username, password: server.password ?? '' },
       helperPath: launcher.helperPath,
       run: { runId: remote.remote.runId, experimentId: remote.remote.experimentId },
-      runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
+      runTags: Object.fromEntries(imprintOfCapture(record).tags.map((tag) => [tag.key, tag.value])),
     });
   } else {
     const { token } = launches.open({ launchId, capture: record, files: launchFiles });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DashboardService } from '../dashboards/dashboardService';
-import { launchImprint } from '../capture/launchImprint';
+import { imprintOfCapture } from '../capture/captureImprint';
 import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
 import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
@@ -183,7 +183,7 @@ function reportOwner(storeDir: string, owner: { pid: number; port?: number; toke
  */
 async function openLaunches(store: WorkspaceStore, storeDir: string): Promise<LaunchService> {
   const log = (message: string) => console.error(`runlens serve: ${message}`);
-  const launches = new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(storeDir, launchesFolder), imprintOf: launchImprint, log });
+  const launches = new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(storeDir, launchesFolder), imprintOf: imprintOfCapture, log });
   const recovered = await launches.recoverAbandoned().catch((error: Error) => {
     log(`could not end the launches left running: ${error.message}`);
     return [];

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { launchImprint } from '../capture/launchImprint';
+import { imprintOfCapture } from '../capture/captureImprint';
 import type { Run } from '../core/entities';
 import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
@@ -166,7 +166,7 @@ async function serverTarget(server: RemoteServer, name: string): Promise<Trackin
 }
 
 function launchServiceOf(store: WorkspaceStore): LaunchService {
-  return new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(store.dir, launchesFolder), imprintOf: launchImprint });
+  return new LaunchService({ db: store.db, artifacts: store.artifacts, filesDir: path.join(store.dir, launchesFolder), imprintOf: imprintOfCapture });
 }
 
 /** The sweep on a tracking server, through MLflow's REST API: its parent run, and each point's process. */

@@ -15,7 +15,7 @@ import { serverSkew, stopServerProcess } from '../supervisor/serverUpgrade';
 import { SettingKey, SettingSection } from './contributions';
 import { Disposable } from './disposable';
 import { historyMoveNotification } from './historyMoveProgress';
-import { launchImprint } from '../capture/launchImprint';
+import { imprintOfCapture } from '../capture/captureImprint';
 import { followOwnerChanges } from './ownerChanges';
 import { ownerAccess } from './ownerClient';
 import { logError, runLensLog } from './runLensLog';
@@ -181,7 +181,7 @@ export class TrackingSession extends Disposable {
       db: store.db,
       artifacts: store.artifacts,
       filesDir: path.join(dir, launchesFolder),
-      imprintOf: launchImprint,
+      imprintOf: imprintOfCapture,
     });
     // Recovery must never keep the store from opening: what it cannot end stays RUNNING until next time.
     const recovered = await launches.recoverAbandoned().catch((error: Error) => {

@@ -20,7 +20,7 @@ import { TrackingStore } from '../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { CommandId, SettingKey, SettingSection } from '../../src/vscode/contributions';
 import { captureArtifacts } from '../../src/capture/captureArtifacts';
-import { launchImprint } from '../../src/capture/launchImprint';
+import { imprintOfCapture } from '../../src/capture/captureImprint';
 import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import { git, launchAndWait, tagsOf, writeFile } from './launchSupport';
@@ -160,7 +160,7 @@ suite('Launches that log to a remote server', () => {
       db: workspace.db,
       artifacts: workspace.artifacts,
       filesDir: path.join(workspaceDir(), '.runlens', launchesFolder),
-      imprintOf: launchImprint,
+      imprintOf: imprintOfCapture,
     });
     const capture = await captureLaunch({ launchId, workspaceRoot: repo, cwd: repo, interpreterPath: 'python3', script: scriptFile, args: [], runlensVersion: 'test' });
     const { record, files } = captureArtifacts(capture);

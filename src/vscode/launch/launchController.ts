@@ -22,7 +22,7 @@ import { FinishedTerminals } from './finishedTerminals';
 import { chooseInterpreter } from './interpreterChoice';
 import { launchEnvironment } from '../../core/launches/launchEnvironment';
 import { launchOfRunAtOwner, OwnerLaunch } from './ownerLaunch';
-import { launchImprint } from '../../capture/launchImprint';
+import { imprintOfCapture } from '../../capture/captureImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
 import { experimentNamedIn } from './scriptExperiment';
@@ -172,7 +172,7 @@ export class LaunchController extends Disposable implements LaunchApi {
           launchId,
           capture: record,
           files: launchFiles,
-          imprintOf: launchImprint,
+          imprintOf: imprintOfCapture,
           server: { ...server, name: target.server.name },
           experiment: { name: scriptExperiment ?? (experiment === 'Default' ? undefined : experiment) },
           scriptPath: script.fsPath,
@@ -187,7 +187,7 @@ export class LaunchController extends Disposable implements LaunchApi {
         basicAuth: server.username === undefined ? undefined : { username: server.username, password: server.password ?? '' },
         helperPath,
         run: { runId: remote.remote.runId, experimentId: remote.remote.experimentId },
-        runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
+        runTags: Object.fromEntries(imprintOfCapture(record).tags.map((tag) => [tag.key, tag.value])),
       });
     } else if (opened.kind === 'owner') {
       recorder = opened.launches;

@@ -6,7 +6,7 @@ import { startServer } from '../../../src/server/server';
 import { captureLaunch } from '../../../src/capture/launchCapture';
 import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { captureArtifacts } from '../../../src/capture/captureArtifacts';
-import { launchImprint } from '../../../src/capture/launchImprint';
+import { imprintOfCapture } from '../../../src/capture/captureImprint';
 import { git, gitTestEnv, makeRepo, write } from '../capture/captureTestKit';
 import { HttpClient } from '../server/support/httpClient';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from './support/launchFixture';
@@ -70,7 +70,7 @@ describe('the tracking server and launch tokens', () => {
     const repo = makeRepo(t, { 'train.py': 'print("v1")\n', 'data/train.csv': 'x\n1\n' });
     write(repo, 'train.py', 'print("v2")\n');
     write(repo, 'notes.txt', 'untracked\n');
-    const f = await openLaunchFixture(t, { imprintOf: launchImprint });
+    const f = await openLaunchFixture(t, { imprintOf: imprintOfCapture });
     const { client } = await serve(t, f);
     const launchId = '0123456789abcdef0123456789abcdef';
     const capture = await captureLaunch({
@@ -109,7 +109,7 @@ describe('the tracking server and launch tokens', () => {
   });
 
   test('outside a repository the run records what is true: no commit, no diff, the script copied', async (t) => {
-    const f = await openLaunchFixture(t, { imprintOf: launchImprint });
+    const f = await openLaunchFixture(t, { imprintOf: imprintOfCapture });
     const folder = f.dir;
     write(folder, 'plain/train.py', 'print(1)\n');
     const capture = await captureLaunch({

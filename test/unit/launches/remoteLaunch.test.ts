@@ -18,7 +18,7 @@ import { startFlakyProxy } from '../sync/support/flakyProxy';
 import { RemoteReader, tagsOf, type RemoteRunView } from '../sync/support/remoteReads';
 import { openLaunchFixture } from './support/launchFixture';
 import { launchToRemote } from './support/remoteLaunchKit';
-import { launchImprint } from '../../../src/capture/launchImprint';
+import { imprintOfCapture } from '../../../src/capture/captureImprint';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 
@@ -177,7 +177,7 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
   });
 
   test('a remote launch that VS Code left running ends in the store without a run of its own', async (t) => {
-    const fixture = await openLaunchFixture(t, { imprintOf: launchImprint });
+    const fixture = await openLaunchFixture(t, { imprintOf: imprintOfCapture });
     const remoteRecord = { server: 'team', url: remote.server.url, experimentId: '0', runId: 'r', runIds: ['r'], synced: false };
     const { launchId } = fixture.launches.open({ capture: { tags: {} }, remote: remoteRecord });
     fixture.launches.setPid(launchId, 999_999);
@@ -196,7 +196,7 @@ describe('a launch that logs to a remote server', { skip: !hasPython && 'python3
       });
     });
     const repo = makeRepo(t, { 'train.py': helperScript });
-    const fixture = await openLaunchFixture(t, { imprintOf: launchImprint });
+    const fixture = await openLaunchFixture(t, { imprintOf: imprintOfCapture });
     const started = Date.now();
     await assert.rejects(launchToRemote(t, { repo, script: 'train.py', server: { url: `http://127.0.0.1:${port}`, token: 'x' } }, fixture), (error: unknown) => {
       assert.ok(RemoteUnavailableError.is(error), String(error));

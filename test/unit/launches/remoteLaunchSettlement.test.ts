@@ -12,7 +12,7 @@ import { LaunchArtifact, LaunchTag } from '../../../src/core/launches/launchTags
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { forgetRemoteLaunch, settleRemoteLaunch, windowEndedReason } from '../../../src/remote/launches/remoteLaunchSettlement';
 import { RemoteUnavailableError } from '../../../src/remote/client/mlflowRestClient';
-import { launchImprint } from '../../../src/capture/launchImprint';
+import { imprintOfCapture } from '../../../src/capture/captureImprint';
 import { makeRepo } from '../capture/captureTestKit';
 import { startTestServer, type TestServer } from '../server/support/testServer';
 import { startFlakyProxy } from '../sync/support/flakyProxy';
@@ -62,7 +62,7 @@ describe('remote launches whose end did not reach the server', { skip: !hasPytho
       db: fixture.db,
       artifacts: fixture.artifacts,
       filesDir: path.join(fixture.dir, 'launches'),
-      imprintOf: launchImprint,
+      imprintOf: imprintOfCapture,
       log: (message) => fixture.logged.push(message),
     });
     await launches.recoverAbandoned();
@@ -114,7 +114,7 @@ describe('remote launches whose end did not reach the server', { skip: !hasPytho
       db: fixture.db,
       artifacts: fixture.artifacts,
       filesDir: path.join(fixture.dir, 'launches'),
-      imprintOf: launchImprint,
+      imprintOf: imprintOfCapture,
       log: (message) => fixture.logged.push(message),
       isProcessAlive: () => alive,
     });

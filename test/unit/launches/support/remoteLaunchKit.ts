@@ -9,7 +9,7 @@ import type { RemoteServer } from '../../../../src/remote/client/remoteServer';
 import { captureArtifacts } from '../../../../src/capture/captureArtifacts';
 import { launchEndingOf, LaunchedProcess } from '../../../../src/supervisor/launchedProcess';
 import { launchEnvironment } from '../../../../src/core/launches/launchEnvironment';
-import { launchImprint } from '../../../../src/capture/launchImprint';
+import { imprintOfCapture } from '../../../../src/capture/captureImprint';
 import { OutputLog } from '../../../../src/supervisor/outputLog';
 import { gitTestEnv } from '../../capture/captureTestKit';
 import { openLaunchFixture, type LaunchFixture } from './launchFixture';
@@ -65,7 +65,7 @@ export async function launchToRemote(t: TestContext, request: RemoteLaunchReques
 
 /** The launch up to its running process; what becomes of its end is the caller's (a crash leaves it unended). */
 export async function startRemoteLaunch(t: TestContext, request: RemoteLaunchRequest, fixture?: LaunchFixture): Promise<StartedRemoteLaunch> {
-  const f = fixture ?? (await openLaunchFixture(t, { imprintOf: launchImprint }));
+  const f = fixture ?? (await openLaunchFixture(t, { imprintOf: imprintOfCapture }));
   const launchId = newLaunchId();
   const script = path.join(request.repo, request.script);
   const args = request.args ?? [];
@@ -85,7 +85,7 @@ export async function startRemoteLaunch(t: TestContext, request: RemoteLaunchReq
     launchId,
     capture: record,
     files: { ...files, [LaunchArtifact.OutputLog]: '' },
-    imprintOf: launchImprint,
+    imprintOf: imprintOfCapture,
     server: { ...request.server, name: 'team' },
     experiment: request.experiment ?? {},
     scriptPath: script,
@@ -98,7 +98,7 @@ export async function startRemoteLaunch(t: TestContext, request: RemoteLaunchReq
     basicAuth: request.server.username === undefined ? undefined : { username: request.server.username, password: request.server.password ?? '' },
     helperPath,
     run: { runId: launch.remote.runId, experimentId: launch.remote.experimentId },
-    runTags: Object.fromEntries(launchImprint(record).tags.map((tag) => [tag.key, tag.value])),
+    runTags: Object.fromEntries(imprintOfCapture(record).tags.map((tag) => [tag.key, tag.value])),
   });
   const log = new OutputLog(launch.filePath(launchId, LaunchArtifact.OutputLog));
   let output = '';
