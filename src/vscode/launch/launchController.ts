@@ -25,7 +25,7 @@ import { launchOfRunAtOwner, OwnerLaunch } from './ownerLaunch';
 import { imprintOfCapture } from '../../capture/captureImprint';
 import { configuredLaunchTarget, describeServer, type LaunchTarget } from './launchTarget';
 import { RunningLaunch, type LaunchReport } from './runningLaunch';
-import { experimentNamedIn } from './scriptExperiment';
+import { experimentNamedIn } from '../../core/launches/scriptExperiment';
 import { logError } from '../runLensLog';
 
 /** What to launch: a Python script, its arguments, and the paths among them to fingerprint as data. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { experimentNamedIn } from '../../../src/vscode/launch/scriptExperiment';
+import { experimentNamedIn } from '../../../src/core/launches/scriptExperiment';
 
 describe('the experiment a script names', () => {
   test('one literal name, in any of the ways a script writes it', () => {
