@@ -5,7 +5,7 @@ import { readFileRuns } from '../src/core/editorLens/fileRuns';
 import { sparklineSvg, svgDataUri } from '../src/core/editorLens/sparkline';
 import { WorkspaceStore } from '../src/core/store/workspaceStore';
 import { hoverRows, keyHoverMarkdown, summaryText } from '../src/vscode/editorLens/fileRunsText';
-import { findLoggedKeys } from '../src/vscode/editorLens/loggedKeys';
+import { findLoggedKeys } from '../src/core/editorLens/loggedKeys';
 import { fileRunsRefreshTiming } from '../src/vscode/editorLens/refreshTiming';
 import { firstLoggedMetric } from '../src/core/search/runsQuery';
 import { type BenchRow, formatCount, formatMs, median, progress, timeMs } from './benchKit';

@@ -3,7 +3,7 @@ import type { Run } from '../../core/entities';
 import { CommandId } from '../contributions';
 import { escapeMarkdown, singleLine, truncate } from '../runs/markdownText';
 import { formatMetricValue, relativeTime } from '../runs/runFormat';
-import type { LoggedKey } from './loggedKeys';
+import type { LoggedKey } from '../../core/editorLens/loggedKeys';
 
 /** How many of the best run's params the summary names: those that differ between the file's runs. */
 const namedParams = 2;

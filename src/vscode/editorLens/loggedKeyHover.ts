@@ -5,7 +5,7 @@ import { CommandId } from '../contributions';
 import { Disposable } from '../disposable';
 import type { FileRunsCache } from './fileRunsCache';
 import { keyHoverMarkdown, runsLogged } from './fileRunsText';
-import { findLoggedKeys, loggedKeyAt } from './loggedKeys';
+import { findLoggedKeys, loggedKeyAt } from '../../core/editorLens/loggedKeys';
 
 /** The only commands a hover's links may run: run data never chooses a command. */
 const hoverCommands = [CommandId.OpenRunDashboard, CommandId.CompareRuns];

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import type { FileRuns } from '../../../src/core/editorLens/fileRuns';
 import type { Run, RunStatus } from '../../../src/core/entities';
 import { keyHoverMarkdown, runsLogged, summaryText } from '../../../src/vscode/editorLens/fileRunsText';
-import type { LoggedKey } from '../../../src/vscode/editorLens/loggedKeys';
+import type { LoggedKey } from '../../../src/core/editorLens/loggedKeys';
 
 const now = Date.UTC(2026, 0, 1, 12);
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { findLoggedKeys, loggedKeyAt } from '../../../src/vscode/editorLens/loggedKeys';
+import { findLoggedKeys, loggedKeyAt } from '../../../src/core/editorLens/loggedKeys';
 
 const keys = (text: string) => findLoggedKeys(text).map((k) => `${k.kind}:${k.key}@${k.line}:${k.start}-${k.end}`);
 
