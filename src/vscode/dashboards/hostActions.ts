@@ -16,7 +16,7 @@ import { isRemoteAddress } from '../../protocol/runAddress';
 import { Disposable } from '../disposable';
 import { interpreterNowFor, runEnvironmentDiff } from '../launch/runEnvironment';
 import { scriptOfRun } from '../launch/runFailure';
-import { FileAtRunError, fileAtRun, locate } from '../runs/gitFileAtRun';
+import { FileAtRunError, fileAtRun, locate } from '../../capture/gitFileAtRun';
 import type { StoreAccess } from '../storeAccess';
 import type { DashboardBackend } from './dashboardBackend';
 

@@ -4,7 +4,7 @@ import { patchSections } from '../../capture/patchFiles';
 import type { Run } from '../../core/entities';
 import { CommandId } from '../contributions';
 import { withErrorMessage } from '../errorBoundary';
-import { locate } from '../runs/gitFileAtRun';
+import { locate } from '../../capture/gitFileAtRun';
 import type { RunSourceDocuments } from '../runs/runSourceDocuments';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import type { FileRunsCache } from './fileRunsCache';

@@ -2,7 +2,7 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import type { StoreAccess } from '../storeAccess';
 import type { WorkspaceSessions } from '../workspaceSessions';
-import { fileAtRun } from './gitFileAtRun';
+import { fileAtRun } from '../../capture/gitFileAtRun';
 import { storeAccess } from './ownedStore';
 import { patchFile } from './runArtifactFiles';
 import { sourceOf } from './runTagValues';
