@@ -2,16 +2,15 @@ import path from 'node:path';
 import type { Run } from '../entities';
 import type { ArtifactStore } from '../store/artifactStore';
 import type { Database } from '../store/database';
-import { getRun, updateRun, type CreateRunInput } from '../store/tracking/runs';
+import { getRun, type CreateRunInput } from '../store/tracking/runs';
 import { setTag } from '../store/tracking/runWrites';
-import { exitCodeOf, noteOfEnding, signalOf, statusOfEnding, type LaunchEnding, type LaunchStatus } from './launchEnding';
+import type { LaunchEnding, LaunchStatus } from './launchEnding';
 import { LaunchFiles } from './launchFiles';
 import { LaunchFileCopies } from './launchFileCopies';
-import { addNote, experimentIdFor } from './launchEndWrites';
+import { writeLaunchEnd } from './launchEndWrites';
 import { acceptedImprint, changedTags, createImprintedRun, emptyImprint, type LaunchImprint } from './launchImprint';
 import {
   endedRemoteLaunches,
-  endLaunchRow,
   findLaunch,
   findLaunchByToken,
   insertLaunch,
@@ -23,10 +22,10 @@ import {
   setLaunchRemote,
   type LaunchRow,
 } from './launchRows';
-import { LaunchTag } from './launchTags';
 import { isUnsent, type RemoteLaunchRecord } from './remoteLaunchRecord';
 import { newLaunchId, newLaunchToken } from './launchToken';
 import { isProcessAlive } from './processAlive';
+import { LaunchHolders } from './launchHolders';
 import { SupervisorFiles, supervisedFolder } from './supervisorFiles';
 
 /** What the tracking server asks of launches: whose token a request carries, and runs created under one. */
@@ -133,12 +132,7 @@ export class LaunchService implements LaunchGate {
   private readonly log: (message: string) => void;
   private readonly copies: LaunchFileCopies;
   private readonly runListeners = new Set<(launchId: string, run: Run) => void>();
-  /**
-   * The process that runs each launch opened or taken back in this session and writes its end: one
-   * writer per launch. Kept in memory: a store opened again knows none, and its launches are for
-   * whoever comes back for them first.
-   */
-  private readonly holders = new Map<string, number>();
+  private readonly holders: LaunchHolders;
 
   constructor(options: LaunchServiceOptions) {
     this.db = options.db;
@@ -148,6 +142,7 @@ export class LaunchService implements LaunchGate {
     this.imprintOf = options.imprintOf;
     this.tokenGraceMs = options.tokenGraceMs ?? defaultTokenGraceMs;
     this.processAlive = options.isProcessAlive ?? isProcessAlive;
+    this.holders = new LaunchHolders(this.processAlive);
     this.now = options.now ?? Date.now;
     this.log = options.log ?? ((message) => console.error(message));
     this.copies = new LaunchFileCopies(this.db, this.artifacts, this.files, this.log);
@@ -166,7 +161,7 @@ export class LaunchService implements LaunchGate {
       this.files.remove(launchId);
       throw error;
     }
-    this.holders.set(launchId, request.holderPid ?? process.pid);
+    this.holders.hold(launchId, request.holderPid ?? process.pid);
     return { launchId, token };
   }
 
@@ -254,47 +249,24 @@ export class LaunchService implements LaunchGate {
     if (row === undefined) throw new Error(`RunLens has no launch ${launchId}`);
     if (row.status !== 'RUNNING') return this.endedAlready(row);
     const endedTime = this.now();
-    const status = statusOfEnding(ending);
-    const exitCode = exitCodeOf(ending);
-    const signal = signalOf(ending);
-    const note = noteOfEnding(ending);
-    const imprint = this.imprintOfLaunch(row);
-    let madeRun: Run | undefined;
-    const runIds = this.db.write((tx) => {
-      endLaunchRow(tx, launchId, { status, exitCode, endedTime });
-      let runs = runsOfLaunch(tx, launchId);
-      // A remote launch's runs are on its server: this store keeps only its record.
-      if (runs.length === 0 && ending.kind !== 'notStarted' && row.remote_json === null) {
-        const experimentId = experimentIdFor(tx, options.fallbackExperiment, endedTime);
-        madeRun = createImprintedRun(tx, { experimentId, startTime: row.created_time, launchId }, imprint, endedTime);
-        runs = runsOfLaunch(tx, launchId);
-      }
-      for (const run of runs) {
-        if (exitCode !== undefined) setTag(tx, run.run_id, LaunchTag.ExitCode, String(exitCode));
-        if (signal !== undefined) setTag(tx, run.run_id, LaunchTag.ExitSignal, signal);
-        if (run.status !== 'RUNNING') continue;
-        updateRun(tx, run.run_id, { status, endTime: endedTime });
-        if (note !== undefined) addNote(tx, run.run_id, note);
-      }
-      return runs.map((run) => run.run_id);
-    });
-    if (madeRun) this.announce(launchId, madeRun);
-    await this.copies.copyToRuns(launchId, runIds);
+    const written = this.db.write((tx) => writeLaunchEnd(tx, row, ending, this.imprintOfLaunch(row), options.fallbackExperiment, endedTime));
+    if (written.madeRun) this.announce(launchId, written.madeRun);
+    await this.copies.copyToRuns(launchId, written.runIds);
     return {
       launchId,
-      status,
-      ...(exitCode !== undefined ? { exitCode } : {}),
-      ...(signal !== undefined ? { signal } : {}),
+      status: written.status,
+      ...(written.exitCode !== undefined ? { exitCode: written.exitCode } : {}),
+      ...(written.signal !== undefined ? { signal: written.signal } : {}),
       createdTime: row.created_time,
       endedTime,
-      runs: runIds.map((id) => getRun(this.db, id)),
-      madeRun: madeRun !== undefined,
+      runs: written.runIds.map((id) => getRun(this.db, id)),
+      madeRun: written.madeRun !== undefined,
     };
   }
 
   /** Forgets the launch's files once nothing more will be added (its end and its package listing are done). */
   async release(launchId: string): Promise<void> {
-    this.holders.delete(launchId);
+    this.holders.forget(launchId);
     await this.copies.settle(launchId);
     this.files.remove(launchId);
   }
@@ -307,20 +279,14 @@ export class LaunchService implements LaunchGate {
    * as the store's crash recovery ends them, so their end too is written once.
    */
   async takeBack(holderPid: number): Promise<TakenBackLaunches> {
-    const orphans = runningLaunches(this.db).filter((row) => row.remote_json === null && !this.isHeld(row.launch_id));
+    const orphans = runningLaunches(this.db).filter((row) => row.remote_json === null && !this.holders.isHeld(row.launch_id));
     const taken = orphans.filter((row) => row.pid !== null && this.processAlive(row.pid));
-    for (const row of taken) this.holders.set(row.launch_id, holderPid);
+    for (const row of taken) this.holders.hold(row.launch_id, holderPid);
     const gone = orphans.filter((row) => !taken.includes(row));
     // Ended by this process: a second window asking meanwhile finds them held.
-    for (const row of gone) this.holders.set(row.launch_id, process.pid);
+    for (const row of gone) this.holders.hold(row.launch_id, process.pid);
     const ended = gone.length === 0 ? [] : await this.recoverAbandoned(new Set(gone.map((row) => row.launch_id)));
     return { taken, ended };
-  }
-
-  /** Whether a live process runs the launch: the one that opened it or took it back. */
-  private isHeld(launchId: string): boolean {
-    const holder = this.holders.get(launchId);
-    return holder !== undefined && (holder === process.pid || this.processAlive(holder));
   }
 
   /**
