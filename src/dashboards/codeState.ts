@@ -1,15 +1,5 @@
+import { runTags } from '../core/runs/runTagValues';
 import type { RunCodeState } from '../protocol/dashboards/shapes';
-
-/** The tags where the launcher (and MLflow itself) record a run's code and notes. */
-export const runTags = {
-  gitCommit: 'mlflow.source.git.commit',
-  gitBranch: 'mlflow.source.git.branch',
-  gitDirty: 'runlens.git.dirty',
-  sourceName: 'mlflow.source.name',
-  command: 'runlens.command',
-  note: 'mlflow.note.content',
-  parentRunId: 'mlflow.parentRunId',
-} as const;
 
 /** Artifacts the launcher writes beside what the script logs. */
 export const runArtifacts = {
@@ -31,11 +21,6 @@ export function codeStateOf(tags: ReadonlyMap<string, string>): RunCodeState {
     ...optional('sourceFile', tags.get(runTags.sourceName)),
     ...optional('command', tags.get(runTags.command)),
   };
-}
-
-/** Tags MLflow and RunLens set themselves, which views may fold away. */
-export function isSystemTag(key: string): boolean {
-  return key.startsWith('mlflow.') || key.startsWith('runlens.');
 }
 
 function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {

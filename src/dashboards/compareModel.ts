@@ -5,7 +5,8 @@ import type { RunTraceStats } from '../protocol/traceDashboard';
 import type { Experiment, Run } from '../core/entities';
 import { codeStateOf, isPatchArtifact } from './codeState';
 import { diffKeyValues, diffMetrics, onlyDiffering } from './runDiff';
-import { runRefOf, tagMap } from './runModel';
+import { tagMap } from '../core/runs/runTagValues';
+import { runRefOf } from './runModel';
 import { durationOf } from './tableModel';
 
 export interface CompareInput {

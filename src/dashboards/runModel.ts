@@ -1,13 +1,10 @@
 import type { ArtifactListing, LoggedModelSummary, RunDashboardModel, RunHeader } from '../protocol/dashboards/runRequests';
 import type { KeyValue, MetricSummary, RunRef, RunStatus } from '../protocol/dashboards/shapes';
 import type { Experiment, Run } from '../core/entities';
-import { codeStateOf, isPatchArtifact, isSystemTag, runArtifacts, runTags } from './codeState';
+import { isSystemTag, runTags, tagMap } from '../core/runs/runTagValues';
+import { codeStateOf, isPatchArtifact, runArtifacts } from './codeState';
 import { compareKeys } from './runDiff';
 import { durationOf } from './tableModel';
-
-export function tagMap(run: Run): Map<string, string> {
-  return new Map((run.data.tags ?? []).map((tag) => [tag.key, tag.value]));
-}
 
 export function runRefOf(run: Run, experimentName: string): RunRef {
   return {

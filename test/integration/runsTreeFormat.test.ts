@@ -4,7 +4,7 @@ import { duration, formatMetricValue, relativeTime } from '../../src/vscode/runs
 import { parentsWithin } from '../../src/core/search/runsQuery';
 import { keyedField, sortChoices } from '../../src/vscode/runs/runSortChoices';
 import { runIdsOf } from '../../src/vscode/runs/runTargets';
-import { parentRunIdOf } from '../../src/vscode/runs/runTagValues';
+import { parentRunIdOf } from '../../src/core/runs/runTagValues';
 import { runTooltipMarkdown } from '../../src/vscode/runs/runTooltip';
 
 // The Runs view's pure parts: how values read, how runs nest, what the sort offers, which runs a

@@ -11,7 +11,7 @@ import {
 import type { Run } from '../../core/entities';
 import { runTraceFilter } from '../../core/traces/traceStore';
 import { previewArtifact } from '../artifactPreview';
-import { runTags } from '../codeState';
+import { runTags } from '../../core/runs/runTagValues';
 import { invalidParams } from '../dashboardError';
 import { buildMetricChart, runLabels } from '../metricCharts';
 import { readMetricColumns } from '../metricSeriesReader';

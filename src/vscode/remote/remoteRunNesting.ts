@@ -1,5 +1,5 @@
 import type { RemoteRunSummary } from '../../remote/browse/remoteRecords';
-import { runTags } from '../../dashboards/codeState';
+import { runTags } from '../../core/runs/runTagValues';
 import { parentsWithin } from '../../core/search/runsQuery';
 import type { RemoteExperimentNode, RemoteRunNode } from './remoteTreeNodes';
 

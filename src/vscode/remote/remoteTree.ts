@@ -3,7 +3,7 @@ import { describeRemoteFailure, type RemoteBrowser } from '../../remote/browse/r
 import type { RemotePage } from '../../remote/browse/remoteRecords';
 import { Disposable } from '../disposable';
 import { formatMetricValue } from '../runs/runFormat';
-import { byKey, isSystemTag } from '../runs/runTagValues';
+import { byKey, isSystemTag } from '../../core/runs/runTagValues';
 import { nestRemoteRuns } from './remoteRunNesting';
 import type { RemoteServerRegistry } from './remoteServerRegistry';
 import {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { runTags } from '../../dashboards/codeState';
+import { byKey, runTags } from '../../core/runs/runTagValues';
 import { runNameTag } from '../../core/store/tracking/runs';
 import { validateTag } from '../../core/validation';
 import { CommandId } from '../contributions';
@@ -8,7 +8,6 @@ import type { WorkspaceSessions } from '../workspaceSessions';
 import { storeAccess } from './ownedStore';
 import { noteUri } from './runNoteFileSystem';
 import { targetRuns } from './runTargets';
-import { byKey } from './runTagValues';
 
 /** Why a tag cannot be set, in MLflow's words; undefined when it can. */
 function tagProblem(key: string, value: string): string | undefined {

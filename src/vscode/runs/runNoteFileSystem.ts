@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { runTags } from '../../dashboards/codeState';
+import { noteOf, runTags } from '../../core/runs/runTagValues';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { storeAccess } from './ownedStore';
-import { noteOf } from './runTagValues';
 
 export const noteScheme = 'runlens-note';
 

@@ -3,7 +3,7 @@ import type { MetricSummary } from '../../protocol/dashboards/shapes';
 import { CommandId } from '../contributions';
 import { formatMetricValue } from './runFormat';
 import type { FieldNode, RunNode, SectionKind, SectionNode } from './runsTreeNodes';
-import { byKey, isSystemTag, sourceOf } from './runTagValues';
+import { byKey, isSystemTag, sourceOf } from '../../core/runs/runTagValues';
 import { singleLine, truncate } from './markdownText';
 
 const maxDescriptionLength = 120;

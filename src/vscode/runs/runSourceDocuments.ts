@@ -5,7 +5,7 @@ import type { WorkspaceSessions } from '../workspaceSessions';
 import { fileAtRun } from '../../capture/gitFileAtRun';
 import { storeAccess } from './ownedStore';
 import { patchFile } from './runArtifactFiles';
-import { sourceOf } from './runTagValues';
+import { sourceOf } from '../../core/runs/runTagValues';
 
 export const sourceScheme = 'runlens-run-source';
 

@@ -1,7 +1,7 @@
 import type { Run } from '../../core/entities';
 import { escapeMarkdown } from './markdownText';
 import { duration, formatMetricValue, relativeTime } from './runFormat';
-import { byKey, noteOf, sourceOf } from './runTagValues';
+import { byKey, noteOf, sourceOf } from '../../core/runs/runTagValues';
 
 /** How many params and metrics a tooltip lists before "and N more". */
 const leading = 6;

@@ -11,7 +11,7 @@ import { metricFields, paramFields, sectionsOf, sourceFields, tagFields } from '
 import { parentsWithin, runFingerprint, type ExperimentSummary, type RunsQuery } from '../../core/search/runsQuery';
 import { ExperimentNode, RunNode, type MessageNode, type RunsTreeNode, type SectionNode } from './runsTreeNodes';
 import type { RunsViewState } from './runsViewState';
-import { isSystemTag, parentRunIdOf } from './runTagValues';
+import { isSystemTag, parentRunIdOf } from '../../core/runs/runTagValues';
 import { TraceGroups } from '../traces/traceGroups';
 
 /** What is loaded of one experiment: the runs asked for, in order, and what each looked like. */

@@ -1,6 +1,19 @@
-import type { KeyValue, Run } from '../../core/entities';
-import { CaptureTag } from '../../core/launches/captureTags';
-import { runTags } from '../../dashboards/codeState';
+import type { KeyValue, Run } from '../entities';
+import { CaptureTag } from '../launches/captureTags';
+
+// What the views read from a run's tags: its parent, its note, its code, which tags are MLflow's
+// and RunLens's own. The Runs view, the remote tree and the dashboards all read them here.
+
+/** The tags where the launcher (and MLflow itself) record a run's code and notes. */
+export const runTags = {
+  gitCommit: CaptureTag.GitCommit,
+  gitBranch: CaptureTag.GitBranch,
+  gitDirty: CaptureTag.GitDirty,
+  sourceName: CaptureTag.SourceName,
+  command: CaptureTag.Command,
+  note: 'mlflow.note.content',
+  parentRunId: 'mlflow.parentRunId',
+} as const;
 
 /** A run's tags by key. */
 export function tagMap(run: Run): ReadonlyMap<string, string> {
@@ -15,7 +28,7 @@ export function noteOf(run: Run): string {
   return run.data.tags?.find((tag) => tag.key === runTags.note)?.value ?? '';
 }
 
-/** Tags MLflow and RunLens set themselves; the Tags section folds them into a group of their own. */
+/** Tags MLflow and RunLens set themselves, which views fold into a group of their own. */
 export function isSystemTag(key: string): boolean {
   return key.startsWith('mlflow.') || key.startsWith('runlens.');
 }
