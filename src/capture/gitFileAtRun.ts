@@ -1,8 +1,9 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { runGit } from './gitCommand';
+import { ProcessStartError } from './processRunner';
 
 /** A file a run ran, as it was: `file` at `commit`, with the run's captured uncommitted diff applied when given. */
 export interface FileAtRunRequest {
@@ -95,17 +96,15 @@ function globEscape(text: string): string {
   return text.replace(/[\\*?[\]]/g, '\\$&');
 }
 
-function git(cwd: string, args: readonly string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd, timeout: gitTimeoutMs, maxBuffer: maxFileBytes, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        reject(new Error(code === 'ENOENT' ? 'git is not installed' : stderr.trim() || error.message));
-      } else {
-        resolve(stdout);
-      }
-    });
+/** stdout of a git command that succeeded, whole (a file's text keeps its last newline); rejects with git's reason otherwise. */
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  const result = await runGit({ cwd, args, maxStdoutBytes: maxFileBytes }, { timeoutMs: gitTimeoutMs }).catch((error: unknown) => {
+    throw new Error(ProcessStartError.is(error, 'notFound') ? 'git is not installed' : reason(error));
   });
+  if (result.timedOut) throw new Error(`git ${args[0]} took longer than ${gitTimeoutMs / 1000} s`);
+  if (result.exitCode !== 0) throw new Error(result.stderr.trim() || `git ${args[0]} exited with ${result.exitCode}`);
+  if (result.stdoutBytes > result.stdout.length) throw new Error(`git ${args[0]} printed more than ${maxFileBytes / 1024 / 1024} MB`);
+  return result.stdout.toString('utf8');
 }
 
 function reason(error: unknown): string {
