@@ -1,26 +1,36 @@
 // The `runlens` command: one file per subcommand, dispatched here.
-import { exportCommand } from './exportCommand';
 import { asksForHelp, helpCommand, printUsage } from './helpCommand';
-import { importCommand } from './importCommand';
-import { pushCommand } from './pushCommand';
-import { serveCommand } from './serveCommand';
-import { sweepCommand } from './sweepCommand';
 import type { Command } from './command';
 
-const commands: readonly Command[] = [serveCommand, importCommand, exportCommand, pushCommand, sweepCommand, helpCommand];
+/**
+ * Each command's code loads when that command runs, in the order `runlens help` lists them: the
+ * extension starts `runlens serve` on first use and waits for it, and serving needs none of the
+ * importers', exporter's or sweeps' code (nor yaml, which they load).
+ */
+const commandLoaders: ReadonlyMap<string, () => Promise<Command>> = new Map([
+  ['serve', async () => (await import('./serveCommand')).serveCommand],
+  ['import', async () => (await import('./importCommand')).importCommand],
+  ['export', async () => (await import('./exportCommand')).exportCommand],
+  ['push', async () => (await import('./pushCommand')).pushCommand],
+  ['sweep', async () => (await import('./sweepCommand')).sweepCommand],
+  ['help', async () => helpCommand],
+]);
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name = 'help', ...rest] = argv;
-  const command = commands.find((c) => c.name === name || (asksForHelp([name]) && c.name === 'help'));
-  if (command === undefined) {
+  const load = commandLoaders.get(asksForHelp([name]) ? 'help' : name);
+  if (load === undefined) {
     console.error(`runlens: unknown command '${name}'. Run 'runlens help'.`);
     return 2;
   }
+  const command = await load();
   if (command !== helpCommand && asksForHelp(rest)) {
     printUsage(command);
     return 0;
   }
-  return command.run(rest, commands);
+  // Only help reads the other commands (their names, summaries and usage).
+  const all = command === helpCommand ? await Promise.all([...commandLoaders.values()].map((loadOne) => loadOne())) : [command];
+  return command.run(rest, all);
 }
 
 main(process.argv.slice(2)).then(

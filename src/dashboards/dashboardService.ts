@@ -17,8 +17,13 @@ import { RunSources } from './runSources';
 import { diffTraces } from './traceDiff';
 
 export interface DashboardServiceOptions {
-  readonly tracking: TrackingStore;
-  readonly artifacts: ArtifactStore;
+  /**
+   * The store and its artifacts, both or neither. Without them the service reads only the remote
+   * servers' runs: a guest window's reader, which holds no database (the process owning the store
+   * answers for the workspace's runs).
+   */
+  readonly tracking?: TrackingStore;
+  readonly artifacts?: ArtifactStore;
   /** The clock, for the duration of running runs. */
   readonly now?: () => number;
   /** The added remote MLflow servers, whose runs requests name by address (runAddress.ts); none in the browser mode. */
@@ -42,7 +47,7 @@ export class DashboardService {
     this.context = {
       tracking: options.tracking,
       traces: options.traces,
-      sources: new RunSources(options.tracking, options.artifacts, options.remote),
+      sources: new RunSources(localStore(options), options.remote),
       now: options.now ?? Date.now,
     };
   }
@@ -95,4 +100,10 @@ export class DashboardService {
       diffTraces(await traceDashboardModel(this.context, p.requiredString('traceId')), await traceDashboardModel(this.context, p.requiredString('otherTraceId'))),
     'trace/logFeedback': (p) => logFeedback(this.context, p),
   };
+}
+
+function localStore({ tracking, artifacts }: DashboardServiceOptions): { tracking: TrackingStore; artifacts: ArtifactStore } | undefined {
+  if (tracking === undefined && artifacts === undefined) return undefined;
+  if (tracking === undefined || artifacts === undefined) throw new TypeError('A dashboard service reads a store with its artifacts, or neither');
+  return { tracking, artifacts };
 }

@@ -68,52 +68,16 @@ export interface ResolvedExperiment {
  * is refused.
  */
 export class RunSources {
-  readonly local: RunSource;
+  /** The workspace's store; undefined for a reader of remote servers only. */
+  private readonly local: RunSource | undefined;
 
-  constructor(
-    tracking: TrackingStore,
-    artifacts: ArtifactStore,
-    private readonly remote: RemoteMirrors | undefined,
-  ) {
-    this.local = {
-      tracking,
-      artifactsOf: (run) => {
-        const root = storeRootOf(run.info.artifact_uri);
-        if (root === undefined) return undefined;
-        return {
-          list: (folder) => artifacts.list(folder === '' ? root : storePathOf(run.info.artifact_uri, folder)),
-          read: (path) => artifacts.read(storePathOf(run.info.artifact_uri, path)),
-        };
-      },
-      loggedModelsOf: (run) =>
-        Promise.resolve(
-          tracking
-            .searchLoggedModels({
-              experimentIds: [run.info.experiment_id],
-              filter: `source_run_id = ${filterLiteral(run.info.run_id)}`,
-              orderBy: ['creation_timestamp DESC'],
-              maxResults: 100,
-            })
-            .models.map(({ info, data }) => ({
-              modelId: info.model_id,
-              name: info.name,
-              status: info.status,
-              artifactUri: info.artifact_uri,
-              creationTime: info.creation_timestamp_ms,
-              metrics: (data.metrics ?? []).map((metric) => ({
-                key: metric.key,
-                value: metric.value,
-                step: metric.step,
-                timestamp: metric.timestamp,
-                ...(metric.dataset_name ? { datasetName: metric.dataset_name } : {}),
-                ...(metric.dataset_digest ? { datasetDigest: metric.dataset_digest } : {}),
-              })),
-            })),
-        ),
-      present: (run) => run,
-      presentExperiment: (experiment) => experiment,
-      runAddress: (runId) => runId,
-    };
+  constructor(store: { readonly tracking: TrackingStore; readonly artifacts: ArtifactStore } | undefined, private readonly remote: RemoteMirrors | undefined) {
+    this.local = store && localSource(store.tracking, store.artifacts);
+  }
+
+  private localSource(): RunSource {
+    if (this.local === undefined) throw noLocalStore();
+    return this.local;
   }
 
   /** The added remote servers (none in the browser mode). */
@@ -138,7 +102,7 @@ export class RunSources {
     );
     return addresses.map((address) => {
       const remote = parseRemoteAddress(address);
-      const source = remote ? sources.get(remote.serverUrl)! : this.local;
+      const source = remote ? sources.get(remote.serverUrl)! : this.localSource();
       const localId = remote ? remote.id : address;
       const stored = source.tracking.getRun(localId);
       return { address, localId, source, stored, run: source.present(stored) };
@@ -148,7 +112,7 @@ export class RunSources {
   /** The experiment; a remote one has its runs copied (summaries) so that its store answers the table. */
   async experiment(address: string): Promise<ResolvedExperiment> {
     const remote = parseRemoteAddress(address);
-    if (!remote) return { source: this.local, localId: address, notes: [] };
+    if (!remote) return { source: this.localSource(), localId: address, notes: [] };
     const source = await this.remoteSource(remote.serverUrl);
     const { server, mirror } = source.remote!;
     const runs = await reach(source, () => mirror.syncExperiment(remote.id));
@@ -259,4 +223,52 @@ async function reachServer<T>(server: RemoteServerRef, action: () => Promise<T>)
     }
     throw error;
   }
+}
+
+/** The workspace's store as a source of runs: ids as they are, artifacts under the store's root. */
+function localSource(tracking: TrackingStore, artifacts: ArtifactStore): RunSource {
+  return {
+    tracking,
+    artifactsOf: (run) => {
+      const root = storeRootOf(run.info.artifact_uri);
+      if (root === undefined) return undefined;
+      return {
+        list: (folder) => artifacts.list(folder === '' ? root : storePathOf(run.info.artifact_uri, folder)),
+        read: (path) => artifacts.read(storePathOf(run.info.artifact_uri, path)),
+      };
+    },
+    loggedModelsOf: (run) =>
+      Promise.resolve(
+        tracking
+          .searchLoggedModels({
+            experimentIds: [run.info.experiment_id],
+            filter: `source_run_id = ${filterLiteral(run.info.run_id)}`,
+            orderBy: ['creation_timestamp DESC'],
+            maxResults: 100,
+          })
+          .models.map(({ info, data }) => ({
+            modelId: info.model_id,
+            name: info.name,
+            status: info.status,
+            artifactUri: info.artifact_uri,
+            creationTime: info.creation_timestamp_ms,
+            metrics: (data.metrics ?? []).map((metric) => ({
+              key: metric.key,
+              value: metric.value,
+              step: metric.step,
+              timestamp: metric.timestamp,
+              ...(metric.dataset_name ? { datasetName: metric.dataset_name } : {}),
+              ...(metric.dataset_digest ? { datasetDigest: metric.dataset_digest } : {}),
+            })),
+          })),
+      ),
+    present: (run) => run,
+    presentExperiment: (experiment) => experiment,
+    runAddress: (runId) => runId,
+  };
+}
+
+/** What a reader of remote servers only answers for a workspace run or experiment. */
+export function noLocalStore(): DashboardError {
+  return new DashboardError('unavailable', "This window reads only the remote servers' runs here: the RunLens process that keeps the workspace's runs answers for them.");
 }

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import type { StoreOperationArgs, StoreOperationName, StoreOperationResult } from '../core/store/storeOperations';
 import { storeOperationPrefix } from '../server/routes/guest/guestRoutes';
 import type { StoreAccess } from './storeAccess';
@@ -21,30 +22,48 @@ export class OwnerRequestError extends Error {
   }
 }
 
-/** A bound on one request; the change feed's long poll waits longer (the owner answers it within 25 s). */
+/** A bound on one request's silence; the change feed's long poll waits longer (the owner answers it within 25 s). */
 const requestTimeoutMs = 30_000;
+
+/**
+ * Every request to an owner goes over a few kept-alive loopback connections. The views, the change
+ * feed and a launch ask many times a second while a script logs: `fetch` (undici) allocated tens of
+ * kilobytes per request, and the extension host's heap grew by ~90 MB over a million logged points
+ * (issue 14). An idle connection is closed before the owner's own keep-alive time (65 s) ends it.
+ */
+const ownerAgent = new Agent({ keepAlive: true, timeout: requestTimeoutMs });
 
 /** Sends one request to the owner with its token and returns the parsed JSON reply; throws what it refused with. */
 export async function ownerRequest(endpoint: OwnerEndpoint, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
-  const timeout = AbortSignal.timeout(requestTimeoutMs);
-  const response = await fetch(`${endpoint.url}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${endpoint.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-  });
-  const text = await response.text();
+  const { status, text } = await send(`${endpoint.url}${path}`, endpoint.token, body === undefined ? undefined : JSON.stringify(body), signal);
   let reply: unknown;
   try {
     reply = text === '' ? {} : JSON.parse(text);
   } catch {
-    throw new OwnerRequestError(response.status, 'INTERNAL_ERROR', `the RunLens process serving this store answered ${response.status} with no JSON`);
+    throw new OwnerRequestError(status, 'INTERNAL_ERROR', `the RunLens process serving this store answered ${status} with no JSON`);
   }
-  if (!response.ok) {
+  if (status < 200 || status > 299) {
     const { error_code: code, message, dashboard_code: dashboardCode } = (reply ?? {}) as { error_code?: string; message?: string; dashboard_code?: string };
-    throw new OwnerRequestError(response.status, code ?? 'INTERNAL_ERROR', message ?? `the RunLens process serving this store answered ${response.status}`, dashboardCode);
+    throw new OwnerRequestError(status, code ?? 'INTERNAL_ERROR', message ?? `the RunLens process serving this store answered ${status}`, dashboardCode);
   }
   return reply;
+}
+
+/** One HTTP request on the owners' connections: a GET without a body, else a POST of JSON. */
+function send(url: string, token: string, json: string | undefined, signal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const headers = { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }) };
+    const req = request(url, { method: json === undefined ? 'GET' : 'POST', agent: ownerAgent, headers, timeout: requestTimeoutMs, ...(signal ? { signal } : {}) }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`the RunLens process serving this store did not answer within ${requestTimeoutMs / 1000} s`)));
+    req.on('error', reject);
+    req.end(json);
+  });
 }
 
 /** The store as another RunLens process serves it: each call is one request to its private route. */

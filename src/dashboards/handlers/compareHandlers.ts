@@ -88,7 +88,10 @@ async function remoteCandidates(context: DashboardContext, url: string, query: s
 
 /** The workspace's runs whose name or id contains the query: the preferred experiment's first, then newest first. */
 function localCandidates(context: DashboardContext, query: string, exclude: ReadonlySet<string>, preferred: string | undefined, limit: number): RunRef[] {
-  const experiments = context.tracking.listExperiments();
+  const tracking = context.tracking;
+  // A reader of remote servers only has no workspace runs to offer.
+  if (tracking === undefined) return [];
+  const experiments = tracking.listExperiments();
   const names = new Map(experiments.map((experiment) => [experiment.experiment_id, experiment.name]));
   const order = [
     ...experiments.filter((e) => e.experiment_id === preferred),
@@ -101,7 +104,7 @@ function localCandidates(context: DashboardContext, query: string, exclude: Read
       : experiments.filter((e) => e.experiment_id !== preferred).map((e) => e.experiment_id);
     let pageToken: string | undefined;
     do {
-      const page = context.tracking.searchRuns({ experimentIds, orderBy: ['attributes.start_time DESC'], maxResults: 1000, pageToken });
+      const page = tracking.searchRuns({ experimentIds, orderBy: ['attributes.start_time DESC'], maxResults: 1000, pageToken });
       for (const run of page.runs) {
         if (exclude.has(run.info.run_id)) continue;
         if (query !== '' && !run.info.run_name.toLowerCase().includes(query) && !run.info.run_id.includes(query)) continue;

@@ -7,11 +7,12 @@ import type { ArtifactListing, LoggedModelSummary } from '../../protocol/dashboa
 import { listArtifactsDeep } from '../artifactListing';
 import { DashboardError } from '../dashboardError';
 import { requestLimits } from '../requestLimits';
-import type { ResolvedRun, RunSources } from '../runSources';
+import { noLocalStore, type ResolvedRun, type RunSources } from '../runSources';
 
 /** What every dashboard's handlers read from: the store, its traces, local and remote runs, the clock. */
 export interface DashboardContext {
-  readonly tracking: TrackingStore;
+  /** Undefined for a reader of remote servers only (dashboardService.ts). */
+  readonly tracking: TrackingStore | undefined;
   readonly traces: TraceStore | undefined;
   readonly sources: RunSources;
   /** The clock, for the duration of running runs. */
@@ -21,6 +22,11 @@ export interface DashboardContext {
 export function traceStoreOf(context: DashboardContext): TraceStore {
   if (context.traces === undefined) throw new DashboardError('unavailable', 'Traces are not available here.');
   return context.traces;
+}
+
+export function localStoreOf(context: DashboardContext): TrackingStore {
+  if (context.tracking === undefined) throw noLocalStore();
+  return context.tracking;
 }
 
 /** A run's experiment as the views name it, or undefined when it is gone (the run still shows). */

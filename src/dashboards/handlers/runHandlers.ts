@@ -18,7 +18,7 @@ import { readMetricColumns } from '../metricSeriesReader';
 import { requestLimits } from '../requestLimits';
 import { compareKeys } from '../runDiff';
 import { buildRunModel } from '../runModel';
-import { artifactsOf, experimentOf, listArtifacts, listLoggedModels, traceStoreOf, type DashboardContext } from './dashboardContext';
+import { artifactsOf, experimentOf, listArtifacts, listLoggedModels, localStoreOf, traceStoreOf, type DashboardContext } from './dashboardContext';
 
 // The run dashboard's requests: the run, its metric charts, its note, an artifact's preview.
 
@@ -117,7 +117,7 @@ function metricKeysOf(runs: readonly Run[]): string[] {
  */
 export async function setNote(context: DashboardContext, runId: string, markdown: string): Promise<SetNoteResult> {
   if (parseRemoteAddress(runId) === undefined) {
-    context.tracking.setTag(runId, runTags.note, markdown);
+    localStoreOf(context).setTag(runId, runTags.note, markdown);
     return { note: markdown };
   }
   const [{ source, localId }] = await context.sources.runs([runId], 'summary');

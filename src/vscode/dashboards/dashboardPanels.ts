@@ -4,9 +4,6 @@ import { DashboardError } from '../../dashboards/dashboardError';
 import { DashboardService } from '../../dashboards/dashboardService';
 import type { RemoteMirrors } from '../../remote/browse/remoteMirrors';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import { ArtifactStore } from '../../core/store/artifactStore';
-import { Database } from '../../core/store/database';
-import { TrackingStore } from '../../core/store/trackingStore';
 import { ExportCsvRequest, type ExportCsvResult } from '../../protocol/dashboards/experimentRequests';
 import {
   EnvironmentDiffRequest,
@@ -62,7 +59,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
   /** Any service, for remote runs, which are the same from every folder. */
   private lastService: DashboardService | undefined;
   /** In a guest window: the service that reads the remote servers' runs (its own store holds none). */
-  private remoteReader: Promise<DashboardService> | undefined;
+  private remoteReader: DashboardService | undefined;
   private readonly watchedSessions = new Map<TrackingSession, vscode.Disposable>();
   private pendingChange: NodeJS.Timeout | undefined;
   private remotePoll: NodeJS.Timeout | undefined;
@@ -257,7 +254,7 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
         throw new DashboardError('unavailable', `This workspace's runs are served by another RunLens process (pid ${session.ownerPid}), which has not published its server yet: try again in a moment.`);
       }
       const owner = ownerBackend(session.endpoint, session.access);
-      const reader = await this.guestRemoteReader(session.access);
+      const reader = this.guestRemoteReader();
       if (!reader) return { backend: owner, access: session.access, workspaceFolder };
       this.lastService = reader;
       return { backend: guestBackend(owner, inProcessBackend(reader)), access: session.access, workspaceFolder, service: reader };
@@ -274,15 +271,12 @@ export class DashboardPanels extends Disposable implements vscode.WebviewPanelSe
 
   /**
    * A guest window reads the remote servers' runs itself, as the window that owns a store does: the
-   * owner has neither their addresses nor their credentials. The service's own store is an empty
-   * in-memory one (nothing local is asked of it: the owner answers for the store's runs).
+   * owner has neither their addresses nor their credentials. The reader holds no store (the owner
+   * answers for the workspace's runs), only the remote servers' mirrors.
    */
-  private guestRemoteReader(access: StoreAccess): Promise<DashboardService> | undefined {
+  private guestRemoteReader(): DashboardService | undefined {
     if (!this.remote) return undefined;
-    this.remoteReader ??= Database.open().then((db) => {
-      this.register({ dispose: () => db.close() });
-      return new DashboardService({ tracking: new TrackingStore(db), artifacts: new ArtifactStore(access.artifactsRoot), remote: this.remote });
-    });
+    this.remoteReader ??= new DashboardService({ remote: this.remote });
     return this.remoteReader;
   }
 

@@ -293,6 +293,19 @@ describe('dashboards on a remote server', () => {
     assert.match(result.notes?.[0] ?? '', /^gone: .*ECONNREFUSED/);
   });
 
+  test("a guest window's reader holds no store: it reads remote runs, and refuses the workspace's with the reason", async () => {
+    const mirrors = new RemoteMirrors({ servers: () => [{ name: 'team', url }], connection: async (serverUrl) => ({ url: serverUrl, token: remote.token }) });
+    const reader = new Service({ remote: mirrors, now: () => local.now });
+    const model = await reader.handle('run/get', { runId: address(remoteRunId) });
+    assert.equal(model.header.runId, address(remoteRunId));
+    assert.equal(model.metrics.find((m) => m.key === 'acc')?.points, 3);
+    const found = await reader.handle('compare/candidates', { query: 'WIDE' });
+    assert.deepEqual(found.runs.map((run) => run.runId), [address(remoteRunId)], 'no workspace runs to offer, the remote ones found');
+    await rejectsWith(reader.handle('run/get', { runId: localRunId }), 'unavailable', /RunLens process that keeps the workspace's runs/);
+    await rejectsWith(reader.handle('note/set', { runId: localRunId, markdown: 'x' }), 'unavailable', /only the remote servers' runs/);
+    assert.throws(() => new Service({ tracking: local.tracking, remote: mirrors }), /a store with its artifacts, or neither/);
+  });
+
   test('a history longer than the cap is cut, and the view says so; last values stay exact', async () => {
     const capped = serviceFor(local, [{ name: 'team', url, token: remote.token }], { maxRunPoints: 1_000, historyPageSize: 400 });
     const model = await capped.handle('run/get', { runId: address(remoteRunId) });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { invalidParameter } from '../../../core/errors';
-import { importMlflowData, type ImportOptions, type ImportSummary, type ImportTarget, type ImportUpdate } from '../../../importers/importMlflowData';
+import type { ImportOptions, ImportSummary, ImportTarget, ImportUpdate } from '../../../importers/importMlflowData';
 import { resolveMlflowSource } from '../../../importers/mlflowSource';
 import type { OwnerJobKind } from './ownerJobRoutes';
 
@@ -22,7 +22,9 @@ export function importJobKind(target: ImportTarget): OwnerJobKind<ImportJobReque
     prefix: importJobPrefix,
     what: 'an import',
     parse: importRequestOf,
-    run: (request, signal, onProgress) => importMlflowData(target, request.source, { artifacts: request.artifacts ?? 'copy', signal, onProgress }),
+    // The importers (and yaml) load with the first import, not at every server start.
+    run: async (request, signal, onProgress) =>
+      (await import('../../../importers/importMlflowData')).importMlflowData(target, request.source, { artifacts: request.artifacts ?? 'copy', signal, onProgress }),
   };
 }
 

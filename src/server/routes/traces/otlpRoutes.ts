@@ -2,7 +2,6 @@ import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { invalidParameter } from '../../../core/errors';
 import { readCapped } from '../../body';
-import { decodeOtlpSpans } from '../../otlp/otlpDecode';
 import { headersFor } from '../../reply';
 import type { Route } from '../../route';
 
@@ -32,6 +31,8 @@ export const otlpRoutes: readonly Route[] = [
           throw invalidParameter(`Invalid OTLP trace request: the gzip body does not inflate within ${maxBodyBytes} bytes (${(error as Error).message}).`);
         }
       }
+      // protobufjs loads with the first spans, not at every server start (a first start waits for what it loads).
+      const { decodeOtlpSpans } = await import('../../otlp/otlpDecode');
       const spans = decodeOtlpSpans(body, contentType);
       if (spans.length === 0) throw invalidParameter('Invalid OTLP trace request: it holds no spans.');
       await traces.logSpans(experimentId, spans);
