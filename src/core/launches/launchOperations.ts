@@ -151,7 +151,8 @@ function objectOf(body: Readonly<Record<string, unknown>>, name: string): object
   return value;
 }
 
-function pidOf(value: unknown, name: string): number {
+/** A process id from JSON: the holder of a launch or a sweep, or a launch's process. */
+export function pidOf(value: unknown, name: string): number {
   if (value === undefined || value === null) throw invalidParameter(missingValueMessage(name));
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw invalidParameter(invalidValueMessage(name, value, 'expected a process id'));
   return value;

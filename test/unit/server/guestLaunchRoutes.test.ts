@@ -4,6 +4,8 @@
 // store; a launch to a remote server leaves only its record with the owner; only the owner's token gets in, and
 // bad arguments are refused with a clear message.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { Run } from '../../../src/core/entities';
 import { fileContentJson, type LaunchOperations } from '../../../src/core/launches/launchOperations';
 import { LaunchArtifact } from '../../../src/core/launches/launchTags';
+import { isProcessAlive } from '../../../src/core/launches/processAlive';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { SupervisorFiles, supervisedFolder } from '../../../src/core/launches/supervisorFiles';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
@@ -263,6 +266,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
       experimentName: 'sweeps',
       runName: undefined,
       sourceName: 'train.py',
+      holderPid: process.pid,
     });
     assert.equal(points.length, 2);
     assert.deepEqual(
@@ -276,10 +280,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     assert.equal(parent.info.run_name, 'sweep train.py (2 runs)');
     assert.equal(f.tracking.getExperimentByName('sweeps')?.experiment_id, parent.info.experiment_id);
     assert.deepEqual(await sweep('sweepOfParentRun', { runId: record.parentRunId }), { sweepId });
-    assert.deepEqual(
-      (await sweep('active', {})).map((active) => active.record.sweepId),
-      [sweepId],
-    );
+    assert.deepEqual(await sweep('takeBack', { holderPid: process.pid }), { sweeps: [], heldElsewhere: 0 }, 'the window that started it runs it');
 
     const child = f.tracking.createRun({ experimentId: parent.info.experiment_id });
     await sweep('savePoint', { sweepId, point: { index: 0, status: 'finished', attempts: 1, runId: child.info.run_id } });
@@ -291,12 +292,74 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     await sweep('savePoint', { sweepId, point: { index: 1, status: 'finished', attempts: 1 } });
     await sweep('end', { sweepId, status: 'FINISHED' });
     assert.equal(f.tracking.getRun(record.parentRunId).info.status, 'FINISHED');
-    assert.deepEqual(await sweep('active', {}), [], 'an ended sweep is not resumed');
-    const reopened = await sweep('reopen', { sweepId });
+    assert.deepEqual(await sweep('takeBack', { holderPid: await liveProcess(t) }), { sweeps: [], heldElsewhere: 0 }, 'an ended sweep is not resumed');
+    const reopened = await sweep('reopen', { sweepId, holderPid: process.pid });
     assert.deepEqual(
       reopened.points.map((point) => point.status),
       ['finished', 'finished'],
     );
     assert.deepEqual(f.logged, []);
   });
+
+  test("a sweep whose window is gone is taken back by one window only, with its running points' launches; one a live window runs stays with it", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { sweep } = await serve(t, f);
+    const [otherWindow, newWindow, racingWindow] = await Promise.all([liveProcess(t), liveProcess(t), liveProcess(t)]);
+    const start = (holderPid: number) =>
+      sweep('start', { sweepId: launchId(), script: '/w/train.py', spec: { parameters: { lr: [1, 2, 3] } } as never, concurrency: 2, experimentName: 'sweeps', runName: undefined, sourceName: 'train.py', holderPid });
+    const left = await start(goneProcess());
+    const others = await start(otherWindow);
+    // The extension host that went away had point 0 running under its supervisor and point 1 still being captured.
+    const { sweepId } = left.record;
+    f.clock.now = Date.now();
+    const pointLaunch = f.launches.open({ capture: { sweep: { sweepId, parentRunId: left.record.parentRunId, values: { lr: '1' }, pointIndex: 0 } } }).launchId;
+    const pointRun = await f.launches.createRun(pointLaunch, {});
+    await sweep('savePoint', { sweepId, point: { index: 0, status: 'running', attempts: 1 } });
+    await sweep('savePoint', { sweepId, point: { index: 1, status: 'running', attempts: 1 } });
+
+    const answers = await Promise.all([sweep('takeBack', { holderPid: newWindow }), sweep('takeBack', { holderPid: racingWindow })]);
+    const [winner, loser] = answers[0].sweeps.length > 0 ? [newWindow, racingWindow] : [racingWindow, newWindow];
+    const [won, lost] = winner === newWindow ? answers : [answers[1], answers[0]];
+    assert.deepEqual(
+      won.sweeps.map((taken) => taken.record.sweepId),
+      [sweepId],
+      'the sweep whose window is gone, not the one a live window runs',
+    );
+    assert.deepEqual(won.sweeps[0].points.map((point) => point.status), ['running', 'running', 'queued']);
+    assert.deepEqual(won.sweeps[0].launches, [{ index: 0, launchId: pointLaunch, status: 'RUNNING', runId: pointRun.info.run_id }], 'point 1 never launched');
+    assert.equal(won.heldElsewhere, 1);
+    assert.deepEqual(lost, { sweeps: [], heldElsewhere: 2 }, 'two windows asking at once: the sweep goes to one');
+
+    // Retry Failed from another window while one runs it is refused; once its holder is gone, the sweep is the next one's.
+    await assert.rejects(sweep('reopen', { sweepId, holderPid: loser }), (error: OwnerRequestError) => {
+      assert.equal(error.errorCode, 'INVALID_STATE');
+      assert.match(error.message, new RegExp(`running in another VS Code window \\(process ${winner}\\)`));
+      return true;
+    });
+    process.kill(winner, 'SIGKILL');
+    await until(() => !isProcessAlive(winner));
+    assert.deepEqual((await sweep('takeBack', { holderPid: loser })).sweeps.map((taken) => taken.record.sweepId), [sweepId]);
+    assert.equal((await sweep('reopen', { sweepId: others.record.sweepId, holderPid: otherWindow })).record.sweepId, others.record.sweepId, 'its own holder may');
+    assert.deepEqual(f.logged, []);
+  });
 });
+
+/** A process that is alive until the test ends: a window's extension host, as the owner sees it. */
+async function liveProcess(t: TestContext): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  await once(child, 'spawn');
+  return child.pid!;
+}
+
+/** The pid of a process that has exited: an extension host that went away. */
+function goneProcess(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid;
+}
+
+async function until(probe: () => boolean): Promise<void> {
+  for (let waited = 0; !probe(); waited += 20) {
+    if (waited > 10_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
