@@ -26,8 +26,9 @@ export async function run(): Promise<void> {
   }
   await launchWaiter();
   const sweep = await startSweep();
-  const state = await launchSurvivor('survivor', survivorSteps);
+  // The sweep first: the survivor must still log after the reload, to be seen live.
   await leaveSweepRunning(sweep);
+  const state = await launchSurvivor('survivor', survivorSteps);
   console.log(`integration: reloading the window (server mode "process") while launch ${state.launchId} logs and sweep ${sweep.sweepId} runs`);
   await vscode.commands.executeCommand('workbench.action.reloadWindow');
   return new Promise<void>(() => undefined);
