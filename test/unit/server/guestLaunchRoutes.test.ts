@@ -26,7 +26,9 @@ import { startServer } from '../../../src/server/server';
 import type { OwnerRequestError } from '../../../src/vscode/ownerClient';
 import { ownerCall } from '../../../src/vscode/ownerOperations';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from '../launches/support/launchFixture';
+import { settleRemoteLaunch, type RemoteSettlementRecords } from '../../../src/remote/launches/remoteLaunchSettlement';
 import { HttpClient } from './support/httpClient';
+import { startTestServer } from './support/testServer';
 
 async function serve(t: TestContext, f: LaunchFixture, withLaunches = true) {
   const token = randomBytes(24).toString('base64url');
@@ -168,8 +170,9 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     f.alivePids.add(8_000_005);
 
     const [first, second] = await Promise.all([launch('takeBack', { holderPid: newWindow }), launch('takeBack', { holderPid: racingWindow })]);
-    assert.deepEqual(first, { taken: [{ launchId: running, capture: { command: { script: '/w/train.py' } } }], ended: 1 });
-    assert.deepEqual(second, { taken: [], ended: 0 }, 'two windows asking at once: each launch goes to one');
+    // The remote launch still runs: nobody takes it, each asker learns it is there.
+    assert.deepEqual(first, { taken: [{ launchId: running, capture: { command: { script: '/w/train.py' } } }], ended: 1, remoteEnded: [], remoteRunning: 1 });
+    assert.deepEqual(second, { taken: [], ended: 0, remoteEnded: [], remoteRunning: 1 }, 'two windows asking at once: each launch goes to one');
     assert.equal(f.tracking.getRun(run.info.run_id).info.status, 'FINISHED', 'ended as its supervisor recorded');
     assert.equal(f.launches.get(running)?.status, 'RUNNING', 'a taken launch is the new window\'s to end');
     for (const kept of [othersLaunch, ownersLaunch, remote]) assert.equal(f.launches.get(kept)?.status, 'RUNNING');
@@ -180,7 +183,51 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     await launch('end', { launchId: running, ending: { kind: 'exited', exitCode: 0 }, fallbackExperiment: undefined });
     await launch('release', { launchId: running });
     f.alivePids.delete(racingWindow);
-    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0 });
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0, remoteEnded: [], remoteRunning: 1 });
+  });
+
+  test("a remote launch whose window is gone: ended by the owner once its process is gone, and its end sent through the owner by the guest that asked", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch } = await serve(t, f);
+    const remote = await startTestServer();
+    t.after(() => remote.close());
+    const remoteRun = (await remote.client.api('runs/create', { experiment_id: '0', start_time: 1 })).json<{ run: Run }>().run;
+    const [goneWindow, newWindow, supervisor] = [7_000_001, 7_000_003, 8_000_001];
+    f.alivePids.add(newWindow).add(supervisor);
+    const record: RemoteLaunchRecord = { ...remoteRecord, url: remote.server.url, experimentId: '0', runId: remoteRun.info.run_id, runIds: [remoteRun.info.run_id] };
+    const id = launchId();
+    await launch('open', { launchId: id, capture, files: { [LaunchArtifact.OutputLog]: fileContentJson('epoch 1\n') }, remote: record, holderPid: goneWindow });
+    await launch('setPid', { launchId: id, pid: supervisor });
+
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0, remoteEnded: [], remoteRunning: 1 }, 'still running: left for the next ask');
+    // The script ends while no window watches: its supervisor records how.
+    new SupervisorFiles(path.join(f.dir, supervisedFolder)).writeEnding(id, { kind: 'exited', exitCode: 0 });
+    f.alivePids.delete(supervisor);
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 1, remoteEnded: [id], remoteRunning: 0 });
+    assert.equal(f.launches.get(id)?.status, 'FINISHED');
+    assert.deepEqual((await launch('unsentRemote', {})).map(({ row }) => row.launch_id), [id]);
+
+    // The guest sends it with the records the owner keeps.
+    const queue: Promise<unknown>[] = [];
+    const records: RemoteSettlementRecords = {
+      get: async (launchId) => (await launch('get', { launchId })).row,
+      imprintOfLaunch: (row) => launch('imprint', { launchId: row.launch_id }),
+      filesFolder: (launchId) => f.launches.filesFolder(launchId),
+      setRemote: (launchId, remote) => void queue.push(launch('setRemote', { launchId, remote })),
+      release: async (launchId) => {
+        await Promise.all(queue);
+        await launch('release', { launchId });
+      },
+    };
+    const ended = await settleRemoteLaunch({ launches: records, launchId: id, server: { url: remote.server.url, token: remote.token } });
+    assert.equal(ended?.status, 'FINISHED');
+    const sent = (await remote.client.get(`/api/2.0/mlflow/runs/get?run_id=${remoteRun.info.run_id}`)).json<{ run: Run }>().run;
+    assert.equal(sent.info.status, 'FINISHED', 'the run on the server ends as the script did');
+    assert.equal(tagsOf(sent)['mlflow.source.name'], 'train.py', "it carries the capture's tags");
+    assert.deepEqual(await launch('unsentRemote', {}), [], 'sent once: nothing left pending');
+    assert.equal(JSON.parse(f.launches.get(id)?.remote_json ?? '{}').synced, true);
+    assert.equal(existsSync(f.launches.filesFolder(id)), false, 'its kept files are released');
+    assert.deepEqual(f.logged, []);
   });
 
   test("only the owner's token calls them: no token, a wrong one or a launched script's are refused", async (t) => {
