@@ -19,7 +19,9 @@ import { probeOwner } from './ownerProbe';
 const usage = `Usage: runlens serve [--dir PATH] [--port P] [--host 127.0.0.1] [--idle-minutes N]
 
   --dir PATH          workspace folder whose .runlens/ store is served (default: the current folder)
-  --port P            port to listen on (default: 0, any free port)
+  --port P            port to listen on (default: the port of the server before, when it stopped
+                      without releasing the store (crashed or killed) and the port is free, for the
+                      scripts still logging to it; else any free port)
   --host H            127.0.0.1 (default), localhost or ::1: RunLens listens on loopback only
   --idle-minutes N    stop (after a checkpoint) once, for N minutes, no request came and no launched
                       script ran: how VS Code starts its server process (default: serve until stopped)
@@ -36,7 +38,8 @@ export const serveCommand: Command = {
 
 interface ServeOptions {
   readonly dir: string;
-  readonly port: number;
+  /** Undefined: the previous server's port when it can be had again, else any free one. */
+  readonly port?: number;
   readonly host: string;
   readonly idleMinutes?: number;
 }
@@ -100,8 +103,8 @@ async function serve(args: readonly string[]): Promise<number> {
     const supervised = new SupervisorFiles(path.join(storeDir, supervisedFolder));
     lifetime = new IdleLifetime({ idleMs: options.idleMinutes * 60_000, runningLaunches: () => supervised.live().length, onIdle: resolve });
   });
-  try {
-    server = await startServer({
+  const listen = (port: number) =>
+    startServer({
       dashboards,
       store: store.tracking,
       registry: store.registry,
@@ -109,10 +112,20 @@ async function serve(args: readonly string[]): Promise<number> {
       traces: store.traces,
       token,
       launches,
-      port: options.port,
+      port,
       host: options.host,
       onRequest: () => lifetime?.touch(),
     });
+  try {
+    // Scripts launched before a crash still log to the port of the server they were given: serve it again when it is free.
+    const previousPort = options.port === undefined ? portBefore(store, storeDir) : undefined;
+    server =
+      previousPort === undefined
+        ? await listen(options.port ?? 0)
+        : await listen(previousPort).catch((error: Error) => {
+            console.error(`runlens serve: the port of the server before, ${previousPort}, cannot be had again (${error.message}): serving on a new one.`);
+            return listen(0);
+          });
     const version = runlensVersion();
     store.publish({ port: server.port, token, ...(version ? { version } : {}), ...(options.idleMinutes !== undefined ? { idleMinutes: options.idleMinutes } : {}) });
   } catch (error) {
@@ -156,8 +169,8 @@ function parseServeArgs(args: readonly string[]): ServeOptions {
     allowPositionals: true,
   });
   if (positionals.length > 0) throw new Error(`unexpected argument '${positionals[0]}'`);
-  const port = Number(values.port ?? '0');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535, not '${values.port}'`);
+  const port = values.port === undefined ? undefined : Number(values.port);
+  if (port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535)) throw new Error(`--port must be 0 to 65535, not '${values.port}'`);
   const host = values.host ?? '127.0.0.1';
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
     throw new Error(`--host '${host}' is not a loopback address: RunLens serves 127.0.0.1, localhost or ::1 only`);
@@ -165,7 +178,17 @@ function parseServeArgs(args: readonly string[]): ServeOptions {
   const idleText = values['idle-minutes'];
   const idleMinutes = idleText === undefined ? undefined : Number(idleText);
   if (idleMinutes !== undefined && !(Number.isFinite(idleMinutes) && idleMinutes > 0)) throw new Error(`--idle-minutes must be a number above 0, not '${idleText}'`);
-  return { dir: path.resolve(values.dir ?? '.'), port, host, ...(idleMinutes !== undefined ? { idleMinutes } : {}) };
+  return { dir: path.resolve(values.dir ?? '.'), host, ...(port !== undefined ? { port } : {}), ...(idleMinutes !== undefined ? { idleMinutes } : {}) };
+}
+
+/**
+ * The port scripts may still log to, from the server before this one: the one a launched script
+ * still running was given (its supervisor keeps it), else the one `owner.json` named when this
+ * process took the store over from an owner that died without releasing it. A store released
+ * cleanly names none: nothing waits for its port.
+ */
+function portBefore(store: WorkspaceStore, storeDir: string): number | undefined {
+  return new SupervisorFiles(path.join(storeDir, supervisedFolder)).liveTrackingPort() ?? store.tookOverFrom?.port;
 }
 
 /** The owner answered as RunLens with its recorded token: point the user at it. */

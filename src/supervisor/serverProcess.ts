@@ -18,6 +18,11 @@ export interface ServerProcessOptions {
 export interface ServingProcess {
   readonly owner: OwnerInfo & { readonly port: number; readonly token: string };
   readonly started: boolean;
+  /**
+   * For a server started after one that died without releasing the store (crashed, or killed):
+   * that one's port, which the new server takes again when it is free (`runlens serve`).
+   */
+  readonly portBefore?: number;
 }
 
 const defaultStartTimeoutMs = 15_000;
@@ -35,6 +40,9 @@ export async function ensureServerProcess(options: ServerProcessOptions): Promis
   const storeDir = path.join(options.workspaceDir, '.runlens');
   const existing = await answeringOwner(storeDir);
   if (existing) return { owner: existing, started: false };
+  // Still named after the server died: the new one serves its port again when it can.
+  const before = readOwner(storeDir);
+  const portBefore = before?.port !== undefined && !isProcessAlive(before.pid) ? before.port : undefined;
 
   mkdirSync(storeDir, { recursive: true, mode: 0o700 });
   const logFile = path.join(storeDir, serverLogName);
@@ -60,7 +68,8 @@ export async function ensureServerProcess(options: ServerProcessOptions): Promis
     const owner = readOwner(storeDir);
     // Ours, or another window's that won the race to the store: either serves it.
     if (owner?.port !== undefined && owner.token !== undefined && (owner.pid === pid || (await answers(owner)))) {
-      return { owner: owner as ServingProcess['owner'], started: owner.pid === pid };
+      const started = owner.pid === pid;
+      return { owner: owner as ServingProcess['owner'], started, ...(started && portBefore !== undefined ? { portBefore } : {}) };
     }
     // Ours gave up because another process (a second window starting at the same moment) claimed
     // the store first: wait for that one to publish its server.

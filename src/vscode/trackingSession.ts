@@ -235,7 +235,8 @@ export class TrackingSession extends Disposable {
     const startedAt = Date.now();
     const idleMinutes = vscode.workspace.getConfiguration(SettingSection, folder).get<number>(SettingKey.ServerIdleMinutes) ?? 10;
     const options = { cliScript: path.join(extension.extensionPath, 'dist', 'cli.js'), workspaceDir: folder.uri.fsPath, idleMinutes };
-    let { owner, started } = await ensureServerProcess(options);
+    const serving = await ensureServerProcess(options);
+    let { owner, started } = serving;
     const supervised = new SupervisorFiles(path.join(folder.uri.fsPath, storeFolderName, supervisedFolder));
     const skew = started ? undefined : serverSkew(owner, extensionVersion(extension), supervised.live().length);
     this.olderServerWaiting = skew?.kind === 'wait';
@@ -258,6 +259,7 @@ export class TrackingSession extends Disposable {
       const after = this.crashedServer === undefined ? '' : ` (the previous one, pid ${this.crashedServer}, had stopped unexpectedly)`;
       runLensLog().info(`Started the RunLens server process ${owner.pid} for ${folder.name} in ${Date.now() - startedAt} ms (port ${owner.port})${after}.`);
       this.crashedServer = undefined;
+      if (serving.portBefore !== undefined) tellPortAfterCrash(folder, serving.portBefore, owner.port);
     }
     this.watchServerProcess(folder, owner, supervised);
     // The window is its server process's guest: the views read and write through it, and follow its change feed.
@@ -351,6 +353,23 @@ export class TrackingSession extends Disposable {
     this.stopWatchingServer();
     this.closeOwned();
   }
+}
+
+/**
+ * A server started after one that died without releasing the store serves that one's port again,
+ * so scripts launched before still log to it; when another program has taken the port, the window
+ * says that their logging is lost from now on.
+ */
+function tellPortAfterCrash(folder: vscode.WorkspaceFolder, portBefore: number, port: number): void {
+  if (port === portBefore) {
+    runLensLog().info(`The new RunLens server process of ${folder.name} serves port ${port} again, as the one before it did: scripts launched before log on.`);
+    return;
+  }
+  const message =
+    `The new RunLens server process of ${folder.name} listens on port ${port}: port ${portBefore}, which the one before it used, is taken by another program. ` +
+    `Scripts launched before that still log to port ${portBefore} cannot reach RunLens; what they log from now on is lost.`;
+  runLensLog().warn(message);
+  void vscode.window.showWarningMessage(message);
 }
 
 function extensionVersion(extension: vscode.Extension<unknown> | undefined): string | undefined {

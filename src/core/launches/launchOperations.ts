@@ -47,17 +47,40 @@ export const launchOperations = {
   /**
    * A guest window that came back (reloaded, or its extension host restarted) takes back the
    * launches still running whose window is gone: each with its capture (the script it runs).
-   * Those that ended while no window watched are ended here; the answer counts them.
+   * Those that ended while no window watched are ended here; the answer counts them, and names
+   * those to a remote server, whose end the guest sends (`unsentRemote`). `remoteRunning` counts
+   * launches to a remote server still running whose window is gone: ask again to end them once
+   * their process is gone.
    */
   takeBack: operation(
     (body) => ({ holderPid: pidOf(body.holderPid, 'holderPid') }),
     async (launches, { holderPid }) => {
-      const { taken, ended } = await launches.takeBack(holderPid);
+      const { taken, ended, remoteRunning } = await launches.takeBack(holderPid);
       return {
         taken: taken.map((row) => ({ launchId: row.launch_id, capture: JSON.parse(row.capture_json) as unknown })),
         ended: ended.length,
+        remoteEnded: ended.filter((launch) => launches.get(launch.launchId)?.remote_json != null).map((launch) => launch.launchId),
+        remoteRunning,
       };
     },
+  ),
+  /** Ended launches to a remote server whose end has not reached it, oldest first: what a guest window sends. */
+  unsentRemote: operation(
+    () => ({}),
+    (launches) => launches.unsentRemoteLaunches(),
+  ),
+  /** The launch's record, for a guest that sends a remote launch's end. */
+  get: operation(
+    (body) => ({ launchId: launchIdOf(body) }),
+    (launches, { launchId }) => {
+      const row = launches.get(launchId);
+      return row ? { row } : {};
+    },
+  ),
+  /** The tags and dataset inputs the launch's runs carry, for a guest that sends a remote launch's end. */
+  imprint: operation(
+    (body) => ({ launchId: launchIdOf(body) }),
+    (launches, { launchId }) => launches.imprintOfLaunch(known(launches, launchId).get(launchId)!),
   ),
   setPid: operation(
     (body) => ({ launchId: launchIdOf(body), pid: pidOf(body.pid, 'pid') }),
@@ -151,7 +174,8 @@ function objectOf(body: Readonly<Record<string, unknown>>, name: string): object
   return value;
 }
 
-function pidOf(value: unknown, name: string): number {
+/** A process id from JSON: the holder of a launch or a sweep, or a launch's process. */
+export function pidOf(value: unknown, name: string): number {
   if (value === undefined || value === null) throw invalidParameter(missingValueMessage(name));
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw invalidParameter(invalidValueMessage(name, value, 'expected a process id'));
   return value;

@@ -104,8 +104,13 @@ export type RecoveredLaunch = EndedLaunch & { readonly recorded: boolean };
 export interface TakenBackLaunches {
   /** Still running under their supervisor: the asking process now runs them and writes their end. */
   readonly taken: LaunchRow[];
-  /** Their supervisor is gone (the script ended while no window watched): ended now, as it ended. */
+  /**
+   * Their supervisor is gone (the script ended while no window watched): ended now, as it ended. A
+   * remote one keeps its files: its end is the asker's to send to its server.
+   */
   readonly ended: RecoveredLaunch[];
+  /** Launches to a remote server whose window is gone, still running: left to end here once their process is gone, then sent. */
+  readonly remoteRunning: number;
 }
 
 export const abandonedReason =
@@ -273,20 +278,23 @@ export class LaunchService implements LaunchGate {
 
   /**
    * For a window that came back after a reload or an extension host crash: the launches of this
-   * store (not remote ones) still RUNNING whose holder is gone (or unknown: the store was opened
-   * again since) become `holderPid`'s to run and end, claimed before anything is awaited so that
-   * two windows asking at once never both get one; those whose supervisor is gone are ended here,
-   * as the store's crash recovery ends them, so their end too is written once.
+   * store still RUNNING whose holder is gone (or unknown: the store was opened again since) become
+   * `holderPid`'s to run and end, claimed before anything is awaited so that two windows asking at
+   * once never both get one; those whose supervisor is gone are ended here, as the store's crash
+   * recovery ends them, so their end too is written once. A launch to a remote server is not
+   * followed by a window that came back: while its script runs it is left for the next ask, and
+   * once ended here its end is the asker's to send.
    */
   async takeBack(holderPid: number): Promise<TakenBackLaunches> {
-    const orphans = runningLaunches(this.db).filter((row) => row.remote_json === null && !this.holders.isHeld(row.launch_id));
-    const taken = orphans.filter((row) => row.pid !== null && this.processAlive(row.pid));
+    const orphans = runningLaunches(this.db).filter((row) => !this.holders.isHeld(row.launch_id));
+    const running = orphans.filter((row) => row.pid !== null && this.processAlive(row.pid));
+    const taken = running.filter((row) => row.remote_json === null);
     for (const row of taken) this.holders.hold(row.launch_id, holderPid);
-    const gone = orphans.filter((row) => !taken.includes(row));
+    const gone = orphans.filter((row) => !running.includes(row));
     // Ended by this process: a second window asking meanwhile finds them held.
     for (const row of gone) this.holders.hold(row.launch_id, process.pid);
     const ended = gone.length === 0 ? [] : await this.recoverAbandoned(new Set(gone.map((row) => row.launch_id)));
-    return { taken, ended };
+    return { taken, ended, remoteRunning: running.length - taken.length };
   }
 
   /**
@@ -305,11 +313,21 @@ export class LaunchService implements LaunchGate {
       if (only !== undefined && !only.has(row.launch_id)) continue;
       if (row.pid !== null && this.processAlive(row.pid)) continue;
       const recorded = this.supervised.ending(row.launch_id);
+      // The end still to send to a remote server is the one its supervisor recorded, not a window's that went away.
+      if (recorded && row.remote_json !== null) this.recordRemoteEnding(row, recorded);
       ended.push({ ...(await this.end(row.launch_id, recorded ?? { kind: 'abandoned', reason: abandonedReason })), recorded: recorded !== undefined });
       this.supervised.remove(row.launch_id);
       if (row.remote_json === null) await this.release(row.launch_id);
     }
     return ended;
+  }
+
+  private recordRemoteEnding(row: LaunchRow, ending: LaunchEnding): void {
+    try {
+      this.setRemote(row.launch_id, { ...(JSON.parse(row.remote_json!) as RemoteLaunchRecord), ending });
+    } catch (error) {
+      this.log(`RunLens: the remote record of launch ${row.launch_id} could not be read: ${(error as Error).message}`);
+    }
   }
 
   /** Launches RUNNING in the store whose process is alive: at startup, those a previous session left running. */

@@ -82,4 +82,11 @@ export const migrations: readonly Migration[] = [
       `INSERT INTO trace_attributes_pending (trace_id) SELECT DISTINCT trace_id FROM trace_spans`,
     ],
   },
+  {
+    // The process that runs each sweep's queue (a window's extension host): a window that comes back
+    // takes back only the sweeps whose holder is gone, so two windows never run one sweep
+    // (core/sweeps/sweepRecords.ts takeBackSweeps). NULL for a sweep no process has claimed yet.
+    version: 10,
+    statements: [`ALTER TABLE sweeps ADD COLUMN holder_pid INTEGER`],
+  },
 ];

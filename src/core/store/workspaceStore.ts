@@ -51,6 +51,8 @@ export class WorkspaceStore {
     readonly artifacts: ArtifactStore,
     readonly traces: TraceStore,
     private readonly ownership: Ownership,
+    /** The claim of an owner that died without releasing the store (crashed, or was killed), taken over on opening. */
+    readonly tookOverFrom: OwnerInfo | undefined,
   ) {}
 
   static async open(dir: string, options: WorkspaceStoreOptions = {}): Promise<WorkspaceStore> {
@@ -71,6 +73,7 @@ export class WorkspaceStore {
           new ArtifactStore(path.join(dir, storeFiles.artifacts)),
           new TraceStore(db, new SpanFiles(path.join(dir, storeFiles.traces))),
           claim.ownership,
+          claim.tookOverFrom,
         );
         // In the background: a store with many traces opens as fast as ever. Traces it has not
         // reached when the store closes (or a span file it cannot read) stay pending for the next open.

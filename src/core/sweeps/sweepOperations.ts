@@ -1,11 +1,27 @@
 import path from 'node:path';
 import { ErrorCode, MlflowError, invalidParameter } from '../errors';
+import { pidOf } from '../launches/launchOperations';
+import { isProcessAlive } from '../launches/processAlive';
 import { jsonOperation, type OperationArgs, type OperationResult } from '../operations/jsonOperations';
 import { optionalStringOf, stringOf } from '../store/storeOperations';
 import type { TrackingStore } from '../store/trackingStore';
 import { invalidValueMessage } from '../validation';
 import { describeProgress, progressOf, SweepQueue, type PointState, type PointStatus } from './sweepQueue';
-import { activeSweeps, insertSweep, savePoint, setSweepState, sweepById, sweepOfParentRun, sweepPoints, type PointProgress, type SweepRecord } from './sweepRecords';
+import {
+  holdSweep,
+  insertSweep,
+  runningPointLaunches,
+  savePoint,
+  setSweepState,
+  sweepById,
+  sweepHolder,
+  sweepOfParentRun,
+  sweepPoints,
+  takeBackSweeps,
+  type PointLaunch,
+  type PointProgress,
+  type SweepRecord,
+} from './sweepRecords';
 import { valuesToLog } from './sweepParams';
 import { expandSweep, SweepSpecError, validateSweepSpec, type SweepSpec } from './sweepSpec';
 import { SweepTag } from './sweepTags';
@@ -18,10 +34,16 @@ export interface StoredSweep {
   readonly points: PointState[];
 }
 
+/** A sweep a window takes back, with the launches of the points its queue had running. */
+export interface TakenBackSweep extends StoredSweep {
+  readonly launches: PointLaunch[];
+}
+
 /**
  * What the sweep queue asks of the store, in one table: a window that owns the store runs them in
  * process, a guest window asks the owner process to run the same ones
- * (`POST /api/2.0/runlens/sweep/<name>`). The queue itself runs in the window.
+ * (`POST /api/2.0/runlens/sweep/<name>`). The queue itself runs in the window whose extension
+ * host (`holderPid`) holds the sweep; when that process is gone, the next window takes it back.
  */
 export const sweepOperations = {
   /** Expands the spec, makes the parent run (its experiment when missing) and records the sweep with its points queued. */
@@ -34,6 +56,7 @@ export const sweepOperations = {
       experimentName: stringOf(body, 'experimentName'),
       runName: optionalStringOf(body, 'runName'),
       sourceName: stringOf(body, 'sourceName'),
+      holderPid: pidOf(body.holderPid, 'holderPid'),
     }),
     (tracking, args): StoredSweep => {
       const points = SweepQueue.queued(expanded(args.spec));
@@ -55,7 +78,7 @@ export const sweepOperations = {
         state: 'active',
         createdTime: Date.now(),
       };
-      insertSweep(tracking.db, record, points);
+      insertSweep(tracking.db, record, points, args.holderPid);
       return { record, points };
     },
   ),
@@ -69,17 +92,33 @@ export const sweepOperations = {
       return {};
     },
   ),
-  /** Sweeps whose queue has not ended, oldest first, with their points: what a window resumes. */
-  active: operation(
-    () => ({}),
-    (tracking) => activeSweeps(tracking.db).map((record): StoredSweep => ({ record, points: sweepPoints(tracking.db, record.sweepId) })),
+  /**
+   * A window that came back (reloaded, or its extension host restarted) takes back the sweeps whose
+   * queue has not ended and whose holder is gone, oldest first, with their points and the launches
+   * of the points that were running; `heldElsewhere` counts those a live process still runs.
+   */
+  takeBack: operation(
+    (body) => ({ holderPid: pidOf(body.holderPid, 'holderPid') }),
+    (tracking, { holderPid }) => {
+      const { taken, heldElsewhere } = takeBackSweeps(tracking.db, holderPid, isProcessAlive);
+      const sweeps = taken.map((record): TakenBackSweep => {
+        const points = sweepPoints(tracking.db, record.sweepId);
+        return { record, points, launches: runningPointLaunches(tracking.db, record, points) };
+      });
+      return { sweeps, heldElsewhere };
+    },
   ),
-  /** Takes up an ended sweep again (Retry failed on a sweep no window runs). */
+  /** Takes up a sweep again (Retry failed), for `holderPid` to run; refused while another live process runs it. */
   reopen: operation(
-    (body) => ({ sweepId: sweepIdOf(body) }),
-    (tracking, { sweepId }): StoredSweep => {
+    (body) => ({ sweepId: sweepIdOf(body), holderPid: pidOf(body.holderPid, 'holderPid') }),
+    (tracking, { sweepId, holderPid }): StoredSweep => {
       const record = known(tracking, sweepId);
+      const holder = sweepHolder(tracking.db, sweepId);
+      if (record.state === 'active' && holder !== undefined && holder !== holderPid && isProcessAlive(holder)) {
+        throw new MlflowError(ErrorCode.InvalidState, `Sweep ${sweepId} is running in another VS Code window (process ${holder}): retry it there.`);
+      }
       setSweepState(tracking.db, sweepId, 'active');
+      holdSweep(tracking.db, sweepId, holderPid);
       return { record: { ...record, state: 'active' }, points: sweepPoints(tracking.db, sweepId) };
     },
   ),

@@ -1,7 +1,9 @@
 import { MlflowRestClient, type RestClientOptions } from '../client/mlflowRestClient';
 import { normalizeServerUrl, type RemoteServer } from '../client/remoteServer';
 import { signalOf, type LaunchEnding } from '../../core/launches/launchEnding';
-import type { EndedLaunch, LaunchService } from '../../core/launches/launchService';
+import type { LaunchImprint } from '../../core/launches/launchImprint';
+import type { LaunchRow } from '../../core/launches/launchRows';
+import type { EndedLaunch } from '../../core/launches/launchService';
 import { launchRunMatch, sendRemoteLaunchEnd } from './remoteLaunchEnd';
 import { isUnsent, type RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 
@@ -10,8 +12,21 @@ export const windowEndedReason =
   "RunLens's VS Code window ended (it crashed or was closed) while the script was running, so RunLens could not follow the script to its end. " +
   'It found the process gone when the workspace opened again, marked the run FAILED, and sent the output logged until then.';
 
+/**
+ * What sending a remote launch's end asks of the store that keeps its record: a LaunchService in
+ * the process that owns the store, or a guest window's calls to the owner (OwnerLaunch).
+ */
+export interface RemoteSettlementRecords {
+  get(launchId: string): LaunchRow | undefined | Promise<LaunchRow | undefined>;
+  imprintOfLaunch(row: LaunchRow): LaunchImprint | Promise<LaunchImprint>;
+  filesFolder(launchId: string): string;
+  /** Kept in order with the release after it. */
+  setRemote(launchId: string, remote: RemoteLaunchRecord): void;
+  release(launchId: string): Promise<void>;
+}
+
 export interface SettleRemoteLaunchOptions {
-  readonly launches: LaunchService;
+  readonly launches: RemoteSettlementRecords;
   readonly launchId: string;
   /** The launch's server, with its credentials: the caller finds it by the record's URL among the servers it may contact. */
   readonly server: RemoteServer;
@@ -29,7 +44,7 @@ export interface SettleRemoteLaunchOptions {
  */
 export async function settleRemoteLaunch(options: SettleRemoteLaunchOptions): Promise<EndedLaunch | undefined> {
   const { launches, launchId, server } = options;
-  const row = launches.get(launchId);
+  const row = await launches.get(launchId);
   if (row?.remote_json == null) throw new Error(`RunLens has no remote launch ${launchId}`);
   if (row.status === 'RUNNING') throw new Error(`launch ${launchId} is still running`);
   const record = JSON.parse(row.remote_json) as RemoteLaunchRecord;
@@ -38,7 +53,7 @@ export async function settleRemoteLaunch(options: SettleRemoteLaunchOptions): Pr
     throw new Error(`launch ${launchId} logged to ${record.url}, not ${server.url}`);
   }
   const ending: LaunchEnding = record.ending ?? { kind: 'abandoned', reason: windowEndedReason };
-  const imprint = launches.imprintOfLaunch(row);
+  const imprint = await launches.imprintOfLaunch(row);
   const endedTime = row.ended_time ?? row.created_time;
   let runs;
   try {
@@ -76,8 +91,8 @@ export async function settleRemoteLaunch(options: SettleRemoteLaunchOptions): Pr
  * Gives up sending a remote launch's end, at the person's request: the record says so and the kept
  * files are deleted; the runs on the server stay as they are.
  */
-export async function forgetRemoteLaunch(launches: LaunchService, launchId: string): Promise<void> {
-  const row = launches.get(launchId);
+export async function forgetRemoteLaunch(launches: RemoteSettlementRecords, launchId: string): Promise<void> {
+  const row = await launches.get(launchId);
   if (row?.remote_json == null) return;
   const record = JSON.parse(row.remote_json) as RemoteLaunchRecord;
   if (!isUnsent(record)) return;

@@ -87,6 +87,8 @@ export class LaunchController extends Disposable implements LaunchApi {
   readonly onDidEnd = this.endedEmitter.event;
   private readonly freezes = new AbortController();
   private readonly finishedTerminals = new FinishedTerminals();
+  /** The take-back under way (pending launch results and the sweeps both ask): the next waits for it. */
+  private takingBack: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly sessions: WorkspaceSessions,
@@ -252,12 +254,21 @@ export class LaunchController extends Disposable implements LaunchApi {
    * In a guest window that came back (reloaded, or its extension host restarted): takes back from
    * the owner the launches a previous extension host started that still run, as `reattach` does.
    * The owner records their end when this window tells it; those that ended meanwhile it ended
-   * itself. Returns the launches this window took back, and how many the owner ended.
+   * itself. Returns the launches this window took back, how many the owner ended (naming those to
+   * a remote server, whose end this window sends), and how many to a remote server still run.
    */
-  async takeBack(storeDir: string, endpoint: OwnerEndpoint): Promise<{ readonly taken: string[]; readonly ended: number }> {
-    const { taken, ended } = await OwnerLaunch.takeBack(endpoint, storeDir);
-    const followed = taken.filter(({ recorder, capture }) => this.reattachOne(storeDir, recorder.launchId, capture, recorder)).map(({ recorder }) => recorder.launchId);
-    return { taken: followed, ended };
+  takeBack(
+    storeDir: string,
+    endpoint: OwnerEndpoint,
+  ): Promise<{ readonly taken: string[]; readonly ended: number; readonly remoteEnded: readonly string[]; readonly remoteRunning: number }> {
+    // One at a time: a caller that asks while another's answer is on its way finds that one's launches followed when it resumes.
+    const next = this.takingBack.catch(() => undefined).then(async () => {
+      const { taken, ...rest } = await OwnerLaunch.takeBack(endpoint, storeDir);
+      const followed = taken.filter(({ recorder, capture }) => this.reattachOne(storeDir, recorder.launchId, capture, recorder)).map(({ recorder }) => recorder.launchId);
+      return { taken: followed, ...rest };
+    });
+    this.takingBack = next;
+    return next;
   }
 
   /** Follows a launch still running under its supervisor; false when this window has it already or its supervisor is gone. */

@@ -6,8 +6,11 @@ import { fileContentJson, type LaunchOperations } from '../../core/launches/laun
 import type { OperationCall } from '../../core/operations/jsonOperations';
 import type { LaunchRecorder } from '../../core/launches/launchRecorder';
 import type { EndedLaunch, EndLaunchOptions, OpenedLaunch } from '../../core/launches/launchService';
+import type { LaunchImprint } from '../../core/launches/launchImprint';
+import type { LaunchRow } from '../../core/launches/launchRows';
 import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
 import type { RemoteLaunchRecords } from '../../remote/launches/remoteLaunch';
+import type { RemoteSettlementRecords } from '../../remote/launches/remoteLaunchSettlement';
 import { launchOperationPrefix } from '../../server/routes/guest/guestLaunchRoutes';
 import type { OwnerEndpoint } from '../ownerClient';
 import { ownerCall } from '../ownerOperations';
@@ -30,7 +33,7 @@ const runPollMs = 1000;
  * the end never overtakes a copy of the output log. For a launch that logs to a remote server the
  * owner keeps only the record (RemoteLaunch talks to the server, and records through this).
  */
-export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords {
+export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords, RemoteSettlementRecords {
   private readonly call: OperationCall<LaunchOperations>;
   private readonly files: LaunchFiles;
   private queue: Promise<unknown> = Promise.resolve();
@@ -67,9 +70,27 @@ export class OwnerLaunch implements LaunchRecorder, RemoteLaunchRecords {
    * window started that still run, now this one's to run and end (the owner hands each to one
    * window only). Launches that ended meanwhile the owner ends itself: `ended` counts them.
    */
-  static async takeBack(endpoint: OwnerEndpoint, storeDir: string): Promise<{ readonly taken: readonly TakenBack[]; readonly ended: number }> {
-    const { taken, ended } = await ownerCall<LaunchOperations>(endpoint, launchOperationPrefix)('takeBack', { holderPid: process.pid });
-    return { taken: taken.map(({ launchId, capture }) => ({ recorder: new OwnerLaunch(endpoint, storeDir, launchId), capture })), ended };
+  static async takeBack(
+    endpoint: OwnerEndpoint,
+    storeDir: string,
+  ): Promise<{ readonly taken: readonly TakenBack[]; readonly ended: number; readonly remoteEnded: readonly string[]; readonly remoteRunning: number }> {
+    const { taken, ...rest } = await ownerCall<LaunchOperations>(endpoint, launchOperationPrefix)('takeBack', { holderPid: process.pid });
+    return { taken: taken.map(({ launchId, capture }) => ({ recorder: new OwnerLaunch(endpoint, storeDir, launchId), capture })), ...rest };
+  }
+
+  /** The ended launches to a remote server whose end has still to reach it, as the owner keeps them. */
+  static unsentRemote(endpoint: OwnerEndpoint): Promise<{ readonly row: LaunchRow; readonly record: RemoteLaunchRecord }[]> {
+    return ownerCall<LaunchOperations>(endpoint, launchOperationPrefix)('unsentRemote', {});
+  }
+
+  /** The launch's record at the owner (for sending a remote launch's end). */
+  async get(launchId: string): Promise<LaunchRow | undefined> {
+    return (await this.call('get', { launchId })).row;
+  }
+
+  /** The tags and dataset inputs the owner gives the launch's runs. */
+  imprintOfLaunch(row: LaunchRow): Promise<LaunchImprint> {
+    return this.call('imprint', { launchId: row.launch_id });
   }
 
   /**

@@ -2,9 +2,10 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { launchesFolder } from '../../core/launches/launchFiles';
+import type { LaunchRow } from '../../core/launches/launchRows';
 import type { LaunchService } from '../../core/launches/launchService';
 import type { RemoteLaunchRecord } from '../../core/launches/remoteLaunchRecord';
-import { forgetRemoteLaunch, settleRemoteLaunch } from '../../remote/launches/remoteLaunchSettlement';
+import { forgetRemoteLaunch, settleRemoteLaunch, type RemoteSettlementRecords } from '../../remote/launches/remoteLaunchSettlement';
 import { describeRemoteFailure } from '../../remote/browse/remoteBrowser';
 import { RemoteUnavailableError } from '../../remote/client/mlflowRestClient';
 import { CommandId, ContextKey } from '../contributions';
@@ -14,6 +15,7 @@ import type { RemoteServerRegistry } from '../remote/remoteServerRegistry';
 import type { OwnerEndpoint } from '../ownerClient';
 import type { TrackingSession } from '../trackingSession';
 import type { LaunchController } from './launchController';
+import { OwnerLaunch } from './ownerLaunch';
 import { describeServer } from './launchTarget';
 import type { LaunchReport } from './runningLaunch';
 import { logError, runLensLog } from '../runLensLog';
@@ -54,7 +56,9 @@ const forget = 'Forget';
  * is taken over by the launch controller when its supervisor runs; otherwise (a remote launch) it
  * is watched: when it exits, its launch is ended as the crash recovery ends it, and sent. A guest
  * window (of a RunLens server process) instead takes back from the owner the launches its previous
- * extension host left running; the owner ends those whose script ended meanwhile.
+ * extension host left running; the owner ends those whose script ended meanwhile, and this window
+ * sends the ends of those to a remote server (it has the server's credentials, the owner does not),
+ * with the records the owner keeps.
  */
 export class PendingLaunchResults extends Disposable {
   private warned = false;
@@ -95,13 +99,14 @@ export class PendingLaunchResults extends Disposable {
   private async sendPass(launchIds: readonly string[] | undefined): Promise<SendOutcome> {
     // A launch asked for by name (Retry on its end) is sent once this window is done with it.
     for (const launchId of launchIds ?? []) await this.controller.finished(launchId);
-    const launches = await this.ownedLaunches();
-    if (!launches) return { sent: [], unsent: [] };
+    const source = await this.pendingSource();
+    if (!source) return { sent: [], unsent: [] };
     const sent: LaunchReport[] = [];
     const unsent: UnsentLaunch[] = [];
     /** Servers found down or unlisted in this pass, by the URL the records name: not asked again. */
     const down = new Map<string, string>();
-    for (const { row, record } of launches.unsentRemoteLaunches()) {
+    const pending = await source.unsent();
+    for (const { row, record } of pending) {
       const launchId = row.launch_id;
       if ((launchIds && !launchIds.includes(launchId)) || this.controller.isUnfinished(launchId)) continue;
       const label = labelOf(record, launchId);
@@ -114,7 +119,7 @@ export class PendingLaunchResults extends Disposable {
       }
       try {
         const server = await this.remoteServers.connection(entry.url);
-        const ended = await settleRemoteLaunch({ launches, launchId, server, requests: settleRequests });
+        const ended = await settleRemoteLaunch({ launches: source.records(launchId), launchId, server, requests: settleRequests });
         if (ended) sent.push({ label, ended });
       } catch (error) {
         const reason = describeRemoteFailure(error);
@@ -124,14 +129,15 @@ export class PendingLaunchResults extends Disposable {
       }
     }
     if (sent.length > 0) void vscode.commands.executeCommand(CommandId.RefreshRemoteServer);
-    await this.updateContext(launches);
+    const sentIds = new Set(sent.map((report) => report.ended.launchId));
+    await this.updateContext(pending.filter(({ row }) => !sentIds.has(row.launch_id)));
     return { sent, unsent };
   }
 
   /** Deletes what is kept for these launches, at the person's request, once they confirmed. */
   private async forget(unsent: readonly UnsentLaunch[]): Promise<boolean> {
-    const launches = await this.ownedLaunches();
-    if (!launches || unsent.length === 0) return false;
+    const source = await this.pendingSource();
+    if (!source || unsent.length === 0) return false;
     const confirm = `Forget ${unsent.length === 1 ? 'It' : 'Them'}`;
     const choice = await vscode.window.showWarningMessage(
       `Forget the results of ${count(unsent.length)} not sent to their server? Their output logs and captured files are deleted from .runlens/; the runs on the server stay as they are.`,
@@ -139,8 +145,8 @@ export class PendingLaunchResults extends Disposable {
       confirm,
     );
     if (choice !== confirm) return false;
-    for (const launch of unsent) await forgetRemoteLaunch(launches, launch.launchId);
-    await this.updateContext(launches);
+    for (const launch of unsent) await forgetRemoteLaunch(source.records(launch.launchId), launch.launchId);
+    await this.updateContext(await source.unsent());
     return true;
   }
 
@@ -168,12 +174,29 @@ export class PendingLaunchResults extends Disposable {
 
   /**
    * A guest window that came back takes back from the owner the launches its previous extension
-   * host started that still run; a guest sends no remote results (it launches only to the workspace).
+   * host started that still run, and sends the ends of launches to a remote server that the owner
+   * ended (their script ended while no window watched). Those to a remote server still running are
+   * asked about again until their process is gone: the owner ends them, and this window sends them.
    */
   private async takeBackFromOwner(dir: string, endpoint: OwnerEndpoint | undefined): Promise<void> {
     if (!endpoint || this.isDisposed) return;
-    const { taken, ended } = await this.controller.takeBack(dir, endpoint);
+    const { taken, ended, remoteRunning } = await this.controller.takeBack(dir, endpoint);
     if (taken.length > 0 || ended > 0) runLensLog().info(`Took back ${count(taken.length)} still running after the window went away; ${count(ended)} had ended meanwhile`);
+    if (remoteRunning > 0 && !this.isDisposed) {
+      this.leftRunningTimer = setInterval(
+        () => void this.askOwnerAgain(dir, endpoint).catch((error: Error) => logError('launches left running', error)),
+        leftRunningPollMs,
+      );
+    }
+    await this.sendAndTell();
+  }
+
+  /** Asks the owner again about the remote launches left running: those whose process is gone it ends, and this window sends them. */
+  private async askOwnerAgain(dir: string, endpoint: OwnerEndpoint): Promise<void> {
+    if (this.isDisposed) return;
+    const { remoteEnded, remoteRunning } = await this.controller.takeBack(dir, endpoint);
+    if (remoteRunning === 0) clearInterval(this.leftRunningTimer);
+    if (remoteEnded.length > 0) await this.sendAndTell();
   }
 
   /** Ends the launches left running whose process has exited since, and sends their results. */
@@ -221,17 +244,39 @@ export class PendingLaunchResults extends Disposable {
     else if (choice === forget) await this.forget(unsent);
   }
 
-  private async updateContext(launches?: LaunchService): Promise<void> {
-    const store = launches ?? (await this.ownedLaunches(false));
-    const pending = store !== undefined && store.unsentRemoteLaunches().some(({ row }) => !this.controller.isUnfinished(row.launch_id));
+  /**
+   * Shows or hides the command by what is pending: `unsent` as a pass just found it, else (on a
+   * launch's change) the store's when this window owns it; a guest's stays as its last pass left it.
+   */
+  private async updateContext(unsent?: readonly { readonly row: LaunchRow }[]): Promise<void> {
+    const opened = unsent === undefined ? await this.session.openedSession() : undefined;
+    if (opened?.kind === 'guest') return;
+    const list = unsent ?? (opened?.kind === 'owner' ? opened.launches.unsentRemoteLaunches() : []);
+    const pending = list.some(({ row }) => !this.controller.isUnfinished(row.launch_id));
     await vscode.commands.executeCommand('setContext', ContextKey.LaunchResultsPending, pending);
   }
 
-  /** The store's launches when this window owns the store (opened if `open`); another owner sends its own. */
+  /** The store's launches when this window owns the store (opened if `open`). */
   private async ownedLaunches(open = true): Promise<LaunchService | undefined> {
     const opened = open ? await this.session.session() : await this.session.openedSession();
     return opened?.kind === 'owner' ? opened.launches : undefined;
   }
+
+  /** Where the pending launches are listed and their records kept: this window's store, or the owner's through its server. */
+  private async pendingSource(): Promise<PendingSource | undefined> {
+    const opened = await this.session.session();
+    if (opened.kind === 'owner') return { unsent: async () => opened.launches.unsentRemoteLaunches(), records: () => opened.launches };
+    const { endpoint } = opened;
+    const storeDir = this.session.storeDir;
+    if (!endpoint || !storeDir) return undefined;
+    return { unsent: () => OwnerLaunch.unsentRemote(endpoint), records: (launchId) => new OwnerLaunch(endpoint, storeDir, launchId) };
+  }
+}
+
+/** The ended remote launches whose end has still to reach their server, and the records each is sent with. */
+interface PendingSource {
+  unsent(): Promise<readonly { readonly row: LaunchRow; readonly record: RemoteLaunchRecord }[]>;
+  records(launchId: string): RemoteSettlementRecords;
 }
 
 /** The script as the person knows it. */

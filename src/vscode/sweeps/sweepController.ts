@@ -3,10 +3,9 @@ import * as vscode from 'vscode';
 import type { FieldRef } from '../../protocol/dashboards/shapes';
 import type { ExperimentDashboardState } from '../../protocol/dashboards/state';
 import type { Run } from '../../core/entities';
-import type { LaunchService } from '../../core/launches/launchService';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { SweepQueue, type PointState, type StartedPoint } from '../../core/sweeps/sweepQueue';
-import { pointLaunches, type PointProgress, type SweepRecord } from '../../core/sweeps/sweepRecords';
+import type { PointLaunch, PointProgress, SweepRecord } from '../../core/sweeps/sweepRecords';
 import type { SweepSpec } from '../../core/sweeps/sweepSpec';
 import { SweepTag } from '../../core/sweeps/sweepTags';
 import { CommandId, SettingKey, SettingSection } from '../contributions';
@@ -15,7 +14,7 @@ import type { LaunchController } from '../launch/launchController';
 import type { LaunchReport } from '../launch/runningLaunch';
 import { logError } from '../runLensLog';
 import type { StoreAccess } from '../storeAccess';
-import type { OwnerSession, Session } from '../trackingSession';
+import type { Session } from '../trackingSession';
 import type { WorkspaceSessions } from '../workspaceSessions';
 import { sweepCallOf, type SweepCall } from './sweepCall';
 
@@ -35,6 +34,10 @@ interface SweepStore {
   readonly call: SweepCall;
   readonly access: StoreAccess;
 }
+
+/** How often, and how far apart, a window asks again for sweeps a live process still held (an extension host on its way out). */
+const takeBackAttempts = 6;
+const takeBackRetryMs = 5000;
 
 /** What the Run Sweep command returns, for callers that follow the sweep (tests, other extensions). */
 export interface SweepStarted {
@@ -58,8 +61,8 @@ export interface SweepApi {
  */
 export class SweepController extends Disposable implements SweepApi {
   private readonly live = new Map<string, LiveSweep>();
-  /** The stores whose sweeps this window resumed: once each, when it has opened them. */
-  private readonly resumedStores = new WeakSet<WorkspaceStore>();
+  /** The stores (or, in a guest, the sessions with their owner) whose sweeps this window resumed: once each, when it has opened them. */
+  private readonly resumedStores = new WeakSet<WorkspaceStore | Session>();
   private readonly changed = this.register(new vscode.EventEmitter<void>());
   /** Fires when a point of any sweep changes. */
   readonly onDidChange = this.changed.event;
@@ -102,71 +105,98 @@ export class SweepController extends Disposable implements SweepApi {
       experimentName,
       runName: spec.name,
       sourceName: vscode.workspace.asRelativePath(script, false),
+      holderPid: process.pid,
     });
     this.run(record, points, store);
     return { sweepId: record.sweepId, parentRunId: record.parentRunId, points: points.length };
   }
 
   /**
-   * Resumes the sweeps a window left (reloaded, closed) in the stores this window owns, once each
-   * store is open: a point whose launch still runs under its supervisor is followed to its end, one
-   * whose launch ended meanwhile takes its outcome, one that never launched is queued again; then
-   * the queued points run. No point runs twice, none is lost. A guest window resumes none: the
-   * window that owns the store (or the next one to) does, so two windows never run one sweep.
+   * Resumes the sweeps a window left (reloaded, closed) in each store this window uses, once the
+   * store is open, in a window that owns it and in a guest alike: the owner hands this window the
+   * sweeps whose holder process is gone (`takeBack`), so two windows never run one sweep. A point
+   * whose launch still runs under its supervisor is followed to its end, one whose launch ended
+   * meanwhile takes its outcome, one that never launched is queued again; then the queued points
+   * run. No point runs twice, none is lost. Sweeps a live process still holds (the extension host
+   * before a reload, on its way out) are asked for again a few times.
    */
   async resume(): Promise<number> {
     let resumed = 0;
     for (const session of this.sessions.all()) {
       const opened = await session.openedSession();
-      if (opened?.kind !== 'owner' || this.resumedStores.has(opened.store) || this.isDisposed) continue;
-      this.resumedStores.add(opened.store);
-      const store = sweepStoreOf(opened);
-      if (!store) continue;
-      for (const { record, points } of await store.call('active', {})) {
-        if (this.live.has(record.sweepId)) continue;
-        await this.resumeSweep(record, points, store, opened, session.storeDir!);
-        resumed++;
-      }
+      const key = opened?.kind === 'owner' ? opened.store : opened;
+      const store = opened && sweepStoreOf(opened);
+      if (!opened || !key || !store || this.resumedStores.has(key) || this.isDisposed) continue;
+      this.resumedStores.add(key);
+      resumed += await this.takeBack(opened, store, session.storeDir!, takeBackAttempts);
     }
     return resumed;
   }
 
-  private async resumeSweep(record: SweepRecord, points: readonly PointState[], store: SweepStore, opened: OwnerSession, storeDir: string): Promise<void> {
-    const { launches } = opened;
-    const launchOfPoint = pointLaunches(opened.store.db, record);
+  private async takeBack(opened: Session, store: SweepStore, storeDir: string, attemptsLeft: number): Promise<number> {
+    // The launches a previous extension host left running first, so that their points are followed, not run again.
+    const followed = await this.pointLaunchFollower(opened, storeDir);
+    const { sweeps, heldElsewhere } = await store.call('takeBack', { holderPid: process.pid });
+    let resumed = 0;
+    for (const { record, points, launches } of sweeps) {
+      if (this.live.has(record.sweepId) || this.isDisposed) continue;
+      await this.resumeSweep(record, points, launches, store, followed);
+      resumed++;
+    }
+    if (heldElsewhere > 0 && attemptsLeft > 1 && !this.isDisposed) {
+      const retry = setTimeout(
+        () => void this.takeBack(opened, store, storeDir, attemptsLeft - 1).catch((error: unknown) => logError('Could not resume the sweeps of this workspace', error)),
+        takeBackRetryMs,
+      );
+      this.register({ dispose: () => clearTimeout(retry) });
+    }
+    return resumed;
+  }
+
+  /**
+   * How this window follows a point's launch a previous extension host started that still runs:
+   * in a window that owns the store it takes the launch over; a guest takes back from the owner
+   * every launch whose window is gone (the owner ends those whose script ended meanwhile).
+   */
+  private async pointLaunchFollower(opened: Session, storeDir: string): Promise<(launchId: string) => Promise<LaunchReport> | undefined> {
+    if (opened.kind === 'owner') {
+      return (launchId) => {
+        this.launches.reattach(storeDir, opened.launches, [launchId]);
+        return this.launches.whenEnded(launchId);
+      };
+    }
+    if (opened.endpoint) await this.launches.takeBack(storeDir, opened.endpoint);
+    return (launchId) => this.launches.whenEnded(launchId);
+  }
+
+  private async resumeSweep(
+    record: SweepRecord,
+    points: readonly PointState[],
+    launches: readonly PointLaunch[],
+    store: SweepStore,
+    follow: (launchId: string) => Promise<LaunchReport> | undefined,
+  ): Promise<void> {
+    const launchOfPoint = new Map(launches.map((launch) => [launch.index, launch]));
     const adopted = new Map<number, StartedPoint>();
     const states = points.map((state): PointState => {
       if (state.status !== 'running') return state;
-      const row = launchOfPoint.get(state.index);
+      const launch = launchOfPoint.get(state.index);
       // The window went away while the point was being captured: it never ran.
-      if (!row) return { ...state, status: 'queued', attempts: Math.max(0, state.attempts - 1) };
-      const followed = row.status === 'RUNNING' ? this.followLaunch(state, store, { storeDir, launches, launchId: row.launch_id }) : undefined;
-      if (followed) {
-        adopted.set(state.index, followed);
+      if (!launch) return { ...state, status: 'queued', attempts: Math.max(0, state.attempts - 1) };
+      const ended = launch.status === 'RUNNING' ? follow(launch.launchId) : undefined;
+      if (ended) {
+        adopted.set(state.index, {
+          stop: () => this.launches.running().find((running) => running.launchId === launch.launchId)?.stop('Stopped with RunLens: Stop Sweep.'),
+          ended: ended.then((report) => this.pointEnded(store, state, report)),
+        });
         return state;
       }
       // It ended while no window watched (or its supervisor is gone): as it ended.
-      const runId = launches.runsOf(row.launch_id)[0]?.info.run_id ?? state.runId;
-      return { ...state, status: row.status === 'FINISHED' ? 'finished' : 'failed', ...(runId ? { runId } : {}) };
+      const runId = launch.runId ?? state.runId;
+      return { ...state, status: launch.status === 'FINISHED' ? 'finished' : 'failed', ...(runId ? { runId } : {}) };
     });
     for (const [i, point] of states.entries()) if (point !== points[i]) await store.call('savePoint', { sweepId: record.sweepId, point: pointProgress(point) });
     this.run(record, states, store, { startNow: true, adopted });
-  }
-
-  /** A point's launch a previous window started, still running: this window takes it over (unless it already has) and follows it. */
-  private followLaunch(
-    state: PointState,
-    store: SweepStore,
-    where: { storeDir: string; launches: LaunchService; launchId: string },
-  ): StartedPoint | undefined {
-    const { launchId } = where;
-    this.launches.reattach(where.storeDir, where.launches, [launchId]);
-    const ended = this.launches.whenEnded(launchId);
-    if (!ended) return undefined;
-    return {
-      stop: () => this.launches.running().find((launch) => launch.launchId === launchId)?.stop('Stopped with RunLens: Stop Sweep.'),
-      ended: ended.then((report) => this.pointEnded(store, state, report)),
-    };
   }
 
   /** Whether a run is a sweep's parent run this window knows, and that sweep's id. */
@@ -194,8 +224,9 @@ export class SweepController extends Disposable implements SweepApi {
       for (const session of this.sessions.all()) {
         const opened = await session.openedSession();
         const store = opened && sweepStoreOf(opened);
-        // A store without the sweep refuses (RESOURCE_DOES_NOT_EXIST): the next folder's may have it.
-        const known = store && (await store.call('reopen', { sweepId }).catch(() => undefined));
+        // A store without the sweep refuses (RESOURCE_DOES_NOT_EXIST, 404): the next folder's may have it.
+        // Another refusal (another window runs it) is the person's to read.
+        const known = store && (await store.call('reopen', { sweepId, holderPid: process.pid }).catch(unlessNotFound));
         if (store && known) {
           live = this.run(known.record, known.points, store, { startNow: false });
           break;
@@ -355,6 +386,11 @@ export class SweepController extends Disposable implements SweepApi {
 function sweepStoreOf(opened: Session): SweepStore | undefined {
   const call = sweepCallOf(opened);
   return call && opened.access && { call, access: opened.access };
+}
+
+function unlessNotFound(error: unknown): undefined {
+  if ((error as { status?: unknown }).status === 404) return undefined;
+  throw error;
 }
 
 /** What the store keeps of a point's state (its values are in the sweep's spec). */

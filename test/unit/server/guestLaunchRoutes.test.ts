@@ -4,6 +4,8 @@
 // store; a launch to a remote server leaves only its record with the owner; only the owner's token gets in, and
 // bad arguments are refused with a clear message.
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -11,6 +13,7 @@ import { describe, test, type TestContext } from 'node:test';
 import type { Run } from '../../../src/core/entities';
 import { fileContentJson, type LaunchOperations } from '../../../src/core/launches/launchOperations';
 import { LaunchArtifact } from '../../../src/core/launches/launchTags';
+import { isProcessAlive } from '../../../src/core/launches/processAlive';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { SupervisorFiles, supervisedFolder } from '../../../src/core/launches/supervisorFiles';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
@@ -23,7 +26,9 @@ import { startServer } from '../../../src/server/server';
 import type { OwnerRequestError } from '../../../src/vscode/ownerClient';
 import { ownerCall } from '../../../src/vscode/ownerOperations';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from '../launches/support/launchFixture';
+import { settleRemoteLaunch, type RemoteSettlementRecords } from '../../../src/remote/launches/remoteLaunchSettlement';
 import { HttpClient } from './support/httpClient';
+import { startTestServer } from './support/testServer';
 
 async function serve(t: TestContext, f: LaunchFixture, withLaunches = true) {
   const token = randomBytes(24).toString('base64url');
@@ -165,8 +170,9 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     f.alivePids.add(8_000_005);
 
     const [first, second] = await Promise.all([launch('takeBack', { holderPid: newWindow }), launch('takeBack', { holderPid: racingWindow })]);
-    assert.deepEqual(first, { taken: [{ launchId: running, capture: { command: { script: '/w/train.py' } } }], ended: 1 });
-    assert.deepEqual(second, { taken: [], ended: 0 }, 'two windows asking at once: each launch goes to one');
+    // The remote launch still runs: nobody takes it, each asker learns it is there.
+    assert.deepEqual(first, { taken: [{ launchId: running, capture: { command: { script: '/w/train.py' } } }], ended: 1, remoteEnded: [], remoteRunning: 1 });
+    assert.deepEqual(second, { taken: [], ended: 0, remoteEnded: [], remoteRunning: 1 }, 'two windows asking at once: each launch goes to one');
     assert.equal(f.tracking.getRun(run.info.run_id).info.status, 'FINISHED', 'ended as its supervisor recorded');
     assert.equal(f.launches.get(running)?.status, 'RUNNING', 'a taken launch is the new window\'s to end');
     for (const kept of [othersLaunch, ownersLaunch, remote]) assert.equal(f.launches.get(kept)?.status, 'RUNNING');
@@ -177,7 +183,51 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     await launch('end', { launchId: running, ending: { kind: 'exited', exitCode: 0 }, fallbackExperiment: undefined });
     await launch('release', { launchId: running });
     f.alivePids.delete(racingWindow);
-    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0 });
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0, remoteEnded: [], remoteRunning: 1 });
+  });
+
+  test("a remote launch whose window is gone: ended by the owner once its process is gone, and its end sent through the owner by the guest that asked", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { launch } = await serve(t, f);
+    const remote = await startTestServer();
+    t.after(() => remote.close());
+    const remoteRun = (await remote.client.api('runs/create', { experiment_id: '0', start_time: 1 })).json<{ run: Run }>().run;
+    const [goneWindow, newWindow, supervisor] = [7_000_001, 7_000_003, 8_000_001];
+    f.alivePids.add(newWindow).add(supervisor);
+    const record: RemoteLaunchRecord = { ...remoteRecord, url: remote.server.url, experimentId: '0', runId: remoteRun.info.run_id, runIds: [remoteRun.info.run_id] };
+    const id = launchId();
+    await launch('open', { launchId: id, capture, files: { [LaunchArtifact.OutputLog]: fileContentJson('epoch 1\n') }, remote: record, holderPid: goneWindow });
+    await launch('setPid', { launchId: id, pid: supervisor });
+
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 0, remoteEnded: [], remoteRunning: 1 }, 'still running: left for the next ask');
+    // The script ends while no window watches: its supervisor records how.
+    new SupervisorFiles(path.join(f.dir, supervisedFolder)).writeEnding(id, { kind: 'exited', exitCode: 0 });
+    f.alivePids.delete(supervisor);
+    assert.deepEqual(await launch('takeBack', { holderPid: newWindow }), { taken: [], ended: 1, remoteEnded: [id], remoteRunning: 0 });
+    assert.equal(f.launches.get(id)?.status, 'FINISHED');
+    assert.deepEqual((await launch('unsentRemote', {})).map(({ row }) => row.launch_id), [id]);
+
+    // The guest sends it with the records the owner keeps.
+    const queue: Promise<unknown>[] = [];
+    const records: RemoteSettlementRecords = {
+      get: async (launchId) => (await launch('get', { launchId })).row,
+      imprintOfLaunch: (row) => launch('imprint', { launchId: row.launch_id }),
+      filesFolder: (launchId) => f.launches.filesFolder(launchId),
+      setRemote: (launchId, remote) => void queue.push(launch('setRemote', { launchId, remote })),
+      release: async (launchId) => {
+        await Promise.all(queue);
+        await launch('release', { launchId });
+      },
+    };
+    const ended = await settleRemoteLaunch({ launches: records, launchId: id, server: { url: remote.server.url, token: remote.token } });
+    assert.equal(ended?.status, 'FINISHED');
+    const sent = (await remote.client.get(`/api/2.0/mlflow/runs/get?run_id=${remoteRun.info.run_id}`)).json<{ run: Run }>().run;
+    assert.equal(sent.info.status, 'FINISHED', 'the run on the server ends as the script did');
+    assert.equal(tagsOf(sent)['mlflow.source.name'], 'train.py', "it carries the capture's tags");
+    assert.deepEqual(await launch('unsentRemote', {}), [], 'sent once: nothing left pending');
+    assert.equal(JSON.parse(f.launches.get(id)?.remote_json ?? '{}').synced, true);
+    assert.equal(existsSync(f.launches.filesFolder(id)), false, 'its kept files are released');
+    assert.deepEqual(f.logged, []);
   });
 
   test("only the owner's token calls them: no token, a wrong one or a launched script's are refused", async (t) => {
@@ -263,6 +313,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
       experimentName: 'sweeps',
       runName: undefined,
       sourceName: 'train.py',
+      holderPid: process.pid,
     });
     assert.equal(points.length, 2);
     assert.deepEqual(
@@ -276,10 +327,7 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     assert.equal(parent.info.run_name, 'sweep train.py (2 runs)');
     assert.equal(f.tracking.getExperimentByName('sweeps')?.experiment_id, parent.info.experiment_id);
     assert.deepEqual(await sweep('sweepOfParentRun', { runId: record.parentRunId }), { sweepId });
-    assert.deepEqual(
-      (await sweep('active', {})).map((active) => active.record.sweepId),
-      [sweepId],
-    );
+    assert.deepEqual(await sweep('takeBack', { holderPid: process.pid }), { sweeps: [], heldElsewhere: 0 }, 'the window that started it runs it');
 
     const child = f.tracking.createRun({ experimentId: parent.info.experiment_id });
     await sweep('savePoint', { sweepId, point: { index: 0, status: 'finished', attempts: 1, runId: child.info.run_id } });
@@ -291,12 +339,74 @@ describe("a guest window's launches and sweeps, recorded by the owner", () => {
     await sweep('savePoint', { sweepId, point: { index: 1, status: 'finished', attempts: 1 } });
     await sweep('end', { sweepId, status: 'FINISHED' });
     assert.equal(f.tracking.getRun(record.parentRunId).info.status, 'FINISHED');
-    assert.deepEqual(await sweep('active', {}), [], 'an ended sweep is not resumed');
-    const reopened = await sweep('reopen', { sweepId });
+    assert.deepEqual(await sweep('takeBack', { holderPid: await liveProcess(t) }), { sweeps: [], heldElsewhere: 0 }, 'an ended sweep is not resumed');
+    const reopened = await sweep('reopen', { sweepId, holderPid: process.pid });
     assert.deepEqual(
       reopened.points.map((point) => point.status),
       ['finished', 'finished'],
     );
     assert.deepEqual(f.logged, []);
   });
+
+  test("a sweep whose window is gone is taken back by one window only, with its running points' launches; one a live window runs stays with it", async (t) => {
+    const f = await openLaunchFixture(t);
+    const { sweep } = await serve(t, f);
+    const [otherWindow, newWindow, racingWindow] = await Promise.all([liveProcess(t), liveProcess(t), liveProcess(t)]);
+    const start = (holderPid: number) =>
+      sweep('start', { sweepId: launchId(), script: '/w/train.py', spec: { parameters: { lr: [1, 2, 3] } } as never, concurrency: 2, experimentName: 'sweeps', runName: undefined, sourceName: 'train.py', holderPid });
+    const left = await start(goneProcess());
+    const others = await start(otherWindow);
+    // The extension host that went away had point 0 running under its supervisor and point 1 still being captured.
+    const { sweepId } = left.record;
+    f.clock.now = Date.now();
+    const pointLaunch = f.launches.open({ capture: { sweep: { sweepId, parentRunId: left.record.parentRunId, values: { lr: '1' }, pointIndex: 0 } } }).launchId;
+    const pointRun = await f.launches.createRun(pointLaunch, {});
+    await sweep('savePoint', { sweepId, point: { index: 0, status: 'running', attempts: 1 } });
+    await sweep('savePoint', { sweepId, point: { index: 1, status: 'running', attempts: 1 } });
+
+    const answers = await Promise.all([sweep('takeBack', { holderPid: newWindow }), sweep('takeBack', { holderPid: racingWindow })]);
+    const [winner, loser] = answers[0].sweeps.length > 0 ? [newWindow, racingWindow] : [racingWindow, newWindow];
+    const [won, lost] = winner === newWindow ? answers : [answers[1], answers[0]];
+    assert.deepEqual(
+      won.sweeps.map((taken) => taken.record.sweepId),
+      [sweepId],
+      'the sweep whose window is gone, not the one a live window runs',
+    );
+    assert.deepEqual(won.sweeps[0].points.map((point) => point.status), ['running', 'running', 'queued']);
+    assert.deepEqual(won.sweeps[0].launches, [{ index: 0, launchId: pointLaunch, status: 'RUNNING', runId: pointRun.info.run_id }], 'point 1 never launched');
+    assert.equal(won.heldElsewhere, 1);
+    assert.deepEqual(lost, { sweeps: [], heldElsewhere: 2 }, 'two windows asking at once: the sweep goes to one');
+
+    // Retry Failed from another window while one runs it is refused; once its holder is gone, the sweep is the next one's.
+    await assert.rejects(sweep('reopen', { sweepId, holderPid: loser }), (error: OwnerRequestError) => {
+      assert.equal(error.errorCode, 'INVALID_STATE');
+      assert.match(error.message, new RegExp(`running in another VS Code window \\(process ${winner}\\)`));
+      return true;
+    });
+    process.kill(winner, 'SIGKILL');
+    await until(() => !isProcessAlive(winner));
+    assert.deepEqual((await sweep('takeBack', { holderPid: loser })).sweeps.map((taken) => taken.record.sweepId), [sweepId]);
+    assert.equal((await sweep('reopen', { sweepId: others.record.sweepId, holderPid: otherWindow })).record.sweepId, others.record.sweepId, 'its own holder may');
+    assert.deepEqual(f.logged, []);
+  });
 });
+
+/** A process that is alive until the test ends: a window's extension host, as the owner sees it. */
+async function liveProcess(t: TestContext): Promise<number> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  t.after(() => child.kill('SIGKILL'));
+  await once(child, 'spawn');
+  return child.pid!;
+}
+
+/** The pid of a process that has exited: an extension host that went away. */
+function goneProcess(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid;
+}
+
+async function until(probe: () => boolean): Promise<void> {
+  for (let waited = 0; !probe(); waited += 20) {
+    if (waited > 10_000) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

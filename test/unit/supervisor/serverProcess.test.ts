@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
 import { isProcessAlive } from '../../../src/core/launches/processAlive';
+import { readOwner } from '../../../src/core/store/ownership';
 import { answers, ensureServerProcess } from '../../../src/supervisor/serverProcess';
 
 const cliScript = path.join(__dirname, '../../../src/cli/main.js');
@@ -43,6 +45,42 @@ describe("a folder's RunLens server process", () => {
     assert.equal(third.started, true, 'the next use starts a new one');
     process.kill(third.owner.pid, 'SIGTERM');
     await until('the second server process to exit', () => !isProcessAlive(third.owner.pid));
+  });
+
+  test('killed with SIGKILL, it is started again on the same port, for the scripts still logging to it; with that port taken, on a new one, and the caller learns the old', async (t) => {
+    const workspaceDir = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'runlens-server-process-')));
+    t.after(() => rmSync(workspaceDir, { recursive: true, force: true }));
+    const options = { cliScript, workspaceDir, idleMinutes: 10 };
+    const first = await ensureServerProcess(options);
+    t.after(() => isProcessAlive(first.owner.pid) && process.kill(first.owner.pid, 'SIGKILL'));
+    assert.equal(first.portBefore, undefined, 'a first start follows no server');
+    process.kill(first.owner.pid, 'SIGKILL');
+    await until('the killed server to be gone', () => !isProcessAlive(first.owner.pid));
+
+    const second = await ensureServerProcess(options);
+    t.after(() => isProcessAlive(second.owner.pid) && process.kill(second.owner.pid, 'SIGKILL'));
+    assert.equal(second.started, true);
+    assert.notEqual(second.owner.pid, first.owner.pid);
+    assert.equal(second.portBefore, first.owner.port);
+    assert.equal(second.owner.port, first.owner.port, 'the same port as before the crash');
+    assert.notEqual(second.owner.token, first.owner.token);
+    assert.equal(await answers(second.owner), true);
+
+    // Another program takes the port while no server runs: the next one listens elsewhere, and says why.
+    process.kill(second.owner.pid, 'SIGKILL');
+    await until('the second killed server to be gone', () => !isProcessAlive(second.owner.pid));
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(first.owner.port, '127.0.0.1', resolve));
+    t.after(() => squatter.close());
+    const third = await ensureServerProcess(options);
+    t.after(() => isProcessAlive(third.owner.pid) && process.kill(third.owner.pid, 'SIGKILL'));
+    assert.equal(third.portBefore, first.owner.port);
+    assert.notEqual(third.owner.port, first.owner.port);
+    assert.equal(await answers(third.owner), true);
+    assert.match(readFileSync(path.join(workspaceDir, '.runlens', 'server.log'), 'utf8'), new RegExp(`port of the server before, ${first.owner.port}, cannot be had again`));
+    process.kill(third.owner.pid, 'SIGTERM');
+    await until('the third server process to exit', () => !isProcessAlive(third.owner.pid));
+    assert.equal(readOwner(path.join(workspaceDir, '.runlens')), undefined, 'it released the store');
   });
 
   test('two windows opening the folder at once share one server process', async (t) => {

@@ -4,7 +4,7 @@ import { Database } from '../../../src/core/store/database';
 import type { OpenOptions } from '../../../src/core/store/databaseApi';
 import { migrations } from '../../../src/core/store/schema';
 import { SweepQueue } from '../../../src/core/sweeps/sweepQueue';
-import { activeSweeps, insertSweep, pointLaunches, savePoint, setSweepState, sweepOfParentRun, sweepPoints } from '../../../src/core/sweeps/sweepRecords';
+import { activeSweeps, insertSweep, pointLaunches, savePoint, setSweepState, sweepHolder, sweepOfParentRun, sweepPoints, takeBackSweeps } from '../../../src/core/sweeps/sweepRecords';
 import { insertLaunch } from '../../../src/core/launches/launchRows';
 import { expandSweep, validateSweepSpec } from '../../../src/core/sweeps/sweepSpec';
 import { tempDir } from '../store/storeTestKit';
@@ -20,7 +20,7 @@ describe('sweep records (migration 7)', () => {
     const db = await Database.open({ ...manual, dir });
     const spec = validateSweepSpec({ parameters: { lr: [0.1, 0.01, 0.001], batch: [16, 32] }, env: { SEED: [1] } });
     const states = SweepQueue.queued(expandSweep(spec));
-    insertSweep(db, { sweepId: 's1', parentRunId: 'p1', script: '/w/train.py', spec, concurrency: 2, state: 'active', createdTime: 5 }, states);
+    insertSweep(db, { sweepId: 's1', parentRunId: 'p1', script: '/w/train.py', spec, concurrency: 2, state: 'active', createdTime: 5 }, states, process.pid);
     savePoint(db, 's1', { ...states[0], status: 'finished', runId: 'r0', attempts: 1 });
     savePoint(db, 's1', { ...states[1], status: 'running', attempts: 1 });
     // Closed without a checkpoint: the journal alone must bring the queue back.
@@ -46,7 +46,7 @@ describe('sweep records (migration 7)', () => {
     const db = await Database.open({ ...manual, dir: tempDir(t) });
     const spec = validateSweepSpec({ parameters: { lr: [0.1, 0.2] } });
     const record = { sweepId: 's1', parentRunId: 'p1', script: '/w/train.py', spec, concurrency: 1, state: 'active' as const, createdTime: 100 };
-    insertSweep(db, record, SweepQueue.queued(expandSweep(spec)));
+    insertSweep(db, record, SweepQueue.queued(expandSweep(spec)), process.pid);
     const launch = (launchId: string, createdTime: number, sweep: object | undefined) =>
       db.write((tx) => insertLaunch(tx, { launchId, tokenSha256: launchId, createdTime, captureJson: JSON.stringify({ launchId, ...(sweep ? { sweep } : {}) }) }));
     launch('before', 50, { sweepId: 's1', parentRunId: 'p1', values: {}, pointIndex: 0 });
@@ -57,6 +57,30 @@ describe('sweep records (migration 7)', () => {
     launch('plain', 150, undefined);
     const found = pointLaunches(db, record);
     assert.deepEqual([...found.entries()].map(([index, row]) => [index, row.launch_id]), [[0, 'retry']]);
+    db.close();
+  });
+
+  it('a sweep of a store made before holders (migration 10) is taken back by the first window that asks; then only once its holder is gone', async (t) => {
+    const dir = tempDir(t);
+    const older = await Database.open({ ...manual, dir, migrations: migrations.filter((migration) => migration.version < 10) });
+    older.write((tx) =>
+      tx.run(`INSERT INTO sweeps (sweep_id, parent_run_id, script, spec_json, concurrency, state, created_time) VALUES ('s1', 'p1', '/w/train.py', '{"parameters":{"lr":[1]}}', 1, 'active', 5)`),
+    );
+    older.close();
+
+    const db = await Database.open({ ...manual, dir });
+    assert.equal(sweepHolder(db, 's1'), undefined, 'no process claimed it before');
+    const alive = new Set<number>([100, 200]);
+    const isAlive = (pid: number) => alive.has(pid);
+    assert.deepEqual(takeBackSweeps(db, 100, isAlive).taken.map((record) => record.sweepId), ['s1']);
+    assert.equal(sweepHolder(db, 's1'), 100);
+    assert.deepEqual(takeBackSweeps(db, 200, isAlive), { taken: [], heldElsewhere: 1 }, 'a live holder keeps it');
+    assert.deepEqual(takeBackSweeps(db, 100, isAlive), { taken: [], heldElsewhere: 0 }, 'its holder asking again gets nothing new');
+    alive.delete(100);
+    assert.deepEqual(takeBackSweeps(db, 200, isAlive).taken.map((record) => record.sweepId), ['s1'], 'once its holder is gone');
+    setSweepState(db, 's1', 'ended');
+    alive.delete(200);
+    assert.deepEqual(takeBackSweeps(db, 300, isAlive), { taken: [], heldElsewhere: 0 }, 'an ended sweep is nobody\'s to run');
     db.close();
   });
 });

@@ -60,6 +60,7 @@ export function readWaiterState(): WaiterState | undefined {
 export const SuiteTitle = {
   reload: 'Process mode: Developer: Reload Window while launched scripts log',
   crash: 'Process mode: the extension host killed with SIGKILL while a launched script logs',
+  sweep: 'Process mode: Developer: Reload Window while a sweep runs',
 } as const;
 
 /** The file whose presence asks scripts/codeServerIntegration.mjs to open the window again once its extension host is gone. */
