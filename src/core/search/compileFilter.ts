@@ -1,9 +1,9 @@
 import { invalidParameter } from '../errors';
-import type { Comparison, ComparisonOperator, FilterExpression } from './filterAst';
+import type { Comparison, ComparisonOperator, FilterExpression, Literal } from './filterAst';
 import { FaultReporter } from './filterError';
 import { resolveFilterField, type FilterCatalog, type FilterField, type ValueTest } from './filterFields';
 import { parseFilter } from './filterParser';
-import { likeEscapeCharacter, likeToGlob, likeWithEscape } from './likePattern';
+import { likeEscapeCharacter, likeLiteralPrefix, likeToGlob, likeWithEscape } from './likePattern';
 import { fragment, joinFragments, placeholders, type SqlFragment } from './sqlFragment';
 
 /** MLflow's type rules: numbers order, strings match. */
@@ -62,8 +62,13 @@ function checkTypes(field: FilterField, comparison: Comparison, faults: FaultRep
 function valueTest(comparison: Comparison): ValueTest {
   return {
     operator: comparison.operator,
+    literalPrefix: isPattern(comparison) ? likeLiteralPrefix(String(comparison.value.value)) : '',
     on: (column) => renderTest(typeof column === 'string' ? fragment(column) : column, comparison),
   };
+}
+
+function isPattern(comparison: Comparison): comparison is Comparison & { readonly value: Literal } {
+  return (comparison.operator === 'LIKE' || comparison.operator === 'ILIKE') && comparison.value.kind !== 'list';
 }
 
 function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {
