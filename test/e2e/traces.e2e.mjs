@@ -145,8 +145,8 @@ describe('the trace viewer in a browser, served by runlens serve', () => {
 
     // The size of the open's reply (trace/get), as the page receives it.
     const openReplies = [];
-    const recordOpenReply = async (response) => {
-      if (new URL(response.url()).pathname === '/dashboard-api' && response.request().postData()?.includes('"trace/get"')) openReplies.push((await response.body()).length);
+    const recordOpenReply = (response) => {
+      if (new URL(response.url()).pathname === '/dashboard-api' && response.request().postData()?.includes('"trace/get"')) openReplies.push(response.body().then((body) => body.length));
     };
     page.on('response', recordOpenReply);
     const started = performance.now();
@@ -154,7 +154,7 @@ describe('the trace viewer in a browser, served by runlens serve', () => {
     await page.waitForFunction(() => document.querySelectorAll('[data-name="trace-waterfall"] .span-row').length > 0, null, { timeout: 60_000 });
     const openMs = performance.now() - started;
     page.off('response', recordOpenReply);
-    console.log(`# a 10,000-span trace: page opened to its span tree drawn in ${Math.round(openMs)} ms (budget 1,000 ms); the open's reply ${openReplies.map((bytes) => `${(bytes / 1e6).toFixed(2)} MB`).join(', ')}`);
+    console.log(`# a 10,000-span trace: page opened to its span tree drawn in ${Math.round(openMs)} ms (budget 1,000 ms); the open's reply ${(await Promise.all(openReplies)).map((bytes) => `${(bytes / 1e6).toFixed(2)} MB`).join(', ')}`);
     const drawn = await page.locator('[data-name="trace-waterfall"] .span-row').count();
     assert.ok(drawn < 500, `${drawn} rows drawn of 10,000`);
     assert.match(await page.locator('[data-name="trace-facts"]').innerText(), /10000 spans/);

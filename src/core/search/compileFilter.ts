@@ -1,8 +1,9 @@
 import { invalidParameter } from '../errors';
-import type { Comparison, ComparisonOperator, FilterExpression, Literal } from './filterAst';
+import type { Comparison, ComparisonOperator, FilterExpression, Literal, StringLiteral } from './filterAst';
 import { FaultReporter } from './filterError';
 import { resolveFilterField, type FilterCatalog, type FilterField, type ValueTest } from './filterFields';
 import { parseFilter } from './filterParser';
+import { compileRegexPattern, RegexPatternError } from './regexPattern';
 import { likeEscapeCharacter, likeLiteralPrefix, likeToGlob, likeWithEscape } from './likePattern';
 import { fragment, joinFragments, placeholders, type SqlFragment } from './sqlFragment';
 
@@ -39,12 +40,13 @@ function compileExpression(expression: FilterExpression, catalog: FilterCatalog,
 
 function compileComparison(comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): SqlFragment {
   const field = resolveFilterField(catalog, comparison.field, faults);
-  checkTypes(field, comparison, faults);
+  checkTypes(field, comparison, catalog, faults);
+  if (comparison.operator === 'RLIKE' && comparison.value.kind === 'string') checkRegexPattern(comparison.value, faults);
   return field.where(valueTest(comparison));
 }
 
-function checkTypes(field: FilterField, comparison: Comparison, faults: FaultReporter): void {
-  const allowed = operatorsByType[field.type];
+function checkTypes(field: FilterField, comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): void {
+  const allowed = field.type === 'string' ? [...operatorsByType.string, ...(catalog.extraStringOperators ?? [])] : operatorsByType[field.type];
   if (!allowed.includes(comparison.operator)) {
     faults.fail(
       `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${allowed.join(', ')}`,
@@ -56,6 +58,16 @@ function checkTypes(field: FilterField, comparison: Comparison, faults: FaultRep
     if (literal.kind === field.type) continue;
     if (field.type === 'number') faults.fail(`expected a number for ${field.label}, found the string ${literal.text}`, literal.offset);
     faults.fail(`expected a quoted string for ${field.label}, found ${literal.text}: write '${literal.text}'`, literal.offset);
+  }
+}
+
+/** A pattern RE2 cannot run (or too large to) is a 400 pointing at it, before any row is read. */
+function checkRegexPattern(pattern: StringLiteral, faults: FaultReporter): void {
+  try {
+    compileRegexPattern(pattern.value);
+  } catch (error) {
+    if (error instanceof RegexPatternError) faults.fail(error.message, pattern.offset);
+    throw error;
   }
 }
 
@@ -82,6 +94,9 @@ function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {
       return fragment(`${column.sql} GLOB ?`, [...column.params, likeToGlob(String(value.value))]);
     case 'ILIKE':
       return fragment(`${column.sql} LIKE ? ESCAPE '${likeEscapeCharacter}'`, [...column.params, likeWithEscape(String(value.value))]);
+    case 'RLIKE':
+      // SQLite calls regexp(pattern, value), registered on every connection (store/connection.ts).
+      return fragment(`${column.sql} REGEXP ?`, [...column.params, value.value]);
     default:
       return fragment(`${column.sql} ${operator} ?`, [...column.params, value.value]);
   }

@@ -56,6 +56,8 @@ export interface FilterCatalog {
   readonly keyed: Partial<Record<Exclude<EntityKind, 'attribute'>, (key: string) => FilterField | undefined>>;
   /** Extra prefixes for this subject only, e.g. `run` for runs' attributes. */
   readonly extraPrefixes?: Readonly<Record<string, EntityKind>>;
+  /** Operators this subject's string fields take beyond MLflow's usual ones: RLIKE for traces. */
+  readonly extraStringOperators?: readonly ComparisonOperator[];
 }
 
 /** Resolves a parsed field against a catalog; unknown fields are faults that point at the field. */

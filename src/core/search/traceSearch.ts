@@ -180,6 +180,8 @@ const traceCatalog = (countRows: CountReader | undefined): FilterCatalog => ({
     feedback: (key) => assessmentField('feedback', key),
     expectation: (key) => assessmentField('expectation', key),
   },
+  // MLflow 3.6's SearchTraceUtils: RLIKE on tags, metadata, string attributes, span fields and assessments.
+  extraStringOperators: ['RLIKE'],
   extraPrefixes: {
     trace: 'attribute',
     request_metadata: 'metadata',
