@@ -1,9 +1,9 @@
 import { invalidParameter } from '../errors';
-import type { Comparison, ComparisonOperator, FilterExpression, Literal, StringLiteral } from './filterAst';
+import type { Comparison, ComparisonOperator, FilterExpression, StringLiteral } from './filterAst';
 import { FaultReporter } from './filterError';
 import { resolveFilterField, type FilterCatalog, type FilterField, type ValueTest } from './filterFields';
 import { parseFilter } from './filterParser';
-import { compileRegexPattern, RegexPatternError } from './regexPattern';
+import { compileRegexPattern, RegexPatternError, regexLiteralPrefix } from './regexPattern';
 import { likeEscapeCharacter, likeLiteralPrefix, likeToGlob, likeWithEscape } from './likePattern';
 import { fragment, joinFragments, placeholders, type SqlFragment } from './sqlFragment';
 
@@ -74,13 +74,15 @@ function checkRegexPattern(pattern: StringLiteral, faults: FaultReporter): void 
 function valueTest(comparison: Comparison): ValueTest {
   return {
     operator: comparison.operator,
-    literalPrefix: isPattern(comparison) ? likeLiteralPrefix(String(comparison.value.value)) : '',
+    literalPrefix: literalPrefixOf(comparison),
     on: (column) => renderTest(typeof column === 'string' ? fragment(column) : column, comparison),
   };
 }
 
-function isPattern(comparison: Comparison): comparison is Comparison & { readonly value: Literal } {
-  return (comparison.operator === 'LIKE' || comparison.operator === 'ILIKE') && comparison.value.kind !== 'list';
+function literalPrefixOf(comparison: Comparison): string {
+  if (comparison.value.kind !== 'string') return '';
+  if (comparison.operator === 'LIKE' || comparison.operator === 'ILIKE') return likeLiteralPrefix(comparison.value.value);
+  return comparison.operator === 'RLIKE' ? regexLiteralPrefix(comparison.value.value) : '';
 }
 
 function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {

@@ -8,7 +8,7 @@ export type ValueType = 'string' | 'number';
 /** One comparison, ready to be applied to whichever column holds the field's value. */
 export interface ValueTest {
   readonly operator: ComparisonOperator;
-  /** LIKE and ILIKE: the literal characters every matching value starts with; '' otherwise. */
+  /** LIKE, ILIKE and anchored RLIKE: the literal characters every matching value starts with; '' otherwise. */
   readonly literalPrefix: string;
   /** `<column> <operator> ?`, with the comparison's value(s) bound. */
   on(column: string | SqlFragment): SqlFragment;

@@ -68,3 +68,21 @@ export function sqlRegexp(pattern: unknown, value: unknown): number {
   const text = String(value);
   return compiled.test(text.length > maxRegexSubjectChars ? text.slice(0, maxRegexSubjectChars) : text) ? 1 : 0;
 }
+
+/** Characters with a meaning in RE2's syntax; any other stands for itself. */
+const regexSyntax = new Set(['\\', '.', '[', ']', '(', ')', '{', '}', '*', '+', '?', '|', '^', '$']);
+
+/**
+ * The literal text every value an RLIKE `pattern` matches starts with: what follows a leading `^`
+ * up to the first character with a meaning (less a character a quantifier makes optional). ''
+ * when the pattern is not anchored, or holds a `|` anywhere (an alternative might not be anchored).
+ * A search seeks the values from it in the index instead of running RE2 on every value.
+ */
+export function regexLiteralPrefix(pattern: string): string {
+  if (!pattern.startsWith('^') || pattern.includes('|')) return '';
+  const chars = Array.from(pattern.slice(1));
+  let end = 0;
+  while (end < chars.length && !regexSyntax.has(chars[end])) end++;
+  const quantified = chars[end] === '?' || chars[end] === '*' || chars[end] === '{';
+  return chars.slice(0, quantified ? Math.max(0, end - 1) : end).join('');
+}

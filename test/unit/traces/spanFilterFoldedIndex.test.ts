@@ -5,6 +5,7 @@
 // index when opened.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { regexLiteralPrefix, sqlRegexp } from '../../../src/core/search/regexPattern';
 import { compileTraceSearch } from '../../../src/core/search/traceSearch';
 import { asciiLowerCase, likeLiteralPrefix, likeWithEscape, prefixRange } from '../../../src/core/search/likePattern';
 import type { SqlFragment } from '../../../src/core/search/sqlFragment';
@@ -56,8 +57,8 @@ function likeFinds(db: Database, pattern: string): string[] {
     .map((row) => String(row[0]));
 }
 
-function searchFinds(traces: TraceStore, experimentId: string, pattern: string): string[] {
-  const filter = `span.attributes.${key} ILIKE '${pattern.replaceAll("'", "''")}'`;
+function searchFinds(traces: TraceStore, experimentId: string, pattern: string, operator = 'ILIKE'): string[] {
+  const filter = `span.attributes.${key} ${operator} '${pattern.replaceAll("'", "''")}'`;
   return traces
     .search({ experimentIds: [experimentId], maxResults: 500, filter })
     .items.map((trace) => trace.trace_id)
@@ -85,6 +86,23 @@ describe('span attribute ILIKE over the folded index', () => {
       .map((row) => row.detail)
       .join(' | ');
     assert.match(plan, /USING INDEX trace_span_attributes_by_folded_value \(key=\? AND <expr>>\? AND <expr><\?\)/, plan);
+    db.close();
+  });
+
+  test('an anchored RLIKE seeks its literal start in the value index, and finds exactly what RE2 finds in every value', async () => {
+    const db = await Database.open();
+    const experimentId = new TrackingStore(db).createExperiment({ name: 'anchored' });
+    const traces = new TraceStore(db, new SpanFiles('/nonexistent-runlens-spans'));
+    seed(db, experimentId);
+    const every = db.values('SELECT trace_id, value FROM trace_span_attributes WHERE key = ?', [key]);
+    for (const pattern of ['^rar', '^rare?', '^Rare-', '^ra|^RA', '^ü', '^emoji😀', '^\u{10FFFF}', '^b$', '^rare_model$', '^rare%', '^a.', '^rar{1,2}', '^(?i)rare']) {
+      const expected = every.filter(([, value]) => sqlRegexp(pattern, value) === 1).map(([traceId]) => String(traceId)).sort();
+      assert.deepEqual(searchFinds(traces, experimentId, pattern, 'RLIKE'), expected, `RLIKE '${pattern}'`);
+    }
+    assert.deepEqual(
+      ['^gpt-4o', '^gpt\\-4', '^rare?', '^ab*c', '^a{2}', 'rare', '^a|b', '^(?i)x', '^'].map(regexLiteralPrefix),
+      ['gpt-4o', 'gpt', 'rar', 'a', '', '', '', '', ''],
+    );
     db.close();
   });
 
