@@ -10,11 +10,10 @@ import { compareCandidates, compareRuns } from './handlers/compareHandlers';
 import { artifactsOf, type DashboardContext } from './handlers/dashboardContext';
 import { experimentCharts, experimentTable, exportCsv } from './handlers/experimentHandlers';
 import { metricSeries, previewRunArtifact, runDashboardModel, setNote } from './handlers/runHandlers';
-import { logFeedback, traceDashboardModel } from './handlers/traceHandlers';
+import { compareTraces, logFeedback, traceDashboardModel, traceSpanDetail } from './handlers/traceHandlers';
 import { ParamsReader } from './requestParams';
 import { requestLimits } from './requestLimits';
 import { RunSources } from './runSources';
-import { diffTraces } from './traceDiff';
 
 export interface DashboardServiceOptions {
   /**
@@ -96,8 +95,8 @@ export class DashboardService {
     'artifact/preview': (p) =>
       previewRunArtifact(this.context, p.requiredString('runId'), p.requiredString('path'), p.oneOf('from', ['start', 'end'] as const) ?? 'start'),
     'trace/get': (p) => traceDashboardModel(this.context, p.requiredString('traceId')),
-    'trace/compare': async (p) =>
-      diffTraces(await traceDashboardModel(this.context, p.requiredString('traceId')), await traceDashboardModel(this.context, p.requiredString('otherTraceId'))),
+    'trace/span': (p) => traceSpanDetail(this.context, p.requiredString('traceId'), p.requiredString('spanId')),
+    'trace/compare': (p) => compareTraces(this.context, p.requiredString('traceId'), p.requiredString('otherTraceId')),
     'trace/logFeedback': (p) => logFeedback(this.context, p),
   };
 }

@@ -1,4 +1,5 @@
 import type { TraceCompareModel, TraceDiffRow, TraceModel, TraceSpanModel } from '../protocol/traceDashboard';
+import type { TraceWithSpans } from './traceModel';
 
 /**
  * Two traces side by side, the trace analogue of the run diff: spans are matched by their place
@@ -7,7 +8,7 @@ import type { TraceCompareModel, TraceDiffRow, TraceModel, TraceSpanModel } from
  * inputs, outputs or status differ as changed. Rows follow the first trace's order, the second's
  * additions after their matched parent's subtree position.
  */
-export function diffTraces(left: TraceModel, right: TraceModel): TraceCompareModel {
+export function diffTraces(left: TraceWithSpans, right: TraceWithSpans): TraceCompareModel {
   const leftPaths = pathsOf(left.spans);
   const rightPaths = pathsOf(right.spans);
   const rightByPath = new Map(rightPaths.map((entry) => [entry.path, entry.span]));
@@ -21,7 +22,7 @@ export function diffTraces(left: TraceModel, right: TraceModel): TraceCompareMod
   return { left: withoutSpans(left), right: withoutSpans(right), rows };
 }
 
-function withoutSpans(model: TraceModel): Omit<TraceModel, 'spans'> {
+function withoutSpans(model: TraceWithSpans): Omit<TraceModel, 'spans'> {
   const info: Record<string, unknown> = { ...model };
   delete info.spans;
   return info as unknown as Omit<TraceModel, 'spans'>;

@@ -4,25 +4,61 @@ import { timestampToMs } from '../core/traces/protoTime';
 import { compareDecimal } from '../core/traces/spanFiles';
 import type { Assessment, TraceInfo } from '../core/traces/traceInfo';
 import { traceMetadataKeys, traceTagKeys } from '../core/traces/traceInfo';
-import type { AssessmentModel, TraceEventModel, TraceModel, TraceSpanModel } from '../protocol/traceDashboard';
+import { notFound } from '../core/errors';
+import type { AssessmentModel, TraceEventModel, TraceModel, TraceSpanDetail, TraceSpanModel, TraceSpanOutline } from '../protocol/traceDashboard';
+
+/** A trace with every span whole: what the trace compare diffs (inputs, outputs, status). */
+export interface TraceWithSpans extends Omit<TraceModel, 'spans'> {
+  readonly spans: readonly TraceSpanModel[];
+}
 
 /**
- * The trace viewer's model: spans in tree order (depth first, children by start time) with times
- * from the trace's first span, attributes JSON-decoded, inputs and outputs apart, token totals.
- * Linear in the number of spans (a 10,000-span trace builds in tens of milliseconds).
+ * What the viewer opens with: the trace, and each span's outline in tree order (depth first,
+ * children by start time) with times from the trace's first span and token totals. Inputs,
+ * outputs, attributes and events stay out (1.8 MB for 10,000 spans): the viewer asks for a span's
+ * when it is selected (buildSpanDetail). Linear in the number of spans.
  */
 export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): TraceModel {
+  return traceModelOf(info, spans, spanOutline);
+}
+
+/** The trace with each span's outline and payload: for the trace compare. */
+export function buildFullTraceModel(info: TraceInfo, spans: readonly SpanJson[]): TraceWithSpans {
+  return traceModelOf(info, spans, (span, depth, clock) => ({ ...spanOutline(span, depth, clock), ...spanDetail(span, clock) }));
+}
+
+/** One span's inputs, outputs, attributes and events, by its hex id; a 404 when the trace has no such span. */
+export function buildSpanDetail(spans: readonly SpanJson[], spanId: string): TraceSpanDetail {
+  const clock = spanClock(spans);
+  const span = spans.find((candidate) => clock.hexOf(candidate.span_id) === spanId);
+  if (span === undefined) throw notFound(`The trace has no span '${spanId}'.`);
+  return spanDetail(span, clock);
+}
+
+/** Times from the trace's first span, and hex span ids (each id converted once). */
+interface SpanClock {
+  msFrom(ns: string): number;
+  hexOf(base64: string): string;
+}
+
+function spanClock(spans: readonly SpanJson[]): SpanClock {
   // The earliest start compared as decimal text: one BigInt, not two per span.
   const first = spans.reduce<string | undefined>((min, span) => (min === undefined || compareDecimal(span.start_time_unix_nano, min) < 0 ? span.start_time_unix_nano : min), undefined);
   const origin = first === undefined ? 0n : BigInt(first);
-  const msFrom = (ns: string) => Number(BigInt(ns) - origin) / 1e6;
   // A parent's id is converted once, not again for each of its children.
   const hexIds = new Map<string, string>();
-  const hexOf = (base64: string): string => {
-    let hex = hexIds.get(base64);
-    if (hex === undefined) hexIds.set(base64, (hex = base64ToHex(base64)));
-    return hex;
+  return {
+    msFrom: (ns) => Number(BigInt(ns) - origin) / 1e6,
+    hexOf: (base64) => {
+      let hex = hexIds.get(base64);
+      if (hex === undefined) hexIds.set(base64, (hex = base64ToHex(base64)));
+      return hex;
+    },
   };
+}
+
+function traceModelOf<S extends TraceSpanOutline>(info: TraceInfo, spans: readonly SpanJson[], model: (span: SpanJson, depth: number, clock: SpanClock) => S): Omit<TraceModel, 'spans'> & { readonly spans: readonly S[] } {
+  const clock = spanClock(spans);
   const children = new Map<string, SpanJson[]>();
   const ids = new Set(spans.map((span) => span.span_id));
   const roots: SpanJson[] = [];
@@ -38,16 +74,16 @@ export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): Tr
   const byStart = (a: SpanJson, b: SpanJson) => compareDecimal(a.start_time_unix_nano, b.start_time_unix_nano);
   roots.sort(byStart);
   for (const siblings of children.values()) siblings.sort(byStart);
-  const ordered: TraceSpanModel[] = [];
+  const ordered: S[] = [];
   let inputTokens = 0;
   let outputTokens = 0;
   const stack: { span: SpanJson; depth: number }[] = roots.map((span) => ({ span, depth: 0 })).reverse();
   while (stack.length > 0) {
     const { span, depth } = stack.pop()!;
-    const model = spanModel(span, depth, msFrom, hexOf);
-    inputTokens += model.inputTokens ?? 0;
-    outputTokens += model.outputTokens ?? 0;
-    ordered.push(model);
+    const spanModel = model(span, depth, clock);
+    inputTokens += spanModel.inputTokens ?? 0;
+    outputTokens += spanModel.outputTokens ?? 0;
+    ordered.push(spanModel);
     const kids = children.get(span.span_id) ?? [];
     for (let i = kids.length - 1; i >= 0; i--) stack.push({ span: kids[i], depth: depth + 1 });
   }
@@ -71,62 +107,76 @@ export function buildTraceModel(info: TraceInfo, spans: readonly SpanJson[]): Tr
   };
 }
 
-function spanModel(span: SpanJson, depth: number, msFrom: (ns: string) => number, hexOf: (base64: string) => string): TraceSpanModel {
-  // One pass over the attributes: a trace of 10,000 spans is modelled in well under a second.
-  let inputs: unknown;
-  let outputs: unknown;
+/** Attributes the outline reads, or the detail leaves out: everything else is shown as the span's attributes. */
+const outlineKeys = {
+  type: 'mlflow.spanType',
+  functionName: 'mlflow.spanFunctionName',
+  tokenUsage: 'mlflow.chat.tokenUsage',
+} as const;
+const inputsKey = 'mlflow.spanInputs';
+const outputsKey = 'mlflow.spanOutputs';
+/** The trace's own id, on every span: not the span's to show. */
+const traceIdKey = 'mlflow.traceRequestId';
+
+function spanOutline(span: SpanJson, depth: number, clock: SpanClock): TraceSpanOutline {
+  // Only the outline's few attributes are decoded: a trace of 10,000 spans is outlined in milliseconds.
   let spanType = '';
   let functionName: string | undefined;
   let usage: Record<string, unknown> | undefined;
-  const attributes: { key: string; value: unknown }[] = [];
   for (const attribute of span.attributes ?? []) {
-    const value = attributeValue([attribute], attribute.key);
-    switch (attribute.key) {
-      case 'mlflow.spanInputs':
-        inputs = value;
-        break;
-      case 'mlflow.spanOutputs':
-        outputs = value;
-        break;
-      case 'mlflow.spanType':
-        spanType = typeof value === 'string' ? value : '';
-        break;
-      case 'mlflow.spanFunctionName':
-        functionName = typeof value === 'string' ? value : undefined;
-        break;
-      case 'mlflow.traceRequestId':
-        break;
-      default:
-        if (attribute.key === 'mlflow.chat.tokenUsage' && value !== null && typeof value === 'object') usage = value as Record<string, unknown>;
-        attributes.push({ key: attribute.key, value });
+    if (attribute.key === outlineKeys.type) {
+      const value = attributeValue([attribute], attribute.key);
+      spanType = typeof value === 'string' ? value : '';
+    } else if (attribute.key === outlineKeys.functionName) {
+      const value = attributeValue([attribute], attribute.key);
+      functionName = typeof value === 'string' ? value : undefined;
+    } else if (attribute.key === outlineKeys.tokenUsage) {
+      const value = attributeValue([attribute], attribute.key);
+      if (value !== null && typeof value === 'object') usage = value as Record<string, unknown>;
     }
   }
-  const events: TraceEventModel[] = (span.events ?? []).map((event) => ({
-    name: event.name,
-    // MLflow's SpanEvent writes microseconds where OTel has nanoseconds (16 digits, not 19).
-    timeMs: msFrom(event.time_unix_nano.length <= 16 ? String(BigInt(event.time_unix_nano) * 1000n) : event.time_unix_nano),
-    attributes: (event.attributes ?? []).map((a) => ({ key: a.key, value: anyValueToPlain(a.value) })),
-  }));
   const code = span.status?.code;
   const inputTokens = tokenCount(usage?.input_tokens);
   const outputTokens = tokenCount(usage?.output_tokens);
   return {
-    spanId: hexOf(span.span_id),
-    ...(span.parent_span_id ? { parentSpanId: hexOf(span.parent_span_id) } : {}),
+    spanId: clock.hexOf(span.span_id),
+    ...(span.parent_span_id ? { parentSpanId: clock.hexOf(span.parent_span_id) } : {}),
     depth,
     name: span.name,
     spanType,
     status: code === 'STATUS_CODE_OK' ? 'OK' : code === 'STATUS_CODE_ERROR' ? 'ERROR' : 'UNSET',
     ...(span.status?.message ? { statusMessage: span.status.message } : {}),
-    startMs: msFrom(span.start_time_unix_nano),
+    startMs: clock.msFrom(span.start_time_unix_nano),
     durationMs: Number(BigInt(span.end_time_unix_nano) - BigInt(span.start_time_unix_nano)) / 1e6,
     ...(functionName !== undefined ? { functionName } : {}),
+    ...(inputTokens !== undefined ? { inputTokens } : {}),
+    ...(outputTokens !== undefined ? { outputTokens } : {}),
+  };
+}
+
+function spanDetail(span: SpanJson, clock: SpanClock): TraceSpanDetail {
+  let inputs: unknown;
+  let outputs: unknown;
+  const attributes: { key: string; value: unknown }[] = [];
+  for (const attribute of span.attributes ?? []) {
+    if (attribute.key === traceIdKey || attribute.key === outlineKeys.type || attribute.key === outlineKeys.functionName) continue;
+    const value = attributeValue([attribute], attribute.key);
+    if (attribute.key === inputsKey) inputs = value;
+    else if (attribute.key === outputsKey) outputs = value;
+    else attributes.push({ key: attribute.key, value });
+  }
+  const events: TraceEventModel[] = (span.events ?? []).map((event) => ({
+    name: event.name,
+    // MLflow's SpanEvent writes microseconds where OTel has nanoseconds (16 digits, not 19).
+    timeMs: clock.msFrom(event.time_unix_nano.length <= 16 ? String(BigInt(event.time_unix_nano) * 1000n) : event.time_unix_nano),
+    attributes: (event.attributes ?? []).map((a) => ({ key: a.key, value: anyValueToPlain(a.value) })),
+  }));
+  return {
+    spanId: clock.hexOf(span.span_id),
     ...(inputs !== undefined ? { inputs } : {}),
     ...(outputs !== undefined ? { outputs } : {}),
     attributes,
     events,
-    ...(inputTokens !== undefined ? { inputTokens } : {}),
-    ...(outputTokens !== undefined ? { outputTokens } : {}),
   };
 }
 

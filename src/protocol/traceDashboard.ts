@@ -1,7 +1,7 @@
 import { RequestType } from './messages';
 
 /**
- * The trace viewer's messages (issue 16): a trace's span tree with everything each span carries,
+ * The trace viewer's messages (issue 16): a trace's span tree (outlines), a selected span's payload,
  * and feedback added from the viewer. Strings come from the traced app and are untrusted: the
  * webview shows them as text. Times are milliseconds: `startMs` from the trace's first span.
  */
@@ -14,7 +14,11 @@ export interface TraceDashboardState {
   readonly folder?: string;
 }
 
-export interface TraceSpanModel {
+/**
+ * A span as the viewer's tree and timeline draw it: what opening a trace carries for every span.
+ * Its payload (TraceSpanDetail) is asked for when the span is selected.
+ */
+export interface TraceSpanOutline {
   readonly spanId: string;
   readonly parentSpanId?: string;
   /** 0 for a root; the viewer indents by it. Spans come in tree order (depth first, by start). */
@@ -28,14 +32,22 @@ export interface TraceSpanModel {
   readonly durationMs: number;
   /** `@mlflow.trace`'s function name, for go-to-code. */
   readonly functionName?: string;
+  readonly inputTokens?: number;
+  readonly outputTokens?: number;
+}
+
+/** What a selected span shows beyond its outline. */
+export interface TraceSpanDetail {
+  readonly spanId: string;
   readonly inputs?: unknown;
   readonly outputs?: unknown;
   /** The other attributes, JSON-decoded. */
   readonly attributes: readonly { readonly key: string; readonly value: unknown }[];
   readonly events: readonly TraceEventModel[];
-  readonly inputTokens?: number;
-  readonly outputTokens?: number;
 }
+
+/** A span whole, outline and payload: what the trace compare diffs. */
+export type TraceSpanModel = TraceSpanOutline & TraceSpanDetail;
 
 export interface TraceEventModel {
   readonly name: string;
@@ -69,7 +81,8 @@ export interface TraceModel {
   readonly executionMs?: number;
   readonly request?: unknown;
   readonly response?: unknown;
-  readonly spans: readonly TraceSpanModel[];
+  /** Outlines only: a span's payload is asked for with GetTraceSpanRequest. */
+  readonly spans: readonly TraceSpanOutline[];
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly tags: readonly { readonly key: string; readonly value: string }[];
@@ -110,6 +123,14 @@ export interface GetTraceParams {
   readonly traceId: string;
 }
 export const GetTraceRequest = new RequestType<GetTraceParams, TraceModel>('trace/get');
+
+/** A span's inputs, outputs, attributes and events, asked for when the viewer selects it. */
+export interface GetTraceSpanParams {
+  readonly traceId: string;
+  /** The span's hex id, as its outline has it. */
+  readonly spanId: string;
+}
+export const GetTraceSpanRequest = new RequestType<GetTraceSpanParams, TraceSpanDetail>('trace/span');
 
 /** Feedback from the viewer: a human's value on the trace, or on one span. */
 export interface LogFeedbackParams {

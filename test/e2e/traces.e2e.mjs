@@ -128,7 +128,12 @@ describe('the trace viewer in a browser, served by runlens serve', () => {
       name: i === 0 ? 'agent' : `step_${i % 40}`,
       startTimeUnixNano: String(startNs + BigInt(i) * 1_000_000n),
       endTimeUnixNano: String(startNs + BigInt(i === 0 ? 10_000 : i + 1) * 1_000_000n),
-      attributes: [{ key: 'mlflow.spanType', value: { stringValue: JSON.stringify(i % 3 === 0 ? 'LLM' : 'TOOL') } }],
+      attributes: [
+        { key: 'mlflow.spanType', value: { stringValue: JSON.stringify(i % 3 === 0 ? 'LLM' : 'TOOL') } },
+        // Inputs and outputs as an agent's steps carry them: the payload the open no longer sends.
+        { key: 'mlflow.spanInputs', value: { stringValue: JSON.stringify({ question: `what is step ${i}?`, context: 'retrieved passage '.repeat(4) }) } },
+        { key: 'mlflow.spanOutputs', value: { stringValue: JSON.stringify({ answer: `step ${i} is one of the agent's steps`, score: i / 10_000 }) } },
+      ],
       status: { code: 1 },
     }));
     const otlp = await fetch(`${server.url}/v1/traces`, {
@@ -138,11 +143,18 @@ describe('the trace viewer in a browser, served by runlens serve', () => {
     });
     assert.equal(otlp.status, 200, await otlp.text());
 
+    // The size of the open's reply (trace/get), as the page receives it.
+    const openReplies = [];
+    const recordOpenReply = (response) => {
+      if (new URL(response.url()).pathname === '/dashboard-api' && response.request().postData()?.includes('"trace/get"')) openReplies.push(response.body().then((body) => body.length));
+    };
+    page.on('response', recordOpenReply);
     const started = performance.now();
     await page.goto(new URL(`/trace/tr-${traceHex}`, server.url).href);
     await page.waitForFunction(() => document.querySelectorAll('[data-name="trace-waterfall"] .span-row').length > 0, null, { timeout: 60_000 });
     const openMs = performance.now() - started;
-    console.log(`# a 10,000-span trace: page opened to its span tree drawn in ${Math.round(openMs)} ms (budget 1,000 ms)`);
+    page.off('response', recordOpenReply);
+    console.log(`# a 10,000-span trace: page opened to its span tree drawn in ${Math.round(openMs)} ms (budget 1,000 ms); the open's reply ${(await Promise.all(openReplies)).map((bytes) => `${(bytes / 1e6).toFixed(2)} MB`).join(', ')}`);
     const drawn = await page.locator('[data-name="trace-waterfall"] .span-row').count();
     assert.ok(drawn < 500, `${drawn} rows drawn of 10,000`);
     assert.match(await page.locator('[data-name="trace-facts"]').innerText(), /10000 spans/);
@@ -158,6 +170,9 @@ describe('the trace viewer in a browser, served by runlens serve', () => {
     assert.match(lastName, /^step_\d+$/);
     await lastRow.click();
     await page.waitForFunction((name) => document.querySelector('[data-name="span-details"] h2')?.textContent === name, lastName, { timeout: 10_000 });
+    // Its inputs and outputs, read when it was selected.
+    await page.locator('[data-name="span-details"]', { hasText: /what is step \d+\?/ }).waitFor({ timeout: 10_000 });
+    assert.match(await page.locator('[data-name="span-details"]').innerText(), /one of the agent's steps/);
     assert.equal(await page.locator('.span-row[aria-posinset="1"]').count(), 0, 'the rows scrolled far out of view are dropped');
   });
 });

@@ -1,9 +1,10 @@
 import { invalidParameter } from '../errors';
-import type { Comparison, ComparisonOperator, FilterExpression } from './filterAst';
+import type { Comparison, ComparisonOperator, FilterExpression, StringLiteral } from './filterAst';
 import { FaultReporter } from './filterError';
 import { resolveFilterField, type FilterCatalog, type FilterField, type ValueTest } from './filterFields';
 import { parseFilter } from './filterParser';
-import { likeEscapeCharacter, likeToGlob, likeWithEscape } from './likePattern';
+import { compileRegexPattern, RegexPatternError, regexLiteralPrefix } from './regexPattern';
+import { likeEscapeCharacter, likeLiteralPrefix, likeToGlob, likeWithEscape } from './likePattern';
 import { fragment, joinFragments, placeholders, type SqlFragment } from './sqlFragment';
 
 /** MLflow's type rules: numbers order, strings match. */
@@ -39,12 +40,13 @@ function compileExpression(expression: FilterExpression, catalog: FilterCatalog,
 
 function compileComparison(comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): SqlFragment {
   const field = resolveFilterField(catalog, comparison.field, faults);
-  checkTypes(field, comparison, faults);
+  checkTypes(field, comparison, catalog, faults);
+  if (comparison.operator === 'RLIKE' && comparison.value.kind === 'string') checkRegexPattern(comparison.value, faults);
   return field.where(valueTest(comparison));
 }
 
-function checkTypes(field: FilterField, comparison: Comparison, faults: FaultReporter): void {
-  const allowed = operatorsByType[field.type];
+function checkTypes(field: FilterField, comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): void {
+  const allowed = field.type === 'string' ? [...operatorsByType.string, ...(catalog.extraStringOperators ?? [])] : operatorsByType[field.type];
   if (!allowed.includes(comparison.operator)) {
     faults.fail(
       `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${allowed.join(', ')}`,
@@ -59,11 +61,28 @@ function checkTypes(field: FilterField, comparison: Comparison, faults: FaultRep
   }
 }
 
+/** A pattern RE2 cannot run (or too large to) is a 400 pointing at it, before any row is read. */
+function checkRegexPattern(pattern: StringLiteral, faults: FaultReporter): void {
+  try {
+    compileRegexPattern(pattern.value);
+  } catch (error) {
+    if (error instanceof RegexPatternError) faults.fail(error.message, pattern.offset);
+    throw error;
+  }
+}
+
 function valueTest(comparison: Comparison): ValueTest {
   return {
     operator: comparison.operator,
+    literalPrefix: literalPrefixOf(comparison),
     on: (column) => renderTest(typeof column === 'string' ? fragment(column) : column, comparison),
   };
+}
+
+function literalPrefixOf(comparison: Comparison): string {
+  if (comparison.value.kind !== 'string') return '';
+  if (comparison.operator === 'LIKE' || comparison.operator === 'ILIKE') return likeLiteralPrefix(comparison.value.value);
+  return comparison.operator === 'RLIKE' ? regexLiteralPrefix(comparison.value.value) : '';
 }
 
 function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {
@@ -77,6 +96,9 @@ function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {
       return fragment(`${column.sql} GLOB ?`, [...column.params, likeToGlob(String(value.value))]);
     case 'ILIKE':
       return fragment(`${column.sql} LIKE ? ESCAPE '${likeEscapeCharacter}'`, [...column.params, likeWithEscape(String(value.value))]);
+    case 'RLIKE':
+      // SQLite calls regexp(pattern, value), registered on every connection (store/connection.ts).
+      return fragment(`${column.sql} REGEXP ?`, [...column.params, value.value]);
     default:
       return fragment(`${column.sql} ${operator} ?`, [...column.params, value.value]);
   }

@@ -4,7 +4,7 @@
  * parsing (an unknown attribute, a string compared with a metric) can still point at it.
  */
 
-export const comparisonOperators = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'ILIKE', 'IN', 'NOT IN'] as const;
+export const comparisonOperators = ['=', '!=', '<', '<=', '>', '>=', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'NOT IN'] as const;
 export type ComparisonOperator = (typeof comparisonOperators)[number];
 
 /** `metrics.rmse`, ``params.`my key` ``, `status`. */

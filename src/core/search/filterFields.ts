@@ -8,6 +8,8 @@ export type ValueType = 'string' | 'number';
 /** One comparison, ready to be applied to whichever column holds the field's value. */
 export interface ValueTest {
   readonly operator: ComparisonOperator;
+  /** LIKE, ILIKE and anchored RLIKE: the literal characters every matching value starts with; '' otherwise. */
+  readonly literalPrefix: string;
   /** `<column> <operator> ?`, with the comparison's value(s) bound. */
   on(column: string | SqlFragment): SqlFragment;
 }
@@ -54,6 +56,8 @@ export interface FilterCatalog {
   readonly keyed: Partial<Record<Exclude<EntityKind, 'attribute'>, (key: string) => FilterField | undefined>>;
   /** Extra prefixes for this subject only, e.g. `run` for runs' attributes. */
   readonly extraPrefixes?: Readonly<Record<string, EntityKind>>;
+  /** Operators this subject's string fields take beyond MLflow's usual ones: RLIKE for traces. */
+  readonly extraStringOperators?: readonly ComparisonOperator[];
 }
 
 /** Resolves a parsed field against a catalog; unknown fields are faults that point at the field. */

@@ -4,8 +4,9 @@ import { parseField } from './fieldParser';
 import { FilterScanner } from './filterScanner';
 
 const symbolOperators: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
+// RLIKE is left out: only traces take it (any other field refuses it, listing what it takes).
 const operatorList = '=, !=, <, <=, >, >=, LIKE, ILIKE, IN, NOT IN';
-const keywords: ReadonlySet<string> = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE']);
+const keywords: ReadonlySet<string> = new Set(['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE', 'RLIKE']);
 /**
  * Bounds that keep a hostile filter a 400, not a crash: each comparison becomes a SQL subexpression
  * (SQLite refuses trees deeper than 1,000: "Expression tree is too large"), and each parenthesis a
@@ -113,6 +114,7 @@ class FilterParser {
     }
     if (scanner.matchKeyword('LIKE')) return 'LIKE';
     if (scanner.matchKeyword('ILIKE')) return 'ILIKE';
+    if (scanner.matchKeyword('RLIKE')) return 'RLIKE';
     if (scanner.matchKeyword('IN')) return 'IN';
     if (scanner.matchKeyword('NOT')) {
       scanner.skipSpace();

@@ -51,3 +51,44 @@ export function likeWithEscape(pattern: string): string {
     })
     .join('');
 }
+
+/** The literal characters every value a LIKE or ILIKE `pattern` matches starts with ('' when it starts with a wildcard). */
+export function likeLiteralPrefix(pattern: string): string {
+  let prefix = '';
+  for (const part of partsOf(pattern)) {
+    if (part.kind !== 'literal') break;
+    prefix += part.char;
+  }
+  return prefix;
+}
+
+/**
+ * Text as SQLite's `lower()` folds it: ASCII letters only, as SQLite's LIKE ignores case (without
+ * ICU, which sql.js lacks). An ILIKE filter compares values folded this way to its folded prefix.
+ */
+export function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+const loneSurrogate = /\p{Cs}/u;
+
+/**
+ * The range `[lower, upper)` of strings starting with `prefix`, in SQLite's BINARY order (UTF-8
+ * bytes, which is code point order): what an index seeks instead of reading every value. `upper`
+ * is the prefix with its last code point raised by one; absent when no string is above the range.
+ * Undefined for a prefix that is empty or not well-formed UTF-16 (a lone surrogate has no place in
+ * that order), where the caller reads every value.
+ */
+export function prefixRange(prefix: string): { readonly lower: string; readonly upper?: string } | undefined {
+  if (prefix === '' || loneSurrogate.test(prefix)) return undefined;
+  const points = Array.from(prefix);
+  while (points.length > 0) {
+    const last = points.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      // The surrogate block holds no code point of its own: after U+D7FF comes U+E000.
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return { lower: prefix, upper: points.join('') + String.fromCodePoint(next) };
+    }
+  }
+  return { lower: prefix };
+}

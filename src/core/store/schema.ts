@@ -89,4 +89,11 @@ export const migrations: readonly Migration[] = [
     version: 10,
     statements: [`ALTER TABLE sweeps ADD COLUMN holder_pid INTEGER`],
   },
+  {
+    // `span.attributes.<key> ILIKE 'prefix%'` (core/search/traceSearch.ts): the values as lower()
+    // folds them, the ASCII case SQLite's LIKE ignores, so the prefix is an index range rather
+    // than a read of every value of the key.
+    version: 11,
+    statements: [`CREATE INDEX trace_span_attributes_by_folded_value ON trace_span_attributes (key, lower(value), trace_id)`],
+  },
 ];

@@ -4,10 +4,13 @@ import {
   CompareTracesRequest,
   type GetTraceParams,
   GetTraceRequest,
+  type GetTraceSpanParams,
+  GetTraceSpanRequest,
   type LogFeedbackParams,
   LogFeedbackRequest,
   type TraceCompareModel,
   type TraceModel,
+  type TraceSpanDetail,
 } from '../traceDashboard';
 import { type ArtifactPreview, type ArtifactPreviewParams, ArtifactPreviewRequest } from './artifactPreview';
 import {
@@ -56,6 +59,7 @@ export const serviceRequests = [
   SetNoteRequest,
   ArtifactPreviewRequest,
   GetTraceRequest,
+  GetTraceSpanRequest,
   LogFeedbackRequest,
   CompareTracesRequest,
 ] as const;
@@ -86,6 +90,7 @@ export interface ServiceMethods {
   'note/set': { params: SetNoteParams; result: SetNoteResult };
   'artifact/preview': { params: ArtifactPreviewParams; result: ArtifactPreview };
   'trace/get': { params: GetTraceParams; result: TraceModel };
+  'trace/span': { params: GetTraceSpanParams; result: TraceSpanDetail };
   'trace/logFeedback': { params: LogFeedbackParams; result: AssessmentModel };
   'trace/compare': { params: CompareTracesParams; result: TraceCompareModel };
 }

@@ -3,7 +3,7 @@
 // assessments, the span tree diff, and finding a traced function's definition.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { buildTraceModel } from '../../../src/dashboards/traceModel';
+import { buildFullTraceModel, buildSpanDetail, buildTraceModel } from '../../../src/dashboards/traceModel';
 import { diffTraces } from '../../../src/dashboards/traceDiff';
 import { findFunctionDefinitions, median } from '../../../src/core/traces/functionLocator';
 import type { TraceInfo } from '../../../src/core/traces/traceInfo';
@@ -32,12 +32,22 @@ function info(traceId: string): TraceInfo {
   };
 }
 
-function trace(names: readonly string[], failing?: string) {
+function traceSpans(names: readonly string[], failing?: string) {
   const traceId = newTraceId();
   const root = span({ traceId, name: 'agent', startMs: 1000, durationMs: 100, type: 'AGENT', functionName: 'run_agent' });
   const spans = [root, ...names.map((name, i) => span({ traceId, name, parent: root, startMs: 1010 + i * 10, durationMs: 5, type: 'LLM', error: name === failing ? 'boom' : undefined, tokens: { input: 7, output: 3 } }))];
   // Stored order is arrival order (children end first); the model must not depend on it.
-  return buildTraceModel(info(traceId), [...spans].reverse());
+  return { traceId, spans: [...spans].reverse() };
+}
+
+function trace(names: readonly string[], failing?: string) {
+  const { traceId, spans } = traceSpans(names, failing);
+  return buildTraceModel(info(traceId), spans);
+}
+
+function wholeTrace(names: readonly string[], failing?: string) {
+  const { traceId, spans } = traceSpans(names, failing);
+  return buildFullTraceModel(info(traceId), spans);
 }
 
 describe('trace viewer model', () => {
@@ -53,7 +63,7 @@ describe('trace viewer model', () => {
     );
     assert.equal(model.spans[0].functionName, 'run_agent');
     assert.equal(model.spans[2].status, 'ERROR');
-    assert.equal(model.spans[2].events[0].name, 'exception');
+    assert.equal(model.spans[2].statusMessage, 'boom');
     assert.equal(model.inputTokens, 14);
     assert.equal(model.outputTokens, 6);
     assert.deepEqual(model.request, { q: 'hi' });
@@ -65,8 +75,36 @@ describe('trace viewer model', () => {
     );
   });
 
+  test("the open carries each span's outline only; a span's inputs, attributes and events come when it is asked for", () => {
+    const traceId = newTraceId();
+    const root = span({ traceId, name: 'agent', startMs: 1000, durationMs: 100, type: 'AGENT', inputs: { string_value: '{"question": "why?"}' }, tokens: { input: 7, output: 3 } });
+    const failing = span({ traceId, name: 'tool', parent: root, startMs: 1010, durationMs: 5, type: 'TOOL', error: 'boom' });
+    const model = buildTraceModel(info(traceId), [failing, root]);
+    for (const outline of model.spans) {
+      for (const payload of ['inputs', 'outputs', 'attributes', 'events']) assert.ok(!(payload in outline), `${outline.name} carries no ${payload}`);
+    }
+    assert.deepEqual([model.spans[0].spanType, model.spans[0].inputTokens, model.spans[1].status], ['AGENT', 7, 'ERROR']);
+
+    const rootDetail = buildSpanDetail([failing, root], model.spans[0].spanId);
+    assert.deepEqual(rootDetail.inputs, { question: 'why?' });
+    assert.deepEqual(
+      rootDetail.attributes.map((a) => a.key),
+      ['mlflow.chat.tokenUsage'],
+      'the type, function name and trace id are the outline\'s; inputs and outputs apart',
+    );
+    const toolDetail = buildSpanDetail([failing, root], model.spans[1].spanId);
+    assert.deepEqual(
+      toolDetail.events.map((e) => e.name),
+      ['exception'],
+    );
+    // Whole, the same spans: what the compare diffs.
+    const whole = buildFullTraceModel(info(traceId), [failing, root]);
+    assert.deepEqual(whole.spans[1], { ...model.spans[1], ...toolDetail });
+    assert.throws(() => buildSpanDetail([failing, root], '00000000000000ff'), /has no span '00000000000000ff'/);
+  });
+
   test('trace compare: spans matched by place in the tree; added, removed and changed', () => {
-    const diff = diffTraces(trace(['plan', 'answer']), trace(['plan', 'search', 'answer'], 'answer'));
+    const diff = diffTraces(wholeTrace(['plan', 'answer']), wholeTrace(['plan', 'search', 'answer'], 'answer'));
     assert.deepEqual(
       diff.rows.map((row) => [row.name, row.change, row.changed.join(',')]),
       [

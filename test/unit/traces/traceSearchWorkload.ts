@@ -64,8 +64,12 @@ export const searchShapes: readonly SearchShape[] = [
     finds: 'a full page',
   },
   { what: "span.attributes.gen_ai.request.model != 'model_3'", request: { filter: "span.attributes.gen_ai.request.model != 'model_3'" }, finds: 'a full page' },
+  { what: "span.attributes.gen_ai.request.model ILIKE 'MODEL_1%'", request: { filter: "span.attributes.gen_ai.request.model ILIKE 'MODEL_1%'" }, finds: 'a full page' },
+  { what: "span.attributes.gen_ai.request.model RLIKE '^model_1'", request: { filter: "span.attributes.gen_ai.request.model RLIKE '^model_1'" }, finds: 'a full page' },
   // One trace of 100,000 meets these: probing every trace for them was the slow plan.
   { what: "span.attributes.gen_ai.request.model = 'rare-model'", request: { filter: "span.attributes.gen_ai.request.model = 'rare-model'" }, finds: 'the rare trace' },
   { what: "span.attributes.gen_ai.request.model LIKE 'rare%'", request: { filter: "span.attributes.gen_ai.request.model LIKE 'rare%'" }, finds: 'the rare trace' },
   { what: "span.attributes.gen_ai.request.model ILIKE 'RARE%'", request: { filter: "span.attributes.gen_ai.request.model ILIKE 'RARE%'" }, finds: 'the rare trace' },
+  // RLIKE reads every value of the key with RE2 when few traces meet it.
+  { what: "span.attributes.gen_ai.request.model RLIKE '^rare'", request: { filter: "span.attributes.gen_ai.request.model RLIKE '^rare'" }, finds: 'the rare trace' },
 ];

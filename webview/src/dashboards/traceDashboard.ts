@@ -1,11 +1,13 @@
 import {
   GetTraceRequest,
+  GetTraceSpanRequest,
   GoToSpanCodeRequest,
   LogFeedbackRequest,
   type AssessmentModel,
   type TraceDashboardState,
   type TraceModel,
-  type TraceSpanModel,
+  type TraceSpanDetail,
+  type TraceSpanOutline,
 } from '../../../src/protocol/traceDashboard';
 import { button } from '../components/button';
 import { el, replaceChildren } from '../components/dom';
@@ -26,7 +28,8 @@ const spanRowHeight = 22;
  * The trace viewer: the span tree as a waterfall (one row per span, indented by depth, its bar
  * placed on the trace's timeline; only the rows in view are drawn), and the selected span's inputs and outputs (chat messages as a
  * conversation, anything else as a JSON tree), attributes, events and exceptions; token totals and
- * assessments, with feedback added from here.
+ * assessments, with feedback added from here. The trace opens with each span's outline; a span's
+ * payload is asked for when it is selected, and kept until the trace is read again.
  */
 export class TraceDashboard implements Dashboard {
   private readonly header = el('header', { className: 'trace-header' });
@@ -37,7 +40,9 @@ export class TraceDashboard implements Dashboard {
   private selected: string | undefined;
   /** Each span's row number in the waterfall. */
   private readonly rowOfSpan = new Map<string, number>();
-  private readonly rows = new WindowedRows<TraceSpanModel>(this.waterfall, spanRowHeight, (span, index) => this.spanRow(span, index));
+  /** Payloads of the spans selected since the trace was last read. */
+  private readonly payloads = new Map<string, TraceSpanDetail>();
+  private readonly rows = new WindowedRows<TraceSpanOutline>(this.waterfall, spanRowHeight, (span, index) => this.spanRow(span, index));
   /** The trace's length in ms: where each span's bar sits on the timeline. */
   private timeline = 0.001;
 
@@ -88,6 +93,7 @@ export class TraceDashboard implements Dashboard {
       ),
     );
     this.timeline = total;
+    this.payloads.clear();
     this.rowOfSpan.clear();
     model.spans.forEach((span, index) => this.rowOfSpan.set(span.spanId, index));
     this.rows.show(model.spans);
@@ -97,7 +103,7 @@ export class TraceDashboard implements Dashboard {
     this.renderAssessments(model.assessments);
   }
 
-  private spanRow(span: TraceSpanModel, index: number): HTMLElement {
+  private spanRow(span: TraceSpanOutline, index: number): HTMLElement {
     const total = this.timeline;
     const bar = el('div', { className: `span-bar span-bar-${span.status.toLowerCase()}` });
     bar.style.marginLeft = `${(span.startMs / total) * 100}%`;
@@ -129,8 +135,7 @@ export class TraceDashboard implements Dashboard {
     if (this.selected !== undefined) this.rowElement(this.selected)?.classList.remove('selected');
     this.selected = spanId;
     this.rowElement(spanId)?.classList.add('selected');
-    const exceptions = span.events.filter((event) => event.name === 'exception');
-    const otherEvents = span.events.filter((event) => event.name !== 'exception');
+    const payload = el('div', { className: 'span-payload', attrs: { 'data-name': 'span-payload' } });
     replaceChildren(
       this.details,
       el('h2', { text: span.name }),
@@ -145,14 +150,24 @@ export class TraceDashboard implements Dashboard {
           : null,
       ),
       span.statusMessage ? el('p', { className: 'span-error', text: span.statusMessage }) : null,
-      section('Inputs', span.inputs),
-      section('Outputs', span.outputs),
-      ...exceptions.map((event) => exceptionBlock(event.attributes)),
-      span.attributes.length > 0 ? el('h3', { text: 'Attributes' }) : null,
-      span.attributes.length > 0 ? jsonTree(Object.fromEntries(span.attributes.map((a) => [a.key, a.value]))) : null,
-      otherEvents.length > 0 ? el('h3', { text: 'Events' }) : null,
-      ...otherEvents.map((event) => jsonTree(Object.fromEntries(event.attributes.map((a) => [a.key, a.value])), `${event.name} at ${formatMs(event.timeMs)}`, false)),
+      payload,
     );
+    const known = this.payloads.get(spanId);
+    if (known !== undefined) {
+      replaceChildren(payload, ...payloadBlocks(known));
+      return;
+    }
+    replaceChildren(payload, loading('Reading the span…'));
+    void this.ctx.status
+      .guard("read the span's inputs and outputs", async () => {
+        const detail = await this.ctx.client.request(GetTraceSpanRequest, { traceId: this.state.traceId, spanId });
+        this.payloads.set(spanId, detail);
+        // Another span may have been selected meanwhile: its own request fills its details.
+        if (payload.isConnected) replaceChildren(payload, ...payloadBlocks(detail));
+      })
+      .then(() => {
+        if (!this.payloads.has(spanId) && payload.isConnected) replaceChildren(payload, el('p', { text: 'The span could not be read (see above).' }));
+      });
   }
 
   /** A span's row while it is drawn (in view or near it). */
@@ -161,7 +176,7 @@ export class TraceDashboard implements Dashboard {
     return index === undefined ? undefined : this.rows.rowAt(index);
   }
 
-  private async goToCode(span: TraceSpanModel): Promise<void> {
+  private async goToCode(span: TraceSpanOutline): Promise<void> {
     await this.ctx.status.guard('go to the code of the span', () => this.ctx.client.request(GoToSpanCodeRequest, { traceId: this.state.traceId, spanId: span.spanId }));
   }
 
@@ -204,6 +219,21 @@ export class TraceDashboard implements Dashboard {
       ),
     );
   }
+}
+
+/** A span's inputs and outputs, exceptions, attributes and other events. */
+function payloadBlocks(detail: TraceSpanDetail): (HTMLElement | null)[] {
+  const exceptions = detail.events.filter((event) => event.name === 'exception');
+  const otherEvents = detail.events.filter((event) => event.name !== 'exception');
+  return [
+    section('Inputs', detail.inputs),
+    section('Outputs', detail.outputs),
+    ...exceptions.map((event) => exceptionBlock(event.attributes)),
+    detail.attributes.length > 0 ? el('h3', { text: 'Attributes' }) : null,
+    detail.attributes.length > 0 ? jsonTree(Object.fromEntries(detail.attributes.map((a) => [a.key, a.value]))) : null,
+    otherEvents.length > 0 ? el('h3', { text: 'Events' }) : null,
+    ...otherEvents.map((event) => jsonTree(Object.fromEntries(event.attributes.map((a) => [a.key, a.value])), `${event.name} at ${formatMs(event.timeMs)}`, false)),
+  ];
 }
 
 function section(title: string, value: unknown): HTMLElement | null {
