@@ -21,6 +21,7 @@ import {
   writeUserSettings,
 } from './codeServerLaunch.mjs';
 import { startGuestOwner } from './guestOwner.mjs';
+import { serverProcessMarker, stopServerProcesses } from './serverProcessSweep.mjs';
 
 const summaryPattern = /(\d+) passed, (\d+) failed/;
 
@@ -90,7 +91,7 @@ export async function runIntegrationTests({
       '--server-data-dir', sandbox.serverData,
       '--extensions-dir', sandbox.extensions,
     ],
-    { env: codeServerEnv(), onOutput: (line) => serverLog.push(line) },
+    { env: codeServerEnv(serverProcessMarker(sandbox.root)), onOutput: (line) => serverLog.push(line) },
   );
 
   let browser;
@@ -114,7 +115,8 @@ export async function runIntegrationTests({
         outcome = await runWindowUntilDone({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, failures, log });
       } finally {
         await owner?.stop();
-        if (window.settings?.['runlens.server.mode'] === 'process') stopFolderServer(window.folders[0], log);
+        // The next window starts from a folder no server process holds, and nothing outlives the run.
+        await stopWindowServers(sandbox.root, window.name, log);
       }
       if (outcome.summary) {
         totals.passed += outcome.summary.passed;
@@ -140,6 +142,7 @@ export async function runIntegrationTests({
     clearTimeout(watchdog);
     await browser?.close().catch(() => undefined);
     await server.stop();
+    await stopWindowServers(sandbox.root, 'last', log);
     removeSandbox(sandbox);
   }
 }
@@ -220,14 +223,10 @@ async function runWindowUntilDone(options) {
   }
 }
 
-/** Stops the RunLens server process a window in `runlens.server.mode` "process" started for its folder. */
-function stopFolderServer(folder, log) {
-  try {
-    const { pid } = JSON.parse(readFileSync(path.join(folder, '.runlens', 'owner.json'), 'utf8'));
-    process.kill(pid, 'SIGTERM');
-  } catch (error) {
-    if (error.code !== 'ENOENT' && error.code !== 'ESRCH') log(`integration: could not stop the server process of ${folder}: ${error.message}`);
-  }
+/** Stops the RunLens server processes the window's extension hosts started (the default server mode). */
+async function stopWindowServers(run, windowName, log) {
+  const stopped = await stopServerProcesses(run);
+  if (stopped.length > 0) log(`integration: stopped the ${windowName} window's RunLens server process(es) ${stopped.join(', ')}`);
 }
 
 /**
