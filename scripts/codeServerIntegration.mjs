@@ -21,7 +21,6 @@ import {
   writeUserSettings,
 } from './codeServerLaunch.mjs';
 import { startGuestOwner } from './guestOwner.mjs';
-import { serverProcessMarker, stopServerProcesses } from './serverProcessSweep.mjs';
 
 const summaryPattern = /(\d+) passed, (\d+) failed/;
 
@@ -91,7 +90,7 @@ export async function runIntegrationTests({
       '--server-data-dir', sandbox.serverData,
       '--extensions-dir', sandbox.extensions,
     ],
-    { env: codeServerEnv(serverProcessMarker(sandbox.root)), onOutput: (line) => serverLog.push(line) },
+    { env: codeServerEnv(), onOutput: (line) => serverLog.push(line) },
   );
 
   let browser;
@@ -116,7 +115,8 @@ export async function runIntegrationTests({
       } finally {
         await owner?.stop();
         // The next window starts from a folder no server process holds, and nothing outlives the run.
-        await stopWindowServers(sandbox.root, window.name, log);
+        const stopped = await server.stopRunLensServers();
+        if (stopped.length > 0) log(`integration: stopped the RunLens server process(es) of the ${window.name} window: ${stopped.join(', ')}`);
       }
       if (outcome.summary) {
         totals.passed += outcome.summary.passed;
@@ -142,7 +142,6 @@ export async function runIntegrationTests({
     clearTimeout(watchdog);
     await browser?.close().catch(() => undefined);
     await server.stop();
-    await stopWindowServers(sandbox.root, 'last', log);
     removeSandbox(sandbox);
   }
 }
@@ -221,12 +220,6 @@ async function runWindowUntilDone(options) {
     rmSync(marker);
     options.log(`integration: ${options.window.name} window: its extension host is gone; opening the window again`);
   }
-}
-
-/** Stops the RunLens server processes the window's extension hosts started (the default server mode). */
-async function stopWindowServers(run, windowName, log) {
-  const stopped = await stopServerProcesses(run);
-  if (stopped.length > 0) log(`integration: stopped the ${windowName} window's RunLens server process(es) ${stopped.join(', ')}`);
 }
 
 /**
