@@ -175,7 +175,14 @@ function testWindows(sandbox, mainTestsPath) {
     { name: 'guest window', tests: path.join(testsDir, 'guestWindow', 'index.js'), open: ['folder', guest], folders: [guest], ownedElsewhere: true },
     // Reloads itself while a launched script logs: the window's entry point runs again in the next extension host,
     // which checks that the script lived on.
-    { name: 'reload', tests: path.join(testsDir, 'survival', 'reload', 'index.js'), open: ['folder', survival('reload')], folders: [survival('reload')] },
+    // The window serves the store itself (`window`, whatever the default): process-mode-reload is its twin.
+    {
+      name: 'reload',
+      tests: path.join(testsDir, 'survival', 'reload', 'index.js'),
+      open: ['folder', survival('reload')],
+      folders: [survival('reload')],
+      settings: { 'runlens.server.mode': 'window' },
+    },
     // The same with the store served by a RunLens server process; its second extension host also kills itself with
     // SIGKILL, and the window is opened again (runWindowUntilDone).
     {
