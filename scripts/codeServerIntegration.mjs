@@ -55,8 +55,9 @@ const workbenchNoise = [
 export async function runIntegrationTests({
   extensionDevelopmentPath = repoRoot,
   extensionTestsPath = path.join(repoRoot, 'out/test/integration/index.js'),
-  // Seven windows, one of them reloaded twice and one whose extension host is killed: ~4 min idle.
-  timeoutMs = 600_000,
+  // Seven windows, one of them reloaded twice and one whose extension host is killed: ~4 min idle, over 15 min at a
+  // load of 15-20 on two cores.
+  timeoutMs = 1_200_000,
   log = (line) => console.log(line),
 } = {}) {
   if (!isCodeServerInstalled()) {
@@ -114,7 +115,9 @@ export async function runIntegrationTests({
         outcome = await runWindowUntilDone({ browser, port, extensionDevelopmentPath, window, ended: Promise.race([timedOut, serverDied]), serverLog, failures, log });
       } finally {
         await owner?.stop();
-        if (window.settings?.['runlens.server.mode'] === 'process') stopFolderServer(window.folders[0], log);
+        // The next window starts from a folder no server process holds, and nothing outlives the run.
+        const stopped = await server.stopRunLensServers();
+        if (stopped.length > 0) log(`integration: stopped the RunLens server process(es) of the ${window.name} window: ${stopped.join(', ')}`);
       }
       if (outcome.summary) {
         totals.passed += outcome.summary.passed;
@@ -172,7 +175,14 @@ function testWindows(sandbox, mainTestsPath) {
     { name: 'guest window', tests: path.join(testsDir, 'guestWindow', 'index.js'), open: ['folder', guest], folders: [guest], ownedElsewhere: true },
     // Reloads itself while a launched script logs: the window's entry point runs again in the next extension host,
     // which checks that the script lived on.
-    { name: 'reload', tests: path.join(testsDir, 'survival', 'reload', 'index.js'), open: ['folder', survival('reload')], folders: [survival('reload')] },
+    // The window serves the store itself (`window`, whatever the default): process-mode-reload is its twin.
+    {
+      name: 'reload',
+      tests: path.join(testsDir, 'survival', 'reload', 'index.js'),
+      open: ['folder', survival('reload')],
+      folders: [survival('reload')],
+      settings: { 'runlens.server.mode': 'window' },
+    },
     // The same with the store served by a RunLens server process; its second extension host also kills itself with
     // SIGKILL, and the window is opened again (runWindowUntilDone).
     {
@@ -217,16 +227,6 @@ async function runWindowUntilDone(options) {
     }
     rmSync(marker);
     options.log(`integration: ${options.window.name} window: its extension host is gone; opening the window again`);
-  }
-}
-
-/** Stops the RunLens server process a window in `runlens.server.mode` "process" started for its folder. */
-function stopFolderServer(folder, log) {
-  try {
-    const { pid } = JSON.parse(readFileSync(path.join(folder, '.runlens', 'owner.json'), 'utf8'));
-    process.kill(pid, 'SIGTERM');
-  } catch (error) {
-    if (error.code !== 'ENOENT' && error.code !== 'ESRCH') log(`integration: could not stop the server process of ${folder}: ${error.message}`);
   }
 }
 

@@ -1,6 +1,7 @@
 // The moving parts shared by the integration runner, the workbench e2e test and `npm start`:
 // free ports, throwaway folders, a server process that is waited for and stopped as a whole, and Chromium.
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -15,6 +16,7 @@ import {
   node24Binary,
   quietSettings,
 } from './codeServerPaths.mjs';
+import { serverProcessMarker, stopServerProcesses } from './serverProcessSweep.mjs';
 
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -55,7 +57,8 @@ export function writeUserSettings(userDataDir, overrides = {}) {
  * and other children it spawned. Its output goes to `onOutput` line by line.
  */
 export function startServerProcess(command, args, { env = codeServerEnv(), cwd, onOutput } = {}) {
-  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = randomBytes(8).toString('hex');
+  const child = spawn(command, args, { cwd, env: { ...env, ...serverProcessMarker(run) }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   for (const stream of [child.stdout, child.stderr]) {
     let pending = '';
@@ -71,18 +74,25 @@ export function startServerProcess(command, args, { env = codeServerEnv(), cwd, 
   return {
     child,
     exited,
-    /** Stops the whole process group: SIGTERM, then SIGKILL if it is still there after a grace period. */
+    /**
+     * Stops the RunLens server processes its extension hosts started (detached, so not in its process group),
+     * and returns their pids.
+     */
+    stopRunLensServers: () => stopServerProcesses(run),
+    /** Stops the whole process group, then the RunLens server processes: SIGTERM, then SIGKILL after a grace period. */
     stop(graceMs = 3000) {
       stopping ??= (async () => {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        signalGroup(child.pid, 'SIGTERM');
-        const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-        if ((await Promise.race([exited.then(() => 'exited'), timer])) !== 'exited') {
+        if (child.exitCode === null && child.signalCode === null) {
+          signalGroup(child.pid, 'SIGTERM');
+          const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+          if ((await Promise.race([exited.then(() => 'exited'), timer])) !== 'exited') {
+            signalGroup(child.pid, 'SIGKILL');
+            await exited;
+          }
+          // Children that outlived their parent (an extension host, a terminal) are still in the group.
           signalGroup(child.pid, 'SIGKILL');
-          await exited;
         }
-        // Children that outlived their parent (an extension host, a terminal) are still in the group.
-        signalGroup(child.pid, 'SIGKILL');
+        await stopServerProcesses(run);
       })();
       return stopping;
     },

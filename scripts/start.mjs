@@ -1,6 +1,7 @@
 // `npm start`: RunLens as a person meets it. Builds and packages the .vsix, installs it into a code-server kept in
 // .vscode-test/start/ (installing code-server first if needed), serves the workbench on examples/ at
-// http://127.0.0.1:PORT and keeps running until Ctrl-C.
+// http://127.0.0.1:PORT and keeps running until Ctrl-C, which also stops the RunLens server processes its windows
+// started (one per folder, on first use: `runlens.server.mode` "process").
 //
 //   node scripts/start.mjs [--port 8080]
 //
@@ -57,6 +58,7 @@ try {
   const exit = await server.exited;
   if (stopping) await new Promise(() => {}); // stop() exits the process once the whole group is gone
   console.error(`code-server exited (${JSON.stringify(exit)})`);
+  await server.stop(); // the RunLens server processes its windows started go with it
   process.exit(1);
 } catch (error) {
   console.error(`start: ${error instanceof Error ? error.message : error}`);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DashboardService } from '../dashboards/dashboardService';
@@ -143,17 +144,45 @@ async function serve(args: readonly string[]): Promise<number> {
   );
   const freshSignIn = () => console.log(signInLine(server.url, dashboards.mintSignInPath()));
   if (process.stdin.isTTY) process.stdin.on('data', freshSignIn);
-  const why = await Promise.race([stopSignal().then(() => 'signal'), idle.then(() => 'idle')]);
+  const deleted = storeDeleted(storeDir);
+  const why = await Promise.race([stopSignal().then(() => 'signal'), idle.then(() => 'idle'), deleted.promise.then(() => 'deleted')]);
   lifetime?.dispose();
+  deleted.dispose();
   if (why === 'idle') console.log(`RunLens: nothing to serve for ${options.idleMinutes} minute(s) (no request, no launched script running).`);
   process.stdin.off('data', freshSignIn);
   process.stdin.pause();
+  if (why === 'deleted') {
+    // What it held is gone; no last checkpoint, so that a store made meanwhile in its place stays whole.
+    console.log(`RunLens: ${storeDir} was deleted; stopping without writing anything.`);
+    dashboards.close();
+    await server.close();
+    store.abandon();
+    return 0;
+  }
   console.log('RunLens: stopping (requests in flight finish, then the store is checkpointed)...');
   dashboards.close();
   await server.close();
   store.close();
   console.log('RunLens: stopped.');
   return 0;
+}
+
+/** How often `serve` looks whether its store's folder is still there. */
+const presenceCheckMs = 2_000;
+
+/**
+ * Resolves once the store's folder is gone (a person deleted `.runlens/`): a server process would
+ * otherwise serve, until idle, a store no window reads and whose writes land in deleted files.
+ */
+function storeDeleted(storeDir: string): { promise: Promise<void>; dispose(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const promise = new Promise<void>((resolve) => {
+    timer = setInterval(() => {
+      if (!existsSync(storeDir)) resolve();
+    }, presenceCheckMs);
+    timer.unref();
+  });
+  return { promise, dispose: () => clearInterval(timer) };
 }
 
 function parseServeArgs(args: readonly string[]): ServeOptions {

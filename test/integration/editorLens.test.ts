@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { CaptureTag } from '../../src/core/launches/captureTags';
-import type { TrackingStore } from '../../src/core/store/trackingStore';
 import { git, writeFile } from './launchSupport';
+import { tracking, type Tracking } from './runsTreeSupport';
 import { runLensApi, waitFor, workspaceDir } from './support';
 
 // The editor knows your experiments: the summary lens above a script, hovers on the keys it logs,
-// and the diff against its best run, over runs of the script seeded in the window's store.
+// and the diff against its best run, over runs of the script logged to the folder's tracking server.
 
 const script = [
   'import argparse', // 0
@@ -27,7 +27,7 @@ const folderName = 'editor-lens';
 
 interface Seeded {
   readonly uri: vscode.Uri;
-  readonly tracking: TrackingStore;
+  readonly tracking: Tracking;
   readonly experimentId: string;
   readonly commit: string;
 }
@@ -40,34 +40,36 @@ async function seed(): Promise<Seeded> {
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'train');
   const commit = git(repo, 'rev-parse', 'HEAD').trim();
-  const store = await (await runLensApi()).workspaceStore();
-  assert.ok(store, 'this window owns the store');
-  const tracking = store.tracking;
-  const experimentId = tracking.createExperiment({ name: `editor-lens-${Date.now()}` });
+  // Logged as a script logs them, to whichever process serves the folder's store.
+  const server = await tracking(await runLensApi());
+  const experimentId = await server.createExperiment('editor-lens');
   const now = Date.now();
   for (const [index, lr, mse] of [
     [0, '0.1', 0.3],
     [1, '0.01', 0.0104],
     [2, '0.5', 0.9],
   ] as const) {
-    logRun(tracking, experimentId, commit, { start: now - (3 - index) * 120_000, lr, mse: [mse * 4, mse * 2, mse] });
+    await logRun(server, experimentId, commit, { start: now - (3 - index) * 120_000, lr, mse: [mse * 4, mse * 2, mse] });
   }
-  return { uri: vscode.Uri.file(file), tracking, experimentId, commit };
+  return { uri: vscode.Uri.file(file), tracking: server, experimentId, commit };
 }
 
-function logRun(tracking: TrackingStore, experimentId: string, commit: string, run: { start: number; lr: string; mse: readonly number[]; end?: boolean }): string {
-  const tags = [
-    { key: CaptureTag.SourceName, value: `${folderName}/train.py` },
-    { key: CaptureTag.GitCommit, value: commit },
-    { key: CaptureTag.GitDirty, value: 'false' },
-  ];
-  const { run_id: runId } = tracking.createRun({ experimentId, startTime: run.start, tags }).info;
-  tracking.logBatch(runId, {
+async function logRun(server: Tracking, experimentId: string, commit: string, run: { start: number; lr: string; mse: readonly number[]; end?: boolean }): Promise<string> {
+  const tags = { [CaptureTag.SourceName]: `${folderName}/train.py`, [CaptureTag.GitCommit]: commit, [CaptureTag.GitDirty]: 'false' };
+  const runId = await server.createRun(experimentId, { startTime: run.start, tags });
+  await server.post('runs/log-batch', {
+    run_id: runId,
     params: [{ key: 'lr', value: run.lr }],
     metrics: run.mse.map((value, step) => ({ key: 'mse', value, step, timestamp: run.start + step })),
   });
-  if (run.end !== false) tracking.updateRun(runId, { status: 'FINISHED', endTime: run.start + 1_000 });
+  if (run.end !== false) await server.post('runs/update', { run_id: runId, status: 'FINISHED', end_time: run.start + 1_000 });
   return runId;
+}
+
+/** The runs of the experiment that match the filter, in the order asked for (MLflow's runs/search). */
+async function searchRuns(server: Tracking, experimentId: string, filter: string, orderBy: string[] = []): Promise<{ info: { run_id: string } }[]> {
+  const found = await server.post<{ runs?: { info: { run_id: string } }[] }>('runs/search', { experiment_ids: [experimentId], filter, order_by: orderBy });
+  return found.runs ?? [];
 }
 
 async function lensTitles(uri: vscode.Uri): Promise<string[]> {
@@ -110,8 +112,8 @@ suite('The editor knows your experiments', () => {
     await vscode.commands.executeCommand(lens.command!.command, ...(lens.command!.arguments ?? []));
     const host = await waitFor('the experiment dashboard', () => api.dashboards.hosts.find((h) => !before.includes(h)));
     assert.deepEqual(host.state, { kind: 'experiment', experimentId: seeded.experimentId, filter: `tags.\`mlflow.source.name\` IN ('${folderName}/train.py', '${seeded.uri.fsPath}')` });
-    const filtered = seeded.tracking.searchRuns({ experimentIds: [seeded.experimentId], filter: host.state.kind === 'experiment' ? host.state.filter : '' });
-    assert.equal(filtered.runs.length, 3, "the filter selects the file's runs");
+    const filtered = await searchRuns(seeded.tracking, seeded.experimentId, host.state.kind === 'experiment' ? (host.state.filter ?? '') : '');
+    assert.equal(filtered.length, 3, "the filter selects the file's runs");
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
@@ -149,10 +151,10 @@ suite('The editor knows your experiments', () => {
     assert.equal(api.editorLens.storeReads(), reads, 'no store read while typing (lenses and hovers answer from the cache)');
     await vscode.commands.executeCommand('workbench.action.files.revert');
 
-    const runId = logRun(seeded.tracking, seeded.experimentId, seeded.commit, { start: Date.now(), lr: '0.001', mse: [0.002], end: false });
+    const runId = await logRun(seeded.tracking, seeded.experimentId, seeded.commit, { start: Date.now(), lr: '0.001', mse: [0.002], end: false });
     await waitFor('the running run in the lens', async () => (await summaryLens(seeded.uri))?.command?.title.includes('4 runs · last RUNNING'), 5_000);
     const ended = performance.now();
-    seeded.tracking.updateRun(runId, { status: 'FINISHED', endTime: Date.now() });
+    await seeded.tracking.post('runs/update', { run_id: runId, status: 'FINISHED', end_time: Date.now() });
     await waitFor('the ended run in the lens', async () => (await summaryLens(seeded.uri))?.command?.title.includes('last FINISHED just now · best mse 0.002 (lr=0.001)'), 5_000);
     const ms = performance.now() - ended;
     assert.ok(ms <= 1_000, `the run's end showed after ${Math.round(ms)} ms`);
@@ -170,7 +172,7 @@ suite('The editor knows your experiments', () => {
     });
     assert.equal(tab.original.scheme, 'runlens-run-source');
     assert.equal(tab.modified.toString(), seeded.uri.toString());
-    const best = seeded.tracking.searchRuns({ experimentIds: [seeded.experimentId], orderBy: ['metrics.mse ASC'], maxResults: 1 }).runs[0];
+    const [best] = await searchRuns(seeded.tracking, seeded.experimentId, '', ['metrics.mse ASC']);
     assert.equal(tab.original.path, `/${best.info.run_id}/${folderName}/train.py`, 'the left side is the best run (mse 0.002)');
     const before = await vscode.workspace.openTextDocument(tab.original);
     assert.equal(before.getText(), script, "the left side is the file at the run's commit");

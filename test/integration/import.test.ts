@@ -3,38 +3,62 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { Run } from '../../src/core/entities';
 import type { ImportSummary } from '../../src/importers/importMlflowData';
-import type { WorkspaceStore } from '../../src/core/store/workspaceStore';
 import { CommandId } from '../../src/vscode/contributions';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import { fixtureRuns, type MlflowFixture } from '../fixtures/mlflow-data/fixtureSpec';
 import { writeMlflowDb } from '../fixtures/mlflow-data/writeMlflowDb';
 import { writeMlruns } from '../fixtures/mlflow-data/writeMlruns';
-import { tableSnapshot } from '../fixtures/store/tableSnapshot';
 import { acceptNotification, fixtureNamed, importCancelledWhileWriting, nextNotice } from './importSupport';
-import { experimentNode, labelOf, resetRunsView, runNodes } from './runsTreeSupport';
+import { experimentNode, labelOf, resetRunsView, runNodes, tracking, type Tracking } from './runsTreeSupport';
 import { children, runLensApi, waitFor, workspaceDir } from './support';
 
 // Import MLflow Data in the real VS Code: the offer when the workspace holds an mlruns/ folder,
 // accepted through the notification's own button; an mlflow.db through the command; importing
 // again; and the progress notification's Cancel, pressed while the import writes. The fixtures
-// come from the project's generator, the same as the importer's unit tests.
+// come from the project's generator, the same as the importer's unit tests. What was imported is read
+// from the folder's tracking server (MLflow's REST API), whichever process serves the store.
 
 const clearNotifications = 'notifications.clearAll';
 
 suite('Import MLflow data', () => {
   let api: RunLensApi;
-  let store: WorkspaceStore;
+  let server: Tracking;
   let work: string;
   const workspaceMlruns = (): string => path.join(workspaceDir(), 'mlruns');
+
+  /** The experiment of that name at the tracking server, or undefined when it has none. */
+  async function experimentNamed(name: string): Promise<{ experiment_id: string } | undefined> {
+    const endpoint = await api.trackingEndpoint();
+    assert.ok(endpoint);
+    const response = await fetch(`${endpoint.url}/api/2.0/mlflow/experiments/get-by-name?experiment_name=${encodeURIComponent(name)}`, {
+      headers: { authorization: `Bearer ${endpoint.token}` },
+    });
+    if (response.status === 404) return undefined;
+    assert.equal(response.status, 200, await response.clone().text());
+    return ((await response.json()) as { experiment: { experiment_id: string } }).experiment;
+  }
+
+  /** Every run of the fixture's experiments as the server answers it, deleted ones too: equal before and after, not a row was added. */
+  async function storedRuns(fixture: MlflowFixture): Promise<Run[][]> {
+    const runs: Run[][] = [];
+    for (const experiment of fixture.experiments) {
+      const stored = await experimentNamed(experiment.name);
+      if (!stored) continue;
+      const found = await server.post<{ runs?: Run[] }>('runs/search', { experiment_ids: [stored.experiment_id], run_view_type: 'ALL', max_results: 1000 });
+      runs.push(found.runs ?? []);
+    }
+    return runs;
+  }
 
   /** Every fixture run is in the store and, unless deleted, under its experiment in the Runs view. */
   async function assertImported(fixture: MlflowFixture): Promise<void> {
     for (const experiment of fixture.experiments.filter((e) => !e.deleted)) {
-      const stored = store.tracking.getExperimentByName(experiment.name);
+      const stored = await experimentNamed(experiment.name);
       assert.ok(stored, `experiment '${experiment.name}' is in the store`);
       for (const run of experiment.runs) {
-        const info = store.tracking.getRun(run.runId).info;
+        const { info } = (await server.get<{ run: Run }>('runs/get', { run_id: run.runId })).run;
         assert.equal(info.experiment_id, stored.experiment_id);
         assert.equal(info.run_name, run.name);
         assert.equal(info.status, run.status);
@@ -50,20 +74,19 @@ suite('Import MLflow data', () => {
 
   suiteSetup(async () => {
     api = await runLensApi();
-    const opened = await api.workspaceStore();
-    assert.ok(opened, 'this window owns the workspace store');
-    store = opened;
+    server = await tracking(api);
     work = mkdtempSync(path.join(os.tmpdir(), 'runlens-import-it-'));
     await resetRunsView();
     await vscode.commands.executeCommand(clearNotifications);
   });
 
   suiteTeardown(async () => {
-    rmSync(work, { recursive: true, force: true });
+    if (work) rmSync(work, { recursive: true, force: true });
     rmSync(workspaceMlruns(), { recursive: true, force: true });
     // The suites after this one find the workspace's experiments as they left them.
-    for (const experiment of store.tracking.listExperiments()) {
-      if (/ \[(offered|database|again|cancelled)\]$/.test(experiment.name)) store.tracking.deleteExperiment(experiment.experiment_id);
+    const { experiments = [] } = await server.post<{ experiments?: { experiment_id: string; name: string }[] }>('experiments/search', { max_results: 1000 });
+    for (const experiment of experiments) {
+      if (/ \[(offered|database|again|cancelled)\]$/.test(experiment.name)) await server.post('experiments/delete', { experiment_id: experiment.experiment_id });
     }
     await vscode.commands.executeCommand(clearNotifications);
   });
@@ -95,14 +118,14 @@ suite('Import MLflow data', () => {
     assert.equal(first.runs.imported, fixtureRuns(fixture).length);
     await assertImported(fixture);
 
-    const rows = tableSnapshot(store.db);
+    const runs = await storedRuns(fixture);
     const summaryShown = nextNotice(api, 'summary');
     const again = await vscode.commands.executeCommand<ImportSummary>(CommandId.ImportMlflowData, { path: file, artifacts: 'copy' });
     assert.ok(again);
     assert.equal(again.runs.imported, 0);
     assert.equal(again.runs.alreadyPresent, fixtureRuns(fixture).length);
     assert.equal(again.metricPoints, 0);
-    assert.deepEqual(tableSnapshot(store.db), rows, 'not a row was added');
+    assert.deepEqual(await storedRuns(fixture), runs, 'not a run was added or changed');
     assert.match((await summaryShown).message, new RegExp(`^RunLens: Imported 0 runs, 0 metric points, 0 new experiments, 0 artifact files from .*; ${fixtureRuns(fixture).length} runs already in RunLens`));
   });
 
@@ -113,12 +136,18 @@ suite('Import MLflow data', () => {
     const source = path.join(work, 'cancelled', 'mlruns');
     writeMlruns(fixture, source);
     await vscode.commands.executeCommand(clearNotifications);
-    const rows = tableSnapshot(store.db);
-    const artifactsBefore = readdirSync(path.dirname(store.artifacts.root)).sort();
+    // Where an import stages the artifacts it copies, beside the store's artifacts.
+    const storeDir = path.join(workspaceDir(), '.runlens');
+    const artifactsBefore = readdirSync(storeDir).sort();
 
     await importCancelledWhileWriting(api, source, 60_000);
-    assert.deepEqual(tableSnapshot(store.db), rows, 'not a row was written');
-    assert.equal(store.tracking.getExperimentByName(fixture.experiments[0].name), undefined);
-    assert.deepEqual(readdirSync(path.dirname(store.artifacts.root)).sort(), artifactsBefore, 'no staged artifacts left behind');
+    for (const experiment of fixture.experiments) {
+      assert.equal(await experimentNamed(experiment.name), undefined, `no experiment '${experiment.name}'`);
+    }
+    const { status } = await fetch(`${(await api.trackingEndpoint())!.url}/api/2.0/mlflow/runs/get?run_id=${fixture.experiments[0].runs[0].runId}`, {
+      headers: { authorization: `Bearer ${(await api.trackingEndpoint())!.token}` },
+    });
+    assert.equal(status, 404, 'no run of the cancelled import was written');
+    assert.deepEqual(readdirSync(storeDir).sort(), artifactsBefore, 'no staged artifacts left behind');
   });
 });

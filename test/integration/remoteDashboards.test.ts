@@ -17,6 +17,7 @@ import { CommandId } from '../../src/vscode/contributions';
 import type { AnsweredRequest, WebviewHost } from '../../src/vscode/dashboards/webviewHost';
 import type { RemoteExperimentNode, RemoteRunNode, RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
+import { tracking as folderTracking } from './runsTreeSupport';
 import { children, runLensApi, waitFor } from './support';
 import { SpanFiles } from '../../src/core/traces/spanFiles';
 import { TraceStore } from '../../src/core/traces/traceStore';
@@ -77,11 +78,11 @@ suite('Dashboards on a remote MLflow server', () => {
     tracking.updateRun(remoteRunId, { status: 'FINISHED', endTime: Date.now() });
     await vscode.commands.executeCommand(CommandId.AddRemoteServer, { name, url: server.url, auth: { kind: 'token', token } });
 
-    const store = await api.workspaceStore();
-    assert.ok(store, 'this window owns the workspace store');
-    const localExperiment = store.tracking.createExperiment({ name: `remote-compare-${Date.now()}` });
-    localRunId = store.tracking.createRun({ experimentId: localExperiment, runName: 'local-run', startTime: Date.now() }).info.run_id;
-    store.tracking.logBatch(localRunId, {
+    // The workspace's run, logged as a script logs it to the folder's tracking server.
+    const workspace = await folderTracking(api);
+    localRunId = await workspace.createRun(await workspace.createExperiment('remote-compare'), { name: 'local-run' });
+    await workspace.post('runs/log-batch', {
+      run_id: localRunId,
       params: [{ key: 'lr', value: '0.1' }, { key: 'batch', value: '32' }],
       metrics: [0, 1].map((step) => ({ key: 'loss', value: 1 / (step + 1), timestamp: Date.now(), step })),
     });

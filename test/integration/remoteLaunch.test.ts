@@ -24,6 +24,7 @@ import { imprintOfCapture } from '../../src/capture/captureImprint';
 import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import { git, launchAndWait, tagsOf, writeFile } from './launchSupport';
+import { tracking } from './runsTreeSupport';
 import { children, runLensApi, waitFor, workspaceDir } from './support';
 import { SpanFiles } from '../../src/core/traces/spanFiles';
 import { TraceStore } from '../../src/core/traces/traceStore';
@@ -126,13 +127,15 @@ suite('Launches that log to a remote server', () => {
       assert.ok(output?.includes('second run done\n'), `output.log: ${output}`);
     }
 
-    const workspace = await (await runLensApi()).workspaceStore();
-    assert.ok(workspace);
-    const local = workspace.tracking.searchRuns({
-      experimentIds: workspace.tracking.listExperiments('ALL').map((e) => e.experiment_id),
+    // Asked of the folder's tracking server, whichever process serves the workspace store.
+    const workspace = await tracking(await runLensApi());
+    const { experiments = [] } = await workspace.post<{ experiments?: { experiment_id: string }[] }>('experiments/search', { view_type: 'ALL', max_results: 1000 });
+    const local = await workspace.post<{ runs?: unknown[] }>('runs/search', {
+      experiment_ids: experiments.map((e) => e.experiment_id),
       filter: `tags.\`runlens.launch.id\` = '${report.ended.launchId}'`,
+      run_view_type: 'ALL',
     });
-    assert.deepEqual(local.runs, [], 'nothing of this launch in the workspace store');
+    assert.deepEqual(local.runs ?? [], [], 'nothing of this launch in the workspace store');
   });
 
   test("the remote server's root in the Runs view shows the launch's run after it ended", async () => {

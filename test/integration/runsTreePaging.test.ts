@@ -1,10 +1,15 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import * as vscode from 'vscode';
-import { createRun } from '../../src/core/store/tracking/runs';
+import type { ImportSummary } from '../../src/importers/importMlflowData';
 import { CommandId } from '../../src/vscode/contributions';
 import type { RunLensApi } from '../../src/vscode/runLensExtension';
 import type { ExperimentNode, RunsTreeNode } from '../../src/vscode/runs/runsTreeNodes';
-import { experimentNode, resetRunsView, runNodes } from './runsTreeSupport';
+import type { FixtureRun, MlflowFixture } from '../fixtures/mlflow-data/fixtureSpec';
+import { writeMlflowDb } from '../fixtures/mlflow-data/writeMlflowDb';
+import { experimentNode, resetRunsView, runNodes, tracking } from './runsTreeSupport';
 import { children, runLensApi } from './support';
 
 // An experiment of 10,000 runs: the view loads it a page at a time, and expanding it stays fast.
@@ -12,6 +17,33 @@ import { children, runLensApi } from './support';
 const runCount = 10_000;
 const pageSize = 200;
 const expandBudgetMs = 200;
+
+/**
+ * An MLflow database of one experiment of `count` finished runs, `run-00000` the oldest: how a person brings
+ * that many runs in (Import MLflow Data…), one import job at whichever process serves the store, where a
+ * request per run would take a minute of fsyncs here.
+ */
+function manyRuns(name: string, count: number, t0: number): MlflowFixture {
+  const runs = Array.from(
+    { length: count },
+    (_, i): FixtureRun => ({
+      runId: i.toString(16).padStart(32, '0'),
+      name: `run-${String(i).padStart(5, '0')}`,
+      userId: 'runlens-test',
+      status: 'FINISHED',
+      startTime: t0 + i * 10,
+      endTime: t0 + i * 10 + 5,
+      deleted: false,
+      params: [],
+      tags: [],
+      metrics: [],
+      artifacts: new Map(),
+      datasetInputs: [],
+      outputs: [],
+    }),
+  );
+  return { experiments: [{ id: '0', name, deleted: false, creationTime: t0, tags: [], runs }], loggedModels: [], registeredModels: [] };
+}
 
 /** Expands the node as VS Code does: its children, then an item for each. */
 async function expand(api: RunLensApi, node: RunsTreeNode): Promise<{ nodes: RunsTreeNode[]; ms: number }> {
@@ -28,20 +60,22 @@ suite('Runs view: paging over 10,000 runs', () => {
   const t0 = Date.now() - 3_600_000;
 
   suiteSetup(async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     api = await runLensApi();
     await resetRunsView();
-    const store = await api.workspaceStore();
-    assert.ok(store, 'this window owns the store');
-    experimentId = store.tracking.createExperiment({ name: `paging-${Date.now().toString(36)}` });
-    // One transaction through the extension's own store: a request per run would take ~20 s of fsyncs here.
+    const name = `paging-${Date.now().toString(36)}`;
     const started = performance.now();
-    store.db.write((tx) => {
-      for (let i = 0; i < runCount; i++) {
-        createRun(tx, { experimentId, runName: `run-${String(i).padStart(5, '0')}`, startTime: t0 + i * 10 }, Date.now());
-      }
-    });
-    console.log(`runs view: seeded ${runCount} runs in ${(performance.now() - started).toFixed(0)} ms`);
+    const work = mkdtempSync(path.join(os.tmpdir(), 'runlens-paging-'));
+    try {
+      const { file } = await writeMlflowDb(manyRuns(name, runCount, t0), work);
+      const summary = await vscode.commands.executeCommand<ImportSummary | undefined>(CommandId.ImportMlflowData, { path: file, artifacts: 'reference' });
+      assert.equal(summary?.runs.imported, runCount, 'every run was imported');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    const server = await tracking(api);
+    experimentId = (await server.get<{ experiment: { experiment_id: string } }>('experiments/get-by-name', { experiment_name: name })).experiment.experiment_id;
+    console.log(`runs view: imported ${runCount} runs in ${(performance.now() - started).toFixed(0)} ms`);
     const node = await experimentNode(api, experimentId);
     assert.equal(node.kind, 'experiment');
     experiment = node as ExperimentNode;
@@ -50,7 +84,7 @@ suite('Runs view: paging over 10,000 runs', () => {
   suiteTeardown(async () => {
     await resetRunsView();
     // The other suites list experiments; this one would only weigh on them.
-    (await api.workspaceStore())?.tracking.deleteExperiment(experimentId);
+    if (experimentId) await (await tracking(api)).post('experiments/delete', { experiment_id: experimentId });
   });
 
   test(`expanding the experiment loads the newest ${pageSize} runs and a "Load more" item, in under ${expandBudgetMs} ms`, async () => {

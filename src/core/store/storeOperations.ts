@@ -1,3 +1,4 @@
+import type { Run } from '../entities';
 import { readFileRuns } from '../editorLens/fileRuns';
 import { latestFailedRuns } from '../launches/latestFailedRuns';
 import { filterLiteral } from '../search/filterLiteral';
@@ -53,6 +54,22 @@ export const storeOperations = {
   runPage: operation(
     (body) => ({ experimentId: stringOf(body, 'experimentId'), query: runsQueryOf(body.query), limit: countOf(body, 'limit') }),
     (store, { experimentId, query, limit }) => queryRunPage(store.tracking, experimentId, query, limit),
+  ),
+  /**
+   * Several experiments' pages in one call: the Runs view compares every loaded page after each write,
+   * and a guest would otherwise pay a round trip to the owner per experiment (a page whose search fails
+   * says why, in its place, and the others are still read).
+   */
+  runPages: operation(
+    (body) => ({ query: runsQueryOf(body.query), pages: pagesOf(body) }),
+    (store, { query, pages }) =>
+      pages.map(({ experimentId, limit }): { runs: Run[]; hasMore: boolean } | { error: string } => {
+        try {
+          return queryRunPage(store.tracking, experimentId, query, limit);
+        } catch (error) {
+          return { error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
   ),
   firstLoggedMetric: operation(
     (body) => ({ experimentId: stringOf(body, 'experimentId') }),
@@ -327,6 +344,18 @@ function countOf(body: Readonly<Record<string, unknown>>, name: string, max = 50
     throw invalidParameter(invalidValueMessage(name, value, `expected a whole number from 1 to ${max}`));
   }
   return value;
+}
+
+/** The most pages one `runPages` call reads: the experiments a person has expanded. */
+const maxPagesPerCall = 1000;
+
+/** `pages`: a list of `{experimentId, limit}`. */
+function pagesOf(body: Readonly<Record<string, unknown>>): { experimentId: string; limit: number }[] {
+  const value = body.pages;
+  if (!Array.isArray(value) || value.length > maxPagesPerCall || !value.every((page) => typeof page === 'object' && page !== null && !Array.isArray(page))) {
+    throw invalidParameter(invalidValueMessage('pages', value, `expected a list of at most ${maxPagesPerCall} {experimentId, limit}`));
+  }
+  return (value as Record<string, unknown>[]).map((page) => ({ experimentId: stringOf(page, 'experimentId'), limit: countOf(page, 'limit') }));
 }
 
 /** A model version's number, as MLflow writes it: a whole number from 1, or its digits. */

@@ -317,15 +317,15 @@ export class RunsTreeModel extends Disposable {
       const node = this.experiments.get(summary.experimentId);
       if (node && (node.name !== summary.name || node.runCount !== summary.runCount || node.matchCount !== summary.matchCount)) changed.add(this.upsertExperiment(summary));
     }
-    for (const [experimentId, page] of this.pages) {
+    // Every loaded page in one read: for a guest, one request to the owner, however many are expanded.
+    const loaded = [...this.pages].filter(([experimentId]) => this.experiments.has(experimentId));
+    const read = loaded.length === 0 ? [] : await access.call('runPages', { query, pages: loaded.map(([experimentId, page]) => ({ experimentId, limit: page.limit })) });
+    for (const [index, [experimentId, page]] of loaded.entries()) {
       const experiment = this.experiments.get(experimentId);
-      if (!experiment) continue;
-      let runs: Run[];
-      try {
-        runs = (await access.call('runPage', { experimentId, query, limit: page.limit })).runs;
-      } catch {
-        continue; // the filter's error already shows in the experiment; nothing to compare
-      }
+      const answer = read[index];
+      // A page whose search failed: the filter's error already shows in the experiment; nothing to compare.
+      if (!experiment || !answer || 'error' in answer) continue;
+      const runs: Run[] = answer.runs;
       const parents = parentsWithin(runs, parentRunIdOf, (run) => run.info.run_id);
       if (structureOf(runs, parents) !== page.structure) {
         // Runs came, went or moved: the experiment's children are read again when VS Code asks.

@@ -143,6 +143,23 @@ describe('runlens serve', () => {
     }
   });
 
+  test('a store folder deleted under serve stops it without writing anything: nothing reappears in its place', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'runlens-cli-deleted-'));
+    try {
+      const served = await serve(dir, {}, ['--idle-minutes', '10']);
+      children.push(served.child);
+      const client = new HttpClient(served.url, served.token);
+      assert.equal((await client.api('experiments/create', { name: 'gone-with-the-folder' })).status, 200);
+      client.close();
+      rmSync(path.join(dir, '.runlens'), { recursive: true, force: true });
+      assert.equal(await served.exited, 0, served.output());
+      assert.match(served.output(), /was deleted; stopping without writing anything/);
+      assert.ok(!existsSync(path.join(dir, '.runlens')), 'no checkpoint or claim release made the folder again');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   // Issue 13.10: an owner.json whose pid is alive but belongs to something else (reused after a crash).
   function staleOwner(dir: string, owner: { pid: number; port?: number; token?: string }): void {
     mkdirSync(path.join(dir, '.runlens'), { recursive: true });

@@ -40,6 +40,7 @@ describe('guest routes', () => {
     for (const [name, args] of [
       ['experimentsWithRuns', { query }],
       ['runPage', { experimentId, query, limit: 2 }],
+      ['runPages', { query, pages: [{ experimentId, limit: 2 }, { experimentId, limit: 3 }] }],
       ['firstLoggedMetric', { experimentId }],
       ['metricSummaries', { runId: runIds[0] }],
       ['listExperiments', {}],
@@ -58,6 +59,14 @@ describe('guest routes', () => {
     assert.equal(page.runs.length, 2);
     assert.equal(page.hasMore, true);
     assert.equal(page.runs[0].info.run_name, 'run-2', 'newest first');
+
+    // Many pages in one call, each as runPage reads it; a page whose search fails says why in its place.
+    const pages = await access().call('runPages', { query, pages: [{ experimentId, limit: 2 }, { experimentId: '999999', limit: 2 }, { experimentId, limit: 5 }] });
+    assert.deepEqual(pages, [page, { runs: [], hasMore: false }, await access().call('runPage', { experimentId, query, limit: 5 })]);
+    assert.deepEqual(await access().call('runPages', { query, pages: [] }), []);
+    const badFilter = await access().call('runPages', { query: { ...query, filter: 'metrics.loss <' }, pages: [{ experimentId, limit: 2 }] });
+    assert.equal(badFilter.length, 1);
+    assert.ok('error' in badFilter[0] && /loss|filter|syntax/i.test(badFilter[0].error), JSON.stringify(badFilter));
   });
 
   test("the editor's reads (a file's runs, a sparkline's values, the failed runs) answer what they answer in process", async () => {
@@ -122,6 +131,10 @@ describe('guest routes', () => {
       ['runPage', { experimentId, query, limit: 1e9 }, 400, 'INVALID_PARAMETER_VALUE'],
       ['runPage', { experimentId, query: { sort: { ascending: 'yes' } }, limit: 5 }, 400, 'INVALID_PARAMETER_VALUE'],
       ['runPage', { experimentId, query: { filter: "params.lr = '" }, limit: 5 }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['runPages', { query, pages: { experimentId, limit: 5 } }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['runPages', { query, pages: [{ experimentId, limit: 0 }] }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['runPages', { query, pages: [null] }, 400, 'INVALID_PARAMETER_VALUE'],
+      ['runPages', { query, pages: Array.from({ length: 1001 }, () => ({ experimentId, limit: 1 })) }, 400, 'INVALID_PARAMETER_VALUE'],
       ['getRun', {}, 400, 'INVALID_PARAMETER_VALUE'],
       ['getRun', { runId: 42 }, 400, 'INVALID_PARAMETER_VALUE'],
       ['getRun', { runId: 'f'.repeat(32) }, 404, 'RESOURCE_DOES_NOT_EXIST'],
