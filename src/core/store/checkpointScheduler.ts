@@ -86,8 +86,13 @@ export class CheckpointScheduler {
       else await nextTurn();
       if (target.isClosed()) return;
       // Exporting the image would end a long write's transaction: try again after it.
-      if (target.inLongWrite()) this.scheduleIdle();
-      else await target.checkpointInBackground();
+      if (target.inLongWrite()) {
+        this.scheduleIdle();
+        return;
+      }
+      await target.checkpointInBackground();
+      // Writes committed while the image was written stay journaled: fold them in once things are quiet.
+      if (!target.isClosed() && persistence.journal.byteLength > 0) this.scheduleIdle();
     };
     this.backgroundCheckpoint = run()
       .catch((error: unknown) => {

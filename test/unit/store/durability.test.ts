@@ -247,6 +247,22 @@ describe('durable database', () => {
     assert.deepEqual(rows(reopened).map(([id]) => id), [1, 2, 3, 4, 5]);
   });
 
+  it('folds the writes committed during a size checkpoint into the image once writes pause', async (t) => {
+    const dir = tempDir(t);
+    const db = await open(dir, { ...manual, checkpointBytes: 300, idleCheckpointMs: 40 });
+    for (let id = 1; id <= 3; id++) insert(db, id, 'z'.repeat(100)); // sets off a size checkpoint
+    await nextTurn(); // it exports on this turn and writes its image in the thread pool
+    insert(db, 4); // a write pushes the idle checkpoint back, so the following one is what folds it in
+    await db.backgroundCheckpointSettled();
+    assert.ok(journalSize(dir) > 0, 'the write during the checkpoint is kept in the journal');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.backgroundCheckpointSettled();
+    assert.equal(journalSize(dir), 0);
+    const reopened = await open(dir);
+    assert.equal(reopened.recovery.replayedRecords, 0);
+    assert.deepEqual(rows(reopened).map(([id]) => id), [1, 2, 3, 4]);
+  });
+
   it('lets a close during a background checkpoint win, at every stage of it: the older image is never installed', async (t) => {
     for (let turns = 0; turns < 12; turns++) {
       const dir = tempDir(t);
