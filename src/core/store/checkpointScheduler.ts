@@ -1,5 +1,6 @@
 import type { RecordWriter } from './journalRecord';
 import type { Journal } from './journal';
+import { nextTurn } from '../nextTurn';
 import type { SeriesFiles } from './series/seriesFiles';
 
 /** What a durable database keeps beside its sql.js database. */
@@ -17,7 +18,7 @@ export interface Persistence {
 
 /** What the scheduler asks of its database. */
 export interface CheckpointTarget {
-  checkpoint(): void;
+  checkpointInBackground(): Promise<void>;
   isClosed(): boolean;
   /** Whether a long write has its transaction open: exporting the image then would end it. */
   inLongWrite(): boolean;
@@ -70,46 +71,46 @@ export class CheckpointScheduler {
   }
 
   /**
-   * A checkpoint no caller waits for (on size, on idle). The history files written since the last
-   * one are flushed first off the event loop (with many files that takes many disk flushes), then
-   * the checkpoint itself runs with only what was written meanwhile left to flush. Writes go on
-   * while the files are flushed; they stay in the journal until the checkpoint.
+   * A checkpoint no caller waits for, run after the write that set it off. The history files written
+   * since the last one are flushed first off the event loop (with many files that takes many disk
+   * flushes); then the checkpoint runs with only what was written meanwhile left to flush, and
+   * writes its image in the thread pool (`checkpointInBackground`). Writes go on meanwhile; they
+   * stay in the journal until the next checkpoint.
    */
   private checkpointInBackground(trigger: 'size' | 'idle'): void {
     if (this.backgroundCheckpoint) return;
     const persistence = this.persistence;
     const target = this.target;
-    const checkpointNow = (): void => {
-      try {
-        target.checkpoint();
-      } catch (error) {
+    const run = async (): Promise<void> => {
+      if (target.series.unflushed) await target.series.syncInBackground();
+      else await nextTurn();
+      if (target.isClosed()) return;
+      // Exporting the image would end a long write's transaction: try again after it.
+      if (target.inLongWrite()) {
+        this.scheduleIdle();
+        return;
+      }
+      await target.checkpointInBackground();
+      // Writes committed while the image was written stay journaled: fold them in once things are quiet.
+      if (!target.isClosed() && persistence.journal.byteLength > 0) this.scheduleIdle();
+    };
+    this.backgroundCheckpoint = run()
+      .catch((error: unknown) => {
         // The writes are safe in the journal; try again after another `checkpointBytes` (or when
         // idle after the next write: an idle checkpoint failing does not retry by itself).
         persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
+        // A close meanwhile checkpointed by itself: this one no longer matters.
+        if (target.isClosed()) return;
         if (trigger === 'size') this.scheduleIdle();
         target.reportBackgroundError(error as Error);
-      }
-    };
-    if (!target.series.unflushed) {
-      checkpointNow();
-      return;
-    }
-    this.backgroundCheckpoint = target.series
-      .syncInBackground()
-      .then(
-        () => {
-          if (target.isClosed()) return;
-          // Exporting the image would end a long write's transaction: try again after it.
-          if (target.inLongWrite()) this.scheduleIdle();
-          else checkpointNow();
-        },
-        (error: unknown) => {
-          persistence.nextCheckpointAt = persistence.journal.byteLength + persistence.checkpointBytes;
-          target.reportBackgroundError(error as Error);
-        },
-      )
+      })
       .finally(() => {
         this.backgroundCheckpoint = undefined;
       });
+  }
+
+  /** Resolves once no checkpoint runs in the background (at once when none does). */
+  async settled(): Promise<void> {
+    await this.backgroundCheckpoint;
   }
 }

@@ -3,7 +3,7 @@ import type { Database as SqlJsDatabase } from 'sql.js';
 import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { copyWithoutFreePages } from './imageCompaction';
-import { saveImage } from './databaseImage';
+import { saveImage, writeImageInBackground } from './databaseImage';
 import type { RecoveryReport } from './recovery';
 import { applyMigrations, latestVersion } from './migrationRunner';
 import { migrations as trackingMigrations } from './schema';
@@ -34,6 +34,8 @@ export class Database implements Reader {
   private generation = 0;
   /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
   private compacting = false;
+  /** Bumped by every checkpoint begun: one written off the loop gives up when another began meanwhile. */
+  private checkpointsBegun = 0;
   private readonly tx: WriteTransaction;
   /** The long writes (`writeInSlices`): they share this transaction state, lent through a host. */
   private readonly sliced: SlicedWrites;
@@ -58,7 +60,7 @@ export class Database implements Reader {
     this.checkpoints =
       persistence &&
       new CheckpointScheduler(persistence, {
-        checkpoint: () => this.checkpoint(),
+        checkpointInBackground: () => this.checkpointInBackground(),
         isClosed: () => this.closed,
         inLongWrite: () => this.sliced.isOpen || this.compacting,
         series,
@@ -213,20 +215,65 @@ export class Database implements Reader {
    * callable any time outside a write.
    */
   checkpoint(): void {
+    const persistence = this.checkpointNeeded();
+    if (!persistence) return;
+    const image = this.exportForCheckpoint(persistence);
+    saveImage(persistence.dir, image);
+    persistence.imageExists = true;
+    persistence.journal.clear();
+    persistence.nextCheckpointAt = nextCheckpointSpan(persistence, image.length);
+  }
+
+  /**
+   * `checkpoint` for a checkpoint no caller waits for (on size, on idle): of its steps only the
+   * export holds the event loop. The image is written and flushed in the thread pool while writes go
+   * on; then the journal drops the records the image holds and keeps those committed meanwhile
+   * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
+   * compaction) began meanwhile: its image is newer.
+   */
+  async checkpointInBackground(): Promise<void> {
+    const persistence = this.checkpointNeeded();
+    if (!persistence) return;
+    const image = this.exportForCheckpoint(persistence);
+    const held = persistence.journal.byteLength;
+    const begun = this.checkpointsBegun;
+    const superseded = (): boolean => this.closed || this.checkpointsBegun !== begun;
+    const written = await writeImageInBackground(persistence.dir, image);
+    if (superseded()) {
+      written.discard();
+      return;
+    }
+    await written.install();
+    if (superseded()) return;
+    persistence.journal.dropThrough(held);
+    persistence.imageExists = true;
+    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, image.length);
+  }
+
+  /** The persistence to checkpoint, or undefined when there is nothing to fold in. */
+  private checkpointNeeded(): Persistence | undefined {
     this.assertOpen();
     if (this.writing || this.sliced.isOpen) throw new Error('Database.checkpoint cannot run inside a write');
     const persistence = this.persistence;
-    if (!persistence) return;
+    if (!persistence) return undefined;
     this.checkpoints?.cancelIdle();
-    if (persistence.imageExists && persistence.journal.byteLength === 0) return;
+    if (persistence.imageExists && persistence.journal.byteLength === 0) return undefined;
+    return persistence;
+  }
+
+  /** The image a checkpoint writes, marked with the journal's last record: the one long step on the event loop. */
+  private exportForCheckpoint(persistence: Persistence): Uint8Array {
     // The history files first: once the journal is emptied, they alone hold the points.
     this.series.sync();
     this.generation++;
+    this.checkpointsBegun++;
     writeCheckpointSeq(this.db, persistence.journal.lastSeq);
-    saveImage(persistence.dir, this.db.export());
-    persistence.imageExists = true;
-    persistence.journal.clear();
-    persistence.nextCheckpointAt = persistence.checkpointBytes;
+    return this.db.export();
+  }
+
+  /** Resolves once no checkpoint of its own (on size, on idle) is running: at once when none is. */
+  async backgroundCheckpointSettled(): Promise<void> {
+    await this.checkpoints?.settled();
   }
 
   /**
@@ -392,6 +439,19 @@ export class Database implements Reader {
   private assertOpen(): void {
     if (this.closed) throw new Error('the database is closed');
   }
+}
+
+/** An image from which a checkpoint's export holds the event loop for long (about 0.2 s and more on this machine). */
+const largeImageBytes = 32 * 1024 * 1024;
+
+/**
+ * How much more journal a size checkpoint waits for. A checkpoint exports the whole image, so a
+ * large image (many runs, params and tags) waits for a journal of a quarter of its size: the export
+ * then costs at most four bytes per journaled byte, however large the image grows. The journal
+ * keeps the writes durable meanwhile; replaying it on open grows with it.
+ */
+function nextCheckpointSpan(persistence: Persistence, imageBytes: number): number {
+  return imageBytes < largeImageBytes ? persistence.checkpointBytes : Math.max(persistence.checkpointBytes, Math.floor(imageBytes / 4));
 }
 
 function isPromiseLike(value: unknown): boolean {

@@ -2,7 +2,7 @@ import { readFileSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { openSqlJsDatabase } from './connection';
-import { fsyncDirectory, writeFileDurably } from './fileSync';
+import { fsyncDirectory, fsyncDirectoryInBackground, writeFileDurably, writeFileDurablyInBackground } from './fileSync';
 import { storeFiles } from './storeFiles';
 import { NotADatabaseError } from './storeErrors';
 
@@ -53,7 +53,36 @@ export function saveImage(dir: string, image: Uint8Array): void {
   fsyncDirectory(dir);
 }
 
+/**
+ * `saveImage` with the write and the flushes in the thread pool, for a checkpoint that runs while
+ * writes go on. Resolves once the temporary image is on the disk; `install` then renames it over
+ * `runlens.db` (on the event loop: the caller decides there whether the image is still wanted) and
+ * resolves once the rename is on the disk. `discard` removes the temporary image instead.
+ */
+export async function writeImageInBackground(dir: string, image: Uint8Array): Promise<{ install(): Promise<void>; discard(): void }> {
+  const temp = path.join(dir, storeFiles.databaseTempInBackground);
+  const discard = (): void => rmSync(temp, { force: true });
+  try {
+    await writeFileDurablyInBackground(temp, image);
+  } catch (error) {
+    try {
+      discard();
+    } catch {
+      // The first error is the one to report.
+    }
+    throw error;
+  }
+  return {
+    install: () => {
+      renameSync(temp, path.join(dir, storeFiles.database));
+      return fsyncDirectoryInBackground(dir);
+    },
+    discard,
+  };
+}
+
 /** A temporary image left by a checkpoint that did not finish is garbage: the journal still holds its writes. */
 export function removeStaleImageTemp(dir: string): void {
   rmSync(path.join(dir, storeFiles.databaseTemp), { force: true });
+  rmSync(path.join(dir, storeFiles.databaseTempInBackground), { force: true });
 }

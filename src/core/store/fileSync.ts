@@ -1,4 +1,5 @@
 import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -72,6 +73,29 @@ export function writeFileDurably(file: string, bytes: Uint8Array): void {
     fsyncSync(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** `writeFileDurably` in the thread pool: the event loop only starts the write and the flush. */
+export async function writeFileDurablyInBackground(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(file, 'w', storeFileMode);
+  try {
+    if (process.platform !== 'win32') await handle.chmod(storeFileMode);
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** `fsyncDirectory` in the thread pool. */
+export async function fsyncDirectoryInBackground(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

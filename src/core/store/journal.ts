@@ -8,6 +8,8 @@ import {
   ftruncateSync,
   openSync,
   readSync,
+  renameSync,
+  rmSync,
 } from 'node:fs';
 import path from 'node:path';
 import { crc32 } from './crc32';
@@ -156,7 +158,8 @@ export class Journal {
   private flushCount = 0;
 
   private constructor(
-    private readonly fd: number,
+    private readonly file: string,
+    private fd: number,
     private size: number,
     private nextSeq: number,
   ) {}
@@ -166,6 +169,8 @@ export class Journal {
    * already set any damage aside). `nextSeq` is the sequence number of the next record.
    */
   static open(file: string, length: number, nextSeq: number): Journal {
+    // Left by a `dropThrough` cut off before its rename: the journal still holds all of it.
+    rmSync(nextJournalFile(file), { force: true });
     const existed = existsSync(file);
     const fd = openStoreFile(file, constants.O_RDWR | constants.O_CREAT);
     try {
@@ -178,7 +183,7 @@ export class Journal {
       closeSync(fd);
       throw error;
     }
-    return new Journal(fd, length, nextSeq);
+    return new Journal(file, fd, length, nextSeq);
   }
 
   get byteLength(): number {
@@ -284,6 +289,48 @@ export class Journal {
     this.synced = this.appended;
   }
 
+  /**
+   * Drops the journal's first `length` bytes, the records a checkpoint's image now holds, and keeps
+   * those appended since (the image was written off the event loop while writes went on). The kept
+   * records are copied to a new file, flushed, and renamed over the journal, the folder flushed:
+   * until then the old journal, which holds them too, stays the one on disk. A flush of the old
+   * file still running keeps its descriptor open until it ends.
+   */
+  dropThrough(length: number): void {
+    if (length >= this.size) {
+      this.clear();
+      return;
+    }
+    if (this.broken) throw new Error(`the journal cannot be cut since an earlier failure: ${this.broken.message}`);
+    const nextFile = nextJournalFile(this.file);
+    const kept = Buffer.allocUnsafe(this.size - length);
+    readFully(this.fd, kept, length);
+    const fd = openStoreFile(nextFile, 'w+');
+    try {
+      writeAll(fd, kept, 0);
+      fdatasyncSync(fd);
+      renameSync(nextFile, this.file);
+    } catch (error) {
+      closeSync(fd);
+      rmSync(nextFile, { force: true });
+      throw error;
+    }
+    const old = this.fd;
+    if (this.flushing) void this.flushing.finally(() => closeSync(old));
+    else closeSync(old);
+    this.fd = fd;
+    this.size -= length;
+    this.lastRecordStart = Math.max(0, this.lastRecordStart - length);
+    this.synced = this.appended;
+    try {
+      fsyncDirectory(path.dirname(this.file));
+    } catch (error) {
+      // Until the rename is on the disk, a record appended to the new file could vanish with it.
+      this.broken = error as Error;
+      throw error;
+    }
+  }
+
   close(): void {
     closeSync(this.fd);
   }
@@ -297,6 +344,10 @@ export class Journal {
       throw error;
     }
   }
+}
+
+function nextJournalFile(file: string): string {
+  return `${file}.next`;
 }
 
 /** Reads a file in large blocks, so that scanning many small records costs few system calls. */

@@ -22,6 +22,10 @@ export function applyMigrations(db: Pick<Reader, 'get'> & { write<R>(fn: (tx: Wr
     db.write((tx) => {
       for (const migration of step) {
         for (const statement of migration.statements) tx.run(statement);
+        const deferred = migration.deferred;
+        if (deferred && tx.get(deferred.when) === undefined) {
+          for (const statement of deferred.statements) tx.run(statement);
+        }
         tx.run(`PRAGMA user_version = ${Number(migration.version)}`);
       }
     });

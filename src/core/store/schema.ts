@@ -18,6 +18,11 @@ import { tracesV6 } from './migrations/v6Traces';
 export interface Migration {
   readonly version: number;
   readonly statements: readonly string[];
+  /**
+   * Statements run with the others unless the query `when` finds a row: then whatever makes that
+   * query empty runs them later (said where the migration is written).
+   */
+  readonly deferred?: { readonly statements: readonly string[]; readonly when: string };
 }
 
 export const migrations: readonly Migration[] = [

@@ -4,6 +4,8 @@ export const storeFiles = {
   database: 'runlens.db',
   /** A checkpoint's image while it is written; renamed over `database` once flushed. */
   databaseTemp: 'runlens.db.tmp',
+  /** The same for a checkpoint whose image is written off the event loop (a close may checkpoint meanwhile). */
+  databaseTempInBackground: 'runlens.db.tmp-background',
   /** The writes since the last checkpoint (journal.ts). */
   journal: 'journal',
   /** Which process owns the store (ownership.ts). */

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, readFileSync, statSync, 
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Database } from '../../../src/core/store/database';
+import { nextTurn } from '../../../src/core/nextTurn';
 import type { OpenOptions } from '../../../src/core/store/databaseApi';
 import { NewerDatabaseError, NotADatabaseError } from '../../../src/core/store/storeErrors';
 import { awkwardValues, newerValuesSchema, tempDir, valuesSchema } from './storeTestKit';
@@ -190,7 +191,11 @@ describe('durable database', () => {
   it('checkpoints by itself once the journal reaches checkpointBytes, and when idle', async (t) => {
     const dir = tempDir(t);
     const sized = await open(dir, { ...manual, checkpointBytes: 600 });
-    for (let id = 1; id <= 20; id++) insert(sized, id, 'x'.repeat(50));
+    // The checkpoint runs after the write that set it off, as between a server's requests.
+    for (let id = 1; id <= 20; id++) {
+      insert(sized, id, 'x'.repeat(50));
+      await sized.backgroundCheckpointSettled();
+    }
     assert.ok(journalSize(dir) < 600, `journal is ${journalSize(dir)} bytes`);
     sized.close();
 
@@ -208,14 +213,74 @@ describe('durable database', () => {
     const dir = tempDir(t);
     const errors: Error[] = [];
     const db = await open(dir, { ...manual, checkpointBytes: 300, onBackgroundError: (error) => errors.push(error) });
-    mkdirSync(path.join(dir, 'runlens.db.tmp')); // the checkpoint cannot write its temporary image
-    for (let id = 1; id <= 10; id++) insert(db, id, 'y'.repeat(40));
+    // Neither checkpoint can write its temporary image: the background one's nor close's.
+    mkdirSync(path.join(dir, 'runlens.db.tmp-background'));
+    mkdirSync(path.join(dir, 'runlens.db.tmp'));
+    for (let id = 1; id <= 10; id++) {
+      insert(db, id, 'y'.repeat(40));
+      await nextTurn();
+      await db.backgroundCheckpointSettled();
+    }
     assert.ok(errors.length >= 1 && errors.length < 10, `${errors.length} failures reported, retried after another checkpointBytes`);
     assert.match(errors[0].message, /EISDIR|illegal operation on a directory/);
     assert.throws(() => db.close(), /EISDIR|illegal operation on a directory/);
     rmdirSync(path.join(dir, 'runlens.db.tmp'));
+    rmdirSync(path.join(dir, 'runlens.db.tmp-background'));
     const reopened = await open(dir);
     assert.equal(rows(reopened).length, 10);
+  });
+
+  it('writes a background checkpoint\'s image off the event loop, keeping the writes committed meanwhile in the journal', async (t) => {
+    const dir = tempDir(t);
+    const db = await open(dir);
+    for (let id = 1; id <= 3; id++) insert(db, id);
+    const checkpoint = db.checkpointInBackground();
+    insert(db, 4); // while the image is written and flushed in the thread pool
+    await nextTurn();
+    insert(db, 5);
+    await checkpoint;
+    assert.ok(journalSize(dir) > 0, 'the writes after the export are still journaled');
+    assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('runlens.db.') || name.startsWith('journal.')), []);
+    // Reopened as a crash leaves it: the image holds 1-3, the journal exactly 4 and 5.
+    const reopened = await open(dir);
+    assert.equal(reopened.recovery.replayedRecords, 2);
+    assert.deepEqual(rows(reopened).map(([id]) => id), [1, 2, 3, 4, 5]);
+  });
+
+  it('folds the writes committed during a size checkpoint into the image once writes pause', async (t) => {
+    const dir = tempDir(t);
+    const db = await open(dir, { ...manual, checkpointBytes: 300, idleCheckpointMs: 40 });
+    for (let id = 1; id <= 3; id++) insert(db, id, 'z'.repeat(100)); // sets off a size checkpoint
+    await nextTurn(); // it exports on this turn and writes its image in the thread pool
+    insert(db, 4); // a write pushes the idle checkpoint back, so the following one is what folds it in
+    await db.backgroundCheckpointSettled();
+    assert.ok(journalSize(dir) > 0, 'the write during the checkpoint is kept in the journal');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await db.backgroundCheckpointSettled();
+    assert.equal(journalSize(dir), 0);
+    const reopened = await open(dir);
+    assert.equal(reopened.recovery.replayedRecords, 0);
+    assert.deepEqual(rows(reopened).map(([id]) => id), [1, 2, 3, 4]);
+  });
+
+  it('lets a close during a background checkpoint win, at every stage of it: the older image is never installed', async (t) => {
+    for (let turns = 0; turns < 12; turns++) {
+      const dir = tempDir(t);
+      const db = await open(dir);
+      insert(db, 1);
+      insert(db, 2);
+      const checkpoint = db.checkpointInBackground();
+      insert(db, 3);
+      for (let n = 0; n < turns; n++) await new Promise((resolve) => setTimeout(resolve, 1));
+      insert(db, 4);
+      db.close();
+      await checkpoint;
+      assert.deepEqual(readdirSync(dir).filter((name) => name.startsWith('runlens.db.') || name.startsWith('journal.')), [], `after ${turns} turns`);
+      const reopened = await open(dir);
+      assert.equal(reopened.recovery.replayedRecords, 0, `after ${turns} turns`);
+      assert.deepEqual(rows(reopened).map(([id]) => id), [1, 2, 3, 4], `after ${turns} turns`);
+      reopened.close();
+    }
   });
 
   it('replays idempotently after a crash between the rename and emptying the journal', async (t) => {

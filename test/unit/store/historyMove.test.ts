@@ -185,3 +185,53 @@ describe('migration 4 on a big older store', () => {
     }
   });
 });
+
+describe('migration 3 on a store made before it', () => {
+  /** Every table, index and trigger with its CREATE text: what a store's schema is. */
+  function schemaOf(db: Database): unknown[][] {
+    return db.values("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name");
+  }
+
+  it('leaves the history index to the end of the move when the store holds points, and ends with a new store\'s schema', async (t) => {
+    const dir = tempDir(t);
+    const runId = 'a'.repeat(32);
+    const old = await Database.open({ ...manual, dir, migrations: migrations.filter((m) => m.version < 3) });
+    old.write((tx) => {
+      tx.run(`INSERT INTO experiments (experiment_id, name, artifact_location, creation_time, last_update_time) VALUES (0, 'Default', 'x', 0, 0)`);
+      tx.run(`INSERT INTO runs (run_id, experiment_id, status, start_time, artifact_uri) VALUES (?, 0, 'FINISHED', 0, 'x')`, [runId]);
+      tx.runMany(
+        'INSERT INTO metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, 0, ?, ?)',
+        Array.from({ length: 3000 }, (_, i) => [runId, 'loss', 1 / (i + 1), 1000 + i, i]),
+      );
+      tx.run(
+        `INSERT INTO latest_metrics (run_id, key, value, is_nan, timestamp, step, min_value, max_value, point_count)
+         VALUES (?, 'loss', 0, 0, 0, 0, NULL, NULL, 3000)`,
+        [runId],
+      );
+    });
+    old.close();
+
+    const migrated = await Database.open({ ...manual, dir });
+    const hasIndex = (): boolean => migrated.get("SELECT 1 AS found FROM sqlite_master WHERE name = 'metrics_by_run_key'") !== undefined;
+    assert.equal(hasIndex(), false, 'not built over the points the move deletes');
+    assert.equal(await moveHistoriesOutOfImage(migrated), 3000);
+    assert.equal(hasIndex(), true);
+    const fresh = await Database.open({ ...manual, dir: tempDir(t) });
+    assert.deepEqual(schemaOf(migrated), schemaOf(fresh));
+    fresh.close();
+    migrated.close();
+
+    const store = await WorkspaceStore.open(dir, manual);
+    try {
+      assert.deepEqual(store.tracking.getMetricHistory(runId, 'loss').metrics.slice(0, 2).map((point) => point.step), [0, 1]);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('builds the history index at once in a new store', async () => {
+    const db = await Database.open({ migrations });
+    assert.ok(db.get("SELECT 1 AS found FROM sqlite_master WHERE name = 'metrics_by_run_key'"));
+    db.close();
+  });
+});

@@ -143,4 +143,44 @@ describe('journal framing', () => {
     Journal.open(file, ends[0], 2).close();
     assert.equal(statSync(file).size, ends[0]);
   });
+
+  it('drops the records a checkpoint holds and keeps those appended since, in a file that replaces it', async (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'journal');
+    const journal = Journal.open(file, 0, 1);
+    const writer = new RecordWriter(frameHeaderBytes);
+    const append = (value: number, flush = true): void => {
+      writer.begin();
+      writer.addRow('INSERT INTO t VALUES (?)', [value]);
+      journal.append(writer, flush);
+    };
+    append(1);
+    append(2);
+    const held = journal.byteLength;
+    append(3);
+    append(4, false); // its group commit's flush is still to come
+    const flushed = journal.flushed();
+    journal.dropThrough(held);
+    await flushed;
+    assert.deepEqual(scanAll(file).records.map((r) => r.seq), [3, 4]);
+    assert.equal(journal.byteLength, statSync(file).size);
+    append(5);
+    journal.retractLast(); // offsets follow the cut
+    append(6);
+    journal.close();
+    assert.deepEqual(scanAll(file).records.map((r) => [r.seq, r.statements[0].rows[0][0]]), [[3, 3], [4, 4], [5, 6]]);
+    assert.deepEqual(readdirSync(dir), ['journal'], 'no file left beside it');
+  });
+
+  it('empties the journal when nothing was appended after the checkpoint, and removes a cut-off cut on open', (t) => {
+    const dir = tempDir(t);
+    const file = path.join(dir, 'journal');
+    const ends = appendRecords(file, 1, 2);
+    writeFileSync(`${file}.next`, 'left by a process killed before its rename');
+    const journal = Journal.open(file, ends[1], 3);
+    assert.deepEqual(readdirSync(dir), ['journal']);
+    journal.dropThrough(ends[1]);
+    assert.equal(statSync(file).size, 0);
+    journal.close();
+  });
 });

@@ -1,6 +1,7 @@
 import { nextTurn } from '../../nextTurn';
 import type { Database } from '../database';
 import type { Param } from '../databaseApi';
+import { metricsHistoryIndex } from '../migrations/v2to4LaunchTargetsAndHistoryFiles';
 import { compareHistory, pointBytes, writePoint } from './pointRecords';
 
 /** How far moving an older store's histories out of the sql.js image has come. */
@@ -36,7 +37,10 @@ type MetricRow = [rowid: number, runId: string, key: string, value: number | nul
 export async function moveHistoriesOutOfImage(db: Database, onProgress?: (progress: HistoryMoveProgress) => void): Promise<number> {
   const started = db.get<{ value: number }>('SELECT value FROM _runlens_meta WHERE key = ?', [progressKey]);
   const pending = db.get('SELECT 1 AS found FROM latest_metrics WHERE series_id IS NULL LIMIT 1');
-  if (!started && !pending) return 0;
+  if (!started && !pending) {
+    buildDeferredHistoryIndex(db);
+    return 0;
+  }
   if (!started) numberSeries(db);
   let movedRowid = started?.value ?? 0;
   const series = seriesToMove(db, movedRowid > 0 ? movedRowid : undefined);
@@ -74,10 +78,20 @@ export async function moveHistoriesOutOfImage(db: Database, onProgress?: (progre
       [...series.values()].map((s) => [s.count, s.inOrder ? 1 : 0, s.runId, s.seriesId]),
     );
   });
+  buildDeferredHistoryIndex(db);
   // The mark goes only after the compaction: a move killed during it compacts again on the next open.
   await db.compact();
   db.write((tx) => tx.run('DELETE FROM _runlens_meta WHERE key = ?', [progressKey]));
   return movedPoints;
+}
+
+/**
+ * Builds the history index that migration 3 leaves to the end of the move on a store that held its
+ * points (migrations/v2to4LaunchTargetsAndHistoryFiles.ts), now over the few linked rows left.
+ */
+function buildDeferredHistoryIndex(db: Database): void {
+  if (db.get("SELECT 1 AS found FROM sqlite_master WHERE type = 'index' AND name = 'metrics_by_run_key'")) return;
+  db.write((tx) => tx.run(metricsHistoryIndex));
 }
 
 /** Gives every metric of every run its history file number (1, 2, … within the run, by key). */
