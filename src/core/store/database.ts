@@ -45,7 +45,7 @@ export class Database implements Reader {
   /** When a durable database checkpoints on its own. */
   private readonly checkpoints: CheckpointScheduler | undefined;
   /** Set inside `groupCommit`: writes there leave their journal flush to be shared. */
-  private readonly grouped = new AsyncLocalStorage<true>();
+  private readonly grouped = new AsyncLocalStorage<GroupedRequest>();
 
   private constructor(
     private db: SqlJsDatabase,
@@ -185,12 +185,16 @@ export class Database implements Reader {
    * then other readers may already see the writes (as MLflow's clients never rely on otherwise).
    * If `work` throws, its earlier writes are still flushed before the error is passed on. Rejects
    * when the flush fails: the writes' fate is then unknown and the store must be reopened.
+   * A request that journaled nothing (a read) replies at once: waiting for other requests' flush
+   * would only queue every read of a window or dashboard behind the disk while a script logs.
    */
   async groupCommit<R>(work: () => R | Promise<R>): Promise<R> {
+    const request: GroupedRequest = { journaled: false, answered: false };
     try {
-      return await this.grouped.run(true, work);
+      return await this.grouped.run(request, work);
     } finally {
-      await this.persistence?.journal.flushed();
+      request.answered = true;
+      if (request.journaled) await this.persistence?.journal.flushed();
     }
   }
 
@@ -372,7 +376,11 @@ export class Database implements Reader {
     let journaledIn: Persistence | undefined;
     try {
       if (persistence && !persistence.writer.isEmpty) {
-        persistence.journal.append(persistence.writer, this.grouped.getStore() === undefined);
+        // Work a request left running (an owner job) has no one to wait for its flush: it flushes.
+        const request = this.grouped.getStore();
+        const shared = request !== undefined && !request.answered;
+        persistence.journal.append(persistence.writer, !shared);
+        if (shared) request.journaled = true;
         journaledIn = persistence;
       }
     } catch (error) {
@@ -456,4 +464,10 @@ function nextCheckpointSpan(persistence: Persistence, imageBytes: number): numbe
 
 function isPromiseLike(value: unknown): boolean {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** A request run by `groupCommit`: whether it journaled a write whose flush it must wait for, and whether it is done. */
+interface GroupedRequest {
+  journaled: boolean;
+  answered: boolean;
 }

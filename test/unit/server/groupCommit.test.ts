@@ -50,3 +50,47 @@ test('concurrent log-metric requests share journal flushes and are all in the jo
   const history = new TrackingStore(recovered).getMetricHistory(runId, 'loss').metrics;
   assert.deepEqual(history.map((point) => point.step), Array.from({ length: requests }, (_, step) => step));
 });
+
+test('a request that writes nothing answers without waiting for the flush of writes still pending; one that writes waits for it', async (t) => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-read-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
+  t.after(() => db.close());
+  db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
+
+  // A writing request journals its row, then is held open: its flush has not run yet.
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const writer = db.groupCommit(async () => {
+    db.write((tx) => tx.run('INSERT INTO notes (text) VALUES (?)', ['pending']));
+    await held;
+  });
+  const before = db.journalFlushes;
+  // A reader meanwhile sees the committed row and is answered with no flush made for it.
+  const seen = await db.groupCommit(() => db.get<{ text: string }>('SELECT text FROM notes'));
+  assert.equal(seen?.text, 'pending');
+  assert.equal(db.journalFlushes, before, 'the read waited for (and so started) a journal flush');
+
+  release();
+  await writer;
+  assert.equal(db.journalFlushes, before + 1, 'the writer is answered only after the flush of its record');
+});
+
+test('a write made by work a request left running, after the request was answered, flushes itself', async (t) => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-job-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
+  t.after(() => db.close());
+  db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
+
+  let job: Promise<void> = Promise.resolve();
+  await db.groupCommit(() => {
+    // An owner job: started by the request, it writes after the reply.
+    job = new Promise<void>((resolve) => setTimeout(resolve, 20)).then(() => {
+      db.write((tx) => tx.run('INSERT INTO notes (text) VALUES (?)', ['late']));
+    });
+  });
+  const before = db.journalFlushes;
+  await job;
+  assert.equal(db.journalFlushes, before + 1, "the job's write was left unflushed: no one waits for it");
+});
