@@ -53,9 +53,11 @@ test('concurrent log-metric requests share journal flushes and are all in the jo
 
 test('a request that writes nothing answers without waiting for the flush of writes still pending; one that writes waits for it', async (t) => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-read-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
   const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
-  t.after(() => db.close());
+  t.after(() => {
+    db.close();
+    rmSync(root, { recursive: true, force: true });
+  });
   db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
 
   // A writing request journals its row, then is held open: its flush has not run yet.
@@ -78,9 +80,11 @@ test('a request that writes nothing answers without waiting for the flush of wri
 
 test('a write made by work a request left running, after the request was answered, flushes itself', async (t) => {
   const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-job-'));
-  t.after(() => rmSync(root, { recursive: true, force: true }));
   const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
-  t.after(() => db.close());
+  t.after(() => {
+    db.close();
+    rmSync(root, { recursive: true, force: true });
+  });
   db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
 
   let job: Promise<void> = Promise.resolve();
