@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { ArtifactStore } from '../../../src/core/store/artifactStore';
 import { Database } from '../../../src/core/store/database';
 import { ModelRegistry } from '../../../src/core/store/modelRegistry';
@@ -52,13 +52,7 @@ test('concurrent log-metric requests share journal flushes and are all in the jo
 });
 
 test('a request that writes nothing answers without waiting for the flush of writes still pending; one that writes waits for it', async (t) => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-read-'));
-  const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
-  t.after(() => {
-    db.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-  db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
+  const db = await notesStore(t);
 
   // A writing request journals its row, then is held open: its flush has not run yet.
   let release: () => void = () => undefined;
@@ -79,13 +73,7 @@ test('a request that writes nothing answers without waiting for the flush of wri
 });
 
 test('a write made by work a request left running, after the request was answered, flushes itself', async (t) => {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-job-'));
-  const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
-  t.after(() => {
-    db.close();
-    rmSync(root, { recursive: true, force: true });
-  });
-  db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
+  const db = await notesStore(t);
 
   let job: Promise<void> = Promise.resolve();
   await db.groupCommit(() => {
@@ -98,3 +86,15 @@ test('a write made by work a request left running, after the request was answere
   await job;
   assert.equal(db.journalFlushes, before + 1, "the job's write was left unflushed: no one waits for it");
 });
+
+/** A durable store of one `notes` table in a temp folder, closed and removed after the test; it checkpoints only on close. */
+async function notesStore(t: TestContext): Promise<Database> {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'runlens-group-notes-'));
+  const db = await Database.open({ dir: path.join(root, '.runlens'), idleCheckpointMs: 0, checkpointBytes: 2 ** 30 });
+  t.after(() => {
+    db.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+  db.write((tx) => tx.run('CREATE TABLE notes (text TEXT)'));
+  return db;
+}
