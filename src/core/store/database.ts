@@ -1,9 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database as SqlJsDatabase } from 'sql.js';
-import { writeCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
-import { copyWithoutFreePages } from './imageCompaction';
-import { saveImage, writeImageInBackground } from './databaseImage';
 import type { RecoveryReport } from './recovery';
 import { applyMigrations, latestVersion } from './migrationRunner';
 import { migrations as trackingMigrations } from './schema';
@@ -12,7 +9,8 @@ import type { SeriesOp } from './series/seriesJournal';
 import { SeriesFiles } from './series/seriesFiles';
 import { MemoryStorage } from './series/seriesStorage';
 import { StatementCache } from './statementCache';
-import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
+import type { Persistence } from './checkpointScheduler';
+import { Checkpoints } from './checkpoints';
 import { openDurableFiles } from './durableFiles';
 import { TransactionSeries } from './transactionSeries';
 import { SlicedWrites } from './slicedWrites';
@@ -30,20 +28,14 @@ export class Database implements Reader {
   /** Whether the current write has run a statement (that did not fail). */
   private changed = false;
   private closed = false;
-  /** Bumped by every transaction begun and every checkpoint: a compaction copying across turns notices either. */
-  private generation = 0;
-  /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
-  private compacting = false;
-  /** Bumped by every checkpoint begun: one written off the loop gives up when another began meanwhile. */
-  private checkpointsBegun = 0;
   private readonly tx: WriteTransaction;
   /** The long writes (`writeInSlices`): they share this transaction state, lent through a host. */
   private readonly sliced: SlicedWrites;
   private readonly writeListeners = new Set<() => void>();
   /** The open transaction's changes to the metric histories. */
   private readonly pendingSeries: TransactionSeries;
-  /** When a durable database checkpoints on its own. */
-  private readonly checkpoints: CheckpointScheduler | undefined;
+  /** Checkpoints (on size, on idle, on close) and compaction: they share the sql.js database, lent through a host. */
+  private readonly checkpoints: Checkpoints;
   /** Set inside `groupCommit`: writes there leave their journal flush to be shared. */
   private readonly grouped = new AsyncLocalStorage<GroupedRequest>();
 
@@ -57,15 +49,17 @@ export class Database implements Reader {
     readonly series: SeriesFiles,
   ) {
     this.pendingSeries = new TransactionSeries(series, reportBackgroundError);
-    this.checkpoints =
-      persistence &&
-      new CheckpointScheduler(persistence, {
-        checkpointInBackground: () => this.checkpointInBackground(),
-        isClosed: () => this.closed,
-        inLongWrite: () => this.sliced.isOpen || this.compacting,
-        series,
-        reportBackgroundError,
-      });
+    this.checkpoints = new Checkpoints({
+      persistence,
+      series,
+      sqlDatabase: () => this.db,
+      isClosed: () => this.closed,
+      assertOpen: () => this.assertOpen(),
+      inWrite: () => this.writing || this.sliced.isOpen,
+      inLongWrite: () => this.sliced.isOpen,
+      replaceSqlDatabase: (fresh) => this.replaceSqlDatabase(fresh),
+      reportBackgroundError,
+    });
     this.tx = {
       series,
       all: (sql, params) => this.all(sql, params),
@@ -104,7 +98,7 @@ export class Database implements Reader {
       applyMigrations(database, migrations);
       // A new store gets its image at once; a replayed journal is folded in once things are quiet.
       if (!recovered.imageExists) database.checkpoint();
-      else if (persistence.journal.byteLength > 0) database.checkpoints?.scheduleIdle();
+      else if (persistence.journal.byteLength > 0) database.checkpoints.scheduler?.scheduleIdle();
       return database;
     } catch (error) {
       database.release();
@@ -213,105 +207,27 @@ export class Database implements Reader {
     return { dispose: () => this.writeListeners.delete(listener) };
   }
 
-  /**
-   * Folds the journal into the image: export, write `runlens.db.tmp`, flush, rename over
-   * `runlens.db`, flush the folder, then empty the journal. Runs on size, on idle and on close;
-   * callable any time outside a write.
-   */
+  /** Folds the journal into the image, now: `Checkpoints.checkpoint`. Callable any time outside a write. */
   checkpoint(): void {
-    const persistence = this.checkpointNeeded();
-    if (!persistence) return;
-    const image = this.exportForCheckpoint(persistence);
-    saveImage(persistence.dir, image);
-    persistence.imageExists = true;
-    persistence.journal.clear();
-    persistence.nextCheckpointAt = nextCheckpointSpan(persistence, image.length);
+    this.checkpoints.checkpoint();
   }
 
-  /**
-   * `checkpoint` for a checkpoint no caller waits for (on size, on idle): of its steps only the
-   * export holds the event loop. The image is written and flushed in the thread pool while writes go
-   * on; then the journal drops the records the image holds and keeps those committed meanwhile
-   * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
-   * compaction) began meanwhile: its image is newer.
-   */
-  async checkpointInBackground(): Promise<void> {
-    const persistence = this.checkpointNeeded();
-    if (!persistence) return;
-    const image = this.exportForCheckpoint(persistence);
-    const held = persistence.journal.byteLength;
-    const begun = this.checkpointsBegun;
-    const superseded = (): boolean => this.closed || this.checkpointsBegun !== begun;
-    const written = await writeImageInBackground(persistence.dir, image);
-    if (superseded()) {
-      written.discard();
-      return;
-    }
-    await written.install();
-    if (superseded()) return;
-    persistence.journal.dropThrough(held);
-    persistence.imageExists = true;
-    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, image.length);
-  }
-
-  /** The persistence to checkpoint, or undefined when there is nothing to fold in. */
-  private checkpointNeeded(): Persistence | undefined {
-    this.assertOpen();
-    if (this.writing || this.sliced.isOpen) throw new Error('Database.checkpoint cannot run inside a write');
-    const persistence = this.persistence;
-    if (!persistence) return undefined;
-    this.checkpoints?.cancelIdle();
-    if (persistence.imageExists && persistence.journal.byteLength === 0) return undefined;
-    return persistence;
-  }
-
-  /** The image a checkpoint writes, marked with the journal's last record: the one long step on the event loop. */
-  private exportForCheckpoint(persistence: Persistence): Uint8Array {
-    // The history files first: once the journal is emptied, they alone hold the points.
-    this.series.sync();
-    this.generation++;
-    this.checkpointsBegun++;
-    writeCheckpointSeq(this.db, persistence.journal.lastSeq);
-    return this.db.export();
+  /** A checkpoint no caller waits for, its image written off the event loop: `Checkpoints.checkpointInBackground`. */
+  checkpointInBackground(): Promise<void> {
+    return this.checkpoints.checkpointInBackground();
   }
 
   /** Resolves once no checkpoint of its own (on size, on idle) is running: at once when none is. */
-  async backgroundCheckpointSettled(): Promise<void> {
-    await this.checkpoints?.settled();
+  backgroundCheckpointSettled(): Promise<void> {
+    return this.checkpoints.settled();
   }
 
   /**
-   * Gives the space of deleted rows back and checkpoints: the image then holds only live pages, as
-   * after VACUUM, but the copy is made in slices with turns of the event loop between them
-   * (imageCompaction.ts), so a large image never holds the loop for long. Changes no row, so
-   * nothing is journaled. For after a large delete (the move of the histories out of the image),
-   * not for every day. Resolves false, changing nothing, when a write, checkpoint or close came
-   * between the slices (the copy would be stale).
+   * Gives the space of deleted rows back, in slices, and checkpoints: `Checkpoints.compact`.
+   * Resolves false, changing nothing, when a write, checkpoint or close came between the slices.
    */
-  async compact(): Promise<boolean> {
-    this.assertOpen();
-    if (this.writing || this.sliced.isOpen || this.compacting) throw new Error('Database.compact cannot run inside a write or another compaction');
-    const SQL = await loadSqlJs();
-    const generation = this.generation;
-    this.compacting = true;
-    let fresh: SqlJsDatabase | undefined;
-    try {
-      fresh = await copyWithoutFreePages(SQL, this.db, () => this.closed || this.generation !== generation);
-    } finally {
-      this.compacting = false;
-    }
-    if (!fresh) return false;
-    this.statements.clear();
-    this.db.close();
-    fresh.exec('PRAGMA journal_mode = MEMORY');
-    this.db = fresh;
-    this.statements = new StatementCache(fresh);
-    if (this.persistence) {
-      // The journal may be empty: the image is rewritten all the same, smaller.
-      this.persistence.imageExists = false;
-      this.checkpoint();
-    }
-    return true;
+  compact(): Promise<boolean> {
+    return this.checkpoints.compact();
   }
 
   /** Checkpoints (for a durable database) and closes. Closing twice is harmless. */
@@ -341,7 +257,7 @@ export class Database implements Reader {
   private release(): void {
     this.closed = true;
     if (this.persistence) {
-      this.checkpoints?.cancelIdle();
+      this.checkpoints.scheduler?.cancelIdle();
       this.persistence.journal.close();
     }
     this.statements.clear();
@@ -359,8 +275,17 @@ export class Database implements Reader {
     }
   }
 
+  /** Puts a compacted copy of the sql.js database in place of this one. */
+  private replaceSqlDatabase(fresh: SqlJsDatabase): void {
+    this.statements.clear();
+    this.db.close();
+    fresh.exec('PRAGMA journal_mode = MEMORY');
+    this.db = fresh;
+    this.statements = new StatementCache(fresh);
+  }
+
   private begin(): void {
-    this.generation++;
+    this.checkpoints.transactionBegun();
     this.changed = false;
     this.pendingSeries.clear();
     this.persistence?.writer.begin();
@@ -396,7 +321,7 @@ export class Database implements Reader {
     }
     this.writing = false;
     this.pendingSeries.applyCommitted();
-    if (journaledIn) this.checkpoints?.afterJournaledWrite();
+    if (journaledIn) this.checkpoints.scheduler?.afterJournaledWrite();
     if (this.changed) this.notifyWrite();
     return result;
   }
@@ -447,19 +372,6 @@ export class Database implements Reader {
   private assertOpen(): void {
     if (this.closed) throw new Error('the database is closed');
   }
-}
-
-/** An image from which a checkpoint's export holds the event loop for long (about 0.2 s and more on this machine). */
-const largeImageBytes = 32 * 1024 * 1024;
-
-/**
- * How much more journal a size checkpoint waits for. A checkpoint exports the whole image, so a
- * large image (many runs, params and tags) waits for a journal of a quarter of its size: the export
- * then costs at most four bytes per journaled byte, however large the image grows. The journal
- * keeps the writes durable meanwhile; replaying it on open grows with it.
- */
-function nextCheckpointSpan(persistence: Persistence, imageBytes: number): number {
-  return imageBytes < largeImageBytes ? persistence.checkpointBytes : Math.max(persistence.checkpointBytes, Math.floor(imageBytes / 4));
 }
 
 function isPromiseLike(value: unknown): boolean {

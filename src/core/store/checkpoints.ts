@@ -1,0 +1,172 @@
+import type { Database as SqlJsDatabase } from 'sql.js';
+import { writeCheckpointSeq } from './checkpointMark';
+import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
+import { saveImage, writeImageInBackground } from './databaseImage';
+import { copyWithoutFreePages } from './imageCompaction';
+import type { SeriesFiles } from './series/seriesFiles';
+import { loadSqlJs } from './sqlJs';
+
+/**
+ * What checkpoints and compaction borrow from their Database. The Database keeps the transaction
+ * state and the sql.js database; a checkpoint only reads them, a compaction hands a new one back.
+ */
+export interface CheckpointHost {
+  /** Undefined for an in-memory database: a checkpoint then has nothing to write. */
+  readonly persistence: Persistence | undefined;
+  readonly series: SeriesFiles;
+  /** The sql.js database as it is now (a compaction replaces it). */
+  sqlDatabase(): SqlJsDatabase;
+  isClosed(): boolean;
+  assertOpen(): void;
+  /** Whether a write (plain or long) has its transaction open: exporting the image then would end it. */
+  inWrite(): boolean;
+  /** Whether a long write (`writeInSlices`) has its transaction open across turns. */
+  inLongWrite(): boolean;
+  /** Puts a compacted copy in place of the sql.js database, closing the old one. */
+  replaceSqlDatabase(fresh: SqlJsDatabase): void;
+  reportBackgroundError(error: Error): void;
+}
+
+/**
+ * The checkpoints of a Database (`Database.checkpoint`, on size, on idle, on close) and its
+ * compaction, which ends in one: each folds the journal into a new image of the database.
+ */
+export class Checkpoints {
+  /** Bumped by every transaction begun and every checkpoint: a compaction copying across turns notices either. */
+  private generation = 0;
+  /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
+  private compacting = false;
+  /** Bumped by every checkpoint begun: one written off the loop gives up when another began meanwhile. */
+  private checkpointsBegun = 0;
+  /** When a durable database checkpoints on its own. */
+  readonly scheduler: CheckpointScheduler | undefined;
+
+  constructor(private readonly host: CheckpointHost) {
+    this.scheduler =
+      host.persistence &&
+      new CheckpointScheduler(host.persistence, {
+        checkpointInBackground: () => this.checkpointInBackground(),
+        isClosed: () => host.isClosed(),
+        inLongWrite: () => host.inLongWrite() || this.compacting,
+        series: host.series,
+        reportBackgroundError: (error) => host.reportBackgroundError(error),
+      });
+  }
+
+  /** Tells a compaction copying across turns that a transaction began: its copy would be stale. */
+  transactionBegun(): void {
+    this.generation++;
+  }
+
+  /**
+   * Folds the journal into the image: export, write `runlens.db.tmp`, flush, rename over
+   * `runlens.db`, flush the folder, then empty the journal. Runs on size, on idle and on close;
+   * callable any time outside a write.
+   */
+  checkpoint(): void {
+    const persistence = this.checkpointNeeded();
+    if (!persistence) return;
+    const image = this.exportForCheckpoint(persistence);
+    saveImage(persistence.dir, image);
+    persistence.imageExists = true;
+    persistence.journal.clear();
+    persistence.nextCheckpointAt = nextCheckpointSpan(persistence, image.length);
+  }
+
+  /**
+   * `checkpoint` for a checkpoint no caller waits for (on size, on idle): of its steps only the
+   * export holds the event loop. The image is written and flushed in the thread pool while writes go
+   * on; then the journal drops the records the image holds and keeps those committed meanwhile
+   * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
+   * compaction) began meanwhile: its image is newer.
+   */
+  async checkpointInBackground(): Promise<void> {
+    const persistence = this.checkpointNeeded();
+    if (!persistence) return;
+    const image = this.exportForCheckpoint(persistence);
+    const held = persistence.journal.byteLength;
+    const begun = this.checkpointsBegun;
+    const superseded = (): boolean => this.host.isClosed() || this.checkpointsBegun !== begun;
+    const written = await writeImageInBackground(persistence.dir, image);
+    if (superseded()) {
+      written.discard();
+      return;
+    }
+    await written.install();
+    if (superseded()) return;
+    persistence.journal.dropThrough(held);
+    persistence.imageExists = true;
+    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, image.length);
+  }
+
+  /** Resolves once no checkpoint of its own (on size, on idle) is running: at once when none is. */
+  async settled(): Promise<void> {
+    await this.scheduler?.settled();
+  }
+
+  /**
+   * Gives the space of deleted rows back and checkpoints: the image then holds only live pages, as
+   * after VACUUM, but the copy is made in slices with turns of the event loop between them
+   * (imageCompaction.ts), so a large image never holds the loop for long. Changes no row, so
+   * nothing is journaled. For after a large delete (the move of the histories out of the image),
+   * not for every day. Resolves false, changing nothing, when a write, checkpoint or close came
+   * between the slices (the copy would be stale).
+   */
+  async compact(): Promise<boolean> {
+    const host = this.host;
+    host.assertOpen();
+    if (host.inWrite() || this.compacting) throw new Error('Database.compact cannot run inside a write or another compaction');
+    const SQL = await loadSqlJs();
+    const generation = this.generation;
+    this.compacting = true;
+    let fresh: SqlJsDatabase | undefined;
+    try {
+      fresh = await copyWithoutFreePages(SQL, host.sqlDatabase(), () => host.isClosed() || this.generation !== generation);
+    } finally {
+      this.compacting = false;
+    }
+    if (!fresh) return false;
+    host.replaceSqlDatabase(fresh);
+    if (host.persistence) {
+      // The journal may be empty: the image is rewritten all the same, smaller.
+      host.persistence.imageExists = false;
+      this.checkpoint();
+    }
+    return true;
+  }
+
+  /** The persistence to checkpoint, or undefined when there is nothing to fold in. */
+  private checkpointNeeded(): Persistence | undefined {
+    this.host.assertOpen();
+    if (this.host.inWrite()) throw new Error('Database.checkpoint cannot run inside a write');
+    const persistence = this.host.persistence;
+    if (!persistence) return undefined;
+    this.scheduler?.cancelIdle();
+    if (persistence.imageExists && persistence.journal.byteLength === 0) return undefined;
+    return persistence;
+  }
+
+  /** The image a checkpoint writes, marked with the journal's last record: the one long step on the event loop. */
+  private exportForCheckpoint(persistence: Persistence): Uint8Array {
+    // The history files first: once the journal is emptied, they alone hold the points.
+    this.host.series.sync();
+    this.generation++;
+    this.checkpointsBegun++;
+    const db = this.host.sqlDatabase();
+    writeCheckpointSeq(db, persistence.journal.lastSeq);
+    return db.export();
+  }
+}
+
+/** An image from which a checkpoint's export holds the event loop for long (about 0.2 s and more on this machine). */
+const largeImageBytes = 32 * 1024 * 1024;
+
+/**
+ * How much more journal a size checkpoint waits for. A checkpoint exports the whole image, so a
+ * large image (many runs, params and tags) waits for a journal of a quarter of its size: the export
+ * then costs at most four bytes per journaled byte, however large the image grows. The journal
+ * keeps the writes durable meanwhile; replaying it on open grows with it.
+ */
+function nextCheckpointSpan(persistence: Persistence, imageBytes: number): number {
+  return imageBytes < largeImageBytes ? persistence.checkpointBytes : Math.max(persistence.checkpointBytes, Math.floor(imageBytes / 4));
+}
