@@ -1,36 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { describe, test, type TestContext } from 'node:test';
-import { ModelRegistry } from '../../../src/core/store/modelRegistry';
-import { startServer } from '../../../src/server/server';
 import { captureLaunch } from '../../../src/capture/launchCapture';
 import { CaptureTag } from '../../../src/core/launches/captureTags';
 import { captureArtifacts } from '../../../src/capture/captureArtifacts';
 import { imprintOfCapture } from '../../../src/capture/captureImprint';
 import { git, gitTestEnv, makeRepo, write } from '../capture/captureTestKit';
-import { HttpClient } from '../server/support/httpClient';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from './support/launchFixture';
-import path from 'node:path';
-import { SpanFiles } from '../../../src/core/traces/spanFiles';
-import { TraceStore } from '../../../src/core/traces/traceStore';
+import { serveLaunchFixture } from './support/launchFixtureServer';
 
 async function serve(t: TestContext, f: LaunchFixture) {
-  const ownerToken = randomBytes(24).toString('base64url');
-  const server = await startServer({
-    store: f.tracking,
-    registry: new ModelRegistry(f.db),
-    artifacts: f.artifacts,
-    traces: new TraceStore(f.db, new SpanFiles(path.join(f.dir, 'traces'))),
-    token: ownerToken,
-    launches: f.launches,
-  });
-  t.after(() => server.close());
-  const client = (token: string) => {
-    const http = new HttpClient(server.url, token);
-    t.after(() => http.close());
-    return http;
-  };
-  return { server, owner: client(ownerToken), client };
+  const { server, token, client } = await serveLaunchFixture(t, f);
+  return { server, owner: client(token), client };
 }
 
 describe('the tracking server and launch tokens', () => {

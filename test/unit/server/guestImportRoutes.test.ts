@@ -10,15 +10,11 @@ import path from 'node:path';
 import { describe, test, type TestContext } from 'node:test';
 import { fileContentJson, type LaunchOperations } from '../../../src/core/launches/launchOperations';
 import { LaunchArtifact } from '../../../src/core/launches/launchTags';
-import { ModelRegistry } from '../../../src/core/store/modelRegistry';
-import { SpanFiles } from '../../../src/core/traces/spanFiles';
-import { TraceStore } from '../../../src/core/traces/traceStore';
 import type { ImportSummary, ImportUpdate } from '../../../src/importers/importMlflowData';
 import { followOwnerJob } from '../../../src/server/routes/guest/followOwnerJob';
 import { importJobPrefix, type ImportJobRequest } from '../../../src/server/routes/guest/guestImportRoutes';
 import { launchOperationPrefix } from '../../../src/server/routes/guest/guestLaunchRoutes';
 import { pushJobPrefix, pushRequest, type PushUpdate } from '../../../src/server/routes/pushRoute';
-import { startServer } from '../../../src/server/server';
 import type { PushSummary } from '../../../src/remote/push/pushRuns';
 import { ownerRequest } from '../../../src/vscode/ownerClient';
 import { ownerCall } from '../../../src/vscode/ownerOperations';
@@ -26,29 +22,13 @@ import { buildFixture, fixtureRuns, type FixtureOptions } from '../../fixtures/m
 import { writeMlruns } from '../../fixtures/mlflow-data/writeMlruns';
 import { tableSnapshot } from '../../fixtures/store/tableSnapshot';
 import { openLaunchFixture, type LaunchFixture } from '../launches/support/launchFixture';
+import { serveLaunchFixture } from '../launches/support/launchFixtureServer';
 import { tempFolder } from '../importers/support/importKit';
-import { HttpClient } from './support/httpClient';
 import { startTestServer } from './support/testServer';
 
 async function serve(t: TestContext) {
   const f = await openLaunchFixture(t);
-  const token = randomBytes(24).toString('base64url');
-  const server = await startServer({
-    store: f.tracking,
-    registry: new ModelRegistry(f.db),
-    artifacts: f.artifacts,
-    traces: new TraceStore(f.db, new SpanFiles(path.join(f.dir, 'traces'))),
-    token,
-    launches: f.launches,
-    log: (message) => f.logged.push(message),
-  });
-  t.after(() => server.close());
-  const endpoint = { url: server.url, token };
-  const client = (as: string | null) => {
-    const http = new HttpClient(server.url, as ?? token);
-    t.after(() => http.close());
-    return http;
-  };
+  const { server, endpoint, client } = await serveLaunchFixture(t, f);
   /** The window's side: the import followed through the owner's routes. */
   const importAtOwner = (request: ImportJobRequest, options: { signal?: AbortSignal; onProgress?: (update: ImportUpdate) => void } = {}) =>
     followOwnerJob<ImportUpdate, ImportSummary>((route, body) => ownerRequest(endpoint, route, body), importJobPrefix, request, {

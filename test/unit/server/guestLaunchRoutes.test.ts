@@ -16,38 +16,18 @@ import { LaunchArtifact } from '../../../src/core/launches/launchTags';
 import { isProcessAlive } from '../../../src/core/launches/processAlive';
 import type { RemoteLaunchRecord } from '../../../src/core/launches/remoteLaunchRecord';
 import { SupervisorFiles, supervisedFolder } from '../../../src/core/launches/supervisorFiles';
-import { ModelRegistry } from '../../../src/core/store/modelRegistry';
 import type { SweepOperations } from '../../../src/core/sweeps/sweepOperations';
 import { SweepTag } from '../../../src/core/sweeps/sweepTags';
-import { SpanFiles } from '../../../src/core/traces/spanFiles';
-import { TraceStore } from '../../../src/core/traces/traceStore';
 import { launchOperationPrefix, sweepOperationPrefix } from '../../../src/server/routes/guest/guestLaunchRoutes';
-import { startServer } from '../../../src/server/server';
 import type { OwnerRequestError } from '../../../src/vscode/ownerClient';
 import { ownerCall } from '../../../src/vscode/ownerOperations';
 import { openLaunchFixture, tagsOf, type LaunchFixture } from '../launches/support/launchFixture';
+import { serveLaunchFixture } from '../launches/support/launchFixtureServer';
 import { settleRemoteLaunch, type RemoteSettlementRecords } from '../../../src/remote/launches/remoteLaunchSettlement';
-import { HttpClient } from './support/httpClient';
 import { startTestServer } from './support/testServer';
 
 async function serve(t: TestContext, f: LaunchFixture, withLaunches = true) {
-  const token = randomBytes(24).toString('base64url');
-  const server = await startServer({
-    store: f.tracking,
-    registry: new ModelRegistry(f.db),
-    artifacts: f.artifacts,
-    traces: new TraceStore(f.db, new SpanFiles(path.join(f.dir, 'traces'))),
-    token,
-    ...(withLaunches ? { launches: f.launches } : {}),
-    log: (message) => f.logged.push(message),
-  });
-  t.after(() => server.close());
-  const client = (as: string | null) => {
-    const http = new HttpClient(server.url, as ?? token);
-    t.after(() => http.close());
-    return http;
-  };
-  const endpoint = { url: server.url, token };
+  const { token, endpoint, client } = await serveLaunchFixture(t, f, { launches: withLaunches });
   return {
     owner: client(token),
     client,
