@@ -58,6 +58,9 @@ async function serve(args: readonly string[]): Promise<number> {
     console.error('runlens serve: RUNLENS_TOKEN must be at least 16 characters long.');
     return 2;
   }
+  // Listening from the start: a Ctrl+C or SIGTERM while the store opens or is taken over would
+  // otherwise end the process on the spot, leaving its claim on the store behind.
+  const stopped = stopSignal();
 
   const storeDir = path.join(options.dir, '.runlens');
   let store: WorkspaceStore;
@@ -145,7 +148,7 @@ async function serve(args: readonly string[]): Promise<number> {
   const freshSignIn = () => console.log(signInLine(server.url, dashboards.mintSignInPath()));
   if (process.stdin.isTTY) process.stdin.on('data', freshSignIn);
   const deleted = storeDeleted(storeDir);
-  const why = await Promise.race([stopSignal().then(() => 'signal'), idle.then(() => 'idle'), deleted.promise.then(() => 'deleted')]);
+  const why = await Promise.race([stopped.then(() => 'signal'), idle.then(() => 'idle'), deleted.promise.then(() => 'deleted')]);
   lifetime?.dispose();
   deleted.dispose();
   if (why === 'idle') console.log(`RunLens: nothing to serve for ${options.idleMinutes} minute(s) (no request, no launched script running).`);
