@@ -12,7 +12,8 @@ import { durationOf } from './tableModel';
 export interface CompareInput {
   readonly runs: readonly {
     readonly run: Run;
-    readonly experiment: Experiment | undefined;
+    /** Undefined when the run's experiment is gone. */
+    readonly experiment?: Experiment;
     readonly metrics: ReadonlyMap<string, MetricSummary>;
     /** The run's launch artifacts (`runlens/`), to find its captured diff; empty when unknown. */
     readonly launchArtifacts: ArtifactListing;

@@ -1,3 +1,4 @@
+import { maxSeriesPoints } from '../protocol/dashboards/shapes';
 import { isServiceMethod, type ServiceMethod, type ServiceMethods } from '../protocol/dashboards/methods';
 import type { RunsChangedParams } from '../protocol/dashboards/shapes';
 import type { RemoteMirrors } from '../remote/browse/remoteMirrors';
@@ -6,10 +7,10 @@ import type { TrackingStore } from '../core/store/trackingStore';
 import { RunChangeTracker } from '../core/runs/runChanges';
 import type { TraceStore } from '../core/traces/traceStore';
 import { DashboardError } from './dashboardError';
-import { compareCandidates, compareRuns } from './handlers/compareHandlers';
+import { compareCandidates, compareRunParts, compareRuns } from './handlers/compareHandlers';
 import { artifactsOf, type DashboardContext } from './handlers/dashboardContext';
 import { experimentCharts, experimentTable, exportCsv } from './handlers/experimentHandlers';
-import { metricSeries, previewRunArtifact, runDashboardModel, setNote } from './handlers/runHandlers';
+import { drawnSeries, metricSeries, previewRunArtifact, runDashboardModel, setNote } from './handlers/runHandlers';
 import { compareTraces, logFeedback, traceDashboardModel, traceSpanDetail } from './handlers/traceHandlers';
 import { ParamsReader } from './requestParams';
 import { requestLimits } from './requestLimits';
@@ -89,7 +90,16 @@ export class DashboardService {
     'experiment/table': (p) => experimentTable(this.context, p),
     'experiment/charts': (p) => experimentCharts(this.context, p),
     'experiment/exportCsv': (p) => exportCsv(this.context, p),
+    'run/drawnSeries': (p) =>
+      drawnSeries(
+        this.context,
+        p.stringList('runIds', { min: 1, max: requestLimits.seriesRuns }),
+        p.stringList('keys', { min: 0, max: requestLimits.seriesKeys }),
+        p.chartOptions('chart'),
+        p.optionalInteger('maxPoints', 1, maxSeriesPoints) ?? maxSeriesPoints,
+      ),
     'compare/get': (p) => compareRuns(this.context, p),
+    'compare/runs': (p) => compareRunParts(this.context, p.stringList('runIds', { min: 1, max: requestLimits.compareRuns })),
     'compare/candidates': (p) => compareCandidates(this.context, p),
     'note/set': (p) => setNote(this.context, p.requiredString('runId'), p.string('markdown', requestLimits.noteLength)),
     'artifact/preview': (p) =>

@@ -1,8 +1,12 @@
-import { maxSeriesPoints, type MetricChartModel, type MetricChartOptions, type SeriesSummary } from '../protocol/dashboards/shapes';
+import { maxSeriesPoints, type DrawnSeries, type MetricChartModel, type MetricChartOptions, type SeriesSummary } from '../protocol/dashboards/shapes';
 import { metricHistorySpec, type MetricChartRow } from './chartSpecs';
 import { downsampleIndexes } from './downsample';
 import type { MetricColumns } from './metricSeriesReader';
 import { emaSmooth } from './smoothing';
+import type { DrawnSeriesResult, MetricSeriesResult } from '../protocol/dashboards/runRequests';
+import { invalidParams } from './dashboardError';
+import { requestLimits } from './requestLimits';
+import { compareKeys } from './runDiff';
 
 /** One run's history of one metric (step order), with its legend label. */
 export interface RunHistory extends MetricColumns {
@@ -37,34 +41,80 @@ export function buildMetricChart(
   options: MetricChartOptions,
   maxPoints = seriesBudget(histories.length),
 ): MetricChartModel {
+  return assembleMetricChart(
+    key,
+    histories.map((history) => ({ label: history.label, drawn: drawSeries(history, options, maxPoints) })),
+    options,
+  );
+}
+
+/**
+ * One run's series as a chart draws it, without its label: each series is drawn on its own, so the
+ * process that reads a run's history draws it, and a window that charts it beside runs read
+ * elsewhere (a guest window comparing a workspace run with a remote one) only assembles the chart.
+ */
+export function drawSeries(history: MetricColumns & { readonly runId: string }, options: MetricChartOptions, maxPoints: number): DrawnSeries {
+  const { xs, ys } = chartPoints(history, options);
+  const smooth = options.smoothing > 0 ? emaSmooth(ys, options.smoothing) : undefined;
+  const points = downsampleIndexes(xs, ys, maxPoints).map((i) => (smooth ? { x: xs[i], value: ys[i], smoothed: smooth[i] } : { x: xs[i], value: ys[i] }));
+  // A summarized history (totalPoints) holds only some of its points: leaving some out is not news.
+  const notDrawn = history.totalPoints === undefined ? history.values.length - ys.length : 0;
+  return { runId: history.runId, points, totalPoints: history.totalPoints ?? history.values.length, notDrawn };
+}
+
+/** The chart of drawn series, each with its legend label (unique among the chart's runs: `runLabels`). */
+export function assembleMetricChart(key: string, series: readonly { readonly label: string; readonly drawn: DrawnSeries }[], options: MetricChartOptions): MetricChartModel {
   const rows: MetricChartRow[] = [];
-  const series: SeriesSummary[] = [];
+  const summaries: SeriesSummary[] = [];
   const notes: string[] = [];
-  const smoothed = options.smoothing > 0;
-  for (const history of histories) {
-    const { xs, ys } = chartPoints(history, options);
-    // A summarized history (totalPoints) holds only some of its points: leaving some out is not news.
-    const left = history.totalPoints === undefined ? history.values.length - ys.length : 0;
-    if (left > 0) {
-      notes.push(`${history.label}: ${left} ${left === 1 ? 'value' : 'values'} not drawn (${options.logScale ? 'not positive or ' : ''}not finite).`);
+  for (const { label, drawn } of series) {
+    if (drawn.notDrawn > 0) {
+      notes.push(`${label}: ${drawn.notDrawn} ${drawn.notDrawn === 1 ? 'value' : 'values'} not drawn (${options.logScale ? 'not positive or ' : ''}not finite).`);
     }
-    const smooth = smoothed ? emaSmooth(ys, options.smoothing) : undefined;
-    const indexes = downsampleIndexes(xs, ys, maxPoints);
-    for (const i of indexes) {
-      rows.push(smooth ? { run: history.label, x: xs[i], value: ys[i], smoothed: smooth[i] } : { run: history.label, x: xs[i], value: ys[i] });
-    }
-    series.push({ runId: history.runId, runName: history.label, totalPoints: history.totalPoints ?? history.values.length, shownPoints: indexes.length });
+    for (const point of drawn.points) rows.push({ run: label, ...point });
+    summaries.push({ runId: drawn.runId, runName: label, totalPoints: drawn.totalPoints, shownPoints: drawn.points.length });
   }
   const spec = metricHistorySpec({
     title: key,
     rows,
-    runs: histories.map((history) => history.label),
+    runs: series.map(({ label }) => label),
     xAxis: options.xAxis,
-    smoothed,
+    smoothed: options.smoothing > 0,
     logScale: options.logScale,
     pointTooltips: rows.length <= maxPointTooltips,
   });
-  return { key, spec, series, notes };
+  return { key, spec, series: summaries, notes };
+}
+
+/** One run of a metric chart request: what its legend label and the request's keys are made of. */
+export interface SeriesRun {
+  readonly runId: string;
+  readonly name: string;
+  readonly metricKeys: readonly string[];
+}
+
+/** What a run/metricSeries request draws: the keys it charts, every key its runs logged, the runs' legend labels. */
+export interface SeriesPlan {
+  readonly chartKeys: readonly string[];
+  readonly availableKeys: readonly string[];
+  readonly labels: readonly string[];
+}
+
+export function seriesPlan(runs: readonly SeriesRun[], keys: readonly string[] | undefined, limit: number | undefined): SeriesPlan {
+  const availableKeys = [...new Set(runs.flatMap((run) => run.metricKeys))].sort(compareKeys);
+  const chartKeys = (keys ?? availableKeys).slice(0, limit);
+  if (chartKeys.length > requestLimits.seriesKeys) {
+    throw invalidParams('run/metricSeries', `these runs have ${chartKeys.length} metrics; name at most ${requestLimits.seriesKeys} in 'keys' or set 'limit'.`);
+  }
+  return { chartKeys, availableKeys, labels: runLabels(runs.map((run) => ({ runId: run.runId, name: run.name }))) };
+}
+
+/** The run/metricSeries answer: a chart per planned key, of its runs' drawn series (`charts` in `plan.chartKeys` order, series in the runs' order). */
+export function metricSeriesOf(plan: SeriesPlan, charts: DrawnSeriesResult['charts'], options: MetricChartOptions): MetricSeriesResult {
+  return {
+    charts: charts.map(({ key, series }) => assembleMetricChart(key, series.map((drawn, index) => ({ label: plan.labels[index], drawn })), options)),
+    availableKeys: plan.availableKeys,
+  };
 }
 
 /**
@@ -72,7 +122,7 @@ export function buildMetricChart(
  * TensorBoard's relative axis. Wall time may go backwards (points logged with explicit timestamps):
  * time axes then sort by time, so that the line and the downsampling see ascending x.
  */
-function chartPoints(history: RunHistory, options: MetricChartOptions): { xs: number[]; ys: number[] } {
+function chartPoints(history: MetricColumns, options: MetricChartOptions): { xs: number[]; ys: number[] } {
   const { steps, values, timestamps } = history;
   const xSource = options.xAxis === 'step' ? steps : timestamps;
   if (xSource === undefined) throw new Error('Time axes need the timestamps of the series.');

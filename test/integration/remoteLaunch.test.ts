@@ -7,8 +7,8 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { captureLaunch } from '../../src/capture/launchCapture';
 import { CaptureTag } from '../../src/core/launches/captureTags';
-import { launchesFolder } from '../../src/core/launches/launchFiles';
-import { LaunchService } from '../../src/core/launches/launchService';
+import { LaunchFiles, launchesFolder } from '../../src/core/launches/launchFiles';
+import { fileContentJson, type LaunchOperations } from '../../src/core/launches/launchOperations';
 import { LaunchArtifact, LaunchTag } from '../../src/core/launches/launchTags';
 import { newLaunchId } from '../../src/core/launches/launchToken';
 import type { RemoteLaunchRecord } from '../../src/core/launches/remoteLaunchRecord';
@@ -20,7 +20,8 @@ import { TrackingStore } from '../../src/core/store/trackingStore';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { CommandId, SettingKey, SettingSection } from '../../src/vscode/contributions';
 import { captureArtifacts } from '../../src/capture/captureArtifacts';
-import { imprintOfCapture } from '../../src/capture/captureImprint';
+import { launchOperationPrefix } from '../../src/server/routes/guest/guestLaunchRoutes';
+import { ownerCall } from '../../src/vscode/ownerOperations';
 import type { SendOutcome } from '../../src/vscode/launch/pendingLaunchResults';
 import type { RemoteServerNode } from '../../src/vscode/remote/remoteTreeNodes';
 import { git, launchAndWait, tagsOf, writeFile } from './launchSupport';
@@ -152,19 +153,17 @@ suite('Launches that log to a remote server', () => {
 
   test('a launch whose window died is sent by Send Pending Launch Results: not while its server is unlisted, then FAILED with the note and its output', async function () {
     this.timeout(60_000);
-    const workspace = await (await runLensApi()).workspaceStore();
-    assert.ok(workspace);
-    // What a crash leaves: the run made on the server, still RUNNING; the launch's record and kept files in
-    // .runlens/, its process gone (a pid that has exited), ended by crash recovery.
+    const endpoint = await (await runLensApi()).trackingEndpoint();
+    assert.ok(endpoint, 'the folder is served');
+    // What a crash leaves, as the server keeping the store sees it: a window's extension host (a process that has
+    // exited since) launched a script to the remote server and died with it. The run made on the server is still
+    // RUNNING; the launch's record (capture, output log, where it logs) is with the server, through its launch
+    // routes as a window records it; the script's process is gone.
+    const launch = ownerCall<LaunchOperations>(endpoint, launchOperationPrefix);
+    const gone = spawnSync('true').pid;
     const launchId = newLaunchId();
     const run = store.createRun({ experimentId: '0', runName: 'crashed', startTime: Date.now() });
     store.setTag(run.info.run_id, LaunchTag.LaunchId, launchId);
-    const launches = new LaunchService({
-      db: workspace.db,
-      artifacts: workspace.artifacts,
-      filesDir: path.join(workspaceDir(), '.runlens', launchesFolder),
-      imprintOf: imprintOfCapture,
-    });
     const capture = await captureLaunch({ launchId, workspaceRoot: repo, cwd: repo, interpreterPath: 'python3', script: scriptFile, args: [], runlensVersion: 'test' });
     const { record, files } = captureArtifacts(capture);
     const remote: RemoteLaunchRecord = {
@@ -177,16 +176,26 @@ suite('Launches that log to a remote server', () => {
       since: Date.now(),
       scriptPath: scriptFile,
     };
-    launches.open({ launchId, capture: record, files: { ...files, [LaunchArtifact.OutputLog]: 'epoch 1 done\n' }, remote });
-    launches.setPid(launchId, spawnSync('true').pid);
-    const recovered = await launches.recoverAbandoned();
-    assert.ok(recovered.some((ended) => ended.launchId === launchId));
+    const kept = { ...files, [LaunchArtifact.OutputLog]: 'epoch 1 done\n' };
+    await launch('open', {
+      launchId,
+      capture: record,
+      files: Object.fromEntries(Object.entries(kept).map(([artifactPath, content]) => [artifactPath, fileContentJson(content)])),
+      holderPid: gone,
+      remote,
+    });
+    await launch('setPid', { launchId, pid: gone });
+    // The window that comes back asks for what its extension host left: the server ends the launch (its script is
+    // gone) and names it as one whose end this window sends, with the server's credentials only it has.
+    const { remoteEnded } = await launch('takeBack', { holderPid: process.pid });
+    assert.ok(remoteEnded.includes(launchId), 'the server ended it, and this window sends it');
+    const launchFiles = new LaunchFiles(path.join(workspaceDir(), '.runlens', launchesFolder));
 
     await vscode.commands.executeCommand(CommandId.RemoveRemoteServer, name);
     const refused = await vscode.commands.executeCommand<SendOutcome>(CommandId.SendPendingLaunchResults);
-    assert.deepEqual(refused?.unsent.map((launch) => launch.launchId), [launchId]);
+    assert.deepEqual(refused?.unsent.map((unsent) => unsent.launchId), [launchId]);
     assert.match(refused.unsent[0].reason, /no longer in runlens\.remoteServers/);
-    assert.ok(existsSync(launches.filePath(launchId, LaunchArtifact.OutputLog)), 'the kept files stay');
+    assert.ok(existsSync(launchFiles.path(launchId, LaunchArtifact.OutputLog)), 'the kept files stay');
     assert.equal(store.getRun(run.info.run_id).info.status, 'RUNNING');
 
     await vscode.commands.executeCommand(CommandId.AddRemoteServer, { name, url: server.url, auth: { kind: 'token', token } });
@@ -199,7 +208,7 @@ suite('Launches that log to a remote server', () => {
     const root = settled.info.artifact_uri.replace(/^mlflow-artifacts:\/*/, '');
     const response = await fetch(`${server.url}/api/2.0/mlflow-artifacts/artifacts/${root}/${LaunchArtifact.OutputLog}`, { headers: { authorization: `Bearer ${token}` } });
     assert.equal(await response.text(), 'epoch 1 done\n');
-    assert.equal(existsSync(launches.filesFolder(launchId)), false, 'the kept files went once sent');
+    assert.equal(existsSync(launchFiles.folder(launchId)), false, 'the kept files went once sent');
     const again = await vscode.commands.executeCommand<SendOutcome>(CommandId.SendPendingLaunchResults);
     assert.deepEqual(again?.sent, [], 'sent once');
   });

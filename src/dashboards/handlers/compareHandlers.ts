@@ -1,5 +1,5 @@
-import type { CompareCandidatesResult, CompareModel } from '../../protocol/dashboards/compareRequests';
-import type { MetricAggregation, MetricSummary, RunRef } from '../../protocol/dashboards/shapes';
+import type { CompareCandidatesResult, CompareModel, CompareRunPart, CompareRunsResult } from '../../protocol/dashboards/compareRequests';
+import type { MetricAggregation, MetricDirection, MetricSummary, RunRef } from '../../protocol/dashboards/shapes';
 import type { ArtifactListing } from '../../protocol/dashboards/runRequests';
 import { parseRemoteAddress, remoteAddress } from '../../protocol/runAddress';
 import { runArtifacts } from '../codeState';
@@ -13,23 +13,57 @@ import { experimentOf, listArtifacts, type DashboardContext } from './dashboardC
 // The compare dashboard's requests: the runs side by side, and the runs its picker offers.
 
 export async function compareRuns(context: DashboardContext, p: ParamsReader): Promise<CompareModel> {
-  const runIds = p.stringList('runIds', { min: 2, max: requestLimits.compareRuns });
-  const directions = p.directions('directions');
-  const aggregation = p.oneOf<MetricAggregation>('aggregation', ['last', 'min', 'max']);
-  const onlyDifferences = p.optionalBoolean('onlyDifferences');
+  const request = compareRequestOf(p);
+  return compareModelOf(await compareRunParts(context, request.runIds), request, context.now());
+}
+
+/** What compare/get asks: its runs, and how their metrics are compared. */
+export interface CompareRequestOptions {
+  readonly runIds: readonly string[];
+  readonly directions: Readonly<Record<string, MetricDirection>>;
+  readonly aggregation: MetricAggregation | undefined;
+  readonly onlyDifferences: boolean | undefined;
+}
+
+export function compareRequestOf(p: ParamsReader): CompareRequestOptions {
+  return {
+    runIds: p.stringList('runIds', { min: 2, max: requestLimits.compareRuns }),
+    directions: p.directions('directions'),
+    aggregation: p.oneOf<MetricAggregation>('aggregation', ['last', 'min', 'max']),
+    onlyDifferences: p.optionalBoolean('onlyDifferences'),
+  };
+}
+
+/** compare/runs: what the comparison reads of each run (compare/get is these, side by side). */
+export async function compareRunParts(context: DashboardContext, runIds: readonly string[]): Promise<CompareRunsResult> {
   const resolved = await context.sources.runs(runIds, 'full');
   const summaries = context.sources.summaries(resolved);
   const experiments = resolved.map((run) => experimentOf(run));
   const notes = context.sources.notes(resolved);
   const launchArtifacts = await Promise.all(resolved.map((run) => launchArtifactsOf(run)));
-  const entries = resolved.map(({ run, address, source }, index) => ({
-    run,
-    experiment: experiments[index],
-    metrics: summaries.get(address) ?? new Map<string, MetricSummary>(),
-    launchArtifacts: launchArtifacts[index],
-    ...(context.traces && !source.remote ? { traces: context.traces.runTraceStats(run.info.run_id) } : {}),
-  }));
-  const model = buildCompareModel({ runs: entries, directions, aggregation, onlyDifferences, now: context.now() });
+  const runs = resolved.map(({ run, address, source }, index): CompareRunPart => {
+    const experiment = experiments[index];
+    return {
+      run,
+      ...(experiment ? { experiment } : {}),
+      metrics: [...(summaries.get(address) ?? new Map<string, MetricSummary>())],
+      launchArtifacts: launchArtifacts[index],
+      ...(context.traces && !source.remote ? { traces: context.traces.runTraceStats(run.info.run_id) } : {}),
+    };
+  });
+  return notes.length > 0 ? { runs, notes } : { runs };
+}
+
+/** The comparison of the runs' parts, read by one process or, in a guest window, by two. */
+export function compareModelOf(parts: CompareRunsResult, request: CompareRequestOptions, now: number): CompareModel {
+  const model = buildCompareModel({
+    runs: parts.runs.map((part) => ({ ...part, metrics: new Map(part.metrics) })),
+    directions: request.directions,
+    aggregation: request.aggregation,
+    onlyDifferences: request.onlyDifferences,
+    now,
+  });
+  const notes = parts.notes ?? [];
   return notes.length > 0 ? { ...model, notes } : model;
 }
 
@@ -48,8 +82,7 @@ async function launchArtifactsOf(run: ResolvedRun): Promise<ArtifactListing> {
 export async function compareCandidates(context: DashboardContext, p: ParamsReader): Promise<CompareCandidatesResult> {
   const query = p.string('query', requestLimits.queryLength).trim().toLowerCase();
   const exclude = new Set(p.optionalStringList('excludeRunIds', { min: 0, max: requestLimits.compareRuns }) ?? []);
-  const preferred = p.optionalString('experimentId');
-  const limit = p.optionalInteger('limit', 1, requestLimits.candidates) ?? requestLimits.defaultCandidates;
+  const { preferred, limit } = candidateOrderOf(p);
   const notes: string[] = [];
   const remote = await Promise.all(
     context.sources.remoteServers().map(async (server) => {
@@ -61,7 +94,24 @@ export async function compareCandidates(context: DashboardContext, p: ParamsRead
       }
     }),
   );
-  const all = [...localCandidates(context, query, exclude, preferred, limit), ...remote.flat()];
+  return candidatesInOrder([{ runs: localCandidates(context, query, exclude, preferred, limit), notes }, { runs: remote.flat() }], { preferred, limit });
+}
+
+/** Which experiment's runs compare/candidates offers first, and how many it offers. */
+export function candidateOrderOf(p: ParamsReader): { readonly preferred: string | undefined; readonly limit: number } {
+  return {
+    preferred: p.optionalString('experimentId'),
+    limit: p.optionalInteger('limit', 1, requestLimits.candidates) ?? requestLimits.defaultCandidates,
+  };
+}
+
+/** Candidates found in several places, together: the preferred experiment's first, then newest first. */
+export function candidatesInOrder(
+  found: readonly { readonly runs: readonly RunRef[]; readonly notes?: readonly string[] }[],
+  { preferred, limit }: { readonly preferred: string | undefined; readonly limit: number },
+): CompareCandidatesResult {
+  const all = found.flatMap((part) => part.runs);
+  const notes = found.flatMap((part) => part.notes ?? []);
   const newestFirst = (a: RunRef, b: RunRef) => b.startTime - a.startTime;
   const runs = [...all.filter((run) => run.experimentId === preferred).sort(newestFirst), ...all.filter((run) => run.experimentId !== preferred).sort(newestFirst)];
   return { runs: runs.slice(0, limit), ...(notes.length > 0 ? { notes } : {}) };

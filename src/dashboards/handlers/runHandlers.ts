@@ -4,19 +4,19 @@ import type { MetricChartOptions, MetricSummary } from '../../protocol/dashboard
 import type { ArtifactPreview } from '../../protocol/dashboards/artifactPreview';
 import {
   maxArtifactItems,
+  type DrawnSeriesResult,
   type MetricSeriesResult,
   type RunDashboardModel,
   type SetNoteResult,
 } from '../../protocol/dashboards/runRequests';
 import type { Run } from '../../core/entities';
+import type { ResolvedRun } from '../runSources';
 import { runTraceFilter } from '../../core/traces/traceStore';
 import { previewArtifact } from '../artifactPreview';
 import { runTags } from '../../core/runs/runTagValues';
-import { invalidParams } from '../dashboardError';
-import { buildMetricChart, runLabels } from '../metricCharts';
+import { drawSeries, metricSeriesOf, seriesBudget, seriesPlan, type SeriesRun } from '../metricCharts';
 import { readMetricColumns } from '../metricSeriesReader';
 import { requestLimits } from '../requestLimits';
-import { compareKeys } from '../runDiff';
 import { buildRunModel } from '../runModel';
 import { artifactsOf, experimentOf, listArtifacts, listLoggedModels, localStoreOf, traceStoreOf, type DashboardContext } from './dashboardContext';
 
@@ -70,44 +70,42 @@ function runTraces(context: DashboardContext, run: Run): RunTracesModel {
   };
 }
 
-export async function metricSeries(context: DashboardContext, 
+export async function metricSeries(
+  context: DashboardContext,
   runIds: readonly string[],
   keys: readonly string[] | undefined,
   limit: number | undefined,
   chart: MetricChartOptions,
 ): Promise<MetricSeriesResult> {
   const resolved = await context.sources.runs(runIds, 'full');
-  const runs = resolved.map((r) => r.run);
-  const availableKeys = metricKeysOf(runs);
-  const chartKeys = (keys ?? availableKeys).slice(0, limit);
-  if (chartKeys.length > requestLimits.seriesKeys) {
-    throw invalidParams(
-      'run/metricSeries',
-      `these runs have ${chartKeys.length} metrics; name at most ${requestLimits.seriesKeys} in 'keys' or set 'limit'.`,
-    );
-  }
-  const labels = runLabels(runs.map((run) => ({ runId: run.info.run_id, name: run.info.run_name })));
-  const withTimestamps = chart.xAxis !== 'step';
-  return {
-    charts: chartKeys.map((key) =>
-      buildMetricChart(
-        key,
-        runs.map((run, index) => ({
-          runId: run.info.run_id,
-          label: labels[index],
-          ...readMetricColumns(resolved[index].source.tracking.db, resolved[index].localId, key, withTimestamps),
-        })),
-        chart,
-      ),
-    ),
-    availableKeys,
-  };
+  const plan = seriesPlan(resolved.map(seriesRunOf), keys, limit);
+  return metricSeriesOf(plan, drawnCharts(resolved, plan.chartKeys, chart, seriesBudget(resolved.length)), chart);
 }
 
-function metricKeysOf(runs: readonly Run[]): string[] {
-  const keys = new Set<string>();
-  for (const run of runs) for (const metric of run.data.metrics ?? []) keys.add(metric.key);
-  return [...keys].sort(compareKeys);
+/** run/drawnSeries: the runs' series of these metrics, drawn but not yet put in a chart (run/metricSeries is these, assembled). */
+export async function drawnSeries(
+  context: DashboardContext,
+  runIds: readonly string[],
+  keys: readonly string[],
+  chart: MetricChartOptions,
+  maxPoints: number,
+): Promise<DrawnSeriesResult> {
+  const resolved = await context.sources.runs(runIds, 'full');
+  return { runs: resolved.map(seriesRunOf), charts: drawnCharts(resolved, keys, chart, maxPoints) };
+}
+
+function drawnCharts(resolved: readonly ResolvedRun[], keys: readonly string[], chart: MetricChartOptions, maxPoints: number): DrawnSeriesResult['charts'] {
+  const withTimestamps = chart.xAxis !== 'step';
+  return keys.map((key) => ({
+    key,
+    series: resolved.map(({ run, source, localId }) =>
+      drawSeries({ runId: run.info.run_id, ...readMetricColumns(source.tracking.db, localId, key, withTimestamps) }, chart, maxPoints),
+    ),
+  }));
+}
+
+function seriesRunOf({ run }: ResolvedRun): SeriesRun {
+  return { runId: run.info.run_id, name: run.info.run_name, metricKeys: [...new Set((run.data.metrics ?? []).map((metric) => metric.key))] };
 }
 
 /**

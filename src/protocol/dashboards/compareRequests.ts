@@ -1,6 +1,8 @@
+import type { Experiment, Run } from '../../core/entities';
 import type { MetricDirection, MetricSummary } from '../../core/runs/runReadModels';
 import { RequestType } from '../messages';
 import type { RunTraceStats } from '../traceDashboard';
+import type { ArtifactListing } from './runRequests';
 import type { MetricAggregation, RunCodeState, RunRef } from './shapes';
 
 // The compare dashboard's requests, answered from the store (DashboardService).
@@ -84,6 +86,38 @@ export interface CompareModel {
 }
 
 export const CompareRequest = new RequestType<CompareParams, CompareModel>('compare/get');
+
+// compare/runs --------------------------------------------------------------------------------
+
+/**
+ * What a comparison reads of each run, with the protocol's ids: a window that compares runs two
+ * processes read (a guest window: the owner reads the workspace's runs, the window itself the remote
+ * servers') asks each for its runs and builds the comparison as `compare/get` does.
+ */
+export interface CompareRunsParams {
+  /** One or more (at most 100). */
+  readonly runIds: readonly string[];
+}
+
+export interface CompareRunPart {
+  readonly run: Run;
+  /** Undefined when the run's experiment is gone (the run still shows). */
+  readonly experiment?: Experiment;
+  /** Last, min, max and count of each metric, by key. */
+  readonly metrics: readonly (readonly [string, MetricSummary])[];
+  /** The run's launch artifacts (`runlens/`), to find its captured diff. */
+  readonly launchArtifacts: ArtifactListing;
+  /** Where the store keeps the run's traces. */
+  readonly traces?: RunTraceStats;
+}
+
+export interface CompareRunsResult {
+  /** In `runIds` order. */
+  readonly runs: readonly CompareRunPart[];
+  readonly notes?: readonly string[];
+}
+
+export const CompareRunsRequest = new RequestType<CompareRunsParams, CompareRunsResult>('compare/runs');
 
 // compare/candidates --------------------------------------------------------------------------
 

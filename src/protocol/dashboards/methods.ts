@@ -20,6 +20,9 @@ import {
   type CompareModel,
   type CompareParams,
   CompareRequest,
+  type CompareRunsParams,
+  CompareRunsRequest,
+  type CompareRunsResult,
 } from './compareRequests';
 import {
   type ExperimentChartsParams,
@@ -34,6 +37,9 @@ import {
 } from './experimentRequests';
 import { EnvironmentDiffRequest, OpenArtifactRequest, OpenDiffRequest, OpenSourceRequest } from './hostActions';
 import {
+  type DrawnSeriesParams,
+  DrawnSeriesRequest,
+  type DrawnSeriesResult,
   type GetRunParams,
   GetRunRequest,
   type MetricSeriesParams,
@@ -56,6 +62,8 @@ export const serviceRequests = [
   ExportCsvRequest,
   CompareRequest,
   CompareCandidatesRequest,
+  CompareRunsRequest,
+  DrawnSeriesRequest,
   SetNoteRequest,
   ArtifactPreviewRequest,
   GetTraceRequest,
@@ -87,6 +95,8 @@ export interface ServiceMethods {
   'experiment/exportCsv': { params: ExportCsvParams; result: ExportCsvResult };
   'compare/get': { params: CompareParams; result: CompareModel };
   'compare/candidates': { params: CompareCandidatesParams; result: CompareCandidatesResult };
+  'compare/runs': { params: CompareRunsParams; result: CompareRunsResult };
+  'run/drawnSeries': { params: DrawnSeriesParams; result: DrawnSeriesResult };
   'note/set': { params: SetNoteParams; result: SetNoteResult };
   'artifact/preview': { params: ArtifactPreviewParams; result: ArtifactPreview };
   'trace/get': { params: GetTraceParams; result: TraceModel };

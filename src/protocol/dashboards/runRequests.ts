@@ -1,7 +1,7 @@
 import type { LoggedModelSummary, MetricSummary } from '../../core/runs/runReadModels';
 import { RequestType } from '../messages';
 import type { RunTracesModel } from '../traceDashboard';
-import type { KeyValue, MetricChartModel, MetricChartOptions, RunCodeState, RunRef } from './shapes';
+import type { DrawnSeries, KeyValue, MetricChartModel, MetricChartOptions, RunCodeState, RunRef } from './shapes';
 
 export type { LoggedModelMetricSummary, LoggedModelSummary } from '../../core/runs/runReadModels';
 
@@ -99,6 +99,33 @@ export interface MetricSeriesResult {
 }
 
 export const MetricSeriesRequest = new RequestType<MetricSeriesParams, MetricSeriesResult>('run/metricSeries');
+
+// run/drawnSeries -----------------------------------------------------------------------------
+
+/**
+ * Each run's series of each metric as a chart draws it, without the chart: a window that charts
+ * runs two processes read (a guest window: the owner reads the workspace's runs, the window itself
+ * the remote servers') asks each for its runs' series and puts them in one chart, as
+ * `run/metricSeries` does.
+ */
+export interface DrawnSeriesParams {
+  /** 1 to 100. */
+  readonly runIds: readonly string[];
+  /** 0 to 100 metric keys; none answers only the runs (their names and metric keys). */
+  readonly keys: readonly string[];
+  readonly chart?: MetricChartOptions;
+  /** Points each series is downsampled to (1 to `maxSeriesPoints`, which is the default): a chart's share for one of all its runs. */
+  readonly maxPoints?: number;
+}
+
+export interface DrawnSeriesResult {
+  /** In `runIds` order. */
+  readonly runs: readonly { readonly runId: string; readonly name: string; readonly metricKeys: readonly string[] }[];
+  /** In `keys` order; each with a series per run, in `runIds` order. */
+  readonly charts: readonly { readonly key: string; readonly series: readonly DrawnSeries[] }[];
+}
+
+export const DrawnSeriesRequest = new RequestType<DrawnSeriesParams, DrawnSeriesResult>('run/drawnSeries');
 
 // note/set ------------------------------------------------------------------------------------
 

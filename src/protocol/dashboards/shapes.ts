@@ -92,6 +92,19 @@ export interface ChartModel {
   readonly notes: readonly string[];
 }
 
+/**
+ * One run's series of a metric as a chart draws it (cleaned, smoothed, downsampled), before it has a
+ * label: see `run/drawnSeries`.
+ */
+export interface DrawnSeries {
+  readonly runId: string;
+  readonly points: readonly { readonly x: number; readonly value: number; readonly smoothed?: number }[];
+  /** Points the store holds. */
+  readonly totalPoints: number;
+  /** Values left out because the chart cannot place them (not finite, or not positive on a log scale). */
+  readonly notDrawn: number;
+}
+
 /** One run's line in a metric history chart. */
 export interface SeriesSummary {
   readonly runId: string;

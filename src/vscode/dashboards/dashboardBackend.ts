@@ -1,10 +1,10 @@
 import { DashboardError } from '../../dashboards/dashboardError';
 import type { DashboardService } from '../../dashboards/dashboardService';
+import { SideBySide, sidesNamed } from '../../dashboards/sideBySide';
 import { RunChangeTracker, type ChangeWatch } from '../../core/runs/runChanges';
 import type { ServiceMethod, ServiceMethods } from '../../protocol/dashboards/methods';
 import type { RunsChangedParams } from '../../protocol/dashboards/shapes';
 import type { ResponseErrorCode } from '../../protocol/messages';
-import { isRemoteAddress } from '../../protocol/runAddress';
 import { dashboardMethodPrefix } from '../../server/routes/guest/guestRoutes';
 import { OwnerRequestError, ownerRequest, type OwnerEndpoint } from '../ownerClient';
 import type { StoreAccess } from '../storeAccess';
@@ -58,20 +58,23 @@ export function ownerBackend(endpoint: OwnerEndpoint, access: StoreAccess): Dash
 /**
  * A guest window's panels: the owner answers for the store's runs and experiments; those of the added
  * remote servers, which the owner cannot read (their addresses and credentials are this window's), this
- * window's own service reads. A request naming both (a comparison of a store run with a remote one) is
- * refused with the reason.
+ * window's own service reads. A comparison naming both (and the compare picker, which offers both) asks
+ * each for its runs and puts them side by side, as the window owning the store shows them.
  */
 export function guestBackend(owner: DashboardBackend, remote: DashboardBackend): DashboardBackend {
+  const sideBySide = new SideBySide(
+    (method, params) => owner.handle(method, params),
+    (method, params) => remote.handle(method, params),
+  );
   return {
-    handle: async (method, params) => {
-      const ids = namedIds(params);
-      const remoteIds = ids.filter(isRemoteAddress);
-      if (remoteIds.length === 0) return owner.handle(method, params);
-      if (remoteIds.length === ids.length) return remote.handle(method, params);
-      throw new DashboardError(
-        'unavailable',
-        "This window is a guest of the RunLens process that keeps the workspace's runs, which does not read remote servers: a remote server's runs are shown apart from the workspace's here.",
-      );
+    handle: async <M extends ServiceMethod>(method: M, params: unknown): Promise<ServiceMethods[M]['result']> => {
+      if (method === 'compare/candidates') return (await sideBySide.candidates(params)) as ServiceMethods[M]['result'];
+      const sides = sidesNamed(namedIds(params));
+      if (sides === 'workspace') return owner.handle(method, params);
+      if (sides === 'remote') return remote.handle(method, params);
+      if (method === 'compare/get') return (await sideBySide.compare(params)) as ServiceMethods[M]['result'];
+      if (method === 'run/metricSeries') return (await sideBySide.metricSeries(params)) as ServiceMethods[M]['result'];
+      throw new DashboardError('invalidParams', `A '${method}' request names one run or experiment: a workspace's or a remote server's.`);
     },
     changeTracker: () => owner.changeTracker(),
   };

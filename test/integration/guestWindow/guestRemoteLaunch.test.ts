@@ -16,7 +16,8 @@ import { TraceStore } from '../../../src/core/traces/traceStore';
 import { startServer, type RunningServer } from '../../../src/server/server';
 import type { Run } from '../../../src/core/entities';
 import { OpenArtifactRequest, type HostActionResult } from '../../../src/protocol/dashboards/hostActions';
-import type { RunDashboardModel } from '../../../src/protocol/dashboards/runRequests';
+import type { CompareModel } from '../../../src/protocol/dashboards/compareRequests';
+import type { MetricSeriesResult, RunDashboardModel } from '../../../src/protocol/dashboards/runRequests';
 import { remoteAddress } from '../../../src/protocol/runAddress';
 import { CommandId } from '../../../src/vscode/contributions';
 import { git, launchAndWait, tagsOf, writeFile } from '../launchSupport';
@@ -118,7 +119,7 @@ suite('Launching to a remote server from a guest window, and its dashboard', () 
     remoteRunId = remote.runId;
   });
 
-  test("the remote run's dashboard and its output log open in the guest window; a compare with a store run says why not", async function () {
+  test("the remote run's dashboard and its output log open in the guest window; a compare with a store run puts both side by side", async function () {
     this.timeout(60_000);
     assert.ok(remoteRunId, 'the launch test ran first');
     const runId = remoteAddress(server.url, remoteRunId);
@@ -138,8 +139,15 @@ suite('Launching to a remote server from a guest window, and its dashboard', () 
       const { runs = [] } = (await guest.post('runs/search', { experiment_ids: experiments.map((e) => e.experiment_id), max_results: 1 })) as { runs?: Run[] };
       const local = runs[0]?.info.run_id;
       assert.ok(local, 'the owner started with runs in its store');
+      // The owner reads the store's run, this window the remote one: the comparison holds both, in the order asked.
       const mixed = { kind: 'request' as const, id: 3, method: 'compare/get', params: { runIds: [local, runId] } };
-      await assert.rejects(guest.api.dashboards.request(host, mixed), /does not read remote servers/);
+      const compared = (await guest.api.dashboards.request(host, mixed)) as CompareModel;
+      assert.deepEqual(compared.runs.map((run) => run.runId), [local, runId]);
+      assert.match(compared.runs[1].experimentName, new RegExp(`\\(${name}\\)$`), "the remote run's experiment, named with its server");
+      const charts = { kind: 'request' as const, id: 4, method: 'run/metricSeries', params: { runIds: [local, runId], limit: 5 } };
+      const series = (await guest.api.dashboards.request(host, charts)) as MetricSeriesResult;
+      assert.ok(series.availableKeys.includes('loss'), 'the remote run logged loss');
+      for (const chart of series.charts) assert.deepEqual(chart.series.map((line) => line.runId), [local, runId], chart.key);
     } finally {
       host.dispose();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');

@@ -1,6 +1,7 @@
 // Issue 14: a guest window's dashboards. The owner process answers for the store's runs; the remote servers' runs,
 // whose addresses and credentials only the window has, the window's own service answers. Which one answers a
-// request is decided by the runs and experiments it names; a request naming both kinds is refused with the reason.
+// request is decided by the runs and experiments it names; a comparison naming both asks both
+// (test/unit/remote/guestComparison.test.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DashboardError } from '../../../src/dashboards/dashboardError';
@@ -36,7 +37,6 @@ describe("a guest window's dashboard backend", () => {
       ['compare/get', { runIds: ['a1b2', 'c3d4'] }, 'owner'],
       ['artifact/preview', { runId: remote('r1'), path: 'runlens/output.log' }, 'window'],
       ['trace/get', { traceId: 'tr-1' }, 'owner'],
-      ['compare/candidates', { query: '' }, 'owner'],
     ];
     for (const [method, params, expected] of cases) {
       assert.equal(await backend.handle(method as never, params), expected, `${method} ${JSON.stringify(params)}`);
@@ -44,13 +44,12 @@ describe("a guest window's dashboard backend", () => {
     assert.equal(owner.asked.length + window.asked.length, cases.length, 'each request is asked of one backend only');
   });
 
-  test('a request naming a store run and a remote one is refused with the reason, and asks neither', async () => {
+  test('a request for one run naming a store run and a remote one is refused, and asks neither', async () => {
     const owner = answering('owner');
     const window = answering('window');
-    await assert.rejects(guestBackend(owner, window).handle('compare/get', { runIds: ['a1b2', remote('r1')] }), (error: DashboardError) => {
+    await assert.rejects(guestBackend(owner, window).handle('artifact/preview', { runId: 'a1b2', runIds: [remote('r1')], path: 'x' }), (error: DashboardError) => {
       assert.ok(error instanceof DashboardError);
-      assert.equal(error.code, 'unavailable');
-      assert.match(error.message, /does not read remote servers/);
+      assert.equal(error.code, 'invalidParams');
       return true;
     });
     assert.deepEqual([owner.asked, window.asked], [[], []]);

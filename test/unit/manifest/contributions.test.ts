@@ -90,6 +90,15 @@ describe('package.json contributes agrees with src/vscode/contributions.ts', () 
     assert.deepEqual(sorted(contributedSettingKeys()), sorted(expected));
   });
 
+  test('the store is served by a RunLens server process by default, window mode stays a choice, and docs/settings.md says so (issue 14)', () => {
+    const sections = Array.isArray(contributes.configuration) ? contributes.configuration : [contributes.configuration];
+    const mode = sections.map((section) => section.properties[`${SettingSection}.${SettingKey.ServerMode}`]).find(Boolean) as { default: string; enum: string[] };
+    assert.equal(mode.default, 'process');
+    assert.deepEqual(sorted(mode.enum), ['process', 'window']);
+    const documented = readFileSync(path.join(root, 'docs', 'settings.md'), 'utf8').split('\n').find((line) => line.startsWith(`| \`${SettingSection}.${SettingKey.ServerMode}\` |`));
+    assert.match(documented ?? '', new RegExp(`^\\| \`[^\`]+\` \\| \`${mode.default}\` \\|`));
+  });
+
   test('the view container and every ViewId are contributed, and every contributed view is a ViewId', () => {
     const containers = contributes.viewsContainers.activitybar ?? [];
     assert.deepEqual(
