@@ -1,3 +1,4 @@
+import { StoreChanges } from '../core/store/storeChange';
 import { changesPath } from '../server/routes/guest/guestRoutes';
 import { ownerRequest, type OwnerEndpoint } from './ownerClient';
 
@@ -8,9 +9,9 @@ const retryMs = 1_000;
 
 /**
  * Follows the owner's change feed (a long poll) and calls `onChange` after each burst of writes to
- * the store, until disposed. The first answer only says where the store stands.
+ * the store with what the burst changed, until disposed. The first answer only says where the store stands.
  */
-export function followOwnerChanges(endpoint: OwnerEndpoint, onChange: () => void): { dispose(): void } {
+export function followOwnerChanges(endpoint: OwnerEndpoint, onChange: (changes: StoreChanges) => void): { dispose(): void } {
   const stop = new AbortController();
   const pause = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -26,9 +27,9 @@ export function followOwnerChanges(endpoint: OwnerEndpoint, onChange: () => void
     let cursor: string | undefined;
     while (!stop.signal.aborted) {
       try {
-        const reply = (await ownerRequest(endpoint, `${changesPath}?since=${encodeURIComponent(cursor ?? '')}`, undefined, stop.signal)) as { cursor?: unknown };
+        const reply = (await ownerRequest(endpoint, `${changesPath}?since=${encodeURIComponent(cursor ?? '')}`, undefined, stop.signal)) as { cursor?: unknown; changes?: unknown };
         const next = typeof reply.cursor === 'string' ? reply.cursor : '';
-        if (cursor !== undefined && next !== cursor && !stop.signal.aborted) onChange();
+        if (cursor !== undefined && next !== cursor && !stop.signal.aborted) onChange(StoreChanges.fromJson(reply.changes));
         cursor = next;
         await pause(minGapMs);
       } catch {

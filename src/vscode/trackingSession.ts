@@ -6,6 +6,7 @@ import { launchesFolder } from '../core/launches/launchFiles';
 import { LaunchService } from '../core/launches/launchService';
 import { SupervisorFiles, supervisedFolder } from '../core/launches/supervisorFiles';
 import { storeFiles } from '../core/store/storeFiles';
+import { StoreChanges } from '../core/store/storeChange';
 import { StoreOwnedElsewhereError, WorkspaceStore } from '../core/store/workspaceStore';
 import { readOwner, type OwnerInfo } from '../core/store/ownership';
 import { isProcessAlive } from '../core/launches/processAlive';
@@ -87,10 +88,11 @@ export class TrackingSession extends Disposable {
   private olderServerWaiting = false;
   /** The pid of a server process that died without releasing the store: said when its successor starts. */
   private crashedServer: number | undefined;
-  private readonly changed = this.register(new vscode.EventEmitter<void>());
+  private readonly changed = this.register(new vscode.EventEmitter<StoreChanges>());
   /**
-   * Fires after the store has been written (by this window's server or its own commands) and when
-   * the store appeared, changed owner or was deleted.
+   * Fires after the store has been written (by this window's server or its own commands), with what
+   * the write changed (a guest hears a burst's changes at once), and with "everything" when the
+   * store appeared, changed owner or was deleted. Listeners must not modify what they are given.
    */
   readonly onDidChange = this.changed.event;
 
@@ -171,7 +173,7 @@ export class TrackingSession extends Disposable {
       if (error instanceof StoreOwnedElsewhereError) {
         const { owner } = error;
         const endpoint = owner.port && owner.token ? { url: `http://127.0.0.1:${owner.port}`, token: owner.token } : undefined;
-        this.followGuest(endpoint && followOwnerChanges(endpoint, () => this.changed.fire()));
+        this.followGuest(endpoint && followOwnerChanges(endpoint, (changes) => this.changed.fire(changes)));
         const access = endpoint && ownerAccess(endpoint, path.join(dir, storeFiles.artifacts));
         return { kind: 'guest', ownerPid: owner.pid, endpoint, access };
       }
@@ -214,13 +216,13 @@ export class TrackingSession extends Disposable {
       if (!this.storeExists()) void this.storeMoved();
     }, presenceCheckMs);
     presence.unref();
-    this.owned = { store, server, writes: store.onDidWrite(() => this.changed.fire()), presence };
+    this.owned = { store, server, writes: store.onDidWrite((changes) => this.changed.fire(changes)), presence };
     if (store.recovery.message) {
       runLensLog().warn(store.recovery.message);
       void vscode.window.showWarningMessage(`RunLens: ${store.recovery.message}`);
     }
     // The store may have just been created: views showing "no store yet" look again.
-    this.changed.fire();
+    this.changed.fire(StoreChanges.everything());
     return { kind: 'owner', store, access: inProcessAccess(store), endpoint: { url: server.url, token }, launches };
   }
 
@@ -264,7 +266,7 @@ export class TrackingSession extends Disposable {
     this.watchServerProcess(folder, owner, supervised);
     // The window is its server process's guest: the views read and write through it, and follow its change feed.
     const endpoint = { url: `http://127.0.0.1:${owner.port}`, token: owner.token };
-    this.followGuest(followOwnerChanges(endpoint, () => this.changed.fire()));
+    this.followGuest(followOwnerChanges(endpoint, (changes) => this.changed.fire(changes)));
     const access = ownerAccess(endpoint, path.join(folder.uri.fsPath, storeFolderName, storeFiles.artifacts));
     return { kind: 'guest', ownerPid: owner.pid, endpoint, access };
   }
@@ -283,7 +285,7 @@ export class TrackingSession extends Disposable {
       this.stopWatchingServer();
       this.opening = undefined;
       this.followGuest(undefined);
-      this.changed.fire();
+      this.changed.fire(StoreChanges.everything());
     };
     const heartbeat = setInterval(() => {
       if (this.olderServerWaiting && supervised.live().length === 0) {
@@ -327,7 +329,7 @@ export class TrackingSession extends Disposable {
       this.opening = undefined;
       this.closeOwned(true);
     }
-    if (!this.isDisposed) this.changed.fire();
+    if (!this.isDisposed) this.changed.fire(StoreChanges.everything());
   }
 
   private closeOwned(deleted = false): void {

@@ -13,6 +13,8 @@ import type { Persistence } from './checkpointScheduler';
 import { Checkpoints } from './checkpoints';
 import { openDurableFiles } from './durableFiles';
 import { TransactionSeries } from './transactionSeries';
+import { TransactionChanges } from './transactionChanges';
+import type { StoreChanges } from './storeChange';
 import { SlicedWrites } from './slicedWrites';
 import type { OpenOptions, Param, Reader, Row, SlicedWriteOptions, WriteTransaction } from './databaseApi';
 
@@ -31,7 +33,9 @@ export class Database implements Reader {
   private readonly tx: WriteTransaction;
   /** The long writes (`writeInSlices`): they share this transaction state, lent through a host. */
   private readonly sliced: SlicedWrites;
-  private readonly writeListeners = new Set<() => void>();
+  private readonly writeListeners = new Set<(changes: StoreChanges) => void>();
+  /** What the open transaction changed, told to `onDidWrite`'s listeners once it commits. */
+  private readonly changes = new TransactionChanges();
   /** The open transaction's changes to the metric histories. */
   private readonly pendingSeries: TransactionSeries;
   /** Checkpoints (on size, on idle, on close) and compaction: they share the sql.js database, lent through a host. */
@@ -70,6 +74,7 @@ export class Database implements Reader {
       runMany: (sql, rows) => this.execute(sql, rows),
       appendPoints: (series, start, points) => this.addSeriesOp({ kind: 'points', series, start, points }),
       removeRunPoints: (runId) => this.addSeriesOp({ kind: 'remove', runId }),
+      noteRun: (runId, listChangedIn) => this.changes.noteRun(runId, listChangedIn),
     };
     this.sliced = new SlicedWrites({
       tx: this.tx,
@@ -201,8 +206,11 @@ export class Database implements Reader {
     return this.sliced.settled();
   }
 
-  /** Calls `listener` after every committed write that changed something, once it is durable. */
-  onDidWrite(listener: () => void): { dispose(): void } {
+  /**
+   * Calls `listener` after every committed write that changed something, once it is durable, with
+   * what it changed (the listener must not modify it: every listener gets the same object).
+   */
+  onDidWrite(listener: (changes: StoreChanges) => void): { dispose(): void } {
     this.writeListeners.add(listener);
     return { dispose: () => this.writeListeners.delete(listener) };
   }
@@ -287,6 +295,7 @@ export class Database implements Reader {
   private begin(): void {
     this.checkpoints.transactionBegun();
     this.changed = false;
+    this.changes.begin();
     this.pendingSeries.clear();
     this.persistence?.writer.begin();
     this.statements.run('BEGIN');
@@ -322,7 +331,7 @@ export class Database implements Reader {
     this.writing = false;
     this.pendingSeries.applyCommitted();
     if (journaledIn) this.checkpoints.scheduler?.afterJournaledWrite();
-    if (this.changed) this.notifyWrite();
+    if (this.changed) this.notifyWrite(this.changes.committed());
     return result;
   }
 
@@ -341,12 +350,13 @@ export class Database implements Reader {
       }
       this.changed = true;
     }
+    if (rows.length > 0) this.changes.statement(sql);
   }
 
-  private notifyWrite(): void {
+  private notifyWrite(changes: StoreChanges): void {
     for (const listener of this.writeListeners) {
       try {
-        listener();
+        listener(changes);
       } catch (error) {
         // The write is committed; a listener's failure must not turn it into an error.
         this.reportBackgroundError(error as Error);
@@ -357,6 +367,7 @@ export class Database implements Reader {
   private addSeriesOp(op: SeriesOp): void {
     if (!this.writing) throw new Error('a write transaction was used after its write() returned');
     this.pendingSeries.add(op, this.persistence?.writer);
+    this.changes.seriesWritten();
     this.changed = true;
   }
 

@@ -38,6 +38,12 @@ export interface WriteTransaction extends Reader {
   appendPoints(series: SeriesRef, start: number, points: Uint8Array): void;
   /** Removes a run's history files when the write commits (a purge). */
   removeRunPoints(runId: string): void;
+  /**
+   * Says, for `Database.onDidWrite`, that this write changes the run; with `listChangedIn`, that it
+   * changes that experiment's list of runs too (a run created, deleted, restored or purged). A write
+   * that changes runs' rows names every run it changes, or none: then every run counts as changed.
+   */
+  noteRun(runId: string, listChangedIn?: string): void;
 }
 
 export interface OpenOptions {

@@ -79,6 +79,11 @@ export const storeOperations = {
     (body) => ({ runId: stringOf(body, 'runId') }),
     (store, { runId }) => store.tracking.getRun(runId),
   ),
+  /** Runs with their data, in the order of the ids, unknown ids left out: the Runs view reads the runs a write changed. */
+  runs: operation(
+    (body) => ({ runIds: stringsOf(body, 'runIds') }),
+    (store, { runIds }) => store.tracking.getRuns(runIds),
+  ),
   /** Whether the run is among the experiment's runs as the view's query shows them. */
   runShown: operation(
     (body) => ({ runId: stringOf(body, 'runId'), query: runsQueryOf(body.query) }),

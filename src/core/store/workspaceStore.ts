@@ -9,6 +9,7 @@ import { type HistoryMoveProgress, moveHistoriesOutOfImage } from './series/hist
 import os from 'node:os';
 import { Ownership, type OwnerInfo, type PublishedServer } from './ownership';
 import type { RecoveryReport } from './recovery';
+import type { StoreChanges } from './storeChange';
 import { storeFiles } from './storeFiles';
 import { TrackingStore } from './trackingStore';
 import { SpanFiles } from '../traces/spanFiles';
@@ -103,8 +104,8 @@ export class WorkspaceStore {
     this.ownership.publish(server);
   }
 
-  /** Calls `listener` after every committed write (for live views). */
-  onDidWrite(listener: () => void): { dispose(): void } {
+  /** Calls `listener` after every committed write, with what it changed (for live views). */
+  onDidWrite(listener: (changes: StoreChanges) => void): { dispose(): void } {
     return this.db.onDidWrite(listener);
   }
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { RunChangeTracker } from '../../core/runs/runChanges';
+import type { StoreChanges } from '../../core/store/storeChange';
 import { RunsChangedNotification } from '../../protocol/dashboards/notifications';
 import type { RunsChangedParams } from '../../protocol/dashboards/shapes';
 import { encodeMessage } from '../../protocol/messages';
@@ -15,7 +16,7 @@ export const keepAliveMs = 15_000;
 export const coalesceMs = 100;
 
 export interface WriteSource {
-  onDidWrite(listener: () => void): { dispose(): void };
+  onDidWrite(listener: (changes: StoreChanges) => void): { dispose(): void };
 }
 
 interface Client {

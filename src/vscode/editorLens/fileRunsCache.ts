@@ -98,7 +98,8 @@ export class FileRunsCache extends Disposable {
 
   private follow(): void {
     this.subscriptions.forEach((s) => s.dispose());
-    this.subscriptions = this.sessions.all().map((session) => session.onDidChange(() => this.throttle.schedule()));
+    // Lenses show runs (and their experiments' metrics): writes to the registry or traces leave them as they are.
+    this.subscriptions = this.sessions.all().map((session) => session.onDidChange((changes) => (changes.touchesRuns || changes.touches('experiments')) && this.throttle.schedule()));
   }
 }
 

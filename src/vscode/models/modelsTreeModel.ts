@@ -22,7 +22,8 @@ export class ModelsTreeModel extends Disposable {
 
   constructor(readonly session: TrackingSession) {
     super();
-    this.register(session.onDidChange(() => this.throttle.schedule()));
+    // Runs logging hundreds of times a second do not concern the registry: only its own writes (or a new store) do.
+    this.register(session.onDidChange((changes) => changes.touches('registry') && this.throttle.schedule()));
   }
 
   reload(): void {

@@ -1,5 +1,4 @@
 import * as vscode from 'vscode';
-import type { Run } from '../../core/entities';
 import { Disposable } from '../disposable';
 import type { StoreAccess } from '../storeAccess';
 import { storeAccess } from './ownedStore';
@@ -8,19 +7,14 @@ import type { TrackingSession } from '../trackingSession';
 import { ChangeThrottle } from './changeThrottle';
 import { artifactNodes } from './runArtifactNodes';
 import { metricFields, paramFields, sectionsOf, sourceFields, tagFields } from './runSections';
-import { parentsWithin, runFingerprint, type ExperimentSummary, type RunsQuery } from '../../core/search/runsQuery';
-import { ExperimentNode, RunNode, type MessageNode, type RunsTreeNode, type SectionNode } from './runsTreeNodes';
+import type { ExperimentSummary, RunsQuery } from '../../core/search/runsQuery';
+import { ExperimentNode, type RunNode, type MessageNode, type RunsTreeNode, type SectionNode } from './runsTreeNodes';
 import type { RunsViewState } from './runsViewState';
-import { isSystemTag, parentRunIdOf } from '../../core/runs/runTagValues';
+import { isSystemTag } from '../../core/runs/runTagValues';
 import { TraceGroups } from '../traces/traceGroups';
-
-/** What is loaded of one experiment: the runs asked for, in order, and what each looked like. */
-interface LoadedPage {
-  limit: number;
-  /** The run ids with their parents, in order: when it changes, the experiment's children do. */
-  structure: string;
-  fingerprints: Map<string, string>;
-}
+import { LoadedRunPages } from './loadedRunPages';
+import { StoreChanges } from '../../core/store/storeChange';
+import { planRunsRefresh } from './runsRefreshPlan';
 
 /**
  * Coalescing: a change shows 150 ms after it, and however fast a script logs, the tree is refreshed
@@ -32,14 +26,15 @@ const refreshTiming = { delayMs: 150, minIntervalMs: 250 };
  * The Runs view's state and data: reads the store, keeps one node object per experiment, run and
  * section (updated in place), and after writes tells exactly which of the loaded nodes changed.
  *
- * The store only says that something was written, so each coalesced tick compares: the experiments
- * and their run counts, then for every loaded experiment its loaded page (order, nesting, and a
- * fingerprint of each run). A page of 200 runs costs a few milliseconds to compare.
+ * The store says what its writes changed (runs, experiments' run lists, traces...); each coalesced
+ * tick reads only what that calls for among what is loaded (runsRefreshPlan.ts): the changed runs
+ * by id, compared by fingerprint, and a whole page (order, nesting) only when its runs came, went or
+ * may have moved. When the changes do not say, it compares every loaded page.
  */
 export class RunsTreeModel extends Disposable {
   private readonly experiments = new Map<string, ExperimentNode>();
-  private readonly runs = new Map<string, RunNode>();
-  private readonly pages = new Map<string, LoadedPage>();
+  /** The run nodes, and what is loaded of each experiment: kept current by `poll`. */
+  private readonly loaded = new LoadedRunPages();
   private readonly defaultMetrics = new Map<string, string>();
   /** What the root last showed (rootsShowing); undefined until the root is read. */
   private shownRoots: string | undefined;
@@ -47,6 +42,8 @@ export class RunsTreeModel extends Disposable {
   /** The nodes whose item or children changed; undefined: everything. */
   readonly onDidChange = this.changed.event;
   private readonly throttle = this.register(new ChangeThrottle(() => this.poll(), refreshTiming));
+  /** What the writes since the last tick changed: each tick takes it whole. */
+  private pending = new StoreChanges();
   /** The trace groups shown (under experiments and runs), kept current by `poll`. */
   private readonly traces = new TraceGroups();
 
@@ -56,7 +53,12 @@ export class RunsTreeModel extends Disposable {
     private readonly pageSize: () => number,
   ) {
     super();
-    this.register(session.onDidChange(() => this.throttle.schedule()));
+    this.register(
+      session.onDidChange((changes) => {
+        this.pending.merge(changes);
+        this.throttle.schedule();
+      }),
+    );
     this.register(
       state.onDidChange((what) => {
         if (what === 'primaryMetric') this.redrawRuns();
@@ -87,10 +89,10 @@ export class RunsTreeModel extends Disposable {
 
   /** Forgets every loaded page and redraws the tree from the store. */
   reload(): void {
-    this.pages.clear();
+    this.loaded.pages.clear();
     this.traces.clear();
     // VS Code drops every element on a full refresh, so the nodes can go too.
-    this.runs.clear();
+    this.loaded.runs.clear();
     this.shownRoots = undefined;
     this.changed.fire(undefined);
   }
@@ -150,7 +152,7 @@ export class RunsTreeModel extends Disposable {
 
   /** Loads the next page of the experiment's runs. */
   loadMore(experimentId: string): void {
-    const page = this.pages.get(experimentId);
+    const page = this.loaded.pages.get(experimentId);
     const experiment = this.experiments.get(experimentId);
     if (!page || !experiment) return;
     page.limit += this.pageSize();
@@ -159,21 +161,16 @@ export class RunsTreeModel extends Disposable {
 
   /** The view collapsed the experiment: stop keeping its runs current until it is expanded again. */
   unload(experimentId: string): void {
-    this.pages.delete(experimentId);
+    this.loaded.pages.delete(experimentId);
   }
 
   /** Every run node of the loaded pages (for redrawing descriptions, and for pickers). */
-  *loadedRuns(): Iterable<RunNode> {
-    for (const page of this.pages.values()) {
-      for (const id of page.fingerprints.keys()) {
-        const node = this.runs.get(id);
-        if (node) yield node;
-      }
-    }
+  loadedRuns(): Iterable<RunNode> {
+    return this.loaded.loadedRuns();
   }
 
   runNode(runId: string): RunNode | undefined {
-    return this.runs.get(runId);
+    return this.loaded.runs.get(runId);
   }
 
   experimentNode(experimentId: string): ExperimentNode | undefined {
@@ -191,15 +188,15 @@ export class RunsTreeModel extends Disposable {
     const { experimentId, shown } = await access.call('runShown', { runId, query });
     const experiment = this.experiments.get(experimentId);
     if (!experiment || !shown) return undefined;
-    let limit = this.pages.get(experimentId)?.limit ?? this.pageSize();
+    let limit = this.loaded.pages.get(experimentId)?.limit ?? this.pageSize();
     for (;;) {
       const { runs, hasMore } = await access.call('runPage', { experimentId, query, limit });
       if (runs.some((r) => r.info.run_id === runId) || !hasMore) break;
       limit += this.pageSize();
     }
-    this.pages.set(experimentId, { limit, structure: '', fingerprints: new Map() });
+    this.loaded.pages.set(experimentId, { limit, structure: '', fingerprints: new Map() });
     await this.runsOf(experiment, access);
-    return this.runs.get(runId);
+    return this.loaded.runs.get(runId);
   }
 
   private async roots(): Promise<RunsTreeNode[]> {
@@ -233,42 +230,20 @@ export class RunsTreeModel extends Disposable {
   private async runsOf(experiment: ExperimentNode, access: StoreAccess): Promise<RunsTreeNode[]> {
     const experimentId = experiment.experimentId;
     const query = this.query;
-    const limit = this.pages.get(experimentId)?.limit ?? this.pageSize();
+    const limit = this.loaded.pages.get(experimentId)?.limit ?? this.pageSize();
     const [{ runs, hasMore }, first] = await Promise.all([
       access.call('runPage', { experimentId, query, limit }),
       this.defaultMetrics.has(experimentId) ? undefined : access.call('firstLoggedMetric', { experimentId }),
     ]);
-    const page = this.place(experiment, runs);
-    this.pages.set(experimentId, { limit, ...page });
+    const page = this.loaded.place(experiment, runs);
+    this.loaded.pages.set(experimentId, { limit, ...page });
     if (first?.key !== undefined) this.defaultMetrics.set(experimentId, first.key);
-    const top: RunsTreeNode[] = runs.map((run) => this.runs.get(run.info.run_id)).filter((node) => node?.parent === experiment) as RunNode[];
+    const top: RunsTreeNode[] = runs.map((run) => this.loaded.runs.get(run.info.run_id)).filter((node) => node?.parent === experiment) as RunNode[];
     if (hasMore) top.push({ kind: 'loadMore', id: `${experiment.id}/more`, parent: experiment, loaded: runs.length, pageSize: this.pageSize() });
     if (runs.length === 0) {
       top.push({ kind: 'message', id: `${experiment.id}/empty`, parent: experiment, text: query.filter ? 'No runs match the filter' : 'No runs' });
     }
     return top;
-  }
-
-  /** Updates the run nodes in place and hangs each under its parent; returns the page's structure and fingerprints. */
-  private place(experiment: ExperimentNode, runs: readonly Run[]): Omit<LoadedPage, 'limit'> {
-    const parents = parentsWithin(runs, parentRunIdOf, (run) => run.info.run_id);
-    const nodes = runs.map((run) => {
-      let node = this.runs.get(run.info.run_id);
-      if (node) node.run = run;
-      else this.runs.set(run.info.run_id, (node = new RunNode(run, experiment)));
-      node.childRuns = [];
-      return node;
-    });
-    for (const node of nodes) {
-      const parentId = parents.get(node.runId);
-      const parent = parentId === undefined ? undefined : this.runs.get(parentId);
-      node.parent = parent ?? experiment;
-      parent?.childRuns.push(node);
-    }
-    return {
-      structure: structureOf(runs, parents),
-      fingerprints: new Map(runs.map((run) => [run.info.run_id, runFingerprint(run)])),
-    };
   }
 
   private async sectionChildren(section: SectionNode, access: StoreAccess): Promise<RunsTreeNode[]> {
@@ -290,8 +265,20 @@ export class RunsTreeModel extends Disposable {
     }
   }
 
-  /** One coalesced tick: find what changed among what is shown, and fire just that. */
+  /** One coalesced tick: what the writes since the last one changed, refreshed; on failure, everything is read next time. */
   private async poll(): Promise<void> {
+    const changes = this.pending;
+    this.pending = new StoreChanges();
+    try {
+      await this.refresh(changes);
+    } catch (error) {
+      this.pending.merge(StoreChanges.everything());
+      throw error;
+    }
+  }
+
+  /** Reads what the changes call for among what is shown, and fires just the nodes that changed. */
+  private async refresh(changes: StoreChanges): Promise<void> {
     const unread = await unreadStoreShowing(this.session);
     if (unread !== undefined) {
       if (this.shownRoots !== undefined && unread !== this.shownRoots) this.reload();
@@ -300,57 +287,68 @@ export class RunsTreeModel extends Disposable {
     const access = (await this.session.openedSession())?.access;
     if (!access) return;
     const query = this.query;
-    const summaries = await access.call('experimentsWithRuns', { query });
+    const plan = planRunsRefresh(changes, query, { experimentIds: this.loaded.pages.keys(), isLoaded: (runId) => this.loaded.isLoaded(runId) });
+    const changed = new Set<RunsTreeNode>(plan.traces ? await this.traces.changed(access) : []);
+    if (plan.summaries) {
+      const summaries = await access.call('experimentsWithRuns', { query });
+      if (this.rootsChanged(summaries)) return;
+      for (const summary of summaries) {
+        const node = this.experiments.get(summary.experimentId);
+        if (node && (node.name !== summary.name || node.runCount !== summary.runCount || node.matchCount !== summary.matchCount)) changed.add(this.upsertExperiment(summary));
+      }
+    }
+    const pages = new Set(plan.everything ? this.loaded.pages.keys() : plan.pages);
+    const touched = new Set(pages);
+    if (plan.runIds.length > 0) {
+      for (const run of await access.call('runs', { runIds: [...plan.runIds] })) {
+        touched.add(run.info.experiment_id);
+        this.loaded.compareRun(run, plan.runsMove, pages, changed);
+      }
+    }
+    await this.comparePages([...pages], query, access, changed);
+    await this.findDefaultMetrics(touched, access, changed);
+    if (changed.size > 0) this.changed.fire([...changed]);
+  }
+
+  /** An experiment came or went (or the store appeared): the whole tree is redrawn. The loaded pages stay loaded. */
+  private rootsChanged(summaries: readonly ExperimentSummary[]): boolean {
     const showing = experimentsShowing(summaries);
-    if (this.shownRoots !== undefined && showing !== this.shownRoots) {
-      // The store appeared, or an experiment came or went: redraw everything. The loaded pages stay
-      // loaded, and are compared again on the next tick, whether or not VS Code reads them again meanwhile.
-      this.shownRoots = showing;
-      for (const summary of summaries) this.upsertExperiment(summary);
-      const shown = new Set(summaries.map((summary) => summary.experimentId));
-      for (const experimentId of [...this.pages.keys()]) if (!shown.has(experimentId)) this.pages.delete(experimentId);
-      this.changed.fire(undefined);
-      return;
-    }
-    const changed = new Set<RunsTreeNode>(await this.traces.changed(access));
-    for (const summary of summaries) {
-      const node = this.experiments.get(summary.experimentId);
-      if (node && (node.name !== summary.name || node.runCount !== summary.runCount || node.matchCount !== summary.matchCount)) changed.add(this.upsertExperiment(summary));
-    }
-    // Every loaded page in one read: for a guest, one request to the owner, however many are expanded.
-    const loaded = [...this.pages].filter(([experimentId]) => this.experiments.has(experimentId));
-    const read = loaded.length === 0 ? [] : await access.call('runPages', { query, pages: loaded.map(([experimentId, page]) => ({ experimentId, limit: page.limit })) });
-    for (const [index, [experimentId, page]] of loaded.entries()) {
+    if (this.shownRoots === undefined || showing === this.shownRoots) return false;
+    this.shownRoots = showing;
+    for (const summary of summaries) this.upsertExperiment(summary);
+    const shown = new Set(summaries.map((summary) => summary.experimentId));
+    for (const experimentId of [...this.loaded.pages.keys()]) if (!shown.has(experimentId)) this.loaded.pages.delete(experimentId);
+    this.changed.fire(undefined);
+    return true;
+  }
+
+  /** Reads the experiments' loaded pages in one call and compares each with what the tree shows. */
+  private async comparePages(experimentIds: readonly string[], query: RunsQuery, access: StoreAccess, changed: Set<RunsTreeNode>): Promise<void> {
+    // For a guest, one request to the owner, however many pages are read.
+    const toRead = experimentIds.flatMap((experimentId) => {
+      const page = this.loaded.pages.get(experimentId);
+      return page && this.experiments.has(experimentId) ? [[experimentId, page] as const] : [];
+    });
+    if (toRead.length === 0) return;
+    const read = await access.call('runPages', { query, pages: toRead.map(([experimentId, page]) => ({ experimentId, limit: page.limit })) });
+    for (const [index, [experimentId, page]] of toRead.entries()) {
       const experiment = this.experiments.get(experimentId);
       const answer = read[index];
       // A page whose search failed: the filter's error already shows in the experiment; nothing to compare.
       if (!experiment || !answer || 'error' in answer) continue;
-      const runs: Run[] = answer.runs;
-      const parents = parentsWithin(runs, parentRunIdOf, (run) => run.info.run_id);
-      if (structureOf(runs, parents) !== page.structure) {
-        // Runs came, went or moved: the experiment's children are read again when VS Code asks.
-        Object.assign(page, this.place(experiment, runs));
-        changed.add(experiment);
-        continue;
-      }
-      for (const run of runs) {
-        const fingerprint = runFingerprint(run);
-        if (page.fingerprints.get(run.info.run_id) === fingerprint) continue;
-        page.fingerprints.set(run.info.run_id, fingerprint);
-        const node = this.runs.get(run.info.run_id);
-        if (!node) continue;
-        node.run = run;
-        changed.add(node);
-      }
-      if (!this.defaultMetrics.has(experimentId)) {
-        const metric = (await access.call('firstLoggedMetric', { experimentId })).key;
-        if (metric !== undefined) {
-          this.defaultMetrics.set(experimentId, metric);
-          for (const node of this.loadedRuns()) if (node.experimentId === experimentId) changed.add(node);
-        }
-      }
+      this.loaded.comparePage(experiment, page, answer.runs, changed);
     }
-    if (changed.size > 0) this.changed.fire([...changed]);
+  }
+
+  /** Loaded experiments that had no metric yet: once one is logged, their runs show it. */
+  private async findDefaultMetrics(experimentIds: Iterable<string>, access: StoreAccess, changed: Set<RunsTreeNode>): Promise<void> {
+    for (const experimentId of experimentIds) {
+      if (this.defaultMetrics.has(experimentId) || !this.loaded.pages.has(experimentId)) continue;
+      const metric = (await access.call('firstLoggedMetric', { experimentId })).key;
+      if (metric === undefined) continue;
+      this.defaultMetrics.set(experimentId, metric);
+      for (const node of this.loaded.loadedRuns()) if (node.experimentId === experimentId) changed.add(node);
+    }
   }
 
   private async access(): Promise<StoreAccess> {
@@ -361,10 +359,6 @@ export class RunsTreeModel extends Disposable {
 /** What the root shows of a store this window reads: its experiments (storeShowing.ts has the other cases). */
 function experimentsShowing(summaries: readonly ExperimentSummary[]): string {
   return `experiments ${summaries.map((s) => s.experimentId).join(',')}`;
-}
-
-function structureOf(runs: readonly Run[], parents: ReadonlyMap<string, string | undefined>): string {
-  return runs.map((run) => `${run.info.run_id}<${parents.get(run.info.run_id) ?? ''}`).join(',');
 }
 
 function errorMessage(node: RunsTreeNode | undefined, error: unknown, folderUri: string): MessageNode {

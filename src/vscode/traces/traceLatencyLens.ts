@@ -30,7 +30,8 @@ export class TraceLatencyLens extends Disposable implements vscode.CodeLensProvi
     this.register(vscode.languages.registerCodeLensProvider({ language: 'python' }, this));
     // Traces arrive while an app runs: read the figures again, at most every two seconds.
     this.register(
-      session.onDidChange(() => {
+      session.onDidChange((changes) => {
+        if (!changes.touches('traces')) return;
         this.refresh ??= setTimeout(() => {
           this.refresh = undefined;
           this.reads = undefined;

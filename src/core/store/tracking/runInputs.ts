@@ -34,6 +34,7 @@ export function logInputs(
   modelIds: readonly string[],
 ): void {
   const run = requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   const links: (string | number)[][] = [];
   const linked = new Set<string>();
   for (const input of datasets) {
@@ -54,6 +55,7 @@ export function logInputs(
 /** Records models a run produced, with the step it produced them at. */
 export function logOutputs(tx: WriteTransaction, runId: string, models: readonly LoggedModelOutputInput[]): void {
   requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   runEach(
     tx,
     `INSERT INTO run_outputs (run_id, model_id, step) VALUES (?, ?, ?)

@@ -36,6 +36,7 @@ export function validateBatch(batch: BatchInput): void {
 /** All of the batch or none of it: the caller runs this inside one `db.write`. */
 export function logBatch(tx: WriteTransaction, runId: string, batch: BatchInput): void {
   requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   insertParams(tx, runId, batch.params ?? []);
   insertMetrics(tx, runId, batch.metrics ?? []);
   recordModelMetrics(tx, runId, batch.metrics ?? []);
@@ -45,6 +46,7 @@ export function logBatch(tx: WriteTransaction, runId: string, batch: BatchInput)
 export function logMetric(tx: WriteTransaction, runId: string, metric: MetricInput): void {
   validateMetric(metric);
   requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   insertMetrics(tx, runId, [metric]);
   recordModelMetrics(tx, runId, [metric]);
 }
@@ -53,6 +55,7 @@ export function logMetric(tx: WriteTransaction, runId: string, metric: MetricInp
 export function logParam(tx: WriteTransaction, runId: string, key: string, value: string): void {
   validateParam(key, value);
   requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   const existing = tx.get<{ value: string }>('SELECT value FROM params WHERE run_id = ? AND key = ?', [runId, key]);
   if (existing && existing.value !== value) {
     throw invalidParameter(
@@ -66,11 +69,13 @@ export function logParam(tx: WriteTransaction, runId: string, key: string, value
 export function setTag(tx: WriteTransaction, runId: string, key: string, value: string): void {
   validateTag(key, value);
   requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   upsertTags(tx, runId, [{ key, value }]);
 }
 
 export function deleteTag(tx: WriteTransaction, runId: string, key: string): void {
   requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   const existing = tx.get('SELECT 1 AS found FROM tags WHERE run_id = ? AND key = ?', [runId, key]);
   if (!existing) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
   tx.run('DELETE FROM tags WHERE run_id = ? AND key = ?', [runId, key]);

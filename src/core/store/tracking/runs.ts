@@ -51,6 +51,7 @@ export function createRun(tx: WriteTransaction, input: CreateRunInput, now: numb
   const runName = input.runName || tagName || generateRunName();
   if (!tagName) tags.push({ key: runNameTag, value: runName });
   const runId = newRunId();
+  tx.noteRun(runId, String(experiment.experiment_id));
   tx.run(
     `INSERT INTO runs (run_id, experiment_id, name, user_id, status, start_time, lifecycle_stage, artifact_uri, launch_id)
      VALUES (?, ?, ?, ?, 'RUNNING', ?, 'active', ?, ?)`,
@@ -77,6 +78,7 @@ export function getRun(db: Reader, runId: string): Run {
 export function updateRun(tx: WriteTransaction, runId: string, input: UpdateRunInput): RunInfo {
   validateRunName(input.runName);
   const row = requireActiveRun(tx, runId);
+  tx.noteRun(runId);
   const updated: RunRow = {
     ...row,
     status: input.status ?? row.status,
@@ -103,6 +105,7 @@ function validateRunName(name: string | undefined): void {
 
 /** Renaming through the tag renames the run, and the other way round. */
 export function renameRun(tx: WriteTransaction, runId: string, name: string): void {
+  tx.noteRun(runId);
   tx.run('UPDATE runs SET name = ? WHERE run_id = ?', [name, runId]);
   setRunNameTag(tx, runId, name);
 }
@@ -113,12 +116,12 @@ function setRunNameTag(tx: WriteTransaction, runId: string, name: string): void 
 
 /** Lifecycle only: a deleted run keeps its data and can be restored. */
 export function deleteRun(tx: WriteTransaction, runId: string, now: number): void {
-  requireRun(tx, runId);
+  tx.noteRun(runId, String(requireRun(tx, runId).experiment_id));
   tx.run("UPDATE runs SET lifecycle_stage = 'deleted', deleted_time = ? WHERE run_id = ?", [now, runId]);
 }
 
 export function restoreRun(tx: WriteTransaction, runId: string): void {
-  requireRun(tx, runId);
+  tx.noteRun(runId, String(requireRun(tx, runId).experiment_id));
   tx.run("UPDATE runs SET lifecycle_stage = 'active', deleted_time = NULL WHERE run_id = ?", [runId]);
 }
 
@@ -131,7 +134,7 @@ const runTables = ['metrics', 'latest_metrics', 'params', 'tags', 'run_inputs', 
  * versions made from it stay, as MLflow's garbage collection leaves them.
  */
 export function purgeRun(tx: WriteTransaction, runId: string): void {
-  requireRun(tx, runId);
+  tx.noteRun(runId, String(requireRun(tx, runId).experiment_id));
   for (const table of runTables) tx.run(`DELETE FROM ${table} WHERE run_id = ?`, [runId]);
   tx.removeRunPoints(runId);
 }

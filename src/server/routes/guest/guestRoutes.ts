@@ -11,7 +11,10 @@ import type { RequestContext, Route } from '../../route';
 export const storeOperationPrefix = '/api/2.0/runlens/store/';
 /** Where a guest window's dashboards ask the owner's dashboard service: this, then the method (`run/get`); body `{params}`. */
 export const dashboardMethodPrefix = '/api/2.0/runlens/dashboard/';
-/** Where a guest window waits for the store's next write: `?since=<cursor>` answers `{cursor}`. */
+/**
+ * Where a guest window waits for the store's next write: `?since=<cursor>` answers `{cursor, changes}`,
+ * `changes` saying what changed since that cursor (`StoreChangeJson`: runs, run lists, areas, or all).
+ */
 export const changesPath = '/api/2.0/runlens/changes';
 
 /**
@@ -58,7 +61,7 @@ export function guestRoutes(feed: ChangeFeed): Route[] {
       path: changesPath,
       handler: async (context) => {
         ownerTokenOnly(context);
-        return { cursor: await feed.next(context.query.get('since') ?? '') };
+        return feed.next(context.query.get('since') ?? '');
       },
     },
   ];

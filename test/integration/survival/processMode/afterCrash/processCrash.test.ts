@@ -1,8 +1,10 @@
 import * as assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import type { RunsTreeNode } from '../../../../../src/vscode/runs/runsTreeNodes';
 import { launchAndWait, TrackingReader, writeFile } from '../../../launchSupport';
-import { workspaceDir } from '../../../support';
+import { runLensApi, workspaceDir } from '../../../support';
+import { untilShown, ViewMirror } from '../../../viewMirror';
 import { assertSurvived } from '../../survivalSupport';
 import { assertGuestOfServerProcess, assertShownLive, SuiteTitle, crashSurvivorName } from '../processModeSupport';
 
@@ -36,21 +38,37 @@ suite(SuiteTitle.crash, () => {
     await assertSurvived(crashSurvivorName, (launchId) => assertShownLive(crashSurvivorName, launchId));
   });
 
-  // Opt-in (RUNLENS_MEMORY_TEST=1) until it passes: measured at +70 MB (228.7 to 298.5 MB) on a settled extension
-  // host, +109 MB on a cold one, with heapTotal jumping at the launch's end; see the issue 14 take-over report.
-  // With the guest's requests on node:http instead of fetch: +67 to +75 MB in four runs (40-69 s each, load 17-20),
-  // with the change feed answering every 100 or 250 ms and the Runs view refreshing four times a second, or twice
-  // after its first second; with the change feed off, +22 MB. One run with the view at most twice a second from the
-  // start (and the feed at 250 ms) measured +7 MB, not yet reproduced.
+  // Issue 14's budget: the window follows the run in its Runs view (a mirror reads the tree as VS Code does, the
+  // Default experiment expanded) and its extension host grows less than 30 MB. Opt-in (RUNLENS_MEMORY_TEST=1) while
+  // it does not pass reliably. With the change feed saying only "something changed" (each refresh re-reading every
+  // loaded page): +67 to +75 MB earlier, +45.7 MB (259.6 to 305.3 MB) on this test at load 8-17; with the feed off,
+  // +22 MB. Since the feed says which runs changed and the view reads just those (a refresh's reply: ~1.4 KB for one
+  // run instead of ~290 KB for a page of 200): +15.2 and +14.6 MB (from 292.7 and 293.7 MB, ~30 s, load 8-15) but
+  // +70.1 MB (from 232.8 MB, 61 s, load 22) in a full suite run. The peak was 303-308 MB in all four runs, and heapTotal
+  // ~213 MB at the end with external 7-17 MB. A fifth run (+67.1 MB, 72.7 s, load 15-21): heapTotal 129.7 MB before,
+  // 206.5 MB at most; heapUsed 68.7 MB before, 108.5 MB at the end; external 14.9 MB before, 9.3 MB after. So the
+  // growth is the V8 heap (garbage from elsewhere in the window while a launch is followed, not yet found; a heap
+  // snapshot is next), not Buffers, and not the follow path's replies any more.
   const memoryTest = process.env.RUNLENS_MEMORY_TEST ? test : test.skip;
   memoryTest("a launched script logs a million points through the server process: the extension host's memory grows less than 30 MB", async function () {
     this.timeout(600_000);
     const script = writeFile(path.join(workspaceDir(), 'million.py'), millionScript);
     // The extension host as it is before: settled after the previous test.
     await new Promise((resolve) => setTimeout(resolve, 2000));
-    const before = process.memoryUsage().rss;
+    const api = await runLensApi();
+    const view = new ViewMirror<RunsTreeNode>(api.runsTree, (node) => node.kind === 'experiment');
+    await view.start();
+    let refreshes = 0;
+    const counting = api.runsTree.onDidChangeTreeData?.(() => refreshes++);
+    const start = process.memoryUsage();
+    const before = start.rss;
     let peak = before;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+    let peakHeap = start.heapTotal;
+    const sampler = setInterval(() => {
+      const usage = process.memoryUsage();
+      peak = Math.max(peak, usage.rss);
+      peakHeap = Math.max(peakHeap, usage.heapTotal);
+    }, 200);
     const started = Date.now();
     try {
       const report = await launchAndWait('runlens.runActiveFile', vscode.Uri.file(script).toString());
@@ -59,16 +77,21 @@ suite(SuiteTitle.crash, () => {
       const usage = process.memoryUsage();
       peak = Math.max(peak, usage.rss);
       console.log(
-        `process mode: 1,000,000 points logged through the server process in ${seconds.toFixed(1)} s; extension host RSS ${mb(before)} MB before, ${mb(peak)} MB at most (+${mb(peak - before)} MB); at the end heap ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)} MB, external ${mb(usage.external)} MB`,
+        `process mode: 1,000,000 points logged through the server process in ${seconds.toFixed(1)} s, the Runs view refreshed ${refreshes} times; extension host RSS ${mb(before)} MB before, ${mb(peak)} MB at most (+${mb(peak - before)} MB); heap ${mb(start.heapUsed)} of ${mb(start.heapTotal)} MB before, heapTotal ${mb(peakHeap)} MB at most, ${mb(usage.heapUsed)} of ${mb(usage.heapTotal)} MB at the end; external ${mb(start.external)} MB before, ${mb(usage.external)} MB at the end`,
       );
       const grew = peak - before;
       const reader = await TrackingReader.open();
       const run = await reader.run(report.ended.runs[0].info.run_id);
       const latest = run.data.metrics?.find((metric) => metric.key === 'loss');
       assert.equal(latest?.step, 999_999, 'the last point is stored');
+      // The view followed the run while it logged: it was redrawn, and shows it.
+      await untilShown(view, 'the million run in the Runs view', (paths) => paths.includes('Default/million'));
+      assert.ok(refreshes >= 2, `the Runs view was refreshed ${refreshes} times while the run logged`);
       assert.ok(grew < 30 * 1024 * 1024, `the extension host grew ${mb(grew)} MB`);
     } finally {
       clearInterval(sampler);
+      counting?.dispose();
+      view.dispose();
     }
   });
 });
