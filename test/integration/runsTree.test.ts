@@ -395,9 +395,13 @@ print(step)
     const elapsedSeconds = (performance.now() - started) / 1000;
     listener?.dispose();
     console.log(`runs view: ${writes} metrics in ${seconds} s (${Math.round(writes / seconds)}/s) refreshed the tree ${refreshes} times`);
-    assert.ok(writes >= 200, `the script logged only ${writes} metrics`);
     // At most one refresh per 250 ms, plus the trailing one.
-    assert.ok(refreshes <= Math.ceil(elapsedSeconds * 4) + 2, `${refreshes} refreshes for ${writes} writes in ${elapsedSeconds.toFixed(1)} s`);
+    const mostRefreshes = Math.ceil(elapsedSeconds * 4) + 2;
+    // A burst only if the writes far outnumber the refreshes allowed: each write waits for its journal flush, so how
+    // many there are depends on the disk (a guest's server process logged 140-180 in 2 s on a disk shared with heavy
+    // builds, 500-1,400 on a quiet one), and what this test checks is the throttle, not the disk.
+    assert.ok(writes >= 5 * mostRefreshes, `the script logged only ${writes} metrics: not a burst against ${mostRefreshes} refreshes`);
+    assert.ok(refreshes <= mostRefreshes, `${refreshes} refreshes for ${writes} writes in ${elapsedSeconds.toFixed(1)} s`);
     assert.ok(runRefreshes >= 2, `the run alone was refreshed ${runRefreshes} times while it logged`);
     assert.ok(runRefreshes >= refreshes - 1, `${refreshes - runRefreshes} of ${refreshes} refreshes redrew more than the run`);
   });
