@@ -1,7 +1,7 @@
 import type { Database as SqlJsDatabase } from 'sql.js';
 import { writeCheckpointSeq } from './checkpointMark';
 import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
-import { saveImage, writeImageInBackground } from './databaseImage';
+import { saveImage, writeImageInWorker } from './databaseImage';
 import { copyWithoutFreePages } from './imageCompaction';
 import type { SeriesFiles } from './series/seriesFiles';
 import { loadSqlJs } from './sqlJs';
@@ -32,11 +32,11 @@ export interface CheckpointHost {
  * compaction, which ends in one: each folds the journal into a new image of the database.
  */
 export class Checkpoints {
-  /** Bumped by every transaction begun and every checkpoint: a compaction copying across turns notices either. */
+  /** Bumped by every transaction begun and every synchronous checkpoint (it writes its mark): a compaction copying across turns notices either. */
   private generation = 0;
   /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
   private compacting = false;
-  /** Bumped by every checkpoint begun: one written off the loop gives up when another began meanwhile. */
+  /** Bumped by every checkpoint begun: one built in a worker gives up when another began meanwhile. */
   private checkpointsBegun = 0;
   /** When a durable database checkpoints on its own. */
   readonly scheduler: CheckpointScheduler | undefined;
@@ -74,29 +74,41 @@ export class Checkpoints {
   }
 
   /**
-   * `checkpoint` for a checkpoint no caller waits for (on size, on idle): of its steps only the
-   * export holds the event loop. The image is written and flushed in the thread pool while writes go
-   * on; then the journal drops the records the image holds and keeps those committed meanwhile
+   * `checkpoint` for a checkpoint no caller waits for (on size, on idle), with nothing long on the
+   * event loop: it marks the journal where it ends now, and a worker thread builds the image from
+   * the files, the image as last written plus the journal up to the mark, then writes and flushes
+   * it (`writeImageInWorker`). Writes go on meanwhile. Back on the event loop the image is renamed
+   * into place and the journal drops the records it holds, keeping those committed meanwhile
    * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
    * compaction) began meanwhile: its image is newer.
    */
   async checkpointInBackground(): Promise<void> {
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
-    const image = this.exportForCheckpoint(persistence);
-    const held = persistence.journal.byteLength;
+    // Only a store whose first checkpoint failed has no image yet: a small one, made here.
+    if (!persistence.imageExists) return this.checkpoint();
+    // The history files first: once the journal drops the records, they alone hold the points.
+    this.host.series.sync();
+    this.checkpointsBegun++;
+    const mark = { journalBytes: persistence.journal.byteLength, throughSeq: persistence.journal.lastSeq };
     const begun = this.checkpointsBegun;
     const superseded = (): boolean => this.host.isClosed() || this.checkpointsBegun !== begun;
-    const written = await writeImageInBackground(persistence.dir, image);
+    let written: Awaited<ReturnType<typeof writeImageInWorker>>;
+    try {
+      written = await writeImageInWorker(persistence.dir, mark);
+    } catch (error) {
+      // A checkpoint meanwhile may have changed the files under the worker: its image is the one wanted.
+      if (superseded()) return;
+      throw error;
+    }
     if (superseded()) {
       written.discard();
       return;
     }
     await written.install();
     if (superseded()) return;
-    persistence.journal.dropThrough(held);
-    persistence.imageExists = true;
-    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, image.length);
+    persistence.journal.dropThrough(mark.journalBytes);
+    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, written.imageBytes);
   }
 
   /** Resolves once no checkpoint of its own (on size, on idle) is running: at once when none is. */
@@ -146,7 +158,7 @@ export class Checkpoints {
     return persistence;
   }
 
-  /** The image a checkpoint writes, marked with the journal's last record: the one long step on the event loop. */
+  /** The image a synchronous checkpoint writes, marked with the journal's last record. */
   private exportForCheckpoint(persistence: Persistence): Uint8Array {
     // The history files first: once the journal is emptied, they alone hold the points.
     this.host.series.sync();
@@ -158,14 +170,15 @@ export class Checkpoints {
   }
 }
 
-/** An image from which a checkpoint's export holds the event loop for long (about 0.2 s and more on this machine). */
+/** An image from which rebuilding it costs a checkpoint's worker long (about 0.2 s of CPU and more on this machine). */
 const largeImageBytes = 32 * 1024 * 1024;
 
 /**
- * How much more journal a size checkpoint waits for. A checkpoint exports the whole image, so a
- * large image (many runs, params and tags) waits for a journal of a quarter of its size: the export
- * then costs at most four bytes per journaled byte, however large the image grows. The journal
- * keeps the writes durable meanwhile; replaying it on open grows with it.
+ * How much more journal a size checkpoint waits for. A checkpoint rebuilds and writes the whole
+ * image (in a worker thread, but on one of the machine's few cores all the same), so a large image
+ * (many runs, params and tags) waits for a journal of a quarter of its size: the rebuild then costs
+ * at most four bytes per journaled byte, however large the image grows. The journal keeps the
+ * writes durable meanwhile; replaying it on open grows with it.
  */
 function nextCheckpointSpan(persistence: Persistence, imageBytes: number): number {
   return imageBytes < largeImageBytes ? persistence.checkpointBytes : Math.max(persistence.checkpointBytes, Math.floor(imageBytes / 4));
