@@ -98,8 +98,8 @@ function runCheckpointWorker(data: CheckpointWorkerData): Promise<number> {
   return new Promise((resolve, reject) => {
     // Beside this module: dist/ for the bundles, the compiled source for tests.
     const worker = new Worker(path.join(__dirname, 'checkpointWorker.js'), { workerData: data });
-    // A process that wants to end does not wait for a checkpoint: the journal holds its writes.
-    worker.unref();
+    // Not unref'd: a close awaiting its last checkpoint (`Database.closeInBackground`) may be all that
+    // keeps the process alive. A process that exits meanwhile loses nothing: the journal holds the writes.
     let answered = false;
     worker.once('message', (answer: CheckpointWorkerAnswer) => {
       answered = true;

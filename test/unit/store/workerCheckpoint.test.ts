@@ -93,6 +93,30 @@ describe('checkpoints built in a worker thread', () => {
     image.close();
   });
 
+  it('make the last checkpoint of a close that can wait: the image holds everything, a write meanwhile stays journaled', async (t) => {
+    const dir = tempDir(t);
+    const errors: Error[] = [];
+    const db = await Database.open({ ...manual, dir, onBackgroundError: (error) => errors.push(error) });
+    for (let id = 1; id <= 20; id++) insert(db, id, 'b'.repeat(500));
+    const expected = liveRows(db);
+    const closing = db.closeInBackground();
+    insert(db, 21); // while the close runs, before or after its mark: acknowledged, so it must survive
+    await closing;
+    assert.deepEqual(errors, []);
+    assert.throws(() => liveRows(db), /closed/);
+    const image = await imageRows(dir);
+    assert.deepEqual(image.slice(0, 20), expected, 'the image holds what was written before the close began');
+    const reopened = await Database.open({ ...manual, dir });
+    // Row 21 is in the image (written before the mark) or replayed from the journal (after it).
+    assert.equal(image.length + reopened.recovery.replayedRecords, 21);
+    assert.equal(liveRows(reopened).length, 21);
+    await reopened.closeInBackground();
+    const again = await Database.open({ ...manual, dir });
+    assert.equal(again.recovery.replayedRecords, 0);
+    assert.equal(liveRows(again).length, 21);
+    again.close();
+  });
+
   it("are cleared away by the next open when they never finished, whichever process's they were", async (t) => {
     const dir = tempDir(t);
     (await Database.open({ ...manual, dir })).close();
