@@ -1,7 +1,7 @@
 import type { Database as SqlJsDatabase } from 'sql.js';
 import { writeCheckpointSeq } from './checkpointMark';
 import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
-import { saveImage, writeImageInWorker } from './databaseImage';
+import { saveImage, writeImageInBackground, writeImageInWorker, type WrittenImage } from './databaseImage';
 import { copyWithoutFreePages } from './imageCompaction';
 import type { SeriesFiles } from './series/seriesFiles';
 import { loadSqlJs } from './sqlJs';
@@ -32,11 +32,11 @@ export interface CheckpointHost {
  * compaction, which ends in one: each folds the journal into a new image of the database.
  */
 export class Checkpoints {
-  /** Bumped by every transaction begun and every synchronous checkpoint (it writes its mark): a compaction copying across turns notices either. */
+  /** Bumped by every transaction begun and every checkpoint that exports on the event loop (it writes its mark): a compaction copying across turns notices either. */
   private generation = 0;
   /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
   private compacting = false;
-  /** Bumped by every checkpoint begun: one built in a worker gives up when another began meanwhile. */
+  /** Bumped by every checkpoint begun: a background one gives up when another began meanwhile. */
   private checkpointsBegun = 0;
   /** When a durable database checkpoints on its own. */
   readonly scheduler: CheckpointScheduler | undefined;
@@ -69,33 +69,41 @@ export class Checkpoints {
     const image = this.exportForCheckpoint(persistence);
     saveImage(persistence.dir, image);
     persistence.imageExists = true;
+    persistence.imageBytes = image.length;
     persistence.journal.clear();
     persistence.nextCheckpointAt = nextCheckpointSpan(persistence, image.length);
   }
 
   /**
    * `checkpoint` for a checkpoint no caller waits for (on size, on idle), with nothing long on the
-   * event loop: it marks the journal where it ends now, and a worker thread builds the image from
-   * the files, the image as last written plus the journal up to the mark, then writes and flushes
-   * it (`writeImageInWorker`). Writes go on meanwhile. Back on the event loop the image is renamed
-   * into place and the journal drops the records it holds, keeping those committed meanwhile
-   * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
-   * compaction) began meanwhile: its image is newer.
+   * event loop. It marks the journal where it ends now. An image of `workerImageBytes` or more is
+   * then built from the files by a worker thread, the image as last written plus the journal up to
+   * the mark, written and flushed (`writeImageInWorker`); a smaller one is exported on the event
+   * loop (quicker than starting the worker) and written and flushed in the thread pool. Writes go
+   * on meanwhile. Back on the event loop the image is renamed into place and the journal drops the
+   * records it holds, keeping those committed meanwhile (`Journal.dropThrough`). Gives up, changing
+   * nothing, when another checkpoint (a close, a compaction) began meanwhile: its image is newer.
    */
   async checkpointInBackground(): Promise<void> {
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
     // Only a store whose first checkpoint failed has no image yet: a small one, made here.
     if (!persistence.imageExists) return this.checkpoint();
+    const inWorker = persistence.imageBytes >= persistence.workerImageBytes;
     // The history files first: once the journal drops the records, they alone hold the points.
-    this.host.series.sync();
-    this.checkpointsBegun++;
+    let image: Uint8Array | undefined;
+    if (inWorker) {
+      this.host.series.sync();
+      this.checkpointsBegun++;
+    } else {
+      image = this.exportForCheckpoint(persistence);
+    }
     const mark = { journalBytes: persistence.journal.byteLength, throughSeq: persistence.journal.lastSeq };
     const begun = this.checkpointsBegun;
     const superseded = (): boolean => this.host.isClosed() || this.checkpointsBegun !== begun;
-    let written: Awaited<ReturnType<typeof writeImageInWorker>>;
+    let written: WrittenImage;
     try {
-      written = await writeImageInWorker(persistence.dir, mark);
+      written = image ? await writeImageInBackground(persistence.dir, image) : await writeImageInWorker(persistence.dir, mark);
     } catch (error) {
       // A checkpoint meanwhile may have changed the files under the worker: its image is the one wanted.
       if (superseded()) return;
@@ -108,6 +116,7 @@ export class Checkpoints {
     await written.install();
     if (superseded()) return;
     persistence.journal.dropThrough(mark.journalBytes);
+    persistence.imageBytes = written.imageBytes;
     persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, written.imageBytes);
   }
 
@@ -179,7 +188,7 @@ export class Checkpoints {
     return persistence;
   }
 
-  /** The image a synchronous checkpoint writes, marked with the journal's last record. */
+  /** The image a checkpoint writes when it exports on the event loop, marked with the journal's last record. */
   private exportForCheckpoint(persistence: Persistence): Uint8Array {
     // The history files first: once the journal is emptied, they alone hold the points.
     this.host.series.sync();

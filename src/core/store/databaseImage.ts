@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { openSqlJsDatabase } from './connection';
 import type { CheckpointWorkerAnswer, CheckpointWorkerData } from './checkpointWorker';
-import { fsyncDirectory, fsyncDirectoryInBackground, writeFileDurably } from './fileSync';
+import { fsyncDirectory, fsyncDirectoryInBackground, writeFileDurably, writeFileDurablyInBackground } from './fileSync';
 import type { JournalMark } from './journalFold';
 import { storeFiles } from './storeFiles';
 import { NotADatabaseError } from './storeErrors';
@@ -56,7 +56,32 @@ export function saveImage(dir: string, image: Uint8Array): void {
   fsyncDirectory(dir);
 }
 
-let workerCheckpoints = 0;
+let backgroundCheckpoints = 0;
+
+/** The temporary image of a background checkpoint: a name of its own (see `writeImageInWorker`). */
+function backgroundTempName(): string {
+  return `${storeFiles.databaseTempInBackground}.${process.pid}.${++backgroundCheckpoints}`;
+}
+
+/** What a background checkpoint's image becomes once written: installed over `runlens.db`, or discarded. */
+export interface WrittenImage {
+  readonly imageBytes: number;
+  install(): Promise<void>;
+  discard(): void;
+}
+
+/**
+ * `saveImage` for an image exported on the event loop by a background checkpoint of a small image:
+ * the write and the flushes run in the thread pool. Resolves once the temporary image is on the
+ * disk; `install` and `discard` as for `writeImageInWorker`.
+ */
+export function writeImageInBackground(dir: string, image: Uint8Array): Promise<WrittenImage> {
+  const tempName = backgroundTempName();
+  return writtenImage(dir, tempName, async () => {
+    await writeFileDurablyInBackground(path.join(dir, tempName), image);
+    return image.length;
+  });
+}
 
 /**
  * A checkpoint's image built and written by a worker thread (checkpointWorker.ts, journalFold.ts),
@@ -69,13 +94,18 @@ let workerCheckpoints = 0;
  * name, so that a worker still running after its Database closed never writes into the file of the
  * next Database to open the store.
  */
-export async function writeImageInWorker(dir: string, mark: JournalMark): Promise<{ imageBytes: number; install(): Promise<void>; discard(): void }> {
-  const tempName = `${storeFiles.databaseTempInBackground}.${process.pid}.${++workerCheckpoints}`;
+export function writeImageInWorker(dir: string, mark: JournalMark): Promise<WrittenImage> {
+  const tempName = backgroundTempName();
+  return writtenImage(dir, tempName, () => runCheckpointWorker({ dir, mark, tempName }));
+}
+
+/** Runs `write` (which writes and flushes `tempName`, resolving to its size), then hands the result over. */
+async function writtenImage(dir: string, tempName: string, write: () => Promise<number>): Promise<WrittenImage> {
   const temp = path.join(dir, tempName);
   const discard = (): void => rmSync(temp, { force: true });
   let imageBytes: number;
   try {
-    imageBytes = await runCheckpointWorker({ dir, mark, tempName });
+    imageBytes = await write();
   } catch (error) {
     try {
       discard();

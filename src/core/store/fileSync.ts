@@ -76,6 +76,18 @@ export function writeFileDurably(file: string, bytes: Uint8Array): void {
   }
 }
 
+/** `writeFileDurably` in the thread pool: the event loop only starts the write and the flush. */
+export async function writeFileDurablyInBackground(file: string, bytes: Uint8Array): Promise<void> {
+  const handle = await open(file, 'w', storeFileMode);
+  try {
+    if (process.platform !== 'win32') await handle.chmod(storeFileMode);
+    await handle.writeFile(bytes);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** `fsyncDirectory` in the thread pool. */
 export async function fsyncDirectoryInBackground(dir: string): Promise<void> {
   if (process.platform === 'win32') return;

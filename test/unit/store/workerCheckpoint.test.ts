@@ -8,8 +8,9 @@ import { foldJournalIntoImage } from '../../../src/core/store/journalFold';
 import { loadSqlJs } from '../../../src/core/store/sqlJs';
 import { awkwardValues, tempDir, valuesSchema } from './storeTestKit';
 
-// No idle checkpoint, no size checkpoint: each test decides when the image is written.
-const manual: OpenOptions = { migrations: valuesSchema, idleCheckpointMs: 0, checkpointBytes: 1 << 30 };
+// No idle checkpoint, no size checkpoint: each test decides when the image is written; every
+// background checkpoint in a worker, however small the image.
+const manual: OpenOptions = { migrations: valuesSchema, idleCheckpointMs: 0, checkpointBytes: 1 << 30, workerImageBytes: 0 };
 
 function insert(db: Database, id: number, v: unknown = id, w: unknown = null): void {
   db.write((tx) => tx.run('INSERT INTO vals (id, v, w) VALUES (?, ?, ?)', [id, v, w] as never));
