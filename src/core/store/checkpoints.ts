@@ -66,6 +66,8 @@ export class Checkpoints {
   checkpoint(): void {
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
+    // The history files first: once the journal is emptied, they alone hold the points.
+    this.host.series.sync();
     const image = this.exportForCheckpoint(persistence);
     saveImage(persistence.dir, image);
     persistence.imageExists = true;
@@ -89,21 +91,19 @@ export class Checkpoints {
     if (!persistence) return;
     // Only a store whose first checkpoint failed has no image yet: a small one, made here.
     if (!persistence.imageExists) return this.checkpoint();
-    const inWorker = persistence.imageBytes >= persistence.workerImageBytes;
-    // The history files first: once the journal drops the records, they alone hold the points.
+    // The history files written up to the mark, flushed in the thread pool before the image is
+    // installed: once it counts their points and the journal drops the records, they alone hold them.
+    const seriesFlushed = this.host.series.syncInBackground();
     let image: Uint8Array | undefined;
-    if (inWorker) {
-      this.host.series.sync();
-      this.checkpointsBegun++;
-    } else {
-      image = this.exportForCheckpoint(persistence);
-    }
+    if (persistence.imageBytes >= persistence.workerImageBytes) this.checkpointsBegun++;
+    else image = this.exportForCheckpoint(persistence);
     const mark = { journalBytes: persistence.journal.byteLength, throughSeq: persistence.journal.lastSeq };
     const begun = this.checkpointsBegun;
     const superseded = (): boolean => this.host.isClosed() || this.checkpointsBegun !== begun;
     let written: WrittenImage;
     try {
-      written = image ? await writeImageInBackground(persistence.dir, image) : await writeImageInWorker(persistence.dir, mark);
+      const writing = image ? writeImageInBackground(persistence.dir, image) : writeImageInWorker(persistence.dir, mark);
+      [written] = await Promise.all([writing, seriesFlushed]);
     } catch (error) {
       // A checkpoint meanwhile may have changed the files under the worker: its image is the one wanted.
       if (superseded()) return;
@@ -190,8 +190,6 @@ export class Checkpoints {
 
   /** The image a checkpoint writes when it exports on the event loop, marked with the journal's last record. */
   private exportForCheckpoint(persistence: Persistence): Uint8Array {
-    // The history files first: once the journal is emptied, they alone hold the points.
-    this.host.series.sync();
     this.generation++;
     this.checkpointsBegun++;
     const db = this.host.sqlDatabase();
