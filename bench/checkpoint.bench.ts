@@ -5,12 +5,12 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Database } from '../src/core/store/database';
 import { TrackingStore } from '../src/core/store/trackingStore';
 import { seedTraces, workloadTraceCount, workloadTraceId } from '../test/unit/traces/traceSearchWorkload';
-import { type BenchRow, formatMs, progress, runInFreshProcess, type Tasks, timeMs } from './benchKit';
+import { type BenchRow, formatMs, progress, runInFreshProcess, type Tasks } from './benchKit';
 
 // Issue 12: a checkpoint of a large image (the 100,000 traces of the trace-search workload, about
 // 100 MB) while writes go on. A background checkpoint (on size, on idle) must never hold the event
 // loop for long (budget: no synchronous step over 50 ms); its peak memory is the price of building
-// the image beside the live database. Close still checkpoints on the event loop: its time is shown.
+// the image beside the live database. Then the close of a window's store (`closeInBackground`).
 
 interface CheckpointResult {
   readonly imageMb: number;
@@ -22,6 +22,7 @@ interface CheckpointResult {
   readonly writesMeanwhile: number;
   readonly journalKeptKb: number;
   readonly closeMs: number;
+  readonly closeStallMs: number;
 }
 
 /** Small writes, as a server's requests between checkpoints: one trace tag each. */
@@ -73,8 +74,21 @@ export const tasks: Tasks = {
       clearInterval(ticker);
       longestStallMs = Math.max(longestStallMs, histogram.max / 1e6);
       const journalKeptKb = statSync(path.join(dir, 'journal')).size / 1024;
-      const closeMs = timeMs(() => db.close());
-      return { imageMb, journalKb, rssBeforeMb, rssPeakMb, longestStallMs, checkpointMs, writesMeanwhile, journalKeptKb, closeMs };
+      for (let more = 0; more < 200; more++) tagWrite(db, n++);
+      // A window letting its store go: the last checkpoint in the worker too.
+      let closeStallMs = 0;
+      last = performance.now();
+      const closeTicker = setInterval(() => {
+        const now = performance.now();
+        closeStallMs = Math.max(closeStallMs, now - last);
+        last = now;
+      }, 5);
+      const closeStarted = performance.now();
+      await db.closeInBackground();
+      const closeMs = performance.now() - closeStarted;
+      clearInterval(closeTicker);
+      closeStallMs = Math.max(closeStallMs, performance.now() - last);
+      return { imageMb, journalKb, rssBeforeMb, rssPeakMb, longestStallMs, checkpointMs, writesMeanwhile, journalKeptKb, closeMs, closeStallMs };
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -102,6 +116,11 @@ export async function measure(): Promise<readonly BenchRow[]> {
       figure: `${r.rssBeforeMb.toFixed(0)} MiB, peak ${r.rssPeakMb.toFixed(0)} MiB`,
       budget: '',
     },
-    { what: `close of a ${image} (checkpoints on the event loop)`, figure: formatMs(r.closeMs), budget: '' },
+    {
+      what: `closeInBackground of a ${image} (a window letting its store go; takes ${formatMs(r.closeMs)}): longest event-loop stall`,
+      figure: formatMs(r.closeStallMs),
+      budget: '<= 50 ms',
+      ok: r.closeStallMs <= 50,
+    },
   ];
 }
