@@ -28,6 +28,18 @@ let failed = false;
 try {
   // sql.js looks for its WebAssembly beside the bundle (src/core/store/sqlJs.ts).
   copyFileSync(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'), path.join(outDir, 'sql-wasm.wasm'));
+  // The store's background checkpoints start their worker from beside the bundle (src/core/store/databaseImage.ts).
+  await esbuild.build({
+    entryPoints: ['src/core/store/checkpointWorker.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: path.join(outDir, 'checkpointWorker.js'),
+    logLevel: 'warning',
+    logOverride: { 'require-resolve-not-external': 'silent' },
+    absWorkingDir: root,
+  });
   for (const file of benches) {
     const name = file.replace(/\.bench\.ts$/, '');
     const bundle = path.join(outDir, `${name}.cjs`);

@@ -1,4 +1,5 @@
-// Builds the three bundles: the extension host, the `runlens` CLI and the webview dashboards.
+// Builds the bundles: the extension host, the `runlens` CLI, the store's checkpoint worker, a launched
+// script's supervisor and the webview dashboards.
 // Type checking is separate (`npm run typecheck`): esbuild only strips types.
 import * as esbuild from 'esbuild';
 import { copyFileSync, cpSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
@@ -44,6 +45,17 @@ const builds = [
     target: 'node20',
     external: ['sql.js/dist/sql-wasm.wasm'],
     banner: { js: '#!/usr/bin/env node' },
+  },
+  {
+    // The store's background checkpoints build their image in this worker thread, started from beside
+    // the extension's and the CLI's bundles (src/core/store/databaseImage.ts).
+    ...common,
+    entryPoints: ['src/core/store/checkpointWorker.ts'],
+    outfile: 'dist/checkpointWorker.js',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['sql.js/dist/sql-wasm.wasm'],
   },
   {
     // A launched script's supervisor, started detached by the extension: small, so that it starts fast.

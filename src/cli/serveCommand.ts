@@ -165,7 +165,7 @@ async function serve(args: readonly string[]): Promise<number> {
   console.log('RunLens: stopping (requests in flight finish, then the store is checkpointed)...');
   dashboards.close();
   await server.close();
-  store.close();
+  await store.closeInBackground();
   console.log('RunLens: stopped.');
   return 0;
 }

@@ -338,9 +338,10 @@ export class TrackingSession extends Disposable {
     if (!owned) return;
     owned.writes.dispose();
     clearInterval(owned.presence);
-    // Close the server first so no request writes while the store checkpoints and releases ownership.
+    // Close the server first so no request writes while the store checkpoints (in a worker thread: a
+    // large image never freezes the window) and releases ownership.
     // A deleted folder gets no last checkpoint: a store made meanwhile in its place must stay whole.
-    void owned.server.close().finally(() => (deleted ? owned.store.abandon() : owned.store.close()));
+    void owned.server.close().finally(() => (deleted ? owned.store.abandon() : owned.store.closeInBackground()));
   }
 
   private followGuest(feed: { dispose(): void } | undefined): void {

@@ -10,7 +10,11 @@ export interface Persistence {
   readonly writer: RecordWriter;
   readonly checkpointBytes: number;
   readonly idleCheckpointMs: number;
+  /** From this image size on, background checkpoints build their image in a worker thread. */
+  readonly workerImageBytes: number;
   imageExists: boolean;
+  /** The size of `runlens.db` as last written or found on open (0 when there is none yet). */
+  imageBytes: number;
   /** Journal size at which the next size-triggered checkpoint runs (pushed back after a failure). */
   nextCheckpointAt: number;
   idleTimer?: NodeJS.Timeout;

@@ -1,7 +1,7 @@
 import type { Database as SqlJsDatabase } from 'sql.js';
 import { writeCheckpointSeq } from './checkpointMark';
 import { CheckpointScheduler, type Persistence } from './checkpointScheduler';
-import { saveImage, writeImageInBackground } from './databaseImage';
+import { saveImage, writeImageInBackground, writeImageInWorker, type WrittenImage } from './databaseImage';
 import { copyWithoutFreePages } from './imageCompaction';
 import type { SeriesFiles } from './series/seriesFiles';
 import { loadSqlJs } from './sqlJs';
@@ -32,11 +32,11 @@ export interface CheckpointHost {
  * compaction, which ends in one: each folds the journal into a new image of the database.
  */
 export class Checkpoints {
-  /** Bumped by every transaction begun and every checkpoint: a compaction copying across turns notices either. */
+  /** Bumped by every transaction begun and every checkpoint that exports on the event loop (it writes its mark): a compaction copying across turns notices either. */
   private generation = 0;
   /** Set while `compact` copies the image: a checkpoint then would detach the copy. */
   private compacting = false;
-  /** Bumped by every checkpoint begun: one written off the loop gives up when another began meanwhile. */
+  /** Bumped by every checkpoint begun: a background one gives up when another began meanwhile. */
   private checkpointsBegun = 0;
   /** When a durable database checkpoints on its own. */
   readonly scheduler: CheckpointScheduler | undefined;
@@ -66,37 +66,79 @@ export class Checkpoints {
   checkpoint(): void {
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
+    // The history files first: once the journal is emptied, they alone hold the points.
+    this.host.series.sync();
     const image = this.exportForCheckpoint(persistence);
     saveImage(persistence.dir, image);
     persistence.imageExists = true;
+    persistence.imageBytes = image.length;
     persistence.journal.clear();
     persistence.nextCheckpointAt = nextCheckpointSpan(persistence, image.length);
   }
 
   /**
-   * `checkpoint` for a checkpoint no caller waits for (on size, on idle): of its steps only the
-   * export holds the event loop. The image is written and flushed in the thread pool while writes go
-   * on; then the journal drops the records the image holds and keeps those committed meanwhile
-   * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
-   * compaction) began meanwhile: its image is newer.
+   * `checkpoint` for a checkpoint no caller waits for (on size, on idle), with nothing long on the
+   * event loop. It marks the journal where it ends now. An image of `workerImageBytes` or more is
+   * then built from the files by a worker thread, the image as last written plus the journal up to
+   * the mark, written and flushed (`writeImageInWorker`); a smaller one is exported on the event
+   * loop (quicker than starting the worker) and written and flushed in the thread pool. Writes go
+   * on meanwhile. Back on the event loop the image is renamed into place and the journal drops the
+   * records it holds, keeping those committed meanwhile (`Journal.dropThrough`). Gives up, changing
+   * nothing, when another checkpoint (a close, a compaction) began meanwhile: its image is newer.
    */
   async checkpointInBackground(): Promise<void> {
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
-    const image = this.exportForCheckpoint(persistence);
-    const held = persistence.journal.byteLength;
+    // Only a store whose first checkpoint failed has no image yet: a small one, made here.
+    if (!persistence.imageExists) return this.checkpoint();
+    // The history files written up to the mark, flushed in the thread pool before the image is
+    // installed: once it counts their points and the journal drops the records, they alone hold them.
+    const seriesFlushed = this.host.series.syncInBackground();
+    let image: Uint8Array | undefined;
+    if (persistence.imageBytes >= persistence.workerImageBytes) this.checkpointsBegun++;
+    else image = this.exportForCheckpoint(persistence);
+    const mark = { journalBytes: persistence.journal.byteLength, throughSeq: persistence.journal.lastSeq };
     const begun = this.checkpointsBegun;
     const superseded = (): boolean => this.host.isClosed() || this.checkpointsBegun !== begun;
-    const written = await writeImageInBackground(persistence.dir, image);
+    let written: WrittenImage;
+    try {
+      const writing = image ? writeImageInBackground(persistence.dir, image) : writeImageInWorker(persistence.dir, mark);
+      [written] = await Promise.all([writing, seriesFlushed]);
+    } catch (error) {
+      // A checkpoint meanwhile may have changed the files under the worker: its image is the one wanted.
+      if (superseded()) return;
+      throw error;
+    }
     if (superseded()) {
       written.discard();
       return;
     }
     await written.install();
     if (superseded()) return;
-    persistence.journal.dropThrough(held);
-    persistence.imageExists = true;
-    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, image.length);
+    persistence.journal.dropThrough(mark.journalBytes);
+    persistence.imageBytes = written.imageBytes;
+    persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, written.imageBytes);
+  }
+
+  /**
+   * The last checkpoint of a Database that closes and can wait for it (a window letting its store
+   * go, `runlens serve` stopping): built in a worker thread as a background one is, so that closing
+   * a store with a large image never freezes the event loop (a synchronous `checkpoint` exports the
+   * whole image on it: over a second for 135 MB). Writes made meanwhile stay in the journal, flushed,
+   * replayed at the next open. A failure is reported, not thrown: the journal holds every write, and
+   * the Database closes all the same. `interruptLongWrite` rolls back a long write still open.
+   */
+  async checkpointBeforeClose(interruptLongWrite: () => void): Promise<void> {
+    try {
+      await this.settled();
+      if (this.host.isClosed()) return;
+      interruptLongWrite();
+      await this.checkpointInBackground();
+      // Records of group commits still waiting for their shared flush get it before the file is let go.
+      if (!this.host.isClosed()) await this.host.persistence?.journal.flushed();
+    } catch (error) {
+      this.host.reportBackgroundError(error as Error);
+    }
   }
 
   /** Resolves once no checkpoint of its own (on size, on idle) is running: at once when none is. */
@@ -146,10 +188,8 @@ export class Checkpoints {
     return persistence;
   }
 
-  /** The image a checkpoint writes, marked with the journal's last record: the one long step on the event loop. */
+  /** The image a checkpoint writes when it exports on the event loop, marked with the journal's last record. */
   private exportForCheckpoint(persistence: Persistence): Uint8Array {
-    // The history files first: once the journal is emptied, they alone hold the points.
-    this.host.series.sync();
     this.generation++;
     this.checkpointsBegun++;
     const db = this.host.sqlDatabase();
@@ -158,14 +198,15 @@ export class Checkpoints {
   }
 }
 
-/** An image from which a checkpoint's export holds the event loop for long (about 0.2 s and more on this machine). */
+/** An image from which rebuilding it costs a checkpoint's worker long (about 0.2 s of CPU and more on this machine). */
 const largeImageBytes = 32 * 1024 * 1024;
 
 /**
- * How much more journal a size checkpoint waits for. A checkpoint exports the whole image, so a
- * large image (many runs, params and tags) waits for a journal of a quarter of its size: the export
- * then costs at most four bytes per journaled byte, however large the image grows. The journal
- * keeps the writes durable meanwhile; replaying it on open grows with it.
+ * How much more journal a size checkpoint waits for. A checkpoint rebuilds and writes the whole
+ * image (in a worker thread, but on one of the machine's few cores all the same), so a large image
+ * (many runs, params and tags) waits for a journal of a quarter of its size: the rebuild then costs
+ * at most four bytes per journaled byte, however large the image grows. The journal keeps the
+ * writes durable meanwhile; replaying it on open grows with it.
  */
 function nextCheckpointSpan(persistence: Persistence, imageBytes: number): number {
   return imageBytes < largeImageBytes ? persistence.checkpointBytes : Math.max(persistence.checkpointBytes, Math.floor(imageBytes / 4));

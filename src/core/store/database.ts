@@ -251,6 +251,15 @@ export class Database implements Reader {
     }
   }
 
+  /** `close` for a caller that can wait, its last checkpoint built off the event loop: `Checkpoints.checkpointBeforeClose`. */
+  async closeInBackground(): Promise<void> {
+    // A long write still open is abandoned, as by `close`: it was never acknowledged.
+    await this.checkpoints.checkpointBeforeClose(() => this.sliced.interrupt());
+    if (this.closed) return;
+    this.sliced.interrupt();
+    this.release();
+  }
+
   /**
    * Closes without a checkpoint or any other write to the folder, for a folder deleted under the
    * database: a store made meanwhile in its place must not receive this one's image. Closing twice is harmless.

@@ -61,6 +61,12 @@ export interface OpenOptions {
   readonly checkpointBytes?: number;
   /** Checkpoint after this long without writes; 0 turns the idle checkpoint off. */
   readonly idleCheckpointMs?: number;
+  /**
+   * From this image size on, a background checkpoint builds its image in a worker thread instead
+   * of exporting it on the event loop (docs/STORAGE.md). Below it the export is quicker than
+   * starting the worker; the default is 4 MB.
+   */
+  readonly workerImageBytes?: number;
   /** Told when a checkpoint that no caller waits for (idle, size) fails. The journal still holds every write. */
   readonly onBackgroundError?: (error: Error) => void;
 }

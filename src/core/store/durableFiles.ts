@@ -12,6 +12,8 @@ import { storeFiles } from './storeFiles';
 
 export const defaultCheckpointBytes = 8 * 1024 * 1024;
 const defaultIdleCheckpointMs = 5000;
+/** About 10-40 ms of export on this machine: below it the export costs less than starting a worker thread. */
+const defaultWorkerImageBytes = 4 * 1024 * 1024;
 
 /**
  * Opens a `.runlens/` folder's files for a durable database: its history files, the image with
@@ -44,7 +46,9 @@ export function openDurableFiles(SQL: SqlJsStatic, dir: string, options: OpenOpt
     writer: new RecordWriter(frameHeaderBytes),
     checkpointBytes,
     idleCheckpointMs: options.idleCheckpointMs ?? defaultIdleCheckpointMs,
+    workerImageBytes: options.workerImageBytes ?? defaultWorkerImageBytes,
     imageExists: recovered.imageExists,
+    imageBytes: recovered.imageBytes,
     nextCheckpointAt: checkpointBytes,
   };
   return { recovered, persistence, series };

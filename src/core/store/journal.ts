@@ -51,9 +51,10 @@ export interface JournalScan {
  * frame that is cut short, fails its checksum, breaks the sequence, does not decode, or that
  * `onRecord` rejects (by returning the reason). Reads only: the caller decides what to do about
  * damage. A missing journal is an empty one. Throws UnknownRecordFormatError for a record from a
- * newer RunLens.
+ * newer RunLens. With `upTo`, reads only the journal's first `upTo` bytes (a checkpoint's mark:
+ * records appended after it are not its business).
  */
-export function scanJournal(file: string, onRecord: (record: JournalRecord) => string | undefined): JournalScan {
+export function scanJournal(file: string, onRecord: (record: JournalRecord) => string | undefined, upTo = Infinity): JournalScan {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -62,7 +63,7 @@ export function scanJournal(file: string, onRecord: (record: JournalRecord) => s
     throw error;
   }
   try {
-    const size = fstatSync(fd).size;
+    const size = Math.min(fstatSync(fd).size, upTo);
     const reader = new BlockReader(fd, size);
     let offset = 0;
     let lastSeq: number | undefined;

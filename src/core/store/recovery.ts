@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { ensureCheckpointTable, readCheckpointSeq } from './checkpointMark';
@@ -26,6 +27,8 @@ export interface RecoveredStore {
   readonly db: SqlJsDatabase;
   readonly statements: StatementCache;
   readonly imageExists: boolean;
+  /** The image's size in bytes (0 when there is none). */
+  readonly imageBytes: number;
   /** Length of the journal to keep appending after. */
   readonly journalLength: number;
   readonly nextSeq: number;
@@ -61,6 +64,7 @@ export function recoverStore(SQL: SqlJsStatic, dir: string, latestVersion: numbe
       db,
       statements,
       imageExists: image !== undefined,
+      imageBytes: image ? statSync(imageFile).size : 0,
       journalLength: obsolete ? 0 : scan.goodLength,
       nextSeq: Math.max(imageSeq, scan.lastSeq ?? 0) + 1,
       report: report(replayed, scan, damagedFile),

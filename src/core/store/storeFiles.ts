@@ -4,7 +4,7 @@ export const storeFiles = {
   database: 'runlens.db',
   /** A checkpoint's image while it is written; renamed over `database` once flushed. */
   databaseTemp: 'runlens.db.tmp',
-  /** The same for a checkpoint whose image is written off the event loop (a close may checkpoint meanwhile). */
+  /** The prefix of the same for a checkpoint built in a worker thread (`.<pid>.<n>` follows: a close may checkpoint meanwhile). */
   databaseTempInBackground: 'runlens.db.tmp-background',
   /** The writes since the last checkpoint (journal.ts). */
   journal: 'journal',

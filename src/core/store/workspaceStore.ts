@@ -129,6 +129,15 @@ export class WorkspaceStore {
       this.ownership.release();
     }
   }
+
+  /** `close` with the last checkpoint built off the event loop (`Database.closeInBackground`); the folder is given up after it. */
+  async closeInBackground(): Promise<void> {
+    try {
+      await this.db.closeInBackground();
+    } finally {
+      this.ownership.release();
+    }
+  }
 }
 
 /** The store is the workspace's private data: keep all of it out of git, from the first use. */

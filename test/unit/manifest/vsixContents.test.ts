@@ -87,10 +87,12 @@ describe(`the packaged ${path.basename(vsixFile)}`, () => {
     assert.deepEqual(forbidden, []);
   });
 
-  test('has the entry point, the CLI, the sql.js WebAssembly and the activity bar icon', () => {
+  test('has the entry point, the CLI, the checkpoint worker, the sql.js WebAssembly and the activity bar icon', () => {
     const required = [
       manifest.main,
       'dist/cli.js',
+      // Started by the store's background checkpoints (src/core/store/databaseImage.ts), from beside the bundle.
+      'dist/checkpointWorker.js',
       'dist/sql-wasm.wasm',
       manifest.contributes.viewsContainers.activitybar[0].icon,
     ].map((p) => `extension/${path.posix.normalize(p)}`);

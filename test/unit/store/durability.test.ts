@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, readFileSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, readFileSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Database } from '../../../src/core/store/database';
@@ -202,7 +202,9 @@ describe('durable database', () => {
     const idle = await open(dir, { ...manual, idleCheckpointMs: 30 });
     insert(idle, 21);
     assert.ok(journalSize(dir) > 0);
+    // The idle timer starts the checkpoint; its worker thread may take longer than the timer on a busy machine.
     await new Promise((resolve) => setTimeout(resolve, 150));
+    await idle.backgroundCheckpointSettled();
     assert.equal(journalSize(dir), 0);
     const reopened = await open(dir);
     assert.equal(reopened.recovery.replayedRecords, 0);
@@ -213,8 +215,10 @@ describe('durable database', () => {
     const dir = tempDir(t);
     const errors: Error[] = [];
     const db = await open(dir, { ...manual, checkpointBytes: 300, onBackgroundError: (error) => errors.push(error) });
-    // Neither checkpoint can write its temporary image: the background one's nor close's.
-    mkdirSync(path.join(dir, 'runlens.db.tmp-background'));
+    // Neither checkpoint can do its work: the background one's worker cannot read the image (a
+    // folder in its place), close cannot write its temporary image.
+    renameSync(path.join(dir, 'runlens.db'), path.join(dir, 'image-aside'));
+    mkdirSync(path.join(dir, 'runlens.db'));
     mkdirSync(path.join(dir, 'runlens.db.tmp'));
     for (let id = 1; id <= 10; id++) {
       insert(db, id, 'y'.repeat(40));
@@ -225,7 +229,8 @@ describe('durable database', () => {
     assert.match(errors[0].message, /EISDIR|illegal operation on a directory/);
     assert.throws(() => db.close(), /EISDIR|illegal operation on a directory/);
     rmdirSync(path.join(dir, 'runlens.db.tmp'));
-    rmdirSync(path.join(dir, 'runlens.db.tmp-background'));
+    rmdirSync(path.join(dir, 'runlens.db'));
+    renameSync(path.join(dir, 'image-aside'), path.join(dir, 'runlens.db'));
     const reopened = await open(dir);
     assert.equal(rows(reopened).length, 10);
   });
@@ -235,7 +240,7 @@ describe('durable database', () => {
     const db = await open(dir);
     for (let id = 1; id <= 3; id++) insert(db, id);
     const checkpoint = db.checkpointInBackground();
-    insert(db, 4); // while the image is written and flushed in the thread pool
+    insert(db, 4); // while the worker thread builds, writes and flushes the image
     await nextTurn();
     insert(db, 5);
     await checkpoint;
@@ -251,7 +256,7 @@ describe('durable database', () => {
     const dir = tempDir(t);
     const db = await open(dir, { ...manual, checkpointBytes: 300, idleCheckpointMs: 40 });
     for (let id = 1; id <= 3; id++) insert(db, id, 'z'.repeat(100)); // sets off a size checkpoint
-    await nextTurn(); // it exports on this turn and writes its image in the thread pool
+    await nextTurn(); // it sets its mark on this turn and builds its image in a worker thread
     insert(db, 4); // a write pushes the idle checkpoint back, so the following one is what folds it in
     await db.backgroundCheckpointSettled();
     assert.ok(journalSize(dir) > 0, 'the write during the checkpoint is kept in the journal');

@@ -1,7 +1,7 @@
 import { closeSync, constants, fdatasyncSync, fstatSync, ftruncateSync, openSync, rmSync } from 'node:fs';
 import { open as openAsync } from 'node:fs/promises';
 import path from 'node:path';
-import { fsyncDirectory, makeStoreDir, openStoreFile, readFully, requireStoreFolder, writeAll } from '../fileSync';
+import { fsyncDirectory, fsyncDirectoryInBackground, makeStoreDir, openStoreFile, readFully, requireStoreFolder, writeAll } from '../fileSync';
 
 /**
  * Where the metric history files live: a folder of `.runlens/` for a durable store, memory for an
@@ -19,8 +19,10 @@ export interface SeriesStorage {
   /** Flushes every file written (and every folder created) since the last sync. */
   sync(): void;
   /**
-   * Flushes the files written so far off the event loop (the thread pool, several at once), so that
-   * a following `sync` has only what was written meanwhile left to do. Writes may go on meanwhile.
+   * Flushes the files written and the folders created so far off the event loop (the thread pool,
+   * several at once), so that a following `sync` has only what was written meanwhile left to do.
+   * Writes may go on meanwhile. Resolves once everything written before the call is on the disk,
+   * including files an earlier call still flushes.
    */
   syncInBackground(): Promise<void>;
   /** Whether anything was written since the last sync. */
@@ -41,6 +43,8 @@ export class FolderStorage implements SeriesStorage {
   private readonly dirty = new Set<string>();
   private readonly newFolders = new Set<string>();
   private readonly knownFolders = new Set<string>();
+  /** The `syncInBackground` flushes running. */
+  private readonly flushesRunning = new Set<Promise<void>>();
 
   constructor(private readonly root: string) {}
 
@@ -84,7 +88,21 @@ export class FolderStorage implements SeriesStorage {
   }
 
   async syncInBackground(): Promise<void> {
+    // Their files left `dirty` as they began: this call's snapshot would not see them.
+    const earlier = [...this.flushesRunning];
+    const mine = this.flushInBackground();
+    this.flushesRunning.add(mine);
+    try {
+      await Promise.all([mine, ...earlier]);
+    } finally {
+      this.flushesRunning.delete(mine);
+    }
+  }
+
+  /** Flushes the files and folders `dirty` and `newFolders` hold now (both read before the first await). */
+  private async flushInBackground(): Promise<void> {
     const names = [...this.dirty];
+    const folders = [...this.newFolders];
     let next = 0;
     const flushNext = async (): Promise<void> => {
       while (next < names.length) {
@@ -100,6 +118,16 @@ export class FolderStorage implements SeriesStorage {
       }
     };
     await Promise.all(Array.from({ length: Math.min(parallelFlushes, names.length) }, flushNext));
+    for (const folder of folders) {
+      this.newFolders.delete(folder);
+      try {
+        await fsyncDirectoryInBackground(path.dirname(path.join(this.root, folder)));
+        await fsyncDirectoryInBackground(path.join(this.root, folder));
+      } catch (error) {
+        this.newFolders.add(folder);
+        throw error;
+      }
+    }
   }
 
   removeFolder(folder: string): void {
