@@ -45,8 +45,8 @@ suite(SuiteTitle.crash, () => {
   // was allocated in 38 s under the extension host's patched http.request (the next largest: VS Code's port finder,
   // ~12 MB): VS Code's proxy support reads the `http` settings (getConfiguration) twice on every request, and the
   // window asks its server process many times a second while a script logs. Owner requests now go through
-  // ClientRequest (ownerClient.ts), past that patch: no allocator above 3.6 MB, heapTotal flat (129.8 to 131.7 MB),
-  // +5.2 MB (247.9 to 253.1 MB, 22 s, load 8-9).
+  // ClientRequest (ownerClient.ts), past that patch: no allocator above 3.6 MB, heapTotal flat (~130 to ~132 MB), and
+  // +5.2, +3.3 and +2.2 MB (from 247.9, 237.2 in a full suite run, and 254.0 MB; 22-39 s, load 7-11).
   test("a launched script logs a million points through the server process: the extension host's memory grows less than 30 MB", async function () {
     this.timeout(600_000);
     const script = writeFile(path.join(workspaceDir(), 'million.py'), millionScript);
