@@ -1,4 +1,4 @@
-import { Agent, request } from 'node:http';
+import { Agent, ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import type { StoreOperationArgs, StoreOperationName, StoreOperationResult } from '../core/store/storeOperations';
 import { storeOperationPrefix } from '../server/routes/guest/guestRoutes';
 import type { StoreAccess } from './storeAccess';
@@ -33,6 +33,18 @@ const requestTimeoutMs = 30_000;
  */
 const ownerAgent = new Agent({ keepAlive: true, timeout: requestTimeoutMs });
 
+/**
+ * A request made with `ClientRequest`, which is what `http.request` does, but not through the
+ * extension host's `http.request`: VS Code wraps that for its proxy support and, on every call,
+ * reads the `http` settings twice (`getConfiguration`), ~0.2 MB of garbage per request. That was
+ * most of what the extension host allocated while a script logged a million points (issue 14), and
+ * a loopback request to the owner never goes through a proxy nor needs extra certificates.
+ */
+function loopbackRequest(url: string, options: Omit<RequestOptions, 'host' | 'hostname' | 'port' | 'path'>, onResponse: (res: IncomingMessage) => void): ClientRequest {
+  const target = new URL(url);
+  return new ClientRequest({ ...options, hostname: target.hostname.replace(/^\[(.*)\]$/, '$1'), port: target.port, path: `${target.pathname}${target.search}` }, onResponse);
+}
+
 /** Sends one request to the owner with its token and returns the parsed JSON reply; throws what it refused with. */
 export async function ownerRequest(endpoint: OwnerEndpoint, path: string, body?: unknown, signal?: AbortSignal): Promise<unknown> {
   const { status, text } = await send(`${endpoint.url}${path}`, endpoint.token, body === undefined ? undefined : JSON.stringify(body), signal);
@@ -53,7 +65,7 @@ export async function ownerRequest(endpoint: OwnerEndpoint, path: string, body?:
 function send(url: string, token: string, json: string | undefined, signal: AbortSignal | undefined): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const headers = { authorization: `Bearer ${token}`, ...(json === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(json) }) };
-    const req = request(url, { method: json === undefined ? 'GET' : 'POST', agent: ownerAgent, headers, timeout: requestTimeoutMs, ...(signal ? { signal } : {}) }, (res) => {
+    const req = loopbackRequest(url, { method: json === undefined ? 'GET' : 'POST', agent: ownerAgent, headers, timeout: requestTimeoutMs, ...(signal ? { signal } : {}) }, (res) => {
       let text = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (text += chunk));
