@@ -40,16 +40,17 @@ function compileExpression(expression: FilterExpression, catalog: FilterCatalog,
 
 function compileComparison(comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): SqlFragment {
   const field = resolveFilterField(catalog, comparison.field, faults);
-  checkTypes(field, comparison, catalog, faults);
+  checkTypes(field, comparison, faults);
   if (comparison.operator === 'RLIKE' && comparison.value.kind === 'string') checkRegexPattern(comparison.value, faults);
   return field.where(valueTest(comparison));
 }
 
-function checkTypes(field: FilterField, comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): void {
-  const allowed = field.type === 'string' ? [...operatorsByType.string, ...(catalog.extraStringOperators ?? [])] : operatorsByType[field.type];
-  if (!allowed.includes(comparison.operator)) {
+function checkTypes(field: FilterField, comparison: Comparison, faults: FaultReporter): void {
+  if (field.operators !== undefined) {
+    if (!field.operators.allowed.includes(comparison.operator)) faults.fail(field.operators.refusal(comparison.operator), comparison.operatorOffset);
+  } else if (!operatorsByType[field.type].includes(comparison.operator)) {
     faults.fail(
-      `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${allowed.join(', ')}`,
+      `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${operatorsByType[field.type].join(', ')}`,
       comparison.operatorOffset,
     );
   }

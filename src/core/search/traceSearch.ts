@@ -1,3 +1,4 @@
+import { invalidParameter } from '../errors';
 import type { OrderableAttribute } from './attributeOrder';
 import { compileSearch } from './compileSearch';
 import { experimentCondition } from './experimentIds';
@@ -7,6 +8,7 @@ import { columnTerm } from './orderTerms';
 import type { SearchQuery } from './paging';
 import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
 import { fragment, type SqlFragment } from './sqlFragment';
+import { traceOperators, withOperators } from './traceOperators';
 
 /** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
 export interface TraceSearchRequest {
@@ -22,18 +24,19 @@ export interface TraceSearchRequest {
 const traceSearchLimits = { defaultValue: 100, max: 500, maxCheckedBy: 'schema' } as const;
 const fieldExample = "status, tags.env, request_metadata.`mlflow.sourceRun`, span.name or span.attributes.model";
 
-const requestTime = columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time');
+const requestTime = withOperators(columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time'), traceOperators.numericAttribute);
 // Unary + keeps a latency range from choosing the latency index over the order's own index
 // (a range over many traces, then a sort, is slower than walking newest first to a page).
-const executionTime = columnField("attribute 'execution_time_ms'", 'number', '+traces.execution_ms');
-const endTime = columnField("attribute 'end_time_ms'", 'number', '(traces.request_time + traces.execution_ms)');
-const state = columnField("attribute 'status'", 'string', 'traces.state');
-const traceId = columnField("attribute 'request_id'", 'string', 'traces.trace_id');
+const executionTime = withOperators(columnField("attribute 'execution_time_ms'", 'number', '+traces.execution_ms'), traceOperators.numericAttribute);
+const endTime = withOperators(columnField("attribute 'end_time_ms'", 'number', '(traces.request_time + traces.execution_ms)'), traceOperators.numericAttribute);
+const state = withOperators(columnField("attribute 'status'", 'string', 'traces.state'), traceOperators.stringAttribute);
+const traceId = withOperators(columnField("attribute 'request_id'", 'string', 'traces.trace_id'), traceOperators.stringAttribute);
 
 /** A trace's run: the run it was made in (metadata mlflow.sourceRun) or one it was linked to. */
 const runIdField: FilterField = {
   label: "attribute 'run_id'",
   type: 'string',
+  operators: traceOperators.stringAttribute,
   where: (test) => {
     const inMetadata = test.on('m.value');
     const linked = test.on('l.run_id');
@@ -45,10 +48,14 @@ const runIdField: FilterField = {
   },
 };
 
-/** Free text: the request and response previews and the trace's name. */
+/**
+ * Free text: the request and response previews and the trace's name. MLflow maps `text` onto
+ * `span.content`, so it takes that field's operators (LIKE and ILIKE) and words its refusal so.
+ */
 const textField: FilterField = {
   label: "attribute 'text'",
   type: 'string',
+  operators: traceOperators.spanContent,
   where: (test) => {
     const text = test.on(
       "(traces.request_preview || ' ' || traces.response_preview || ' ' || COALESCE((SELECT value FROM trace_tags WHERE trace_id = traces.trace_id AND key = 'mlflow.traceName'), ''))",
@@ -68,10 +75,27 @@ const traceAttributes: Readonly<Record<string, FilterField>> = {
   end_time_ms: endTime,
   status: state,
   state,
-  name: keyValueField("attribute 'name'", 'trace_tags', 'k.trace_id = traces.trace_id', 'mlflow.traceName'),
+  // MLflow maps `name` onto a tag but takes lists for it (SUPPORT_IN_COMPARISON_ATTRIBUTE_KEYS).
+  name: withOperators(keyValueField("attribute 'name'", 'trace_tags', 'k.trace_id = traces.trace_id', 'mlflow.traceName'), traceOperators.stringAttribute),
   run_id: runIdField,
-  client_request_id: columnField("attribute 'client_request_id'", 'string', 'traces.client_request_id'),
+  client_request_id: withOperators(columnField("attribute 'client_request_id'", 'string', 'traces.client_request_id'), traceOperators.stringAttribute),
   text: textField,
+};
+
+/**
+ * `span.content`: MLflow 3.6 matches LIKE and ILIKE against each span's whole JSON. RunLens keeps
+ * span payloads in their files, out of the database (core/traces/spanFiles.ts), so no query can
+ * read them: the field is known, its operators checked as MLflow's, and a valid use refused.
+ */
+const spanContentField: FilterField = {
+  label: "span 'content'",
+  type: 'string',
+  operators: traceOperators.spanContent,
+  where: () => {
+    throw invalidParameter(
+      "span.content is not searchable in RunLens: span payloads stay in their files, out of the database. Filter on span.name, span.type, span.status or span.attributes.<key>, or on text (the request and response previews and the trace's name).",
+    );
+  },
 };
 
 const spanColumns: Readonly<Record<string, string>> = { name: 's.name', type: 's.span_type', status: 's.status' };
@@ -93,11 +117,13 @@ export const spanAttributeListLimit = 2000;
 /** `span.name`, `span.type`, `span.status` and `span.attributes.<key>`: some span of the trace passes the test. */
 function spanField(key: string, countRows: CountReader | undefined): FilterField | undefined {
   if (key.toLowerCase().startsWith(spanAttributesPrefix)) return spanAttributeField(key.slice(spanAttributesPrefix.length), countRows);
+  if (key.toLowerCase() === 'content') return spanContentField;
   const column = spanColumns[key.toLowerCase()];
   if (column === undefined) return undefined;
   return {
     label: `span '${key}'`,
     type: 'string',
+    operators: traceOperators.span(key),
     where: (test) => {
       const value = test.on(column);
       return fragment(`EXISTS (SELECT 1 FROM trace_spans AS s WHERE s.trace_id = traces.trace_id AND ${value.sql})`, value.params);
@@ -120,6 +146,7 @@ function spanAttributeField(name: string, countRows: CountReader | undefined): F
   return {
     label: `span attribute '${name}'`,
     type: 'string',
+    operators: traceOperators.span(`${spanAttributesPrefix}${name}`),
     where: (test) => {
       const value = test.on('a.value');
       const seek = prefixSeek(test);
@@ -162,6 +189,7 @@ function assessmentField(kind: 'feedback' | 'expectation', name: string): Filter
   return {
     label: `${kind} '${name}'`,
     type: 'string',
+    operators: traceOperators.assessment,
     where: (test) => {
       const value = test.on('a.value_text');
       return fragment(
@@ -178,14 +206,13 @@ const traceCatalog = (countRows: CountReader | undefined): FilterCatalog => ({
   attributes: traceAttributes,
   attributeNames: ['request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'status', 'name', 'run_id', 'client_request_id', 'text'],
   keyed: {
-    tag: (key) => keyValueField(`tag '${key}'`, 'trace_tags', 'k.trace_id = traces.trace_id', key),
-    metadata: (key) => keyValueField(`request_metadata '${key}'`, 'trace_metadata', 'k.trace_id = traces.trace_id', key),
+    tag: (key) => withOperators(keyValueField(`tag '${key}'`, 'trace_tags', 'k.trace_id = traces.trace_id', key), traceOperators.tag),
+    metadata: (key) => withOperators(keyValueField(`request_metadata '${key}'`, 'trace_metadata', 'k.trace_id = traces.trace_id', key), traceOperators.tag),
     span: (key) => spanField(key, countRows),
     feedback: (key) => assessmentField('feedback', key),
     expectation: (key) => assessmentField('expectation', key),
   },
-  // MLflow 3.6's SearchTraceUtils: RLIKE on tags, metadata, string attributes, span fields and assessments.
-  extraStringOperators: ['RLIKE'],
+  // Each field carries MLflow 3.6's operators for it (traceOperators.ts): RLIKE on most strings.
   extraPrefixes: {
     trace: 'attribute',
     request_metadata: 'metadata',

@@ -89,7 +89,8 @@ describe('RLIKE in traces/search', () => {
       ["tags.env RLIKE '(a)\\1'", /invalid escape sequence/],
       [`tags.env RLIKE '${'a'.repeat(1001)}'`, /at most 1000 are allowed/],
       ["tags.env RLIKE '((a{100}){100}){100}'", /too large to run|invalid repeat count/],
-      ['execution_time_ms RLIKE 5', /the operator RLIKE does not apply to attribute 'execution_time_ms'/],
+      ['execution_time_ms RLIKE 5', /Invalid comparator 'RLIKE' not one of '\{'>', '>=', '!=', '=', '<', '<='\}'/],
+      ["text RLIKE 'refund'", /span\.content comparator 'RLIKE' not one of '\{'LIKE', 'ILIKE'\}'/],
     ];
     for (const [filter, message] of cases) {
       const reply = await searchTraces(filter);
