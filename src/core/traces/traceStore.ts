@@ -4,7 +4,6 @@ import type { SqlFragment } from '../search/sqlFragment';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
 import type { Database } from '../store/database';
 import { executeSearch, firstColumn, type SearchRows } from '../store/executeSearch';
-import { requireExperiment } from '../store/tracking/lookups';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
 import { SpanIngest } from './spanIngest';
@@ -61,11 +60,11 @@ export class TraceStore {
   }
 
   /**
-   * Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header): checked here, so
-   * that a bad request fails alone, then durable through the group commit shared with concurrent requests.
+   * Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header): their ids checked
+   * here and their experiment by the group commit (once a batch), so that a bad request fails
+   * alone, then durable through the group commit shared with concurrent requests.
    */
   async logSpans(experimentId: string, spans: readonly SpanJson[]): Promise<void> {
-    requireExperiment(this.db, experimentId);
     const outlines = spans.map(ingestedSpanOf);
     for (const outline of outlines) requireSafeTraceId(outline.traceId);
     await this.ingest.add(experimentId, spans, outlines);
