@@ -72,4 +72,8 @@ export const searchShapes: readonly SearchShape[] = [
   { what: "span.attributes.gen_ai.request.model ILIKE 'RARE%'", request: { filter: "span.attributes.gen_ai.request.model ILIKE 'RARE%'" }, finds: 'the rare trace' },
   // RLIKE reads every value of the key with RE2 when few traces meet it.
   { what: "span.attributes.gen_ai.request.model RLIKE '^rare'", request: { filter: "span.attributes.gen_ai.request.model RLIKE '^rare'" }, finds: 'the rare trace' },
+  // Unanchored: no range of the index to seek, every value of the key is read; the literal every
+  // match holds is looked for with instr first, RE2 runs only where it is.
+  { what: "span.attributes.gen_ai.request.model RLIKE 'rare-mod'", request: { filter: "span.attributes.gen_ai.request.model RLIKE 'rare-mod'" }, finds: 'the rare trace' },
+  { what: "span.attributes.gen_ai.request.model RLIKE 'el_1\\d'", request: { filter: "span.attributes.gen_ai.request.model RLIKE 'el_1\\d'" }, finds: 'a full page' },
 ];
