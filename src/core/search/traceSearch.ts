@@ -1,4 +1,3 @@
-import { invalidParameter } from '../errors';
 import type { OrderableAttribute } from './attributeOrder';
 import { compileSearch } from './compileSearch';
 import { experimentCondition } from './experimentIds';
@@ -8,6 +7,7 @@ import { columnTerm } from './orderTerms';
 import type { SearchQuery } from './paging';
 import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
 import { fragment, type SqlFragment } from './sqlFragment';
+import { spanContentTests, type SpanContentTest } from './spanContentTests';
 import { traceOperators, withOperators } from './traceOperators';
 
 /** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
@@ -49,19 +49,15 @@ const runIdField: FilterField = {
 };
 
 /**
- * Free text: the request and response previews and the trace's name. MLflow maps `text` onto
- * `span.content`, so it takes that field's operators (LIKE and ILIKE) and words its refusal so.
+ * Free text. MLflow 3.6 maps `text` onto `span.content`; RunLens tests it the same way (after SQL,
+ * over the span files: see spanContentField) and also against the request and response previews
+ * and the trace's name, which the spans hold anyway (a trace without span files keeps its match).
  */
 const textField: FilterField = {
   label: "attribute 'text'",
   type: 'string',
   operators: traceOperators.spanContent,
-  where: (test) => {
-    const text = test.on(
-      "(traces.request_preview || ' ' || traces.response_preview || ' ' || COALESCE((SELECT value FROM trace_tags WHERE trace_id = traces.trace_id AND key = 'mlflow.traceName'), ''))",
-    );
-    return text;
-  },
+  where: () => fragment('1'),
 };
 
 const traceAttributes: Readonly<Record<string, FilterField>> = {
@@ -83,19 +79,16 @@ const traceAttributes: Readonly<Record<string, FilterField>> = {
 };
 
 /**
- * `span.content`: MLflow 3.6 matches LIKE and ILIKE against each span's whole JSON. RunLens keeps
- * span payloads in their files, out of the database (core/traces/spanFiles.ts), so no query can
- * read them: the field is known, its operators checked as MLflow's, and a valid use refused.
+ * `span.content`: MLflow 3.6 matches LIKE and ILIKE against each span's whole JSON. Span payloads
+ * stay in their files, out of sql.js (core/traces/spanFiles.ts), so no statement can read them: the
+ * comparison is true in SQL and the search's executor tests the candidates' span files
+ * (core/traces/contentSearch.ts), from the compiled search's `contentTests`.
  */
 const spanContentField: FilterField = {
   label: "span 'content'",
   type: 'string',
   operators: traceOperators.spanContent,
-  where: () => {
-    throw invalidParameter(
-      "span.content is not searchable in RunLens: span payloads stay in their files, out of the database. Filter on span.name, span.type, span.status or span.attributes.<key>, or on text (the request and response previews and the trace's name).",
-    );
-  },
+  where: () => fragment('1'),
 };
 
 const spanColumns: Readonly<Record<string, string>> = { name: 's.name', type: 's.span_type', status: 's.status' };
@@ -260,14 +253,23 @@ const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<Tra
  * Throws a 400 MlflowError on a bad filter, order or page token. `countRows` reads the database the
  * statement will run on (span attribute filters count their matches to choose their plan).
  */
-export function compileTraceSearch(request: TraceSearchRequest, countRows: CountReader): SearchQuery {
-  return compileSearch(traceSearchEntity(countRows), request);
+export function compileTraceSearch(request: TraceSearchRequest, countRows: CountReader): CompiledTraceSearch {
+  const query = compileSearch(traceSearchEntity(countRows), request);
+  return { query, contentTests: spanContentTests(request.filter) };
+}
+
+/** A trace search: its SQL, and the span content tests its executor applies to the rows SQL selects. */
+export interface CompiledTraceSearch {
+  readonly query: SearchQuery;
+  /** Empty unless the filter has `span.content` or `text`: then `query`'s rows are candidates, not results. */
+  readonly contentTests: readonly SpanContentTest[];
 }
 
 /** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */
 export function traceFilterProblem(filter: string): string | undefined {
   try {
     compileSearch(traceSearchEntity(undefined), { experimentIds: [], filter });
+    spanContentTests(filter);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

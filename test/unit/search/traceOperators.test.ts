@@ -83,13 +83,22 @@ describe('trace filter operators, field by field, as MLflow 3.6', () => {
     });
   }
 
-  test("span.content: MLflow's refusals for other operators; LIKE and ILIKE refused as RunLens cannot read span payloads in a query", () => {
+  test("span.content: LIKE and ILIKE taken, MLflow's refusals for other operators", () => {
     for (const [operator, filter] of Object.entries(comparisons('span.content', "'%refund%'"))) {
       const problem = traceFilterProblem(filter);
-      assert.ok(problem !== undefined, filter);
-      if (operator === 'LIKE' || operator === 'ILIKE') assert.match(problem, /^span\.content is not searchable in RunLens: span payloads stay in their files/, filter);
-      else assert.match(problem, new RegExp(`: span\\.content comparator '${operator}' not one of '\\{'LIKE', 'ILIKE'\\}'\n`), filter);
+      if (operator === 'LIKE' || operator === 'ILIKE') assert.equal(problem, undefined, filter);
+      else assert.match(problem ?? '', new RegExp(`: span\\.content comparator '${operator}' not one of '\\{'LIKE', 'ILIKE'\\}'\n`), filter);
     }
+  });
+
+  test('span.content and text under an OR are refused, pointing at the field; ANDed, in parentheses or not, they are taken', () => {
+    const nested = "status = 'OK' OR span.content LIKE '%refund%'";
+    assert.equal(
+      traceFilterProblem(nested)?.split('\n')[0],
+      `Invalid filter at column ${nested.indexOf('span.content') + 1}: span.content searches the span files after the rest of the filter, so it can be combined with AND only, not inside OR: search for it on its own, or AND it with the rest`,
+    );
+    assert.match(traceFilterProblem("(text ILIKE '%a%' OR tags.x = 'y') AND status = 'OK'") ?? '', /: text searches the span files/);
+    assert.equal(traceFilterProblem("(text ILIKE '%a%' AND tags.x = 'y') AND status = 'OK'"), undefined);
   });
 
   test('text RLIKE, accepted before, is refused with 400 INVALID_PARAMETER_VALUE before any row is read', () => {

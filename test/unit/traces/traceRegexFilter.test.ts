@@ -46,10 +46,9 @@ describe('RLIKE in traces/search', () => {
       traces.startTrace(traceInfo(traceId, experimentId, 1000 + i, 10, { state: row.state, tags: { env: row.env, 'mlflow.traceName': row.name }, metadata: { 'mlflow.user': row.user } }));
     }
     traces.createAssessment(ids[2], { assessment_name: 'tone', trace_id: ids[2], source: { source_type: 'HUMAN', source_id: 'x' }, feedback: { value: 'polite and brief' } });
-    const found = (filter: string) =>
-      traces
-        .search({ experimentIds: [experimentId], filter })
-        .items.map((trace) => ids.indexOf(trace.trace_id))
+    const found = async (filter: string) =>
+      (await traces.search({ experimentIds: [experimentId], filter })).items
+        .map((trace) => ids.indexOf(trace.trace_id))
         .sort();
     const cases: [string, number[]][] = [
       ["tags.env RLIKE '^prod'", [0]],
@@ -66,7 +65,7 @@ describe('RLIKE in traces/search', () => {
       ["feedback.tone RLIKE 'pol.te'", [2]],
       ["tags.env RLIKE 'prod' AND span.attributes.gen_ai.request.model RLIKE 'mini$'", [0]],
     ];
-    for (const [filter, expected] of cases) assert.deepEqual(found(filter), expected, filter);
+    for (const [filter, expected] of cases) assert.deepEqual(await found(filter), expected, filter);
   });
 
   test('a pattern that does not compile, or needs backtracking, is 400 INVALID_PARAMETER_VALUE naming the fault; runs refuse RLIKE', async (t) => {
