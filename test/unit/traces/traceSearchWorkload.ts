@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Database } from '../../../src/core/store/database';
 import type { TraceSearchRequest } from '../../../src/core/search/traceSearch';
 
@@ -40,6 +42,29 @@ export function seedTraces(db: Database, experimentId: string, count = workloadT
     );
   });
 }
+
+/**
+ * The span files of seedTraces's traces, as ingestion writes them (one JSON line a span): the
+ * agent's span with its question as inputs, the model call's with its model as an attribute.
+ * Synchronous writes: seeding, not a path under test.
+ */
+export function seedSpanFiles(dir: string, count = workloadTraceCount): void {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const traceId = workloadTraceId(i);
+    const model = i === rareTraceIndex ? 'rare-model' : `model_${i % 20}`;
+    const agent = { trace_id: traceId, span_id: `a${i}`, name: 'agent', start_time_unix_nano: '1', end_time_unix_nano: '2', attributes: [{ key: 'mlflow.spanInputs', value: { string_value: `{"question": "order ${i}"}` } }], status: { code: 'STATUS_CODE_OK' } };
+    const llm = { trace_id: traceId, span_id: `l${i}`, parent_span_id: `a${i}`, name: 'llm_call', start_time_unix_nano: '1', end_time_unix_nano: '2', attributes: [{ key: 'gen_ai.request.model', value: { string_value: model } }], status: { code: 'STATUS_CODE_OK' } };
+    writeFileSync(path.join(dir, `${traceId}.jsonl`), `${JSON.stringify(agent)}\n${JSON.stringify(llm)}\n`);
+  }
+}
+
+/** Span content shapes, over seedSpanFiles's files: one reads every file, one fills its page from the newest. */
+export const spanContentShapes: readonly SearchShape[] = [
+  { what: "span.content LIKE '%rare-model%'", request: { filter: "span.content LIKE '%rare-model%'" }, finds: 'the rare trace' },
+  { what: "span.content LIKE '%\"model_7\"%'", request: { filter: "span.content LIKE '%\"model_7\"%'" }, finds: 'a full page' },
+  { what: "text ILIKE '%MODEL_7\"%'", request: { filter: "text ILIKE '%MODEL_7\"%'" }, finds: 'a full page' },
+];
 
 /** A filter shape and what it finds in the workload: the 100 newest traces, a full page of 100, or only the rare trace. */
 export interface SearchShape {
