@@ -254,8 +254,18 @@ const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<Tra
  * statement will run on (span attribute filters count their matches to choose their plan).
  */
 export function compileTraceSearch(request: TraceSearchRequest, countRows: CountReader): CompiledTraceSearch {
-  const query = compileSearch(traceSearchEntity(countRows), request);
-  return { query, contentTests: spanContentTests(request.filter) };
+  const entity = traceSearchEntity(countRows);
+  const query = compileSearch(entity, request);
+  const contentTests = spanContentTests(request.filter);
+  if (contentTests.length === 0 || (request.orderBy !== undefined && request.orderBy.length > 0)) return { query, contentTests };
+  // Newest first (then by id): the walk resumes after its last candidate by that key, not by an
+  // OFFSET that rereads every row before it (112 ms at 98,000 traces, a stall of the loop).
+  const candidatesAfter = (cursor: TraceCursor): SqlFragment => {
+    const after = fragment('(traces.request_time < ? OR (traces.request_time = ? AND traces.trace_id > ?))', [cursor.requestTime, cursor.requestTime, cursor.traceId]);
+    const walk: SearchEntity<TraceSearchRequest> = { ...entity, scope: (scoped) => [...entity.scope!(scoped), after] };
+    return compileSearch(walk, { ...request, pageToken: undefined }).select;
+  };
+  return { query, contentTests, candidatesAfter };
 }
 
 /** A trace search: its SQL, and the span content tests its executor applies to the rows SQL selects. */
@@ -263,6 +273,14 @@ export interface CompiledTraceSearch {
   readonly query: SearchQuery;
   /** Empty unless the filter has `span.content` or `text`: then `query`'s rows are candidates, not results. */
   readonly contentTests: readonly SpanContentTest[];
+  /** With contentTests and the default order: the candidates after `cursor`, in order (no page). */
+  readonly candidatesAfter?: (cursor: TraceCursor) => SqlFragment;
+}
+
+/** Where a walk over traces in the default order (newest first, then by id) stands. */
+export interface TraceCursor {
+  readonly requestTime: number;
+  readonly traceId: string;
 }
 
 /** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { likeMatcher } from '../search/likeMatcher';
-import type { SpanContentTest } from '../search/spanContentTests';
+import type { CompiledTraceSearch } from '../search/traceSearch';
 import type { SearchQuery } from '../search/paging';
 import type { Reader } from '../store/databaseApi';
 import { chunks, placeholders } from '../store/tracking/sqlHelpers';
@@ -41,7 +41,8 @@ interface Candidate {
  * once the page is full, its token resuming after the last candidate examined, and yields to the
  * event loop between slices, so a search over many traces never holds the loop.
  */
-export async function searchSpanContent(db: Reader, spanFiles: SpanFiles, query: SearchQuery, tests: readonly SpanContentTest[]): Promise<ContentSearchPage> {
+export async function searchSpanContent(db: Reader, spanFiles: SpanFiles, search: CompiledTraceSearch): Promise<ContentSearchPage> {
+  const { query, contentTests: tests, candidatesAfter } = search;
   const matchers = tests.map((test) => ({ field: test.field, matches: likeMatcher(test.pattern, test.operator === 'ILIKE') }));
   const wantsShown = tests.some((test) => test.field === 'text');
   const items: string[] = [];
@@ -49,14 +50,16 @@ export async function searchSpanContent(db: Reader, spanFiles: SpanFiles, query:
   let position = query.offset;
   let batch = Math.max(firstBatch, query.maxResults + 1);
   let lastYield = performance.now();
+  let lastExamined: string | undefined;
   for (;;) {
-    const ids = db.values(`${query.select.sql} LIMIT ? OFFSET ?`, [...query.select.params, batch, position]).map((row) => row[0] as string);
+    const ids = candidateBatch(db, query, candidatesAfter, position, batch, lastExamined);
     const candidates: Candidate[] = wantsShown ? withShownText(db, ids) : ids.map((traceId) => ({ traceId }));
     for (let start = 0; start < candidates.length; start += filesPerSlice) {
       const slice = candidates.slice(start, start + filesPerSlice);
       const files = await Promise.all(slice.map((candidate) => readSpanFile(spanFiles, candidate.traceId)));
       for (let i = 0; i < slice.length; i++) {
         position++;
+        lastExamined = slice[i].traceId;
         const file = files[i];
         if ('error' in file) {
           skipped.push({ traceId: slice[i].traceId, reason: file.error });
@@ -78,6 +81,18 @@ export async function searchSpanContent(db: Reader, spanFiles: SpanFiles, query:
     if (ids.length < batch) return { items, skipped };
     batch = Math.min(batch * 2, largestBatch);
   }
+}
+
+/**
+ * The next `batch` candidates: the first batch at the page token's offset, the next ones after the
+ * last candidate examined (keyed by the default order when it applies, else by offset).
+ */
+function candidateBatch(db: Reader, query: SearchQuery, candidatesAfter: CompiledTraceSearch['candidatesAfter'], position: number, batch: number, lastExamined: string | undefined): string[] {
+  const requestTime = lastExamined === undefined ? undefined : db.values('SELECT request_time FROM traces WHERE trace_id = ?', [lastExamined])[0]?.[0];
+  // A candidate deleted meanwhile has no time to resume from: its offset still does.
+  const after = candidatesAfter !== undefined && lastExamined !== undefined && typeof requestTime === 'number' ? candidatesAfter({ requestTime, traceId: lastExamined }) : undefined;
+  const statement = after !== undefined ? { sql: `${after.sql} LIMIT ?`, params: [...after.params, batch] } : { sql: `${query.select.sql} LIMIT ? OFFSET ?`, params: [...query.select.params, batch, position] };
+  return db.values(statement.sql, statement.params).map((row) => row[0] as string);
 }
 
 async function readSpanFile(spanFiles: SpanFiles, traceId: string): Promise<{ text: string } | { error: string }> {

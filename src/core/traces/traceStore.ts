@@ -263,9 +263,9 @@ export class TraceStore {
   /** The page's ids: from SQL alone, or, when the filter tests span content, from SQL's candidates whose span files match. */
   private async searchIds(request: TraceSearchRequest): Promise<TracePage<string>> {
     const countRows = (statement: SqlFragment): number => this.db.values(statement.sql, statement.params)[0][0] as number;
-    const { query, contentTests } = compileTraceSearch(request, countRows);
-    if (contentTests.length === 0) return executeSearch(this.db, query, searchedTraceIds);
-    const page = await searchSpanContent(this.db, this.spanFiles, query, contentTests);
+    const search = compileTraceSearch(request, countRows);
+    if (search.contentTests.length === 0) return executeSearch(this.db, search.query, searchedTraceIds);
+    const page = await searchSpanContent(this.db, this.spanFiles, search);
     return page.skipped.length === 0 ? { items: page.items, ...tokenOf(page) } : { items: page.items, ...tokenOf(page), skipped: page.skipped };
   }
 }

@@ -161,6 +161,26 @@ describe('span.content over many traces', () => {
     assert.equal(last.nextPageToken, undefined);
   });
 
+  test('the oldest trace alone matches: found after every batch, newest first (resumed by key) or by another order (by offset)', async () => {
+    const filter = "span.content LIKE '%order 0 with discount%'";
+    const newestFirst = await traces.search({ experimentIds: [experimentId], filter, maxResults: 5 });
+    assert.deepEqual(
+      newestFirst.items.map((info) => info.trace_id),
+      [traceIdOf(0)],
+    );
+    assert.equal(newestFirst.nextPageToken, undefined);
+    const oldestFirst = await traces.search({ experimentIds: [experimentId], filter: "span.content LIKE '%with discount%'", orderBy: ['timestamp_ms ASC'], maxResults: 3 });
+    assert.deepEqual(
+      oldestFirst.items.map((info) => info.trace_id),
+      [0, 7, 14].map(traceIdOf),
+    );
+    const next = await traces.search({ experimentIds: [experimentId], filter: "span.content LIKE '%with discount%'", orderBy: ['timestamp_ms ASC'], maxResults: 3, pageToken: oldestFirst.nextPageToken });
+    assert.deepEqual(
+      next.items.map((info) => info.trace_id),
+      [21, 28, 35].map(traceIdOf),
+    );
+  });
+
   test('a missing span file is no match; an unreadable or damaged one is skipped and reported, the search goes on', async () => {
     // The newest traces that mention a discount: 9996, 9989, 9982, 9975.
     const missing = traceIdOf(9996);
