@@ -3,7 +3,7 @@ import type { Comparison, ComparisonOperator, FilterExpression, StringLiteral } 
 import { FaultReporter } from './filterError';
 import { resolveFilterField, type FilterCatalog, type FilterField, type ValueTest } from './filterFields';
 import { parseFilter } from './filterParser';
-import { compileRegexPattern, RegexPatternError, regexLiteralPrefix } from './regexPattern';
+import { compileRegexPattern, RegexPatternError, regexLiteralPrefix, regexRequiredLiteral } from './regexPattern';
 import { likeEscapeCharacter, likeLiteralPrefix, likeToGlob, likeWithEscape } from './likePattern';
 import { fragment, joinFragments, placeholders, type SqlFragment } from './sqlFragment';
 
@@ -40,16 +40,17 @@ function compileExpression(expression: FilterExpression, catalog: FilterCatalog,
 
 function compileComparison(comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): SqlFragment {
   const field = resolveFilterField(catalog, comparison.field, faults);
-  checkTypes(field, comparison, catalog, faults);
+  checkTypes(field, comparison, faults);
   if (comparison.operator === 'RLIKE' && comparison.value.kind === 'string') checkRegexPattern(comparison.value, faults);
   return field.where(valueTest(comparison));
 }
 
-function checkTypes(field: FilterField, comparison: Comparison, catalog: FilterCatalog, faults: FaultReporter): void {
-  const allowed = field.type === 'string' ? [...operatorsByType.string, ...(catalog.extraStringOperators ?? [])] : operatorsByType[field.type];
-  if (!allowed.includes(comparison.operator)) {
+function checkTypes(field: FilterField, comparison: Comparison, faults: FaultReporter): void {
+  if (field.operators !== undefined) {
+    if (!field.operators.allowed.includes(comparison.operator)) faults.fail(field.operators.refusal(comparison.operator), comparison.operatorOffset);
+  } else if (!operatorsByType[field.type].includes(comparison.operator)) {
     faults.fail(
-      `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${allowed.join(', ')}`,
+      `the operator ${comparison.operator} does not apply to ${field.label}, which holds ${field.type}s: use one of ${operatorsByType[field.type].join(', ')}`,
       comparison.operatorOffset,
     );
   }
@@ -96,9 +97,15 @@ function renderTest(column: SqlFragment, comparison: Comparison): SqlFragment {
       return fragment(`${column.sql} GLOB ?`, [...column.params, likeToGlob(String(value.value))]);
     case 'ILIKE':
       return fragment(`${column.sql} LIKE ? ESCAPE '${likeEscapeCharacter}'`, [...column.params, likeWithEscape(String(value.value))]);
-    case 'RLIKE':
-      // SQLite calls regexp(pattern, value), registered on every connection (store/connection.ts).
-      return fragment(`${column.sql} REGEXP ?`, [...column.params, value.value]);
+    case 'RLIKE': {
+      // SQLite calls regexp(pattern, value), registered on every connection (store/connection.ts);
+      // a literal every match holds is looked for first, with instr, far cheaper than RE2.
+      const pattern = String(value.value);
+      const regexp = fragment(`${column.sql} REGEXP ?`, [...column.params, pattern]);
+      const literal = regexRequiredLiteral(pattern);
+      if (literal === '') return regexp;
+      return fragment(`(instr(${column.sql}, ?) > 0 AND ${regexp.sql})`, [...column.params, literal, ...regexp.params]);
+    }
     default:
       return fragment(`${column.sql} ${operator} ?`, [...column.params, value.value]);
   }

@@ -19,8 +19,16 @@ export interface FilterField {
   /** For messages: "metric 'rmse'", "attribute 'status'". */
   readonly label: string;
   readonly type: ValueType;
+  /** The operators the field takes when they are not its type's usual ones (traces: MLflow's set per field). */
+  readonly operators?: OperatorRule;
   /** The SQL predicate for one comparison; an entity lacking the field never matches. */
   where(test: ValueTest): SqlFragment;
+}
+
+/** A field's own operators, and how MLflow words the refusal of any other. */
+export interface OperatorRule {
+  readonly allowed: readonly ComparisonOperator[];
+  refusal(operator: ComparisonOperator): string;
 }
 
 /**
@@ -56,8 +64,6 @@ export interface FilterCatalog {
   readonly keyed: Partial<Record<Exclude<EntityKind, 'attribute'>, (key: string) => FilterField | undefined>>;
   /** Extra prefixes for this subject only, e.g. `run` for runs' attributes. */
   readonly extraPrefixes?: Readonly<Record<string, EntityKind>>;
-  /** Operators this subject's string fields take beyond MLflow's usual ones: RLIKE for traces. */
-  readonly extraStringOperators?: readonly ComparisonOperator[];
 }
 
 /** Resolves a parsed field against a catalog; unknown fields are faults that point at the field. */

@@ -8,9 +8,10 @@
  * (always case-sensitive) and ILIKE to LIKE with an ESCAPE character; either way the pattern is a
  * bound parameter.
  */
-type PatternPart = { kind: 'literal'; char: string } | { kind: 'anyRun' } | { kind: 'anyChar' };
+export type PatternPart = { kind: 'literal'; char: string } | { kind: 'anyRun' } | { kind: 'anyChar' };
 
-function partsOf(pattern: string): PatternPart[] {
+/** The pattern's parts, its escapes resolved. */
+export function likePatternParts(pattern: string): PatternPart[] {
   const parts: PatternPart[] = [];
   const chars = Array.from(pattern);
   for (let i = 0; i < chars.length; i++) {
@@ -28,7 +29,7 @@ function partsOf(pattern: string): PatternPart[] {
 
 /** The GLOB pattern that matches what `pattern` matches under LIKE, case-sensitively. */
 export function likeToGlob(pattern: string): string {
-  return partsOf(pattern)
+  return likePatternParts(pattern)
     .map((part) => {
       if (part.kind === 'anyRun') return '*';
       if (part.kind === 'anyChar') return '?';
@@ -43,7 +44,7 @@ export const likeEscapeCharacter = '\\';
 
 /** The pattern for SQLite's `LIKE ? ESCAPE '\'`, which ignores ASCII case (ILIKE). */
 export function likeWithEscape(pattern: string): string {
-  return partsOf(pattern)
+  return likePatternParts(pattern)
     .map((part) => {
       if (part.kind === 'anyRun') return '%';
       if (part.kind === 'anyChar') return '_';
@@ -55,7 +56,7 @@ export function likeWithEscape(pattern: string): string {
 /** The literal characters every value a LIKE or ILIKE `pattern` matches starts with ('' when it starts with a wildcard). */
 export function likeLiteralPrefix(pattern: string): string {
   let prefix = '';
-  for (const part of partsOf(pattern)) {
+  for (const part of likePatternParts(pattern)) {
     if (part.kind !== 'literal') break;
     prefix += part.char;
   }

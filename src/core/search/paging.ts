@@ -16,6 +16,12 @@ export interface SearchQuery {
   readonly sql: string;
   readonly params: readonly SqlParam[];
   readonly maxResults: number;
+  /** The statement without its page: for executors that filter rows further after SQL (trace span content). */
+  readonly select: { readonly sql: string; readonly params: readonly SqlParam[] };
+  /** Rows of `select` before this page. */
+  readonly offset: number;
+  /** The token of the page starting at `offset` rows of `select`. */
+  tokenFor(offset: number): string;
   page<T>(rows: readonly T[]): Page<T>;
 }
 
@@ -37,6 +43,9 @@ export function pagedQuery(select: { sql: string; params: readonly SqlParam[] },
     sql: `${select.sql} LIMIT ? OFFSET ?`,
     params: [...select.params, maxResults + 1, offset],
     maxResults,
+    select,
+    offset,
+    tokenFor,
     page: <T>(rows: readonly T[]): Page<T> => {
       const more = rows.length > maxResults || (tokenWhenFull && rows.length === maxResults);
       return more ? { items: rows.slice(0, maxResults), nextPageToken: tokenFor(offset + maxResults) } : { items: rows.slice() };

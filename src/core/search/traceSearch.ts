@@ -7,6 +7,8 @@ import { columnTerm } from './orderTerms';
 import type { SearchQuery } from './paging';
 import { attributeOrder, orderByClauses, type SearchEntity } from './searchEntity';
 import { fragment, type SqlFragment } from './sqlFragment';
+import { spanContentTests, type SpanContentTest } from './spanContentTests';
+import { traceOperators, withOperators } from './traceOperators';
 
 /** `traces/search` (v3) as RunLens reads it: the experiments of `locations`, MLflow's filter and order. */
 export interface TraceSearchRequest {
@@ -22,18 +24,19 @@ export interface TraceSearchRequest {
 const traceSearchLimits = { defaultValue: 100, max: 500, maxCheckedBy: 'schema' } as const;
 const fieldExample = "status, tags.env, request_metadata.`mlflow.sourceRun`, span.name or span.attributes.model";
 
-const requestTime = columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time');
+const requestTime = withOperators(columnField("attribute 'timestamp_ms'", 'number', 'traces.request_time'), traceOperators.numericAttribute);
 // Unary + keeps a latency range from choosing the latency index over the order's own index
 // (a range over many traces, then a sort, is slower than walking newest first to a page).
-const executionTime = columnField("attribute 'execution_time_ms'", 'number', '+traces.execution_ms');
-const endTime = columnField("attribute 'end_time_ms'", 'number', '(traces.request_time + traces.execution_ms)');
-const state = columnField("attribute 'status'", 'string', 'traces.state');
-const traceId = columnField("attribute 'request_id'", 'string', 'traces.trace_id');
+const executionTime = withOperators(columnField("attribute 'execution_time_ms'", 'number', '+traces.execution_ms'), traceOperators.numericAttribute);
+const endTime = withOperators(columnField("attribute 'end_time_ms'", 'number', '(traces.request_time + traces.execution_ms)'), traceOperators.numericAttribute);
+const state = withOperators(columnField("attribute 'status'", 'string', 'traces.state'), traceOperators.stringAttribute);
+const traceId = withOperators(columnField("attribute 'request_id'", 'string', 'traces.trace_id'), traceOperators.stringAttribute);
 
 /** A trace's run: the run it was made in (metadata mlflow.sourceRun) or one it was linked to. */
 const runIdField: FilterField = {
   label: "attribute 'run_id'",
   type: 'string',
+  operators: traceOperators.stringAttribute,
   where: (test) => {
     const inMetadata = test.on('m.value');
     const linked = test.on('l.run_id');
@@ -45,16 +48,16 @@ const runIdField: FilterField = {
   },
 };
 
-/** Free text: the request and response previews and the trace's name. */
+/**
+ * Free text. MLflow 3.6 maps `text` onto `span.content`; RunLens tests it the same way (after SQL,
+ * over the span files: see spanContentField) and also against the request and response previews
+ * and the trace's name, which the spans hold anyway (a trace without span files keeps its match).
+ */
 const textField: FilterField = {
   label: "attribute 'text'",
   type: 'string',
-  where: (test) => {
-    const text = test.on(
-      "(traces.request_preview || ' ' || traces.response_preview || ' ' || COALESCE((SELECT value FROM trace_tags WHERE trace_id = traces.trace_id AND key = 'mlflow.traceName'), ''))",
-    );
-    return text;
-  },
+  operators: traceOperators.spanContent,
+  where: () => fragment('1'),
 };
 
 const traceAttributes: Readonly<Record<string, FilterField>> = {
@@ -68,10 +71,24 @@ const traceAttributes: Readonly<Record<string, FilterField>> = {
   end_time_ms: endTime,
   status: state,
   state,
-  name: keyValueField("attribute 'name'", 'trace_tags', 'k.trace_id = traces.trace_id', 'mlflow.traceName'),
+  // MLflow maps `name` onto a tag but takes lists for it (SUPPORT_IN_COMPARISON_ATTRIBUTE_KEYS).
+  name: withOperators(keyValueField("attribute 'name'", 'trace_tags', 'k.trace_id = traces.trace_id', 'mlflow.traceName'), traceOperators.stringAttribute),
   run_id: runIdField,
-  client_request_id: columnField("attribute 'client_request_id'", 'string', 'traces.client_request_id'),
+  client_request_id: withOperators(columnField("attribute 'client_request_id'", 'string', 'traces.client_request_id'), traceOperators.stringAttribute),
   text: textField,
+};
+
+/**
+ * `span.content`: MLflow 3.6 matches LIKE and ILIKE against each span's whole JSON. Span payloads
+ * stay in their files, out of sql.js (core/traces/spanFiles.ts), so no statement can read them: the
+ * comparison is true in SQL and the search's executor tests the candidates' span files
+ * (core/traces/contentSearch.ts), from the compiled search's `contentTests`.
+ */
+const spanContentField: FilterField = {
+  label: "span 'content'",
+  type: 'string',
+  operators: traceOperators.spanContent,
+  where: () => fragment('1'),
 };
 
 const spanColumns: Readonly<Record<string, string>> = { name: 's.name', type: 's.span_type', status: 's.status' };
@@ -93,11 +110,13 @@ export const spanAttributeListLimit = 2000;
 /** `span.name`, `span.type`, `span.status` and `span.attributes.<key>`: some span of the trace passes the test. */
 function spanField(key: string, countRows: CountReader | undefined): FilterField | undefined {
   if (key.toLowerCase().startsWith(spanAttributesPrefix)) return spanAttributeField(key.slice(spanAttributesPrefix.length), countRows);
+  if (key.toLowerCase() === 'content') return spanContentField;
   const column = spanColumns[key.toLowerCase()];
   if (column === undefined) return undefined;
   return {
     label: `span '${key}'`,
     type: 'string',
+    operators: traceOperators.span(key),
     where: (test) => {
       const value = test.on(column);
       return fragment(`EXISTS (SELECT 1 FROM trace_spans AS s WHERE s.trace_id = traces.trace_id AND ${value.sql})`, value.params);
@@ -120,6 +139,7 @@ function spanAttributeField(name: string, countRows: CountReader | undefined): F
   return {
     label: `span attribute '${name}'`,
     type: 'string',
+    operators: traceOperators.span(`${spanAttributesPrefix}${name}`),
     where: (test) => {
       const value = test.on('a.value');
       const seek = prefixSeek(test);
@@ -162,6 +182,7 @@ function assessmentField(kind: 'feedback' | 'expectation', name: string): Filter
   return {
     label: `${kind} '${name}'`,
     type: 'string',
+    operators: traceOperators.assessment,
     where: (test) => {
       const value = test.on('a.value_text');
       return fragment(
@@ -178,14 +199,13 @@ const traceCatalog = (countRows: CountReader | undefined): FilterCatalog => ({
   attributes: traceAttributes,
   attributeNames: ['request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'status', 'name', 'run_id', 'client_request_id', 'text'],
   keyed: {
-    tag: (key) => keyValueField(`tag '${key}'`, 'trace_tags', 'k.trace_id = traces.trace_id', key),
-    metadata: (key) => keyValueField(`request_metadata '${key}'`, 'trace_metadata', 'k.trace_id = traces.trace_id', key),
+    tag: (key) => withOperators(keyValueField(`tag '${key}'`, 'trace_tags', 'k.trace_id = traces.trace_id', key), traceOperators.tag),
+    metadata: (key) => withOperators(keyValueField(`request_metadata '${key}'`, 'trace_metadata', 'k.trace_id = traces.trace_id', key), traceOperators.tag),
     span: (key) => spanField(key, countRows),
     feedback: (key) => assessmentField('feedback', key),
     expectation: (key) => assessmentField('expectation', key),
   },
-  // MLflow 3.6's SearchTraceUtils: RLIKE on tags, metadata, string attributes, span fields and assessments.
-  extraStringOperators: ['RLIKE'],
+  // Each field carries MLflow 3.6's operators for it (traceOperators.ts): RLIKE on most strings.
   extraPrefixes: {
     trace: 'attribute',
     request_metadata: 'metadata',
@@ -233,14 +253,41 @@ const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<Tra
  * Throws a 400 MlflowError on a bad filter, order or page token. `countRows` reads the database the
  * statement will run on (span attribute filters count their matches to choose their plan).
  */
-export function compileTraceSearch(request: TraceSearchRequest, countRows: CountReader): SearchQuery {
-  return compileSearch(traceSearchEntity(countRows), request);
+export function compileTraceSearch(request: TraceSearchRequest, countRows: CountReader): CompiledTraceSearch {
+  const entity = traceSearchEntity(countRows);
+  const query = compileSearch(entity, request);
+  const contentTests = spanContentTests(request.filter);
+  if (contentTests.length === 0 || (request.orderBy !== undefined && request.orderBy.length > 0)) return { query, contentTests };
+  // Newest first (then by id): the walk resumes after its last candidate by that key, not by an
+  // OFFSET that rereads every row before it (112 ms at 98,000 traces, a stall of the loop).
+  const candidatesAfter = (cursor: TraceCursor): SqlFragment => {
+    const after = fragment('(traces.request_time < ? OR (traces.request_time = ? AND traces.trace_id > ?))', [cursor.requestTime, cursor.requestTime, cursor.traceId]);
+    const walk: SearchEntity<TraceSearchRequest> = { ...entity, scope: (scoped) => [...entity.scope!(scoped), after] };
+    return compileSearch(walk, { ...request, pageToken: undefined }).select;
+  };
+  return { query, contentTests, candidatesAfter };
+}
+
+/** A trace search: its SQL, and the span content tests its executor applies to the rows SQL selects. */
+export interface CompiledTraceSearch {
+  readonly query: SearchQuery;
+  /** Empty unless the filter has `span.content` or `text`: then `query`'s rows are candidates, not results. */
+  readonly contentTests: readonly SpanContentTest[];
+  /** With contentTests and the default order: the candidates after `cursor`, in order (no page). */
+  readonly candidatesAfter?: (cursor: TraceCursor) => SqlFragment;
+}
+
+/** Where a walk over traces in the default order (newest first, then by id) stands. */
+export interface TraceCursor {
+  readonly requestTime: number;
+  readonly traceId: string;
 }
 
 /** Why a trace filter cannot be used, or undefined when it can: for prompts that check as the person types. */
 export function traceFilterProblem(filter: string): string | undefined {
   try {
     compileSearch(traceSearchEntity(undefined), { experimentIds: [], filter });
+    spanContentTests(filter);
     return undefined;
   } catch (error) {
     return error instanceof Error ? error.message : String(error);

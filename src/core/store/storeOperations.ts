@@ -158,12 +158,12 @@ export const storeOperations = {
       filter: optionalStringOf(body, 'filter') ?? '',
       limit: countOf(body, 'limit'),
     }),
-    (store, { experimentId, runId, filter, limit }) => {
-      if (runId === undefined) return store.traces.searchSummaries({ experimentIds: [experimentId], filter, maxResults: limit }).items;
+    async (store, { experimentId, runId, filter, limit }) => {
+      if (runId === undefined) return (await store.traces.searchSummaries({ experimentIds: [experimentId], filter, maxResults: limit })).items;
       const experimentIds = store.traces.runTraceExperimentIds(runId);
       if (experimentIds.length === 0) return [];
       const scoped = [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND ');
-      return store.traces.searchSummaries({ experimentIds, filter: scoped, maxResults: limit }).items;
+      return (await store.traces.searchSummaries({ experimentIds, filter: scoped, maxResults: limit })).items;
     },
   ),
   /** The names of the functions that traced spans recorded (`@mlflow.trace`): what the latency lens looks for in a file. */

@@ -21,7 +21,7 @@ export class SpanFiles {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.madeDir = true;
     }
-    const handle = await open(this.fileOf(traceId), 'a', 0o600);
+    const handle = await open(this.pathOf(traceId), 'a', 0o600);
     try {
       await handle.write(spans.map((span) => JSON.stringify(span) + '\n').join(''));
       await handle.datasync();
@@ -34,7 +34,7 @@ export class SpanFiles {
   async read(traceId: string): Promise<SpanJson[]> {
     let text: string;
     try {
-      text = await readFile(this.fileOf(traceId), 'utf8');
+      text = await readFile(this.pathOf(traceId), 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw error;
@@ -53,10 +53,11 @@ export class SpanFiles {
   }
 
   async remove(traceIds: readonly string[]): Promise<void> {
-    for (const traceId of traceIds) await rm(this.fileOf(traceId), { force: true });
+    for (const traceId of traceIds) await rm(this.pathOf(traceId), { force: true });
   }
 
-  private fileOf(traceId: string): string {
+  /** The trace's span file (which may not exist); a trace id that could not name a file is a 400. */
+  pathOf(traceId: string): string {
     if (!isSafeTraceId(traceId)) throw invalidParameter(`Invalid trace id '${traceId}'.`);
     return path.join(this.dir, `${traceId}.jsonl`);
   }

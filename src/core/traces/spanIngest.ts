@@ -1,4 +1,6 @@
+import { notFound } from '../errors';
 import type { Database } from '../store/database';
+import { findExperiment } from '../store/tracking/lookups';
 import type { SpanFiles } from './spanFiles';
 import type { IngestedSpan } from './spanAttributes';
 import type { SpanJson } from './spanJson';
@@ -51,7 +53,9 @@ export class SpanIngest {
     }
   }
 
-  private async flush(batch: readonly Pending[]): Promise<void> {
+  private async flush(requests: readonly Pending[]): Promise<void> {
+    const batch = this.withKnownExperiments(requests);
+    if (batch.length === 0) return;
     const failedTraces = await this.appendPayloads(batch);
     const written: Pending[] = [];
     for (const request of batch) {
@@ -73,6 +77,25 @@ export class SpanIngest {
       if (failures.has(request)) request.reject(failures.get(request));
       else request.resolve();
     }
+  }
+
+  /**
+   * The requests whose experiment exists, each experiment looked up once a batch; the others are
+   * refused before their payloads reach the disk. Checked here rather than per request: a read
+   * outside a write is a transaction of its own in sql.js (tens of microseconds, far more on a
+   * busy machine), and MLflow's client sends one request per span, a burst of them at a time.
+   */
+  private withKnownExperiments(requests: readonly Pending[]): Pending[] {
+    const known = new Map<string, boolean>();
+    return requests.filter((request) => {
+      let exists = known.get(request.experimentId);
+      if (exists === undefined) {
+        exists = findExperiment(this.db, request.experimentId) !== undefined;
+        known.set(request.experimentId, exists);
+      }
+      if (!exists) request.reject(notFound(`No Experiment with id=${request.experimentId} exists`));
+      return exists;
+    });
   }
 
   /** Records the requests' outlines in one write; returns the requests that failed, with why. */

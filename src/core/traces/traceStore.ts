@@ -4,7 +4,7 @@ import type { SqlFragment } from '../search/sqlFragment';
 import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSearch';
 import type { Database } from '../store/database';
 import { executeSearch, firstColumn, type SearchRows } from '../store/executeSearch';
-import { requireExperiment } from '../store/tracking/lookups';
+import { searchSpanContent, type SkippedTrace } from './contentSearch';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
 import type { SpanFiles } from './spanFiles';
 import { SpanIngest } from './spanIngest';
@@ -30,6 +30,12 @@ const pendingTracesPerWrite = 20;
 export interface TracePage<T> {
   readonly items: T[];
   readonly nextPageToken?: string;
+  /** Traces a `span.content`/`text` search left out because their span files could not be read. */
+  readonly skipped?: readonly SkippedTrace[];
+}
+
+function tokenOf(page: { readonly nextPageToken?: string }): { nextPageToken?: string } {
+  return page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {};
 }
 
 /** A trace with its spans, as `traces/batchGet` serves it. */
@@ -61,11 +67,11 @@ export class TraceStore {
   }
 
   /**
-   * Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header): checked here, so
-   * that a bad request fails alone, then durable through the group commit shared with concurrent requests.
+   * Spans from OTLP, into `experimentId` (the `x-mlflow-experiment-id` header): their ids checked
+   * here and their experiment by the group commit (once a batch), so that a bad request fails
+   * alone, then durable through the group commit shared with concurrent requests.
    */
   async logSpans(experimentId: string, spans: readonly SpanJson[]): Promise<void> {
-    requireExperiment(this.db, experimentId);
     const outlines = spans.map(ingestedSpanOf);
     for (const outline of outlines) requireSafeTraceId(outline.traceId);
     await this.ingest.add(experimentId, spans, outlines);
@@ -125,15 +131,16 @@ export class TraceStore {
     return this.spanFiles.read(traceId);
   }
 
-  search(request: TraceSearchRequest): TracePage<TraceInfo> {
-    const page = this.searchIds(request);
-    return { items: traceInfos(this.db, page.items), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  /** MLflow's trace search; asynchronous because `span.content` and `text` read span files. */
+  async search(request: TraceSearchRequest): Promise<TracePage<TraceInfo>> {
+    const page = await this.searchIds(request);
+    return { ...page, items: traceInfos(this.db, page.items) };
   }
 
   /** The same search, summarised for the sidebar and dashboards. */
-  searchSummaries(request: TraceSearchRequest): TracePage<TraceSummary> {
-    const page = this.searchIds(request);
-    return { items: traceSummaries(this.db, page.items), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  async searchSummaries(request: TraceSearchRequest): Promise<TracePage<TraceSummary>> {
+    const page = await this.searchIds(request);
+    return { ...page, items: traceSummaries(this.db, page.items) };
   }
 
   /** Traces in an experiment, or made in (or linked to) a run: what the sidebar counts before it lists them. */
@@ -248,14 +255,18 @@ export class TraceStore {
   }
 
   /** v2 `GET /api/2.0/mlflow/traces`: the same search, answered with v2 infos. */
-  searchV2(request: TraceSearchRequest): TracePage<TraceInfoV2> {
-    const page = this.searchIds(request);
-    return { items: page.items.map((id) => getTraceInfoV2(this.db, id)), ...(page.nextPageToken !== undefined ? { nextPageToken: page.nextPageToken } : {}) };
+  async searchV2(request: TraceSearchRequest): Promise<TracePage<TraceInfoV2>> {
+    const page = await this.searchIds(request);
+    return { ...page, items: page.items.map((id) => getTraceInfoV2(this.db, id)) };
   }
 
-  private searchIds(request: TraceSearchRequest): TracePage<string> {
+  /** The page's ids: from SQL alone, or, when the filter tests span content, from SQL's candidates whose span files match. */
+  private async searchIds(request: TraceSearchRequest): Promise<TracePage<string>> {
     const countRows = (statement: SqlFragment): number => this.db.values(statement.sql, statement.params)[0][0] as number;
-    return executeSearch(this.db, compileTraceSearch(request, countRows), searchedTraceIds);
+    const search = compileTraceSearch(request, countRows);
+    if (search.contentTests.length === 0) return executeSearch(this.db, search.query, searchedTraceIds);
+    const page = await searchSpanContent(this.db, this.spanFiles, search);
+    return page.skipped.length === 0 ? { items: page.items, ...tokenOf(page) } : { items: page.items, ...tokenOf(page), skipped: page.skipped };
   }
 }
 

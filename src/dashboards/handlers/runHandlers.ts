@@ -43,18 +43,18 @@ export async function runDashboardModel(context: DashboardContext, runId: string
       ...(server === undefined ? {} : { server: { name: server.name, url: server.url } }),
     },
     ...(notes.length > 0 ? { notes } : {}),
-    ...(context.traces && !resolved.source.remote ? { traces: runTraces(context, resolved.run) } : {}),
+    ...(context.traces && !resolved.source.remote ? { traces: await runTraces(context, resolved.run) } : {}),
   };
 }
 
 /** The run's newest traces for its dashboard, and how many it has. */
-function runTraces(context: DashboardContext, run: Run): RunTracesModel {
+async function runTraces(context: DashboardContext, run: Run): Promise<RunTracesModel> {
   const traces = traceStoreOf(context);
   const runId = run.info.run_id;
   const total = traces.countTraces({ runId });
   if (total === 0) return { total, items: [] };
   const experimentIds = traces.runTraceExperimentIds(runId);
-  const { items } = traces.searchSummaries({ experimentIds, filter: runTraceFilter(runId), maxResults: requestLimits.runTraces });
+  const { items } = await traces.searchSummaries({ experimentIds, filter: runTraceFilter(runId), maxResults: requestLimits.runTraces });
   return {
     total,
     items: items.map((trace) => ({

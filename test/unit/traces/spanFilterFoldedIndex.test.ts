@@ -57,11 +57,10 @@ function likeFinds(db: Database, pattern: string): string[] {
     .map((row) => String(row[0]));
 }
 
-function searchFinds(traces: TraceStore, experimentId: string, pattern: string, operator = 'ILIKE'): string[] {
+async function searchFinds(traces: TraceStore, experimentId: string, pattern: string, operator = 'ILIKE'): Promise<string[]> {
   const filter = `span.attributes.${key} ${operator} '${pattern.replaceAll("'", "''")}'`;
-  return traces
-    .search({ experimentIds: [experimentId], maxResults: 500, filter })
-    .items.map((trace) => trace.trace_id)
+  return (await traces.search({ experimentIds: [experimentId], maxResults: 500, filter })).items
+    .map((trace) => trace.trace_id)
     .sort();
 }
 
@@ -72,7 +71,7 @@ describe('span attribute ILIKE over the folded index', () => {
     const traces = new TraceStore(db, new SpanFiles('/nonexistent-runlens-spans'));
     seed(db, experimentId);
     for (const pattern of patterns) {
-      assert.deepEqual(searchFinds(traces, experimentId, pattern), likeFinds(db, pattern), `ILIKE '${pattern}'`);
+      assert.deepEqual(await searchFinds(traces, experimentId, pattern), likeFinds(db, pattern), `ILIKE '${pattern}'`);
     }
     // The count that chooses the plan: what reads it.
     const counted: SqlFragment[] = [];
@@ -97,7 +96,7 @@ describe('span attribute ILIKE over the folded index', () => {
     const every = db.values('SELECT trace_id, value FROM trace_span_attributes WHERE key = ?', [key]);
     for (const pattern of ['^rar', '^rare?', '^Rare-', '^ra|^RA', '^ü', '^emoji😀', '^\u{10FFFF}', '^b$', '^rare_model$', '^rare%', '^a.', '^rar{1,2}', '^(?i)rare']) {
       const expected = every.filter(([, value]) => sqlRegexp(pattern, value) === 1).map(([traceId]) => String(traceId)).sort();
-      assert.deepEqual(searchFinds(traces, experimentId, pattern, 'RLIKE'), expected, `RLIKE '${pattern}'`);
+      assert.deepEqual(await searchFinds(traces, experimentId, pattern, 'RLIKE'), expected, `RLIKE '${pattern}'`);
     }
     assert.deepEqual(
       ['^gpt-4o', '^gpt\\-4', '^rare?', '^ab*c', '^a{2}', 'rare', '^a|b', '^(?i)x', '^'].map(regexLiteralPrefix),
@@ -130,7 +129,7 @@ describe('span attribute ILIKE over the folded index', () => {
     const db = await Database.open({ ...manual, dir });
     assert.ok(db.get("SELECT 1 AS found FROM sqlite_master WHERE type = 'index' AND name = 'trace_span_attributes_by_folded_value'"), 'the index exists');
     const traces = new TraceStore(db, new SpanFiles('/nonexistent-runlens-spans'));
-    assert.deepEqual(searchFinds(traces, experimentId, 'RARE%'), likeFinds(db, 'RARE%'));
+    assert.deepEqual(await searchFinds(traces, experimentId, 'RARE%'), likeFinds(db, 'RARE%'));
     assert.equal(likeFinds(db, 'RARE%').length, 4);
     db.close();
   });

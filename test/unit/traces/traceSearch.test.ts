@@ -53,40 +53,40 @@ describe('trace search', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const found = (filter: string, orderBy?: string[]) =>
-    traces.search({ experimentIds: [experimentId], filter, ...(orderBy ? { orderBy } : {}) }).items.map((info) => Object.keys(ids).find((k) => ids[k] === info.trace_id));
+  const found = async (filter: string, orderBy?: string[]) =>
+    (await traces.search({ experimentIds: [experimentId], filter, ...(orderBy ? { orderBy } : {}) })).items.map((info) => Object.keys(ids).find((k) => ids[k] === info.trace_id));
 
-  test('newest first by default; order_by on attributes', () => {
-    assert.deepEqual(found(''), ['failed', 'tool', 'chat']);
-    assert.deepEqual(found('', ['timestamp_ms ASC']), ['chat', 'tool', 'failed']);
-    assert.deepEqual(found('', ['execution_time_ms DESC']), ['failed', 'chat', 'tool']);
+  test('newest first by default; order_by on attributes', async () => {
+    assert.deepEqual(await found(''), ['failed', 'tool', 'chat']);
+    assert.deepEqual(await found('', ['timestamp_ms ASC']), ['chat', 'tool', 'failed']);
+    assert.deepEqual(await found('', ['execution_time_ms DESC']), ['failed', 'chat', 'tool']);
   });
 
-  test('status, tags, names, numbers, lists and patterns', () => {
-    assert.deepEqual(found("status = 'ERROR'"), ['failed']);
-    assert.deepEqual(found("trace.status = 'OK'"), ['tool', 'chat']);
-    assert.deepEqual(found("tags.env = 'prod'"), ['chat']);
-    assert.deepEqual(found("tags.env != 'prod'"), ['tool']);
-    assert.deepEqual(found("tags.env LIKE 'pr%'"), ['chat']);
-    assert.deepEqual(found("trace.name IN ('tool_root', 'chat_root')"), ['tool', 'chat']);
-    assert.deepEqual(found('execution_time_ms > 100'), ['failed', 'chat']);
-    assert.deepEqual(found('timestamp_ms >= 2000 AND execution_time_ms < 100'), ['tool']);
-    assert.deepEqual(found("status = 'ERROR' OR tags.env = 'test'"), ['failed', 'tool']);
+  test('status, tags, names, numbers, lists and patterns', async () => {
+    assert.deepEqual(await found("status = 'ERROR'"), ['failed']);
+    assert.deepEqual(await found("trace.status = 'OK'"), ['tool', 'chat']);
+    assert.deepEqual(await found("tags.env = 'prod'"), ['chat']);
+    assert.deepEqual(await found("tags.env != 'prod'"), ['tool']);
+    assert.deepEqual(await found("tags.env LIKE 'pr%'"), ['chat']);
+    assert.deepEqual(await found("trace.name IN ('tool_root', 'chat_root')"), ['tool', 'chat']);
+    assert.deepEqual(await found('execution_time_ms > 100'), ['failed', 'chat']);
+    assert.deepEqual(await found('timestamp_ms >= 2000 AND execution_time_ms < 100'), ['tool']);
+    assert.deepEqual(await found("status = 'ERROR' OR tags.env = 'test'"), ['failed', 'tool']);
   });
 
-  test('spans, feedback, metadata and the run a trace belongs to (made in it or linked)', () => {
-    assert.deepEqual(found("span.name = 'llm_call'"), ['chat']);
-    assert.deepEqual(found("span.type = 'TOOL'"), ['failed', 'tool']);
-    assert.deepEqual(found("feedback.relevance = '0.3'"), ['tool']);
-    assert.deepEqual(found(`request_metadata.\`mlflow.sourceRun\` = '${runId}'`), ['chat']);
-    assert.deepEqual(found(`attribute.run_id = '${runId}'`), ['chat']);
+  test('spans, feedback, metadata and the run a trace belongs to (made in it or linked)', async () => {
+    assert.deepEqual(await found("span.name = 'llm_call'"), ['chat']);
+    assert.deepEqual(await found("span.type = 'TOOL'"), ['failed', 'tool']);
+    assert.deepEqual(await found("feedback.relevance = '0.3'"), ['tool']);
+    assert.deepEqual(await found(`request_metadata.\`mlflow.sourceRun\` = '${runId}'`), ['chat']);
+    assert.deepEqual(await found(`attribute.run_id = '${runId}'`), ['chat']);
     traces.linkToRun([ids.failed], runId);
-    assert.deepEqual(found(`run_id = '${runId}'`), ['failed', 'chat']);
+    assert.deepEqual(await found(`run_id = '${runId}'`), ['failed', 'chat']);
   });
 
-  test('a filter MLflow would refuse is a 400 INVALID_PARAMETER_VALUE that points at the fault', () => {
+  test('a filter MLflow would refuse is a 400 INVALID_PARAMETER_VALUE that points at the fault', async () => {
     for (const bad of ['nonsense ~~ 1', "unknown_attribute = 'x'", "span.nope = 'x'", "status > 'OK'", 'execution_time_ms > ']) {
-      assert.throws(
+      await assert.rejects(
         () => found(bad),
         (error: unknown) => MlflowError.is(error, 'INVALID_PARAMETER_VALUE') && /Invalid filter at column/.test(error.message),
         bad,
@@ -94,17 +94,17 @@ describe('trace search', () => {
     }
   });
 
-  test('paging: a full page carries a token (as MLflow), the last page none', () => {
-    const first = traces.search({ experimentIds: [experimentId], maxResults: 2 });
+  test('paging: a full page carries a token (as MLflow), the last page none', async () => {
+    const first = await traces.search({ experimentIds: [experimentId], maxResults: 2 });
     assert.equal(first.items.length, 2);
     assert.ok(first.nextPageToken);
-    const second = traces.search({ experimentIds: [experimentId], maxResults: 2, pageToken: first.nextPageToken });
+    const second = await traces.search({ experimentIds: [experimentId], maxResults: 2, pageToken: first.nextPageToken });
     assert.equal(second.items.length, 1);
     assert.equal(second.nextPageToken, undefined);
   });
 
-  test('summaries for the sidebar: span counts, tokens, the run', () => {
-    const [chat] = traces.searchSummaries({ experimentIds: [experimentId], filter: "tags.env = 'prod'" }).items;
+  test('summaries for the sidebar: span counts, tokens, the run', async () => {
+    const [chat] = (await traces.searchSummaries({ experimentIds: [experimentId], filter: "tags.env = 'prod'" })).items;
     assert.equal(chat.spanCount, 2);
     assert.equal(chat.name, 'chat_root');
     assert.equal(chat.runId, runId);

@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Database } from '../../../src/core/store/database';
 import type { TraceSearchRequest } from '../../../src/core/search/traceSearch';
 
@@ -41,6 +43,29 @@ export function seedTraces(db: Database, experimentId: string, count = workloadT
   });
 }
 
+/**
+ * The span files of seedTraces's traces, as ingestion writes them (one JSON line a span): the
+ * agent's span with its question as inputs, the model call's with its model as an attribute.
+ * Synchronous writes: seeding, not a path under test.
+ */
+export function seedSpanFiles(dir: string, count = workloadTraceCount): void {
+  mkdirSync(dir, { recursive: true });
+  for (let i = 0; i < count; i++) {
+    const traceId = workloadTraceId(i);
+    const model = i === rareTraceIndex ? 'rare-model' : `model_${i % 20}`;
+    const agent = { trace_id: traceId, span_id: `a${i}`, name: 'agent', start_time_unix_nano: '1', end_time_unix_nano: '2', attributes: [{ key: 'mlflow.spanInputs', value: { string_value: `{"question": "order ${i}"}` } }], status: { code: 'STATUS_CODE_OK' } };
+    const llm = { trace_id: traceId, span_id: `l${i}`, parent_span_id: `a${i}`, name: 'llm_call', start_time_unix_nano: '1', end_time_unix_nano: '2', attributes: [{ key: 'gen_ai.request.model', value: { string_value: model } }], status: { code: 'STATUS_CODE_OK' } };
+    writeFileSync(path.join(dir, `${traceId}.jsonl`), `${JSON.stringify(agent)}\n${JSON.stringify(llm)}\n`);
+  }
+}
+
+/** Span content shapes, over seedSpanFiles's files: one reads every file, one fills its page from the newest. */
+export const spanContentShapes: readonly SearchShape[] = [
+  { what: "span.content LIKE '%rare-model%'", request: { filter: "span.content LIKE '%rare-model%'" }, finds: 'the rare trace' },
+  { what: "span.content LIKE '%\"model_7\"%'", request: { filter: "span.content LIKE '%\"model_7\"%'" }, finds: 'a full page' },
+  { what: "text ILIKE '%MODEL_7\"%'", request: { filter: "text ILIKE '%MODEL_7\"%'" }, finds: 'a full page' },
+];
+
 /** A filter shape and what it finds in the workload: the 100 newest traces, a full page of 100, or only the rare trace. */
 export interface SearchShape {
   readonly what: string;
@@ -72,4 +97,8 @@ export const searchShapes: readonly SearchShape[] = [
   { what: "span.attributes.gen_ai.request.model ILIKE 'RARE%'", request: { filter: "span.attributes.gen_ai.request.model ILIKE 'RARE%'" }, finds: 'the rare trace' },
   // RLIKE reads every value of the key with RE2 when few traces meet it.
   { what: "span.attributes.gen_ai.request.model RLIKE '^rare'", request: { filter: "span.attributes.gen_ai.request.model RLIKE '^rare'" }, finds: 'the rare trace' },
+  // Unanchored: no range of the index to seek, every value of the key is read; the literal every
+  // match holds is looked for with instr first, RE2 runs only where it is.
+  { what: "span.attributes.gen_ai.request.model RLIKE 'rare-mod'", request: { filter: "span.attributes.gen_ai.request.model RLIKE 'rare-mod'" }, finds: 'the rare trace' },
+  { what: "span.attributes.gen_ai.request.model RLIKE 'el_1\\d'", request: { filter: "span.attributes.gen_ai.request.model RLIKE 'el_1\\d'" }, finds: 'a full page' },
 ];

@@ -87,6 +87,38 @@ describe('trace routes', () => {
     assert.deepEqual(server.logged, []);
   });
 
+  test('span.content and text over HTTP, v3 and v2: the span files decide; under OR a 400 pointing at the field', async (t) => {
+    const server = await startTestServer();
+    t.after(() => server.close());
+    const experimentId = server.store.createExperiment({ name: 'content' });
+    const headers = { 'content-type': 'application/json', 'x-mlflow-experiment-id': experimentId };
+    const named: Record<string, string> = {};
+    for (const name of ['refund_lookup', 'weather_lookup']) {
+      named[name] = randomBytes(16).toString('hex');
+      const reply = await server.client.request('POST', '/v1/traces', { body: JSON.stringify(otlpJson(named[name], 'aaaaaaaaaaaaaaaa', name)), headers });
+      assert.equal(reply.status, 200, reply.text);
+    }
+    const locations = [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }];
+    const v3 = async (filter: string) => {
+      const reply = await server.client.post('/api/3.0/mlflow/traces/search', { locations, filter });
+      assert.equal(reply.status, 200, reply.text);
+      return (reply.json<{ traces?: { trace_id: string }[] }>().traces ?? []).map((info) => info.trace_id).sort();
+    };
+    assert.deepEqual(await v3("span.content LIKE '%refund%'"), [`tr-${named.refund_lookup}`]);
+    assert.deepEqual(await v3("span.content ILIKE '%LOOKUP%' AND span.content LIKE '%\"key\":\"q\"%'"), [`tr-${named.refund_lookup}`, `tr-${named.weather_lookup}`].sort());
+    assert.deepEqual(await v3("text LIKE '%Refund%'"), []);
+    const v2 = await server.client.get(`/api/2.0/mlflow/traces?experiment_ids=${experimentId}&filter=${encodeURIComponent("text ILIKE '%weather%'")}`);
+    assert.equal(v2.status, 200, v2.text);
+    assert.deepEqual(
+      v2.json<{ traces: { request_id: string }[] }>().traces.map((info) => info.request_id),
+      [`tr-${named.weather_lookup}`],
+    );
+    const refused = await server.client.post('/api/3.0/mlflow/traces/search', { locations, filter: "status = 'OK' OR span.content LIKE '%refund%'" });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.json<{ error_code: string }>().error_code, 'INVALID_PARAMETER_VALUE');
+    assert.match(refused.json<{ message: string }>().message, /^Invalid filter at column 18: span\.content searches the span files after the rest of the filter/);
+  });
+
   test('bad OTLP requests are 4xx the exporter does not retry, and nothing is kept', async (t) => {
     const server = await startTestServer();
     t.after(() => server.close());

@@ -46,14 +46,14 @@ export const traceInfoRoutes: readonly Route[] = [
   {
     method: 'POST',
     path: `${v3}/search`,
-    handler: (context) => {
+    handler: async (context) => {
       const fields = RequestFields.of(context, 'BODY');
       const locations = field(context.body, 'locations');
       if (locations !== undefined && !Array.isArray(locations)) throw invalidParameter("Invalid value for parameter 'locations': expected a list.");
       const experimentIds = ((locations ?? []) as unknown[]).map((location, i) =>
         experimentOfLocation(location !== null && typeof location === 'object' ? (location as Record<string, unknown>) : {}, `locations[${i}]`),
       );
-      const page = context.traces.search({
+      const page = await context.traces.search({
         experimentIds,
         ...searchPageFields(fields),
       });
@@ -98,9 +98,9 @@ export const traceInfoRoutes: readonly Route[] = [
   {
     method: 'GET',
     path: v2,
-    handler: (context) => {
+    handler: async (context) => {
       const fields = RequestFields.of(context, 'GET');
-      const page = context.traces.searchV2({
+      const page = await context.traces.searchV2({
         experimentIds: fields.strings('experiment_ids', 'experiment_ids', true),
         ...searchPageFields(fields),
       });
