@@ -381,12 +381,12 @@ export class Database implements Reader {
   }
 
   private rollback(): void {
-    this.pendingSeries.clear();
     try {
       this.statements.run('ROLLBACK');
     } catch {
       // SQLite already rolled back (some errors end the transaction themselves).
     }
+    this.pendingSeries.rolledBack((runId) => this.statements.firstRow('SELECT 1 FROM runs WHERE run_id = ?', [runId]) !== undefined);
   }
 
   private assertOpen(): void {
