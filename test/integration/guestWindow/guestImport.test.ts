@@ -83,7 +83,7 @@ suite('Import MLflow data in a guest window', () => {
   test('Cancel on the progress notification cancels the import at the owner, which keeps nothing of it', async function () {
     this.timeout(180_000);
     // Enough points that the owner's write outlasts the Cancel's way from the notification to the owner.
-    const fixture = fixtureNamed('guest-cancelled', { seed: 23, runsPerExperiment: 4, pointsPerMetric: 12_000 });
+    const fixture = fixtureNamed('guest-cancelled', { seed: 23, runsPerExperiment: 4, pointsPerMetric: 40_000 });
     const source = path.join(work, 'cancelled', 'mlruns');
     writeMlruns(fixture, source);
     await vscode.commands.executeCommand('notifications.clearAll');
