@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 /** One line of `npm run bench`'s table. */
 export interface BenchRow {
@@ -67,4 +69,14 @@ export function runInFreshProcess<T>(name: string, ...args: string[]): Promise<T
       else resolve(JSON.parse(line.slice(resultMarker.length)) as T);
     });
   });
+}
+
+/** The bytes of every file under `dir`, recursively: a store's size on disk. */
+export function folderBytes(dir: string): number {
+  let bytes = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    bytes += entry.isDirectory() ? folderBytes(file) : statSync(file).size;
+  }
+  return bytes;
 }

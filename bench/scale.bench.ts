@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readMetricColumns } from '../src/dashboards/metricSeriesReader';
 import { Database } from '../src/core/store/database';
 import { TrackingStore } from '../src/core/store/trackingStore';
 import { nextTurn } from '../src/core/nextTurn';
-import { type BenchRow, formatCount, formatMs, progress, runInFreshProcess, type Tasks, timeMs } from './benchKit';
+import { type BenchRow, folderBytes, formatCount, formatMs, progress, runInFreshProcess, type Tasks, timeMs } from './benchKit';
 
 /**
  * The store at scale (issue 12): one run logging 10 metrics in log-batches of 1,000 points, up to
@@ -161,15 +161,6 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
 
 function cpuMs(usage: NodeJS.CpuUsage): number {
   return (usage.user + usage.system) / 1000;
-}
-
-function folderBytes(dir: string): number {
-  let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    bytes += entry.isDirectory() ? folderBytes(file) : statSync(file).size;
-  }
-  return bytes;
 }
 
 export async function measure(): Promise<readonly BenchRow[]> {

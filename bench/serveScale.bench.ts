@@ -5,13 +5,13 @@
 // the server process's RSS, get-history paged over REST, bytes on disk per point.
 // 1M points by default; `RUNLENS_BENCH_SERVE_SCALE=1M,5M npm run bench -- serveScale` for more.
 // Needs the built bundle: `node scripts/build.mjs --production` (or `npm run package`) first.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { isProcessAlive } from '../src/core/launches/processAlive';
 import { ensureServerProcess } from '../src/supervisor/serverProcess';
-import { type BenchRow, formatCount, formatMs, progress, type Tasks } from './benchKit';
+import { type BenchRow, folderBytes, formatCount, formatMs, progress, type Tasks } from './benchKit';
 
 const sizes: Readonly<Record<string, number>> = { '1M': 1_000_000, '2M': 2_000_000, '5M': 5_000_000, '10M': 10_000_000 };
 const keys = 10;
@@ -70,15 +70,6 @@ const clockTicksPerSecond = 100;
 function rssMiB(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return match ? Number(match[1]) / 1024 : Number.NaN;
-}
-
-function folderBytes(dir: string): number {
-  let bytes = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    bytes += entry.isDirectory() ? folderBytes(file) : statSync(file).size;
-  }
-  return bytes;
 }
 
 interface ServeResult {
