@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { OwnerJobStatus } from '../../ownerJobs';
 import type { OwnerJobReply } from './ownerJobRoutes';
 
@@ -39,26 +40,11 @@ export async function followOwnerJob<Update, Result>(
       job = await ask('cancel', { jobId: job.jobId });
       continue;
     }
-    // Once the cancel is asked, the owner is polled at the usual pace until it says how the job ended.
-    await pollDelay(cancelAsked ? undefined : signal);
+    // A Cancel cuts the wait short, so that it reaches the owner at once, not up to a poll later, when a short
+    // import write may already have committed; once it is asked, the owner is polled at the usual pace.
+    await delay(pollMs, undefined, cancelAsked ? {} : { signal }).catch(() => undefined);
     if (signal.aborted && !cancelAsked) continue;
     job = await ask(`progress?jobId=${encodeURIComponent(job.jobId)}`);
   }
 }
 
-/**
- * The wait before the next progress poll, cut short by a Cancel: the cancel reaches the owner at
- * once, not up to a poll later, when a short write may already have committed.
- */
-function pollDelay(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, pollMs);
-    signal?.addEventListener('abort', done);
-  });
-}
