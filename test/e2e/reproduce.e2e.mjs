@@ -110,6 +110,10 @@ describe('Open Code of Run and the Environment tab, in code-server', () => {
       assert.equal(git('-C', worktree, 'rev-parse', 'HEAD'), git('rev-parse', 'HEAD'), 'at the run’s commit');
       await toast.getByRole('button', { name: 'Add to Workspace' }).click();
       // The window reopens as a workspace of two folders; the Runs view lists both, the worktree by its run's name.
+      // The old page's tree may already list the worktree (the extension host sees the folders it asked for before
+      // the workbench confirms them), so wait for the reopened page first: else the next step clicks into a page
+      // that is navigating away.
+      await page.waitForURL(/[?&]workspace=/, { timeout: 90_000 });
       await page.locator('.part.sidebar .monaco-list-row').filter({ hasText: 'baseline (code of run)' }).waitFor({ timeout: 90_000 });
     });
   });
