@@ -128,7 +128,9 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
   const historyMs = timeMs(() => {
     let pageToken: string | undefined;
     do {
-      pageToken = tracking.visitMetricHistory(runId, 'metric_0', { maxResults: historyPage, pageToken }, () => historyPoints++);
+      const page = tracking.metricHistoryPage(runId, 'metric_0', { maxResults: historyPage, pageToken });
+      historyPoints += page.read(0, page.count).steps.length;
+      pageToken = page.nextPageToken;
     } while (pageToken !== undefined);
   });
   let chartPoints = 0;

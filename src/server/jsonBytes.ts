@@ -1,4 +1,5 @@
 import { nonFiniteName } from './json';
+import { writeShortestFraction } from './shortestDouble';
 
 /** JSON text already encoded as UTF-8, in one or more chunks: `sendJson` sends it as it is. */
 export class EncodedJson {
@@ -42,7 +43,7 @@ export class JsonBytes {
   number(value: number): void {
     this.reserve(maxNumberLength);
     if (Number.isSafeInteger(value)) this.integer(value);
-    else if (Number.isFinite(value)) this.ascii(String(value));
+    else if (Number.isFinite(value)) this.fraction(value);
     else this.ascii(`"${nonFiniteName(value)}"`);
   }
 
@@ -66,6 +67,13 @@ export class JsonBytes {
     const high = Math.floor(magnitude / 1e8);
     this.smallInteger(high);
     this.eightDigits(magnitude - high * 1e8);
+  }
+
+  /** A finite number that is not a safe integer: by hand where that is sure to match String(), else String(). */
+  private fraction(value: number): void {
+    const end = writeShortestFraction(this.buffer, this.length, value);
+    if (end >= 0) this.length = end;
+    else this.ascii(String(value));
   }
 
   /** 0 <= value < 1e8, without leading zeros. */

@@ -42,11 +42,11 @@ import {
   getMetricHistories,
   getMetricHistory,
   getMetricHistoryBulkInterval,
-  visitMetricHistory,
+  metricHistoryPage,
   type BulkIntervalRequest,
   type HistoryPaging,
   type MetricPage,
-  type PointVisitor,
+  type HistoryPage,
 } from './tracking/metricHistory';
 import type { MetricInput } from './tracking/metricWrites';
 import {
@@ -218,9 +218,9 @@ export class TrackingStore {
     return getMetricHistory(this.db, runId, key, paging);
   }
 
-  /** `getMetricHistory` point by point, without building objects; returns the next page's token. */
-  visitMetricHistory(runId: string, key: string, paging: HistoryPaging, visit: PointVisitor): string | undefined {
-    return visitMetricHistory(this.db, runId, key, paging, visit);
+  /** `getMetricHistory`'s page as columns, without an object per point (the REST reply's form). */
+  metricHistoryPage(runId: string, key: string, paging: HistoryPaging): HistoryPage {
+    return metricHistoryPage(this.db, runId, key, paging);
   }
 
   getMetricHistoryBulkInterval(request: BulkIntervalRequest): MetricWithRunId[] {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { toJson } from '../../../src/server/json';
 import { type EncodedJson, JsonBytes } from '../../../src/server/jsonBytes';
+import { writeShortestFraction } from '../../../src/server/shortestDouble';
 
 function text(encoded: EncodedJson): string {
   const bytes = Buffer.concat(encoded.chunks);
@@ -92,6 +93,40 @@ describe('JsonBytes', () => {
       const integer = Math.trunc((value % 1) * Number.MAX_SAFE_INTEGER) || 7;
       assert.equal(written(integer), toJson(integer), `for ${integer}`);
     }
+  });
+
+  test('writes fractions by hand exactly as String() does, for 1.2M values as metrics log them, falling back only near ties', () => {
+    const random = randomDoubles(100_000, 0x2545f491).map((bits) => Math.abs(bits % 1) || 0.5);
+    const values = random.flatMap((unit, i) => {
+      const decade = 10 ** ((i % 24) - 8);
+      return [
+        Math.sin(i / 50) * 2, // a training curve
+        Math.fround(unit * decade), // a float32 loss, as PyTorch's .item() hands it over
+        Number((unit * decade).toPrecision(1 + (i % 17))), // decimals of every length, in every decade
+        -unit * decade,
+        (i + 0.5) / 1000,
+        1 / (i + 3),
+        2 ** ((i % 77) - 27) * (1 + (i % 4) / 4), // powers of two, where the interval is lopsided
+        10 ** -(i % 9) * ((i % 997) + 0.25),
+        1e15 - unit, // the top and bottom of the range
+        1e-8 * (1 + unit),
+        unit * 1e14,
+        0.1 * (i % 100) + 0.2,
+      ];
+    });
+    const into = Buffer.alloc(64);
+    let byHand = 0;
+    let inRange = 0;
+    for (const value of values) {
+      if (Number.isSafeInteger(value)) continue;
+      if (Math.abs(value) >= 1e-8 && Math.abs(value) < 1e15) inRange++;
+      const end = writeShortestFraction(into, 0, value);
+      if (end < 0) continue;
+      byHand++;
+      assert.equal(into.toString('latin1', 0, end), String(value), `for ${String(value)}`);
+    }
+    assert.ok(byHand > 0.99 * inRange, `${byHand} of the ${inRange} fractions from 1e-8 to 1e15 written by hand`);
+    for (const value of [1e-9, 1e15 + 0.5, 1.5e300, 5e-324]) assert.equal(writeShortestFraction(into, 0, value), -1, `${value} is left to String()`);
   });
 
   test('a long text comes out in several chunks that join to exactly what was written', () => {

@@ -12,9 +12,17 @@ function viaStringify(metrics: readonly Metric[], nextPageToken?: string): strin
   return toJson(pageReply('metrics', metrics, nextPageToken));
 }
 
-function viaReply(key: string, metrics: readonly Metric[], nextPageToken?: string): string {
+/** The reply written from the page's columns, given `slice` points at a time as the route reads them. */
+function viaReply(key: string, metrics: readonly Metric[], nextPageToken?: string, slice = 25_000): string {
   const reply = new MetricHistoryReply(key);
-  for (const point of metrics) reply.add(point.value, point.timestamp, point.step);
+  for (let from = 0; from < metrics.length; from += slice) {
+    const points = metrics.slice(from, from + slice);
+    reply.add({
+      steps: Float64Array.from(points, (point) => point.step),
+      timestamps: Float64Array.from(points, (point) => point.timestamp),
+      values: Float64Array.from(points, (point) => point.value),
+    });
+  }
   const encoded = reply.finish(nextPageToken);
   const bytes = Buffer.concat(encoded.chunks);
   assert.equal(bytes.length, encoded.byteLength);
@@ -71,10 +79,12 @@ describe('get-history reply written by hand', () => {
     }
   });
 
-  test('a history longer than its first columns and chunks comes out whole', () => {
+  test('a history longer than its first chunks, written in slices of any size, comes out whole', () => {
     const metrics = history('long', 60_000);
     const text = viaReply('long', metrics, encodeOffsetToken(60_000));
     assert.equal(text, viaStringify(metrics, encodeOffsetToken(60_000)));
+    assert.equal(viaReply('long', metrics, undefined, 7_001), viaStringify(metrics), 'uneven slices');
+    assert.equal(viaReply('long', metrics.slice(0, 40), undefined, 1), viaStringify(metrics.slice(0, 40)), 'a point per slice');
     assert.equal((JSON.parse(text) as { metrics: unknown[] }).metrics.length, 60_000);
   });
 
@@ -139,6 +149,18 @@ describe('metrics/get-history over HTTP', () => {
 
     const exact = await getHistory({ max_results: String(points.length) });
     assert.equal(exact.json<Record<string, unknown>>().next_page_token, undefined, 'a page that ends the history has no token');
+  });
+
+  test('a page longer than a slice of the event loop (25,000 points) is read and written in slices, and comes out whole', async () => {
+    const longKey = 'long/history';
+    const long = history(longKey, 60_001);
+    for (let first = 0; first < long.length; first += 1000) t.store.logBatch(runId, { metrics: long.slice(first, first + 1000) });
+    const whole = await getHistory({ metric_key: longKey });
+    assert.equal(whole.text, viaStringify(t.store.getMetricHistory(runId, longKey).metrics));
+    assert.equal(whole.json<{ metrics: unknown[] }>().metrics.length, long.length);
+    const page = await getHistory({ metric_key: longKey, max_results: '50000', page_token: encodeOffsetToken(10_000) });
+    const expected = t.store.getMetricHistory(runId, longKey, { maxResults: 50_000, pageToken: encodeOffsetToken(10_000) });
+    assert.equal(page.text, viaStringify(expected.metrics, expected.nextPageToken));
   });
 
   test('an unknown key is {}; bad paging and an unknown run are MLflow errors', async () => {

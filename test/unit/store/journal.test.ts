@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, it } from 'node:test';
-import { tableCrc32 } from '../../../src/core/store/crc32';
+import { crc32Words, tableCrc32 } from '../../../src/core/store/crc32';
 import { frameHeaderBytes, Journal, type JournalRecord, scanJournal, setDamageAside } from '../../../src/core/store/journal';
 import { RecordWriter } from '../../../src/core/store/journalRecord';
 import { tempDir } from './storeTestKit';
@@ -36,6 +36,16 @@ describe('journal framing', () => {
     const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 31) & 0xff));
     assert.equal(tableCrc32(Buffer.from('123456789')), 0xcbf43926);
     if (typeof zlib.crc32 === 'function') assert.equal(tableCrc32(bytes), zlib.crc32(bytes));
+  });
+
+  it('computes the same CRC-32 four bytes a step as byte by byte, for every 24-byte range and any length', () => {
+    const bytes = Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24));
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    assert.equal(crc32Words(new DataView(new TextEncoder().encode('12345678').buffer), 0, 8), 0x9ae0daaf, 'the CRC-32 of "12345678"');
+    for (let start = 0; start + 24 <= bytes.length; start += 28) {
+      assert.equal(crc32Words(view, start, start + 24), tableCrc32(bytes.subarray(start, start + 24)), `bytes ${start}..${start + 24}`);
+    }
+    for (const length of [0, 4, 8, 100, 4096]) assert.equal(crc32Words(view, 0, length), tableCrc32(bytes.subarray(0, length)));
   });
 
   it('reads back appended records in order with their sequence numbers', (t) => {

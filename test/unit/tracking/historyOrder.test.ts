@@ -3,11 +3,13 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { readMetricColumns } from '../../../src/dashboards/metricSeriesReader';
 import { runHistory } from '../../../src/core/export/storeReads';
 import type { Param, Reader, Row } from '../../../src/core/store/databaseApi';
+import type { PointColumns } from '../../../src/core/store/series/pointRecords';
 import {
   getMetricHistories,
   getMetricHistory,
   getMetricHistoryBulkInterval,
-  visitMetricHistory,
+  type HistoryPage,
+  metricHistoryPage,
 } from '../../../src/core/store/tracking/metricHistory';
 import type { MetricInput } from '../../../src/core/store/tracking/metricWrites';
 import type { TrackingStore } from '../../../src/core/store/trackingStore';
@@ -109,11 +111,11 @@ describe('metric history order', () => {
 
   test("get-history and the dashboards' series read the history files: no point comes from SQL", () => {
     const reader = new RecordingReader(store.db);
-    const noop = (): void => undefined;
-    visitMetricHistory(reader, runId, 'loss', {}, noop);
-    visitMetricHistory(reader, runId, 'loss', { maxResults: 2 }, noop);
+    const readWhole = (page: HistoryPage): PointColumns => page.read(0, page.count);
+    readWhole(metricHistoryPage(reader, runId, 'loss', {}));
+    readWhole(metricHistoryPage(reader, runId, 'loss', { maxResults: 2 }));
     const token = getMetricHistory(reader, runId, 'loss', { maxResults: 2 }).nextPageToken;
-    visitMetricHistory(reader, runId, 'loss', { maxResults: 2, pageToken: token }, noop);
+    readWhole(metricHistoryPage(reader, runId, 'loss', { maxResults: 2, pageToken: token }));
     readMetricColumns(reader, runId, 'loss', false);
     readMetricColumns(reader, runId, 'loss', true);
     getMetricHistories(reader, runId, ['loss', 'acc']);

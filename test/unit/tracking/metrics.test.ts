@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { encodeOffsetToken } from '../../../src/core/search/paging';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ErrorCode } from '../../../src/core/errors';
 import type { MetricInput } from '../../../src/core/store/tracking/metricWrites';
@@ -98,6 +99,32 @@ describe('metrics', () => {
     assert.deepEqual(store.getLoggedModel(model.info.model_id).data.metrics, [
       { ...point, model_id: model.info.model_id, run_id: runId },
     ]);
+  });
+
+  test('a page read a slice at a time is the page as it was asked for; a purge between slices is the run not found', () => {
+    const total = 3000;
+    // Logged out of order, so the page comes from a sort of the history, as well as in order.
+    const shuffled = Array.from({ length: total }, (_, i) => (i * 7919) % total);
+    for (let start = 0; start < total; start += 1000) {
+      const steps = shuffled.slice(start, start + 1000);
+      store.logBatch(runId, { metrics: steps.map((step) => ({ key: 'shuffled', value: step / 10, timestamp: 1000 + step, step })) });
+      store.logBatch(runId, { metrics: steps.map((_, i) => ({ key: 'rising', value: i, timestamp: 1000, step: start + i })) });
+    }
+    for (const key of ['shuffled', 'rising']) {
+      const expected = store.getMetricHistory(runId, key, { maxResults: 2000, pageToken: encodeOffsetToken(500) }).metrics.map((point) => point.step);
+      const page = store.metricHistoryPage(runId, key, { maxResults: 2000, pageToken: encodeOffsetToken(500) });
+      const first = page.read(0, 700);
+      // Points logged between slices, some before the page's steps: the page does not move.
+      store.logBatch(runId, { metrics: [{ key, value: 1, timestamp: 1, step: -1 }, { key, value: 1, timestamp: 1, step: 5000 }] });
+      const rest = page.read(700, 5000);
+      assert.deepEqual([...first.steps, ...rest.steps], expected, key);
+      assert.equal(page.nextPageToken, encodeOffsetToken(2500));
+    }
+    store.logBatch(runId, { metrics: Array.from({ length: 100 }, (_, step) => ({ key: 'in order', value: step, timestamp: 1, step })) });
+    const page = store.metricHistoryPage(runId, 'in order', {});
+    assert.equal(page.read(0, 10).steps.length, 10);
+    store.purgeRun(runId);
+    expectMlflowError(() => page.read(10, 10), ErrorCode.ResourceDoesNotExist);
   });
 
   test('history: ordered by step then timestamp, in pages that join up exactly', () => {

@@ -1,4 +1,4 @@
-import { crc32Range, crc32Table } from '../crc32';
+import { crc32Range, crc32Words } from '../crc32';
 
 /**
  * A metric point as the history files and the journal carry it: step, timestamp and value, three
@@ -73,19 +73,16 @@ export class DamagedRecordError extends Error {
 
 /**
  * Decodes `count` records into columns, checking each record's checksum. Hot (a chart reads every
- * point of 100 runs): one DataView and the checksum table in locals, which V8 keeps in registers.
+ * point of 100 runs; get-history 25,000 a page): one DataView, the checksum four bytes a step.
  */
 export function decodeRecords(records: Buffer, count: number, file: string, firstIndex: number): PointColumns {
   const steps = new Float64Array(count);
   const timestamps = new Float64Array(count);
   const values = new Float64Array(count);
   const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const table = crc32Table();
   for (let i = 0; i < count; i++) {
     const offset = i * recordBytes;
-    let crc = 0xffffffff;
-    for (let b = offset; b < offset + pointBytes; b++) crc = table[(crc ^ records[b]) & 0xff] ^ (crc >>> 8);
-    if ((crc ^ 0xffffffff) >>> 0 !== view.getUint32(offset + pointBytes, true)) throw new DamagedRecordError(file, firstIndex + i);
+    if (crc32Words(view, offset, offset + pointBytes) !== view.getUint32(offset + pointBytes, true)) throw new DamagedRecordError(file, firstIndex + i);
     steps[i] = view.getFloat64(offset, true);
     timestamps[i] = view.getFloat64(offset + 8, true);
     values[i] = view.getFloat64(offset + 16, true);

@@ -26,30 +26,35 @@ export interface HistoryPaging {
  */
 export const historyOrder = 'step, timestamp, value, is_nan, seq';
 
-/** Takes a history's points one at a time, in history order; a NaN value arrives as NaN. */
-export type PointVisitor = (value: number, timestamp: number, step: number) => void;
+/** One page of a metric's history, in `historyOrder`, to be read whole or a slice at a time. */
+export interface HistoryPage {
+  /** Points in the page. */
+  readonly count: number;
+  readonly nextPageToken?: string;
+  /**
+   * Points `from..from+count` of the page (0 is its first), as columns: one read of the history
+   * file from that point on, so that a long page can be read and written a slice at a time.
+   */
+  read(from: number, count: number): PointColumns;
+}
+
+const emptyPage: HistoryPage = { count: 0, read: () => ({ steps: new Float64Array(0), timestamps: new Float64Array(0), values: new Float64Array(0) }) };
 
 /** One metric's points for one run, in `historyOrder`, a page at a time. */
 export function getMetricHistory(db: Reader, runId: string, key: string, paging: HistoryPaging = {}): MetricPage {
+  const page = metricHistoryPage(db, runId, key, paging);
+  const { steps, timestamps, values } = page.read(0, page.count);
   const metrics: Metric[] = [];
-  const nextPageToken = visitMetricHistory(db, runId, key, paging, (value, timestamp, step) => {
-    metrics.push({ key, value, timestamp, step });
-  });
-  return { metrics, ...nextPage(nextPageToken) };
+  for (let i = 0; i < steps.length; i++) metrics.push({ key, value: values[i], timestamp: timestamps[i], step: steps[i] });
+  return { metrics, ...nextPage(page.nextPageToken) };
 }
 
 /**
- * The points of `getMetricHistory`, handed to `visit` while SQLite steps through them, so that no
- * rows are kept and no objects built: the REST reply writes its JSON from them directly (DESIGN.md
- * budgets a 25,000-point history). Returns the next page's token, if there is one.
+ * The page of `getMetricHistory`, as columns read straight from the history file at the page's
+ * offset, so that no object is built per point: the REST reply writes its JSON from the columns
+ * (DESIGN.md budgets a 25,000-point page, and 500,000 points paged).
  */
-export function visitMetricHistory(
-  db: Reader,
-  runId: string,
-  key: string,
-  paging: HistoryPaging,
-  visit: PointVisitor,
-): string | undefined {
+export function metricHistoryPage(db: Reader, runId: string, key: string, paging: HistoryPaging): HistoryPage {
   requireRun(db, runId);
   const offset = decodeOffsetToken(paging.pageToken);
   const maxResults = paging.maxResults;
@@ -57,11 +62,19 @@ export function visitMetricHistory(
     throw invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
   }
   const series = seriesOf(db, runId, key);
-  if (!series) return undefined;
-  const count = maxResults ?? series.count;
-  const page = readHistoryRange(db, series, offset, count);
-  for (let i = 0; i < page.steps.length; i++) visit(page.values[i], page.timestamps[i], page.steps[i]);
-  return maxResults !== undefined && offset + maxResults < series.count ? encodeOffsetToken(offset + maxResults) : undefined;
+  if (!series) return emptyPage;
+  const count = Math.max(0, Math.min(maxResults ?? series.count, series.count - offset));
+  const more = maxResults !== undefined && offset + maxResults < series.count;
+  return {
+    count,
+    ...(more ? { nextPageToken: encodeOffsetToken(offset + maxResults) } : {}),
+    read: (from, wanted) => {
+      const points = readHistoryRange(db, series, offset + from, Math.min(wanted, count - from));
+      // The history file holds fewer points only if it went away between slices: a purge of the run.
+      if (points.steps.length < Math.min(wanted, count - from)) requireRun(db, runId);
+      return points;
+    },
+  };
 }
 
 /** Several metrics' full histories for one run (the extension's charts), each in `historyOrder`. */

@@ -32,10 +32,9 @@ export const metricHistoryBulkRoute: Route = {
     if (maxResults < 1) return { metrics: [] };
     const metrics: MetricWithRunId[] = [];
     for (const runId of [...runIds].sort()) {
-      const points: MetricWithRunId[] = [];
-      context.store.visitMetricHistory(runId, metricKey, { maxResults }, (value, timestamp, step) => {
-        points.push({ key: metricKey, value, timestamp, step, run_id: runId });
-      });
+      const points: MetricWithRunId[] = context.store
+        .getMetricHistory(runId, metricKey, { maxResults })
+        .metrics.map((point) => ({ ...point, run_id: runId }));
       points.sort(byTimestampStepValue);
       metrics.push(...points);
       if (metrics.length >= maxResults) break;
