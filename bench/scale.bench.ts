@@ -4,6 +4,7 @@ import path from 'node:path';
 import { readMetricColumns } from '../src/dashboards/metricSeriesReader';
 import { Database } from '../src/core/store/database';
 import { TrackingStore } from '../src/core/store/trackingStore';
+import type { MetricInput } from '../src/core/store/tracking/metricWrites';
 import { nextTurn } from '../src/core/nextTurn';
 import { type BenchRow, folderBytes, formatCount, formatMs, progress, runInFreshProcess, type Tasks, timeMs } from './benchKit';
 
@@ -12,9 +13,10 @@ import { type BenchRow, folderBytes, formatCount, formatMs, progress, runInFresh
  * 1M points by default; `RUNLENS_BENCH_SCALE=1M,5M,10M,50M npm run bench -- scale` for the larger
  * stores (10M takes minutes, 50M tens of minutes on this machine). The 50M store logs 5 metrics,
  * so that its metrics hold 10M points each (the chart budget's size). Each size runs in its own
- * process, so that RSS is that store's alone. Ingestion is TrackingStore.logBatch in-process, the
- * event loop turning between batches as the server's does between requests; a ticker measures the
- * longest the loop was held (batches, checkpoints).
+ * process, so that RSS is that store's alone. Ingestion is TrackingStore.logBatch in-process, each
+ * batch in `Database.groupCommit` and awaited as the server handles a request of one keep-alive
+ * client (its journal flush in the thread pool, not on the event loop), the event loop turning
+ * between batches; a ticker measures the longest the loop was held (batches, checkpoints, GC).
  */
 const sizes: Readonly<Record<string, number>> = { '1M': 1_000_000, '5M': 5_000_000, '10M': 10_000_000, '50M': 50_000_000 };
 const historyPage = 25_000;
@@ -28,6 +30,8 @@ interface ScaleResult {
   readonly longestStallMs: number;
   /** The longest single synchronous call (a batch, with any checkpoint it set off). */
   readonly longestStepMs: number;
+  /** What that call was: a batch (which one) or the last checkpoint. */
+  readonly longestStep: string;
   /** The CPU time of the most CPU-hungry such call: its length on an idle machine, less its disk waits. */
   readonly longestStepCpuMs: number;
   /** The CPU time of the first batch, which warms the process up. */
@@ -83,25 +87,31 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
   const rates: number[] = [];
   let quarterStart = performance.now();
   let longestStepMs = 0;
+  let longestStep = '';
   let longestStepCpuMs = 0;
   let firstStepCpuMs = 0;
   const cpuStart = process.cpuUsage();
   for (let n = 0; n < batches; n++) {
-    const metrics = [];
+    const metrics: MetricInput[] = [];
     for (let s = 0; s < stepsPerBatch; s++) {
       const step = n * stepsPerBatch + s;
       for (let k = 0; k < keys; k++) metrics.push({ key: `metric_${k}`, value: Math.sin(step / 50 + k) * (k + 1), timestamp: 1_700_000_000_000 + step, step });
     }
     const stepStart = performance.now();
     const stepCpu = process.cpuUsage();
-    tracking.logBatch(runId, { metrics });
+    const replied = db.groupCommit(() => tracking.logBatch(runId, { metrics }));
+    const stepMs = performance.now() - stepStart;
     const stepCpuMs = cpuMs(process.cpuUsage(stepCpu));
     // The process's first write warms up (compiles code and SQL, makes the files): told apart.
-    if (n === 0) firstStepCpuMs = stepCpuMs;
-    else {
-      longestStepMs = Math.max(longestStepMs, performance.now() - stepStart);
+    if (n === 0) {
+      firstStepCpuMs = stepCpuMs;
+      longestStallMs = 0;
+      last = performance.now();
+    } else {
+      if (stepMs > longestStepMs) [longestStepMs, longestStep] = [stepMs, `batch ${n + 1}`];
       longestStepCpuMs = Math.max(longestStepCpuMs, stepCpuMs);
     }
+    await replied;
     // As the server between requests: timers (the ticker) and I/O run.
     if (n % 4 === 3) await new Promise((resolve) => setTimeout(resolve, 0));
     else await nextTurn();
@@ -114,11 +124,17 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
   }
   const cpu = process.cpuUsage(cpuStart);
   const cpuRate = total / ((cpu.user + cpu.system) / 1e6);
-  // As a checkpoint on idle does: the history files flushed in the thread pool, then the rest.
+  // The checkpoint on idle (its image written in the thread pool, the journal cut there too); the
+  // ticker sees what it holds the loop for. Its first synchronous part (the export of a small image)
+  // is timed as a step.
   await db.series.syncInBackground();
   const checkpointCpu = process.cpuUsage();
-  longestStepMs = Math.max(longestStepMs, timeMs(() => db.checkpoint()));
+  const checkpointStart = performance.now();
+  const checkpointed = db.checkpointInBackground();
+  const checkpointStepMs = performance.now() - checkpointStart;
+  if (checkpointStepMs > longestStepMs) [longestStepMs, longestStep] = [checkpointStepMs, 'the last checkpoint'];
   longestStepCpuMs = Math.max(longestStepCpuMs, cpuMs(process.cpuUsage(checkpointCpu)));
+  await checkpointed;
   await new Promise((resolve) => setTimeout(resolve, 20));
   clearInterval(ticker);
   const rssMb = process.memoryUsage().rss / 2 ** 20;
@@ -147,6 +163,7 @@ async function fill(dir: string, total: number): Promise<ScaleResult> {
     peakRssMb: Math.max(peakRssMb, rssMb),
     longestStallMs,
     longestStepMs,
+    longestStep,
     longestStepCpuMs,
     firstStepCpuMs,
     cpuRate,
@@ -182,7 +199,7 @@ export async function measure(): Promise<readonly BenchRow[]> {
         ok: r.peakRssMb <= rssBudget,
       },
       {
-        what: `${size}: longest synchronous step while ingesting and checkpointing, after the first batch (its CPU ${formatMs(r.firstStepCpuMs)}; longest timer gap ${formatMs(r.longestStallMs)})`,
+        what: `${size}: longest synchronous step while ingesting and checkpointing, after the first batch (${r.longestStep}; first batch's CPU ${formatMs(r.firstStepCpuMs)}; longest timer gap after it ${formatMs(r.longestStallMs)})`,
         figure: `${formatMs(r.longestStepMs)} (most CPU in one step ${formatMs(r.longestStepCpuMs)})`,
         budget: '<= 50 ms',
         ok: r.longestStepMs <= 50,

@@ -83,10 +83,14 @@ export class Checkpoints {
    * the mark, written and flushed (`writeImageInWorker`); a smaller one is exported on the event
    * loop (quicker than starting the worker) and written and flushed in the thread pool. Writes go
    * on meanwhile. Back on the event loop the image is renamed into place and the journal drops the
-   * records it holds, keeping those committed meanwhile (`Journal.dropThrough`). Gives up, changing
-   * nothing, when another checkpoint (a close, a compaction) began meanwhile: its image is newer.
+   * records it holds, keeping those committed meanwhile, its disk work in the thread pool too
+   * (`Journal.dropThrough`). Gives up, changing nothing, when another checkpoint (a close, a
+   * compaction) began meanwhile: its image is newer.
    */
   async checkpointInBackground(): Promise<void> {
+    // A cut of the journal still under way (an earlier checkpoint's) moves the offsets a mark counts in.
+    const cutting = this.host.persistence?.journal.cutUnderway;
+    if (cutting) await cutting;
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
     // Only a store whose first checkpoint failed has no image yet: a small one, made here.
@@ -115,7 +119,9 @@ export class Checkpoints {
     }
     await written.install();
     if (superseded()) return;
-    persistence.journal.dropThrough(mark.journalBytes);
+    await persistence.journal.dropThrough(mark.journalBytes);
+    // A checkpoint that began meanwhile (a close) wrote an image of its own, and its size.
+    if (superseded()) return;
     persistence.imageBytes = written.imageBytes;
     persistence.nextCheckpointAt = persistence.journal.byteLength + nextCheckpointSpan(persistence, written.imageBytes);
   }

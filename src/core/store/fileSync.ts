@@ -1,6 +1,28 @@
-import { chmodSync, closeSync, existsSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, readSync, statSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fchmod,
+  fchmodSync,
+  fsyncSync,
+  mkdirSync,
+  open as openCallback,
+  openSync,
+  read,
+  readdirSync,
+  readSync,
+  statSync,
+  write,
+  writeSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
+
+const openInPool = promisify(openCallback);
+const fchmodInPool = promisify(fchmod);
+const readInPool = promisify(read);
+const writeInPool = promisify(write);
 
 /**
  * Everything under `.runlens/` is the user's private data (runs, artifacts, the server's token):
@@ -16,6 +38,20 @@ export function openStoreFile(file: string, flags: string | number): number {
   if (process.platform !== 'win32') {
     try {
       fchmodSync(fd, storeFileMode);
+    } catch (error) {
+      closeSync(fd);
+      throw error;
+    }
+  }
+  return fd;
+}
+
+/** `openStoreFile` in the thread pool. */
+export async function openStoreFileInBackground(file: string, flags: string | number): Promise<number> {
+  const fd = await openInPool(file, flags, storeFileMode);
+  if (process.platform !== 'win32') {
+    try {
+      await fchmodInPool(fd, storeFileMode);
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -63,6 +99,25 @@ export function readFully(fd: number, into: Uint8Array, position: number): numbe
     done += read;
   }
   return done;
+}
+
+/**
+ * Copies bytes `from..to` of one open file into another, `shift` bytes earlier, through `block` a
+ * piece at a time, every read and write in the thread pool. Returns where the copy ended: before
+ * `to` when the source ends first.
+ */
+export async function copyRangeInBackground(source: number, target: number, from: number, to: number, shift: number, block: Buffer): Promise<number> {
+  let position = from;
+  while (position < to) {
+    const { bytesRead } = await readInPool(source, block, 0, Math.min(block.length, to - position), position);
+    if (bytesRead === 0) break;
+    for (let done = 0; done < bytesRead; ) {
+      const { bytesWritten } = await writeInPool(target, block, done, bytesRead - done, position - shift + done);
+      done += bytesWritten;
+    }
+    position += bytesRead;
+  }
+  return position;
 }
 
 /** Creates or replaces `file` with `bytes` and flushes it to the disk before returning. */

@@ -6,14 +6,25 @@ import {
   fdatasyncSync,
   fstatSync,
   ftruncateSync,
+  open,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   rmSync,
 } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { crc32 } from './crc32';
-import { fsyncDirectory, openStoreFile, readFully, writeAll } from './fileSync';
+import {
+  copyRangeInBackground,
+  fsyncDirectory,
+  fsyncDirectoryInBackground,
+  openStoreFile,
+  openStoreFileInBackground,
+  readFully,
+  writeAll,
+} from './fileSync';
 import { decodeRecord, type JournaledStatement, type RecordWriter, UnknownRecordFormatError } from './journalRecord';
 
 /**
@@ -157,6 +168,11 @@ export class Journal {
   private synced = 0;
   private flushing: Promise<void> | undefined;
   private flushCount = 0;
+  /** A `dropThrough` under way. */
+  private cut: JournalCut | undefined;
+  /** The last `dropThrough`, settled once its steps in the thread pool are done (they may outlast `close`). */
+  private cutRunning: Promise<unknown> | undefined;
+  private closed = false;
 
   private constructor(
     private readonly file: string,
@@ -171,7 +187,9 @@ export class Journal {
    */
   static open(file: string, length: number, nextSeq: number): Journal {
     // Left by a `dropThrough` cut off before its rename: the journal still holds all of it.
-    rmSync(nextJournalFile(file), { force: true });
+    for (const name of readdirSync(path.dirname(file))) {
+      if (name.startsWith(path.basename(nextJournalPrefix(file)))) rmSync(path.join(path.dirname(file), name), { force: true });
+    }
     const existed = existsSync(file);
     const fd = openStoreFile(file, constants.O_RDWR | constants.O_CREAT);
     try {
@@ -216,7 +234,11 @@ export class Journal {
     const start = this.size;
     try {
       writeAll(this.fd, frame, start);
-      if (flush) fdatasyncSync(this.fd);
+      if (flush) {
+        fdatasyncSync(this.fd);
+        // In a cut's new file, the record is on the disk only once that file is the journal.
+        if (this.cut?.switched) this.endCutNow();
+      }
     } catch (error) {
       try {
         this.cutBackTo(start);
@@ -251,8 +273,12 @@ export class Journal {
 
   private async flushInBackground(): Promise<void> {
     const covers = this.appended;
+    // Records appended to a cut's new file are on the disk once that file is the journal, not before.
+    const cutEnding = this.cut?.switched ? this.cutRunning : undefined;
     try {
       await new Promise<void>((resolve, reject) => fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
+      await cutEnding;
+      if (this.broken) throw this.broken;
       this.synced = Math.max(this.synced, covers);
       this.flushCount++;
     } catch (error) {
@@ -281,7 +307,7 @@ export class Journal {
     }
   }
 
-  /** Empties the journal once a checkpoint holds everything in it. */
+  /** Empties the journal once a checkpoint holds everything in it (a checkpoint that its caller waits for). */
   clear(): void {
     this.cutBackTo(0);
     this.size = 0;
@@ -292,52 +318,143 @@ export class Journal {
 
   /**
    * Drops the journal's first `length` bytes, the records a checkpoint's image now holds, and keeps
-   * those appended since (the image was written off the event loop while writes went on). The kept
-   * records are copied to a new file, flushed, and renamed over the journal, the folder flushed:
-   * until then the old journal, which holds them too, stays the one on disk. A flush of the old
-   * file still running keeps its descriptor open until it ends.
+   * those appended since (the image was written off the event loop while writes went on), without
+   * holding the event loop for the disk: the kept records are copied to a new file and flushed in
+   * the thread pool while appends go on to the old one; on the event loop, the few appended during
+   * the copy follow, and appends move to the new file; the new file is flushed again and renamed
+   * over the journal and the folder flushed, in the thread pool. Until that rename is on the disk,
+   * the old journal, which holds every record appended before the move, stays the journal on disk,
+   * and records appended after the move are not yet flushed for anyone waiting (`flushed`): a kill
+   * at any moment loses no acknowledged record. A write that flushes at once (`append`) ends the
+   * cut itself, and one that cuts the file back (`retractLast`, `clear`) or `close` makes it give
+   * up (before the move) or end at once (after). Resolves once the cut is done or given up.
    */
-  dropThrough(length: number): void {
-    if (length >= this.size) {
-      this.clear();
-      return;
-    }
+  dropThrough(length: number): Promise<void> {
+    if (this.cut) return Promise.reject(new Error('the journal is being cut already'));
+    const running = this.runCut(length);
+    const settled: Promise<unknown> = running
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.cutRunning === settled) this.cutRunning = undefined;
+      });
+    this.cutRunning = settled;
+    return running;
+  }
+
+  /** A `dropThrough` under way, settled (never rejected) once it and its steps in the thread pool are done; undefined when none is. */
+  get cutUnderway(): Promise<unknown> | undefined {
+    return this.cutRunning;
+  }
+
+  private async runCut(length: number): Promise<void> {
     if (this.broken) throw new Error(`the journal cannot be cut since an earlier failure: ${this.broken.message}`);
-    const nextFile = nextJournalFile(this.file);
-    const kept = Buffer.allocUnsafe(this.size - length);
-    readFully(this.fd, kept, length);
-    const fd = openStoreFile(nextFile, 'w+');
+    const cut: JournalCut = { nextFile: `${nextJournalPrefix(this.file)}${process.pid}-${++journalCuts}`, fd: -1, switched: false, ended: false };
+    this.cut = cut;
+    let source: number | undefined;
     try {
-      writeAll(fd, kept, 0);
-      fdatasyncSync(fd);
-      renameSync(nextFile, this.file);
+      cut.fd = await openStoreFileInBackground(cut.nextFile, 'w+');
+      source = await openInPool(this.file, 'r');
+      const block = Buffer.allocUnsafe(copyBlockBytes);
+      // Appends go on meanwhile: copy until what is left to copy on the event loop is little.
+      let copied = Math.min(length, this.size);
+      const copyMost = async (): Promise<void> => {
+        while (!cut.ended && this.size - copied > syncCopyBytes) {
+          copied = await copyRangeInBackground(source as number, cut.fd, copied, this.size, length, block);
+        }
+      };
+      await copyMost();
+      if (!cut.ended) await fdatasyncInPool(cut.fd);
+      await copyMost();
+      if (cut.ended) return;
+      // On the event loop from here until appends go to the new file: the last few records.
+      const rest = Buffer.allocUnsafe(this.size - copied);
+      readFully(this.fd, rest, copied);
+      writeAll(cut.fd, rest, copied - length);
     } catch (error) {
-      closeSync(fd);
-      rmSync(nextFile, { force: true });
+      if (this.cut === cut) this.cut = undefined;
+      cut.ended = true;
       throw error;
+    } finally {
+      if (source !== undefined) closeSync(source);
+      if (cut.ended) {
+        if (cut.fd >= 0) closeSync(cut.fd);
+        rmSync(cut.nextFile, { force: true });
+      }
     }
     const old = this.fd;
     if (this.flushing) void this.flushing.finally(() => closeSync(old));
     else closeSync(old);
-    this.fd = fd;
+    this.fd = cut.fd;
     this.size -= length;
     this.lastRecordStart = Math.max(0, this.lastRecordStart - length);
-    this.synced = this.appended;
-    try {
-      fsyncDirectory(path.dirname(this.file));
-    } catch (error) {
-      // Until the rename is on the disk, a record appended to the new file could vanish with it.
-      this.broken = error as Error;
-      throw error;
-    }
+    cut.switched = true;
+    await this.endCut(cut);
+    if (this.broken) throw this.broken;
   }
 
   close(): void {
-    closeSync(this.fd);
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      this.settleCut();
+    } catch {
+      // The journal on disk holds every acknowledged record either way (see `dropThrough`).
+    }
+    const fd = this.fd;
+    const busy = [this.flushing, this.cutRunning].filter((promise) => promise !== undefined);
+    // A flush in the thread pool still uses the descriptor: closing it now could flush another file that reuses its number.
+    if (busy.length > 0) void Promise.allSettled(busy).then(() => closeSync(fd));
+    else closeSync(fd);
+  }
+
+  /** The end of a cut, its records moved to the new file: flush it, rename it over the journal, flush the folder. */
+  private async endCut(cut: JournalCut): Promise<void> {
+    const covers = this.appended;
+    try {
+      await fdatasyncInPool(cut.fd);
+      if (cut.ended) return;
+      renameSync(cut.nextFile, this.file);
+      cut.renamed = true;
+      await fsyncDirectoryInBackground(path.dirname(this.file));
+      if (cut.ended) return;
+      this.synced = Math.max(this.synced, covers);
+    } catch (error) {
+      // Until the rename is on the disk, the records appended since the move are in no journal.
+      if (!cut.ended) this.broken = error as Error;
+    } finally {
+      cut.ended = true;
+      if (this.cut === cut) this.cut = undefined;
+    }
+  }
+
+  /** Ends a cut under way on the event loop, for a step that needs the file as it is: `endCutNow` once appends went to the new file, else it gives up. */
+  private settleCut(): void {
+    if (this.cut?.switched) this.endCutNow();
+    else if (this.cut) {
+      this.cut.ended = true;
+      this.cut = undefined;
+    }
+  }
+
+  /** `endCut` at once, on the event loop: for a write that flushes at once, or for `close`. */
+  private endCutNow(): void {
+    const cut = this.cut as JournalCut;
+    this.cut = undefined;
+    cut.ended = true;
+    try {
+      fdatasyncSync(this.fd);
+      if (!cut.renamed) renameSync(cut.nextFile, this.file);
+      fsyncDirectory(path.dirname(this.file));
+    } catch (error) {
+      this.broken = error as Error;
+      throw error;
+    }
+    this.synced = this.appended;
   }
 
   private cutBackTo(length: number): void {
     try {
+      this.settleCut();
       ftruncateSync(this.fd, length);
       fdatasyncSync(this.fd);
     } catch (error) {
@@ -347,7 +464,30 @@ export class Journal {
   }
 }
 
-function nextJournalFile(file: string): string {
+/** A `dropThrough` under way. */
+interface JournalCut {
+  /** The new file, a name of its own: a cut given up may still be writing it as the next one begins. */
+  readonly nextFile: string;
+  /** The new file's descriptor (-1 until it is open): the cut's own until the move, then the journal's. */
+  fd: number;
+  /** Set once appends go to the new file. */
+  switched: boolean;
+  /** Set once the new file was renamed over the journal. */
+  renamed?: boolean;
+  /** Set when the cut is done, failed, gave up or was ended at once: its steps still in the thread pool then stop. */
+  ended: boolean;
+}
+
+let journalCuts = 0;
+/** Kept records copied per read and write of a cut. */
+const copyBlockBytes = 1024 * 1024;
+/** Kept records left for a cut to copy on the event loop: well under a millisecond of copying. */
+const syncCopyBytes = 256 * 1024;
+
+const fdatasyncInPool = promisify(fdatasync);
+const openInPool = promisify(open);
+
+function nextJournalPrefix(file: string): string {
   return `${file}.next`;
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, readFileSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, readFileSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { Database } from '../../../src/core/store/database';
@@ -287,6 +287,52 @@ describe('durable database', () => {
       reopened.close();
     }
   });
+
+  for (const builtIn of ['the event loop', 'a worker thread'] as const) {
+    it(`opens with every acknowledged write from a copy of its folder taken at any turn of background checkpoints (image built on ${builtIn}), as a kill -9 there leaves it`, async (t) => {
+      const dir = tempDir(t);
+      const copies = tempDir(t, 'runlens-copies-');
+      const db = await open(dir, { ...manual, workerImageBytes: builtIn === 'a worker thread' ? 0 : undefined });
+      // Records large enough that the writes of a few turns are more than a cut copies on the event loop.
+      const value = 'v'.repeat(48 * 1024);
+      const acknowledged: number[] = [];
+      let id = 0;
+      while (id < 10) {
+        insert(db, ++id, value);
+        acknowledged.push(id);
+      }
+      const taken: { dir: string; acknowledged: number[]; cutUnderway: boolean }[] = [];
+      for (let round = 0; round < 3; round++) {
+        let done = false;
+        const checkpoint = db.checkpointInBackground().finally(() => (done = true));
+        while (!done) {
+          const copy = path.join(copies, String(taken.length));
+          cpSync(dir, copy, { recursive: true });
+          taken.push({ dir: copy, acknowledged: [...acknowledged], cutUnderway: readdirSync(copy).some((name) => name.startsWith('journal.next')) });
+          for (const mine of [++id, ++id]) void db.groupCommit(() => insert(db, mine, value)).then(() => acknowledged.push(mine));
+          // Now and then a write flushed at once, as a write outside a request makes.
+          if (taken.length % 4 === 0) {
+            insert(db, ++id, value);
+            acknowledged.push(id);
+          }
+          await nextTurn();
+        }
+        await checkpoint;
+      }
+      await db.groupCommit(() => undefined);
+      db.close();
+      for (const [n, copy] of taken.entries()) {
+        const reopened = await open(copy.dir);
+        assert.deepEqual(reopened.all('PRAGMA integrity_check'), [{ integrity_check: 'ok' }], `copy ${n}`);
+        const ids = new Set(rows(reopened).map(([rowId]) => rowId as number));
+        for (const acked of copy.acknowledged) assert.ok(ids.has(acked), `copy ${n}: acknowledged write ${acked} is missing`);
+        reopened.abandon();
+      }
+      const duringCuts = taken.filter((copy) => copy.cutUnderway).length;
+      assert.ok(duringCuts > 0, `none of ${taken.length} copies was taken while a cut of the journal was under way`);
+      t.diagnostic(`${taken.length} copies, ${duringCuts} of them while a cut was under way`);
+    });
+  }
 
   it('replays idempotently after a crash between the rename and emptying the journal', async (t) => {
     const dir = tempDir(t);

@@ -170,27 +170,121 @@ describe('journal framing', () => {
     append(3);
     append(4, false); // its group commit's flush is still to come
     const flushed = journal.flushed();
-    journal.dropThrough(held);
-    await flushed;
-    assert.deepEqual(scanAll(file).records.map((r) => r.seq), [3, 4]);
+    const cut = journal.dropThrough(held);
+    append(5, false); // while the cut copies, in the thread pool
+    await Promise.all([cut, flushed, journal.flushed()]);
+    assert.deepEqual(scanAll(file).records.map((r) => r.seq), [3, 4, 5]);
     assert.equal(journal.byteLength, statSync(file).size);
-    append(5);
-    journal.retractLast(); // offsets follow the cut
     append(6);
+    journal.retractLast(); // offsets follow the cut
+    append(7);
     journal.close();
-    assert.deepEqual(scanAll(file).records.map((r) => [r.seq, r.statements[0].rows[0][0]]), [[3, 3], [4, 4], [5, 6]]);
+    assert.deepEqual(scanAll(file).records.map((r) => [r.seq, r.statements[0].rows[0][0]]), [[3, 3], [4, 4], [5, 5], [6, 7]]);
     assert.deepEqual(readdirSync(dir), ['journal'], 'no file left beside it');
   });
 
-  it('empties the journal when nothing was appended after the checkpoint, and removes a cut-off cut on open', (t) => {
+  it('empties the journal when nothing was appended after the checkpoint, and removes a cut-off cut on open', async (t) => {
     const dir = tempDir(t);
     const file = path.join(dir, 'journal');
     const ends = appendRecords(file, 1, 2);
-    writeFileSync(`${file}.next`, 'left by a process killed before its rename');
+    writeFileSync(`${file}.next`, 'left by an older RunLens killed before its rename');
+    writeFileSync(`${file}.next4242-7`, 'left by a process killed before its rename');
     const journal = Journal.open(file, ends[1], 3);
     assert.deepEqual(readdirSync(dir), ['journal']);
-    journal.dropThrough(ends[1]);
+    await journal.dropThrough(ends[1]);
     assert.equal(statSync(file).size, 0);
+    assert.deepEqual(readdirSync(dir), ['journal']);
     journal.close();
+  });
+
+  for (const flushedAtOnce of [false, true]) {
+    it(`keeps every acknowledged record in the file named journal at every turn of a cut (${flushedAtOnce ? 'with appends flushed at once and shared' : 'appends sharing flushes'})`, async (t) => {
+      const dir = tempDir(t);
+      const file = path.join(dir, 'journal');
+      const journal = Journal.open(file, 0, 1);
+      const writer = new RecordWriter(frameHeaderBytes);
+      const payload = 'p'.repeat(4096);
+      const append = (flush: boolean): number => {
+        writer.begin();
+        writer.addRow('INSERT INTO t VALUES (?, ?)', [journal.lastSeq + 1, payload]);
+        journal.append(writer, flush);
+        return journal.lastSeq;
+      };
+      // Records the image holds, then more than the cut copies on the event loop, so that it takes many turns.
+      for (let i = 0; i < 50; i++) append(true);
+      const held = journal.byteLength;
+      for (let i = 0; i < 400; i++) append(false);
+      await journal.flushed();
+      const acknowledged = new Set<number>(Array.from({ length: 400 }, (_, i) => 51 + i));
+      let ended = false;
+      const cut = journal.dropThrough(held).finally(() => (ended = true));
+      const seen = new Set<string>();
+      const missedAtAcknowledgement: number[] = [];
+      let turns = 0;
+      // What a kill -9 would leave at this turn: the file named journal (an open removes the cut's file).
+      const check = (): void => {
+        const onDisk = new Set(scanAll(file).records.map((r) => r.seq));
+        for (const seq of acknowledged) assert.ok(onDisk.has(seq), `turn ${turns}: acknowledged record ${seq} is not in the journal`);
+        seen.add(readdirSync(dir).sort().join(','));
+      };
+      while (!ended) {
+        check();
+        if (flushedAtOnce && turns % 3 === 2) acknowledged.add(append(true));
+        const seq = append(false);
+        void journal.flushed().then(() => {
+          acknowledged.add(seq);
+          // Checked at once too: between this flush and the next turn the cut may move on.
+          if (!scanAll(file).records.some((r) => r.seq === seq)) missedAtAcknowledgement.push(seq);
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+        turns++;
+      }
+      await cut;
+      await journal.flushed();
+      check();
+      journal.close();
+      assert.deepEqual(missedAtAcknowledgement, [], 'records acknowledged before the file that holds them was the journal');
+      const records = scanAll(file).records.map((r) => r.seq);
+      assert.equal(records[0], 51, 'the cut dropped the records the image holds');
+      assert.deepEqual(records, Array.from({ length: records.length }, (_, i) => 51 + i));
+      assert.ok(turns > 2, `the cut took ${turns} turns of the event loop`);
+      assert.ok([...seen].some((names) => names.includes('journal.next')), 'no check saw the cut under way');
+      assert.deepEqual(readdirSync(dir), ['journal']);
+    });
+  }
+
+  it('lets a cut-back or a close end a cut under way, at every turn of it, keeping every record', async (t) => {
+    for (const ending of ['retract', 'close'] as const) {
+      for (let turns = 0; turns < 12; turns++) {
+        const dir = tempDir(t);
+        const file = path.join(dir, 'journal');
+        const journal = Journal.open(file, 0, 1);
+        const writer = new RecordWriter(frameHeaderBytes);
+        const append = (): void => {
+          writer.begin();
+          writer.addRow('INSERT INTO t VALUES (?, ?)', [journal.lastSeq + 1, 'q'.repeat(4096)]);
+          journal.append(writer, false);
+        };
+        append();
+        const held = journal.byteLength;
+        for (let i = 0; i < 150; i++) append();
+        const cut = journal.dropThrough(held);
+        for (let n = 0; n < turns; n++) await new Promise((resolve) => setImmediate(resolve));
+        append();
+        if (ending === 'retract') journal.retractLast();
+        else journal.close();
+        await cut;
+        if (ending === 'retract') {
+          append();
+          await journal.flushed();
+          journal.close();
+        }
+        const context = `${ending} after ${turns} turns`;
+        const records = scanAll(file).records.map((r) => r.seq);
+        assert.equal(records[records.length - 1], 152, context);
+        assert.ok(records[0] === 1 || records[0] === 2, `${context}: starts at ${records[0]}`);
+        assert.deepEqual(readdirSync(dir), ['journal'], context);
+      }
+    }
   });
 });

@@ -137,6 +137,15 @@ describe('kill -9', () => {
     // Longer still: the writer makes its 40 runs before it logs.
     await killAndCheckHistories(t, groupWriter, seed + 2, 1200);
   });
+
+  it(`loses no point acknowledged by a shared flush when killed while a checkpoint cuts the journal, ${rounds} kills (seed ${seed})`, { timeout: 120_000 + rounds * 4_000 }, async (t) => {
+    // Half the time up to 5 ms after a cut's new file appears (while it is copied, flushed, moved to
+    // or renamed: with the thread pool busy flushing, a cut takes tens of ms here), otherwise up to
+    // 400 ms after (in the writes that follow it, or in a later cut).
+    const cutUnderway = (dir: string) => (): boolean => readdirSync(dir).some((name) => name.startsWith('journal.next'));
+    const kills = await killAndCheckHistories(t, groupWriter, seed + 4, 0, { killWhen: cutUnderway, delayMs: (next) => (next() < 0.5 ? next() * 5 : 5 + next() * 400) });
+    assert.ok(kills.duringCut > 0, 'no kill left a cut of the journal half-done');
+  });
 });
 
 /**
@@ -144,19 +153,27 @@ describe('kill -9', () => {
  * at random moments, many rounds over, and after each checks every run's histories: each
  * acknowledged point there exactly once, batches all or nothing, values exact, steps in order.
  */
-async function killAndCheckHistories(t: TestContext, script: string, roundSeed: number, minDelayMs: number): Promise<void> {
+async function killAndCheckHistories(
+  t: TestContext,
+  script: string,
+  roundSeed: number,
+  minDelayMs: number,
+  moment?: { killWhen: (dir: string) => () => boolean; delayMs: (next: () => number) => number },
+): Promise<{ duringCut: number }> {
   const dir = tempDir(t, 'runlens-kill-series-');
   const next = random(roundSeed);
   const acknowledged: number[] = [];
   let nextId = 1;
   let damagedRounds = 0;
+  let duringCut = 0;
   for (let round = 1; round <= rounds; round++) {
-    const fromStart = round % 2 === 1;
+    const fromStart = moment === undefined && round % 2 === 1;
     // Longer than the SQL writer's: each start opens a TrackingStore before it logs.
-    const delay = Math.round(minDelayMs + next() * 650);
-    const result = await runAndKill(dir, nextId, delay, fromStart, script);
-    const context = `seed ${roundSeed}, round ${round}, kill ${delay} ms after ${fromStart ? 'start' : 'ready'}`;
+    const delay = Math.round(moment ? moment.delayMs(next) : minDelayMs + next() * 650);
+    const result = await runAndKill(dir, nextId, delay, fromStart, script, [], moment?.killWhen(dir));
+    const context = `seed ${roundSeed}, round ${round}, kill ${delay} ms after ${moment ? 'a cut began' : fromStart ? 'start' : 'ready'}`;
     acknowledged.push(...result.acknowledged);
+    if (readdirSync(dir).some((name) => name.startsWith('journal.next'))) duringCut++;
 
     const db = await Database.open({ dir, idleCheckpointMs: 0 });
     if (db.recovery.damagedBytes > 0) damagedRounds++;
@@ -188,7 +205,8 @@ async function killAndCheckHistories(t: TestContext, script: string, roundSeed: 
     if (round % 4 < 2) db.close();
   }
   assert.ok(acknowledged.length > rounds, `only ${acknowledged.length} writes acknowledged in ${rounds} rounds`);
-  t.diagnostic(`${acknowledged.length} acknowledged writes over ${rounds} kills; ${damagedRounds} opens found a torn journal tail`);
+  t.diagnostic(`${acknowledged.length} acknowledged writes over ${rounds} kills; ${damagedRounds} opens found a torn journal tail; ${duringCut} kills left a cut of the journal half-done`);
+  return { duringCut };
 }
 
 /**
