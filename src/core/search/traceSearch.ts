@@ -235,7 +235,9 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
 
 const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<TraceSearchRequest> => ({
   table: 'traces',
-  keyColumns: 'traces.trace_id',
+  // The rowid addresses the trace's content signature (core/traces/contentSignatures.ts), which a
+  // span content search reads for each candidate; every index holds it, so no plan changes.
+  keyColumns: 'traces.trace_id, traces.rowid',
   limits: traceSearchLimits,
   fieldExample,
   catalog: traceCatalog(countRows),
@@ -251,7 +253,7 @@ const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<Tra
 });
 
 /**
- * Compiles a trace search to one parameterized statement selecting `trace_id` from `traces`, in
+ * Compiles a trace search to one parameterized statement selecting `trace_id, rowid` from `traces`, in
  * order (newest first by default, then by id, as MLflow's tie-breakers), one page plus one row.
  * Throws a 400 MlflowError on a bad filter, order or page token. `countRows` reads the database the
  * statement will run on (span attribute filters count their matches to choose their plan).

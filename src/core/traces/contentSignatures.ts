@@ -1,0 +1,158 @@
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { signatureBytes } from './trigramSignature';
+
+/**
+ * The content signatures of the traces (trigramSignature.ts), one fixed 256-byte record each in
+ * one file beside the span files (DESIGN.md, "Data"), at the offset of the trace's rowid in the
+ * `traces` table: a content search reads the records of a batch of candidates in one read, and
+ * the sql.js image does not grow. A record is the trace id's 64-bit hash, the signature, and the
+ * hash again; it speaks for a trace only when both hashes are that trace's. A derived index, never
+ * a source of truth: a record that is missing (a hole of zeros, past the end), torn (the two
+ * hashes differ) or another trace's (a rowid reused after a delete) means "may match: read the
+ * file". Whoever writes a record keeps it a superset of its trace's file: bits are added before
+ * the lines they stand for are appended (and flushed before, so a crash leaves extra bits only),
+ * and a new record is written only for what is known to be the whole file.
+ */
+
+export const contentSignaturesFile = 'content-signatures.bin';
+const recordBytes = 256;
+const hashBytes = 8;
+/** Records of candidates this close together are read in one read, the records between them too. */
+const largestGap = 16;
+/** Rowids past this (a table that has seen billions of rows) get no record: their traces are always read. */
+const largestRowid = 2 ** 28;
+/** Changed whenever the record's format or the trigram hashing changes: every older record then reads as another trace's. */
+const formatSeed = 0x5a17_0001;
+
+/** A trace's place: its rowid in `traces` and its id. */
+export interface TraceRow {
+  readonly rowid: number;
+  readonly traceId: string;
+}
+
+export class ContentSignatures {
+  readonly file: string;
+
+  constructor(spanDir: string) {
+    this.file = path.join(spanDir, contentSignaturesFile);
+  }
+
+  /**
+   * Each row's signature, or undefined when its record does not speak for its trace (then its
+   * file must be read). An unreadable index file answers undefined for all: it only makes searches slower.
+   */
+  async read(rows: readonly TraceRow[]): Promise<(Uint8Array | undefined)[]> {
+    const reader = await this.openReader();
+    try {
+      return await reader.read(rows);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  /** A reader of records that keeps the file open between reads: for a search, which reads a batch of candidates' records at a time. */
+  async openReader(): Promise<SignatureReader> {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(this.file, 'r');
+    } catch {
+      // No index yet (a store made before it), or none readable: every trace is read from its file.
+    }
+    return {
+      read: (rows) => readRecords(handle, rows),
+      close: async () => handle?.close(),
+    };
+  }
+
+  /**
+   * Writes each row's record; `flush` makes them durable before it resolves, as records that add
+   * bits must be before the lines they stand for are appended (a record lost in a crash while
+   * its line survived would say "no match" for it). A new record, written after its lines, need not be.
+   */
+  async write(records: readonly SignatureRecord[], flush: boolean): Promise<void> {
+    const indexed = records.filter(({ row }) => isIndexable(row.rowid));
+    if (indexed.length === 0) return;
+    const handle = await open(this.file, constants.O_RDWR | constants.O_CREAT, 0o600);
+    try {
+      await Promise.all(indexed.map(({ row, signature }) => handle.write(recordOf(row.traceId, signature), 0, recordBytes, row.rowid * recordBytes)));
+      if (flush) await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+export interface SignatureRecord {
+  readonly row: TraceRow;
+  readonly signature: Uint8Array;
+}
+
+export interface SignatureReader {
+  read(rows: readonly TraceRow[]): Promise<(Uint8Array | undefined)[]>;
+  close(): Promise<void>;
+}
+
+/** Reads the records of rows close together in one read each. */
+async function readRecords(handle: FileHandle | undefined, rows: readonly TraceRow[]): Promise<(Uint8Array | undefined)[]> {
+  const result: (Uint8Array | undefined)[] = rows.map(() => undefined);
+  const indexed = rows.map((row, i) => ({ row, i })).filter(({ row }) => isIndexable(row.rowid));
+  if (handle === undefined || indexed.length === 0) return result;
+  indexed.sort((a, b) => a.row.rowid - b.row.rowid);
+  try {
+    for (let start = 0; start < indexed.length; ) {
+      let end = start + 1;
+      while (end < indexed.length && indexed[end].row.rowid - indexed[end - 1].row.rowid <= largestGap) end++;
+      const first = indexed[start].row.rowid;
+      const span = (indexed[end - 1].row.rowid - first + 1) * recordBytes;
+      const buffer = Buffer.allocUnsafe(span);
+      const { bytesRead } = await handle.read(buffer, 0, span, first * recordBytes);
+      for (let k = start; k < end; k++) {
+        const offset = (indexed[k].row.rowid - first) * recordBytes;
+        if (offset + recordBytes > bytesRead) break;
+        result[indexed[k].i] = signatureIn(buffer, offset, indexed[k].row.traceId);
+      }
+      start = end;
+    }
+  } catch {
+    // Read what it could; the rest are read from their files.
+  }
+  return result;
+}
+
+function isIndexable(rowid: number): boolean {
+  return Number.isSafeInteger(rowid) && rowid > 0 && rowid <= largestRowid;
+}
+
+/** Two 32-bit FNV-1a hashes of the id, with different offsets; never both zero, which a hole reads as. */
+function traceIdHash(traceId: string): [number, number] {
+  let a = 0x811c9dc5 ^ formatSeed;
+  let b = 0x01000193 ^ formatSeed;
+  for (let i = 0; i < traceId.length; i++) {
+    const code = traceId.charCodeAt(i);
+    a = Math.imul(a ^ code, 0x01000193);
+    b = Math.imul(b ^ code, 0x01000193) ^ (b >>> 15);
+  }
+  return [(a | 1) >>> 0, b >>> 0];
+}
+
+function recordOf(traceId: string, signature: Uint8Array): Buffer {
+  const record = Buffer.alloc(recordBytes);
+  const [a, b] = traceIdHash(traceId);
+  record.writeUInt32LE(a, 0);
+  record.writeUInt32LE(b, 4);
+  record.set(signature, hashBytes);
+  record.writeUInt32LE(a, recordBytes - hashBytes);
+  record.writeUInt32LE(b, recordBytes - hashBytes + 4);
+  return record;
+}
+
+/** The signature in the record at `offset` when both of its hashes are the trace's (a view of the buffer, which is the caller's alone). */
+function signatureIn(buffer: Buffer, offset: number, traceId: string): Uint8Array | undefined {
+  const [a, b] = traceIdHash(traceId);
+  const tail = offset + recordBytes - hashBytes;
+  if (buffer.readUInt32LE(offset) !== a || buffer.readUInt32LE(offset + 4) !== b) return undefined;
+  if (buffer.readUInt32LE(tail) !== a || buffer.readUInt32LE(tail + 4) !== b) return undefined;
+  return buffer.subarray(offset + hashBytes, offset + hashBytes + signatureBytes);
+}
