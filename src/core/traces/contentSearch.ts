@@ -1,3 +1,4 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { likeMatcher } from '../search/likeMatcher';
@@ -6,10 +7,10 @@ import type { SpanContentTest } from '../search/spanContentTests';
 import type { CompiledTraceSearch } from '../search/traceSearch';
 import type { Reader } from '../store/databaseApi';
 import { chunks, placeholders } from '../store/tracking/sqlHelpers';
-import type { ContentSignatures, TraceRow } from './contentSignatures';
+import type { ContentSignatures, SignatureBatch, TraceRow } from './contentSignatures';
 import type { SpanFiles } from './spanFiles';
 import { traceTagKeys } from './traceInfo';
-import { hasBits, patternBits } from './trigramSignature';
+import { patternBits } from './trigramSignature';
 
 /** A trace a content search could not read the span file of, and why: left out of the page, not a failure of the search. */
 export interface SkippedTrace {
@@ -26,8 +27,15 @@ export interface ContentSearchPage {
 /** Candidates read from SQL at a time: a page's worth first, more as the matches prove rare. */
 const firstBatch = 100;
 const largestBatch = 8000;
-/** Span files read at once. */
-const filesPerSlice = 32;
+/**
+ * Span files up to this size are read synchronously, within the slice's time budget: a small file's
+ * read through fs.promises (open, stat, read, close, each a trip to the thread pool) cost about 15
+ * times the synchronous calls, and those trips were most of a search that reads 2,000 files. A
+ * larger file is read asynchronously, so that no read holds the event loop long.
+ */
+const largestSyncRead = 256 * 1024;
+/** Candidates examined between looks at the clock, when their files are not read. */
+const candidatesPerClockCheck = 256;
 /** The longest the search runs between yields to the event loop (the budget is 50 ms a task). */
 const sliceBudgetMs = 8;
 
@@ -74,26 +82,20 @@ export async function searchSpanContent(db: Reader, spanFiles: SpanFiles, signat
     for (;;) {
       const rows = candidateBatch(db, query, candidatesAfter, position, batch, lastExamined);
       const candidates: Candidate[] = wantsShown ? withShownText(db, rows) : rows;
-      const known = records !== undefined ? await records.read(candidates) : [];
-      const verdicts = candidates.map((candidate, i) => verdictOf(matchers, candidate, known[i]));
-      for (let start = 0; start < candidates.length; ) {
-        // The candidates up to the next `filesPerSlice` whose files must be read, their files read at once.
-        const toRead: number[] = [];
-        let end = start;
-        for (; end < candidates.length && toRead.length < filesPerSlice; end++) if (verdicts[end] === 'read its file') toRead.push(end);
-        const texts = toRead.length === 0 ? [] : await Promise.all(toRead.map((index) => readSpanFile(spanFiles, candidates[index].traceId)));
-        const files = new Map(toRead.map((index, k) => [index, texts[k]]));
-        for (let index = start; index < end; index++) {
-          const candidate = candidates[index];
-          position++;
-          lastExamined = candidate.traceId;
-          if (!keeps(candidate, verdicts[index], files.get(index), matchers, skipped)) continue;
+      const known = await records?.read(candidates);
+      const verdicts = candidates.map((candidate, i) => verdictOf(matchers, candidate, known, i));
+      for (let index = 0; index < candidates.length; index++) {
+        const candidate = candidates[index];
+        const verdict = verdicts[index];
+        position++;
+        lastExamined = candidate.traceId;
+        const file = verdict === 'read its file' ? (readSmallSpanFile(spanFiles, candidate.traceId) ?? (await readSpanFile(spanFiles, candidate.traceId))) : undefined;
+        if (keeps(candidate, verdict, file, matchers, skipped)) {
           items.push(candidate.traceId);
           // MLflow's server hands out a token whenever a page is full.
           if (items.length === query.maxResults) return { items, nextPageToken: query.tokenFor(position), skipped };
         }
-        start = end;
-        if (performance.now() - lastYield > sliceBudgetMs) {
+        if ((verdict === 'read its file' || index % candidatesPerClockCheck === 0) && performance.now() - lastYield > sliceBudgetMs) {
           await yieldToLoop();
           lastYield = performance.now();
         }
@@ -110,11 +112,11 @@ export async function searchSpanContent(db: Reader, spanFiles: SpanFiles, signat
  * A test the shown text (for `text`) matches needs no file; one whose bits the candidate's own
  * signature lacks rules the candidate out; any other needs the file.
  */
-function verdictOf(matchers: readonly ContentMatcher[], candidate: Candidate, signature: Uint8Array | undefined): Verdict {
+function verdictOf(matchers: readonly ContentMatcher[], candidate: Candidate, signatures: SignatureBatch | undefined, i: number): Verdict {
   let needsFile = false;
   for (const { field, matches, bits } of matchers) {
     if (field === 'text' && (candidate.shown ?? []).some(matches)) continue;
-    if (signature !== undefined && bits !== undefined && !hasBits(signature, bits)) return 'cannot match';
+    if (bits !== undefined && signatures !== undefined && !signatures.mayHave(i, bits)) return 'cannot match';
     needsFile = true;
   }
   return needsFile ? 'read its file' : 'matches';
@@ -147,14 +149,44 @@ function candidateBatch(db: Reader, query: SearchQuery, candidatesAfter: Compile
 
 type SpanFileText = { readonly text: string } | { readonly error: string };
 
+/** The span file read synchronously, or undefined when it is larger than largestSyncRead (read it with readSpanFile). */
+function readSmallSpanFile(spanFiles: SpanFiles, traceId: string): SpanFileText | undefined {
+  let fd: number;
+  try {
+    fd = openSync(spanFiles.pathOf(traceId), 'r');
+  } catch (error) {
+    return unreadable(error);
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > largestSyncRead) return undefined;
+    const buffer = Buffer.allocUnsafe(size);
+    let length = 0;
+    while (length < size) {
+      const read = readSync(fd, buffer, length, size - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return { text: buffer.toString('utf8', 0, length) };
+  } catch (error) {
+    return unreadable(error);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function readSpanFile(spanFiles: SpanFiles, traceId: string): Promise<SpanFileText> {
   try {
     return { text: await readFile(spanFiles.pathOf(traceId), 'utf8') };
   } catch (error) {
-    // No file: the trace has no spans yet (started, or its spans not sent): nothing to match, nothing wrong.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { text: '' };
-    return { error: `its span file could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+    return unreadable(error);
   }
+}
+
+function unreadable(error: unknown): SpanFileText {
+  // No file: the trace has no spans yet (started, or its spans not sent): nothing to match, nothing wrong.
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { text: '' };
+  return { error: `its span file could not be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
 }
 
 /**

@@ -43,7 +43,7 @@ export class ContentSignatures {
    * Each row's signature, or undefined when its record does not speak for its trace (then its
    * file must be read). An unreadable index file answers undefined for all: it only makes searches slower.
    */
-  async read(rows: readonly TraceRow[]): Promise<(Uint8Array | undefined)[]> {
+  async read(rows: readonly TraceRow[]): Promise<SignatureBatch> {
     const reader = await this.openReader();
     try {
       return await reader.read(rows);
@@ -90,35 +90,72 @@ export interface SignatureRecord {
 }
 
 export interface SignatureReader {
-  read(rows: readonly TraceRow[]): Promise<(Uint8Array | undefined)[]>;
+  read(rows: readonly TraceRow[]): Promise<SignatureBatch>;
   close(): Promise<void>;
 }
 
-/** Reads the records of rows close together in one read each. */
-async function readRecords(handle: FileHandle | undefined, rows: readonly TraceRow[]): Promise<(Uint8Array | undefined)[]> {
-  const result: (Uint8Array | undefined)[] = rows.map(() => undefined);
-  const indexed = rows.map((row, i) => ({ row, i })).filter(({ row }) => isIndexable(row.rowid));
-  if (handle === undefined || indexed.length === 0) return result;
-  indexed.sort((a, b) => a.row.rowid - b.row.rowid);
+/**
+ * The signatures of a batch of rows, in one buffer (a content search reads 100,000 of them: no
+ * object per row). Row i's record is its trace's own when `offsets[i]` is not -1.
+ */
+export class SignatureBatch {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly offsets: Int32Array,
+  ) {}
+
+  /** Whether row i's record is its trace's own. */
+  isOwn(i: number): boolean {
+    return this.offsets[i] >= 0;
+  }
+
+  /** False only when row i's own signature lacks one of `bits` (trigramSignature.ts's patternBits): proof that its trace's lines have not their trigrams. */
+  mayHave(i: number, bits: readonly number[]): boolean {
+    const offset = this.offsets[i];
+    if (offset < 0) return true;
+    for (const bit of bits) if ((this.bytes[offset + (bit >>> 3)] & (1 << (bit & 7))) === 0) return false;
+    return true;
+  }
+
+  /** A copy of row i's signature, to add bits to; undefined when its record is not its trace's own. */
+  copy(i: number): Uint8Array | undefined {
+    const offset = this.offsets[i];
+    return offset < 0 ? undefined : Uint8Array.prototype.slice.call(this.bytes, offset, offset + signatureBytes);
+  }
+}
+
+/** Reads the records of the rows, those close together in one read. */
+async function readRecords(handle: FileHandle | undefined, rows: readonly TraceRow[]): Promise<SignatureBatch> {
+  const offsets = new Int32Array(rows.length).fill(-1);
+  const order = [...rows.keys()].filter((i) => isIndexable(rows[i].rowid)).sort((a, b) => rows[a].rowid - rows[b].rowid);
+  // Runs of records read at once: [first index in order, end index, rowid of the first, where in the buffer].
+  const runs: [number, number, number, number][] = [];
+  let size = 0;
+  for (let start = 0; start < order.length; ) {
+    let end = start + 1;
+    while (end < order.length && rows[order[end]].rowid - rows[order[end - 1]].rowid <= largestGap) end++;
+    const first = rows[order[start]].rowid;
+    runs.push([start, end, first, size]);
+    size += (rows[order[end - 1]].rowid - first + 1) * recordBytes;
+    start = end;
+  }
+  const bytes = Buffer.allocUnsafe(size);
+  if (handle === undefined) return new SignatureBatch(bytes, offsets);
   try {
-    for (let start = 0; start < indexed.length; ) {
-      let end = start + 1;
-      while (end < indexed.length && indexed[end].row.rowid - indexed[end - 1].row.rowid <= largestGap) end++;
-      const first = indexed[start].row.rowid;
-      const span = (indexed[end - 1].row.rowid - first + 1) * recordBytes;
-      const buffer = Buffer.allocUnsafe(span);
-      const { bytesRead } = await handle.read(buffer, 0, span, first * recordBytes);
+    for (const [start, end, first, at] of runs) {
+      const length = (rows[order[end - 1]].rowid - first + 1) * recordBytes;
+      const { bytesRead } = await handle.read(bytes, at, length, first * recordBytes);
       for (let k = start; k < end; k++) {
-        const offset = (indexed[k].row.rowid - first) * recordBytes;
+        const i = order[k];
+        const offset = (rows[i].rowid - first) * recordBytes;
         if (offset + recordBytes > bytesRead) break;
-        result[indexed[k].i] = signatureIn(buffer, offset, indexed[k].row.traceId);
+        if (isOwnRecord(bytes, at + offset, rows[i].traceId)) offsets[i] = at + offset + hashBytes;
       }
-      start = end;
     }
   } catch {
     // Read what it could; the rest are read from their files.
   }
-  return result;
+  return new SignatureBatch(bytes, offsets);
 }
 
 function isIndexable(rowid: number): boolean {
@@ -148,11 +185,9 @@ function recordOf(traceId: string, signature: Uint8Array): Buffer {
   return record;
 }
 
-/** The signature in the record at `offset` when both of its hashes are the trace's (a view of the buffer, which is the caller's alone). */
-function signatureIn(buffer: Buffer, offset: number, traceId: string): Uint8Array | undefined {
+/** Whether the record at `offset` has the trace's id hash at both ends. */
+function isOwnRecord(bytes: Buffer, offset: number, traceId: string): boolean {
   const [a, b] = traceIdHash(traceId);
   const tail = offset + recordBytes - hashBytes;
-  if (buffer.readUInt32LE(offset) !== a || buffer.readUInt32LE(offset + 4) !== b) return undefined;
-  if (buffer.readUInt32LE(tail) !== a || buffer.readUInt32LE(tail + 4) !== b) return undefined;
-  return buffer.subarray(offset + hashBytes, offset + hashBytes + signatureBytes);
+  return bytes.readUInt32LE(offset) === a && bytes.readUInt32LE(offset + 4) === b && bytes.readUInt32LE(tail) === a && bytes.readUInt32LE(tail + 4) === b;
 }

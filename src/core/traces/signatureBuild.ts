@@ -37,7 +37,7 @@ export async function buildMissingSignatures(parts: SignatureBuildParts): Promis
     if (rows.length === 0) break;
     after = rows[rows.length - 1].rowid;
     const current = await signatures.read(rows);
-    const missing = rows.filter((_, i) => current[i] === undefined);
+    const missing = rows.filter((_, i) => !current.isOwn(i));
     for (let start = 0; start < missing.length; start += filesPerSlice) {
       signed += await parts.exclusive(() => signSlice(parts, missing.slice(start, start + filesPerSlice)));
       await yieldToLoop();

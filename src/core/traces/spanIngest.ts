@@ -184,7 +184,7 @@ export class SpanIngest {
     const current = await this.signatures.read(rows);
     const grown: SignatureRecord[] = [];
     rows.forEach((row, i) => {
-      const signature = current[i];
+      const signature = current.copy(i);
       if (signature === undefined) return;
       for (const line of byTrace.get(row.traceId)!) addLine(signature, line);
       grown.push({ row, signature });

@@ -75,9 +75,3 @@ export function patternBits(pattern: string): number[] | undefined {
   }
   return bits.size === 0 ? undefined : [...bits];
 }
-
-/** Whether a signature has every one of `bits`: false proves that no line of its trace has the trigrams. */
-export function hasBits(signature: Uint8Array, bits: readonly number[]): boolean {
-  for (const bit of bits) if ((signature[bit >>> 3] & (1 << (bit & 7))) === 0) return false;
-  return true;
-}

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { Database } from '../../../src/core/store/database';
 import { migrations } from '../../../src/core/store/schema';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { contentSignaturesFile } from '../../../src/core/traces/contentSignatures';
 import { startServer } from '../../../src/server/server';
 import { HttpClient } from '../server/support/httpClient';
 import { startTestServer } from '../server/support/testServer';
@@ -171,7 +172,8 @@ describe('trace routes', () => {
       await server.close();
       // Killed rather than closed: no checkpoint; the journal and the span file carry it.
     }
-    assert.deepEqual(readdirSync(path.join(dir, 'traces')), [`tr-${traceHex}.jsonl`]);
+    // The span file, and the content signatures that index it (core/traces/contentSignatures.ts).
+    assert.deepEqual(readdirSync(path.join(dir, 'traces')).sort(), [contentSignaturesFile, `tr-${traceHex}.jsonl`].sort());
     rmSync(path.join(dir, 'owner.json'), { force: true });
     const reopened = await WorkspaceStore.open(dir, { idleCheckpointMs: 0 });
     try {
