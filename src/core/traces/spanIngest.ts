@@ -158,11 +158,14 @@ export class SpanIngest {
       });
     }
     const failed = new Map<string, unknown>();
-    const signed = await this.addSignatureBits(byTrace).catch((error: unknown) => {
-      // Bits that may not be on disk: the lines must not be, either (the record would deny them).
-      for (const traceId of byTrace.keys()) failed.set(traceId, error);
-      return new Set<string>();
-    });
+    const grown = await this.grownSignatures(byTrace);
+    try {
+      await this.signatures.write(grown, true);
+    } catch (error) {
+      // Bits that may not be on disk: their lines must not be, either (the record would deny them).
+      for (const { row } of grown) failed.set(row.traceId, error);
+    }
+    const signed = new Set(grown.map(({ row }) => row.traceId));
     const unsigned = new Map<string, string[]>();
     await Promise.all(
       [...byTrace].map(async ([traceId, lines]) => {
@@ -178,8 +181,8 @@ export class SpanIngest {
     return { failed, unsigned };
   }
 
-  /** Adds the lines' bits to the records that are their traces' own, flushed; returns those traces. */
-  private async addSignatureBits(byTrace: ReadonlyMap<string, readonly string[]>): Promise<Set<string>> {
+  /** The signatures of the traces whose records are their own, with the lines' bits added. */
+  private async grownSignatures(byTrace: ReadonlyMap<string, readonly string[]>): Promise<SignatureRecord[]> {
     const rows = rowsOf(this.db, [...byTrace.keys()]);
     const current = await this.signatures.read(rows);
     const grown: SignatureRecord[] = [];
@@ -189,8 +192,7 @@ export class SpanIngest {
       for (const line of byTrace.get(row.traceId)!) addLine(signature, line);
       grown.push({ row, signature });
     });
-    await this.signatures.write(grown, true);
-    return new Set(grown.map(({ row }) => row.traceId));
+    return grown;
   }
 
   /**
