@@ -26,7 +26,7 @@ export interface ContentSearchPage {
 
 /** Candidates read from SQL at a time: a page's worth first, more as the matches prove rare. */
 const firstBatch = 100;
-const largestBatch = 8000;
+const largestBatch = 4000;
 /**
  * Span files up to this size are read synchronously, within the slice's time budget: a small file's
  * read through fs.promises (open, stat, read, close, each a trip to the thread pool) cost about 15
