@@ -58,7 +58,7 @@ type Verdict = 'cannot match' | 'matches' | 'read its file';
  * Runs a trace search whose filter tests span content: the compiled statement (the rest of the
  * filter, in the order asked) gives candidates, a batch at a time; their content signatures
  * (contentSignatures.ts) rule out those that cannot match, and each other candidate's span file is
- * read with fs.promises and kept when every test matches one of its spans' JSON lines. It stops
+ * read (see largestSyncRead) and kept when every test matches one of its spans' JSON lines. It stops
  * once the page is full, its token resuming after the last candidate examined, and yields to the
  * event loop between slices, so a search over many traces never holds the loop.
  */
