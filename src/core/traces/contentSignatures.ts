@@ -120,7 +120,8 @@ export class SignatureBatch {
   /** A copy of row i's signature, to add bits to; undefined when its record is not its trace's own. */
   copy(i: number): Uint8Array | undefined {
     const offset = this.offsets[i];
-    return offset < 0 ? undefined : Uint8Array.prototype.slice.call(this.bytes, offset, offset + signatureBytes);
+    // A plain Uint8Array: a Buffer's own slice() would be a view, not a copy.
+    return offset < 0 ? undefined : new Uint8Array(this.bytes.subarray(offset, offset + signatureBytes));
   }
 }
 

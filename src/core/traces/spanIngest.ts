@@ -159,11 +159,12 @@ export class SpanIngest {
     }
     const failed = new Map<string, unknown>();
     const grown = await this.grownSignatures(byTrace);
+    const changed = grown.filter((record) => record.changed);
     try {
-      await this.signatures.write(grown, true);
+      await this.signatures.write(changed, true);
     } catch (error) {
       // Bits that may not be on disk: their lines must not be, either (the record would deny them).
-      for (const { row } of grown) failed.set(row.traceId, error);
+      for (const { row } of changed) failed.set(row.traceId, error);
     }
     const signed = new Set(grown.map(({ row }) => row.traceId));
     const unsigned = new Map<string, string[]>();
@@ -181,16 +182,20 @@ export class SpanIngest {
     return { failed, unsigned };
   }
 
-  /** The signatures of the traces whose records are their own, with the lines' bits added. */
-  private async grownSignatures(byTrace: ReadonlyMap<string, readonly string[]>): Promise<SignatureRecord[]> {
+  /**
+   * The traces whose records are their own, each with the lines' bits added and whether that
+   * changed it (a record that already has every bit needs no write, and no flush).
+   */
+  private async grownSignatures(byTrace: ReadonlyMap<string, readonly string[]>): Promise<(SignatureRecord & { readonly changed: boolean })[]> {
     const rows = rowsOf(this.db, [...byTrace.keys()]);
     const current = await this.signatures.read(rows);
-    const grown: SignatureRecord[] = [];
+    const grown: (SignatureRecord & { changed: boolean })[] = [];
     rows.forEach((row, i) => {
       const signature = current.copy(i);
       if (signature === undefined) return;
+      const before = Uint8Array.from(signature);
       for (const line of byTrace.get(row.traceId)!) addLine(signature, line);
-      grown.push({ row, signature });
+      grown.push({ row, signature, changed: !before.every((byte, k) => byte === signature[k]) });
     });
     return grown;
   }
