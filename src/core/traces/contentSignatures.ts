@@ -128,35 +128,63 @@ export class SignatureBatch {
 /** Reads the records of the rows, those close together in one read. */
 async function readRecords(handle: FileHandle | undefined, rows: readonly TraceRow[]): Promise<SignatureBatch> {
   const offsets = new Int32Array(rows.length).fill(-1);
-  const order = [...rows.keys()].filter((i) => isIndexable(rows[i].rowid)).sort((a, b) => rows[a].rowid - rows[b].rowid);
-  // Runs of records read at once: [first index in order, end index, rowid of the first, where in the buffer].
-  const runs: [number, number, number, number][] = [];
-  let size = 0;
-  for (let start = 0; start < order.length; ) {
-    let end = start + 1;
-    while (end < order.length && rows[order[end]].rowid - rows[order[end - 1]].rowid <= largestGap) end++;
-    const first = rows[order[start]].rowid;
-    runs.push([start, end, first, size]);
-    size += (rows[order[end - 1]].rowid - first + 1) * recordBytes;
-    start = end;
-  }
-  const bytes = Buffer.allocUnsafe(size);
+  const runs = recordRuns(rows);
+  const last = runs[runs.length - 1];
+  const bytes = Buffer.allocUnsafe(last === undefined ? 0 : last.at + (last.lastRowid - last.firstRowid + 1) * recordBytes);
   if (handle === undefined) return new SignatureBatch(bytes, offsets);
   try {
-    for (const [start, end, first, at] of runs) {
-      const length = (rows[order[end - 1]].rowid - first + 1) * recordBytes;
-      const { bytesRead } = await handle.read(bytes, at, length, first * recordBytes);
-      for (let k = start; k < end; k++) {
-        const i = order[k];
-        const offset = (rows[i].rowid - first) * recordBytes;
-        if (offset + recordBytes > bytesRead) break;
-        if (isOwnRecord(bytes, at + offset, rows[i].traceId)) offsets[i] = at + offset + hashBytes;
+    for (const { firstRowid, lastRowid, at, members } of runs) {
+      const { bytesRead } = await handle.read(bytes, at, (lastRowid - firstRowid + 1) * recordBytes, firstRowid * recordBytes);
+      for (const i of members) {
+        const offset = (rows[i].rowid - firstRowid) * recordBytes;
+        if (offset + recordBytes <= bytesRead && isOwnRecord(bytes, at + offset, rows[i].traceId)) offsets[i] = at + offset + hashBytes;
       }
     }
   } catch {
     // Read what it could; the rest are read from their files.
   }
   return new SignatureBatch(bytes, offsets);
+}
+
+/** A range of records read at once, where it goes in the batch's buffer, and the rows whose records it holds. */
+interface RecordRun {
+  readonly firstRowid: number;
+  readonly lastRowid: number;
+  readonly at: number;
+  readonly members: number[];
+}
+
+/**
+ * The ranges of records to read for the rows. A batch of candidates walked in order mostly holds
+ * rowids close together (traces are inserted about in the order they start): when its whole range
+ * is at most a few times its size, it is one read, with no sort; otherwise runs of nearby rowids.
+ */
+function recordRuns(rows: readonly TraceRow[]): RecordRun[] {
+  let low = Infinity;
+  let high = -Infinity;
+  const members: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const { rowid } = rows[i];
+    if (!isIndexable(rowid)) continue;
+    members.push(i);
+    low = Math.min(low, rowid);
+    high = Math.max(high, rowid);
+  }
+  if (members.length === 0) return [];
+  if (high - low + 1 <= members.length * 4) return [{ firstRowid: low, lastRowid: high, at: 0, members }];
+  members.sort((a, b) => rows[a].rowid - rows[b].rowid);
+  const runs: RecordRun[] = [];
+  let at = 0;
+  for (let start = 0; start < members.length; ) {
+    let end = start + 1;
+    while (end < members.length && rows[members[end]].rowid - rows[members[end - 1]].rowid <= largestGap) end++;
+    const firstRowid = rows[members[start]].rowid;
+    const lastRowid = rows[members[end - 1]].rowid;
+    runs.push({ firstRowid, lastRowid, at, members: members.slice(start, end) });
+    at += (lastRowid - firstRowid + 1) * recordBytes;
+    start = end;
+  }
+  return runs;
 }
 
 function isIndexable(rowid: number): boolean {

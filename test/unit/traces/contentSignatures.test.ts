@@ -11,11 +11,11 @@ import { after, before, describe, test } from 'node:test';
 import { likeMatcher } from '../../../src/core/search/likeMatcher';
 import { Database } from '../../../src/core/store/database';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
-import { contentSignaturesFile } from '../../../src/core/traces/contentSignatures';
+import { ContentSignatures, contentSignaturesFile } from '../../../src/core/traces/contentSignatures';
 import { SpanFiles } from '../../../src/core/traces/spanFiles';
 import type { SpanJson } from '../../../src/core/traces/spanJson';
 import { TraceStore } from '../../../src/core/traces/traceStore';
-import { patternBits } from '../../../src/core/traces/trigramSignature';
+import { patternBits, signatureOf } from '../../../src/core/traces/trigramSignature';
 import { span, traceInfo } from './traceFixtures';
 
 /** SpanFiles counting the span files a search opens (each read asks for the file's path once). */
@@ -187,6 +187,30 @@ describe('content signatures', () => {
     } finally {
       localDb.close();
       rmSync(local, { recursive: true, force: true });
+    }
+  });
+
+  test('records are read back by rowid, near or far apart, and speak only for their own trace', async () => {
+    const signatures = new ContentSignatures(mkdtempSync(path.join(os.tmpdir(), 'runlens-content-signatures-rows-')));
+    try {
+      const rowids = [5, 1000, 3, 50_000, 7, 6];
+      await signatures.write(
+        rowids.map((rowid) => ({ row: { rowid, traceId: traceIdOf(rowid) }, signature: signatureOf([`line of ${rowid}`]) })),
+        false,
+      );
+      // Far apart (read in runs), near (one read), another trace's record, a hole, past the end.
+      const asked = [50_000, 3, 7, 1000, 5, 6, 4, 60_000].map((rowid) => ({ rowid, traceId: traceIdOf(rowid) }));
+      asked.push({ rowid: 5, traceId: traceIdOf(99) });
+      const batch = await signatures.read(asked);
+      assert.deepEqual(
+        asked.map((_, i) => batch.isOwn(i)),
+        [true, true, true, true, true, true, false, false, false],
+      );
+      assert.deepEqual(batch.copy(1), signatureOf(['line of 3']));
+      const near = await signatures.read([6, 5, 7, 3].map((rowid) => ({ rowid, traceId: traceIdOf(rowid) })));
+      assert.deepEqual([0, 1, 2, 3].map((i) => near.copy(i)), [6, 5, 7, 3].map((rowid) => signatureOf([`line of ${rowid}`])));
+    } finally {
+      rmSync(path.dirname(signatures.file), { recursive: true, force: true });
     }
   });
 
