@@ -160,6 +160,9 @@ describe('content signatures', () => {
         await store.logSpans(experiment, [span({ traceId, name: 'agent', startMs: 1000 + i, durationMs: 1, inputs: { string_value: question } })]);
         store.startTrace(traceInfo(traceId, experiment, 1000 + i, 1));
       }
+      // Ingestion signed every trace: the build, which waits for the last flush (a new trace's record
+      // is written just after its reply), finds none to sign.
+      assert.equal(await store.buildContentSignatures(), 0);
       const search = async (filter: string) => {
         files.reads = 0;
         const { items } = await store.search({ experimentIds: [experiment], filter });
