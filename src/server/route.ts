@@ -34,6 +34,8 @@ export interface RequestContext {
   readonly traces: TraceStore;
   /** The cap on a request body in bytes, for raw routes that read their own (OTLP). */
   readonly maxBodyBytes: number;
+  /** The server's log (stderr unless the owner gave one): for what a reply cannot say. */
+  readonly log: (message: string) => void;
   /** The parsed JSON body for POST/PATCH/DELETE, `{}` when there is none. */
   readonly body: Record<string, unknown>;
   readonly query: URLSearchParams;

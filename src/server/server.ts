@@ -125,6 +125,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         artifacts: options.artifacts,
         traces: options.traces,
         maxBodyBytes: maxJsonBytes,
+        log,
         query: new URLSearchParams(search),
         headers: req.headers,
         pathParams,

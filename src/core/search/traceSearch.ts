@@ -235,20 +235,25 @@ const orderableAttributes: Readonly<Record<string, OrderableAttribute>> = {
 
 const traceSearchEntity = (countRows: CountReader | undefined): SearchEntity<TraceSearchRequest> => ({
   table: 'traces',
-  keyColumns: 'traces.trace_id',
+  // The rowid addresses the trace's content signature (core/traces/contentSignatures.ts), which a
+  // span content search reads for each candidate; every index holds it, so no plan changes.
+  keyColumns: 'traces.trace_id, traces.rowid',
   limits: traceSearchLimits,
   fieldExample,
   catalog: traceCatalog(countRows),
   scope: (request) => [experimentCondition('traces.experiment_id', request.experimentIds, 'locations')],
   // No default clauses: the tie-breakers below are the default order ('timestamp_ms DESC' completes faults' "such as").
   order: orderByClauses({ fieldExample: 'timestamp_ms DESC', term: attributeOrder(orderableAttributes), refuseDuplicates: false }),
-  tieBreakers: [columnTerm('timestamp_ms', 'traces.request_time', false), columnTerm('request_id', 'traces.trace_id', true)],
+  // A trace id is never NULL (every write checks it), so its tie-breaker needs no NULLS LAST, which
+  // made SQLite sort each batch in a temporary B-tree instead of reading traces_by_experiment in
+  // order (2.8 ms a batch of 2,000 rather than 0.9: a content search walks 50 of them).
+  tieBreakers: [columnTerm('timestamp_ms', 'traces.request_time', false), { id: 'request_id', joins: [], keys: [fragment('traces.trace_id ASC')] }],
   // MLflow's server hands out a token whenever a page is full, even when nothing follows.
   tokenWhenFull: true,
 });
 
 /**
- * Compiles a trace search to one parameterized statement selecting `trace_id` from `traces`, in
+ * Compiles a trace search to one parameterized statement selecting `trace_id, rowid` from `traces`, in
  * order (newest first by default, then by id, as MLflow's tie-breakers), one page plus one row.
  * Throws a 400 MlflowError on a bad filter, order or page token. `countRows` reads the database the
  * statement will run on (span attribute filters count their matches to choose their plan).
@@ -261,7 +266,7 @@ export function compileTraceSearch(request: TraceSearchRequest, countRows: Count
   // Newest first (then by id): the walk resumes after its last candidate by that key, not by an
   // OFFSET that rereads every row before it (112 ms at 98,000 traces, a stall of the loop).
   const candidatesAfter = (cursor: TraceCursor): SqlFragment => {
-    const after = fragment('(traces.request_time < ? OR (traces.request_time = ? AND traces.trace_id > ?))', [cursor.requestTime, cursor.requestTime, cursor.traceId]);
+    const after = fragment('traces.request_time <= ? AND (traces.request_time < ? OR traces.trace_id > ?)', [cursor.requestTime, cursor.requestTime, cursor.traceId]);
     const walk: SearchEntity<TraceSearchRequest> = { ...entity, scope: (scoped) => [...entity.scope!(scoped), after] };
     return compileSearch(walk, { ...request, pageToken: undefined }).select;
   };

@@ -79,6 +79,7 @@ export class WorkspaceStore {
         // In the background: a store with many traces opens as fast as ever. Traces it has not
         // reached when the store closes (or a span file it cannot read) stay pending for the next open.
         store.traces.indexPendingSpanAttributes().catch(() => undefined);
+        store.traces.buildContentSignatures().catch(() => undefined);
         return store;
       } catch (error) {
         db.close();

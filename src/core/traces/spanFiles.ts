@@ -15,16 +15,23 @@ export class SpanFiles {
 
   constructor(readonly dir: string) {}
 
-  async append(traceId: string, spans: readonly SpanJson[]): Promise<void> {
-    if (spans.length === 0) return;
+  /**
+   * Appends span lines (spanLine's) to the trace's file, flushed before it resolves. Says whether
+   * the file was new or empty before them: then the lines are the whole file, which is what a
+   * new content signature may be built from (contentSignatures.ts).
+   */
+  async append(traceId: string, lines: readonly string[]): Promise<{ readonly wasEmpty: boolean }> {
+    if (lines.length === 0) return { wasEmpty: false };
     if (!this.madeDir) {
       mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       this.madeDir = true;
     }
     const handle = await open(this.pathOf(traceId), 'a', 0o600);
     try {
-      await handle.write(spans.map((span) => JSON.stringify(span) + '\n').join(''));
+      const { size } = await handle.stat();
+      await handle.write(lines.map((line) => line + '\n').join(''));
       await handle.datasync();
+      return { wasEmpty: size === 0 };
     } finally {
       await handle.close();
     }
@@ -61,6 +68,11 @@ export class SpanFiles {
     if (!isSafeTraceId(traceId)) throw invalidParameter(`Invalid trace id '${traceId}'.`);
     return path.join(this.dir, `${traceId}.jsonl`);
   }
+}
+
+/** A span's line in its trace's file: its JSON, which `span.content` patterns match as it is. */
+export function spanLine(span: SpanJson): string {
+  return JSON.stringify(span);
 }
 
 /** Trace ids name files: letters, digits, `-` and `_` only (MLflow's are `tr-<hex>` or 32 hex). */

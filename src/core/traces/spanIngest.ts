@@ -1,9 +1,13 @@
 import { notFound } from '../errors';
 import type { Database } from '../store/database';
+import type { Reader } from '../store/databaseApi';
 import { findExperiment } from '../store/tracking/lookups';
-import type { SpanFiles } from './spanFiles';
+import { chunks, placeholders } from '../store/tracking/sqlHelpers';
+import type { ContentSignatures, SignatureRecord, TraceRow } from './contentSignatures';
+import { spanLine, type SpanFiles } from './spanFiles';
 import type { IngestedSpan } from './spanAttributes';
 import type { SpanJson } from './spanJson';
+import { addLine, signatureOf } from './trigramSignature';
 import { logSpanOutlines } from './traceWrites';
 
 /** One OTLP request's spans, waiting for the flush that makes them durable. */
@@ -22,15 +26,33 @@ interface Pending {
  * which appends all their spans (one write and one flush per trace file, the files in parallel),
  * then records all their outlines in one database write (one journal flush). Each request is
  * answered once its spans are durable; payloads are on disk before their outlines are written.
+ *
+ * It keeps the traces' content signatures (contentSignatures.ts) a superset of their files: a
+ * trace whose record is its own gets the new lines' bits, flushed, before they are appended; a
+ * trace whose file was empty gets a new record of the lines once its outlines (and so its rowid)
+ * are written; any other trace's record is left for the background build (signatureBuild.ts).
  */
 export class SpanIngest {
   private pending: Pending[] = [];
   private flushing = false;
+  /** The flushes and the signature build's slices, one at a time (`exclusive`). */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
     private readonly spanFiles: SpanFiles,
+    private readonly signatures: ContentSignatures,
   ) {}
+
+  /**
+   * Runs `task` between flushes: no span line is appended meanwhile, so a signature built from a
+   * file stays that file's whole content until the task writes it.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.turn.then(task);
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
 
   /** Resolves once the spans are durable; callers validate first, so a failure here is the disk's or the store's. */
   add(experimentId: string, spans: readonly SpanJson[], outlines: readonly IngestedSpan[]): Promise<void> {
@@ -46,7 +68,7 @@ export class SpanIngest {
       while (this.pending.length > 0) {
         const batch = this.pending.splice(0);
         // Whatever fails unforeseen, no request is left waiting (a settled one ignores this).
-        await this.flush(batch).catch((error: unknown) => batch.forEach((request) => request.reject(error)));
+        await this.exclusive(() => this.flush(batch)).catch((error: unknown) => batch.forEach((request) => request.reject(error)));
       }
     } finally {
       this.flushing = false;
@@ -56,7 +78,7 @@ export class SpanIngest {
   private async flush(requests: readonly Pending[]): Promise<void> {
     const batch = this.withKnownExperiments(requests);
     if (batch.length === 0) return;
-    const failedTraces = await this.appendPayloads(batch);
+    const { failed: failedTraces, unsigned } = await this.appendPayloads(batch);
     const written: Pending[] = [];
     for (const request of batch) {
       const failure = request.outlines.map((outline) => failedTraces.get(outline.traceId)).find((error) => error !== undefined);
@@ -77,6 +99,7 @@ export class SpanIngest {
       if (failures.has(request)) request.reject(failures.get(request));
       else request.resolve();
     }
+    await this.signNewTraces(unsigned);
   }
 
   /**
@@ -119,24 +142,81 @@ export class SpanIngest {
     return failures;
   }
 
-  /** Appends the batch's spans, one append per trace; returns the traces whose append failed, with why. */
-  private async appendPayloads(batch: readonly Pending[]): Promise<Map<string, unknown>> {
-    const byTrace = new Map<string, SpanJson[]>();
+  /**
+   * Appends the batch's spans, one append per trace, each after its signature has the lines' bits
+   * (when its record is its own). Returns the traces whose append failed, with why, and the lines
+   * of those appended to an empty file without such a record, to sign once they have a rowid.
+   */
+  private async appendPayloads(batch: readonly Pending[]): Promise<{ failed: Map<string, unknown>; unsigned: Map<string, string[]> }> {
+    const byTrace = new Map<string, string[]>();
     for (const request of batch) {
       request.outlines.forEach((outline, i) => {
+        const line = spanLine(request.spans[i]);
         const list = byTrace.get(outline.traceId);
-        if (list) list.push(request.spans[i]);
-        else byTrace.set(outline.traceId, [request.spans[i]]);
+        if (list) list.push(line);
+        else byTrace.set(outline.traceId, [line]);
       });
     }
     const failed = new Map<string, unknown>();
+    const grown = await this.grownSignatures(byTrace);
+    const changed = grown.filter((record) => record.changed);
+    try {
+      await this.signatures.write(changed, true);
+    } catch (error) {
+      // Bits that may not be on disk: their lines must not be, either (the record would deny them).
+      for (const { row } of changed) failed.set(row.traceId, error);
+    }
+    const signed = new Set(grown.map(({ row }) => row.traceId));
+    const unsigned = new Map<string, string[]>();
     await Promise.all(
-      [...byTrace].map(([traceId, spans]) =>
-        this.spanFiles.append(traceId, spans).catch((error: unknown) => {
+      [...byTrace].map(async ([traceId, lines]) => {
+        if (failed.has(traceId)) return;
+        try {
+          const { wasEmpty } = await this.spanFiles.append(traceId, lines);
+          if (wasEmpty && !signed.has(traceId)) unsigned.set(traceId, lines);
+        } catch (error) {
           failed.set(traceId, error);
-        }),
-      ),
+        }
+      }),
     );
-    return failed;
+    return { failed, unsigned };
   }
+
+  /**
+   * The traces whose records are their own, each with the lines' bits added and whether that
+   * changed it (a record that already has every bit needs no write, and no flush).
+   */
+  private async grownSignatures(byTrace: ReadonlyMap<string, readonly string[]>): Promise<(SignatureRecord & { readonly changed: boolean })[]> {
+    const rows = rowsOf(this.db, [...byTrace.keys()]);
+    const current = await this.signatures.read(rows);
+    const grown: (SignatureRecord & { changed: boolean })[] = [];
+    rows.forEach((row, i) => {
+      const signature = current.copy(i);
+      if (signature === undefined) return;
+      const before = Uint8Array.from(signature);
+      for (const line of byTrace.get(row.traceId)!) addLine(signature, line);
+      grown.push({ row, signature, changed: !before.every((byte, k) => byte === signature[k]) });
+    });
+    return grown;
+  }
+
+  /**
+   * Records the signatures of traces whose files held nothing before this flush, now that their
+   * outlines gave them rowids. Not flushed: a record lost in a crash only makes searches read the file.
+   */
+  private async signNewTraces(unsigned: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    if (unsigned.size === 0) return;
+    const records = rowsOf(this.db, [...unsigned.keys()]).map((row) => ({ row, signature: signatureOf(unsigned.get(row.traceId)!) }));
+    // A derived index: a record not written is a trace read in full by content searches.
+    await this.signatures.write(records, false).catch(() => undefined);
+  }
+}
+
+/** The traces' rows (those that have one). */
+function rowsOf(db: Reader, traceIds: readonly string[]): TraceRow[] {
+  return chunks(traceIds).flatMap((part) =>
+    db
+      .values(`SELECT rowid, trace_id FROM traces WHERE trace_id IN (${placeholders(part.length)})`, part)
+      .map(([rowid, traceId]) => ({ rowid: rowid as number, traceId: traceId as string })),
+  );
 }

@@ -5,7 +5,9 @@ import { compileTraceSearch, type TraceSearchRequest } from '../search/traceSear
 import type { Database } from '../store/database';
 import { executeSearch, firstColumn, type SearchRows } from '../store/executeSearch';
 import { searchSpanContent, type SkippedTrace } from './contentSearch';
+import { ContentSignatures } from './contentSignatures';
 import { createAssessment, deleteAssessment, getAssessment, updateAssessment } from './assessments';
+import { buildMissingSignatures } from './signatureBuild';
 import type { SpanFiles } from './spanFiles';
 import { SpanIngest } from './spanIngest';
 import { ingestedSpanOf } from './spanAttributes';
@@ -52,13 +54,16 @@ export interface TraceWithSpans {
  */
 export class TraceStore {
   private readonly ingest: SpanIngest;
+  private readonly signatures: ContentSignatures;
   private attributeIndexing: Promise<number> | undefined;
+  private signatureBuild: Promise<number> | undefined;
 
   constructor(
     readonly db: Database,
     private readonly spanFiles: SpanFiles,
   ) {
-    this.ingest = new SpanIngest(db, spanFiles);
+    this.signatures = new ContentSignatures(spanFiles.dir);
+    this.ingest = new SpanIngest(db, spanFiles, this.signatures);
   }
 
   startTrace(input: StartTraceInput): TraceInfo {
@@ -108,6 +113,24 @@ export class TraceStore {
       );
       indexed += traceIds.length;
     }
+  }
+
+  /**
+   * Records the content signatures of traces that have none of their own (stored before
+   * signatures existed, or left without one by a crash), in slices between span flushes
+   * (signatureBuild.ts). WorkspaceStore.open starts it; until it reaches a trace, content searches
+   * read that trace's file. Resolves with how many traces it signed; calls meanwhile share the run.
+   */
+  buildContentSignatures(): Promise<number> {
+    this.signatureBuild ??= buildMissingSignatures({
+      db: this.db,
+      spanFiles: this.spanFiles,
+      signatures: this.signatures,
+      exclusive: (task) => this.ingest.exclusive(task),
+    }).finally(() => {
+      this.signatureBuild = undefined;
+    });
+    return this.signatureBuild;
   }
 
   getTraceInfo(traceId: string): TraceInfo {
@@ -265,7 +288,7 @@ export class TraceStore {
     const countRows = (statement: SqlFragment): number => this.db.values(statement.sql, statement.params)[0][0] as number;
     const search = compileTraceSearch(request, countRows);
     if (search.contentTests.length === 0) return executeSearch(this.db, search.query, searchedTraceIds);
-    const page = await searchSpanContent(this.db, this.spanFiles, search);
+    const page = await searchSpanContent(this.db, this.spanFiles, this.signatures, search);
     return page.skipped.length === 0 ? { items: page.items, ...tokenOf(page) } : { items: page.items, ...tokenOf(page), skipped: page.skipped };
   }
 }

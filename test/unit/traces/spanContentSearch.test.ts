@@ -96,7 +96,7 @@ describe('span.content and text', () => {
   test('a span sent again is matched as last sent', async () => {
     const traceId = ids.child;
     const [first] = await spanFiles.read(traceId);
-    await spanFiles.append(traceId, [{ ...first, name: 'renamed_root' }]);
+    await traces.logSpans(experimentId, [{ ...first, name: 'renamed_root' }]);
     assert.deepEqual(await found("span.content LIKE '%renamed_root%'"), ['child']);
     const stale = (await spanFiles.read(traceId)).find((s) => s.span_id !== first.span_id)!;
     assert.ok(stale);

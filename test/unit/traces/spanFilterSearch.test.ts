@@ -12,7 +12,7 @@ import { describe, test } from 'node:test';
 import { Database } from '../../../src/core/store/database';
 import { migrations } from '../../../src/core/store/schema';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
-import { SpanFiles } from '../../../src/core/traces/spanFiles';
+import { SpanFiles, spanLine } from '../../../src/core/traces/spanFiles';
 import { outlineOf } from '../../../src/core/traces/spanJson';
 import { startServer } from '../../../src/server/server';
 import { HttpClient } from '../server/support/httpClient';
@@ -166,7 +166,7 @@ describe('span filters in traces/search', () => {
     const traceIds = ['tr-' + 'a'.repeat(32), 'tr-' + 'b'.repeat(32)];
     for (const [i, traceId] of traceIds.entries()) {
       const stored = span({ traceId, name: 'llm_call', startMs: 1000 + i, durationMs: 5, type: 'LLM', functionName: i === 0 ? 'answer' : 'summarize' });
-      await spanFiles.append(traceId, [stored]);
+      await spanFiles.append(traceId, [spanLine(stored)]);
       const outline = outlineOf(stored);
       old.write((tx) => {
         tx.run(`INSERT INTO traces (trace_id, experiment_id, request_time, execution_ms, state, info_logged) VALUES (?, 0, ?, 5, 'OK', 1)`, [traceId, 1000 + i]);

@@ -59,11 +59,17 @@ export function seedSpanFiles(dir: string, count = workloadTraceCount): void {
   }
 }
 
-/** Span content shapes, over seedSpanFiles's files: one reads every file, one fills its page from the newest. */
+/**
+ * Span content shapes, over seedSpanFiles's files: a rare word (every trace examined, the content
+ * signatures ruling out all but one), a word one trace in 20 has (a page filled from the newest),
+ * and a pattern without a literal run of three characters, which signatures cannot help.
+ */
 export const spanContentShapes: readonly SearchShape[] = [
   { what: "span.content LIKE '%rare-model%'", request: { filter: "span.content LIKE '%rare-model%'" }, finds: 'the rare trace' },
+  { what: "span.content ILIKE '%RARE-MODEL%'", request: { filter: "span.content ILIKE '%RARE-MODEL%'" }, finds: 'the rare trace' },
   { what: "span.content LIKE '%\"model_7\"%'", request: { filter: "span.content LIKE '%\"model_7\"%'" }, finds: 'a full page' },
   { what: "text ILIKE '%MODEL_7\"%'", request: { filter: "text ILIKE '%MODEL_7\"%'" }, finds: 'a full page' },
+  { what: "span.content LIKE '%l_7\"%' (no literal run of 3: every candidate's file read)", request: { filter: "span.content LIKE '%l_7\"%'" }, finds: 'a full page' },
 ];
 
 /** A filter shape and what it finds in the workload: the 100 newest traces, a full page of 100, or only the rare trace. */

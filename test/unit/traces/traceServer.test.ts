@@ -3,7 +3,7 @@
 // that a store reopened by another process serves, and a store made before traces existed.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, test } from 'node:test';
@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { Database } from '../../../src/core/store/database';
 import { migrations } from '../../../src/core/store/schema';
 import { WorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { contentSignaturesFile } from '../../../src/core/traces/contentSignatures';
 import { startServer } from '../../../src/server/server';
 import { HttpClient } from '../server/support/httpClient';
 import { startTestServer } from '../server/support/testServer';
@@ -117,6 +118,14 @@ describe('trace routes', () => {
     assert.equal(refused.status, 400);
     assert.equal(refused.json<{ error_code: string }>().error_code, 'INVALID_PARAMETER_VALUE');
     assert.match(refused.json<{ message: string }>().message, /^Invalid filter at column 18: span\.content searches the span files after the rest of the filter/);
+
+    // A span file that cannot be read leaves its trace out of the page, and the server's log says so, once a search.
+    const weatherFile = path.join(server.dir, 'traces', `tr-${named.weather_lookup}.jsonl`);
+    rmSync(weatherFile);
+    mkdirSync(weatherFile);
+    assert.deepEqual(await v3("span.content LIKE '%lookup%'"), [`tr-${named.refund_lookup}`]);
+    assert.equal(server.logged.length, 1);
+    assert.match(server.logged[0], new RegExp(`left out 1 trace whose span files could not be searched \\(tr-${named.weather_lookup}: its span file could not be read \\(EISDIR\\)\\)`));
   });
 
   test('bad OTLP requests are 4xx the exporter does not retry, and nothing is kept', async (t) => {
@@ -163,7 +172,9 @@ describe('trace routes', () => {
       await server.close();
       // Killed rather than closed: no checkpoint; the journal and the span file carry it.
     }
-    assert.deepEqual(readdirSync(path.join(dir, 'traces')), [`tr-${traceHex}.jsonl`]);
+    // The span file; beside it, the content signatures that index the span files
+    // (core/traces/contentSignatures.ts), whose record of a new trace is written after the reply.
+    assert.deepEqual(readdirSync(path.join(dir, 'traces')).filter((name) => name !== contentSignaturesFile), [`tr-${traceHex}.jsonl`]);
     rmSync(path.join(dir, 'owner.json'), { force: true });
     const reopened = await WorkspaceStore.open(dir, { idleCheckpointMs: 0 });
     try {

@@ -1,6 +1,7 @@
 import { invalidParameter } from '../../../core/errors';
+import type { TracePage } from '../../../core/traces/traceStore';
 import { traceStatusesV2 } from '../../../core/traces/traceV2';
-import type { Route } from '../../route';
+import type { RequestContext, Route } from '../../route';
 import { pageReply } from '../pageReply';
 import { RequestFields } from '../tracking/requestFields';
 import { enumField, experimentOfLocation, field, startTraceInput } from './traceRequest';
@@ -57,6 +58,7 @@ export const traceInfoRoutes: readonly Route[] = [
         experimentIds,
         ...searchPageFields(fields),
       });
+      logSkipped(context, page);
       return pageReply('traces', page.items, page.nextPageToken);
     },
   },
@@ -104,6 +106,7 @@ export const traceInfoRoutes: readonly Route[] = [
         experimentIds: fields.strings('experiment_ids', 'experiment_ids', true),
         ...searchPageFields(fields),
       });
+      logSkipped(context, page);
       return pageReply('traces', page.items, page.nextPageToken);
     },
   },
@@ -113,3 +116,16 @@ export const traceInfoRoutes: readonly Route[] = [
     handler: ({ traces, pathParams }) => ({ trace_info: traces.getTraceInfoV2(pathParams.requestId) }),
   },
 ];
+
+/**
+ * A `span.content`/`text` search leaves out traces whose span files it could not read; MLflow's
+ * reply has no place to say so, so the server's log does, once per search.
+ */
+function logSkipped(context: RequestContext, page: TracePage<unknown>): void {
+  const skipped = page.skipped ?? [];
+  if (skipped.length === 0) return;
+  const [first] = skipped;
+  context.log(
+    `runlens server: a trace search left out ${skipped.length} trace${skipped.length === 1 ? '' : 's'} whose span files could not be searched (${first.traceId}: ${first.reason}${skipped.length > 1 ? ', ...' : ''})`,
+  );
+}
