@@ -11,6 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { likeMatcher } from '../../../src/core/search/likeMatcher';
 import { Database } from '../../../src/core/store/database';
 import { TrackingStore } from '../../../src/core/store/trackingStore';
+import { seededRandom } from '../../../src/core/sweeps/sweepSpec';
 import { ContentSignatures, contentSignaturesFile } from '../../../src/core/traces/contentSignatures';
 import { SpanFiles } from '../../../src/core/traces/spanFiles';
 import type { SpanJson } from '../../../src/core/traces/spanJson';
@@ -25,18 +26,6 @@ class CountingSpanFiles extends SpanFiles {
     this.reads++;
     return super.pathOf(traceId);
   }
-}
-
-/** A small deterministic random source (mulberry32), so a failure can be replayed. */
-function randomSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const words = ['refund', 'Invoice', 'parcel', 'REFUND', 'delivery', 'coupon', 'Ünïcode', 'emoji 🚀', 'order#42', 'late'];
@@ -96,7 +85,7 @@ describe('content signatures', () => {
   }
 
   test('randomised against a brute-force scan: sends, spans sent again, torn lines, deletes, ids made again, a store made before signatures', async () => {
-    const random = randomSource(16);
+    const random = seededRandom(16);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const sent = new Map<string, SpanJson[]>();
     let clock = 1_700_000_000_000;
