@@ -15,6 +15,12 @@ const offeredKey = 'runlens.importOffered';
 
 /** The offer waits until the window has settled: it is never part of activation. */
 const offerDelayMs = 3000;
+/**
+ * How often the folder is looked at again while no offer was made: VS Code's watcher can miss the
+ * new folder (it shuts a watcher down for good when a watched path is deleted, and drops events
+ * under load), and two stats are cheap.
+ */
+const offerRecheckMs = 15_000;
 
 /** What makes a workspace hold MLflow data (mlflowSource.ts): an mlflow.db, or an experiment's meta.yaml in mlruns/. */
 const mlflowDataGlob = '{mlflow.db,mlruns/*/meta.yaml}';
@@ -63,6 +69,11 @@ export class ImportFeature extends Disposable {
     if (folder && !workspaceState.get<boolean>(offeredKey)) {
       const watcher = this.register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, mlflowDataGlob), false, true, true));
       this.register(watcher.onDidCreate(() => void this.offerImport()));
+      const recheck = setInterval(() => {
+        if (this.workspaceState.get<boolean>(offeredKey)) clearInterval(recheck);
+        else void this.offerImport();
+      }, offerRecheckMs);
+      this.register({ dispose: () => clearInterval(recheck) });
     }
   }
 
