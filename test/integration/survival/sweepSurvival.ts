@@ -27,7 +27,7 @@ import runlens
 with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "sweep-ran.txt"), "a") as ran:
     ran.write(sys.argv[2] + "\\n")
 with runlens.start_run():
-    time.sleep(4)
+    time.sleep(8)
     runlens.log_metric("score", float(sys.argv[2]))
 `;
 
@@ -40,7 +40,11 @@ function pointsThatRan(): string[] {
   return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((line) => line) : [];
 }
 
-/** Starts a sweep of four ~4 s points, one at a time; resolves with it. */
+/**
+ * Starts a sweep of four ~8 s points, one at a time; resolves with it. Long enough that the reload
+ * lands while the point seen running still runs: with 4 s, on a busy machine, the point had
+ * sometimes ended by the time the test saw it running and recorded the moment it left.
+ */
 export async function startSweep(): Promise<SweepStarted> {
   const script = writeFile(path.join(workspaceDir(), 'sweep_survivor.py'), sweepScript);
   const spec = { parameters: { value: values }, concurrency: 1 };
