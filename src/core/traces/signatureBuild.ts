@@ -46,8 +46,14 @@ export async function buildMissingSignatures(parts: SignatureBuildParts): Promis
   return signed;
 }
 
-/** Signs the traces from their whole files; a file that cannot be read leaves its trace unsigned. */
-async function signSlice({ spanFiles, signatures }: SignatureBuildParts, rows: readonly TraceRow[]): Promise<number> {
+/**
+ * Signs the traces from their whole files; a file that cannot be read leaves its trace unsigned.
+ * Looks at the records again first: the scan ran outside the slice, and a flush that ended since
+ * may have signed a new trace (its record is written just after its request is answered).
+ */
+async function signSlice({ spanFiles, signatures }: SignatureBuildParts, candidates: readonly TraceRow[]): Promise<number> {
+  const current = await signatures.read(candidates);
+  const rows = candidates.filter((_, i) => !current.isOwn(i));
   const records = await Promise.all(
     rows.map(async (row): Promise<SignatureRecord | undefined> => {
       try {
