@@ -3,7 +3,7 @@ import type { SqlJsStatic } from 'sql.js';
 import { ensureCheckpointTable, readCheckpointSeq, writeCheckpointSeq } from './checkpointMark';
 import { loadImage } from './databaseImage';
 import { writeFileDurably } from './fileSync';
-import { scanJournal } from './journal';
+import { scanJournal } from './journalScan';
 import { isSeriesOp } from './series/seriesJournal';
 import { StatementCache } from './statementCache';
 import { storeFiles } from './storeFiles';

@@ -4,7 +4,7 @@ import type { Database as SqlJsDatabase, SqlJsStatic } from 'sql.js';
 import { ensureCheckpointTable, readCheckpointSeq } from './checkpointMark';
 import { openSqlJsDatabase } from './connection';
 import { loadImage, removeStaleImageTemp } from './databaseImage';
-import { type JournalScan, scanJournal, setDamageAside } from './journal';
+import { type JournalScan, scanJournal, setDamageAside } from './journalScan';
 import { UnknownRecordFormatError } from './journalRecord';
 import type { SeriesFiles } from './series/seriesFiles';
 import { isSeriesOp, SeriesReplay } from './series/seriesJournal';

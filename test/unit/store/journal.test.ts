@@ -4,7 +4,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { describe, it } from 'node:test';
 import { crc32Words, tableCrc32 } from '../../../src/core/store/crc32';
-import { frameHeaderBytes, Journal, type JournalRecord, scanJournal, setDamageAside } from '../../../src/core/store/journal';
+import { Journal } from '../../../src/core/store/journal';
+import { frameHeaderBytes, type JournalRecord, scanJournal, setDamageAside } from '../../../src/core/store/journalScan';
 import { RecordWriter } from '../../../src/core/store/journalRecord';
 import { tempDir } from './storeTestKit';
 
