@@ -93,13 +93,13 @@ export class Checkpoints {
     if (cutting) await cutting;
     const persistence = this.checkpointNeeded();
     if (!persistence) return;
-    // Only a store whose first checkpoint failed has no image yet: a small one, made here.
-    if (!persistence.imageExists) return this.checkpoint();
     // The history files written up to the mark, flushed in the thread pool before the image is
     // installed: once it counts their points and the journal drops the records, they alone hold them.
     const seriesFlushed = this.host.series.syncInBackground();
     let image: Uint8Array | undefined;
-    if (persistence.imageBytes >= persistence.workerImageBytes) this.checkpointsBegun++;
+    // The worker builds from the image on disk: a store without one yet (new, or its first
+    // checkpoint failed) has a small image, exported here.
+    if (persistence.imageExists && persistence.imageBytes >= persistence.workerImageBytes) this.checkpointsBegun++;
     else image = this.exportForCheckpoint(persistence);
     const mark = { journalBytes: persistence.journal.byteLength, throughSeq: persistence.journal.lastSeq };
     const begun = this.checkpointsBegun;
@@ -118,6 +118,7 @@ export class Checkpoints {
       return;
     }
     await written.install();
+    persistence.imageExists = true;
     if (superseded()) return;
     await persistence.journal.dropThrough(mark.journalBytes);
     // A checkpoint that began meanwhile (a close) wrote an image of its own, and its size.

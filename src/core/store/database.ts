@@ -101,8 +101,9 @@ export class Database implements Reader {
     const database = new Database(recovered.db, recovered.statements, persistence, recovered.report, reportBackgroundError, series);
     try {
       applyMigrations(database, migrations);
-      // A new store gets its image at once; a replayed journal is folded in once things are quiet.
-      if (!recovered.imageExists) database.checkpoint();
+      // A new store gets its image before it is handed out, its disk work in the thread pool (its
+      // flushes held the event loop ~100 ms under load); a replayed journal is folded in once things are quiet.
+      if (!recovered.imageExists) await database.checkpointInBackground();
       else if (persistence.journal.byteLength > 0) database.checkpoints.scheduler?.scheduleIdle();
       return database;
     } catch (error) {

@@ -117,6 +117,9 @@ async function writtenImage(dir: string, tempName: string, write: () => Promise<
   return {
     imageBytes,
     install: () => {
+      // On the event loop, in the same step as the caller's check that no checkpoint superseded this
+      // one: a rename in the thread pool could land after a synchronous checkpoint (a close) had
+      // installed its newer image, and put this older one back over it.
       renameSync(temp, path.join(dir, storeFiles.database));
       return fsyncDirectoryInBackground(dir);
     },
