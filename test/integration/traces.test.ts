@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { median } from '../../src/core/traces/functionLocator';
@@ -203,6 +203,27 @@ suite('Traces in VS Code', () => {
         ['manual_root'],
         'the refused filter left the one in use',
       );
+
+      // A span file damaged inside (not just a torn last line): a content filter still lists what
+      // the rest of it matches, and the group says the trace was not fully searched.
+      const damaged = byName('manual_root');
+      const spanFile = path.join(workspaceDir(), '.runlens', 'traces', `${damaged.traceId}.jsonl`);
+      const intact = readFileSync(spanFile);
+      try {
+        writeFileSync(spanFile, Buffer.concat([Buffer.from('{not json\n'), intact]));
+        assert.equal(await vscode.commands.executeCommand(CommandId.FilterTraces, "span.content LIKE '%manual_root%'"), true);
+        const listed = await children(api, group);
+        assert.deepEqual(
+          traceNodes(listed).map((node) => node.trace.traceId),
+          [damaged.traceId],
+        );
+        assert.deepEqual(
+          listed.filter((node): node is MessageNode => node.kind === 'message').map((node) => node.text),
+          [`1 trace not fully searched: its span file holds lines that are not JSON (${damaged.traceId})`],
+        );
+      } finally {
+        writeFileSync(spanFile, intact);
+      }
     } finally {
       await vscode.commands.executeCommand(CommandId.ClearTraceFilter);
     }

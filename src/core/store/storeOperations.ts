@@ -8,6 +8,8 @@ import { readWatchPrints } from '../runs/runChanges';
 import { purgeablePath } from './runArtifactRoot';
 import { ErrorCode, invalidParameter, MlflowError } from '../errors';
 import { experimentsWithRuns, firstLoggedMetric, queryRunPage, type RunsQuery } from '../search/runsQuery';
+import type { SkippedTrace } from '../traces/contentSearch';
+import type { TraceSummary } from '../traces/traceReads';
 import type { TraceStore } from '../traces/traceStore';
 import { invalidValueMessage, missingValueMessage, validateTag } from '../validation';
 import type { ArtifactStore } from './artifactStore';
@@ -31,6 +33,12 @@ export interface StoreParts {
  * One thing the editor asks of a store: `parse` reads its arguments from untrusted JSON (a guest
  * window's request body) and throws MLflow's INVALID_PARAMETER_VALUE on bad input; `run` does it.
  */
+/** A Traces group's listing: its traces, and those a span-content filter had to leave out. */
+export interface TraceSummaryPage {
+  readonly items: TraceSummary[];
+  readonly skipped: readonly SkippedTrace[];
+}
+
 interface StoreOperation<Args, Result> {
   parse(body: Readonly<Record<string, unknown>>): Args;
   run(store: StoreParts, args: Args): Result | Promise<Result>;
@@ -150,7 +158,10 @@ export const storeOperations = {
     },
     (store, scope) => store.traces.countTraces(scope),
   ),
-  /** An experiment's traces, or with `runId` a run's: those made in it or linked to it from any experiment. */
+  /**
+   * An experiment's traces, or with `runId` a run's: those made in it or linked to it from any
+   * experiment; with the traces a span-content filter could not search (their span files unreadable).
+   */
   traceSummaries: operation(
     (body) => ({
       experimentId: stringOf(body, 'experimentId'),
@@ -158,12 +169,15 @@ export const storeOperations = {
       filter: optionalStringOf(body, 'filter') ?? '',
       limit: countOf(body, 'limit'),
     }),
-    async (store, { experimentId, runId, filter, limit }) => {
-      if (runId === undefined) return (await store.traces.searchSummaries({ experimentIds: [experimentId], filter, maxResults: limit })).items;
+    async (store, { experimentId, runId, filter, limit }): Promise<TraceSummaryPage> => {
+      const page = async (experimentIds: string[], scopedFilter: string): Promise<TraceSummaryPage> => {
+        const { items, skipped = [] } = await store.traces.searchSummaries({ experimentIds, filter: scopedFilter, maxResults: limit });
+        return { items, skipped };
+      };
+      if (runId === undefined) return page([experimentId], filter);
       const experimentIds = store.traces.runTraceExperimentIds(runId);
-      if (experimentIds.length === 0) return [];
-      const scoped = [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND ');
-      return (await store.traces.searchSummaries({ experimentIds, filter: scoped, maxResults: limit })).items;
+      if (experimentIds.length === 0) return { items: [], skipped: [] };
+      return page(experimentIds, [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND '));
     },
   ),
   /** The names of the functions that traced spans recorded (`@mlflow.trace`): what the latency lens looks for in a file. */

@@ -1,3 +1,5 @@
+import type { SkippedTrace } from '../../core/traces/contentSearch';
+import type { TraceSummaryPage } from '../../core/store/storeOperations';
 import type { StoreAccess } from '../storeAccess';
 import type { ExperimentNode, RunNode, RunsTreeNode } from '../runs/runsTreeNodes';
 import { TracesNode, type TraceNode } from './traceTreeNodes';
@@ -40,11 +42,15 @@ export class TraceGroups {
 
   /** The group's traces, newest first. A bad filter shows as the error it is. */
   async list(group: TracesNode, access: StoreAccess): Promise<RunsTreeNode[]> {
-    const items = await this.search(group, access);
+    const page = await this.search(group, access);
     const entry = this.shown.get(group.id);
-    if (entry) entry.fingerprint = fingerprintOf(items);
-    if (items.length === 0) return [{ kind: 'message', id: `${group.id}/empty`, parent: group, text: this.filter ? 'No traces match the filter' : 'No traces' }];
-    return items.map((trace) => ({ kind: 'trace', id: `${group.id}/${trace.traceId}`, parent: group, trace }) satisfies TraceNode);
+    if (entry) entry.fingerprint = fingerprintOf(page);
+    const listed: RunsTreeNode[] = page.items.map((trace) => ({ kind: 'trace', id: `${group.id}/${trace.traceId}`, parent: group, trace }) satisfies TraceNode);
+    if (page.items.length === 0) listed.push({ kind: 'message', id: `${group.id}/empty`, parent: group, text: this.filter ? 'No traces match the filter' : 'No traces' });
+    // Said where the result is read: a filter on span content that could not read some span files
+    // may have missed matches in them.
+    if (page.skipped.length > 0) listed.push({ kind: 'message', id: `${group.id}/skipped`, parent: group, text: skippedMessage(page.skipped) });
+    return listed;
   }
 
   shownGroups(): TracesNode[] {
@@ -92,6 +98,12 @@ function countOf(parent: ExperimentNode | RunNode, access: StoreAccess): Promise
   return access.call('countTraces', parent.kind === 'experiment' ? { experimentId: parent.experimentId } : { runId: parent.runId });
 }
 
-function fingerprintOf(items: readonly { traceId: string; state: string; executionMs: number | null; spanCount: number }[]): string {
-  return items.map((t) => `${t.traceId}:${t.state}:${t.executionMs}:${t.spanCount}`).join(',');
+function fingerprintOf({ items, skipped }: TraceSummaryPage): string {
+  return items.map((t) => `${t.traceId}:${t.state}:${t.executionMs}:${t.spanCount}`).join(',') + `/${skipped.length}`;
+}
+
+function skippedMessage(skipped: readonly SkippedTrace[]): string {
+  const [first] = skipped;
+  const traces = skipped.length === 1 ? '1 trace' : `${skipped.length} traces`;
+  return `${traces} not fully searched: ${first.reason} (${first.traceId}${skipped.length > 1 ? ', …' : ''})`;
 }
