@@ -119,8 +119,20 @@ describe('get-history readahead', () => {
     assert.equal(text((await readahead.take(request))?.reply), await fresh(store, request));
   });
 
-  test('pages longer than a readahead holds are not read ahead', async () => {
-    readahead.prepare({ ...request, maxResults: 1_000_000 }, () => assert.fail('not read ahead, so nothing waits for the reply'));
-    assert.equal(await readahead.take({ ...request, maxResults: 1_000_000 }), undefined);
+  test('pages whose reply may be longer than a readahead holds are not read ahead: many points, or a long key', async () => {
+    const notAhead = (): void => assert.fail('not read ahead, so nothing waits for the reply');
+    const many = { ...request, maxResults: 200_000 };
+    readahead.prepare(many, notAhead);
+    assert.equal(await readahead.take(many), undefined);
+    // 250 two-byte characters: ~640 bytes a point, 19 MB for 30,000 points.
+    const longKey = { ...request, key: 'é'.repeat(250), maxResults: 30_000 };
+    store.logBatch(runId, { metrics: points(10).map((point) => ({ ...point, key: longKey.key })) });
+    readahead.prepare(longKey, notAhead);
+    assert.equal(await readahead.take(longKey), undefined);
+    // MLflow's client's page of a short key is read ahead.
+    const clientPage = { ...request, maxResults: 25_000, pageToken: encodeOffsetToken(0) };
+    readahead.prepare(clientPage, afterReply);
+    await readAhead();
+    assert.equal(text((await readahead.take(clientPage))?.reply), await fresh(store, clientPage));
   });
 });

@@ -12,10 +12,12 @@ export interface HistoryPageRequest {
 }
 
 /**
- * Pages longer than this are not read ahead: MLflow's client asks for 25,000 points a page, and a
- * page held in memory is about 80 bytes a point (plus the key's bytes).
+ * Pages whose reply may be longer than this are not read ahead, so that the pages held stay within
+ * `maxPages` times this: MLflow's client asks for 25,000 points a page, ~2-3 MB with a short key.
  */
-export const maxReadaheadPoints = 50_000;
+export const maxReadaheadBytes = 16 * 1024 * 1024;
+/** The most a point takes in the reply besides its key: the fields' names and three numbers of 32 bytes at most. */
+const pointBytesBesidesKey = 9 + 9 + 13 + 8 + 3 * 32;
 /** Pages held (or being written) at once: one per client paging through a history, a few clients. */
 const maxPages = 4;
 /** A page the client has not asked for by then is dropped: it paged no further. */
@@ -50,7 +52,8 @@ export class HistoryReadahead {
    * any page read ahead for the same request.
    */
   prepare(request: HistoryPageRequest, afterReply: (work: () => void) => void): void {
-    if (request.maxResults > maxReadaheadPoints) return;
+    const keyBytes = Buffer.byteLength(JSON.stringify(request.key));
+    if (request.maxResults * (keyBytes + pointBytesBesidesKey) > maxReadaheadBytes) return;
     const id = idOf(request);
     this.drop(id);
     if (this.pages.size >= maxPages) this.drop(this.pages.keys().next().value as string);
