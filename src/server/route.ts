@@ -47,6 +47,11 @@ export interface RequestContext {
   readonly launchId?: string;
   /** The store's launches, when the server was started with them (the VS Code owner does). */
   readonly launches?: LaunchGate;
+  /**
+   * Runs `work` once the reply's last byte has been handed to the connection (or the connection
+   * closed): for work the request leads to but its reply must not wait for, nor be slowed by.
+   */
+  readonly afterReply: (work: () => void) => void;
   /** Set for raw routes only. */
   readonly req?: IncomingMessage;
   readonly res?: ServerResponse;

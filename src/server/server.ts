@@ -129,6 +129,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         query: new URLSearchParams(search),
         headers: req.headers,
         pathParams,
+        afterReply: (work) => afterReply(res, work),
         ...(caller.launchId !== undefined ? { launchId: caller.launchId } : {}),
         ...(options.launches ? { launches: options.launches } : {}),
         body: route.raw || !methodsWithJsonBody.has(route.method) ? {} : await readJsonBody(req, maxJsonBytes),
@@ -177,6 +178,18 @@ export const signInPath = '/api/2.0/runlens/dashboards/sign-in-code';
 
 function signInRoute(dashboards: DashboardSite): Route {
   return { method: 'POST', path: signInPath, handler: () => ({ path: dashboards.mintSignInPath() }) };
+}
+
+/** Runs `work` once, when the reply has been handed to the connection ('finish') or the connection went away ('close'). */
+function afterReply(res: ServerResponse, work: () => void): void {
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    work();
+  };
+  res.once('finish', once);
+  res.once('close', once);
 }
 
 function splitUrl(url: string): { pathname: string; search: string } {

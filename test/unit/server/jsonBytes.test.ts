@@ -95,6 +95,20 @@ describe('JsonBytes', () => {
     }
   });
 
+  test('writes integers of every length exactly as String() does: each side of every power of ten, near 2^53, 1M timestamps', () => {
+    const integers: number[] = [];
+    for (let digits = 0; digits <= 16; digits++) {
+      const power = 10 ** digits;
+      for (const near of [power - 2, power - 1, power, power + 1, power + 10, 2 * power - 1, 5 * power + 3]) {
+        if (Number.isSafeInteger(near)) integers.push(near, -near);
+      }
+    }
+    for (let i = 0; i < 1000; i++) integers.push(Number.MAX_SAFE_INTEGER - i, 2 ** 52 + i * 997, 99_999_999 * (i + 1), i);
+    // Timestamps in ms as clients log them, a million of them, and steps far apart.
+    for (let i = 0; i < 1_000_000; i++) integers.push(1_700_000_000_000 + i * 7919, i * 104_729);
+    for (const value of integers) assert.equal(written(value), String(value), `for ${value}`);
+  });
+
   test('writes fractions by hand exactly as String() does, for 1.2M values as metrics log them, falling back only near ties', () => {
     const random = randomDoubles(100_000, 0x2545f491).map((bits) => Math.abs(bits % 1) || 0.5);
     const values = random.flatMap((unit, i) => {

@@ -163,6 +163,18 @@ describe('metrics/get-history over HTTP', () => {
     assert.equal(page.text, viaStringify(expected.metrics, expected.nextPageToken));
   });
 
+  test('a point logged between two pages is in the next one, as a fresh read gives it, though the server read that page ahead', async () => {
+    const first = await getHistory({ max_results: '1000' });
+    const token = first.json<{ next_page_token: string }>().next_page_token;
+    // The server reads the next page ahead once the first has left; give it the time to.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.store.logBatch(runId, { metrics: [{ key, value: 7.25, timestamp: 5, step: 1200 }] });
+    const second = await getHistory({ max_results: '1000', page_token: token });
+    const expected = t.store.getMetricHistory(runId, key, { maxResults: 1000, pageToken: token });
+    assert.ok(expected.metrics.some((point) => point.value === 7.25), 'the point sorts into the second page');
+    assert.equal(second.text, viaStringify(expected.metrics, expected.nextPageToken));
+  });
+
   test('an unknown key is {}; bad paging and an unknown run are MLflow errors', async () => {
     assert.equal((await getHistory({ metric_key: 'never logged' })).text, '{}');
     const tooFew = await getHistory({ max_results: '0' });

@@ -1,15 +1,22 @@
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import type { TrackingStore } from '../../../core/store/trackingStore';
 import type { Route } from '../../route';
-import { MetricHistoryReply } from './metricHistoryReply';
+import { writeHistoryPage } from './historyPageReply';
+import { HistoryReadahead } from './historyReadahead';
 import { RequestFields } from './requestFields';
 
 const base = '/api/2.0/mlflow/metrics';
-/**
- * Points read and written per step of the event loop: a page of MLflow's client (25,000) in one,
- * a longer page (max_results is unbounded, and absent means the whole history) in several, each
- * well under DESIGN.md's 50 ms.
- */
-const pointsPerSlice = 25_000;
+
+/** One readahead per store (a server serves one), made on the first get-history. */
+const readaheads = new WeakMap<TrackingStore, HistoryReadahead>();
+
+function readaheadOf(store: TrackingStore): HistoryReadahead {
+  let readahead = readaheads.get(store);
+  if (!readahead) {
+    readahead = new HistoryReadahead(store);
+    readaheads.set(store, readahead);
+  }
+  return readahead;
+}
 
 export const metricRoutes: readonly Route[] = [
   {
@@ -19,18 +26,14 @@ export const metricRoutes: readonly Route[] = [
       const fields = RequestFields.of(context, 'GET');
       const runId = fields.runId();
       const key = fields.string('metric_key');
-      const paging = {
-        maxResults: fields.optionalInt('max_results'),
-        pageToken: fields.optionalString('page_token') || undefined,
-      };
-      // Histories are long (DESIGN.md budgets 25,000 points): no object per point, the reply writes its bytes itself.
-      const page = context.store.metricHistoryPage(runId, key, paging);
-      const reply = new MetricHistoryReply(key);
-      for (let from = 0; from < page.count; from += pointsPerSlice) {
-        if (from > 0) await yieldToLoop();
-        reply.add(page.read(from, pointsPerSlice));
-      }
-      return reply.finish(page.nextPageToken);
+      const maxResults = fields.optionalInt('max_results');
+      const pageToken = fields.optionalString('page_token') || undefined;
+      const readahead = readaheadOf(context.store);
+      const ahead = maxResults !== undefined && pageToken !== undefined ? await readahead.take({ runId, key, maxResults, pageToken }) : undefined;
+      const page = ahead ?? (await writeHistoryPage(context.store, runId, key, { maxResults, pageToken }));
+      // A client that got a token asks for the next page as soon as it has parsed this one.
+      if (maxResults !== undefined && page.nextPageToken !== undefined) readahead.prepare({ runId, key, maxResults, pageToken: page.nextPageToken }, context.afterReply);
+      return page.reply;
     },
   },
   {
