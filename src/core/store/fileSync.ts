@@ -19,7 +19,8 @@ import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
-const openInPool = promisify(openCallback);
+/** `fs.open` in the thread pool, resolving to the descriptor. */
+export const openInPool = promisify(openCallback);
 const fchmodInPool = promisify(fchmod);
 const readInPool = promisify(read);
 const writeInPool = promisify(write);

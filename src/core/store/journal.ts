@@ -6,7 +6,6 @@ import {
   fdatasyncSync,
   fstatSync,
   ftruncateSync,
-  open,
   readdirSync,
   renameSync,
   rmSync,
@@ -18,6 +17,7 @@ import {
   copyRangeInBackground,
   fsyncDirectory,
   fsyncDirectoryInBackground,
+  openInPool,
   openStoreFile,
   openStoreFileInBackground,
   readFully,
@@ -149,7 +149,7 @@ export class Journal {
     // Records appended to a cut's new file are on the disk once that file is the journal, not before.
     const cutEnding = this.cut?.switched ? this.cutRunning : undefined;
     try {
-      await new Promise<void>((resolve, reject) => fdatasync(this.fd, (error) => (error ? reject(error) : resolve())));
+      await fdatasyncInPool(this.fd);
       await cutEnding;
       if (this.broken) throw this.broken;
       this.synced = Math.max(this.synced, covers);
@@ -358,7 +358,6 @@ const copyBlockBytes = 1024 * 1024;
 const syncCopyBytes = 256 * 1024;
 
 const fdatasyncInPool = promisify(fdatasync);
-const openInPool = promisify(open);
 
 function nextJournalPrefix(file: string): string {
   return `${file}.next`;

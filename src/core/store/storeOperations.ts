@@ -29,16 +29,16 @@ export interface StoreParts {
   readonly registry: ModelRegistry;
 }
 
-/**
- * One thing the editor asks of a store: `parse` reads its arguments from untrusted JSON (a guest
- * window's request body) and throws MLflow's INVALID_PARAMETER_VALUE on bad input; `run` does it.
- */
 /** A Traces group's listing: its traces, and those a span-content filter had to leave out. */
 export interface TraceSummaryPage {
   readonly items: TraceSummary[];
   readonly skipped: readonly SkippedTrace[];
 }
 
+/**
+ * One thing the editor asks of a store: `parse` reads its arguments from untrusted JSON (a guest
+ * window's request body) and throws MLflow's INVALID_PARAMETER_VALUE on bad input; `run` does it.
+ */
 interface StoreOperation<Args, Result> {
   parse(body: Readonly<Record<string, unknown>>): Args;
   run(store: StoreParts, args: Args): Result | Promise<Result>;
@@ -170,14 +170,11 @@ export const storeOperations = {
       limit: countOf(body, 'limit'),
     }),
     async (store, { experimentId, runId, filter, limit }): Promise<TraceSummaryPage> => {
-      const page = async (experimentIds: string[], scopedFilter: string): Promise<TraceSummaryPage> => {
-        const { items, skipped = [] } = await store.traces.searchSummaries({ experimentIds, filter: scopedFilter, maxResults: limit });
-        return { items, skipped };
-      };
-      if (runId === undefined) return page([experimentId], filter);
-      const experimentIds = store.traces.runTraceExperimentIds(runId);
+      const experimentIds = runId === undefined ? [experimentId] : store.traces.runTraceExperimentIds(runId);
       if (experimentIds.length === 0) return { items: [], skipped: [] };
-      return page(experimentIds, [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND '));
+      const scoped = runId === undefined ? filter : [filter && `(${filter})`, runTraceFilter(runId)].filter(Boolean).join(' AND ');
+      const { items, skipped = [] } = await store.traces.searchSummaries({ experimentIds, filter: scoped, maxResults: limit });
+      return { items, skipped };
     },
   ),
   /** The names of the functions that traced spans recorded (`@mlflow.trace`): what the latency lens looks for in a file. */
